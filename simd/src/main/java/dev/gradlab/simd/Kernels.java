@@ -1,0 +1,97 @@
+package dev.gradlab.simd;
+
+/**
+ * Elementwise, row-wise and reduction kernels on {@code float[]} slices. Every method names its
+ * arrays with an offset and works on {@code n} consecutive elements (or {@code rows × cols}
+ * contiguous row-major elements). Output may alias input when both use the same offset.
+ *
+ * <p>Two implementations exist with identical semantics: {@link ScalarKernels}, the readable
+ * specification, and a Vector API one; {@link Simd#kernels()} returns the one chosen at start-up.
+ * Arguments are not checked here: callers (tensors, layers) check shapes once, up front.
+ */
+public interface Kernels {
+
+    // ---- activations: y = f(x), and gradIn = gradOut · f'(x) ----
+
+    /** {@code y = 1 / (1 + e^-x)}, without overflow for any finite or infinite x. */
+    void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n);
+
+    /** {@code gx = gy · y · (1 - y)}, from the saved output {@code y = sigmoid(x)}. */
+    void sigmoidBackward(float[] y, int yOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n);
+
+    /** {@code y = tanh(x)}. */
+    void tanh(float[] x, int xOffset, float[] y, int yOffset, int n);
+
+    /** {@code gx = gy · (1 - y²)}, from the saved output {@code y = tanh(x)}. */
+    void tanhBackward(float[] y, int yOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n);
+
+    /** {@code y = max(x, 0)}. */
+    void relu(float[] x, int xOffset, float[] y, int yOffset, int n);
+
+    /** {@code gx = gy} where {@code x > 0}, else 0, from the saved input. */
+    void reluBackward(float[] x, int xOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n);
+
+    /** ReQU: {@code y = x²} where {@code x > 0}, else 0. */
+    void requ(float[] x, int xOffset, float[] y, int yOffset, int n);
+
+    /** {@code gx = gy · 2x} where {@code x > 0}, else 0, from the saved input. */
+    void requBackward(float[] x, int xOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n);
+
+    /** {@code y = e^x}. */
+    void exp(float[] x, int xOffset, float[] y, int yOffset, int n);
+
+    // ---- rows: a rows × cols row-major block, contiguous (leading dimension = cols) ----
+
+    /** Softmax of each row, computed as {@code e^(x - max) / Σ e^(x - max)}. */
+    void softmaxRows(float[] x, int xOffset, float[] y, int yOffset, int rows, int cols);
+
+    /** Log-softmax of each row, {@code x - max - log Σ e^(x - max)}. */
+    void logSoftmaxRows(float[] x, int xOffset, float[] y, int yOffset, int rows, int cols);
+
+    /**
+     * Mean cross-entropy of the rows of {@code logits} against integer class labels, through a
+     * stable log-softmax. When {@code gradLogits} is not null it receives the gradient of that mean
+     * with respect to the logits, {@code (softmax(row) - onehot(label)) / rows}. Labels must be in
+     * {@code [0, cols)} (the caller checks).
+     *
+     * @return the mean loss over the rows
+     */
+    float softmaxCrossEntropy(float[] logits, int logitsOffset, int rows, int cols,
+                              int[] labels, int labelsOffset, float[] gradLogits, int gradOffset);
+
+    // ---- reductions and BLAS level 1 ----
+
+    /** {@code Σ x}. Summation order may differ between implementations. */
+    float sum(float[] x, int xOffset, int n);
+
+    /** {@code Σ x·y}. */
+    float dot(float[] x, int xOffset, float[] y, int yOffset, int n);
+
+    /** {@code y += alpha · x}. */
+    void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
+
+    /** {@code x *= alpha}. */
+    void scale(int n, float alpha, float[] x, int xOffset);
+
+    /** {@code z = x + y}. */
+    void add(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n);
+
+    /** {@code z = x · y}, elementwise. */
+    void mul(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n);
+
+    /** Adds the row vector {@code bias[0..cols)} to every row of a contiguous rows × cols block. */
+    void addRowVector(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols);
+
+    /** {@code out[j] += Σ_i x[i, j]}: column sums of a contiguous rows × cols block, accumulated. */
+    void sumRows(float[] x, int xOffset, int rows, int cols, float[] out, int outOffset);
+
+    // ---- noise ----
+
+    /**
+     * Fills {@code out[outOffset .. outOffset + n)} with standard normal samples number
+     * {@code index, index + 1, …} of the stream {@code (seed, stream)}. Counter-based: sample i of a
+     * stream depends only on {@code (seed, stream, i)}, so any slice can be regenerated on its own
+     * and the values do not depend on how work is split across threads.
+     */
+    void gaussian(long seed, long stream, long index, float[] out, int outOffset, int n);
+}

@@ -1,0 +1,226 @@
+package dev.gradlab.simd;
+
+/** The reference kernels: plain loops, one element at a time. The specification of {@link Kernels}. */
+public final class ScalarKernels implements Kernels {
+
+    @Override
+    public void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] = sigmoid(x[xOffset + i]);
+        }
+    }
+
+    /** Evaluated on the side where e^(-|x|) cannot overflow. */
+    static float sigmoid(float x) {
+        if (x >= 0f) {
+            return 1f / (1f + (float) Math.exp(-x));
+        }
+        float e = (float) Math.exp(x);
+        return e / (1f + e);
+    }
+
+    @Override
+    public void sigmoidBackward(float[] y, int yOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            float s = y[yOffset + i];
+            gx[gxOffset + i] = gy[gyOffset + i] * s * (1f - s);
+        }
+    }
+
+    @Override
+    public void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] = (float) Math.tanh(x[xOffset + i]);
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] y, int yOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            float t = y[yOffset + i];
+            gx[gxOffset + i] = gy[gyOffset + i] * (1f - t * t);
+        }
+    }
+
+    @Override
+    public void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOffset + i];
+            y[yOffset + i] = v > 0f ? v : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] x, int xOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            gx[gxOffset + i] = x[xOffset + i] > 0f ? gy[gyOffset + i] : 0f;
+        }
+    }
+
+    @Override
+    public void requ(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOffset + i];
+            y[yOffset + i] = v > 0f ? v * v : 0f;
+        }
+    }
+
+    @Override
+    public void requBackward(float[] x, int xOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOffset + i];
+            gx[gxOffset + i] = v > 0f ? gy[gyOffset + i] * 2f * v : 0f;
+        }
+    }
+
+    @Override
+    public void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] = (float) Math.exp(x[xOffset + i]);
+        }
+    }
+
+    @Override
+    public void softmaxRows(float[] x, int xOffset, float[] y, int yOffset, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xi = xOffset + r * cols;
+            int yi = yOffset + r * cols;
+            float max = rowMax(x, xi, cols);
+            float total = 0f;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(x[xi + j] - max);
+                y[yi + j] = e;
+                total += e;
+            }
+            float inv = 1f / total;
+            for (int j = 0; j < cols; j++) {
+                y[yi + j] *= inv;
+            }
+        }
+    }
+
+    @Override
+    public void logSoftmaxRows(float[] x, int xOffset, float[] y, int yOffset, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xi = xOffset + r * cols;
+            int yi = yOffset + r * cols;
+            float shift = rowMax(x, xi, cols) + logSumExpShifted(x, xi, cols, rowMax(x, xi, cols));
+            for (int j = 0; j < cols; j++) {
+                y[yi + j] = x[xi + j] - shift;
+            }
+        }
+    }
+
+    @Override
+    public float softmaxCrossEntropy(float[] logits, int logitsOffset, int rows, int cols,
+                                     int[] labels, int labelsOffset, float[] gradLogits, int gradOffset) {
+        double loss = 0;
+        float invRows = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            int li = logitsOffset + r * cols;
+            int label = labels[labelsOffset + r];
+            float max = rowMax(logits, li, cols);
+            float logZ = logSumExpShifted(logits, li, cols, max);
+            loss += logZ - (logits[li + label] - max);
+            if (gradLogits != null) {
+                int gi = gradOffset + r * cols;
+                for (int j = 0; j < cols; j++) {
+                    float p = (float) Math.exp(logits[li + j] - max - logZ);
+                    gradLogits[gi + j] = (j == label ? p - 1f : p) * invRows;
+                }
+            }
+        }
+        return (float) (loss / rows);
+    }
+
+    private static float rowMax(float[] x, int offset, int cols) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) {
+            max = Math.max(max, x[offset + j]);
+        }
+        return max;
+    }
+
+    /** {@code log Σ e^(x - max)} of one row. */
+    private static float logSumExpShifted(float[] x, int offset, int cols, float max) {
+        float total = 0f;
+        for (int j = 0; j < cols; j++) {
+            total += (float) Math.exp(x[offset + j] - max);
+        }
+        return (float) Math.log(total);
+    }
+
+    @Override
+    public float sum(float[] x, int xOffset, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += x[xOffset + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += x[xOffset + i] * y[yOffset + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] += alpha * x[xOffset + i];
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            x[xOffset + i] *= alpha;
+        }
+    }
+
+    @Override
+    public void add(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            z[zOffset + i] = x[xOffset + i] + y[yOffset + i];
+        }
+    }
+
+    @Override
+    public void mul(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            z[zOffset + i] = x[xOffset + i] * y[yOffset + i];
+        }
+    }
+
+    @Override
+    public void addRowVector(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xi = xOffset + r * cols;
+            for (int j = 0; j < cols; j++) {
+                x[xi + j] += bias[biasOffset + j];
+            }
+        }
+    }
+
+    @Override
+    public void sumRows(float[] x, int xOffset, int rows, int cols, float[] out, int outOffset) {
+        for (int r = 0; r < rows; r++) {
+            int xi = xOffset + r * cols;
+            for (int j = 0; j < cols; j++) {
+                out[outOffset + j] += x[xi + j];
+            }
+        }
+    }
+
+    @Override
+    public void gaussian(long seed, long stream, long index, float[] out, int outOffset, int n) {
+        GaussianStream g = new GaussianStream(seed, stream);
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = g.sample(index + i);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.gradlab.simd;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * Chooses, once at start-up, the implementation behind {@link Kernels} and {@link Gemm}: the Vector
+ * API one when the {@code jdk.incubator.vector} module is readable (run with
+ * {@code --add-modules jdk.incubator.vector}), the scalar one otherwise, with one warning line.
+ * {@code -Dgradlab.simd=scalar} forces the scalar path.
+ */
+public final class Simd {
+
+    /** System property that forces the scalar path when set to {@code scalar}. */
+    public static final String PROPERTY = "gradlab.simd";
+
+    private static final Provider PROVIDER = Provider.choose();
+
+    private Simd() {
+    }
+
+    /** The elementwise kernels in use. */
+    public static Kernels kernels() {
+        return PROVIDER.kernels;
+    }
+
+    /** The GEMM in use. */
+    public static Gemm gemm() {
+        return PROVIDER.gemm;
+    }
+
+    /** True when the Vector API implementation is in use. */
+    public static boolean vectorized() {
+        return PROVIDER.vectorized;
+    }
+
+    /** One line saying which implementation is in use and why. */
+    public static String describe() {
+        return PROVIDER.description;
+    }
+
+    private record Provider(Kernels kernels, Gemm gemm, boolean vectorized, String description) {
+
+        static Provider choose() {
+            if ("scalar".equalsIgnoreCase(System.getProperty(PROPERTY, ""))) {
+                return scalar("scalar (forced by -D" + PROPERTY + "=scalar)");
+            }
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                String why = "scalar: the Vector API module is not readable;"
+                        + " run the JVM with --add-modules jdk.incubator.vector for the fast path";
+                System.getLogger(Simd.class.getName()).log(Level.WARNING, "gradlab: " + why);
+                return scalar(why);
+            }
+            try {
+                // Loaded by name so that this class links without the incubator module.
+                Kernels kernels = (Kernels) Class.forName("dev.gradlab.simd.VectorKernels")
+                        .getDeclaredConstructor().newInstance();
+                Gemm gemm = (Gemm) Class.forName("dev.gradlab.simd.VectorGemm")
+                        .getDeclaredConstructor().newInstance();
+                return new Provider(kernels, gemm, true, "vector: " + kernels);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                String why = "scalar: the Vector API implementation failed to load (" + e + ")";
+                System.getLogger(Simd.class.getName()).log(Level.WARNING, "gradlab: " + why);
+                return scalar(why);
+            }
+        }
+
+        private static Provider scalar(String description) {
+            return new Provider(new ScalarKernels(), new ScalarGemm(), false, description);
+        }
+    }
+}
