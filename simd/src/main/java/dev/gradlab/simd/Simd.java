@@ -50,17 +50,21 @@ public final class Simd {
                 System.getLogger(Simd.class.getName()).log(Level.WARNING, "gradlab: " + why);
                 return scalar(why);
             }
+            Kernels kernels = load(Kernels.class, "dev.gradlab.simd.VectorKernels", new ScalarKernels());
+            Gemm gemm = load(Gemm.class, "dev.gradlab.simd.VectorGemm", new ScalarGemm());
+            boolean vectorized = !(kernels instanceof ScalarKernels) && !(gemm instanceof ScalarGemm);
+            return new Provider(kernels, gemm, vectorized, (vectorized ? "vector: " : "partly scalar: ")
+                    + kernels + ", " + gemm);
+        }
+
+        /** Loads a Vector API implementation by name, so that this class links without the module. */
+        private static <T> T load(Class<T> type, String className, T fallback) {
             try {
-                // Loaded by name so that this class links without the incubator module.
-                Kernels kernels = (Kernels) Class.forName("dev.gradlab.simd.VectorKernels")
-                        .getDeclaredConstructor().newInstance();
-                Gemm gemm = (Gemm) Class.forName("dev.gradlab.simd.VectorGemm")
-                        .getDeclaredConstructor().newInstance();
-                return new Provider(kernels, gemm, true, "vector: " + kernels);
+                return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
             } catch (ReflectiveOperationException | LinkageError e) {
-                String why = "scalar: the Vector API implementation failed to load (" + e + ")";
-                System.getLogger(Simd.class.getName()).log(Level.WARNING, "gradlab: " + why);
-                return scalar(why);
+                System.getLogger(Simd.class.getName()).log(Level.WARNING,
+                        "gradlab: scalar " + type.getSimpleName() + ": " + className + " failed to load (" + e + ")");
+                return fallback;
             }
         }
 
