@@ -1,0 +1,150 @@
+package dev.gradlab.optim;
+
+import dev.gradlab.simd.Blas;
+import dev.gradlab.simd.Kernels;
+import dev.gradlab.simd.Parallel;
+import dev.gradlab.simd.Simd;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Perturbed losses of an {@link Mlp} computed straight on the simd kernels, for evolution
+ * strategies. The unperturbed first-layer product {@code S = X W1ᵀ + b1} is computed once per
+ * batch and shared by every member: member {@code w + s·σ·e} needs only {@code P = σ X E1ᵀ} and
+ * {@code S + s·P}, so an antithetic pair costs one first-layer product instead of two. Later layers
+ * see inputs that differ per member and are multiplied by the perturbed weights directly. Each
+ * worker thread owns a workspace allocated once per batch size.
+ */
+final class MlpEvaluator {
+
+    private final Mlp mlp;
+    private int rows = -1;
+    private float[] shared;
+    private Workspace[] spaces = new Workspace[0];
+
+    MlpEvaluator(Mlp mlp) {
+        this.mlp = mlp;
+    }
+
+    /** Per-thread buffers: the noise vector, σ X E1ᵀ, each layer's output, perturbed weights and bias. */
+    private static final class Workspace {
+        final float[] noise;
+        final float[] product;
+        final float[][] z;
+        final float[] weight;
+        final float[] bias;
+
+        Workspace(Mlp mlp, int rows) {
+            noise = new float[mlp.parameterCount];
+            product = new float[rows * mlp.layers[0].out];
+            z = new float[mlp.layers.length][];
+            int maxWeight = 0;
+            int maxOut = 0;
+            for (int l = 0; l < mlp.layers.length; l++) {
+                Mlp.Layer layer = mlp.layers[l];
+                z[l] = new float[rows * layer.out()];
+                if (l > 0) {
+                    maxWeight = Math.max(maxWeight, layer.in() * layer.out());
+                }
+                maxOut = Math.max(maxOut, layer.out());
+            }
+            weight = new float[maxWeight];
+            bias = new float[maxOut];
+        }
+    }
+
+    /**
+     * Fills {@code losses} with the mean cross-entropy at {@code w + σ e_i} for each direction
+     * {@code i} (vanilla), or at {@code w + σ e_i} and {@code w − σ e_i} in slots {@code 2i} and
+     * {@code 2i + 1} (antithetic), and returns the loss at {@code w}.
+     */
+    float evaluate(float[] x, int rows, int[] labels, Noise noise, long step, int directions,
+                   float sigma, boolean antithetic, float[] losses) {
+        Mlp.Layer first = mlp.layers[0];
+        int workers = Math.max(1, Math.min(Parallel.threads(), directions));
+        prepare(rows, workers);
+        Blas.sgemm(false, true, rows, first.out(), first.in(), 1f, x, 0, first.in(),
+                first.weight(), 0, first.in(), 0f, shared, 0, first.out());
+        if (first.bias() != null) {
+            Simd.kernels().addRowVector(first.bias(), 0, shared, 0, rows, first.out());
+        }
+        float loss = forward(spaces[0], rows, labels, 0f, sigma);
+        AtomicInteger next = new AtomicInteger();
+        Parallel.forEach(workers, w -> {
+            Workspace ws = spaces[w];
+            for (int i; (i = next.getAndIncrement()) < directions; ) {
+                noise.fill(step, i, 0, ws.noise, 0, mlp.parameterCount);
+                Blas.sgemm(false, true, rows, first.out(), first.in(), sigma, x, 0, first.in(),
+                        ws.noise, first.weightOffset(), first.in(), 0f, ws.product, 0, first.out());
+                if (antithetic) {
+                    losses[2 * i] = forward(ws, rows, labels, 1f, sigma);
+                    losses[2 * i + 1] = forward(ws, rows, labels, -1f, sigma);
+                } else {
+                    losses[i] = forward(ws, rows, labels, 1f, sigma);
+                }
+            }
+        });
+        return loss;
+    }
+
+    private void prepare(int rows, int workers) {
+        if (rows != this.rows) {
+            this.rows = rows;
+            shared = new float[rows * mlp.layers[0].out()];
+            spaces = new Workspace[0];
+        }
+        if (spaces.length < workers) {
+            Workspace[] grown = java.util.Arrays.copyOf(spaces, workers);
+            for (int w = spaces.length; w < workers; w++) {
+                grown[w] = new Workspace(mlp, rows);
+            }
+            spaces = grown;
+        }
+    }
+
+    /**
+     * The loss at {@code w + sign·σ·e} where {@code e} is in {@code ws.noise} and {@code σ X E1ᵀ} in
+     * {@code ws.product}; sign 0 is the unperturbed model (neither is read).
+     */
+    private float forward(Workspace ws, int rows, int[] labels, float sign, float sigma) {
+        Kernels k = Simd.kernels();
+        Mlp.Layer[] layers = mlp.layers;
+        Mlp.Layer first = layers[0];
+        float[] z = ws.z[0];
+        int n = rows * first.out();
+        System.arraycopy(shared, 0, z, 0, n);
+        if (sign != 0f) {
+            k.axpy(n, sign, ws.product, 0, z, 0);
+            if (first.bias() != null) {
+                System.arraycopy(ws.noise, first.biasOffset(), ws.bias, 0, first.out());
+                k.scale(first.out(), sign * sigma, ws.bias, 0);
+                k.addRowVector(ws.bias, 0, z, 0, rows, first.out());
+            }
+        }
+        first.activation().apply(k, z, n);
+        for (int l = 1; l < layers.length; l++) {
+            Mlp.Layer layer = layers[l];
+            float[] weight = layer.weight();
+            float[] bias = layer.bias();
+            if (sign != 0f) {
+                int size = layer.in() * layer.out();
+                System.arraycopy(weight, 0, ws.weight, 0, size);
+                k.axpy(size, sign * sigma, ws.noise, layer.weightOffset(), ws.weight, 0);
+                weight = ws.weight;
+                if (bias != null) {
+                    System.arraycopy(bias, 0, ws.bias, 0, layer.out());
+                    k.axpy(layer.out(), sign * sigma, ws.noise, layer.biasOffset(), ws.bias, 0);
+                    bias = ws.bias;
+                }
+            }
+            float[] out = ws.z[l];
+            Blas.sgemm(false, true, rows, layer.out(), layer.in(), 1f, z, 0, layer.in(),
+                    weight, 0, layer.in(), 0f, out, 0, layer.out());
+            if (bias != null) {
+                k.addRowVector(bias, 0, out, 0, rows, layer.out());
+            }
+            layer.activation().apply(k, out, rows * layer.out());
+            z = out;
+        }
+        return k.softmaxCrossEntropy(z, 0, rows, mlp.outputs(), labels, 0, null, 0);
+    }
+}
