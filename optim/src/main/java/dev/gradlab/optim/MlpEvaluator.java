@@ -35,7 +35,7 @@ final class MlpEvaluator {
 
         Workspace(Mlp mlp, int rows) {
             noise = new float[mlp.parameterCount];
-            product = new float[rows * mlp.layers[0].out];
+            product = new float[rows * mlp.layers[0].out()];
             z = new float[mlp.layers.length][];
             int maxWeight = 0;
             int maxOut = 0;
