@@ -1,0 +1,97 @@
+package dev.gradlab.bench.optim;
+
+import dev.gradlab.core.Parameters;
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.Linear;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.core.nn.Sigmoid;
+import dev.gradlab.data.Batcher;
+import dev.gradlab.data.DataSplit;
+import dev.gradlab.data.Dataset;
+import dev.gradlab.data.FashionMnist;
+import dev.gradlab.optim.Backprop;
+import dev.gradlab.optim.EstimatorComparison;
+import dev.gradlab.optim.EvolutionStrategies;
+import dev.gradlab.optim.Metrics;
+import dev.gradlab.optim.Sgd;
+import dev.gradlab.simd.Parallel;
+import dev.gradlab.simd.Simd;
+import java.util.Locale;
+
+/**
+ * gradlab's side of {@code bench/run train}: the same work as the reference script
+ * {@code pytorch_seed.py}, printed as {@code name value unit} lines for each thread count given
+ * (default 1 and 2). The reference MLP is 784-512-10, sigmoid, no biases, on the first 1000/1000
+ * Fashion-MNIST images; SGD lr 0.1 momentum 0.9 batch 100 for 100 epochs in order; the ES gradient
+ * with N = 100 directions (pairs) and σ = 0.001 over the 1000 training images, as the script does.
+ */
+public final class TrainComparison {
+
+    private TrainComparison() {
+    }
+
+    public static void main(String[] args) {
+        int[] threads = args.length == 0 ? new int[] {1, 2} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        System.out.println("# " + Simd.describe());
+        DataSplit data = FashionMnist.subset();
+        for (int t : threads) {
+            Parallel.setThreads(t);
+            String suffix = "_" + t + "thread" + (t == 1 ? "" : "s");
+            sgd(data, suffix);
+            es(data.train(), suffix);
+        }
+    }
+
+    static Sequential reference(long seed) {
+        return new Sequential(new Linear(784, 512, false, seed), new Sigmoid(), new Linear(512, 10, false, seed + 1));
+    }
+
+    private static void sgd(DataSplit data, String suffix) {
+        Sequential model = reference(42);
+        Sgd sgd = new Sgd(model.parameters(), 0.1f, 0.9f);
+        Backprop backprop = new Backprop();
+        Batcher batcher = new Batcher(data.train(), 100, false, 0, false);
+        int epochs = 100;
+        long start = System.nanoTime();
+        int steps = 0;
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            for (var batch : batcher.epoch(epoch)) {
+                backprop.estimate(model, batch.x(), batch.labels(), steps++);
+                sgd.step();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        print("backprop_sgd_100_epochs_seconds" + suffix, seconds, "s");
+        print("backprop_sgd_step_ms" + suffix, 1000 * seconds / steps, "ms");
+        print("backprop_sgd_test_accuracy" + suffix, Metrics.accuracy(model, data.test()), "fraction");
+    }
+
+    private static void es(Dataset train, String suffix) {
+        Sequential model = reference(42);
+        Tensor x = train.imagesTensor();
+        int[] labels = train.labels();
+        int d = Parameters.count(model.parameters());
+        new Backprop().estimate(model, x, labels, 0);
+        float[] exact = new float[d];
+        Parameters.flattenGrads(model.parameters(), exact);
+        float[] g = new float[d];
+        for (boolean antithetic : new boolean[] {false, true}) {
+            String tag = antithetic ? "antithetic" : "vanilla";
+            // A short run first, so the measured one is compiled code.
+            EvolutionStrategies.builder().population(5).sigma(0.001f).antithetic(antithetic).seed(1).build()
+                    .estimate(model, x, labels, 0);
+            var es = EvolutionStrategies.builder().population(100).sigma(0.001f).antithetic(antithetic).seed(777).build();
+            long start = System.nanoTime();
+            es.estimate(model, x, labels, 0);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Parameters.flattenGrads(model.parameters(), g);
+            print("es_grad_" + tag + "_n100_seconds" + suffix, seconds, "s");
+            print("es_grad_" + tag + "_n100_cosine_to_backprop" + suffix, EstimatorComparison.cosine(g, exact), "cosine");
+        }
+        print("es_grad_antithetic_n100_cosine_theory", EstimatorComparison.theoreticalCosine(100, d), "cosine");
+    }
+
+    private static void print(String name, double value, String unit) {
+        System.out.println(String.format(Locale.ROOT, "%s %.4f %s", name, value, unit));
+    }
+}
