@@ -104,15 +104,17 @@ final class FloatMath {
         return Math.fma(ef, LN2_HI, Math.fma(ef, LN2_LO, log1pF));
     }
 
-    /** {@code tanh x}; ±1 for large |x| and ±∞, NaN stays NaN. */
+    /** {@code tanh x}; ±1 for large |x| and ±∞, NaN stays NaN. Evaluated at |x|, then signed (keeps -0). */
     static float tanh(float x) {
         float a = Math.abs(x);
+        float t;
         if (a < TANH_SMALL) {
-            float x2 = x * x;
-            float p = Math.fma(Math.fma(Math.fma(Math.fma(T4, x2, T3), x2, T2), x2, T1), x2, T0);
-            return Math.fma(x * x2, p, x);
+            float a2 = a * a;
+            float p = Math.fma(Math.fma(Math.fma(Math.fma(T4, a2, T3), a2, T2), a2, T1), a2, T0);
+            t = Math.fma(a * a2, p, a);
+        } else {
+            t = 1f - 2f / (exp(a + a) + 1f); // e^{2a} = ∞ gives exactly 1
         }
-        float t = 1f - 2f / (exp(a + a) + 1f); // e^{2a} = ∞ gives exactly 1
         return Math.copySign(t, x);
     }
 

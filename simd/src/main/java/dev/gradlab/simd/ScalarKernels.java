@@ -100,9 +100,9 @@ public final class ScalarKernels implements Kernels {
             int xi = xOffset + r * cols;
             int yi = yOffset + r * cols;
             float max = rowMax(x, xi, cols);
-            float shift = max + (float) Math.log(sumExpShifted(x, xi, cols, max));
+            float logTotal = (float) Math.log(sumExpShifted(x, xi, cols, max));
             for (int j = 0; j < cols; j++) {
-                y[yi + j] = x[xi + j] - shift;
+                y[yi + j] = (x[xi + j] - max) - logTotal; // not x - (max + logTotal): that rounds at max's scale
             }
         }
     }

@@ -185,13 +185,13 @@ public final class VectorKernels implements Kernels {
             int xi = xOffset + r * cols;
             int yi = yOffset + r * cols;
             float max = rowMax(x, xi, cols);
-            float shift = max + (float) Math.log(expShifted(x, xi, cols, max, null, 0));
+            float logTotal = (float) Math.log(expShifted(x, xi, cols, max, null, 0));
             int j = 0;
             for (int bound = F.loopBound(cols); j < bound; j += L) {
-                FloatVector.fromArray(F, x, xi + j).sub(shift).intoArray(y, yi + j);
+                FloatVector.fromArray(F, x, xi + j).sub(max).sub(logTotal).intoArray(y, yi + j);
             }
             for (; j < cols; j++) {
-                y[yi + j] = x[xi + j] - shift;
+                y[yi + j] = (x[xi + j] - max) - logTotal;
             }
         }
     }

@@ -85,15 +85,15 @@ final class VectorMath {
     /** {@code tanh x} lanewise; see {@link FloatMath#tanh}. */
     static FloatVector tanh(FloatVector x) {
         FloatVector a = x.lanewise(ABS);
-        FloatVector x2 = x.mul(x);
-        FloatVector p = x2.lanewise(FMA, T4, T3).lanewise(FMA, x2, T2).lanewise(FMA, x2, T1).lanewise(FMA, x2, T0);
-        FloatVector small = x.mul(x2).lanewise(FMA, p, x);
+        FloatVector a2 = a.mul(a);
+        FloatVector p = a2.lanewise(FMA, T4, T3).lanewise(FMA, a2, T2).lanewise(FMA, a2, T1).lanewise(FMA, a2, T0);
+        FloatVector small = a.mul(a2).lanewise(FMA, p, a);
         FloatVector large = exp(a.add(a)).add(1f);
         large = FloatVector.broadcast(x.species(), 1f).sub(FloatVector.broadcast(x.species(), 2f).div(large));
-        // copySign: the large branch is non-negative (or NaN), so OR-ing in x's sign bit suffices.
+        FloatVector t = large.blend(small, a.compare(LT, TANH_SMALL));
+        // copySign: t is non-negative (or NaN), so OR-ing in x's sign bit suffices.
         IntVector sign = ((IntVector) x.reinterpretAsInts()).lanewise(AND, 0x80000000);
-        large = ((IntVector) large.reinterpretAsInts()).lanewise(OR, sign).reinterpretAsFloats();
-        return large.blend(small, a.compare(LT, TANH_SMALL));
+        return ((IntVector) t.reinterpretAsInts()).lanewise(OR, sign).reinterpretAsFloats();
     }
 
     /** {@code 1 / (1 + e^-x)} lanewise; see {@link FloatMath#sigmoid}. */
