@@ -116,6 +116,11 @@ public final class GradCheck {
         return check(loss, named, Options.DEFAULTS);
     }
 
+    /** {@link #check(Module, Tensor, int[], Options)} with default options. */
+    public static Result check(Module model, Tensor x, int[] labels) {
+        return check(model, x, labels, Options.DEFAULTS);
+    }
+
     /**
      * Checks the gradient of the mean cross-entropy of {@code model} on {@code (x, labels)} with
      * respect to every parameter, named "parameter i [shape]" in {@link Module#parameters()} order.
