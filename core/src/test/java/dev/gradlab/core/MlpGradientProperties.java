@@ -24,10 +24,13 @@ import net.jqwik.api.constraints.IntRange;
  * for every parameter and the input.
  *
  * <p>For ReLU and ReQU the kinks are avoided by construction: inputs are positive, and every hidden
- * unit's incoming weights (and bias) share one sign, with magnitudes of at least 0.5/fan-in > 2h.
+ * unit's incoming weights (and bias) share one sign, with magnitudes of at least 0.25/fan-in > 2h
+ * (and 0.1 for biases).
  * A unit's pre-activation is then a same-signed sum of non-negative activations, unit 0 of each
  * layer being positive and so always active: no perturbation the checker makes can move any
  * pre-activation across 0. Units are thus either always active or always dead, and both kinds occur.
+ * The magnitudes (at most 0.75/fan-in, biases below 0.3) keep a ReQU network's values below 1 at
+ * every depth instead of squaring their way up.
  */
 class MlpGradientProperties {
 
@@ -91,17 +94,17 @@ class MlpGradientProperties {
         assertTrue(result.passed(), () -> model + ": " + result.describe());
     }
 
-    /** Row j gets one sign (row 0 positive) and magnitudes in [0.5, 1.5) / fan-in; so does its bias. */
+    /** Row j gets one sign (row 0 positive), weight magnitudes in [0.25, 0.75) / fan-in, bias in [0.1, 0.3). */
     private static void signedRows(Linear linear, SplittableRandom random) {
         float[] w = linear.weight().data();
         int in = linear.in();
         for (int j = 0; j < linear.out(); j++) {
             float sign = j == 0 || random.nextBoolean() ? 1f : -1f;
             for (int k = 0; k < in; k++) {
-                w[j * in + k] = sign * (float) ((0.5 + random.nextDouble()) / in);
+                w[j * in + k] = sign * (float) ((0.25 + 0.5 * random.nextDouble()) / in);
             }
             if (linear.bias() != null) {
-                linear.bias().data()[j] = sign * (float) (0.5 + random.nextDouble());
+                linear.bias().data()[j] = sign * (float) (0.1 + 0.2 * random.nextDouble());
             }
         }
     }
