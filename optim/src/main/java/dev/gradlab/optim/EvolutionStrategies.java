@@ -25,7 +25,9 @@ import java.util.List;
  *
  * <p>Direction {@code i} of training step {@code t} is regenerated from {@code (seed, t, i)} by
  * the simd counter-based generator and never stored; the estimate is the same, to the bit, for
- * any number of threads. For a {@link dev.gradlab.core.nn.Sequential} MLP (Linear layers with
+ * any number of threads. Where a direction's weight is known as soon as its losses are (no rank
+ * shaping; no baseline for vanilla), the MLP path sums the weighted noise while it is at hand;
+ * otherwise the noise is generated again, slice by slice, for the weighted sum. For a {@link dev.gradlab.core.nn.Sequential} MLP (Linear layers with
  * Sigmoid, ReLU, ReQU or Tanh, with or without bias) the members are evaluated in parallel straight
  * on the simd kernels, sharing the unperturbed first-layer product; any other module is evaluated
  * member after member through its own forward (a module cannot be copied for each thread).
@@ -152,24 +154,32 @@ public final class EvolutionStrategies implements GradientEstimator {
         weights = ensure(weights, population);
         gradient = gradient.length == d ? gradient : new float[d];
         float loss;
+        // Without rank shaping (and without a baseline for vanilla, which needs the mean of all
+        // losses) a direction's weight is known once its losses are: the MLP path sums on the fly.
+        boolean onTheFly = !rankShaping && (antithetic || !baseline);
+        float scale = 1f / (population * sigma);
         Mlp mlp = Mlp.of(model);
         if (mlp != null && mlp.inputs() == x.dim(1)) {
             if (model != cachedModel || evaluator == null) {
                 evaluator = new MlpEvaluator(mlp);
                 cachedModel = model;
             }
-            loss = evaluator.evaluate(x.data(), rows, labels, noise, step, population, sigma, antithetic, losses);
+            loss = evaluator.evaluate(x.data(), rows, labels, noise, step, population, sigma, antithetic, losses,
+                    onTheFly ? gradient : null, scale);
         } else {
+            onTheFly = false;
             loss = evaluateGeneric(model, params, d, x, labels, step);
         }
-        directionWeights(members);
-        noise.weightedSum(step, weights, population, gradient, d);
+        if (!onTheFly) {
+            directionWeights(members, scale);
+            noise.weightedSum(step, weights, population, gradient, d);
+        }
         Parameters.setGrads(gradient, params);
         return new Estimate(members + 1L, System.nanoTime() - start, loss);
     }
 
     /** Each direction's coefficient in {@code g = Σ_i weights[i] · e_i}. */
-    private void directionWeights(int members) {
+    private void directionWeights(int members, float scale) {
         if (rankShaping) {
             FitnessShaping.centeredRanks(losses, members);
         }
@@ -183,8 +193,7 @@ public final class EvolutionStrategies implements GradientEstimator {
                 losses[m] -= mean;
             }
         }
-        // v_i / σ² = e_i / σ, so 1/(N σ²) Σ v_i L_i = Σ e_i · L_i / (N σ).
-        float scale = 1f / (population * sigma);
+        // v_i / σ² = e_i / σ, so 1/(N σ²) Σ v_i L_i = Σ e_i · L_i / (N σ): scale is 1/(N σ).
         for (int i = 0; i < population; i++) {
             weights[i] = antithetic ? (losses[2 * i] - losses[2 * i + 1]) * 0.5f * scale : losses[i] * scale;
         }

@@ -16,7 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MlpEvaluator {
 
+    /** Fixed number of direction groups summed separately when the gradient is summed on the fly. */
+    static final int GROUPS = 8;
+
     private final Mlp mlp;
+    private float[][] partials = new float[0][];
     private int rows = -1;
     private float[] shared;
     private Workspace[] spaces = new Workspace[0];
@@ -56,12 +60,24 @@ final class MlpEvaluator {
      * Fills {@code losses} with the mean cross-entropy at {@code w + σ e_i} for each direction
      * {@code i} (vanilla), or at {@code w + σ e_i} and {@code w − σ e_i} in slots {@code 2i} and
      * {@code 2i + 1} (antithetic), and returns the loss at {@code w}.
+     *
+     * <p>When {@code gradient} is not null, the weight of each direction is known as soon as its
+     * losses are ({@code scale·L_i}, or {@code scale·(L_i⁺ − L_i⁻)/2}), and the weighted noise is
+     * summed into {@code gradient} while the noise is still at hand, instead of regenerating it
+     * afterwards. Directions are then split into {@link #GROUPS} fixed groups ({@code i mod GROUPS}),
+     * each summed in index order by whichever thread takes it, and the group sums are added in group
+     * order: the same bits for any thread count.
      */
     float evaluate(float[] x, int rows, int[] labels, Noise noise, long step, int directions,
-                   float sigma, boolean antithetic, float[] losses) {
+                   float sigma, boolean antithetic, float[] losses, float[] gradient, float scale) {
         Mlp.Layer first = mlp.layers[0];
-        int workers = Math.max(1, Math.min(Parallel.threads(), directions));
+        int groups = Math.min(GROUPS, directions);
+        int tasks = gradient == null ? directions : groups;
+        int workers = Math.max(1, Math.min(Parallel.threads(), tasks));
         prepare(rows, workers);
+        if (gradient != null && partials.length < groups) {
+            partials = new float[groups][mlp.parameterCount];
+        }
         Blas.sgemm(false, true, rows, first.out(), first.in(), 1f, x, 0, first.in(),
                 first.weight(), 0, first.in(), 0f, shared, 0, first.out());
         if (first.bias() != null) {
@@ -71,19 +87,58 @@ final class MlpEvaluator {
         AtomicInteger next = new AtomicInteger();
         Parallel.forEach(workers, w -> {
             Workspace ws = spaces[w];
-            for (int i; (i = next.getAndIncrement()) < directions; ) {
-                noise.fill(step, i, 0, ws.noise, 0, mlp.parameterCount);
-                Blas.sgemm(false, true, rows, first.out(), first.in(), sigma, x, 0, first.in(),
-                        ws.noise, first.weightOffset(), first.in(), 0f, ws.product, 0, first.out());
-                if (antithetic) {
-                    losses[2 * i] = forward(ws, rows, labels, 1f, sigma);
-                    losses[2 * i + 1] = forward(ws, rows, labels, -1f, sigma);
-                } else {
-                    losses[i] = forward(ws, rows, labels, 1f, sigma);
+            for (int task; (task = next.getAndIncrement()) < tasks; ) {
+                float[] partial = gradient == null ? null : partials[task];
+                if (partial != null) {
+                    java.util.Arrays.fill(partial, 0f);
+                }
+                int stride = gradient == null ? directions : groups;
+                for (int i = task; i < directions; i += stride) {
+                    float weight = member(ws, x, rows, labels, noise, step, i, sigma, antithetic, losses);
+                    if (partial != null) {
+                        Simd.kernels().axpy(mlp.parameterCount, weight * scale, ws.noise, 0, partial, 0);
+                    }
                 }
             }
         });
+        if (gradient != null) {
+            sumGroups(groups, gradient);
+        }
         return loss;
+    }
+
+    /** Evaluates direction {@code i}; returns its unscaled weight, {@code L_i} or {@code (L_i⁺ − L_i⁻)/2}. */
+    private float member(Workspace ws, float[] x, int rows, int[] labels, Noise noise, long step, int i,
+                         float sigma, boolean antithetic, float[] losses) {
+        Mlp.Layer first = mlp.layers[0];
+        noise.fill(step, i, 0, ws.noise, 0, mlp.parameterCount);
+        Blas.sgemm(false, true, rows, first.out(), first.in(), sigma, x, 0, first.in(),
+                ws.noise, first.weightOffset(), first.in(), 0f, ws.product, 0, first.out());
+        if (!antithetic) {
+            return losses[i] = forward(ws, rows, labels, 1f, sigma);
+        }
+        float up = forward(ws, rows, labels, 1f, sigma);
+        float down = forward(ws, rows, labels, -1f, sigma);
+        losses[2 * i] = up;
+        losses[2 * i + 1] = down;
+        return (up - down) * 0.5f;
+    }
+
+    /** {@code gradient = Σ_g partials[g]} in group order, over fixed slices in parallel. */
+    private void sumGroups(int groups, float[] gradient) {
+        int n = mlp.parameterCount;
+        int slices = (n + Noise.CHUNK - 1) / Noise.CHUNK;
+        Parallel.forEach(Math.max(1, Math.min(Parallel.threads(), slices)), w -> {
+            int threads = Math.max(1, Math.min(Parallel.threads(), slices));
+            for (int c = w; c < slices; c += threads) {
+                int from = c * Noise.CHUNK;
+                int len = Math.min(Noise.CHUNK, n - from);
+                System.arraycopy(partials[0], from, gradient, from, len);
+                for (int g = 1; g < groups; g++) {
+                    Simd.kernels().axpy(len, 1f, partials[g], from, gradient, from);
+                }
+            }
+        });
     }
 
     private void prepare(int rows, int workers) {

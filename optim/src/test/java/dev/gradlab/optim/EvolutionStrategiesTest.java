@@ -150,14 +150,16 @@ class EvolutionStrategiesTest {
         int before = Parallel.threads();
         try {
             for (Module m : new Module[] {wide, Fixtures.opaque(wide)}) {
-                for (boolean antithetic : new boolean[] {false, true}) {
-                    var es = EvolutionStrategies.builder().population(24).sigma(0.02f).antithetic(antithetic)
-                            .rankShaping(antithetic).seed(8).build();
+                // {antithetic, rank shaping, baseline}: summed on the fly, and regenerated afterwards.
+                for (boolean[] v : new boolean[][] {{false, false, false}, {true, false, false},
+                        {true, true, false}, {false, false, true}}) {
+                    var es = EvolutionStrategies.builder().population(24).sigma(0.02f).antithetic(v[0])
+                            .rankShaping(v[1]).baseline(v[2]).seed(8).build();
                     Parallel.setThreads(1);
                     float[] one = Fixtures.gradient(es, m, xs, ys, 2);
                     Parallel.setThreads(2);
                     float[] two = Fixtures.gradient(es, m, xs, ys, 2);
-                    assertArrayEquals(one, two, "antithetic=" + antithetic + " on " + m);
+                    assertArrayEquals(one, two, es.name() + " on " + m);
                 }
             }
         } finally {
