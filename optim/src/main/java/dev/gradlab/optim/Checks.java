@@ -60,4 +60,14 @@ final class Checks {
         }
         return x.dim(0);
     }
+
+    /** Class labels for a model with {@code classes} outputs: each in {@code [0, classes)}. */
+    static void labels(int[] labels, int classes) {
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("labels[" + i + "] must be in [0, " + classes + "), got "
+                        + labels[i]);
+            }
+        }
+    }
 }

@@ -160,6 +160,7 @@ public final class EvolutionStrategies implements GradientEstimator {
         float scale = 1f / (population * sigma);
         Mlp mlp = Mlp.of(model);
         if (mlp != null && mlp.inputs() == x.dim(1)) {
+            Checks.labels(labels, mlp.outputs());
             if (model != cachedModel || evaluator == null) {
                 evaluator = new MlpEvaluator(mlp);
                 cachedModel = model;

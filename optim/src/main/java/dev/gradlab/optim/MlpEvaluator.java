@@ -85,8 +85,14 @@ final class MlpEvaluator {
         }
         float loss = forward(spaces[0], rows, labels, 0f, sigma);
         AtomicInteger next = new AtomicInteger();
-        Parallel.forEach(workers, w -> {
-            Workspace ws = spaces[w];
+        // With several workers, task 0 (the caller's) is left empty so that every worker runs on a
+        // pool thread, where the GEMMs it calls stay on that thread instead of splitting again.
+        int offset = workers > 1 ? 1 : 0;
+        Parallel.forEach(workers + offset, slot -> {
+            if (slot < offset) {
+                return;
+            }
+            Workspace ws = spaces[slot - offset];
             for (int task; (task = next.getAndIncrement()) < tasks; ) {
                 float[] partial = gradient == null ? null : partials[task];
                 if (partial != null) {
@@ -128,8 +134,8 @@ final class MlpEvaluator {
     private void sumGroups(int groups, float[] gradient) {
         int n = mlp.parameterCount;
         int slices = (n + Noise.CHUNK - 1) / Noise.CHUNK;
-        Parallel.forEach(Math.max(1, Math.min(Parallel.threads(), slices)), w -> {
-            int threads = Math.max(1, Math.min(Parallel.threads(), slices));
+        int threads = Math.max(1, Math.min(Parallel.threads(), slices));
+        Parallel.forEach(threads, w -> {
             for (int c = w; c < slices; c += threads) {
                 int from = c * Noise.CHUNK;
                 int len = Math.min(Noise.CHUNK, n - from);
