@@ -29,7 +29,7 @@ final class MlpEvaluator {
         this.mlp = mlp;
     }
 
-    /** Per-thread buffers: the noise vector, σ X E1ᵀ, each layer's output, perturbed weights and bias. */
+    /** Per-thread buffers: the noise vector, σ X E1ᵀ (pairs), each layer's output, perturbed weights and bias. */
     private static final class Workspace {
         final float[] noise;
         final float[] product;
@@ -83,6 +83,7 @@ final class MlpEvaluator {
         if (first.bias() != null) {
             Simd.kernels().addRowVector(first.bias(), 0, shared, 0, rows, first.out());
         }
+        System.arraycopy(shared, 0, spaces[0].z[0], 0, rows * first.out());
         float loss = forward(spaces[0], rows, labels, 0f, sigma);
         AtomicInteger next = new AtomicInteger();
         // With several workers, task 0 (the caller's) is left empty so that every worker runs on a
@@ -117,13 +118,23 @@ final class MlpEvaluator {
     private float member(Workspace ws, float[] x, int rows, int[] labels, Noise noise, long step, int i,
                          float sigma, boolean antithetic, float[] losses) {
         Mlp.Layer first = mlp.layers[0];
+        Kernels k = Simd.kernels();
+        int n = rows * first.out();
+        float[] z = ws.z[0];
         noise.fill(step, i, 0, ws.noise, 0, mlp.parameterCount);
-        Blas.sgemm(false, true, rows, first.out(), first.in(), sigma, x, 0, first.in(),
-                ws.noise, first.weightOffset(), first.in(), 0f, ws.product, 0, first.out());
         if (!antithetic) {
+            // One member: the GEMM accumulates σ X E1ᵀ straight onto a copy of S.
+            System.arraycopy(shared, 0, z, 0, n);
+            Blas.sgemm(false, true, rows, first.out(), first.in(), sigma, x, 0, first.in(),
+                    ws.noise, first.weightOffset(), first.in(), 1f, z, 0, first.out());
             return losses[i] = forward(ws, rows, labels, 1f, sigma);
         }
+        Blas.sgemm(false, true, rows, first.out(), first.in(), sigma, x, 0, first.in(),
+                ws.noise, first.weightOffset(), first.in(), 0f, ws.product, 0, first.out());
+        k.add(shared, 0, ws.product, 0, z, 0, n);
         float up = forward(ws, rows, labels, 1f, sigma);
+        System.arraycopy(shared, 0, z, 0, n);
+        k.axpy(n, -1f, ws.product, 0, z, 0);
         float down = forward(ws, rows, labels, -1f, sigma);
         losses[2 * i] = up;
         losses[2 * i + 1] = down;
@@ -163,8 +174,8 @@ final class MlpEvaluator {
     }
 
     /**
-     * The loss at {@code w + sign·σ·e} where {@code e} is in {@code ws.noise} and {@code σ X E1ᵀ} in
-     * {@code ws.product}; sign 0 is the unperturbed model (neither is read).
+     * The loss at {@code w + sign·σ·e}, where {@code e} is in {@code ws.noise} and the caller has put
+     * {@code S + sign·σ X E1ᵀ} in {@code ws.z[0]}; sign 0 is the unperturbed model.
      */
     private float forward(Workspace ws, int rows, int[] labels, float sign, float sigma) {
         Kernels k = Simd.kernels();
@@ -172,14 +183,10 @@ final class MlpEvaluator {
         Mlp.Layer first = layers[0];
         float[] z = ws.z[0];
         int n = rows * first.out();
-        System.arraycopy(shared, 0, z, 0, n);
-        if (sign != 0f) {
-            k.axpy(n, sign, ws.product, 0, z, 0);
-            if (first.bias() != null) {
-                System.arraycopy(ws.noise, first.biasOffset(), ws.bias, 0, first.out());
-                k.scale(first.out(), sign * sigma, ws.bias, 0);
-                k.addRowVector(ws.bias, 0, z, 0, rows, first.out());
-            }
+        if (sign != 0f && first.bias() != null) {
+            System.arraycopy(ws.noise, first.biasOffset(), ws.bias, 0, first.out());
+            k.scale(first.out(), sign * sigma, ws.bias, 0);
+            k.addRowVector(ws.bias, 0, z, 0, rows, first.out());
         }
         first.activation().apply(k, z, n);
         for (int l = 1; l < layers.length; l++) {

@@ -68,6 +68,18 @@ public final class Sgd implements Optimizer {
                 }
                 d = t;
             }
+            float rate = -lr;
+            if (momentum != 0 && !nesterov && buffers[i] != null) {
+                // The common case in one pass: buffer and parameter updated together.
+                float[] b = buffers[i];
+                float keep = 1f - dampening;
+                for (int j = 0; j < n; j++) {
+                    float bj = Math.fma(keep, d[j], b[j] * momentum);
+                    b[j] = bj;
+                    w[j] = Math.fma(rate, bj, w[j]);
+                }
+                continue;
+            }
             if (momentum != 0) {
                 float[] b = buffers[i];
                 if (b == null) {
@@ -88,7 +100,6 @@ public final class Sgd implements Optimizer {
                     d = b;
                 }
             }
-            float rate = -lr;
             for (int j = 0; j < n; j++) {
                 w[j] = Math.fma(rate, d[j], w[j]);
             }
