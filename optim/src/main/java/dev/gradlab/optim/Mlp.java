@@ -23,12 +23,13 @@ final class Mlp {
     enum Activation {
         NONE, SIGMOID, RELU, REQU, TANH;
 
-        void apply(Kernels k, float[] z, int n) {
+        /** Applies the activation in place to {@code z[offset .. offset + n)}. */
+        void apply(Kernels k, float[] z, int offset, int n) {
             switch (this) {
-                case SIGMOID -> k.sigmoid(z, 0, z, 0, n);
-                case RELU -> k.relu(z, 0, z, 0, n);
-                case REQU -> k.requ(z, 0, z, 0, n);
-                case TANH -> k.tanh(z, 0, z, 0, n);
+                case SIGMOID -> k.sigmoid(z, offset, z, offset, n);
+                case RELU -> k.relu(z, offset, z, offset, n);
+                case REQU -> k.requ(z, offset, z, offset, n);
+                case TANH -> k.tanh(z, offset, z, offset, n);
                 case NONE -> {
                 }
             }

@@ -18,6 +18,8 @@ final class MlpEvaluator {
 
     /** Fixed number of direction groups summed separately when the gradient is summed on the fly. */
     static final int GROUPS = 8;
+    /** Floats of the first layer's output assembled at a time for a pair: stays in L1/L2. */
+    private static final int BLOCK = 8192;
 
     private final Mlp mlp;
     private float[][] partials = new float[0][];
@@ -29,17 +31,26 @@ final class MlpEvaluator {
         this.mlp = mlp;
     }
 
-    /** Per-thread buffers: the noise vector, σ X E1ᵀ (pairs), each layer's output, perturbed weights and bias. */
+    /**
+     * Per-thread buffers: the noise vector, σ X E1ᵀ and the mirrored member's first layer (pairs),
+     * each layer's output, perturbed weights and biases.
+     */
     private static final class Workspace {
         final float[] noise;
         final float[] product;
+        final float[] mirror;
         final float[][] z;
         final float[] weight;
         final float[] bias;
+        final float[] biasUp;
+        final float[] biasDown;
 
         Workspace(Mlp mlp, int rows) {
             noise = new float[mlp.parameterCount];
             product = new float[rows * mlp.layers[0].out()];
+            mirror = new float[rows * mlp.layers[0].out()];
+            biasUp = new float[mlp.layers[0].out()];
+            biasDown = new float[mlp.layers[0].out()];
             z = new float[mlp.layers.length][];
             int maxWeight = 0;
             int maxOut = 0;
@@ -83,8 +94,10 @@ final class MlpEvaluator {
         if (first.bias() != null) {
             Simd.kernels().addRowVector(first.bias(), 0, shared, 0, rows, first.out());
         }
-        System.arraycopy(shared, 0, spaces[0].z[0], 0, rows * first.out());
-        float loss = forward(spaces[0], rows, labels, 0f, sigma);
+        float[] h = spaces[0].z[0];
+        System.arraycopy(shared, 0, h, 0, rows * first.out());
+        first.activation().apply(Simd.kernels(), h, 0, rows * first.out());
+        float loss = rest(spaces[0], h, rows, labels, 0f, sigma);
         AtomicInteger next = new AtomicInteger();
         // With several workers, task 0 (the caller's) is left empty so that every worker runs on a
         // pool thread, where the GEMMs it calls stay on that thread instead of splitting again.
@@ -119,23 +132,46 @@ final class MlpEvaluator {
                          float sigma, boolean antithetic, float[] losses) {
         Mlp.Layer first = mlp.layers[0];
         Kernels k = Simd.kernels();
-        int n = rows * first.out();
+        int width = first.out();
         float[] z = ws.z[0];
         noise.fill(step, i, 0, ws.noise, 0, mlp.parameterCount);
+        if (first.bias() != null) {
+            System.arraycopy(ws.noise, first.biasOffset(), ws.biasUp, 0, width);
+            k.scale(width, sigma, ws.biasUp, 0);
+            System.arraycopy(ws.noise, first.biasOffset(), ws.biasDown, 0, width);
+            k.scale(width, -sigma, ws.biasDown, 0);
+        }
         if (!antithetic) {
             // One member: the GEMM accumulates σ X E1ᵀ straight onto a copy of S.
-            System.arraycopy(shared, 0, z, 0, n);
-            Blas.sgemm(false, true, rows, first.out(), first.in(), sigma, x, 0, first.in(),
-                    ws.noise, first.weightOffset(), first.in(), 1f, z, 0, first.out());
-            return losses[i] = forward(ws, rows, labels, 1f, sigma);
+            System.arraycopy(shared, 0, z, 0, rows * width);
+            Blas.sgemm(false, true, rows, width, first.in(), sigma, x, 0, first.in(),
+                    ws.noise, first.weightOffset(), first.in(), 1f, z, 0, width);
+            if (first.bias() != null) {
+                k.addRowVector(ws.biasUp, 0, z, 0, rows, width);
+            }
+            first.activation().apply(k, z, 0, rows * width);
+            return losses[i] = rest(ws, z, rows, labels, 1f, sigma);
         }
-        Blas.sgemm(false, true, rows, first.out(), first.in(), sigma, x, 0, first.in(),
-                ws.noise, first.weightOffset(), first.in(), 0f, ws.product, 0, first.out());
-        k.add(shared, 0, ws.product, 0, z, 0, n);
-        float up = forward(ws, rows, labels, 1f, sigma);
-        System.arraycopy(shared, 0, z, 0, n);
-        k.axpy(n, -1f, ws.product, 0, z, 0);
-        float down = forward(ws, rows, labels, -1f, sigma);
+        Blas.sgemm(false, true, rows, width, first.in(), sigma, x, 0, first.in(),
+                ws.noise, first.weightOffset(), first.in(), 0f, ws.product, 0, width);
+        // S + P and S − P, block by block of rows so that S and P are read from memory once.
+        int blockRows = Math.max(1, BLOCK / width);
+        for (int r = 0; r < rows; r += blockRows) {
+            int count = Math.min(blockRows, rows - r);
+            int off = r * width;
+            int len = count * width;
+            k.add(shared, off, ws.product, off, z, off, len);
+            System.arraycopy(shared, off, ws.mirror, off, len);
+            k.axpy(len, -1f, ws.product, off, ws.mirror, off);
+            if (first.bias() != null) {
+                k.addRowVector(ws.biasUp, 0, z, off, count, width);
+                k.addRowVector(ws.biasDown, 0, ws.mirror, off, count, width);
+            }
+            first.activation().apply(k, z, off, len);
+            first.activation().apply(k, ws.mirror, off, len);
+        }
+        float up = rest(ws, z, rows, labels, 1f, sigma);
+        float down = rest(ws, ws.mirror, rows, labels, -1f, sigma);
         losses[2 * i] = up;
         losses[2 * i + 1] = down;
         return (up - down) * 0.5f;
@@ -174,21 +210,13 @@ final class MlpEvaluator {
     }
 
     /**
-     * The loss at {@code w + sign·σ·e}, where {@code e} is in {@code ws.noise} and the caller has put
-     * {@code S + sign·σ X E1ᵀ} in {@code ws.z[0]}; sign 0 is the unperturbed model.
+     * The loss at {@code w + sign·σ·e} (sign 0: the unperturbed model) from {@code h}, the first
+     * layer's activated output for that member; {@code e} is in {@code ws.noise}.
      */
-    private float forward(Workspace ws, int rows, int[] labels, float sign, float sigma) {
+    private float rest(Workspace ws, float[] h, int rows, int[] labels, float sign, float sigma) {
         Kernels k = Simd.kernels();
         Mlp.Layer[] layers = mlp.layers;
-        Mlp.Layer first = layers[0];
-        float[] z = ws.z[0];
-        int n = rows * first.out();
-        if (sign != 0f && first.bias() != null) {
-            System.arraycopy(ws.noise, first.biasOffset(), ws.bias, 0, first.out());
-            k.scale(first.out(), sign * sigma, ws.bias, 0);
-            k.addRowVector(ws.bias, 0, z, 0, rows, first.out());
-        }
-        first.activation().apply(k, z, n);
+        float[] z = h;
         for (int l = 1; l < layers.length; l++) {
             Mlp.Layer layer = layers[l];
             float[] weight = layer.weight();
@@ -210,7 +238,7 @@ final class MlpEvaluator {
             if (bias != null) {
                 k.addRowVector(bias, 0, out, 0, rows, layer.out());
             }
-            layer.activation().apply(k, out, rows * layer.out());
+            layer.activation().apply(k, out, 0, rows * layer.out());
             z = out;
         }
         return k.softmaxCrossEntropy(z, 0, rows, mlp.outputs(), labels, 0, null, 0);
