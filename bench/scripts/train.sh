@@ -22,15 +22,8 @@ for t in 1 2; do
   echo "bench: pytorch_seed.py $t" >&2
   OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t "$python" "$reference/pytorch_seed.py" "$t" > "$tmp/pytorch_$t.txt"
 done
-# PyTorch's seed-42 initial weights, so gradlab starts where the reference does.
-"$python" - "$tmp/init.bin" <<'PY'
-import sys, torch
-torch.manual_seed(42)
-m = torch.nn.Sequential(torch.nn.Linear(784, 512, bias=False), torch.nn.Sigmoid(), torch.nn.Linear(512, 10, bias=False))
-torch.cat([p.detach().flatten() for p in m.parameters()]).numpy().astype(">f4").tofile(sys.argv[1])
-PY
 echo "bench: gradlab" >&2
-run_java dev.gradlab.bench.optim.TrainComparison --init "$tmp/init.bin" 1 2 | tee "$tmp/gradlab.txt" | grep '^#' >&2 || true
+run_java dev.gradlab.bench.optim.TrainComparison 1 2 | tee "$tmp/gradlab.txt" | grep '^#' >&2 || true
 
 # gradlab's names end in _1thread / _2threads; the reference's come from the run with that many threads.
 awk -v dir="$tmp" '

@@ -2,6 +2,7 @@ package dev.gradlab.bench.optim;
 
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.TorchGenerator;
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.nn.Sigmoid;
@@ -16,11 +17,6 @@ import dev.gradlab.optim.Metrics;
 import dev.gradlab.optim.Sgd;
 import dev.gradlab.simd.Parallel;
 import dev.gradlab.simd.Simd;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +27,8 @@ import java.util.Locale;
  * (default 1 and 2). The reference MLP is 784-512-10, sigmoid, no biases, on the first 1000/1000
  * Fashion-MNIST images; SGD lr 0.1 momentum 0.9 batch 100 for 100 epochs in order; the ES gradient
  * with N = 100 directions (pairs) and σ = 0.001 over the 1000 training images, as the script does.
- * Arguments: thread counts (default 1 2), and {@code --init FILE} to start from PyTorch's
- * initial weights (written by train.sh) instead of gradlab's own seed-42 ones.
+ * Arguments: the thread counts (default 1 2). Both sides start from the same initial weights
+ * (PyTorch's for seed 42).
  * Each timed gradlab run follows an untimed one of the same work (JIT compilation); the ES
  * figures are the best of two runs.
  */
@@ -41,19 +37,15 @@ public final class TrainComparison {
     private TrainComparison() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         List<Integer> threads = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--init")) {
-                init = readInit(Path.of(args[++i]));
-            } else {
-                threads.add(Integer.parseInt(args[i]));
-            }
+        for (String arg : args) {
+            threads.add(Integer.parseInt(arg));
         }
         if (threads.isEmpty()) {
             threads = List.of(1, 2);
         }
-        System.out.println("# " + Simd.describe() + (init == null ? "; gradlab's own init" : "; PyTorch's init"));
+        System.out.println("# " + Simd.describe());
         DataSplit data = FashionMnist.subset();
         for (int t : threads) {
             Parallel.setThreads(t);
@@ -63,34 +55,20 @@ public final class TrainComparison {
         }
     }
 
-    /** PyTorch's initial weights for seed 42 when given, so both sides start from the same point. */
-    private static float[] init;
-
+    /**
+     * The reference MLP with the initial weights {@code torch.manual_seed(seed)} gives PyTorch's
+     * {@code Sequential(Linear(784, 512, bias=False), Sigmoid(), Linear(512, 10, bias=False))}.
+     */
     static Sequential reference(long seed) {
-        return new Sequential(new Linear(784, 512, false, seed), new Sigmoid(), new Linear(512, 10, false, seed + 1));
-    }
-
-    /** The reference MLP for the timed runs: PyTorch's seed-42 weights if given, else gradlab's seed 42. */
-    private static Sequential reference42() {
-        Sequential model = reference(42);
-        if (init != null) {
-            Parameters.unflatten(init, model.parameters());
-        }
-        return model;
-    }
-
-    /** Big-endian float32 weights in parameter order, as train.sh writes them from PyTorch. */
-    private static float[] readInit(Path file) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.BIG_ENDIAN);
-        float[] w = new float[bytes.remaining() / Float.BYTES];
-        bytes.asFloatBuffer().get(w);
-        return w;
+        TorchGenerator generator = new TorchGenerator(seed);
+        return new Sequential(new Linear(784, 512, false, generator), new Sigmoid(),
+                new Linear(512, 10, false, generator));
     }
 
     private static void sgd(DataSplit data, String suffix) {
         // Ten epochs on a throwaway model first, so the timed run is compiled code.
         train(reference(7), data, 10);
-        Sequential model = reference42();
+        Sequential model = reference(42);
         long start = System.nanoTime();
         int steps = train(model, data, 100);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -115,7 +93,7 @@ public final class TrainComparison {
     }
 
     private static void es(Dataset train, String suffix) {
-        Sequential model = reference42();
+        Sequential model = reference(42);
         Tensor x = train.imagesTensor();
         int[] labels = train.labels();
         int d = Parameters.count(model.parameters());
