@@ -1,0 +1,69 @@
+package dev.gradlab.cli;
+
+import dev.gradlab.optim.EpochMetrics;
+import dev.gradlab.optim.TrainingListener;
+import java.io.PrintWriter;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * What a training run shows on the console: optionally a progress bar over all batches (on the error
+ * stream), and one line per epoch on the output stream, {@code Epoch k, cost = …, acc = …%}, as the
+ * notebook printed. Batch losses only update the bar, never print a line.
+ */
+final class ConsoleListener implements TrainingListener, AutoCloseable {
+
+    private final ProgressLine line;
+    private final boolean progress;
+    private ProgressBar bar;
+
+    ConsoleListener(PrintWriter out, PrintWriter err, boolean progress) {
+        this.line = new ProgressLine(out, err, ProgressLine.terminalWidth());
+        this.progress = progress;
+    }
+
+    @Override
+    public void onStart(int epochs, int batchesPerEpoch) {
+        if (progress) {
+            bar = new ProgressBarBuilder()
+                    .setTaskName("train")
+                    .setInitialMax((long) epochs * batchesPerEpoch)
+                    .setUnit(" batches", 1)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                    .setUpdateIntervalMillis(100)
+                    .setConsumer(line)
+                    .clearDisplayOnFinish()
+                    .build();
+        }
+    }
+
+    @Override
+    public void onBatch(int epoch, int batch, float loss) {
+        if (bar != null) {
+            bar.step();
+            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d, batch loss %.4f", epoch, loss));
+        }
+    }
+
+    @Override
+    public void onEpoch(EpochMetrics m) {
+        line.println(String.format(Locale.ROOT, "Epoch %d, cost = %.4f, acc = %.2f%%",
+                m.epoch(), m.trainLoss(), 100.0 * m.testAccuracy()));
+    }
+
+    /** Prints a line above the bar, if one is shown. */
+    void println(String text) {
+        line.println(text);
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+        line.close();
+    }
+}
