@@ -6,6 +6,7 @@ import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.optim.Backprop;
+import dev.gradlab.optim.Estimate;
 import dev.gradlab.optim.EvolutionStrategies;
 import dev.gradlab.optim.FiniteDifferences;
 import dev.gradlab.optim.GradientEstimator;
@@ -215,7 +216,7 @@ final class GradientsCommand implements Callable<Integer> {
                                       Comparison reference) {
         List<Tensor> parameters = network.parameters();
         parameters.forEach(Tensor::zeroGrad);
-        GradientEstimator.Estimate cost = estimator.estimate(network, x, labels, 0);
+        Estimate cost = estimator.estimate(network, x, labels, 0);
         float[] g = new float[Parameters.count(parameters)];
         Parameters.flattenGrads(parameters, g);
         if (reference == null) {

@@ -36,7 +36,7 @@ final class TrainingChart {
         style.setPlotGridLinesColor(new Color(0xe0e0e0));
         style.setLegendPosition(Styler.LegendPosition.InsideNE);
         style.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        style.setYAxisDecimalPattern("0.00");
+        style.putYAxisGroupDecimalPatternMap(0, "0.00");
         style.setXAxisDecimalPattern("0");
         style.setMarkerSize(epochs.length > 40 ? 0 : 5);
 
@@ -48,7 +48,7 @@ final class TrainingChart {
         }
         XYSeries accuracy = series(chart.addSeries("test accuracy (%)", epochs, percent), ACCURACY, 1);
         accuracy.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
-        style.putYAxisGroupDecimalPatternMap(1, "0.0");
+        style.putYAxisGroupDecimalPatternMap(1, "0");
         try (OutputStream out = Files.newOutputStream(file)) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         }

@@ -78,7 +78,8 @@ final class WeightsFile {
         }
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".part");
+        // A sibling file moved into place at the end, so a failed write never leaves half a weights file.
+        Path temporary = parent.resolve(file.getFileName() + ".part");
         try {
             CRC32 crc = new CRC32();
             try (OutputStream raw = Files.newOutputStream(temporary);
