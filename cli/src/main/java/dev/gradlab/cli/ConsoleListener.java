@@ -18,6 +18,7 @@ final class ConsoleListener implements TrainingListener, AutoCloseable {
     private final ProgressLine line;
     private final boolean progress;
     private ProgressBar bar;
+    private int epochs;
 
     ConsoleListener(PrintWriter out, PrintWriter err, boolean progress) {
         this.line = new ProgressLine(out, err, ProgressLine.terminalWidth());
@@ -26,12 +27,13 @@ final class ConsoleListener implements TrainingListener, AutoCloseable {
 
     @Override
     public void onStart(int epochs, int batchesPerEpoch) {
+        this.epochs = epochs;
         if (progress) {
             bar = new ProgressBarBuilder()
                     .setTaskName("train")
                     .setInitialMax((long) epochs * batchesPerEpoch)
                     .setUnit(" batches", 1)
-                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                    .setStyle(unicode() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(100)
                     .setConsumer(line)
                     .clearDisplayOnFinish()
@@ -43,7 +45,7 @@ final class ConsoleListener implements TrainingListener, AutoCloseable {
     public void onBatch(int epoch, int batch, float loss) {
         if (bar != null) {
             bar.step();
-            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d, batch loss %.4f", epoch, loss));
+            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d/%d loss %.3f", epoch, epochs, loss));
         }
     }
 
@@ -51,6 +53,12 @@ final class ConsoleListener implements TrainingListener, AutoCloseable {
     public void onEpoch(EpochMetrics m) {
         line.println(String.format(Locale.ROOT, "Epoch %d, cost = %.4f, acc = %.2f%%",
                 m.epoch(), m.trainLoss(), 100.0 * m.testAccuracy()));
+    }
+
+    /** Block characters only where the console's encoding can show them. */
+    private static boolean unicode() {
+        String encoding = System.getProperty("sun.stderr.encoding", System.getProperty("native.encoding", ""));
+        return encoding.toUpperCase(Locale.ROOT).replace("-", "").equals("UTF8");
     }
 
     /** Prints a line above the bar, if one is shown. */

@@ -44,7 +44,8 @@ final class ProgressLine implements ProgressBarConsumer {
 
     @Override
     public synchronized void accept(String rendered) {
-        shown = rendered.length() > width - 1 ? rendered.substring(0, width - 1) : rendered;
+        // The renderer already fits the bar to getMaxRenderedLength() display columns.
+        shown = rendered;
         err.print(ERASE_LINE + shown);
         err.flush();
     }
