@@ -45,14 +45,14 @@ final class ConsoleListener implements TrainingListener, AutoCloseable {
     public void onBatch(int epoch, int batch, float loss) {
         if (bar != null) {
             bar.step();
-            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d/%d loss %.3f", epoch, epochs, loss));
+            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d/%d loss %.3f", epoch + 1, epochs, loss));
         }
     }
 
     @Override
     public void onEpoch(EpochMetrics m) {
         line.println(String.format(Locale.ROOT, "Epoch %d, cost = %.4f, acc = %.2f%%",
-                m.epoch(), m.trainLoss(), 100.0 * m.testAccuracy()));
+                m.epoch() + 1, m.trainLoss(), 100.0 * m.testAccuracy()));
     }
 
     /** Block characters only where the console's encoding can show them. */

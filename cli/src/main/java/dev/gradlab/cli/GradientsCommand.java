@@ -1,12 +1,11 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.optim.Backprop;
-import dev.gradlab.optim.Estimate;
+import dev.gradlab.optim.EstimatorComparison;
 import dev.gradlab.optim.EvolutionStrategies;
 import dev.gradlab.optim.FiniteDifferences;
 import dev.gradlab.optim.GradientEstimator;
@@ -109,24 +108,29 @@ final class GradientsCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "gradlab gradients: %s, D = %d parameters, initial weights (seed %d), batch of %d,"
                 + " %d threads%n%n", architecture, dimension, model.seed, batch, Parallel.threads());
 
-        Comparison reference = measure(new Backprop(), network, x, labels, null);
-        List<Row> table = new ArrayList<>();
-        table.add(new Row("backprop (reference)", reference, Double.NaN));
-        double theory = theory(population, dimension);
-        table.add(new Row("fd directional N=" + population + " step " + step,
-                measure(FiniteDifferences.directional(population, step, model.seed), network, x, labels, reference),
-                theory));
-        table.add(new Row("es vanilla N=" + population + " (the notebook's)",
-                measure(es(population, false, false, false, model.seed), network, x, labels, reference), Double.NaN));
-        table.add(new Row("es baseline N=" + population,
-                measure(es(population, false, false, true, model.seed), network, x, labels, reference), theory));
-        table.add(new Row("es antithetic N=" + population + " pairs",
-                measure(es(population, true, false, false, model.seed), network, x, labels, reference), theory));
-        table.add(new Row("es antithetic + ranks N=" + population + " pairs",
-                measure(es(population, true, true, false, model.seed), network, x, labels, reference), theory));
+        // Each row: a label, the estimator and whether √(N/(N+D)) is its expected cosine.
+        List<String> labelsOfRows = new ArrayList<>();
+        List<GradientEstimator> estimators = new ArrayList<>();
+        List<Boolean> hasTheory = new ArrayList<>();
+        addRow(labelsOfRows, estimators, hasTheory, "backprop (reference)", new Backprop(), false);
+        addRow(labelsOfRows, estimators, hasTheory, "fd directional N=" + population + " step " + step,
+                FiniteDifferences.directional(population, step, model.seed), true);
+        addRow(labelsOfRows, estimators, hasTheory, "es vanilla N=" + population + " (the notebook's)",
+                es(population, false, false, false, model.seed), false);
+        addRow(labelsOfRows, estimators, hasTheory, "es baseline N=" + population,
+                es(population, false, false, true, model.seed), false);
+        addRow(labelsOfRows, estimators, hasTheory, "es antithetic N=" + population + " pairs",
+                es(population, true, false, false, model.seed), true);
+        addRow(labelsOfRows, estimators, hasTheory, "es antithetic + ranks N=" + population + " pairs",
+                es(population, true, true, false, model.seed), true);
         if (dimension <= FULL_FD_LIMIT) {
-            table.add(new Row("fd central, every coordinate, step " + step,
-                    measure(FiniteDifferences.central(step), network, x, labels, reference), 1.0));
+            addRow(labelsOfRows, estimators, hasTheory, "fd central, every coordinate, step " + step,
+                    FiniteDifferences.central(step), false);
+        }
+        List<EstimatorComparison.Row> rows = EstimatorComparison.compare(network, x, labels, estimators, 0);
+        List<Row> table = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            table.add(new Row(labelsOfRows.get(i), rows.get(i), hasTheory.get(i) ? theory(population, dimension) : Double.NaN));
         }
         printTable(stdout, table);
         if (dimension > FULL_FD_LIMIT) {
@@ -144,16 +148,22 @@ final class GradientsCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "%8s  %10s  %12s  %12s  %12s%n", "N", "theory", "antithetic", "+ ranks", "vanilla");
         for (int i = 0; i < sweep.length; i++) {
             int n = sweep[i];
-            double[] mean = new double[3];
+            List<GradientEstimator> variants = new ArrayList<>();
             for (int r = 0; r < repeats; r++) {
                 long seed = model.seed + 1000L * (r + 1);
-                mean[0] += measure(es(n, true, false, false, seed), network, x, labels, reference).cosine() / repeats;
-                mean[1] += measure(es(n, true, true, false, seed), network, x, labels, reference).cosine() / repeats;
-                mean[2] += measure(es(n, false, false, false, seed), network, x, labels, reference).cosine() / repeats;
+                variants.add(es(n, true, false, false, seed));
+                variants.add(es(n, true, true, false, seed));
+                variants.add(es(n, false, false, false, seed));
             }
-            curves.get("es antithetic")[i] = mean[0];
-            curves.get("es antithetic + ranks")[i] = mean[1];
-            curves.get("es vanilla (the notebook's)")[i] = mean[2];
+            List<EstimatorComparison.Row> measured = EstimatorComparison.compare(network, x, labels, variants, 0);
+            double[] mean = new double[3];
+            for (int k = 0; k < measured.size(); k++) {
+                mean[k % 3] += measured.get(k).cosine() / repeats;
+            }
+            int column = 0;
+            for (double[] curve : curves.values()) {
+                curve[i] = mean[column++];
+            }
             stdout.printf(Locale.ROOT, "%8d  %10.4f  %12.4f  %12.4f  %12.4f%n", n, theory(n, dimension), mean[0], mean[1],
                     mean[2]);
             stdout.flush();
@@ -207,41 +217,22 @@ final class GradientsCommand implements Callable<Integer> {
                 .baseline(baseline).seed(seed).build();
     }
 
-    static double theory(long n, long dimension) {
-        return Math.sqrt((double) n / (n + dimension));
+    static double theory(int n, long dimension) {
+        return EstimatorComparison.theoreticalCosine(n, Math.toIntExact(dimension));
     }
 
-    /** One estimate at the model's weights, compared with the reference gradient (when there is one). */
-    private static Comparison measure(GradientEstimator estimator, Sequential network, Tensor x, int[] labels,
-                                      Comparison reference) {
-        List<Tensor> parameters = network.parameters();
-        parameters.forEach(Tensor::zeroGrad);
-        Estimate cost = estimator.estimate(network, x, labels, 0);
-        float[] g = new float[Parameters.count(parameters)];
-        Parameters.flattenGrads(parameters, g);
-        if (reference == null) {
-            return new Comparison(g, 1.0, 0.0, cost.lossEvaluations(), cost.nanos());
-        }
-        double dot = 0;
-        double gg = 0;
-        double rr = 0;
-        double diff = 0;
-        for (int i = 0; i < g.length; i++) {
-            double r = reference.gradient()[i];
-            dot += g[i] * r;
-            gg += (double) g[i] * g[i];
-            rr += r * r;
-            diff += (g[i] - r) * (g[i] - r);
-        }
-        double cosine = gg == 0 || rr == 0 ? 0 : dot / Math.sqrt(gg * rr);
-        return new Comparison(null, cosine, Math.sqrt(diff / rr), cost.lossEvaluations(), cost.nanos());
+    private static void addRow(List<String> labels, List<GradientEstimator> estimators, List<Boolean> hasTheory,
+                               String label, GradientEstimator estimator, boolean theory) {
+        labels.add(label);
+        estimators.add(estimator);
+        hasTheory.add(theory);
     }
 
     private static void printTable(PrintWriter out, List<Row> rows) {
         out.printf(Locale.ROOT, "%-42s  %8s  %8s  %10s  %11s  %10s%n", "estimator", "cosine", "theory", "rel.error",
                 "loss evals", "time");
         for (Row row : rows) {
-            Comparison c = row.comparison();
+            EstimatorComparison.Row c = row.comparison();
             out.printf(Locale.ROOT, "%-42s  %8.4f  %8s  %10.4g  %11d  %10s%n", row.name(), c.cosine(),
                     Double.isNaN(row.theory()) ? "-" : String.format(Locale.ROOT, "%.4f", row.theory()), c.relativeError(),
                     c.lossEvaluations(), time(c.nanos()));
@@ -259,7 +250,7 @@ final class GradientsCommand implements Callable<Integer> {
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
             w.write("estimator,population,cosine,theory,relative_error,loss_evaluations,seconds\n");
             for (Row row : table) {
-                Comparison c = row.comparison();
+                EstimatorComparison.Row c = row.comparison();
                 w.write(String.format(Locale.ROOT, "\"%s\",,%.6f,%s,%.6g,%d,%.6f%n", row.name(), c.cosine(),
                         Double.isNaN(row.theory()) ? "" : String.format(Locale.ROOT, "%.6f", row.theory()),
                         c.relativeError(), c.lossEvaluations(), c.nanos() / 1e9));
@@ -273,9 +264,6 @@ final class GradientsCommand implements Callable<Integer> {
         }
     }
 
-    private record Comparison(float[] gradient, double cosine, double relativeError, long lossEvaluations, long nanos) {
-    }
-
-    private record Row(String name, Comparison comparison, double theory) {
+    private record Row(String name, EstimatorComparison.Row comparison, double theory) {
     }
 }

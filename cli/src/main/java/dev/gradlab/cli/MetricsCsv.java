@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code metrics.csv}: one row per epoch, written as each epoch ends (so a run that fails midway keeps
+ * {@code metrics.csv}: one row per epoch (counted from 1, as printed), written as each epoch ends (so a run that fails midway keeps
  * what it did). Columns: {@code epoch, train_loss, test_loss, test_accuracy} (a fraction),
  * {@code loss_evaluations} (forward passes of the loss so far, cumulative) and {@code elapsed_seconds}.
  */
@@ -35,7 +35,7 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
     public void onEpoch(EpochMetrics m) {
         rows.add(m);
         try {
-            writer.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.4f,%d,%.3f", m.epoch(), m.trainLoss(), m.testLoss(),
+            writer.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.4f,%d,%.3f", m.epoch() + 1, m.trainLoss(), m.testLoss(),
                     m.testAccuracy(), m.lossEvaluations(), m.elapsedNanos() / 1e9));
             writer.newLine();
             writer.flush();

@@ -309,7 +309,7 @@ final class TrainCommand implements Callable<Integer> {
         double[] accuracy = new double[n];
         for (int i = 0; i < n; i++) {
             EpochMetrics m = history.get(i);
-            epoch[i] = m.epoch();
+            epoch[i] = m.epoch() + 1;
             train[i] = m.trainLoss();
             test[i] = m.testLoss();
             accuracy[i] = m.testAccuracy();
