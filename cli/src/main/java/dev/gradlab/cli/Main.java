@@ -37,7 +37,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new GradlabCommand());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        Choices.register(cli);
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler(Main::failure);
         return cli;

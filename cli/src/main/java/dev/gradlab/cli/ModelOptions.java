@@ -12,7 +12,7 @@ final class ModelOptions {
     CommandSpec spec;
 
     @Option(names = "--activation", paramLabel = "NAME", defaultValue = "sigmoid",
-            description = "Hidden-layer activation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "Hidden-layer activation: sigmoid, relu, requ or tanh (default: ${DEFAULT-VALUE}).")
     Activation activation;
 
     @Option(names = "--hidden", paramLabel = "SIZES", split = ",", defaultValue = "512",

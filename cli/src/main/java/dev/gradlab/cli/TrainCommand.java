@@ -54,14 +54,14 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--method", paramLabel = "NAME", defaultValue = "backprop",
-            description = "Gradient: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "Gradient: backprop, es (evolution strategies) or fd (finite differences) (default: ${DEFAULT-VALUE}).")
     Method method;
 
     @Mixin
     ModelOptions model;
 
     @Option(names = "--optimizer", paramLabel = "NAME",
-            description = "Optimizer: ${COMPLETION-CANDIDATES} (default: sgd for backprop, adam for es and fd).")
+            description = "Optimizer: sgd or adam (default: sgd for backprop, adam for es and fd).")
     OptimizerChoice optimizer;
 
     @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.1 for backprop, 0.01 for es and fd).")
