@@ -176,6 +176,7 @@ public abstract class Function {
 
     /** Drops everything this call kept for backward, so that the graph can be collected. */
     void release() {
+        visited = false;
         inputs = null;
         saved = NONE;
         outputGrad = null;

@@ -160,7 +160,7 @@ public final class Tape {
                 if (i < f.inputs.length) {
                     s.next[sp - 1] = i + 1;
                     Function c = f.inputs[i].creator;
-                    if (c != null && !c.visited && f.inputNeedsGrad(i)) {
+                    if (c != null && f.inputNeedsGrad(i) && !c.visited) {
                         if (c.isReleased()) {
                             throw released(c);
                         }

@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
  * {@code $GRADLAB_DATA/<dataset>}; else {@code ~/.cache/gradlab/<dataset>}; else the directory a
  * distribution installs it in ({@code /usr/share/datasets/fashion-mnist} on Debian); else, when
  * allowed, downloads it into the explicit directory, {@code $GRADLAB_DATA/<dataset>} or the cache,
- * whichever comes first. {@code <dataset>} is {@code fashion-mnist} or {@code mnist}.
+ * whichever comes first. {@code <dataset>} is {@code fashion-mnist} or {@code mnist}. An explicit
+ * directory is the only one searched. A directory that holds all four files is chosen even if they
+ * turn out to be damaged: loading then fails on their digests rather than quietly using another copy.
  *
  * <p>Immutable; the {@code with...} methods return a changed copy. The home directory, the
  * environment, the system directories and the download address can be replaced, so that tests and

@@ -60,8 +60,8 @@ public final class FashionMnist {
     }
 
     /**
-     * Finds (see {@link DataLocator}) and loads the full set; {@code dirOrNull} is searched alone
-     * when given. Downloads it only if {@code allowDownload}.
+     * Finds (see {@link DataLocator}) and loads the full set. A non-null {@code dirOrNull} is the only
+     * directory searched and the one downloaded into. Downloads only if {@code allowDownload}.
      */
     public static DataSplit locate(Path dirOrNull, boolean allowDownload) {
         return locate(dirOrNull, allowDownload, DataLocator.defaults());

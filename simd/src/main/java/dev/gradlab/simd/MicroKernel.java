@@ -1,0 +1,75 @@
+package dev.gradlab.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The innermost loop of {@link VectorGemm}: an {@code mr × nr} block of C accumulated in registers
+ * as a sum of {@code kc} outer products (a column of A times a row of B), then written to C or
+ * added to it once. {@code nr} is two vectors of the preferred species. Alpha and beta are not the
+ * kernel's business: alpha is folded into packed B and C is scaled by beta beforehand, which keeps
+ * the kernel small enough for C2 to compile whole.
+ *
+ * <p>B always comes packed: {@code kc} rows of {@code nr} floats. A comes either packed ({@code kc}
+ * columns of {@code mr} floats, see {@link #packed}) or straight from a row-major matrix
+ * ({@link #rows}), which spares small problems the cost of packing it.
+ */
+abstract class MicroKernel {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** System property naming the tile, e.g. {@code 4x2}; the default suits the preferred species. */
+    static final String PROPERTY = "gradlab.gemm.tile";
+
+    /** Rows of the tile. */
+    abstract int mr();
+
+    /** Columns of the tile: two vectors. */
+    final int nr() {
+        return 2 * S.length();
+    }
+
+    /**
+     * The tile from packed A: element {@code (r, p)} of the block at {@code a[aOff + p·mr + r]}.
+     * Writes the tile into C at {@code c[cOff + r·ldc + j]}, or adds it there when {@code add}.
+     */
+    abstract void packed(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
+                         boolean add);
+
+    /** As {@link #packed}, from row-major A: element {@code (r, p)} at {@code a[aOff + r·lda + p]}. */
+    abstract void rows(int kc, float[] a, int aOff, int lda, float[] b, int bOff, float[] c, int cOff, int ldc,
+                       boolean add);
+
+    /**
+     * The tile named by {@code -Dgradlab.gemm.tile} ({@code 4x2}, {@code 6x2}, {@code 8x2} or
+     * {@code 14x2}), or else the largest that fits the register file of the preferred species:
+     * 14 rows for 512-bit vectors (32 registers), 6 rows otherwise (16 registers).
+     */
+    static MicroKernel preferred() {
+        String name = System.getProperty(PROPERTY, "");
+        if (name.isEmpty()) {
+            return S.vectorBitSize() >= 512 ? new MicroKernel14x2() : new MicroKernel6x2();
+        }
+        return named(name);
+    }
+
+    static MicroKernel named(String name) {
+        switch (name) {
+            case "4x2":
+                return new MicroKernel4x2();
+            case "6x2":
+                return new MicroKernel6x2();
+            case "8x2":
+                return new MicroKernel8x2();
+            case "14x2":
+                return new MicroKernel14x2();
+            default:
+                throw new IllegalArgumentException(PROPERTY + " must be one of 4x2, 6x2, 8x2, 14x2, got " + name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return mr() + "x" + nr() + " tile";
+    }
+}

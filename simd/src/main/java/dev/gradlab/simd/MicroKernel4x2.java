@@ -1,0 +1,135 @@
+package dev.gradlab.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A 4-row by two-vector register tile: 8 accumulators, two vectors of B and one broadcast
+ * of A, 11 vector registers in all.
+ * The safe fallback for 256-bit vectors: far enough from the register limit that C2
+ * never spills in the k loop.
+ *
+ * <p>The accumulators are named locals, one per register, so that C2 keeps each in a register
+ * across the k loop; an array of vectors would be spilled. The stores are written out here too:
+ * a shared helper is not inlined into a method this large, and then every vector is boxed.
+ */
+final class MicroKernel4x2 extends MicroKernel {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int MR = 4;
+
+    @Override
+    int mr() {
+        return MR;
+    }
+
+    @Override
+    void packed(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
+                boolean add) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * (2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            int ai = aOff + p * MR;
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        int o = cOff;
+        if (add) {
+            c00.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+            c01.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c10.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+            c11.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c20.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+            c21.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c30.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+            c31.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        } else {
+            c00.intoArray(c, o);
+            c01.intoArray(c, o + L);
+            o += ldc;
+            c10.intoArray(c, o);
+            c11.intoArray(c, o + L);
+            o += ldc;
+            c20.intoArray(c, o);
+            c21.intoArray(c, o + L);
+            o += ldc;
+            c30.intoArray(c, o);
+            c31.intoArray(c, o + L);
+        }
+    }
+
+    @Override
+    void rows(int kc, float[] a, int aOff, int lda, float[] b, int bOff, float[] c, int cOff, int ldc,
+              boolean add) {
+        int a0 = aOff;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * (2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        int o = cOff;
+        if (add) {
+            c00.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+            c01.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c10.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+            c11.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c20.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+            c21.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c30.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+            c31.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        } else {
+            c00.intoArray(c, o);
+            c01.intoArray(c, o + L);
+            o += ldc;
+            c10.intoArray(c, o);
+            c11.intoArray(c, o + L);
+            o += ldc;
+            c20.intoArray(c, o);
+            c21.intoArray(c, o + L);
+            o += ldc;
+            c30.intoArray(c, o);
+            c31.intoArray(c, o + L);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.gradlab.simd;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The Vector API GEMM, built like a BLAS: {@code op(B)} is packed in blocks of {@code kc × nc}
+ * (kept in the last-level cache), {@code op(A)} in blocks of {@code mc × kc} (kept in L2), and a
+ * {@link MicroKernel} multiplies one {@code mr}-row panel of A by one {@code nr}-column panel of B
+ * (kept in L1) into a tile of C held in registers. Edge tiles are computed in full from the
+ * zero-padded panels into a scratch tile and only their valid part is merged into C.
+ *
+ * <p>Small-N problems (the output layer: {@code n <= 2·nr}) read non-transposed A in place, since
+ * packing it would cost as much as the multiply. Large problems are split along M or N across
+ * {@link Parallel#threads()}; every part is an independent GEMM, so the result does not depend on
+ * the number of threads. Packing buffers are per thread and reused: steady-state serial calls
+ * allocate nothing.
+ */
+public final class VectorGemm implements Gemm {
+
+    /** Depth of a packed block: a B panel of {@code KC · nr} floats (16 KiB for AVX2) fits L1. */
+    private static final int KC = 256;
+    /** Rows of a packed A block, as a multiple of {@code mr}: {@code MC · KC} floats fit L2. */
+    private static final int MC_TARGET = 144;
+    /** Columns of a packed B block: {@code KC · NC} floats stay in the last-level cache. */
+    private static final int NC = 4096;
+    /** Below this many multiply-adds a problem stays on the calling thread (about 0.2 ms). */
+    private static final long PARALLEL_WORK = 8L << 20;
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private final MicroKernel kernel;
+    private final int mr;
+    private final int nr;
+    private final int mcMax;
+
+    /** The tile that suits the preferred species (see {@link MicroKernel#preferred()}). */
+    public VectorGemm() {
+        this(MicroKernel.preferred());
+    }
+
+    VectorGemm(MicroKernel kernel) {
+        this.kernel = kernel;
+        this.mr = kernel.mr();
+        this.nr = kernel.nr();
+        this.mcMax = Math.max(mr, MC_TARGET / mr * mr);
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOffset, int lda,
+                      float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOffset, ldc);
+            return;
+        }
+        int threads = Parallel.threads();
+        long work = (long) m * n * k;
+        if (threads == 1 || work < PARALLEL_WORK) {
+            serial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
+        // Split the larger of M and N: each part packs all of the other operand, so that is the
+        // smaller duplicated cost. Part boundaries fall on tile boundaries.
+        boolean splitM = m >= n;
+        int step = splitM ? mr : nr;
+        int units = ((splitM ? m : n) + step - 1) / step;
+        int parts = Math.min(threads, units);
+        Parallel.forEach(parts, part -> {
+            int from = (int) ((long) units * part / parts) * step;
+            int to = Math.min(splitM ? m : n, (int) ((long) units * (part + 1) / parts) * step);
+            if (from >= to) {
+                return;
+            }
+            if (splitM) {
+                serial(transA, transB, to - from, n, k, alpha,
+                        a, aOffset + (transA ? from : from * lda), lda, b, bOffset, ldb,
+                        beta, c, cOffset + from * ldc, ldc);
+            } else {
+                serial(transA, transB, m, to - from, k, alpha,
+                        a, aOffset, lda, b, bOffset + (transB ? from * ldb : from), ldb,
+                        beta, c, cOffset + from, ldc);
+            }
+        });
+    }
+
+    private void serial(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc) {
+        Workspace ws = WORKSPACE.get();
+        boolean packA = transA || n > 2 * nr;
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks;
+        int mBlocks = (m + mcMax - 1) / mcMax;
+        int mcBlock = roundUp((m + mBlocks - 1) / mBlocks, mr);
+        int ncBlock = Math.min(NC, roundUp(n, nr));
+        float[] packedB = ws.b(kcMax * ncBlock);
+        float[] packedA = ws.a(kcMax * (packA ? mcBlock : mr));
+        float[] tile = ws.tile(mr * nr);
+        if (beta != 0f && beta != 1f) {
+            scale(m, n, beta, c, cOff, ldc);
+        }
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                boolean add = pc > 0 || beta != 0f;
+                GemmPacking.packB(transB, alpha, b, bOff, ldb, pc, kc, jc, nc, nr, packedB);
+                for (int ic = 0; ic < m; ic += mcBlock) {
+                    int mc = Math.min(mcBlock, m - ic);
+                    if (packA) {
+                        GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, packedA);
+                    }
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int cols = Math.min(nr, nc - jr);
+                        int bPanel = jr * kc;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            int rows = Math.min(mr, mc - ir);
+                            int cAt = cOff + (ic + ir) * ldc + jc + jr;
+                            boolean full = rows == mr && cols == nr;
+                            if (!packA && rows == mr) {
+                                int aAt = aOff + (ic + ir) * lda + pc;
+                                if (full) {
+                                    kernel.rows(kc, a, aAt, lda, packedB, bPanel, c, cAt, ldc, add);
+                                } else {
+                                    kernel.rows(kc, a, aAt, lda, packedB, bPanel, tile, 0, nr, false);
+                                    merge(tile, rows, cols, add, c, cAt, ldc);
+                                }
+                                continue;
+                            }
+                            int aPanel;
+                            if (packA) {
+                                aPanel = ir * kc;
+                            } else {
+                                GemmPacking.packA(false, a, aOff, lda, ic + ir, rows, pc, kc, mr, packedA);
+                                aPanel = 0;
+                            }
+                            if (full) {
+                                kernel.packed(kc, packedA, aPanel, packedB, bPanel, c, cAt, ldc, add);
+                            } else {
+                                kernel.packed(kc, packedA, aPanel, packedB, bPanel, tile, 0, nr, false);
+                                merge(tile, rows, cols, add, c, cAt, ldc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes or adds the valid {@code rows × cols} corner of an edge tile (row stride nr) to C. */
+    private void merge(float[] tile, int rows, int cols, boolean add, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int t = r * nr;
+            int row = cOff + r * ldc;
+            if (add) {
+                for (int j = 0; j < cols; j++) {
+                    c[row + j] += tile[t + j];
+                }
+            } else {
+                System.arraycopy(tile, t, c, row, cols);
+            }
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /** {@code C = beta·C}, without reading C when {@code beta == 0}. */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                Arrays.fill(c, row, row + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) {
+                    c[row + j] *= beta;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VectorGemm(" + kernel + " of " + FloatVector.SPECIES_PREFERRED + ")";
+    }
+
+    /** Packing buffers and the edge tile of one thread, grown when a call needs more. */
+    private static final class Workspace {
+        private float[] a = new float[0];
+        private float[] b = new float[0];
+        private float[] tile = new float[0];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+
+        float[] tile(int size) {
+            if (tile.length < size) {
+                tile = new float[size];
+            }
+            return tile;
+        }
+    }
+}
