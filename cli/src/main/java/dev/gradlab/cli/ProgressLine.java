@@ -23,7 +23,10 @@ final class ProgressLine implements ProgressBarConsumer {
         this.width = width;
     }
 
-    /** The terminal width the launcher passes in {@code -Dgradlab.columns}, else $COLUMNS, else 100. */
+    /**
+     * The terminal width the launcher passes in {@code -Dgradlab.columns}, else $COLUMNS, else 100
+     * (also when the terminal reports no size, as a pseudo-terminal without one does).
+     */
     static int terminalWidth() {
         Integer columns = Integer.getInteger("gradlab.columns");
         if (columns == null) {
@@ -33,7 +36,7 @@ final class ProgressLine implements ProgressBarConsumer {
                 columns = 100;
             }
         }
-        return Math.max(40, columns);
+        return columns <= 0 ? 100 : Math.max(40, columns);
     }
 
     @Override
