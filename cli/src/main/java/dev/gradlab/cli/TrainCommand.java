@@ -43,11 +43,13 @@ import picocli.CommandLine.Spec;
         description = {"Train an MLP on Fashion-MNIST and report its test accuracy.",
                 "The defaults reproduce the notebook: the embedded 1000/1000 subset, 784-512-10, sigmoid,"
                         + " no biases, backprop with SGD lr 0.1 momentum 0.9, batch 100, 100 epochs, seed 42."},
-        footer = {"", "Defaults that depend on --method (an option given on the command line always wins):",
+        footer = {"", "Defaults that depend on --method (options given always win):",
                 "  backprop  sgd, lr 0.1, momentum 0.9, 100 epochs",
-                "  es        adam, lr 0.01, 50 epochs, sigma 0.05, population 100 antithetic pairs, rank shaping",
-                "  fd        adam, lr 0.01, 50 epochs, sigma (the step) 0.001, population 100 random directions",
-                "", "Writes metrics.csv, training.png and weights.bin (read by 'gradlab evaluate') into --out."})
+                "  es        adam, lr 0.01, 50 epochs, sigma 0.05,",
+                "            100 antithetic pairs, rank shaping",
+                "  fd        adam, lr 0.01, 50 epochs, step (sigma) 0.001, 100 directions",
+                "", "Writes metrics.csv, training.png and weights.bin (read by 'gradlab evaluate')",
+                "into --out."})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
