@@ -176,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
         info.put("created", LocalDateTime.now().withNano(0).toString());
         WeightsFile.write(dir.resolve(WeightsFile.FILE_NAME), architecture, network, info);
-        writeChart(dir.resolve("training.png"), architecture, history);
+        writeChart(dir.resolve("training.png"), architecture + ", " + describeEstimator(), history);
 
         stdout.printf(Locale.ROOT, "trained in %.1f s (%d loss evaluations); wrote %s, %s and %s in %s%n",
                 result.wallNanos() / 1e9, result.lossEvaluations(), MetricsCsv.FILE_NAME, "training.png",
@@ -303,7 +303,7 @@ final class TrainCommand implements Callable<Integer> {
         return dir;
     }
 
-    private static void writeChart(Path file, Architecture architecture, List<EpochMetrics> history) throws IOException {
+    private static void writeChart(Path file, String run, List<EpochMetrics> history) throws IOException {
         int n = history.size();
         double[] epoch = new double[n];
         double[] train = new double[n];
@@ -316,6 +316,6 @@ final class TrainCommand implements Callable<Integer> {
             test[i] = m.testLoss();
             accuracy[i] = m.testAccuracy();
         }
-        TrainingChart.write(file, "gradlab train: " + architecture, epoch, train, test, accuracy);
+        TrainingChart.write(file, "gradlab train: " + run, epoch, train, test, accuracy);
     }
 }
