@@ -1,5 +1,6 @@
 package dev.gradlab.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -154,7 +155,9 @@ class GradCheckRejectsWrongBackwardTest {
         GradCheck.Result b = GradCheck.check(() -> x.tanh().sum(), Map.of("x", x), options);
         assertTrue(a.passed(), a::describe);
         assertEquals(30, a.checked());
-        assertEquals(a, b.checked() == a.checked() && java.util.Arrays.equals(a.index(), b.index()) ? a : b);
+        // The same seed picks the same subset, so the same worst element.
+        assertArrayEquals(a.index(), b.index());
+        assertEquals(a.numerical(), b.numerical());
     }
 
     @Test
