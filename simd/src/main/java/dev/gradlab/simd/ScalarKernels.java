@@ -41,7 +41,7 @@ public final class ScalarKernels implements Kernels {
     public void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xOffset + i];
-            y[yOffset + i] = v > 0f ? v : 0f;
+            y[yOffset + i] = v <= 0f ? 0f : v; // NaN passes, as in PyTorch
         }
     }
 
@@ -56,7 +56,7 @@ public final class ScalarKernels implements Kernels {
     public void requ(float[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xOffset + i];
-            y[yOffset + i] = v > 0f ? v * v : 0f;
+            y[yOffset + i] = v <= 0f ? 0f : v * v;
         }
     }
 

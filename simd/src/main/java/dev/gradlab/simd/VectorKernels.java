@@ -5,6 +5,7 @@ import static jdk.incubator.vector.VectorOperators.AND;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.MAX;
@@ -105,11 +106,11 @@ public final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
-            zero.blend(v, v.compare(GT, 0f)).intoArray(y, yOffset + i); // NaN -> 0, as in the scalar twin
+            v.blend(zero, v.compare(LE, 0f)).intoArray(y, yOffset + i); // NaN passes, as in PyTorch
         }
         for (; i < n; i++) {
             float v = x[xOffset + i];
-            y[yOffset + i] = v > 0f ? v : 0f;
+            y[yOffset + i] = v <= 0f ? 0f : v;
         }
     }
 
@@ -132,11 +133,11 @@ public final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
-            zero.blend(v.mul(v), v.compare(GT, 0f)).intoArray(y, yOffset + i);
+            v.mul(v).blend(zero, v.compare(LE, 0f)).intoArray(y, yOffset + i);
         }
         for (; i < n; i++) {
             float v = x[xOffset + i];
-            y[yOffset + i] = v > 0f ? v * v : 0f;
+            y[yOffset + i] = v <= 0f ? 0f : v * v;
         }
     }
 

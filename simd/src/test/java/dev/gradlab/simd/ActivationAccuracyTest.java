@@ -75,6 +75,24 @@ class ActivationAccuracyTest {
     }
 
     @Test
+    void reluAndReQUPassNaNOnAsPyTorchDoes() {
+        // A NaN that an activation turned into 0 would hide a diverged network from the loss.
+        float[] x = {Float.NaN, -1f, 0f, 2f, Float.NaN, -3f, 1f, 0.5f, Float.NaN};
+        for (Kernels k : BOTH) {
+            float[] relu = new float[x.length];
+            float[] requ = new float[x.length];
+            k.relu(x, 0, relu, 0, x.length);
+            k.requ(x, 0, requ, 0, x.length);
+            for (int i = 0; i < x.length; i++) {
+                float expectedRelu = Float.isNaN(x[i]) ? Float.NaN : Math.max(x[i], 0f);
+                float expectedRequ = Float.isNaN(x[i]) ? Float.NaN : x[i] > 0 ? x[i] * x[i] : 0f;
+                assertEquals(expectedRelu, relu[i], k + " relu at " + i);
+                assertEquals(expectedRequ, requ[i], k + " requ at " + i);
+            }
+        }
+    }
+
+    @Test
     void extremeInputsGiveTheLimitsAndNeverOverflow() {
         for (Kernels k : BOTH) {
             String name = k.toString();
