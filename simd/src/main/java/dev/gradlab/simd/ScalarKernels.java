@@ -1,22 +1,17 @@
 package dev.gradlab.simd;
 
-/** The reference kernels: plain loops, one element at a time. The specification of {@link Kernels}. */
+/**
+ * The reference kernels: plain loops, one element at a time. The specification of {@link Kernels}.
+ * exp, tanh and sigmoid use {@link FloatMath}'s approximations (within a few ulps of the true
+ * values), the same ones the Vector API kernels use, so that the two agree to the bit there.
+ */
 public final class ScalarKernels implements Kernels {
 
     @Override
     public void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int i = 0; i < n; i++) {
-            y[yOffset + i] = sigmoid(x[xOffset + i]);
+            y[yOffset + i] = FloatMath.sigmoid(x[xOffset + i]);
         }
-    }
-
-    /** Evaluated on the side where e^(-|x|) cannot overflow. */
-    static float sigmoid(float x) {
-        if (x >= 0f) {
-            return 1f / (1f + (float) Math.exp(-x));
-        }
-        float e = (float) Math.exp(x);
-        return e / (1f + e);
     }
 
     @Override
@@ -30,7 +25,7 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int i = 0; i < n; i++) {
-            y[yOffset + i] = (float) Math.tanh(x[xOffset + i]);
+            y[yOffset + i] = FloatMath.tanh(x[xOffset + i]);
         }
     }
 
@@ -76,7 +71,7 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int i = 0; i < n; i++) {
-            y[yOffset + i] = (float) Math.exp(x[xOffset + i]);
+            y[yOffset + i] = FloatMath.exp(x[xOffset + i]);
         }
     }
 
@@ -88,7 +83,7 @@ public final class ScalarKernels implements Kernels {
             float max = rowMax(x, xi, cols);
             float total = 0f;
             for (int j = 0; j < cols; j++) {
-                float e = (float) Math.exp(x[xi + j] - max);
+                float e = FloatMath.exp(x[xi + j] - max);
                 y[yi + j] = e;
                 total += e;
             }
@@ -104,9 +99,10 @@ public final class ScalarKernels implements Kernels {
         for (int r = 0; r < rows; r++) {
             int xi = xOffset + r * cols;
             int yi = yOffset + r * cols;
-            float shift = rowMax(x, xi, cols) + logSumExpShifted(x, xi, cols, rowMax(x, xi, cols));
+            float max = rowMax(x, xi, cols);
+            float logTotal = (float) Math.log(sumExpShifted(x, xi, cols, max));
             for (int j = 0; j < cols; j++) {
-                y[yi + j] = x[xi + j] - shift;
+                y[yi + j] = (x[xi + j] - max) - logTotal; // not x - (max + logTotal): that rounds at max's scale
             }
         }
     }
@@ -120,17 +116,30 @@ public final class ScalarKernels implements Kernels {
             int li = logitsOffset + r * cols;
             int label = labels[labelsOffset + r];
             float max = rowMax(logits, li, cols);
-            float logZ = logSumExpShifted(logits, li, cols, max);
-            loss += logZ - (logits[li + label] - max);
-            if (gradLogits != null) {
-                int gi = gradOffset + r * cols;
-                for (int j = 0; j < cols; j++) {
-                    float p = (float) Math.exp(logits[li + j] - max - logZ);
-                    gradLogits[gi + j] = (j == label ? p - 1f : p) * invRows;
+            float labelShifted = logits[li + label] - max; // read before gradLogits, which may alias logits
+            float total = 0f;
+            for (int j = 0; j < cols; j++) {
+                float e = FloatMath.exp(logits[li + j] - max);
+                if (gradLogits != null) {
+                    gradLogits[gradOffset + r * cols + j] = e;
                 }
+                total += e;
+            }
+            loss += Math.log(total) - labelShifted;
+            if (gradLogits != null) {
+                softmaxGradient(gradLogits, gradOffset + r * cols, cols, label, 1f / total, invRows);
             }
         }
         return (float) (loss / rows);
+    }
+
+    /** Turns a row of {@code e^(x - max)} into {@code (softmax - onehot(label)) / rows}. */
+    private static void softmaxGradient(float[] g, int offset, int cols, int label, float invTotal, float invRows) {
+        float labelProbability = g[offset + label] * invTotal;
+        for (int j = 0; j < cols; j++) {
+            g[offset + j] = g[offset + j] * invTotal * invRows;
+        }
+        g[offset + label] = (labelProbability - 1f) * invRows;
     }
 
     private static float rowMax(float[] x, int offset, int cols) {
@@ -141,13 +150,13 @@ public final class ScalarKernels implements Kernels {
         return max;
     }
 
-    /** {@code log Σ e^(x - max)} of one row. */
-    private static float logSumExpShifted(float[] x, int offset, int cols, float max) {
+    /** {@code Σ e^(x - max)} of one row. */
+    private static float sumExpShifted(float[] x, int offset, int cols, float max) {
         float total = 0f;
         for (int j = 0; j < cols; j++) {
-            total += (float) Math.exp(x[offset + j] - max);
+            total += FloatMath.exp(x[offset + j] - max);
         }
-        return (float) Math.log(total);
+        return total;
     }
 
     @Override

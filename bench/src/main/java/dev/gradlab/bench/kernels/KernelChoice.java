@@ -1,0 +1,20 @@
+package dev.gradlab.bench.kernels;
+
+import dev.gradlab.simd.Kernels;
+import dev.gradlab.simd.ScalarKernels;
+import dev.gradlab.simd.VectorKernels;
+
+/** The two implementations the kernel benchmarks compare, by the name of their JMH parameter. */
+final class KernelChoice {
+
+    private KernelChoice() {
+    }
+
+    static Kernels of(String name) {
+        return switch (name) {
+            case "scalar" -> new ScalarKernels();
+            case "vector" -> new VectorKernels();
+            default -> throw new IllegalArgumentException("impl: expected scalar or vector, got " + name);
+        };
+    }
+}

@@ -1,0 +1,201 @@
+package dev.gradlab.core;
+
+import java.util.Arrays;
+
+/**
+ * The tape: which {@link Function} calls are recorded, and the reverse traversal that turns a loss
+ * into gradients. Recording state is per thread; graphs are meant to be built and differentiated on
+ * one thread.
+ */
+public final class Tape {
+
+    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+
+    private Tape() {
+    }
+
+    /** Per-thread recording switches and the traversal's reusable arrays. */
+    private static final class State {
+        int noGradDepth;
+        int pauseDepth;
+        Function[] stack = new Function[64];
+        int[] next = new int[64];
+        Function[] order = new Function[64];
+    }
+
+    /**
+     * Opens a scope, on this thread, in which no op is recorded (PyTorch's {@code torch.no_grad()}):
+     * {@code try (var scope = Tape.noGrad()) { ... }}. Scopes nest.
+     */
+    public static NoGrad noGrad() {
+        STATE.get().noGradDepth++;
+        return new NoGrad(Thread.currentThread());
+    }
+
+    /** True when ops on this thread are recorded (no {@link #noGrad()} scope is open). */
+    public static boolean isRecording() {
+        State s = STATE.get();
+        return s.noGradDepth == 0 && s.pauseDepth == 0;
+    }
+
+    /** The scope returned by {@link #noGrad()}; closing it twice is harmless. */
+    public static final class NoGrad implements AutoCloseable {
+        private final Thread owner;
+        private boolean closed;
+
+        private NoGrad(Thread owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("a no-grad scope must be closed on the thread that opened it ("
+                        + owner.getName() + "), not on " + Thread.currentThread().getName());
+            }
+            closed = true;
+            STATE.get().noGradDepth--;
+        }
+    }
+
+    /** Recording off while a Function's forward runs, so that ops it uses inside are not recorded. */
+    static void pause() {
+        STATE.get().pauseDepth++;
+    }
+
+    static void resume() {
+        STATE.get().pauseDepth--;
+    }
+
+    /** See {@link Tensor#backward()}. */
+    static void backward(Tensor root) {
+        if (root.size() != 1) {
+            throw new IllegalStateException("backward() needs a one-element tensor (a loss), shape is "
+                    + Arrays.toString(root.shapeRef()));
+        }
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward(): tensor " + Arrays.toString(root.shapeRef())
+                    + " does not require a gradient; no input of the ops that made it requires one,"
+                    + " or it was computed in a no-grad scope");
+        }
+        Tensor seed = Workspace.allocate(root.shapeRef(), false);
+        seed.data()[0] = 1f;
+        if (root.creator == null) {
+            root.accumulateGrad(seed);
+            return;
+        }
+        State s = STATE.get();
+        int n = sort(root.creator, s);
+        try {
+            root.creator.outputGrad = seed;
+            for (int k = n - 1; k >= 0; k--) {
+                propagate(s.order[k]);
+            }
+        } finally {
+            for (int k = 0; k < n; k++) {
+                s.order[k].release();
+                s.order[k] = null;
+            }
+        }
+    }
+
+    /** Calls one function's backward and hands each input its gradient. */
+    private static void propagate(Function f) {
+        Tensor g = f.outputGrad;
+        if (g == null) {
+            return;
+        }
+        Tensor[] inputs = f.inputs;
+        Tensor[] grads = f.runBackward(g);
+        if (grads == null || grads.length != inputs.length) {
+            throw new IllegalStateException(f.name() + ".backward returned " + (grads == null ? "null" : grads.length
+                    + " gradients") + ", expected one per input (" + inputs.length + ")");
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor gi = grads[i];
+            if (gi == null || !f.inputNeedsGrad(i)) {
+                continue;
+            }
+            Tensor input = inputs[i];
+            if (!gi.sameShape(input)) {
+                throw new IllegalStateException(f.name() + ".backward returned a gradient of shape "
+                        + Arrays.toString(gi.shapeRef()) + " for input " + i + " of shape "
+                        + Arrays.toString(input.shapeRef()));
+            }
+            Function producer = input.creator;
+            if (producer == null) {
+                input.accumulateGrad(gi);
+            } else if (producer.outputGrad == null) {
+                // A copy, so that later accumulation never writes into a tensor a backward returned.
+                Tensor own = Workspace.allocate(input.shapeRef(), false);
+                System.arraycopy(gi.data(), 0, own.data(), 0, own.size());
+                producer.outputGrad = own;
+            } else {
+                float[] src = gi.data();
+                dev.gradlab.simd.Simd.kernels().axpy(src.length, 1f, src, 0, producer.outputGrad.data(), 0);
+            }
+        }
+    }
+
+    /**
+     * Depth-first post-order from {@code root} over the functions whose outputs need a gradient,
+     * with an explicit stack: producers come before their consumers in {@code s.order[0, n)}.
+     */
+    private static int sort(Function root, State s) {
+        if (root.isReleased()) {
+            throw released(root);
+        }
+        int n = 0;
+        int sp = 0;
+        root.visited = true;
+        s.stack[sp] = root;
+        s.next[sp++] = 0;
+        try {
+            while (sp > 0) {
+                Function f = s.stack[sp - 1];
+                int i = s.next[sp - 1];
+                if (i < f.inputs.length) {
+                    s.next[sp - 1] = i + 1;
+                    Function c = f.inputs[i].creator;
+                    if (c != null && f.inputNeedsGrad(i) && !c.visited) {
+                        if (c.isReleased()) {
+                            throw released(c);
+                        }
+                        c.visited = true;
+                        if (sp == s.stack.length) {
+                            s.stack = Arrays.copyOf(s.stack, sp * 2);
+                            s.next = Arrays.copyOf(s.next, sp * 2);
+                        }
+                        s.stack[sp] = c;
+                        s.next[sp++] = 0;
+                    }
+                } else {
+                    s.stack[--sp] = null;
+                    if (n == s.order.length) {
+                        s.order = Arrays.copyOf(s.order, n * 2);
+                    }
+                    s.order[n++] = f;
+                }
+            }
+        } catch (RuntimeException e) {
+            for (int k = 0; k < sp; k++) {
+                s.stack[k].visited = false;
+                s.stack[k] = null;
+            }
+            for (int k = 0; k < n; k++) {
+                s.order[k].visited = false;
+                s.order[k] = null;
+            }
+            throw e;
+        }
+        return n;
+    }
+
+    private static IllegalStateException released(Function f) {
+        return new IllegalStateException("backward() through " + f.name() + " whose graph was already released by an"
+                + " earlier backward(); recompute the forward pass");
+    }
+}

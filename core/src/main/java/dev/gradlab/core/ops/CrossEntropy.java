@@ -1,0 +1,64 @@
+package dev.gradlab.core.ops;
+
+import dev.gradlab.core.Function;
+import dev.gradlab.core.Tensor;
+import dev.gradlab.simd.Simd;
+import java.util.Arrays;
+
+/**
+ * Mean cross-entropy of logits (rows × classes) against integer labels, through a stable
+ * log-softmax: {@code L = −(1/rows) Σ_i log softmax(x_i)[label_i]}. Backward:
+ * {@code dx = g · (softmax(x) − onehot(label)) / rows}, computed by the same kernel call as the loss.
+ */
+public final class CrossEntropy extends Function {
+
+    private final int[] labels;
+
+    /** Labels are kept, not copied, until backward. */
+    public CrossEntropy(int[] labels) {
+        this.labels = labels;
+    }
+
+    @Override
+    protected Tensor forward(Tensor... in) {
+        Tensor logits = in[0];
+        if (logits.rank() != 2) {
+            throw new IllegalArgumentException("cross-entropy logits must be rows × classes, got shape "
+                    + Arrays.toString(logits.shape()));
+        }
+        int rows = logits.dim(0);
+        int cols = logits.dim(1);
+        if (labels == null || labels.length != rows) {
+            throw new IllegalArgumentException("cross-entropy: labels must have one entry per row (" + rows
+                    + "), got " + (labels == null ? "null" : labels.length));
+        }
+        if (rows == 0) {
+            throw new IllegalArgumentException("cross-entropy of an empty batch, logits shape "
+                    + Arrays.toString(logits.shape()));
+        }
+        for (int i = 0; i < rows; i++) {
+            if (labels[i] < 0 || labels[i] >= cols) {
+                throw new IllegalArgumentException("cross-entropy: label " + i + " must be in [0, " + cols
+                        + "), got " + labels[i]);
+            }
+        }
+        Tensor grad = needsInputGrad(0) ? newTensorLike(logits) : null;
+        Tensor loss = newTensor();
+        loss.data()[0] = Simd.kernels().softmaxCrossEntropy(logits.data(), 0, rows, cols, labels, 0,
+                grad == null ? null : grad.data(), 0);
+        if (grad != null) {
+            saveForBackward(grad);
+        }
+        return loss;
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+        Tensor grad = saved(0);
+        float scale = g.item();
+        if (scale != 1f) {
+            Simd.kernels().scale(grad.size(), scale, grad.data(), 0);
+        }
+        return new Tensor[] {grad};
+    }
+}

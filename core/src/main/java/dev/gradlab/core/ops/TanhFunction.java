@@ -1,0 +1,26 @@
+package dev.gradlab.core.ops;
+
+import dev.gradlab.core.Function;
+import dev.gradlab.core.Tensor;
+import dev.gradlab.simd.Simd;
+
+/** Elementwise {@code y = tanh(x)}. Backward: {@code dx = g · (1 − y²), from the saved output}. */
+public final class TanhFunction extends Function {
+
+    @Override
+    protected Tensor forward(Tensor... in) {
+        Tensor x = in[0];
+        Tensor y = newTensorLike(x);
+        Simd.kernels().tanh(x.data(), 0, y.data(), 0, x.size());
+        saveForBackward(y);
+        return y;
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+        Tensor saved = saved(0);
+        Tensor gx = newTensorLike(saved);
+        Simd.kernels().tanhBackward(saved.data(), 0, g.data(), 0, gx.data(), 0, saved.size());
+        return new Tensor[] {gx};
+    }
+}

@@ -1,0 +1,175 @@
+package dev.gradlab.data;
+
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Finds the full files of a data set, in this order: an explicit directory; else
+ * {@code $GRADLAB_DATA/<dataset>}; else {@code ~/.cache/gradlab/<dataset>}; else the directory a
+ * distribution installs it in ({@code /usr/share/datasets/fashion-mnist} on Debian); else, when
+ * allowed, downloads it into the explicit directory, {@code $GRADLAB_DATA/<dataset>} or the cache,
+ * whichever comes first. {@code <dataset>} is {@code fashion-mnist} or {@code mnist}. An explicit
+ * directory is the only one searched. A directory that holds all four files is chosen even if they
+ * turn out to be damaged: loading then fails on their digests rather than quietly using another copy.
+ *
+ * <p>Immutable; the {@code with...} methods return a changed copy. The home directory, the
+ * environment, the system directories and the download address can be replaced, so that tests and
+ * sandboxed programs never touch the real ones.
+ */
+public final class DataLocator {
+
+    /** Environment variable naming a directory whose {@code <dataset>} subdirectories hold data sets. */
+    public static final String ENVIRONMENT_VARIABLE = "GRADLAB_DATA";
+
+    private final Path home;
+    private final Function<String, String> environment;
+    private final boolean systemDirectories;
+    private final URI baseUri;
+
+    private DataLocator(Path home, Function<String, String> environment, boolean systemDirectories, URI baseUri) {
+        this.home = home;
+        this.environment = environment;
+        this.systemDirectories = systemDirectories;
+        this.baseUri = baseUri;
+    }
+
+    /** The user's home and environment, system directories searched, the data sets' public addresses. */
+    public static DataLocator defaults() {
+        return new DataLocator(Path.of(System.getProperty("user.home")), System::getenv, true, null);
+    }
+
+    /** Uses {@code home/.cache/gradlab} as the cache. */
+    public DataLocator withHome(Path home) {
+        if (home == null) {
+            throw new IllegalArgumentException("home must not be null");
+        }
+        return new DataLocator(home, environment, systemDirectories, baseUri);
+    }
+
+    /** Reads {@value #ENVIRONMENT_VARIABLE} from {@code environment} instead of the process environment. */
+    public DataLocator withEnvironment(Map<String, String> environment) {
+        if (environment == null) {
+            throw new IllegalArgumentException("environment must not be null");
+        }
+        Map<String, String> copy = Map.copyOf(environment);
+        return new DataLocator(home, copy::get, systemDirectories, baseUri);
+    }
+
+    /** Whether to search the directories distributions install data sets in. */
+    public DataLocator withSystemDirectories(boolean search) {
+        return new DataLocator(home, environment, search, baseUri);
+    }
+
+    /**
+     * Downloads from {@code baseUri} (the four file names are resolved against it) instead of the data
+     * set's public address or the {@code gradlab.data.<dataset>.url} system property.
+     */
+    public DataLocator withBaseUri(URI baseUri) {
+        return new DataLocator(home, environment, systemDirectories, baseUri == null ? null : directory(baseUri));
+    }
+
+    /** {@code ~/.cache/gradlab/<dataset>} for this locator's home. */
+    public Path cacheDirectory(String dataset) {
+        return home.resolve(".cache").resolve("gradlab").resolve(dataset);
+    }
+
+    /** Returns a directory holding all four files of {@code spec}, downloading them if needed and allowed. */
+    Path locate(DatasetFiles spec, Path explicit, boolean allowDownload) {
+        if (explicit != null) {
+            if (MnistFormat.complete(explicit, spec)) {
+                return explicit;
+            }
+            if (!allowDownload) {
+                throw notFound(spec, List.of(explicit), explicit);
+            }
+            download(spec, explicit, List.of(explicit));
+            return explicit;
+        }
+        List<Path> searched = new ArrayList<>();
+        String variable = environment.apply(ENVIRONMENT_VARIABLE);
+        Path fromEnvironment = variable == null || variable.isBlank() ? null : Path.of(variable).resolve(spec.directoryName());
+        if (fromEnvironment != null) {
+            searched.add(fromEnvironment);
+        }
+        Path cache = cacheDirectory(spec.directoryName());
+        searched.add(cache);
+        if (systemDirectories && spec.systemDirectory() != null) {
+            searched.add(spec.systemDirectory());
+        }
+        for (Path dir : searched) {
+            if (MnistFormat.complete(dir, spec)) {
+                return dir;
+            }
+        }
+        Path target = fromEnvironment != null ? fromEnvironment : cache;
+        if (!allowDownload) {
+            throw notFound(spec, searched, target);
+        }
+        download(spec, target, searched);
+        return target;
+    }
+
+    private void download(DatasetFiles spec, Path target, List<Path> searched) {
+        URI base = baseUri(spec);
+        try {
+            Files.createDirectories(target);
+        } catch (java.io.IOException e) {
+            throw new DatasetException(target + ": cannot create the directory to download " + spec.displayName()
+                    + " into: " + e + ". " + whereToPut(spec, searched, target), e);
+        }
+        Downloader downloader = new Downloader();
+        for (DatasetFiles.DataFile f : spec.files()) {
+            if (MnistFormat.find(target, f.name()) != null) {
+                continue;
+            }
+            URI uri = base.resolve(f.name() + ".gz");
+            try {
+                downloader.fetch(uri, target.resolve(f.name() + ".gz"), f);
+            } catch (UncheckedIOException e) {
+                throw new DatasetException("cannot download " + spec.displayName() + " from " + uri + " ("
+                        + e.getCause() + "). " + whereToPut(spec, searched, target), e);
+            }
+        }
+    }
+
+    private URI baseUri(DatasetFiles spec) {
+        if (baseUri != null) {
+            return baseUri;
+        }
+        String property = System.getProperty(spec.baseUriProperty());
+        return directory(property == null || property.isBlank() ? spec.publicBaseUri() : URI.create(property));
+    }
+
+    private static URI directory(URI uri) {
+        String s = uri.toString();
+        return s.endsWith("/") ? uri : URI.create(s + "/");
+    }
+
+    private DatasetException notFound(DatasetFiles spec, List<Path> searched, Path target) {
+        return new DatasetException(spec.displayName() + " not found: expected all four files in one of "
+                + searched + ", actual none of them holds all four. " + whereToPut(spec, searched, target)
+                + " Or allow the download from " + baseUri(spec) + ".");
+    }
+
+    private static String whereToPut(DatasetFiles spec, List<Path> searched, Path target) {
+        String names = spec.files().stream().map(f -> f.name() + ".gz").collect(Collectors.joining(", "));
+        StringBuilder s = new StringBuilder("Put the files " + names + " (gzip or uncompressed) in " + target);
+        if (searched.size() > 1 || !searched.get(0).equals(target)) {
+            s.append(" or any of ").append(searched);
+        }
+        s.append(", or name their directory explicitly or through ").append(ENVIRONMENT_VARIABLE)
+                .append("=<dir> with the files in <dir>/").append(spec.directoryName()).append('.');
+        if (spec.systemDirectory() != null) {
+            s.append(" On Debian, apt-get install dataset-").append(spec.directoryName()).append(" installs them in ")
+                    .append(spec.systemDirectory()).append('.');
+        }
+        return s.toString();
+    }
+}

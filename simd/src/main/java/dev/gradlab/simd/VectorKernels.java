@@ -1,0 +1,457 @@
+package dev.gradlab.simd;
+
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.AND;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.FMA;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.OR;
+import static jdk.incubator.vector.VectorOperators.XOR;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API kernels: each loop runs whole vectors of the preferred species, then finishes the
+ * last {@code n mod lanes} elements with the scalar code of {@link FloatMath} / {@link ScalarKernels}'
+ * formulas (masked loads and stores are slow on AVX2 with JDK 17). Elementwise results equal the
+ * scalar twin's bit for bit; reductions (sum, dot, softmax totals) add in a different order.
+ */
+public final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+
+    /** The Gaussian kernel works on 16-pair blocks, so it needs a species of at most 16 lanes. */
+    private static final VectorSpecies<Float> GF = L <= 16 ? F : FloatVector.SPECIES_512;
+    private static final VectorSpecies<Integer> GI = VectorSpecies.of(int.class, GF.vectorShape());
+    private static final int GL = GF.length();
+    private static final int[] IOTA = new int[GL];
+
+    static {
+        for (int i = 0; i < GL; i++) {
+            IOTA[i] = i;
+        }
+    }
+
+    public VectorKernels() {
+    }
+
+    @Override
+    public String toString() {
+        return "VectorKernels[" + F.vectorBitSize() + "-bit]";
+    }
+
+    // ---- activations ----
+
+    @Override
+    public void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMath.sigmoid(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] = FloatMath.sigmoid(x[xOffset + i]);
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(float[] y, int yOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector s = FloatVector.fromArray(F, y, yOffset + i);
+            FloatVector g = FloatVector.fromArray(F, gy, gyOffset + i);
+            g.mul(s).mul(s.neg().add(1f)).intoArray(gx, gxOffset + i);
+        }
+        for (; i < n; i++) {
+            float s = y[yOffset + i];
+            gx[gxOffset + i] = gy[gyOffset + i] * s * (1f - s);
+        }
+    }
+
+    @Override
+    public void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMath.tanh(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] = FloatMath.tanh(x[xOffset + i]);
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] y, int yOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector t = FloatVector.fromArray(F, y, yOffset + i);
+            FloatVector g = FloatVector.fromArray(F, gy, gyOffset + i);
+            g.mul(t.mul(t).neg().add(1f)).intoArray(gx, gxOffset + i);
+        }
+        for (; i < n; i++) {
+            float t = y[yOffset + i];
+            gx[gxOffset + i] = gy[gyOffset + i] * (1f - t * t);
+        }
+    }
+
+    @Override
+    public void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            zero.blend(v, v.compare(GT, 0f)).intoArray(y, yOffset + i); // NaN -> 0, as in the scalar twin
+        }
+        for (; i < n; i++) {
+            float v = x[xOffset + i];
+            y[yOffset + i] = v > 0f ? v : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] x, int xOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> positive = FloatVector.fromArray(F, x, xOffset + i).compare(GT, 0f);
+            zero.blend(FloatVector.fromArray(F, gy, gyOffset + i), positive).intoArray(gx, gxOffset + i);
+        }
+        for (; i < n; i++) {
+            gx[gxOffset + i] = x[xOffset + i] > 0f ? gy[gyOffset + i] : 0f;
+        }
+    }
+
+    @Override
+    public void requ(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            zero.blend(v.mul(v), v.compare(GT, 0f)).intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xOffset + i];
+            y[yOffset + i] = v > 0f ? v * v : 0f;
+        }
+    }
+
+    @Override
+    public void requBackward(float[] x, int xOffset, float[] gy, int gyOffset, float[] gx, int gxOffset, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            FloatVector g = FloatVector.fromArray(F, gy, gyOffset + i).mul(2f).mul(v);
+            zero.blend(g, v.compare(GT, 0f)).intoArray(gx, gxOffset + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xOffset + i];
+            gx[gxOffset + i] = v > 0f ? gy[gyOffset + i] * 2f * v : 0f;
+        }
+    }
+
+    @Override
+    public void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMath.exp(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] = FloatMath.exp(x[xOffset + i]);
+        }
+    }
+
+    // ---- rows ----
+
+    @Override
+    public void softmaxRows(float[] x, int xOffset, float[] y, int yOffset, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xi = xOffset + r * cols;
+            int yi = yOffset + r * cols;
+            float max = rowMax(x, xi, cols);
+            float total = expShifted(x, xi, cols, max, y, yi);
+            scale(cols, 1f / total, y, yi);
+        }
+    }
+
+    @Override
+    public void logSoftmaxRows(float[] x, int xOffset, float[] y, int yOffset, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xi = xOffset + r * cols;
+            int yi = yOffset + r * cols;
+            float max = rowMax(x, xi, cols);
+            float logTotal = (float) Math.log(expShifted(x, xi, cols, max, null, 0));
+            int j = 0;
+            for (int bound = F.loopBound(cols); j < bound; j += L) {
+                FloatVector.fromArray(F, x, xi + j).sub(max).sub(logTotal).intoArray(y, yi + j);
+            }
+            for (; j < cols; j++) {
+                y[yi + j] = (x[xi + j] - max) - logTotal;
+            }
+        }
+    }
+
+    @Override
+    public float softmaxCrossEntropy(float[] logits, int logitsOffset, int rows, int cols,
+                                     int[] labels, int labelsOffset, float[] gradLogits, int gradOffset) {
+        double loss = 0;
+        float invRows = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            int li = logitsOffset + r * cols;
+            int gi = gradOffset + r * cols;
+            int label = labels[labelsOffset + r];
+            float max = rowMax(logits, li, cols);
+            float labelShifted = logits[li + label] - max; // read before gradLogits, which may alias logits
+            float total = expShifted(logits, li, cols, max, gradLogits, gi);
+            loss += Math.log(total) - labelShifted;
+            if (gradLogits != null) {
+                float invTotal = 1f / total;
+                float labelProbability = gradLogits[gi + label] * invTotal;
+                int j = 0;
+                for (int bound = F.loopBound(cols); j < bound; j += L) {
+                    FloatVector.fromArray(F, gradLogits, gi + j).mul(invTotal).mul(invRows).intoArray(gradLogits, gi + j);
+                }
+                for (; j < cols; j++) {
+                    gradLogits[gi + j] = gradLogits[gi + j] * invTotal * invRows;
+                }
+                gradLogits[gi + label] = (labelProbability - 1f) * invRows;
+            }
+        }
+        return (float) (loss / rows);
+    }
+
+    private static float rowMax(float[] x, int offset, int cols) {
+        float max = Float.NEGATIVE_INFINITY;
+        int j = 0;
+        int bound = F.loopBound(cols);
+        if (bound > 0) {
+            FloatVector m = FloatVector.fromArray(F, x, offset);
+            for (j = L; j < bound; j += L) {
+                m = m.lanewise(MAX, FloatVector.fromArray(F, x, offset + j));
+            }
+            max = m.reduceLanes(MAX);
+        }
+        for (; j < cols; j++) {
+            max = Math.max(max, x[offset + j]);
+        }
+        return max;
+    }
+
+    /** {@code Σ e^(x - max)} of one row; also stores each {@code e^(x - max)} in y when y is not null. */
+    private static float expShifted(float[] x, int offset, int cols, float max, float[] y, int yOffset) {
+        FloatVector acc = FloatVector.zero(F);
+        int j = 0;
+        for (int bound = F.loopBound(cols); j < bound; j += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, offset + j).sub(max));
+            if (y != null) {
+                e.intoArray(y, yOffset + j);
+            }
+            acc = acc.add(e);
+        }
+        float total = acc.reduceLanes(ADD);
+        for (; j < cols; j++) {
+            float e = FloatMath.exp(x[offset + j] - max);
+            if (y != null) {
+                y[yOffset + j] = e;
+            }
+            total += e;
+        }
+        return total;
+    }
+
+    // ---- reductions and BLAS level 1 ----
+
+    @Override
+    public float sum(float[] x, int xOffset, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) { // two accumulators hide the add latency
+            a0 = a0.add(FloatVector.fromArray(F, x, xOffset + i));
+            a1 = a1.add(FloatVector.fromArray(F, x, xOffset + i + L));
+        }
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            a0 = a0.add(FloatVector.fromArray(F, x, xOffset + i));
+        }
+        float s = a0.add(a1).reduceLanes(ADD);
+        for (; i < n; i++) {
+            s += x[xOffset + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            a0 = FloatVector.fromArray(F, x, xOffset + i).lanewise(FMA, FloatVector.fromArray(F, y, yOffset + i), a0);
+            a1 = FloatVector.fromArray(F, x, xOffset + i + L).lanewise(FMA, FloatVector.fromArray(F, y, yOffset + i + L), a1);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            a0 = FloatVector.fromArray(F, x, xOffset + i).lanewise(FMA, FloatVector.fromArray(F, y, yOffset + i), a0);
+        }
+        float s = a0.add(a1).reduceLanes(ADD);
+        for (; i < n; i++) {
+            s += x[xOffset + i] * y[yOffset + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).lanewise(FMA, alpha, FloatVector.fromArray(F, y, yOffset + i))
+                    .intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] += alpha * x[xOffset + i];
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).mul(alpha).intoArray(x, xOffset + i);
+        }
+        for (; i < n; i++) {
+            x[xOffset + i] *= alpha;
+        }
+    }
+
+    @Override
+    public void add(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).add(FloatVector.fromArray(F, y, yOffset + i)).intoArray(z, zOffset + i);
+        }
+        for (; i < n; i++) {
+            z[zOffset + i] = x[xOffset + i] + y[yOffset + i];
+        }
+    }
+
+    @Override
+    public void mul(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).mul(FloatVector.fromArray(F, y, yOffset + i)).intoArray(z, zOffset + i);
+        }
+        for (; i < n; i++) {
+            z[zOffset + i] = x[xOffset + i] * y[yOffset + i];
+        }
+    }
+
+    @Override
+    public void addRowVector(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            add(x, xOffset + r * cols, bias, biasOffset, x, xOffset + r * cols, cols);
+        }
+    }
+
+    @Override
+    public void sumRows(float[] x, int xOffset, int rows, int cols, float[] out, int outOffset) {
+        for (int r = 0; r < rows; r++) {
+            add(out, outOffset, x, xOffset + r * cols, out, outOffset, cols);
+        }
+    }
+
+    // ---- noise ----
+
+    @Override
+    public void gaussian(long seed, long stream, long index, float[] out, int outOffset, int n) {
+        GaussianStream g = new GaussianStream(seed, stream);
+        long epochMask = (1L << GaussianStream.EPOCH_SHIFT) - 1;
+        int done = 0;
+        while (done < n) {
+            long i = index + done;
+            int run = (int) Math.min(n - done, (epochMask + 1) - (i & epochMask));
+            gaussianInEpoch(g.keys(i >>> GaussianStream.EPOCH_SHIFT), i, out, outOffset + done, run);
+            done += run;
+        }
+    }
+
+    /** Blocks per pass of {@link #gaussianRadii} and {@link #gaussianAngles}: 8 KiB, so the second pass reads L1. */
+    private static final int CHUNK_BLOCKS = 64;
+
+    /** Samples {@code index .. index + n} of one epoch: scalar up to a block boundary, blocks, scalar tail. */
+    private static void gaussianInEpoch(long keys, long index, float[] out, int offset, int n) {
+        int block = GaussianStream.BLOCK;
+        int head = (int) Math.min(n, (-index) & (block - 1));
+        for (int i = 0; i < head; i++) {
+            out[offset + i] = GaussianStream.sample(keys, index + i);
+        }
+        int i = head;
+        while (n - i >= block) {
+            int blocks = Math.min(CHUNK_BLOCKS, (n - i) / block);
+            int firstPair = (int) ((index + i) >>> 1);
+            gaussianRadii(firstPair, (int) keys, out, offset + i, blocks);
+            gaussianAngles(firstPair, (int) (keys >>> 32), out, offset + i, blocks);
+            i += blocks * block;
+        }
+        for (; i < n; i++) {
+            out[offset + i] = GaussianStream.sample(keys, index + i);
+        }
+    }
+
+    // The work is split in two passes over a chunk because one loop body holding both the radius
+    // and the angle grows past C2's inlining node budget, which leaves vectors boxed (several times slower).
+
+    /** First pass: the radius of each pair, stored where its cosine goes. */
+    private static void gaussianRadii(int firstPair, int key1, float[] out, int at, int blocks) {
+        IntVector iota = IntVector.fromArray(GI, IOTA, 0);
+        FloatVector two = FloatVector.broadcast(GF, 2f);
+        for (int b = 0; b < blocks; b++) {
+            for (int g = 0; g < 16; g += GL) {
+                IntVector pair = iota.add(firstPair + 16 * b + g);
+                IntVector h1 = fmix32(pair.mul(GaussianStream.MUL1).add(key1));
+                FloatVector u = two.sub(h1.lanewise(LSHR, 9).lanewise(OR, 0x3F800000).reinterpretAsFloats());
+                VectorMath.log(u).mul(-2f).sqrt().intoArray(out, at + GaussianStream.BLOCK * b + g);
+            }
+        }
+    }
+
+    /** Second pass: the cosines and sines of each pair's angle, times the radius from the first pass. */
+    private static void gaussianAngles(int firstPair, int key2, float[] out, int at, int blocks) {
+        IntVector iota = IntVector.fromArray(GI, IOTA, 0);
+        for (int b = 0; b < blocks; b++) {
+            for (int g = 0; g < 16; g += GL) {
+                IntVector pair = iota.add(firstPair + 16 * b + g);
+                IntVector h2 = fmix32(pair.mul(GaussianStream.MUL2).add(key2));
+                FloatVector t = toFloat22(h2.lanewise(LSHR, 8).lanewise(AND, 0x3FFFFF))
+                        .lanewise(FMA, GaussianStream.INV_2_22, GaussianStream.T_OFFSET);
+                IntVector c = (IntVector) VectorMath.cosHalfPi(t).reinterpretAsInts();
+                IntVector s = (IntVector) VectorMath.sinHalfPi(t).reinterpretAsInts();
+                // Quadrant q = h2 >>> 30 as bit operations: odd q swaps cos and sin, then the signs
+                // follow cos < 0 for q in {1, 2} and sin < 0 for q in {2, 3}.
+                IntVector h2Shifted = h2.lanewise(LSHL, 1);
+                IntVector swap = h2Shifted.lanewise(ASHR, 31);
+                IntVector d = c.lanewise(XOR, s).lanewise(AND, swap);
+                IntVector cosSign = h2.lanewise(XOR, h2Shifted).lanewise(AND, 0x80000000);
+                IntVector sinSign = h2.lanewise(AND, 0x80000000);
+                int cosAt = at + GaussianStream.BLOCK * b + g;
+                FloatVector r = FloatVector.fromArray(GF, out, cosAt);
+                c.lanewise(XOR, d).lanewise(XOR, cosSign).reinterpretAsFloats().mul(r).intoArray(out, cosAt);
+                s.lanewise(XOR, d).lanewise(XOR, sinSign).reinterpretAsFloats().mul(r).intoArray(out, cosAt + 16);
+            }
+        }
+    }
+
+    /** An int in [0, 2^22) as a float, exactly: 2^23 + j has j in its mantissa, minus 2^23. */
+    private static FloatVector toFloat22(IntVector j) {
+        return j.lanewise(OR, 0x4B000000).reinterpretAsFloats().sub(8388608f);
+    }
+
+    private static IntVector fmix32(IntVector h) {
+        h = h.lanewise(XOR, h.lanewise(LSHR, 16)).mul(0x85EBCA6B);
+        h = h.lanewise(XOR, h.lanewise(LSHR, 13)).mul(0xC2B2AE35);
+        return h.lanewise(XOR, h.lanewise(LSHR, 16));
+    }
+}

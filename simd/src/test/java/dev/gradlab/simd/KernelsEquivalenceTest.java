@@ -1,0 +1,216 @@
+package dev.gradlab.simd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * The Vector API kernels against their scalar twins, on random lengths (1, primes, lengths that are
+ * not multiples of the lane count), offsets and values including zeros, tiny and huge magnitudes and
+ * infinities. Tolerances: elementwise kernels are bit-identical (same formulas, same roundings);
+ * sum and dot within the classic summation bound {@code 2n·2^-24·Σ|terms|} (they add in a different
+ * order); row kernels within {@code (2·cols + 4)·2^-24} relative (only the row totals' order differs).
+ */
+class KernelsEquivalenceTest {
+
+    static final Kernels SCALAR = new ScalarKernels();
+    static final Kernels VECTOR = new VectorKernels();
+    static final double U = 0x1p-24;
+
+    /** Elementwise kernels with one input, {@code out = f(in)}. */
+    enum Unary {
+        SIGMOID, TANH, RELU, REQU, EXP, SCALE;
+
+        void apply(Kernels k, float[] x, int xOff, float[] y, int yOff, int n) {
+            switch (this) {
+                case SIGMOID -> k.sigmoid(x, xOff, y, yOff, n);
+                case TANH -> k.tanh(x, xOff, y, yOff, n);
+                case RELU -> k.relu(x, xOff, y, yOff, n);
+                case REQU -> k.requ(x, xOff, y, yOff, n);
+                case EXP -> k.exp(x, xOff, y, yOff, n);
+                case SCALE -> {
+                    System.arraycopy(x, xOff, y, yOff, n);
+                    k.scale(n, -0.37f, y, yOff);
+                }
+            }
+        }
+    }
+
+    /** Elementwise kernels with two inputs: backward passes (saved value, upstream gradient), add, mul. */
+    enum Binary {
+        SIGMOID_BACKWARD, TANH_BACKWARD, RELU_BACKWARD, REQU_BACKWARD, ADD, MUL;
+
+        void apply(Kernels k, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+            switch (this) {
+                case SIGMOID_BACKWARD -> k.sigmoidBackward(a, aOff, b, bOff, out, outOff, n);
+                case TANH_BACKWARD -> k.tanhBackward(a, aOff, b, bOff, out, outOff, n);
+                case RELU_BACKWARD -> k.reluBackward(a, aOff, b, bOff, out, outOff, n);
+                case REQU_BACKWARD -> k.requBackward(a, aOff, b, bOff, out, outOff, n);
+                case ADD -> k.add(a, aOff, b, bOff, out, outOff, n);
+                case MUL -> k.mul(a, aOff, b, bOff, out, outOff, n);
+            }
+        }
+
+        /** The saved input or output the backward pass reads: outputs of sigmoid/tanh lie in [0,1]/[-1,1]. */
+        float[] first(long seed, int length) {
+            float[] unit = KernelsTestData.unitInterval(seed, length);
+            if (this == SIGMOID_BACKWARD) {
+                return unit;
+            }
+            if (this == TANH_BACKWARD) {
+                for (int i = 0; i < length; i++) {
+                    unit[i] = 2 * unit[i] - 1;
+                }
+                return unit;
+            }
+            return KernelsTestData.values(seed, length, true);
+        }
+    }
+
+    @Property(tries = 300)
+    void unaryKernelsAreBitIdentical(@ForAll Unary op, @ForAll @IntRange(min = 1, max = 150) int n,
+                                     @ForAll @IntRange(max = 9) int xOff, @ForAll @IntRange(max = 9) int yOff,
+                                     @ForAll long seed) {
+        float[] x = KernelsTestData.values(seed, xOff + n, true);
+        float[] expected = new float[yOff + n];
+        float[] actual = new float[yOff + n];
+        op.apply(SCALAR, x, xOff, expected, yOff, n);
+        op.apply(VECTOR, x, xOff, actual, yOff, n);
+        assertArrayEquals(expected, actual, op + " n=" + n);
+        // In place (output aliasing input at the same offset) gives the same values.
+        float[] inPlace = x.clone();
+        op.apply(VECTOR, inPlace, xOff, inPlace, xOff, n);
+        assertArrayEquals(Arrays.copyOfRange(expected, yOff, yOff + n), Arrays.copyOfRange(inPlace, xOff, xOff + n));
+    }
+
+    @Property(tries = 300)
+    void binaryKernelsAreBitIdentical(@ForAll Binary op, @ForAll @IntRange(min = 1, max = 150) int n,
+                                      @ForAll @IntRange(max = 9) int off, @ForAll long seed) {
+        float[] a = op.first(seed, off + n);
+        float[] b = KernelsTestData.values(seed + 1, off + n, true);
+        float[] expected = new float[n];
+        float[] actual = new float[n];
+        op.apply(SCALAR, a, off, b, off, expected, 0, n);
+        op.apply(VECTOR, a, off, b, off, actual, 0, n);
+        assertArrayEquals(expected, actual, op + " n=" + n);
+        float[] inPlace = b.clone(); // gradient computed into the upstream gradient's buffer
+        op.apply(VECTOR, a, off, inPlace, off, inPlace, off, n);
+        assertArrayEquals(expected, Arrays.copyOfRange(inPlace, off, off + n));
+    }
+
+    @Property(tries = 200)
+    void axpyMatchesWithinOneRounding(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll @IntRange(max = 9) int off,
+                                      @ForAll long seed) {
+        float[] x = KernelsTestData.values(seed, off + n, false);
+        float[] y = KernelsTestData.values(seed + 1, off + n, false);
+        float alpha = 0.731f;
+        float[] expected = y.clone();
+        float[] actual = y.clone();
+        SCALAR.axpy(n, alpha, x, off, expected, off);
+        VECTOR.axpy(n, alpha, x, off, actual, off);
+        for (int i = off; i < off + n; i++) {
+            // The vector twin fuses the multiply-add: they differ by at most the rounding of alpha·x.
+            double bound = 2 * U * (Math.abs(alpha * x[i]) + Math.abs(expected[i]));
+            assertTrue(Math.abs(actual[i] - expected[i]) <= bound, "axpy at " + i + ": " + actual[i] + " vs " + expected[i]);
+        }
+    }
+
+    @Property(tries = 200)
+    void sumAndDotMatchWithinTheSummationBound(@ForAll @IntRange(min = 1, max = 1000) int n,
+                                               @ForAll @IntRange(max = 9) int off, @ForAll long seed) {
+        float[] x = KernelsTestData.values(seed, off + n, false);
+        float[] y = KernelsTestData.values(seed + 1, off + n, false);
+        double absSum = 0;
+        double absDot = 0;
+        for (int i = off; i < off + n; i++) {
+            absSum += Math.abs(x[i]);
+            absDot += Math.abs(x[i] * y[i]);
+        }
+        assertEquals(SCALAR.sum(x, off, n), VECTOR.sum(x, off, n), 2 * n * U * absSum + Float.MIN_VALUE);
+        assertEquals(SCALAR.dot(x, off, y, off, n), VECTOR.dot(x, off, y, off, n), 2 * (n + 1) * U * absDot + Float.MIN_VALUE);
+    }
+
+    @Property(tries = 100)
+    void rowBroadcastsAndColumnSumsMatch(@ForAll @IntRange(min = 1, max = 20) int rows, @ForAll @IntRange(min = 1, max = 70) int cols,
+                                         @ForAll @IntRange(max = 5) int off, @ForAll long seed) {
+        float[] x = KernelsTestData.values(seed, off + rows * cols, false);
+        float[] bias = KernelsTestData.values(seed + 1, off + cols, false);
+        float[] expected = x.clone();
+        float[] actual = x.clone();
+        SCALAR.addRowVector(bias, off, expected, off, rows, cols);
+        VECTOR.addRowVector(bias, off, actual, off, rows, cols);
+        assertArrayEquals(expected, actual);
+        float[] sumsExpected = bias.clone(); // accumulates into what is there
+        float[] sumsActual = bias.clone();
+        SCALAR.sumRows(x, off, rows, cols, sumsExpected, off);
+        VECTOR.sumRows(x, off, rows, cols, sumsActual, off);
+        assertArrayEquals(sumsExpected, sumsActual); // both add the rows in order, one column at a time
+    }
+
+    @Property(tries = 200)
+    void softmaxRowsMatch(@ForAll @IntRange(min = 1, max = 12) int rows, @ForAll @IntRange(min = 1, max = 70) int cols,
+                          @ForAll @IntRange(max = 5) int off, @ForAll long seed, @ForAll boolean inPlace) {
+        float[] x = logits(seed, off + rows * cols);
+        float[] expected = new float[off + rows * cols];
+        float[] actual = inPlace ? x.clone() : new float[off + rows * cols];
+        SCALAR.softmaxRows(x, off, expected, off, rows, cols);
+        VECTOR.softmaxRows(inPlace ? actual : x, off, actual, off, rows, cols);
+        assertClose(expected, actual, off, (2 * cols + 4) * U, 0, "softmax");
+
+        SCALAR.logSoftmaxRows(x, off, expected, off, rows, cols);
+        actual = inPlace ? x.clone() : actual;
+        VECTOR.logSoftmaxRows(inPlace ? actual : x, off, actual, off, rows, cols);
+        assertClose(expected, actual, off, 2 * U, (2 * cols + 4) * U, "logSoftmax");
+    }
+
+    @Property(tries = 200)
+    void softmaxCrossEntropyMatches(@ForAll @IntRange(min = 1, max = 12) int rows, @ForAll @IntRange(min = 1, max = 70) int cols,
+                                    @ForAll @IntRange(max = 5) int off, @ForAll long seed, @ForAll boolean inPlace) {
+        float[] logits = logits(seed, off + rows * cols);
+        int[] labels = new int[off + rows];
+        for (int r = 0; r < rows; r++) {
+            labels[off + r] = (int) Math.floorMod(seed + 31L * r, (long) cols);
+        }
+        float[] expectedGrad = new float[off + rows * cols];
+        float[] actualGrad = inPlace ? logits.clone() : new float[off + rows * cols];
+        float expected = SCALAR.softmaxCrossEntropy(logits, off, rows, cols, labels, off, expectedGrad, off);
+        float actual = VECTOR.softmaxCrossEntropy(inPlace ? actualGrad : logits, off, rows, cols, labels, off, actualGrad, off);
+        assertEquals(expected, actual, 2 * U * Math.abs(expected) + (2 * cols + 4) * U);
+        // The label's entry (p - 1)/rows carries p's error without p's scale: an absolute term too.
+        assertClose(expectedGrad, actualGrad, off, (2 * cols + 4) * U, (2 * cols + 5) * U / rows, "gradient");
+        assertEquals(expected, VECTOR.softmaxCrossEntropy(logits, off, rows, cols, labels, off, null, 0),
+                2 * U * Math.abs(expected) + (2 * cols + 4) * U, "without a gradient");
+    }
+
+    /** Logits of every scale, with some huge ones (±1e30: their exponentials underflow to 0 or dominate). */
+    static float[] logits(long seed, int length) {
+        float[] v = KernelsTestData.values(seed, length, false);
+        for (int i = 0; i < length; i++) {
+            long h = GaussianStream.mix64(seed + i);
+            if ((h & 31) == 0) {
+                v[i] = 1e30f;
+            } else if ((h & 31) == 1) {
+                v[i] = -1e30f;
+            } else if ((h & 31) == 2) {
+                v[i] = 80f;
+            }
+        }
+        return v;
+    }
+
+    /** Elements from {@code from} on within {@code relative·|expected| + absolute}. */
+    static void assertClose(float[] expected, float[] actual, int from, double relative, double absolute, String what) {
+        assertEquals(expected.length, actual.length);
+        for (int i = from; i < expected.length; i++) {
+            double bound = relative * Math.abs(expected[i]) + absolute;
+            assertTrue(Math.abs(actual[i] - expected[i]) <= bound || Float.compare(actual[i], expected[i]) == 0,
+                    what + " at " + i + ": expected " + expected[i] + ", actual " + actual[i] + " (bound " + bound + ")");
+        }
+    }
+}
