@@ -8,7 +8,10 @@ import jdk.incubator.vector.FloatVector;
  * (kept in the last-level cache), {@code op(A)} in blocks of {@code mc × kc} (kept in L2), and a
  * {@link MicroKernel} multiplies one {@code mr}-row panel of A by one {@code nr}-column panel of B
  * (kept in L1) into a tile of C held in registers. Edge tiles are computed in full from the
- * zero-padded panels into a scratch tile and only their valid part is merged into C.
+ * zero-padded panels into a scratch tile and only their valid part is merged into C. Alpha is
+ * applied while packing B and beta by scaling C up front, so every transpose form and every
+ * alpha/beta runs the same kernel. The K dimension is cut into equal blocks of at most
+ * {@code KC}, so no block is a short, inefficient remainder.
  *
  * <p>Small-N problems (the output layer: {@code n <= 2·nr}) read non-transposed A in place, since
  * packing it would cost as much as the multiply. Large problems are split along M or N across
@@ -115,40 +118,43 @@ public final class VectorGemm implements Gemm {
                     if (packA) {
                         GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, packedA);
                     }
+                    // The B panel stays in L1 while the A panels of the block stream past it from L2.
                     for (int jr = 0; jr < nc; jr += nr) {
-                        int cols = Math.min(nr, nc - jr);
-                        int bPanel = jr * kc;
                         for (int ir = 0; ir < mc; ir += mr) {
                             int rows = Math.min(mr, mc - ir);
-                            int cAt = cOff + (ic + ir) * ldc + jc + jr;
-                            boolean full = rows == mr && cols == nr;
-                            if (!packA && rows == mr) {
-                                int aAt = aOff + (ic + ir) * lda + pc;
-                                if (full) {
-                                    kernel.rows(kc, a, aAt, lda, packedB, bPanel, c, cAt, ldc, add);
-                                } else {
-                                    kernel.rows(kc, a, aAt, lda, packedB, bPanel, tile, 0, nr, false);
-                                    merge(tile, rows, cols, add, c, cAt, ldc);
-                                }
-                                continue;
-                            }
-                            int aPanel;
-                            if (packA) {
-                                aPanel = ir * kc;
-                            } else {
+                            boolean direct = !packA && rows == mr;
+                            if (!packA && !direct) {
                                 GemmPacking.packA(false, a, aOff, lda, ic + ir, rows, pc, kc, mr, packedA);
-                                aPanel = 0;
                             }
-                            if (full) {
-                                kernel.packed(kc, packedA, aPanel, packedB, bPanel, c, cAt, ldc, add);
-                            } else {
-                                kernel.packed(kc, packedA, aPanel, packedB, bPanel, tile, 0, nr, false);
-                                merge(tile, rows, cols, add, c, cAt, ldc);
-                            }
+                            int aPanel = packA ? ir * kc : 0;
+                            tile(direct, kc, a, aOff + (ic + ir) * lda + pc, lda, packedA, aPanel, packedB, jr * kc,
+                                    rows, Math.min(nr, nc - jr), tile, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One {@code rows × cols} tile of C from an A panel (packed, or read in place when
+     * {@code direct}) and a packed B panel; edge tiles go through the scratch tile.
+     */
+    private void tile(boolean direct, int kc, float[] a, int aAt, int lda, float[] packedA, int aPanel,
+                      float[] packedB, int bPanel, int rows, int cols, float[] scratch,
+                      float[] c, int cAt, int ldc, boolean add) {
+        boolean full = rows == mr && cols == nr;
+        float[] out = full ? c : scratch;
+        int outAt = full ? cAt : 0;
+        int ldOut = full ? ldc : nr;
+        boolean addOut = full && add;
+        if (direct) {
+            kernel.rows(kc, a, aAt, lda, packedB, bPanel, out, outAt, ldOut, addOut);
+        } else {
+            kernel.packed(kc, packedA, aPanel, packedB, bPanel, out, outAt, ldOut, addOut);
+        }
+        if (!full) {
+            merge(scratch, rows, cols, add, c, cAt, ldc);
         }
     }
 
