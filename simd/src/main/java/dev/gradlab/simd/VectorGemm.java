@@ -14,10 +14,11 @@ import jdk.incubator.vector.FloatVector;
  * {@code KC}, so no block is a short, inefficient remainder.
  *
  * <p>Small-N problems (the output layer: {@code n <= 2·nr}) read non-transposed A in place, since
- * packing it would cost as much as the multiply. Large problems are split along M or N across
- * {@link Parallel#threads()}; every part is an independent GEMM, so the result does not depend on
- * the number of threads. Packing buffers are per thread and reused: steady-state serial calls
- * allocate nothing.
+ * packing it would cost as much as the multiply. Large problems run on {@link Parallel#threads()}:
+ * the threads pack each B block together, then share out its M blocks (and, when there are too
+ * few of those, its B panels), each packing its own A block. Every element of C is still computed
+ * by the same kernel calls in the same order, so the result does not depend on the number of
+ * threads. Packing buffers are per thread and reused: serial calls allocate nothing.
  */
 public final class VectorGemm implements Gemm {
 
@@ -62,76 +63,87 @@ public final class VectorGemm implements Gemm {
             return;
         }
         int threads = Parallel.threads();
-        long work = (long) m * n * k;
-        if (threads == 1 || work < PARALLEL_WORK) {
-            serial(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-            return;
-        }
-        // Split the larger of M and N: each part packs all of the other operand, so that is the
-        // smaller duplicated cost. Part boundaries fall on tile boundaries.
-        boolean splitM = m >= n;
-        int step = splitM ? mr : nr;
-        int units = ((splitM ? m : n) + step - 1) / step;
-        int parts = Math.min(threads, units);
-        Parallel.forEach(parts, part -> {
-            int from = (int) ((long) units * part / parts) * step;
-            int to = Math.min(splitM ? m : n, (int) ((long) units * (part + 1) / parts) * step);
-            if (from >= to) {
-                return;
-            }
-            if (splitM) {
-                serial(transA, transB, to - from, n, k, alpha,
-                        a, aOffset + (transA ? from : from * lda), lda, b, bOffset, ldb,
-                        beta, c, cOffset + from * ldc, ldc);
-            } else {
-                serial(transA, transB, m, to - from, k, alpha,
-                        a, aOffset, lda, b, bOffset + (transB ? from * ldb : from), ldb,
-                        beta, c, cOffset + from, ldc);
-            }
-        });
-    }
-
-    private void serial(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                        float beta, float[] c, int cOff, int ldc) {
+        boolean parallel = threads > 1 && (long) m * n * k >= PARALLEL_WORK;
         Workspace ws = WORKSPACE.get();
         boolean packA = transA || n > 2 * nr;
         int kBlocks = (k + KC - 1) / KC;
         int kcMax = (k + kBlocks - 1) / kBlocks;
+        // In parallel, the M blocks are a multiple of the thread count, so they share out evenly.
         int mBlocks = (m + mcMax - 1) / mcMax;
+        if (parallel) {
+            mBlocks = Math.min(roundUp(mBlocks, threads), (m + mr - 1) / mr);
+        }
         int mcBlock = roundUp((m + mBlocks - 1) / mBlocks, mr);
+        mBlocks = (m + mcBlock - 1) / mcBlock;
         int ncBlock = Math.min(NC, roundUp(n, nr));
+        // Too few M blocks to go round: each also takes a share of the B panels.
+        int nChunks = parallel && mBlocks < threads ? threads : 1;
         float[] packedB = ws.b(kcMax * ncBlock);
-        float[] packedA = ws.a(kcMax * (packA ? mcBlock : mr));
-        float[] tile = ws.tile(mr * nr);
         if (beta != 0f && beta != 1f) {
-            scale(m, n, beta, c, cOff, ldc);
+            scale(m, n, beta, c, cOffset, ldc);
         }
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
+            int panels = (nc + nr - 1) / nr;
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 boolean add = pc > 0 || beta != 0f;
-                GemmPacking.packB(transB, alpha, b, bOff, ldb, pc, kc, jc, nc, nr, packedB);
-                for (int ic = 0; ic < m; ic += mcBlock) {
-                    int mc = Math.min(mcBlock, m - ic);
-                    if (packA) {
-                        GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, packedA);
-                    }
-                    // The B panel stays in L1 while the A panels of the block stream past it from L2.
-                    for (int jr = 0; jr < nc; jr += nr) {
-                        for (int ir = 0; ir < mc; ir += mr) {
-                            int rows = Math.min(mr, mc - ir);
-                            boolean direct = !packA && rows == mr;
-                            if (!packA && !direct) {
-                                GemmPacking.packA(false, a, aOff, lda, ic + ir, rows, pc, kc, mr, packedA);
-                            }
-                            int aPanel = packA ? ir * kc : 0;
-                            tile(direct, kc, a, aOff + (ic + ir) * lda + pc, lda, packedA, aPanel, packedB, jr * kc,
-                                    rows, Math.min(nr, nc - jr), tile, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
+                if (parallel) {
+                    int j0 = jc;
+                    int p0 = pc;
+                    Parallel.forEach(threads, t -> {
+                        int from = panels * t / threads * nr;
+                        int to = Math.min(nc, panels * (t + 1) / threads * nr);
+                        if (from < to) {
+                            GemmPacking.packB(transB, alpha, b, bOffset, ldb, p0, kc, j0 + from, to - from, nr,
+                                    packedB, from * kc);
                         }
+                    });
+                    int blocks = mBlocks;
+                    int mcb = mcBlock;
+                    Parallel.forEach(blocks * nChunks, task -> {
+                        int ic = task / nChunks * mcb;
+                        int chunk = task % nChunks;
+                        block(transA, packA, a, aOffset, lda, packedB, c, cOffset, ldc, add,
+                                ic, Math.min(mcb, m - ic), j0, nc,
+                                panels * chunk / nChunks * nr, Math.min(nc, panels * (chunk + 1) / nChunks * nr),
+                                p0, kc);
+                    });
+                } else {
+                    GemmPacking.packB(transB, alpha, b, bOffset, ldb, pc, kc, jc, nc, nr, packedB, 0);
+                    for (int ic = 0; ic < m; ic += mcBlock) {
+                        block(transA, packA, a, aOffset, lda, packedB, c, cOffset, ldc, add,
+                                ic, Math.min(mcBlock, m - ic), jc, nc, 0, nc, pc, kc);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Rows {@code [ic, ic + mc)} times the packed B panels of columns {@code [jc + jFrom, jc + jTo)}
+     * at depth {@code [pc, pc + kc)}, on the calling thread's A buffer.
+     */
+    private void block(boolean transA, boolean packA, float[] a, int aOff, int lda, float[] packedB,
+                       float[] c, int cOff, int ldc, boolean add,
+                       int ic, int mc, int jc, int nc, int jFrom, int jTo, int pc, int kc) {
+        Workspace ws = WORKSPACE.get();
+        float[] packedA = ws.a(kc * (packA ? roundUp(mc, mr) : mr));
+        float[] tile = ws.tile(mr * nr);
+        if (packA) {
+            GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, packedA);
+        }
+        // The B panel stays in L1 while the A panels of the block stream past it from L2.
+        for (int jr = jFrom; jr < jTo; jr += nr) {
+            for (int ir = 0; ir < mc; ir += mr) {
+                int rows = Math.min(mr, mc - ir);
+                boolean direct = !packA && rows == mr;
+                if (!packA && !direct) {
+                    GemmPacking.packA(false, a, aOff, lda, ic + ir, rows, pc, kc, mr, packedA);
+                }
+                int aPanel = packA ? ir * kc : 0;
+                tile(direct, kc, a, aOff + (ic + ir) * lda + pc, lda, packedA, aPanel, packedB, jr * kc,
+                        rows, Math.min(nr, nc - jr), tile, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
             }
         }
     }
