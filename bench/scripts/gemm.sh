@@ -20,7 +20,7 @@ if [ ! -f "$reference/openblas_gemm.py" ]; then
   exit 1
 fi
 build_benchmarks
-echo "bench: $("$java_bin" -version 2>&1 | head -1); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "bench: $("$java_bin" -version 2>&1 | grep -m1 version); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 for t in $threads; do
   echo "bench: OpenBLAS, $t thread(s)" >&2
