@@ -12,7 +12,6 @@ import dev.gradlab.core.ops.SigmoidFunction;
 import dev.gradlab.core.ops.Sum;
 import dev.gradlab.core.ops.TanhFunction;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * A float32, row-major tensor: a flat {@code float[]} and a shape. Tensors that require a gradient
@@ -66,13 +65,21 @@ public final class Tensor {
         return new Tensor(new float[] {value}, new int[0]);
     }
 
-    /** Independent uniform samples in {@code [lo, hi)}, reproducible from {@code seed}. */
+    /**
+     * Independent uniform samples in {@code [lo, hi)}, reproducible from {@code seed}: the values of
+     * {@code torch.manual_seed(seed); torch.empty(shape).uniform_(lo, hi)} (see {@link TorchGenerator}).
+     */
     public static Tensor uniform(long seed, float lo, float hi, int... shape) {
+        return uniform(new TorchGenerator(seed), lo, hi, shape);
+    }
+
+    /**
+     * Independent uniform samples in {@code [lo, hi)}, drawn in row-major order from {@code generator},
+     * as PyTorch's {@code torch.empty(shape).uniform_(lo, hi, generator=generator)}.
+     */
+    public static Tensor uniform(TorchGenerator generator, float lo, float hi, int... shape) {
         Tensor t = zeros(shape);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < t.data.length; i++) {
-            t.data[i] = lo + (hi - lo) * (float) random.nextDouble();
-        }
+        generator.fillUniform(t.data, 0, t.data.length, lo, hi);
         return t;
     }
 

@@ -1,14 +1,16 @@
 package dev.gradlab.core.nn;
 
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.TorchGenerator;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * A fully connected layer, {@code y = x Wᵀ + b}, with PyTorch's layout and default initialisation:
  * the weight is {@code out × in}, and weight and bias are drawn from
- * {@code U(-1/sqrt(in), 1/sqrt(in))}, reproducibly from a seed. Built only from public tensor ops
- * (one transposed matmul and a bias add), so its backward is theirs.
+ * {@code U(-1/sqrt(in), 1/sqrt(in))}, with the same numbers as PyTorch for the same seed (see
+ * {@link TorchGenerator}). Built only from public tensor ops (one transposed matmul and a bias add),
+ * so its backward is theirs.
  */
 public final class Linear implements Module {
 
@@ -18,21 +20,39 @@ public final class Linear implements Module {
     private final Tensor bias;
 
     /**
+     * The layer {@code torch.manual_seed(seed); nn.Linear(in, out, bias=bias)} makes, to the bit.
+     *
      * @param in    input features, at least 1
      * @param out   output features, at least 1
      * @param bias  whether to add a learned bias
-     * @param seed  seeds the initial weight (and bias, from a second stream)
+     * @param seed  seeds a fresh {@link TorchGenerator} for the weight, then the bias
      */
     public Linear(int in, int out, boolean bias, long seed) {
+        this(in, out, bias, new TorchGenerator(seed));
+    }
+
+    /**
+     * A layer whose weight (row-major), then bias, are drawn from {@code generator}, as
+     * {@code nn.Linear(in, out, bias=bias)} draws them from PyTorch's global generator; layers built
+     * one after another from one generator match a PyTorch model built after one {@code manual_seed}.
+     *
+     * @param in        input features, at least 1
+     * @param out       output features, at least 1
+     * @param bias      whether to add a learned bias
+     * @param generator the generator to draw from, advanced by {@code out × in (+ out)} draws
+     */
+    public Linear(int in, int out, boolean bias, TorchGenerator generator) {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException("Linear needs in >= 1 and out >= 1, got in=" + in + ", out=" + out);
         }
         this.in = in;
         this.out = out;
-        float bound = (float) (1.0 / Math.sqrt(in));
-        this.weight = Tensor.uniform(seed, -bound, bound, out, in).requiresGrad(true);
-        // A distinct, deterministic stream for the bias (golden-ratio increment, as SplittableRandom uses).
-        this.bias = bias ? Tensor.uniform(seed + 0x9E3779B97F4A7C15L, -bound, bound, out).requiresGrad(true) : null;
+        // kaiming_uniform_(a=√5) as PyTorch computes its bound, in double: √3 · √(2 / (1 + a²)) / √in.
+        double a = Math.sqrt(5);
+        float weightBound = (float) (Math.sqrt(3.0) * (Math.sqrt(2.0 / (1 + a * a)) / Math.sqrt(in)));
+        this.weight = Tensor.uniform(generator, -weightBound, weightBound, out, in).requiresGrad(true);
+        float biasBound = (float) (1 / Math.sqrt(in));
+        this.bias = bias ? Tensor.uniform(generator, -biasBound, biasBound, out).requiresGrad(true) : null;
     }
 
     /** A layer with a bias, seeded with 0. */

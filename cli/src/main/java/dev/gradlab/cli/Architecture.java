@@ -1,0 +1,104 @@
+package dev.gradlab.cli;
+
+import dev.gradlab.core.nn.Linear;
+import dev.gradlab.core.nn.Module;
+import dev.gradlab.core.nn.Sequential;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A multi-layer perceptron: layer sizes from input to output (784-512-10 for the reference network),
+ * the activation after every hidden layer and whether the linear layers have biases.
+ */
+record Architecture(int[] sizes, Activation activation, boolean bias) {
+
+    Architecture {
+        if (sizes.length < 2) {
+            throw new IllegalArgumentException("sizes must list at least the input and output size, got "
+                    + Arrays.toString(sizes));
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            if (sizes[i] < 1) {
+                throw new IllegalArgumentException("sizes[" + i + "] must be >= 1, got " + sizes[i]);
+            }
+        }
+        sizes = sizes.clone();
+    }
+
+    /** The network with input {@code features}, the given hidden sizes and {@code classes} outputs. */
+    static Architecture of(int features, int[] hidden, int classes, Activation activation, boolean bias) {
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = features;
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = classes;
+        return new Architecture(sizes, activation, bias);
+    }
+
+    @Override
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
+    int inputs() {
+        return sizes[0];
+    }
+
+    int outputs() {
+        return sizes[sizes.length - 1];
+    }
+
+    /** Shapes of the parameters in {@link Sequential#parameters()} order: each layer's weight, then its bias. */
+    List<int[]> parameterShapes() {
+        List<int[]> shapes = new ArrayList<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            shapes.add(new int[] {sizes[i + 1], sizes[i]});
+            if (bias) {
+                shapes.add(new int[] {sizes[i + 1]});
+            }
+        }
+        return shapes;
+    }
+
+    long parameterCount() {
+        long count = 0;
+        for (int[] shape : parameterShapes()) {
+            count += Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
+        }
+        return count;
+    }
+
+    /** A freshly initialised network; layer {@code i} is initialised from {@code seed + i}. */
+    Sequential build(long seed) {
+        List<Module> layers = new ArrayList<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            if (i > 0) {
+                layers.add(activation.create());
+            }
+            layers.add(new Linear(sizes[i], sizes[i + 1], bias, seed + i));
+        }
+        return new Sequential(layers.toArray(Module[]::new));
+    }
+
+    /** The sizes joined by dashes, as in "784-512-10". */
+    String layers() {
+        return Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-"));
+    }
+
+    @Override
+    public String toString() {
+        return layers() + " " + activation + (bias ? ", with biases" : ", no biases");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Architecture a && Arrays.equals(sizes, a.sizes) && activation == a.activation
+                && bias == a.bias;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(sizes) * 31 + activation.hashCode() * 2 + (bias ? 1 : 0);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.gradlab.cli;
+
+import dev.gradlab.data.DataSplit;
+import dev.gradlab.data.Dataset;
+import dev.gradlab.optim.Metrics;
+import dev.gradlab.simd.Parallel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code gradlab evaluate}: reads a weights file written by {@code train} and reports its test accuracy. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Read a weights file written by 'gradlab train' (the architecture is in its header)"
+                + " and print the test accuracy on the chosen data."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--weights", paramLabel = "FILE", required = true, description = "The weights file (weights.bin of a run).")
+    Path weights;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads != null && threads < 1) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--threads': must be >= 1, got " + threads);
+        }
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        SavedModel saved = WeightsFile.read(weights);
+        DataSplit split = data.load();
+        Dataset test = split.test();
+        Architecture a = saved.architecture();
+        if (a.inputs() != test.features() || a.outputs() != test.classes()) {
+            throw new IllegalArgumentException("the network in " + weights + " takes " + a.inputs() + " inputs and gives "
+                    + a.outputs() + " classes, but the data has " + test.features() + " features and " + test.classes()
+                    + " classes");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("weights %s: %s%s%n", weights, a, saved.info().isEmpty() ? "" : ", " + saved.info());
+        out.printf(Locale.ROOT, "test images %d (%s)%n", test.size(), data.data);
+        out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * Metrics.accuracy(saved.model(), test));
+        out.flush();
+        return 0;
+    }
+}

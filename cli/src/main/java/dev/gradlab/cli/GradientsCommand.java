@@ -1,0 +1,269 @@
+package dev.gradlab.cli;
+
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.data.DataSplit;
+import dev.gradlab.data.Dataset;
+import dev.gradlab.optim.Backprop;
+import dev.gradlab.optim.EstimatorComparison;
+import dev.gradlab.optim.EvolutionStrategies;
+import dev.gradlab.optim.FiniteDifferences;
+import dev.gradlab.optim.GradientEstimator;
+import dev.gradlab.simd.Parallel;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gradlab gradients}: compares the gradient estimators with backprop at the initial weights on
+ * one batch (cosine, relative error, loss evaluations, time), and sweeps the ES population N, drawing
+ * the measured cosines against the theoretical {@code √(N/(N+D))} in {@code cosine.png}.
+ */
+@Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compare the gradient estimators with backprop at the initial weights on one batch, and",
+                "sweep the evolution-strategies population N against the theory sqrt(N/(N+D)) (cosine.png)."})
+final class GradientsCommand implements Callable<Integer> {
+
+    /** Full coordinate-wise differences cost 2 evaluations per parameter: only for small networks. */
+    static final long FULL_FD_LIMIT = 20_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
+            description = "Size of the batch (the first N training images; default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--population", paramLabel = "N", defaultValue = "100",
+            description = "Perturbations (es) or directions (fd) of each estimator in the table (default: ${DEFAULT-VALUE}).")
+    int population;
+
+    @Option(names = "--sigma", paramLabel = "S", defaultValue = "0.05",
+            description = "es: standard deviation of the perturbations (default: ${DEFAULT-VALUE}).")
+    float sigma;
+
+    @Option(names = "--step", paramLabel = "H", defaultValue = "0.001",
+            description = "fd: the finite-difference step (default: ${DEFAULT-VALUE}).")
+    float step;
+
+    @Option(names = "--sweep", paramLabel = "N,N,...", split = ",", defaultValue = "10,30,100,300,1000",
+            description = "Populations of the ES sweep drawn in cosine.png (default: ${DEFAULT-VALUE}).")
+    int[] sweep;
+
+    @Option(names = "--repeats", paramLabel = "R", defaultValue = "1",
+            description = "Independent estimates averaged at each swept N (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>-gradients).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        DataSplit split = data.load();
+        Dataset train = split.train();
+        if (batch > train.size()) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--batch': must be at most the "
+                    + train.size() + " training images, got " + batch);
+        }
+        Architecture architecture = model.architecture(train.features(), train.classes());
+        Sequential network = architecture.build(model.seed);
+        Tensor x = Tensor.of(Arrays.copyOf(train.images(), batch * train.features()), batch, train.features());
+        int[] labels = Arrays.copyOf(train.labels(), batch);
+        long dimension = architecture.parameterCount();
+        Path dir = out != null ? out : Path.of("runs",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-gradients");
+        Files.createDirectories(dir);
+
+        stdout.printf(Locale.ROOT, "gradlab gradients: %s, D = %d parameters, initial weights (seed %d), batch of %d,"
+                + " %d threads%n%n", architecture, dimension, model.seed, batch, Parallel.threads());
+
+        // Each row: a label, the estimator and whether √(N/(N+D)) is its expected cosine.
+        List<String> labelsOfRows = new ArrayList<>();
+        List<GradientEstimator> estimators = new ArrayList<>();
+        List<Boolean> hasTheory = new ArrayList<>();
+        addRow(labelsOfRows, estimators, hasTheory, "backprop (reference)", new Backprop(), false);
+        addRow(labelsOfRows, estimators, hasTheory, "fd directional N=" + population + " step " + step,
+                FiniteDifferences.directional(population, step, model.seed), true);
+        addRow(labelsOfRows, estimators, hasTheory, "es vanilla N=" + population + " (the notebook's)",
+                es(population, false, false, false, model.seed), false);
+        addRow(labelsOfRows, estimators, hasTheory, "es baseline N=" + population,
+                es(population, false, false, true, model.seed), false);
+        addRow(labelsOfRows, estimators, hasTheory, "es antithetic N=" + population + " pairs",
+                es(population, true, false, false, model.seed), true);
+        addRow(labelsOfRows, estimators, hasTheory, "es antithetic + ranks N=" + population + " pairs",
+                es(population, true, true, false, model.seed), true);
+        if (dimension <= FULL_FD_LIMIT) {
+            addRow(labelsOfRows, estimators, hasTheory, "fd central, every coordinate, step " + step,
+                    FiniteDifferences.central(step), false);
+        }
+        List<EstimatorComparison.Row> rows = EstimatorComparison.compare(network, x, labels, estimators, 0);
+        List<Row> table = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            table.add(new Row(labelsOfRows.get(i), rows.get(i), hasTheory.get(i) ? theory(population, dimension) : Double.NaN));
+        }
+        printTable(stdout, table);
+        if (dimension > FULL_FD_LIMIT) {
+            stdout.printf(Locale.ROOT, "(fd central over every coordinate skipped: it needs %d loss evaluations;"
+                    + " try --hidden 8)%n", 2 * dimension);
+        }
+
+        double[] populations = Arrays.stream(sweep).asDoubleStream().toArray();
+        Map<String, double[]> curves = new LinkedHashMap<>();
+        curves.put("es antithetic", new double[sweep.length]);
+        curves.put("es antithetic + ranks", new double[sweep.length]);
+        curves.put("es vanilla (the notebook's)", new double[sweep.length]);
+        stdout.printf(Locale.ROOT, "%nES sweep (mean cosine over %d estimate%s, sigma %s)%n", repeats,
+                repeats == 1 ? "" : "s", sigma);
+        stdout.printf(Locale.ROOT, "%8s  %10s  %12s  %12s  %12s%n", "N", "theory", "antithetic", "+ ranks", "vanilla");
+        for (int i = 0; i < sweep.length; i++) {
+            int n = sweep[i];
+            List<GradientEstimator> variants = new ArrayList<>();
+            for (int r = 0; r < repeats; r++) {
+                long seed = model.seed + 1000L * (r + 1);
+                variants.add(es(n, true, false, false, seed));
+                variants.add(es(n, true, true, false, seed));
+                variants.add(es(n, false, false, false, seed));
+            }
+            List<EstimatorComparison.Row> measured = EstimatorComparison.compare(network, x, labels, variants, 0);
+            double[] mean = new double[3];
+            for (int k = 0; k < measured.size(); k++) {
+                mean[k % 3] += measured.get(k).cosine() / repeats;
+            }
+            int column = 0;
+            for (double[] curve : curves.values()) {
+                curve[i] = mean[column++];
+            }
+            stdout.printf(Locale.ROOT, "%8d  %10.4f  %12.4f  %12.4f  %12.4f%n", n, theory(n, dimension), mean[0], mean[1],
+                    mean[2]);
+            stdout.flush();
+        }
+        CosineChart.write(dir.resolve("cosine.png"), "ES cosine to backprop: " + architecture + ", batch " + batch,
+                dimension, populations, curves);
+        writeCsv(dir.resolve("gradients.csv"), table, sweep, dimension, curves);
+        stdout.printf("%nwrote cosine.png and gradients.csv in %s%n", dir);
+        stdout.flush();
+        return 0;
+    }
+
+    private void validate() {
+        model.validate();
+        positive("--batch", batch);
+        positive("--population", population);
+        positive("--repeats", repeats);
+        if (threads != null) {
+            positive("--threads", threads);
+        }
+        if (!(sigma > 0 && Float.isFinite(sigma))) {
+            throw usage("Invalid value for option '--sigma': must be a finite number > 0, got " + sigma);
+        }
+        if (!(step > 0 && Float.isFinite(step))) {
+            throw usage("Invalid value for option '--step': must be a finite number > 0, got " + step);
+        }
+        if (sweep.length < 2) {
+            throw usage("Invalid value for option '--sweep': must list at least 2 populations, got " + sweep.length);
+        }
+        for (int i = 0; i < sweep.length; i++) {
+            positive("--sweep", sweep[i]);
+            if (i > 0 && sweep[i] <= sweep[i - 1]) {
+                throw usage("Invalid value for option '--sweep': populations must increase, got " + sweep[i - 1]
+                        + " then " + sweep[i]);
+            }
+        }
+    }
+
+    private void positive(String option, int value) {
+        if (value < 1) {
+            throw usage("Invalid value for option '" + option + "': must be >= 1, got " + value);
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private GradientEstimator es(int n, boolean antithetic, boolean ranks, boolean baseline, long seed) {
+        return EvolutionStrategies.builder().population(n).sigma(sigma).antithetic(antithetic).rankShaping(ranks)
+                .baseline(baseline).seed(seed).build();
+    }
+
+    static double theory(int n, long dimension) {
+        return EstimatorComparison.theoreticalCosine(n, Math.toIntExact(dimension));
+    }
+
+    private static void addRow(List<String> labels, List<GradientEstimator> estimators, List<Boolean> hasTheory,
+                               String label, GradientEstimator estimator, boolean theory) {
+        labels.add(label);
+        estimators.add(estimator);
+        hasTheory.add(theory);
+    }
+
+    private static void printTable(PrintWriter out, List<Row> rows) {
+        out.printf(Locale.ROOT, "%-42s  %8s  %8s  %10s  %11s  %10s%n", "estimator", "cosine", "theory", "rel.error",
+                "loss evals", "time");
+        for (Row row : rows) {
+            EstimatorComparison.Row c = row.comparison();
+            out.printf(Locale.ROOT, "%-42s  %8.4f  %8s  %10.4g  %11d  %10s%n", row.name(), c.cosine(),
+                    Double.isNaN(row.theory()) ? "-" : String.format(Locale.ROOT, "%.4f", row.theory()), c.relativeError(),
+                    c.lossEvaluations(), time(c.nanos()));
+        }
+        out.flush();
+    }
+
+    private static String time(long nanos) {
+        return nanos < 1_000_000_000L ? String.format(Locale.ROOT, "%.1f ms", nanos / 1e6)
+                : String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+    }
+
+    private static void writeCsv(Path file, List<Row> table, int[] sweep, long dimension, Map<String, double[]> curves)
+            throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+            w.write("estimator,population,cosine,theory,relative_error,loss_evaluations,seconds\n");
+            for (Row row : table) {
+                EstimatorComparison.Row c = row.comparison();
+                w.write(String.format(Locale.ROOT, "\"%s\",,%.6f,%s,%.6g,%d,%.6f%n", row.name(), c.cosine(),
+                        Double.isNaN(row.theory()) ? "" : String.format(Locale.ROOT, "%.6f", row.theory()),
+                        c.relativeError(), c.lossEvaluations(), c.nanos() / 1e9));
+            }
+            for (Map.Entry<String, double[]> curve : curves.entrySet()) {
+                for (int i = 0; i < sweep.length; i++) {
+                    w.write(String.format(Locale.ROOT, "\"sweep: %s\",%d,%.6f,%.6f,,,%n", curve.getKey(), sweep[i],
+                            curve.getValue()[i], theory(sweep[i], dimension)));
+                }
+            }
+        }
+    }
+
+    private record Row(String name, EstimatorComparison.Row comparison, double theory) {
+    }
+}

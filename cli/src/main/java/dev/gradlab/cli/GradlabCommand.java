@@ -1,0 +1,40 @@
+package dev.gradlab.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The {@code gradlab} command: its subcommands do the work. */
+@Command(name = "gradlab", mixinStandardHelpOptions = true, versionProvider = GradlabCommand.Version.class,
+        description = "Gradients of neural networks, computed and estimated, on the Java Vector API.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, GradientsCommand.class, InfoCommand.class,
+                picocli.CommandLine.HelpCommand.class})
+public final class GradlabCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    // Read from the parse result by Main's failure handler; declared here so that every command accepts it.
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On failure, print the stack trace as well as the message.")
+    boolean verbose;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: one of train, evaluate, gradients, info");
+    }
+
+    /** The version from the jar's manifest, or "development" when run from classes. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = GradlabCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"gradlab " + (version == null ? "development" : version)
+                    + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

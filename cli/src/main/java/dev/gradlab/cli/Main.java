@@ -1,0 +1,94 @@
+package dev.gradlab.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Entry point of the {@code gradlab} command. Exit codes: 0 success, 1 a failure reported by the
+ * library or the file system (one line; the stack trace only with {@code --verbose}), 2 a usage error
+ * (one line naming the option, the expected and the given value).
+ */
+public final class Main {
+
+    /** Exit code of a usage error. */
+    public static final int USAGE = 2;
+    /** Exit code of a failure while running a valid command. */
+    public static final int FAILURE = 1;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // The plots are drawn off screen; never try to reach a display.
+        System.setProperty("java.awt.headless", "true");
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs one command line with the given streams and returns its exit code (never exits). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The configured command line, with gradlab's error handling, writing to the given streams. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new GradlabCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        Choices.register(cli);
+        cli.setParameterExceptionHandler(Main::usageError);
+        cli.setExecutionExceptionHandler(Main::failure);
+        return cli;
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName();
+        cmd.getErr().println(name + ": " + oneLine(e.getMessage()) + " (see " + name + " --help)");
+        cmd.getErr().flush();
+        return USAGE;
+    }
+
+    private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
+        if (verbose(parsed)) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return FAILURE;
+    }
+
+    /** True when {@code --verbose} was given to the command or any of its parents. */
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The exception's own message, or its type when it has none; causes add their message. */
+    static String describe(Throwable e) {
+        String message = e.getMessage() == null || e.getMessage().isBlank()
+                ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof java.io.UncheckedIOException && e.getCause() != null) {
+            return describe(e.getCause());
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file: " + message;
+        }
+        if (e instanceof java.io.IOException) {
+            // Many I/O exceptions carry only a path as their message; the type says what went wrong.
+            message = e.getClass().getSimpleName() + ": " + message;
+        }
+        return oneLine(message);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.gradlab.cli;
+
+import dev.gradlab.optim.EpochMetrics;
+import dev.gradlab.optim.TrainingListener;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code metrics.csv}: one row per epoch (counted from 1, as printed), written as each epoch ends (so a run that fails midway keeps
+ * what it did). Columns: {@code epoch, train_loss, test_loss, test_accuracy} (a fraction),
+ * {@code loss_evaluations} (forward passes of the loss so far, cumulative) and {@code elapsed_seconds}.
+ */
+final class MetricsCsv implements TrainingListener, AutoCloseable {
+
+    static final String FILE_NAME = "metrics.csv";
+    static final String HEADER = "epoch,train_loss,test_loss,test_accuracy,loss_evaluations,elapsed_seconds";
+
+    private final BufferedWriter writer;
+    private final List<EpochMetrics> rows = new ArrayList<>();
+
+    MetricsCsv(Path file) throws IOException {
+        writer = Files.newBufferedWriter(file);
+        writer.write(HEADER);
+        writer.newLine();
+        writer.flush();
+    }
+
+    @Override
+    public void onEpoch(EpochMetrics m) {
+        rows.add(m);
+        try {
+            writer.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.4f,%d,%.3f", m.epoch() + 1, m.trainLoss(), m.testLoss(),
+                    m.testAccuracy(), m.lossEvaluations(), m.elapsedNanos() / 1e9));
+            writer.newLine();
+            writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + FILE_NAME + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The epochs recorded so far. */
+    List<EpochMetrics> rows() {
+        return List.copyOf(rows);
+    }
+
+    @Override
+    public void close() throws IOException {
+        writer.close();
+    }
+}

@@ -1,0 +1,321 @@
+package dev.gradlab.cli;
+
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.data.DataSplit;
+import dev.gradlab.optim.Adam;
+import dev.gradlab.optim.Backprop;
+import dev.gradlab.optim.EpochMetrics;
+import dev.gradlab.optim.EvolutionStrategies;
+import dev.gradlab.optim.FiniteDifferences;
+import dev.gradlab.optim.GradientEstimator;
+import dev.gradlab.optim.Optimizer;
+import dev.gradlab.optim.Sgd;
+import dev.gradlab.optim.Trainer;
+import dev.gradlab.optim.TrainingListener;
+import dev.gradlab.optim.TrainingResult;
+import dev.gradlab.simd.Parallel;
+import dev.gradlab.simd.Simd;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gradlab train}: trains an MLP with backprop, evolution strategies or finite differences,
+ * prints one line per epoch and the final test accuracy, and writes {@code metrics.csv},
+ * {@code training.png} and {@code weights.bin} into the output directory.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train an MLP on Fashion-MNIST and report its test accuracy.",
+                "The defaults reproduce the notebook: the embedded 1000/1000 subset, 784-512-10, sigmoid,"
+                        + " no biases, backprop with SGD lr 0.1 momentum 0.9, batch 100, 100 epochs, seed 42."},
+        footer = {"", "Defaults that depend on --method (options given always win):",
+                "  backprop  sgd, lr 0.1, momentum 0.9, 100 epochs",
+                "  es        adam, lr 0.01, 50 epochs, sigma 0.05,",
+                "            100 antithetic pairs, rank shaping",
+                "  fd        adam, lr 0.01, 50 epochs, step (sigma) 0.001, 100 directions",
+                "", "Writes metrics.csv, training.png and weights.bin (read by 'gradlab evaluate')",
+                "into --out."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--method", paramLabel = "NAME", defaultValue = "backprop",
+            description = "Gradient: backprop, es (evolution strategies) or fd (finite differences) (default: ${DEFAULT-VALUE}).")
+    Method method;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--optimizer", paramLabel = "NAME",
+            description = "Optimizer: sgd or adam (default: sgd for backprop, adam for es and fd).")
+    OptimizerChoice optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.1 for backprop, 0.01 for es and fd).")
+    Float lr;
+
+    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum, PyTorch's semantics (default: 0.9).")
+    Float momentum;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: 100 for backprop, 50 for es and fd).")
+    Integer epochs;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "100", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--sigma", paramLabel = "S",
+            description = "es: standard deviation of the perturbations (default 0.05); fd: the step (default 0.001).")
+    Float sigma;
+
+    @Option(names = "--population", paramLabel = "N",
+            description = "es: perturbations per step (pairs with --antithetic); fd: random directions per step (default: 100).")
+    Integer population;
+
+    @Option(names = "--antithetic", negatable = true,
+            description = "es: mirrored pairs w±v (default: on; --no-antithetic with --no-rank-shaping is the notebook's estimator).")
+    Boolean antithetic;
+
+    @Option(names = "--rank-shaping", negatable = true, description = "es: replace losses by centered ranks (default: on).")
+    Boolean rankShaping;
+
+    @Option(names = "--baseline", negatable = true, description = "es: subtract the mean loss of the population (default: off).")
+    Boolean baseline;
+
+    @Option(names = "--shuffle", negatable = true,
+            description = "Shuffle the training set every epoch (default: off, the notebook's fixed order).")
+    boolean shuffle;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>).")
+    Path out;
+
+    @Option(names = "--progress", negatable = true,
+            description = "Show a progress bar on stderr (default: when stderr is a terminal).")
+    Boolean progress;
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+
+        DataSplit split = data.load();
+        Architecture architecture = model.architecture(split.train().features(), split.train().classes());
+        Sequential network = architecture.build(model.seed);
+        List<Tensor> parameters = network.parameters();
+        GradientEstimator estimator = estimator();
+        Optimizer opt = optimizer(parameters);
+        int epochCount = epochs != null ? epochs : method.epochs;
+        Path dir = out != null ? out : defaultOutput();
+        Files.createDirectories(dir);
+
+        stdout.printf(Locale.ROOT, "gradlab train: %s (%d parameters), %s, %s, batch %d, %d epochs, seed %d%n",
+                architecture, architecture.parameterCount(), describeEstimator(), describeOptimizer(), batch, epochCount,
+                model.seed);
+        stdout.printf(Locale.ROOT, "data %s; %s; %d threads%n", DataOptions.describe(data.data, split),
+                Simd.vectorized() ? "Vector API kernels" : "scalar kernels", Parallel.threads());
+
+        TrainingResult result;
+        List<EpochMetrics> history;
+        try (ConsoleListener console = new ConsoleListener(stdout, stderr, showProgress());
+             MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME))) {
+            TrainingListener both = new TrainingListener() {
+                @Override
+                public void onStart(int epochs, int batchesPerEpoch) {
+                    console.onStart(epochs, batchesPerEpoch);
+                    csv.onStart(epochs, batchesPerEpoch);
+                }
+
+                @Override
+                public void onBatch(int epoch, int batch, float loss) {
+                    console.onBatch(epoch, batch, loss);
+                }
+
+                @Override
+                public void onEpoch(EpochMetrics m) {
+                    csv.onEpoch(m);
+                    console.onEpoch(m);
+                }
+            };
+            result = Trainer.builder().model(network).estimator(estimator).optimizer(opt)
+                    .train(split.train()).test(split.test()).epochs(epochCount).batchSize(batch)
+                    .shuffle(shuffle).seed(model.seed).listener(both).build().run();
+            history = csv.rows();
+        }
+
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("method", describeEstimator().replace(' ', '_'));
+        info.put("optimizer", describeOptimizer().replace(' ', '_'));
+        info.put("epochs", Integer.toString(epochCount));
+        info.put("batch", Integer.toString(batch));
+        info.put("seed", Long.toString(model.seed));
+        info.put("data", data.data);
+        info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
+        info.put("created", LocalDateTime.now().withNano(0).toString());
+        WeightsFile.write(dir.resolve(WeightsFile.FILE_NAME), architecture, network, info);
+        writeChart(dir.resolve("training.png"), architecture + ", " + describeEstimator(), history);
+
+        stdout.printf(Locale.ROOT, "trained in %.1f s (%d loss evaluations); wrote %s, %s and %s in %s%n",
+                result.wallNanos() / 1e9, result.lossEvaluations(), MetricsCsv.FILE_NAME, "training.png",
+                WeightsFile.FILE_NAME, dir);
+        stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * result.testAccuracy());
+        stdout.flush();
+        return 0;
+    }
+
+    private void validate() {
+        model.validate();
+        positive("--epochs", epochs);
+        positive("--batch", batch);
+        positive("--population", population);
+        positive("--threads", threads);
+        if (lr != null && !(lr > 0 && Float.isFinite(lr))) {
+            throw usage("Invalid value for option '--lr': must be a finite number > 0, got " + lr);
+        }
+        if (sigma != null && !(sigma > 0 && Float.isFinite(sigma))) {
+            throw usage("Invalid value for option '--sigma': must be a finite number > 0, got " + sigma);
+        }
+        if (momentum != null && !(momentum >= 0 && momentum < 1)) {
+            throw usage("Invalid value for option '--momentum': must be in [0, 1), got " + momentum);
+        }
+        if (momentum != null && optimizerChoice() != OptimizerChoice.SGD) {
+            throw usage("option '--momentum' applies to --optimizer sgd, got --optimizer " + optimizerChoice());
+        }
+        if (method == Method.BACKPROP) {
+            rejectFor("--sigma", sigma);
+            rejectFor("--population", population);
+        }
+        if (method != Method.ES) {
+            rejectFor("--antithetic", antithetic);
+            rejectFor("--rank-shaping", rankShaping);
+            rejectFor("--baseline", baseline);
+        }
+    }
+
+    private void positive(String option, Integer value) {
+        if (value != null && value < 1) {
+            throw usage("Invalid value for option '" + option + "': must be >= 1, got " + value);
+        }
+    }
+
+    private void rejectFor(String option, Object value) {
+        if (value != null) {
+            throw usage("option '" + option + "' does not apply to --method " + method);
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private OptimizerChoice optimizerChoice() {
+        return optimizer != null ? optimizer : method.optimizer;
+    }
+
+    private float learningRate() {
+        return lr != null ? lr : optimizerChoice() == method.optimizer ? method.lr
+                : optimizerChoice() == OptimizerChoice.SGD ? Method.BACKPROP.lr : Method.ES.lr;
+    }
+
+    private float sigmaValue() {
+        return sigma != null ? sigma : method.sigma;
+    }
+
+    private int populationValue() {
+        return population != null ? population : method.population;
+    }
+
+    private GradientEstimator estimator() {
+        return switch (method) {
+            case BACKPROP -> new Backprop();
+            case ES -> EvolutionStrategies.builder().population(populationValue()).sigma(sigmaValue())
+                    .antithetic(antithetic != null ? antithetic : method.antithetic)
+                    .rankShaping(rankShaping != null ? rankShaping : method.rankShaping)
+                    .baseline(baseline != null && baseline).seed(model.seed).build();
+            case FD -> FiniteDifferences.directional(populationValue(), sigmaValue(), model.seed);
+        };
+    }
+
+    private Optimizer optimizer(List<Tensor> parameters) {
+        return switch (optimizerChoice()) {
+            case SGD -> new Sgd(parameters, learningRate(), momentum != null ? momentum : method.momentum);
+            case ADAM -> new Adam(parameters, learningRate());
+        };
+    }
+
+    private String describeEstimator() {
+        return switch (method) {
+            case BACKPROP -> "backprop";
+            case ES -> String.format(Locale.ROOT, "es N=%d%s sigma %s%s%s", populationValue(),
+                    (antithetic != null ? antithetic : method.antithetic) ? " antithetic" : "", sigmaValue(),
+                    (rankShaping != null ? rankShaping : method.rankShaping) ? " ranks" : "",
+                    baseline != null && baseline ? " baseline" : "");
+            case FD -> String.format(Locale.ROOT, "fd %d directions step %s", populationValue(), sigmaValue());
+        };
+    }
+
+    private String describeOptimizer() {
+        return switch (optimizerChoice()) {
+            case SGD -> String.format(Locale.ROOT, "sgd lr %s momentum %s", learningRate(),
+                    momentum != null ? momentum : method.momentum);
+            case ADAM -> String.format(Locale.ROOT, "adam lr %s", learningRate());
+        };
+    }
+
+    private boolean showProgress() {
+        if (progress != null) {
+            return progress;
+        }
+        String launcher = System.getProperty("gradlab.progress");
+        return launcher != null ? Boolean.parseBoolean(launcher) : System.console() != null;
+    }
+
+    /** runs/<date-time>, with a suffix when a run started in the same second already has it. */
+    private static Path defaultOutput() {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path dir = Path.of("runs", stamp);
+        for (int k = 2; Files.exists(dir); k++) {
+            dir = Path.of("runs", stamp + "-" + k);
+        }
+        return dir;
+    }
+
+    private static void writeChart(Path file, String run, List<EpochMetrics> history) throws IOException {
+        int n = history.size();
+        double[] epoch = new double[n];
+        double[] train = new double[n];
+        double[] test = new double[n];
+        double[] accuracy = new double[n];
+        for (int i = 0; i < n; i++) {
+            EpochMetrics m = history.get(i);
+            epoch[i] = m.epoch() + 1;
+            train[i] = m.trainLoss();
+            test[i] = m.testLoss();
+            accuracy[i] = m.testAccuracy();
+        }
+        TrainingChart.write(file, "gradlab train: " + run, epoch, train, test, accuracy);
+    }
+}

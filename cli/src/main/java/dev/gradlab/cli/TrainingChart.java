@@ -1,0 +1,65 @@
+package dev.gradlab.cli;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** {@code training.png}: training and test loss (left axis) and test accuracy (right axis) per epoch. */
+final class TrainingChart {
+
+    private static final Color TRAIN = new Color(0x1f77b4);
+    private static final Color TEST = new Color(0xff7f0e);
+    private static final Color ACCURACY = new Color(0x2ca02c);
+
+    private TrainingChart() {
+    }
+
+    /** Draws the curves; all arrays have one entry per epoch, accuracy as a fraction in [0, 1]. */
+    static void write(Path file, String title, double[] epochs, double[] trainLoss, double[] testLoss, double[] testAccuracy)
+            throws IOException {
+        XYChart chart = new XYChart(900, 540);
+        chart.setTitle(title);
+        chart.setXAxisTitle("epoch");
+        chart.setYAxisGroupTitle(0, "mean cross-entropy");
+        chart.setYAxisGroupTitle(1, "test accuracy (%)");
+        var style = chart.getStyler();
+        style.setChartBackgroundColor(Color.WHITE);
+        style.setPlotBackgroundColor(Color.WHITE);
+        style.setPlotGridLinesColor(new Color(0xe0e0e0));
+        style.setLegendPosition(Styler.LegendPosition.InsideNE);
+        style.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        style.putYAxisGroupDecimalPatternMap(0, "0.00");
+        style.setXAxisDecimalPattern("0");
+        style.setMarkerSize(epochs.length > 40 ? 0 : 5);
+
+        series(chart.addSeries("training loss", epochs, trainLoss), TRAIN, 0);
+        series(chart.addSeries("test loss", epochs, testLoss), TEST, 0);
+        double[] percent = new double[testAccuracy.length];
+        for (int i = 0; i < percent.length; i++) {
+            percent[i] = 100 * testAccuracy[i];
+        }
+        XYSeries accuracy = series(chart.addSeries("test accuracy (%)", epochs, percent), ACCURACY, 1);
+        accuracy.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
+        style.putYAxisGroupDecimalPatternMap(1, "0");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    private static XYSeries series(XYSeries s, Color color, int axis) {
+        s.setLineColor(color);
+        s.setMarkerColor(color);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setLineWidth(2f);
+        s.setYAxisGroup(axis);
+        return s;
+    }
+}

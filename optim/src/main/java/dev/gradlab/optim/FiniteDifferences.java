@@ -1,0 +1,152 @@
+package dev.gradlab.optim;
+
+import dev.gradlab.core.Parameters;
+import dev.gradlab.core.Tape;
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.Module;
+import java.util.List;
+
+/**
+ * Gradient estimates from loss differences, with no backpropagation:
+ *
+ * <ul>
+ *   <li>{@link #forward}: {@code g_j = (L(w + h e_j) − L(w)) / h}, D + 1 evaluations;
+ *   <li>{@link #central}: {@code g_j = (L(w + h e_j) − L(w − h e_j)) / 2h}, 2D + 1 evaluations,
+ *       error O(h²) instead of O(h);
+ *   <li>{@link #directional}: for K random unit directions {@code u_k} (uniform on the sphere),
+ *       the directional derivative {@code ⟨∇L, u_k⟩ ≈ (L(w + h u_k) − L(w)) / h} (that is,
+ *       {@code (L(w + v) − L(w)) / |v|} with {@code v = h u_k}), turned into a gradient estimate as
+ *       the average of {@code ⟨∇L, u_k⟩ u_k} over the directions, times D: since
+ *       {@code E[u uᵀ] = I / D}, the plain average points along the gradient at 1/D of its length,
+ *       and the factor D makes the estimate unbiased (as h → 0). K + 1 evaluations.
+ * </ul>
+ *
+ * The step actually taken is {@code (w_j + h) − w_j} as rounded in float32, which is what the
+ * coordinate-wise quotients divide by. Evaluations use the model's own forward, without a graph.
+ */
+public final class FiniteDifferences implements GradientEstimator {
+
+    private enum Kind { FORWARD, CENTRAL, DIRECTIONAL }
+
+    private final Kind kind;
+    private final float h;
+    private final int directions;
+    private final long seed;
+
+    private FiniteDifferences(Kind kind, float h, int directions, long seed) {
+        this.kind = kind;
+        this.h = Checks.positive("eps", h);
+        this.directions = directions;
+        this.seed = seed;
+    }
+
+    /** Forward differences in every coordinate, step {@code eps}. */
+    public static FiniteDifferences forward(float eps) {
+        return new FiniteDifferences(Kind.FORWARD, eps, 0, 0);
+    }
+
+    /** Central differences in every coordinate, step {@code eps}. */
+    public static FiniteDifferences central(float eps) {
+        return new FiniteDifferences(Kind.CENTRAL, eps, 0, 0);
+    }
+
+    /** Forward differences along {@code directions} random unit directions, step length {@code eps}. */
+    public static FiniteDifferences directional(int directions, float eps, long seed) {
+        return new FiniteDifferences(Kind.DIRECTIONAL, eps, Checks.positive("directions", directions), seed);
+    }
+
+    @Override
+    public String name() {
+        return switch (kind) {
+            case FORWARD -> "fd-forward(eps=" + h + ")";
+            case CENTRAL -> "fd-central(eps=" + h + ")";
+            case DIRECTIONAL -> "fd-directional(K=" + directions + ", eps=" + h + ")";
+        };
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+
+    @Override
+    public Estimate estimate(Module model, Tensor x, int[] labels, long step) {
+        long start = System.nanoTime();
+        Checks.batch(x, labels);
+        List<Tensor> params = model.parameters();
+        int d = Parameters.count(params);
+        float[] gradient = new float[d];
+        long evaluations;
+        float loss;
+        try (var scope = Tape.noGrad()) {
+            loss = BatchLoss.of(model, x, labels);
+            evaluations = kind == Kind.DIRECTIONAL
+                    ? 1 + directional(model, params, d, x, labels, step, loss, gradient)
+                    : 1 + coordinatewise(model, params, x, labels, loss, gradient);
+        }
+        Parameters.setGrads(gradient, params);
+        return new Estimate(evaluations, System.nanoTime() - start, loss);
+    }
+
+    private long coordinatewise(Module model, List<Tensor> params, Tensor x, int[] labels, float loss,
+                                float[] gradient) {
+        long evaluations = 0;
+        int g = 0;
+        for (Tensor p : params) {
+            float[] w = p.data();
+            for (int j = 0; j < w.length; j++, g++) {
+                float old = w[j];
+                float up = old + h;
+                w[j] = up;
+                float lossUp = BatchLoss.of(model, x, labels);
+                evaluations++;
+                if (kind == Kind.CENTRAL) {
+                    float down = old - h;
+                    w[j] = down;
+                    float lossDown = BatchLoss.of(model, x, labels);
+                    evaluations++;
+                    gradient[g] = (float) (((double) lossUp - lossDown) / ((double) up - down));
+                } else {
+                    gradient[g] = (float) (((double) lossUp - loss) / ((double) up - old));
+                }
+                w[j] = old;
+            }
+        }
+        return evaluations;
+    }
+
+    private long directional(Module model, List<Tensor> params, int d, Tensor x, int[] labels, long step,
+                             float loss, float[] gradient) {
+        float[] w0 = Parameters.flatten(params);
+        float[] u = new float[d];
+        float[] w = new float[d];
+        double[] sum = new double[d];
+        Noise noise = new Noise(seed);
+        try {
+            for (int k = 0; k < directions; k++) {
+                noise.fill(step, k, 0, u, 0, d);
+                double norm = 0;
+                for (float v : u) {
+                    norm += (double) v * v;
+                }
+                float inv = (float) (1 / Math.sqrt(norm));
+                for (int j = 0; j < d; j++) {
+                    u[j] *= inv;
+                    w[j] = w0[j] + h * u[j];
+                }
+                Parameters.unflatten(w, params);
+                double slope = ((double) BatchLoss.of(model, x, labels) - loss) / h;
+                for (int j = 0; j < d; j++) {
+                    sum[j] += slope * u[j];
+                }
+            }
+        } finally {
+            Parameters.unflatten(w0, params);
+        }
+        double scale = (double) d / directions;
+        for (int j = 0; j < d; j++) {
+            gradient[j] = (float) (sum[j] * scale);
+        }
+        return directions;
+    }
+}

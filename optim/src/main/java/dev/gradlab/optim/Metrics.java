@@ -1,0 +1,64 @@
+package dev.gradlab.optim;
+
+import dev.gradlab.core.Losses;
+import dev.gradlab.core.Tape;
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.Module;
+import dev.gradlab.data.Dataset;
+import java.util.Arrays;
+
+/** Accuracy and loss of a model on a whole dataset, evaluated in slices without a graph. */
+public final class Metrics {
+
+    /** Rows per forward pass: bounds the activations' memory on large datasets. */
+    private static final int SLICE = 1000;
+
+    private Metrics() {
+    }
+
+    /** The fraction of {@code d}'s examples whose largest logit is at their label. */
+    public static float accuracy(Module model, Dataset d) {
+        long correct = 0;
+        int classes = -1;
+        try (var scope = Tape.noGrad()) {
+            for (int from = 0; from < d.size(); from += SLICE) {
+                int rows = Math.min(SLICE, d.size() - from);
+                float[] logits = model.forward(slice(d, from, rows)).data();
+                classes = logits.length / rows;
+                for (int r = 0; r < rows; r++) {
+                    int best = 0;
+                    for (int c = 1; c < classes; c++) {
+                        if (logits[r * classes + c] > logits[r * classes + best]) {
+                            best = c;
+                        }
+                    }
+                    if (best == d.labels()[from + r]) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        return d.size() == 0 ? Float.NaN : (float) correct / d.size();
+    }
+
+    /** The mean cross-entropy over {@code d}. */
+    public static float loss(Module model, Dataset d) {
+        double total = 0;
+        try (var scope = Tape.noGrad()) {
+            for (int from = 0; from < d.size(); from += SLICE) {
+                int rows = Math.min(SLICE, d.size() - from);
+                int[] labels = Arrays.copyOfRange(d.labels(), from, from + rows);
+                total += (double) Losses.crossEntropy(model.forward(slice(d, from, rows)), labels).item() * rows;
+            }
+        }
+        return d.size() == 0 ? Float.NaN : (float) (total / d.size());
+    }
+
+    private static Tensor slice(Dataset d, int from, int rows) {
+        if (from == 0 && rows == d.size()) {
+            return d.imagesTensor();
+        }
+        int f = d.features();
+        return Tensor.wrap(Arrays.copyOfRange(d.images(), from * f, (from + rows) * f), rows, f);
+    }
+}

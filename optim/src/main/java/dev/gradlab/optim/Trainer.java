@@ -1,0 +1,162 @@
+package dev.gradlab.optim;
+
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.Module;
+import dev.gradlab.data.Batcher;
+import dev.gradlab.data.Dataset;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The training loop: for each batch, the estimator sets the parameters' gradients, the optimizer
+ * steps; after each epoch the model is evaluated on the test set. The run is reproducible: the
+ * batch order depends on {@code seed} and the epoch, the estimator's noise on its own seed and the
+ * global step. A NaN or infinite batch loss stops training with a {@link TrainingDivergedException}
+ * naming the step.
+ */
+public final class Trainer {
+
+    private final Module model;
+    private final GradientEstimator estimator;
+    private final Optimizer optimizer;
+    private final Dataset train;
+    private final Dataset test;
+    private final int epochs;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final TrainingListener listener;
+
+    private Trainer(Builder b) {
+        this.model = Objects.requireNonNull(b.model, "model");
+        this.estimator = b.estimator;
+        this.optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
+        this.train = Objects.requireNonNull(b.train, "train");
+        this.test = b.test;
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.shuffle = b.shuffle;
+        this.seed = b.seed;
+        this.listener = b.listener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings of a {@link Trainer}; model, optimizer and train set are required. */
+    public static final class Builder {
+        private Module model;
+        private GradientEstimator estimator = new Backprop();
+        private Optimizer optimizer;
+        private Dataset train;
+        private Dataset test;
+        private int epochs = 1;
+        private int batchSize = 100;
+        private boolean shuffle = true;
+        private long seed;
+        private TrainingListener listener = new TrainingListener() {
+        };
+
+        private Builder() {
+        }
+
+        public Builder model(Module model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** How gradients are obtained; default {@link Backprop}. */
+        public Builder estimator(GradientEstimator estimator) {
+            this.estimator = Objects.requireNonNull(estimator, "estimator");
+            return this;
+        }
+
+        public Builder optimizer(Optimizer optimizer) {
+            this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+            return this;
+        }
+
+        public Builder train(Dataset train) {
+            this.train = Objects.requireNonNull(train, "train");
+            return this;
+        }
+
+        /** The set evaluated after each epoch; optional. */
+        public Builder test(Dataset test) {
+            this.test = test;
+            return this;
+        }
+
+        /** Default 1. */
+        public Builder epochs(int epochs) {
+            this.epochs = Checks.positive("epochs", epochs);
+            return this;
+        }
+
+        /** Default 100; the last batch of an epoch may be smaller. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = Checks.positive("batchSize", batchSize);
+            return this;
+        }
+
+        /** Whether each epoch visits the training set in a new seeded order; default true. */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /** Seeds the batch order. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder listener(TrainingListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+
+    /** Trains for the configured epochs and returns the final test metrics and the cost. */
+    public TrainingResult run() {
+        Batcher batcher = new Batcher(train, batchSize, shuffle, seed, false);
+        listener.onStart(epochs, batcher.batchesPerEpoch());
+        long start = System.nanoTime();
+        long step = 0;
+        long evaluations = 0;
+        float testLoss = Float.NaN;
+        float testAccuracy = Float.NaN;
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            double lossSum = 0;
+            int batchIndex = 0;
+            for (var batch : batcher.epoch(epoch)) {
+                Tensor x = batch.x();
+                int rows = batch.size();
+                int[] labels = batch.labels().length == rows ? batch.labels() : Arrays.copyOf(batch.labels(), rows);
+                Estimate estimate = estimator.estimate(model, x, labels, step);
+                evaluations += estimate.lossEvaluations();
+                float loss = Float.isNaN(estimate.loss()) ? BatchLoss.of(model, x, labels) : estimate.loss();
+                if (!Float.isFinite(loss)) {
+                    throw new TrainingDivergedException(epoch, batchIndex, step, loss);
+                }
+                optimizer.step();
+                listener.onBatch(epoch, batchIndex, loss);
+                lossSum += loss;
+                batchIndex++;
+                step++;
+            }
+            if (test != null) {
+                testLoss = Metrics.loss(model, test);
+                testAccuracy = Metrics.accuracy(model, test);
+            }
+            listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,
+                    testAccuracy, evaluations, System.nanoTime() - start));
+        }
+        return new TrainingResult(testAccuracy, testLoss, epochs, evaluations, System.nanoTime() - start);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.gradlab.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradlab.core.Parameters;
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.Module;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.simd.Parallel;
+import org.junit.jupiter.api.Test;
+
+class EvolutionStrategiesTest {
+
+    private final Sequential model = Fixtures.tiny();
+    private final Tensor x = Fixtures.inputs(16, 6, 1);
+    private final int[] labels = Fixtures.labels(16, 3, 2);
+    private final float[] exact = Fixtures.gradient(new Backprop(), model, x, labels, 0);
+    private final int d = exact.length;
+
+    @Test
+    void antitheticCosineIsTheTheoreticalOne() {
+        int n = 400;
+        double sum = 0;
+        int seeds = 8;
+        for (int seed = 0; seed < seeds; seed++) {
+            var es = EvolutionStrategies.builder().population(n).sigma(0.01f).antithetic(true).seed(seed).build();
+            sum += EstimatorComparison.cosine(Fixtures.gradient(es, model, x, labels, 0), exact);
+        }
+        double theory = EstimatorComparison.theoreticalCosine(n, d);
+        assertEquals(53, d);
+        assertEquals(theory, sum / seeds, 0.02, "mean cosine over " + seeds + " seeds, theory " + theory);
+    }
+
+    @Test
+    void antitheticIsUnbiasedInScaleToo() {
+        float[] mean = meanOverSeeds(EvolutionStrategies.builder().population(400).sigma(0.01f).antithetic(true), 25);
+        assertTrue(EstimatorComparison.relativeError(mean, exact) < 0.1,
+                "relative error " + EstimatorComparison.relativeError(mean, exact));
+    }
+
+    @Test
+    void vanillaIsUnbiased() {
+        // Each estimate is almost pure noise (L(w)·v dominates); the mean over many seeds is not.
+        float[] mean = new float[d];
+        double z2 = meanSquaredZ(EvolutionStrategies.builder().population(500).sigma(0.1f), 250, exact, mean);
+        assertTrue(z2 < 2.0, "mean squared z-score " + z2);
+        assertTrue(EstimatorComparison.cosine(mean, exact) > 0.8,
+                "cosine of the mean " + EstimatorComparison.cosine(mean, exact));
+    }
+
+    @Test
+    void vanillaAndAntitheticShareTheirExpectation() {
+        // Both are unbiased for the gradient of the Gaussian-smoothed loss; at a large sigma that
+        // differs from the gradient, and the vanilla variance is low enough to pin the scale.
+        float sigma = 0.25f;
+        float[] smoothed = meanOverSeeds(EvolutionStrategies.builder().population(500).sigma(sigma).antithetic(true), 40);
+        double z2 = meanSquaredZ(EvolutionStrategies.builder().population(500).sigma(sigma), 250, smoothed,
+                new float[d]);
+        assertTrue(z2 < 1.6, "mean squared z-score " + z2);
+    }
+
+    /**
+     * The mean over {@code seeds} estimates (into {@code mean}), and the mean over coordinates of
+     * its squared z-score against {@code expected}: about 1 when the estimator's expectation is
+     * {@code expected}.
+     */
+    private double meanSquaredZ(EvolutionStrategies.Builder builder, int seeds, float[] expected, float[] mean) {
+        float[][] estimates = new float[seeds][];
+        for (int s = 0; s < seeds; s++) {
+            estimates[s] = Fixtures.gradient(builder.seed(1000 + s).build(), model, x, labels, 0);
+            for (int j = 0; j < d; j++) {
+                mean[j] += estimates[s][j] / seeds;
+            }
+        }
+        double z2 = 0;
+        for (int j = 0; j < d; j++) {
+            double var = 0;
+            for (float[] e : estimates) {
+                var += (e[j] - mean[j]) * (e[j] - mean[j]);
+            }
+            double z = (mean[j] - expected[j]) / Math.sqrt(var / (seeds - 1) / seeds);
+            z2 += z * z;
+        }
+        return z2 / d;
+    }
+
+    @Test
+    void baselineRemovesTheVanillaNoise() {
+        var plain = EvolutionStrategies.builder().population(400).sigma(0.01f).seed(3).build();
+        var baseline = EvolutionStrategies.builder().population(400).sigma(0.01f).baseline(true).seed(3).build();
+        double cosPlain = EstimatorComparison.cosine(Fixtures.gradient(plain, model, x, labels, 0), exact);
+        double cosBaseline = EstimatorComparison.cosine(Fixtures.gradient(baseline, model, x, labels, 0), exact);
+        assertTrue(Math.abs(cosPlain) < 0.3, "vanilla cosine " + cosPlain);
+        assertTrue(cosBaseline > 0.8, "baseline cosine " + cosBaseline);
+    }
+
+    @Test
+    void rankShapingKeepsTheDirection() {
+        var es = EvolutionStrategies.builder().population(400).sigma(0.01f).antithetic(true).rankShaping(true)
+                .seed(4).build();
+        double cos = EstimatorComparison.cosine(Fixtures.gradient(es, model, x, labels, 0), exact);
+        assertTrue(cos > 0.8, "rank-shaped cosine " + cos);
+    }
+
+    @Test
+    void fastPathAgreesWithTheGenericForward() {
+        Module opaque = Fixtures.opaque(model);
+        for (boolean antithetic : new boolean[] {false, true}) {
+            var es = EvolutionStrategies.builder().population(30).sigma(0.05f).antithetic(antithetic).seed(5).build();
+            float[] fast = Fixtures.gradient(es, model, x, labels, 7);
+            float[] generic = Fixtures.gradient(es, opaque, x, labels, 7);
+            assertTrue(EstimatorComparison.relativeError(fast, generic) < 1e-3,
+                    "antithetic=" + antithetic + ": relative difference "
+                            + EstimatorComparison.relativeError(fast, generic));
+        }
+    }
+
+    @Test
+    void leavesTheWeightsAndReportsTheLoss() {
+        Module opaque = Fixtures.opaque(model);
+        float[] before = Parameters.flatten(model.parameters());
+        float loss = BatchLoss.of(model, x, labels);
+        for (Module m : new Module[] {model, opaque}) {
+            var es = EvolutionStrategies.builder().population(10).antithetic(true).build();
+            Estimate e = es.estimate(m, x, labels, 0);
+            assertArrayEquals(before, Parameters.flatten(model.parameters()));
+            assertEquals(21, e.lossEvaluations());
+            assertEquals(loss, e.loss(), 1e-5f);
+        }
+    }
+
+    @Test
+    void sameSeedAndStepSameEstimateOtherStepOtherNoise() {
+        var es = EvolutionStrategies.builder().population(20).antithetic(true).seed(9).build();
+        float[] a = Fixtures.gradient(es, model, x, labels, 3);
+        float[] b = Fixtures.gradient(es, model, x, labels, 3);
+        float[] c = Fixtures.gradient(es, model, x, labels, 4);
+        assertArrayEquals(a, b);
+        assertTrue(EstimatorComparison.relativeError(a, c) > 0.1);
+    }
+
+    @Test
+    void oneAndTwoThreadsGiveTheSameBits() {
+        Sequential wide = Fixtures.wide();
+        Tensor xs = Fixtures.inputs(32, 100, 5);
+        int[] ys = Fixtures.labels(32, 10, 6);
+        int before = Parallel.threads();
+        try {
+            for (Module m : new Module[] {wide, Fixtures.opaque(wide)}) {
+                // {antithetic, rank shaping, baseline}: summed on the fly, and regenerated afterwards.
+                for (boolean[] v : new boolean[][] {{false, false, false}, {true, false, false},
+                        {true, true, false}, {false, false, true}}) {
+                    var es = EvolutionStrategies.builder().population(24).sigma(0.02f).antithetic(v[0])
+                            .rankShaping(v[1]).baseline(v[2]).seed(8).build();
+                    Parallel.setThreads(1);
+                    float[] one = Fixtures.gradient(es, m, xs, ys, 2);
+                    Parallel.setThreads(2);
+                    float[] two = Fixtures.gradient(es, m, xs, ys, 2);
+                    assertArrayEquals(one, two, es.name() + " on " + m);
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void checksItsArguments() {
+        var e = assertThrows(IllegalArgumentException.class, () -> EvolutionStrategies.builder().population(0));
+        assertTrue(e.getMessage().contains("population"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> EvolutionStrategies.builder().sigma(-1f));
+        assertTrue(e.getMessage().contains("sigma"), e.getMessage());
+        var es = EvolutionStrategies.builder().build();
+        e = assertThrows(IllegalArgumentException.class, () -> es.estimate(model, x, new int[3], 0));
+        assertTrue(e.getMessage().contains("labels"), e.getMessage());
+    }
+
+    private float[] meanOverSeeds(EvolutionStrategies.Builder builder, int seeds) {
+        float[] mean = new float[d];
+        for (int s = 0; s < seeds; s++) {
+            float[] g = Fixtures.gradient(builder.seed(s).build(), model, x, labels, 0);
+            for (int j = 0; j < d; j++) {
+                mean[j] += g[j] / seeds;
+            }
+        }
+        return mean;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.gradlab.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradlab.core.Parameters;
+import dev.gradlab.core.nn.Linear;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.core.nn.Sigmoid;
+import dev.gradlab.data.DataSplit;
+import dev.gradlab.data.Dataset;
+import dev.gradlab.data.FashionMnist;
+import dev.gradlab.simd.Parallel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+
+    /** 200 examples of 100 features in 10 classes: enough to see training work, fast to run. */
+    private static Dataset synthetic(long seed) {
+        int n = 200;
+        int f = 100;
+        float[] images = Fixtures.inputs(n, f, seed).data().clone();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            // The class is the index of the largest of the first 10 features: learnable.
+            int best = 0;
+            for (int c = 1; c < 10; c++) {
+                if (images[i * f + c] > images[i * f + best]) {
+                    best = c;
+                }
+            }
+            labels[i] = best;
+        }
+        return new Dataset(images, labels, f, 10);
+    }
+
+    @Test
+    void backpropSgdLearnsTheSubset() {
+        DataSplit split = FashionMnist.subset();
+        Sequential model = new Sequential(new Linear(784, 32, false, 1), new Sigmoid(), new Linear(32, 10, false, 2));
+        List<EpochMetrics> epochs = new ArrayList<>();
+        TrainingResult result = Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0.9f))
+                .train(split.train()).test(split.test()).epochs(5).batchSize(100).seed(3)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onEpoch(EpochMetrics m) {
+                        epochs.add(m);
+                    }
+                }).build().run();
+        assertEquals(5, epochs.size());
+        assertEquals(50, result.lossEvaluations());
+        assertTrue(epochs.get(4).trainLoss() < epochs.get(0).trainLoss(), epochs.toString());
+        assertTrue(result.testAccuracy() > 0.65f, "test accuracy " + result.testAccuracy());
+        assertEquals(result.testAccuracy(), Metrics.accuracy(model, split.test()));
+    }
+
+    @Test
+    void esTrainingIsReproducibleAndTheSameOnOneAndTwoThreads() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            float[] one = esRun();
+            float[] again = esRun();
+            Parallel.setThreads(2);
+            float[] two = esRun();
+            assertArrayEquals(one, again);
+            assertArrayEquals(one, two);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /** Two epochs of antithetic, rank-shaped ES with Adam; returns the final weights. */
+    private static float[] esRun() {
+        Sequential model = Fixtures.wide();
+        var es = EvolutionStrategies.builder().population(16).sigma(0.05f).antithetic(true).rankShaping(true)
+                .seed(4).build();
+        List<Float> losses = new ArrayList<>();
+        Trainer.builder().model(model).estimator(es).optimizer(new Adam(model.parameters(), 0.01f))
+                .train(synthetic(1)).epochs(2).batchSize(50).seed(5)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onBatch(int epoch, int batch, float loss) {
+                        losses.add(loss);
+                    }
+                }).build().run();
+        assertEquals(8, losses.size());
+        assertTrue(losses.get(7) < losses.get(0), "losses " + losses);
+        return Parameters.flatten(model.parameters());
+    }
+
+    @Test
+    void aNanLossStopsTrainingNamingTheStep() {
+        Dataset data = synthetic(2);
+        data.images()[137 * 100 + 5] = Float.NaN; // example 137: batch 13 of epoch 0 without shuffling
+        Sequential model = sigmoidNet();
+        var trainer = Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.01f, 0f))
+                .train(data).epochs(1).batchSize(10).shuffle(false).build();
+        var e = assertThrows(TrainingDivergedException.class, trainer::run);
+        assertEquals(13, e.step());
+        assertEquals(13, e.batch());
+        assertEquals(0, e.epoch());
+        assertTrue(e.getMessage().contains("step 13"), e.getMessage());
+    }
+
+    /** Sigmoid passes NaN on (a ReLU maps it to 0, as max(NaN, 0) may). */
+    private static Sequential sigmoidNet() {
+        return new Sequential(new Linear(100, 16, true, 31), new Sigmoid(), new Linear(16, 10, true, 32));
+    }
+
+    @Test
+    void divergingWeightsStopTrainingAtTheFirstNonFiniteLoss() {
+        Sequential model = sigmoidNet();
+        // Injects NaN into the gradient at step 2, so the loss of step 3 is NaN.
+        GradientEstimator poisoned = new GradientEstimator() {
+            private final Backprop backprop = new Backprop();
+
+            @Override
+            public Estimate estimate(dev.gradlab.core.nn.Module m, dev.gradlab.core.Tensor x, int[] labels, long step) {
+                Estimate e = backprop.estimate(m, x, labels, step);
+                if (step == 2) {
+                    m.parameters().get(0).grad().data()[0] = Float.NaN;
+                }
+                return e;
+            }
+
+            @Override
+            public String name() {
+                return "poisoned";
+            }
+        };
+        var trainer = Trainer.builder().model(model).estimator(poisoned)
+                .optimizer(new Sgd(model.parameters(), 0.01f, 0.9f)).train(synthetic(3)).epochs(3).batchSize(50)
+                .build();
+        var e = assertThrows(TrainingDivergedException.class, trainer::run);
+        assertEquals(3, e.step());
+        assertTrue(Float.isNaN(e.loss()));
+    }
+}
