@@ -28,11 +28,13 @@ for t in $threads; do
   echo "bench: gradlab, $t thread(s)" >&2
   # shellcheck disable=SC2086
   jmh 'dev.gradlab.bench.gemm.GemmBenchmark' -p impl=vector -p layout=NN -p "threads=$t" -p "shape=$shapes" \
-    ${GEMM_JMH:--f 1 -wi 6 -w 1s -i 5 -r 1s} -rf csv -rff "$out/gradlab-$t.csv" > "$out/gradlab-$t.log"
+    ${GEMM_JMH:--f 1 -wi 6 -w 1s -i 5 -r 1s} -rf json -rff "$out/gradlab-$t.json" > "$out/gradlab-$t.log"
 done
 
+# Both sides report their best run: the reference script takes the best of its repetitions, so
+# gradlab takes its best measurement iteration (JMH's mean is in the JSON and the log).
 "$python" - "$out" $threads <<'PY'
-import csv, sys
+import json, sys
 out, threads = sys.argv[1], sys.argv[2:]
 for t in threads:
     openblas = {}
@@ -40,12 +42,14 @@ for t in threads:
         for line in f:
             m, k, n, g = line.split()
             openblas[(int(m), int(k), int(n))] = float(g)
-    with open(f"{out}/gradlab-{t}.csv") as f:
-        for row in csv.DictReader(f):
-            m, k, n = (int(x) for x in row["Param: shape"].split("x"))
-            gflops = float(row["Score"]) * 2.0 * m * k * n / 1e9
-            ref = openblas.get((m, k, n))
-            ref_text = f"{ref:.1f}" if ref else "n/a"
-            ratio = f"{gflops / ref:.2f}" if ref else "n/a"
-            print(f"gemm {m} {k} {n} threads={t} gradlab={gflops:.1f} openblas={ref_text} ratio={ratio}")
+    with open(f"{out}/gradlab-{t}.json") as f:
+        runs = json.load(f)
+    for run in runs:
+        m, k, n = (int(x) for x in run["params"]["shape"].split("x"))
+        best = max(x for fork in run["primaryMetric"]["rawData"] for x in fork)
+        gflops = best * 2.0 * m * k * n / 1e9
+        ref = openblas.get((m, k, n))
+        ref_text = f"{ref:.1f}" if ref else "n/a"
+        ratio = f"{gflops / ref:.2f}" if ref else "n/a"
+        print(f"gemm {m} {k} {n} threads={t} gradlab={gflops:.1f} openblas={ref_text} ratio={ratio}")
 PY
