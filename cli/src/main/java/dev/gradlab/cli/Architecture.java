@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.TorchGenerator;
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.nn.Sequential;
@@ -69,14 +70,19 @@ record Architecture(int[] sizes, Activation activation, boolean bias) {
         return count;
     }
 
-    /** A freshly initialised network; layer {@code i} is initialised from {@code seed + i}. */
+    /**
+     * A freshly initialised network whose layers draw, in order, from one generator seeded with
+     * {@code seed}: the same initial weights as {@code torch.manual_seed(seed)} followed by the
+     * same {@code nn.Sequential} in PyTorch.
+     */
     Sequential build(long seed) {
+        TorchGenerator generator = new TorchGenerator(seed);
         List<Module> layers = new ArrayList<>();
         for (int i = 0; i + 1 < sizes.length; i++) {
             if (i > 0) {
                 layers.add(activation.create());
             }
-            layers.add(new Linear(sizes[i], sizes[i + 1], bias, seed + i));
+            layers.add(new Linear(sizes[i], sizes[i + 1], bias, generator));
         }
         return new Sequential(layers.toArray(Module[]::new));
     }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -127,9 +128,16 @@ class GradCheckRejectsWrongBackwardTest {
                                                               @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor weight = Checks.uniform(random, -1, 1, n, n).requiresGrad(true);
-        Module model = new Sequential(new WrongLinear(weight), new Sigmoid(), new Linear(n, 3, true, seed));
+        Linear output = new Linear(n, 3, true, seed);
+        Module model = new Sequential(new WrongLinear(weight), new Sigmoid(), output);
         Tensor x = Checks.uniform(random, -1, 1, batch, n);
         int[] labels = random.ints(batch, 0, 3).toArray();
+        // The bug shows only where the true weight gradient G differs from Gᵀ by more than the
+        // checker resolves (tolerance × floor = 1e-4 absolute): skip the rare nearly symmetric G.
+        Losses.crossEntropy(output.forward(x.matmul(weight, false, true).sigmoid()), labels).backward();
+        Assume.that(maxAsymmetry(weight.grad().data(), n) > 1e-3);
+        weight.zeroGrad();
+        output.parameters().forEach(Tensor::zeroGrad);
         Map<String, Tensor> named = new LinkedHashMap<>();
         named.put("hidden weight", weight);
         named.put("output weight", model.parameters().get(1));
@@ -137,6 +145,16 @@ class GradCheckRejectsWrongBackwardTest {
                 () -> Losses.crossEntropy(model.forward(x), labels), named, GradCheck.Options.DEFAULTS);
         assertFalse(result.passed(), result::describe);
         assertEquals("hidden weight", result.tensor(), result::describe);
+    }
+
+    private static double maxAsymmetry(float[] g, int n) {
+        double max = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                max = Math.max(max, Math.abs(g[i * n + j] - g[j * n + i]));
+            }
+        }
+        return max;
     }
 
     @Test

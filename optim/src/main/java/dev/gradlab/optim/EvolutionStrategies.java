@@ -32,6 +32,7 @@ import java.util.List;
  * on the simd kernels, sharing the unperturbed first-layer product; any other module is evaluated
  * member after member through its own forward (a module cannot be copied for each thread).
  * The returned {@link Estimate} counts the member evaluations plus one for the loss at {@code w}.
+ * An instance keeps its workspaces between calls, so it is not for concurrent use.
  */
 public final class EvolutionStrategies implements GradientEstimator {
 
