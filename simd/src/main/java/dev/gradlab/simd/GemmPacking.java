@@ -48,11 +48,11 @@ final class GemmPacking {
 
     /**
      * Packs rows {@code [p0, p0 + kc)} and columns {@code [j0, j0 + nc)} of {@code alpha·op(B)} into
-     * {@code ceil(nc / nr)} panels of {@code kc · nr} floats starting at {@code dst[0]}.
+     * {@code ceil(nc / nr)} panels of {@code kc · nr} floats starting at {@code dst[dstOff]}.
      */
     static void packB(boolean transB, float alpha, float[] b, int bOff, int ldb, int p0, int kc, int j0,
-                      int nc, int nr, float[] dst) {
-        for (int jr = 0, panel = 0; jr < nc; jr += nr, panel += kc * nr) {
+                      int nc, int nr, float[] dst, int dstOff) {
+        for (int jr = 0, panel = dstOff; jr < nc; jr += nr, panel += kc * nr) {
             int cols = Math.min(nr, nc - jr);
             if (transB) {
                 // op(B)(p, j) = B(j, p): read each stored row once, write it down a panel column.

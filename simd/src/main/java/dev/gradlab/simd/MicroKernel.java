@@ -21,6 +21,14 @@ abstract class MicroKernel {
     /** System property naming the tile, e.g. {@code 4x2}; the default suits the preferred species. */
     static final String PROPERTY = "gradlab.gemm.tile";
 
+    /**
+     * Whether the k loop is unrolled twice. On JDK 17 that halves the loop's index arithmetic, a
+     * few percent of a front end that is close to saturated; C2 of JDK 25 instead hoists the loads
+     * of both steps to the top of the loop and spills accumulators, at half speed, so it stays
+     * rolled on every later JDK.
+     */
+    static final boolean UNROLL_K = Runtime.version().feature() <= 17;
+
     /** Rows of the tile. */
     abstract int mr();
 
@@ -42,13 +50,13 @@ abstract class MicroKernel {
 
     /**
      * The tile named by {@code -Dgradlab.gemm.tile} ({@code 4x2}, {@code 6x2}, {@code 8x2} or
-     * {@code 14x2}), or else the largest that fits the register file of the preferred species:
-     * 14 rows for 512-bit vectors (32 registers), 6 rows otherwise (16 registers).
+     * {@code 14x2}), or else the one that suits the preferred species: 14 rows for 512-bit vectors
+     * (32 registers), 4 rows otherwise (16 registers; see {@link MicroKernel6x2} for why not 6).
      */
     static MicroKernel preferred() {
         String name = System.getProperty(PROPERTY, "");
         if (name.isEmpty()) {
-            return S.vectorBitSize() >= 512 ? new MicroKernel14x2() : new MicroKernel6x2();
+            return S.vectorBitSize() >= 512 ? new MicroKernel14x2() : new MicroKernel4x2();
         }
         return named(name);
     }

@@ -6,7 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A 6-row by two-vector register tile: 12 accumulators, two vectors of B and one broadcast
  * of A, 15 vector registers in all.
- * The classic fit for 256-bit vectors and 16 registers (AVX2): 15 of 16 in use.
+ * The classic fit for 256-bit vectors and 16 registers (AVX2): 15 of 16 in use. C2 of
+ * JDK 25 hoists all six broadcasts to the top of the loop and spills an accumulator, which
+ * halves its speed, so it is not the default.
  *
  * <p>The accumulators are named locals, one per register, so that C2 keeps each in a register
  * across the k loop; an array of vectors would be spilled. The stores are written out here too:
@@ -32,7 +34,56 @@ final class MicroKernel6x2 extends MicroKernel {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
+        int p = 0;
+        if (UNROLL_K) {
+            for (; p <= kc - 2; p += 2) {
+                int bi = bOff + p * (2 * L);
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                int ai = aOff + p * MR;
+                FloatVector x = FloatVector.broadcast(S, a[ai]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[ai + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[ai + 2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[ai + 3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, a[ai + 4]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, a[ai + 5]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+                bi = bOff + (p + 1) * (2 * L);
+                b0 = FloatVector.fromArray(S, b, bi);
+                b1 = FloatVector.fromArray(S, b, bi + L);
+                ai = aOff + (p + 1) * MR;
+                x = FloatVector.broadcast(S, a[ai]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[ai + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[ai + 2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[ai + 3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, a[ai + 4]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, a[ai + 5]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+            }
+        }
+        for (; p < kc; p++) {
             int bi = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
@@ -111,7 +162,54 @@ final class MicroKernel6x2 extends MicroKernel {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
+        int p = 0;
+        if (UNROLL_K) {
+            for (; p <= kc - 2; p += 2) {
+                int bi = bOff + p * (2 * L);
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, a[a4 + p]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, a[a5 + p]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+                bi = bOff + (p + 1) * (2 * L);
+                b0 = FloatVector.fromArray(S, b, bi);
+                b1 = FloatVector.fromArray(S, b, bi + L);
+                x = FloatVector.broadcast(S, a[a0 + (p + 1)]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a1 + (p + 1)]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a2 + (p + 1)]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a3 + (p + 1)]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, a[a4 + (p + 1)]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, a[a5 + (p + 1)]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+            }
+        }
+        for (; p < kc; p++) {
             int bi = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);

@@ -1,35 +1,39 @@
 package dev.gradlab.simd;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * The one thread pool gradlab computes on, sized to the cores the user allows (default: all
- * available processors; {@code -Dgradlab.threads=N} or {@link #setThreads}). Work that is split into
- * a single task runs on the calling thread.
+ * available processors; {@code -Dgradlab.threads=N} or {@link #setThreads}). The calling thread
+ * takes part in the work, so a pool of {@code n} threads has {@code n - 1} workers.
+ *
+ * <p>Built for many short parallel sections in a row (the GEMMs of a training step): a call hands
+ * its tasks to the workers through one shared counter, and workers spin briefly before they park,
+ * so a call costs about a microsecond when the workers are awake rather than the tens of
+ * microseconds of waking a parked executor thread. Calls made from inside a task, or while
+ * another thread holds the pool, run inline on the calling thread.
  */
 public final class Parallel {
 
-    private static volatile ForkJoinPool pool = newPool(
-            Integer.getInteger("gradlab.threads", Runtime.getRuntime().availableProcessors()));
+    private static volatile Pool pool = new Pool(
+            Integer.getInteger("gradlab.threads", Runtime.getRuntime().availableProcessors()), "gradlab.threads");
 
     private Parallel() {
     }
 
     /** The number of threads parallel work is split across. */
     public static int threads() {
-        return pool.getParallelism();
+        return pool.threads;
     }
 
-    /** Sets the number of threads; {@code threads >= 1}. The previous pool is shut down. */
+    /** Sets the number of threads; {@code threads >= 1}. The previous workers are stopped. */
     public static synchronized void setThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
-        if (threads != pool.getParallelism()) {
-            ForkJoinPool old = pool;
-            pool = newPool(threads);
+        if (threads != pool.threads) {
+            Pool old = pool;
+            pool = new Pool(threads, "threads");
             old.shutdown();
         }
     }
@@ -37,36 +41,153 @@ public final class Parallel {
     /**
      * Runs {@code task.accept(i)} for every {@code i} in {@code [0, tasks)}, spread over the pool,
      * and returns when all are done. With one task or one thread everything runs on the caller.
-     * An exception thrown by a task is rethrown here.
+     * The first exception thrown by a task is rethrown here (checked ones wrapped), after every
+     * task has finished.
      */
     public static void forEach(int tasks, IntConsumer task) {
-        ForkJoinPool p = pool;
-        if (tasks <= 1 || p.getParallelism() == 1 || ForkJoinTask.inForkJoinPool()) {
+        Pool p = pool;
+        if (tasks <= 1 || p.threads == 1 || !p.busy.compareAndSet(false, true)) {
             for (int i = 0; i < tasks; i++) {
                 task.accept(i);
             }
             return;
         }
-        ForkJoinTask<?>[] running = new ForkJoinTask<?>[tasks - 1];
-        for (int i = 1; i < tasks; i++) {
-            int index = i;
-            running[i - 1] = p.submit(() -> task.accept(index));
-        }
-        task.accept(0);
-        for (ForkJoinTask<?> t : running) {
-            t.join();
+        try {
+            p.run(tasks, task);
+        } finally {
+            p.busy.set(false);
         }
     }
 
-    private static ForkJoinPool newPool(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("gradlab.threads must be >= 1, got " + threads);
+    /** One call's tasks: workers take indices from {@code next} until none are left. */
+    private static final class Job {
+        final int tasks;
+        final IntConsumer task;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger pending;
+        volatile Throwable failure;
+
+        Job(int tasks, IntConsumer task, Thread caller) {
+            this.tasks = tasks;
+            this.task = task;
+            this.caller = caller;
+            this.pending = new AtomicInteger(tasks);
         }
-        return new ForkJoinPool(threads, p -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setDaemon(true);
-            t.setName("gradlab-" + t.getPoolIndex());
-            return t;
-        }, null, false);
+
+        /** Takes and runs task indices until none are left; a late worker finds none. */
+        void work() {
+            for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
+                try {
+                    task.accept(i);
+                } catch (Throwable e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                } finally {
+                    if (pending.decrementAndGet() == 0) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The workers and the job they are working on (null between jobs). */
+    private static final class Pool {
+
+        /** How long an idle worker, or a caller waiting for the last task, spins before parking. */
+        private static final long SPIN_NANOS = 50_000;
+
+        final int threads;
+        final AtomicBoolean busy = new AtomicBoolean();
+        private final Worker[] workers;
+        private volatile Job job;
+        private volatile boolean stopped;
+
+        Pool(int threads, String name) {
+            if (threads < 1) {
+                throw new IllegalArgumentException(name + " must be >= 1, got " + threads);
+            }
+            this.threads = threads;
+            this.workers = new Worker[threads - 1];
+            for (int i = 0; i < workers.length; i++) {
+                workers[i] = new Worker(this, i + 1);
+                workers[i].start();
+            }
+        }
+
+        void run(int tasks, IntConsumer task) {
+            Job j = new Job(tasks, task, Thread.currentThread());
+            job = j;
+            for (Worker w : workers) {
+                if (w.parked) {
+                    LockSupport.unpark(w);
+                }
+            }
+            j.work();
+            long start = System.nanoTime();
+            while (j.pending.get() > 0) {
+                if (System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(this, SPIN_NANOS);
+                }
+            }
+            job = null; // lets go of the task and what it captured
+            Throwable t = j.failure;
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
+            }
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+            if (t != null) {
+                throw new IllegalStateException("parallel task failed", t);
+            }
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Worker w : workers) {
+                LockSupport.unpark(w);
+            }
+        }
+    }
+
+    private static final class Worker extends Thread {
+
+        private final Pool pool;
+        volatile boolean parked;
+
+        Worker(Pool pool, int index) {
+            super("gradlab-" + index);
+            this.pool = pool;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            Job seen = pool.job;
+            long idleSince = System.nanoTime();
+            while (!pool.stopped) {
+                Job j = pool.job;
+                if (j != seen) {
+                    seen = j;
+                    if (j != null) {
+                        j.work();
+                    }
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < Pool.SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    if (pool.job == seen && !pool.stopped) {
+                        LockSupport.park(pool);
+                    }
+                    parked = false;
+                }
+            }
+        }
     }
 }

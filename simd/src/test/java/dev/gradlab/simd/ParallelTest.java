@@ -1,0 +1,67 @@
+package dev.gradlab.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+
+    @Test
+    void runsEveryIndexOnce() {
+        for (int tasks : new int[] {0, 1, 2, 3, 17}) {
+            AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(tasks, 1));
+            Parallel.forEach(tasks, seen::incrementAndGet);
+            for (int i = 0; i < tasks; i++) {
+                assertEquals(1, seen.get(i), "index " + i + " of " + tasks);
+            }
+        }
+    }
+
+    @Test
+    void nestedCallsRunAndFinish() {
+        AtomicIntegerArray seen = new AtomicIntegerArray(4 * 5);
+        Parallel.forEach(4, i -> Parallel.forEach(5, j -> seen.incrementAndGet(i * 5 + j)));
+        for (int i = 0; i < seen.length(); i++) {
+            assertEquals(1, seen.get(i), "index " + i);
+        }
+    }
+
+    @Test
+    void rethrowsATaskFailure() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        for (int failing : new int[] {0, 1, 2}) {
+            RuntimeException e = assertThrows(RuntimeException.class, () -> Parallel.forEach(3, i -> {
+                if (i == failing) {
+                    throw boom;
+                }
+            }));
+            assertSame(boom, e, "failing task " + failing);
+        }
+    }
+
+    @Test
+    void rejectsFewerThanOneThread() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+        assertEquals("threads must be >= 1, got 0", e.getMessage());
+    }
+
+    @Test
+    void setThreadsChangesTheSplit() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(3);
+            assertEquals(3, Parallel.threads());
+            AtomicIntegerArray seen = new AtomicIntegerArray(8);
+            Parallel.forEach(8, seen::incrementAndGet);
+            for (int i = 0; i < 8; i++) {
+                assertEquals(1, seen.get(i));
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+        assertEquals(before, Parallel.threads());
+    }
+}
