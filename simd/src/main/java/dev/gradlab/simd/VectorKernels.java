@@ -1,6 +1,5 @@
 package dev.gradlab.simd;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.AND;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.FMA;
@@ -254,7 +253,7 @@ public final class VectorKernels implements Kernels {
             }
             acc = acc.add(e);
         }
-        float total = acc.reduceLanes(ADD);
+        float total = sumLanes(acc);
         for (; j < cols; j++) {
             float e = FloatMath.exp(x[offset + j] - max);
             if (y != null) {
@@ -266,6 +265,19 @@ public final class VectorKernels implements Kernels {
     }
 
     // ---- reductions and BLAS level 1 ----
+
+    /**
+     * The lanes' sum, first lane first. Not {@code reduceLanes(ADD)}: its order is unspecified and
+     * differs between the intrinsic and the Java fallback, so a result would depend on whether the
+     * JIT had compiled the caller yet, and runs that should agree bit for bit would not.
+     */
+    private static float sumLanes(FloatVector v) {
+        float s = v.lane(0);
+        for (int i = 1; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
 
     @Override
     public float sum(float[] x, int xOffset, int n) {
@@ -279,7 +291,7 @@ public final class VectorKernels implements Kernels {
         for (int bound = F.loopBound(n); i < bound; i += L) {
             a0 = a0.add(FloatVector.fromArray(F, x, xOffset + i));
         }
-        float s = a0.add(a1).reduceLanes(ADD);
+        float s = sumLanes(a0.add(a1));
         for (; i < n; i++) {
             s += x[xOffset + i];
         }
@@ -298,7 +310,7 @@ public final class VectorKernels implements Kernels {
         for (int bound = F.loopBound(n); i < bound; i += L) {
             a0 = FloatVector.fromArray(F, x, xOffset + i).lanewise(FMA, FloatVector.fromArray(F, y, yOffset + i), a0);
         }
-        float s = a0.add(a1).reduceLanes(ADD);
+        float s = sumLanes(a0.add(a1));
         for (; i < n; i++) {
             s += x[xOffset + i] * y[yOffset + i];
         }
