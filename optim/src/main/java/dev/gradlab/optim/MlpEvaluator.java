@@ -99,14 +99,10 @@ final class MlpEvaluator {
         first.activation().apply(Simd.kernels(), h, 0, rows * first.out());
         float loss = rest(spaces[0], h, rows, labels, 0f, sigma);
         AtomicInteger next = new AtomicInteger();
-        // With several workers, task 0 (the caller's) is left empty so that every worker runs on a
-        // pool thread, where the GEMMs it calls stay on that thread instead of splitting again.
-        int offset = workers > 1 ? 1 : 0;
-        Parallel.forEach(workers + offset, slot -> {
-            if (slot < offset) {
-                return;
-            }
-            Workspace ws = spaces[slot - offset];
+        // Each worker has its own workspace; the GEMMs a worker calls run on its own thread, since
+        // Parallel runs calls made from inside a task inline.
+        Parallel.forEach(workers, slot -> {
+            Workspace ws = spaces[slot];
             for (int task; (task = next.getAndIncrement()) < tasks; ) {
                 float[] partial = gradient == null ? null : partials[task];
                 if (partial != null) {

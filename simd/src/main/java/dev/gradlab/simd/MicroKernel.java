@@ -49,9 +49,9 @@ abstract class MicroKernel {
                        boolean add);
 
     /**
-     * The tile named by {@code -Dgradlab.gemm.tile} ({@code 4x2}, {@code 6x2}, {@code 8x2} or
+     * The tile named by {@code -Dgradlab.gemm.tile} ({@code 4x2}, {@code 8x2} or
      * {@code 14x2}), or else the one that suits the preferred species: 14 rows for 512-bit vectors
-     * (32 registers), 4 rows otherwise (16 registers; see {@link MicroKernel6x2} for why not 6).
+     * (32 registers), 4 rows otherwise (16 registers; see {@link MicroKernel4x2} for why not 6).
      */
     static MicroKernel preferred() {
         String name = System.getProperty(PROPERTY, "");
@@ -65,14 +65,12 @@ abstract class MicroKernel {
         switch (name) {
             case "4x2":
                 return new MicroKernel4x2();
-            case "6x2":
-                return new MicroKernel6x2();
             case "8x2":
                 return new MicroKernel8x2();
             case "14x2":
                 return new MicroKernel14x2();
             default:
-                throw new IllegalArgumentException(PROPERTY + " must be one of 4x2, 6x2, 8x2, 14x2, got " + name);
+                throw new IllegalArgumentException(PROPERTY + " must be one of 4x2, 8x2, 14x2, got " + name);
         }
     }
 
