@@ -34,44 +34,7 @@ final class MicroKernel4x2 extends MicroKernel {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        int p = 0;
-        if (UNROLL_K) {
-            for (; p <= kc - 2; p += 2) {
-                int bi = bOff + p * (2 * L);
-                FloatVector b0 = FloatVector.fromArray(S, b, bi);
-                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-                int ai = aOff + p * MR;
-                FloatVector x = FloatVector.broadcast(S, a[ai]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, a[ai + 1]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, a[ai + 2]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, a[ai + 3]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-                bi = bOff + (p + 1) * (2 * L);
-                b0 = FloatVector.fromArray(S, b, bi);
-                b1 = FloatVector.fromArray(S, b, bi + L);
-                ai = aOff + (p + 1) * MR;
-                x = FloatVector.broadcast(S, a[ai]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, a[ai + 1]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, a[ai + 2]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, a[ai + 3]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-            }
-        }
-        for (; p < kc; p++) {
+        for (int p = 0; p < kc; p++) {
             int bi = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
@@ -128,42 +91,7 @@ final class MicroKernel4x2 extends MicroKernel {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        int p = 0;
-        if (UNROLL_K) {
-            for (; p <= kc - 2; p += 2) {
-                int bi = bOff + p * (2 * L);
-                FloatVector b0 = FloatVector.fromArray(S, b, bi);
-                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, a[a1 + p]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, a[a2 + p]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, a[a3 + p]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-                bi = bOff + (p + 1) * (2 * L);
-                b0 = FloatVector.fromArray(S, b, bi);
-                b1 = FloatVector.fromArray(S, b, bi + L);
-                x = FloatVector.broadcast(S, a[a0 + (p + 1)]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, a[a1 + (p + 1)]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, a[a2 + (p + 1)]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, a[a3 + (p + 1)]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-            }
-        }
-        for (; p < kc; p++) {
+        for (int p = 0; p < kc; p++) {
             int bi = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);

@@ -35,68 +35,7 @@ final class MicroKernel8x2 extends MicroKernel {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        int p = 0;
-        if (UNROLL_K) {
-            for (; p <= kc - 2; p += 2) {
-                int bi = bOff + p * (2 * L);
-                FloatVector b0 = FloatVector.fromArray(S, b, bi);
-                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-                int ai = aOff + p * MR;
-                FloatVector x = FloatVector.broadcast(S, a[ai]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, a[ai + 1]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, a[ai + 2]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, a[ai + 3]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-                x = FloatVector.broadcast(S, a[ai + 4]);
-                c40 = x.fma(b0, c40);
-                c41 = x.fma(b1, c41);
-                x = FloatVector.broadcast(S, a[ai + 5]);
-                c50 = x.fma(b0, c50);
-                c51 = x.fma(b1, c51);
-                x = FloatVector.broadcast(S, a[ai + 6]);
-                c60 = x.fma(b0, c60);
-                c61 = x.fma(b1, c61);
-                x = FloatVector.broadcast(S, a[ai + 7]);
-                c70 = x.fma(b0, c70);
-                c71 = x.fma(b1, c71);
-                bi = bOff + (p + 1) * (2 * L);
-                b0 = FloatVector.fromArray(S, b, bi);
-                b1 = FloatVector.fromArray(S, b, bi + L);
-                ai = aOff + (p + 1) * MR;
-                x = FloatVector.broadcast(S, a[ai]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, a[ai + 1]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, a[ai + 2]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, a[ai + 3]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-                x = FloatVector.broadcast(S, a[ai + 4]);
-                c40 = x.fma(b0, c40);
-                c41 = x.fma(b1, c41);
-                x = FloatVector.broadcast(S, a[ai + 5]);
-                c50 = x.fma(b0, c50);
-                c51 = x.fma(b1, c51);
-                x = FloatVector.broadcast(S, a[ai + 6]);
-                c60 = x.fma(b0, c60);
-                c61 = x.fma(b1, c61);
-                x = FloatVector.broadcast(S, a[ai + 7]);
-                c70 = x.fma(b0, c70);
-                c71 = x.fma(b1, c71);
-            }
-        }
-        for (; p < kc; p++) {
+        for (int p = 0; p < kc; p++) {
             int bi = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
@@ -197,66 +136,7 @@ final class MicroKernel8x2 extends MicroKernel {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        int p = 0;
-        if (UNROLL_K) {
-            for (; p <= kc - 2; p += 2) {
-                int bi = bOff + p * (2 * L);
-                FloatVector b0 = FloatVector.fromArray(S, b, bi);
-                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, a[a1 + p]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, a[a2 + p]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, a[a3 + p]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-                x = FloatVector.broadcast(S, a[a4 + p]);
-                c40 = x.fma(b0, c40);
-                c41 = x.fma(b1, c41);
-                x = FloatVector.broadcast(S, a[a5 + p]);
-                c50 = x.fma(b0, c50);
-                c51 = x.fma(b1, c51);
-                x = FloatVector.broadcast(S, a[a6 + p]);
-                c60 = x.fma(b0, c60);
-                c61 = x.fma(b1, c61);
-                x = FloatVector.broadcast(S, a[a7 + p]);
-                c70 = x.fma(b0, c70);
-                c71 = x.fma(b1, c71);
-                bi = bOff + (p + 1) * (2 * L);
-                b0 = FloatVector.fromArray(S, b, bi);
-                b1 = FloatVector.fromArray(S, b, bi + L);
-                x = FloatVector.broadcast(S, a[a0 + (p + 1)]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, a[a1 + (p + 1)]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, a[a2 + (p + 1)]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, a[a3 + (p + 1)]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-                x = FloatVector.broadcast(S, a[a4 + (p + 1)]);
-                c40 = x.fma(b0, c40);
-                c41 = x.fma(b1, c41);
-                x = FloatVector.broadcast(S, a[a5 + (p + 1)]);
-                c50 = x.fma(b0, c50);
-                c51 = x.fma(b1, c51);
-                x = FloatVector.broadcast(S, a[a6 + (p + 1)]);
-                c60 = x.fma(b0, c60);
-                c61 = x.fma(b1, c61);
-                x = FloatVector.broadcast(S, a[a7 + (p + 1)]);
-                c70 = x.fma(b0, c70);
-                c71 = x.fma(b1, c71);
-            }
-        }
-        for (; p < kc; p++) {
+        for (int p = 0; p < kc; p++) {
             int bi = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
