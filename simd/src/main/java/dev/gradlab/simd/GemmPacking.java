@@ -1,12 +1,27 @@
 package dev.gradlab.simd;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Copies blocks of A and B into the layouts {@link MicroKernel} streams through: A as panels of
- * {@code mr} rows stored column by column, B as panels of {@code nr} columns stored row by row.
+ * {@code mr} rows stored column by column, B as panels of {@code nr} (two vectors) columns stored
+ * row by row.
  * Panels at the edge of the matrix are padded with zeros, so the kernel always runs a full tile.
  * The transpose of an operand is absorbed here: the kernel sees the same layout either way.
+ *
+ * <p>Memory is read in the order it is laid out. B as stored is copied a row at a time across all
+ * its panels, a vector at a time, rather than a panel at a time, which would read {@code kc}
+ * short pieces of rows that are often exactly 4 KiB apart and so share a cache set. The copies
+ * that transpose read four rows of the source side by side and write four adjacent floats.
  */
 final class GemmPacking {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    private static final int L = S.length();
+    /** Columns of a B panel: two vectors, as {@link MicroKernel#nr()}. */
+    private static final int NR = 2 * L;
 
     private GemmPacking() {
     }
@@ -17,30 +32,49 @@ final class GemmPacking {
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
                       int mr, float[] dst) {
-        for (int ir = 0, panel = 0; ir < mc; ir += mr, panel += kc * mr) {
-            int rows = Math.min(mr, mc - ir);
-            if (transA) {
-                // op(A)(i, p) = A(p, i): the mr values of one column are adjacent in memory.
-                int src = aOff + p0 * lda + i0 + ir;
-                for (int p = 0; p < kc; p++, src += lda) {
-                    int d = panel + p * mr;
-                    System.arraycopy(a, src, dst, d, rows);
-                    for (int r = rows; r < mr; r++) {
-                        dst[d + r] = 0f;
+        int full = mc / mr * mr;
+        if (transA) {
+            // op(A)(i, p) = A(p, i): row p of A holds column p of every panel, mr floats each.
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (p0 + p) * lda + i0;
+                if (mr == 4) {
+                    // The AVX2 tile: one 128-bit copy per panel, without an inner loop.
+                    for (int ir = 0, d = p * 4; ir < full; ir += 4, d += kc * 4) {
+                        FloatVector.fromArray(S4, a, src + ir).intoArray(dst, d);
+                    }
+                    continue;
+                }
+                for (int ir = 0, d = p * mr; ir < full; ir += mr, d += kc * mr) {
+                    for (int r = 0; r < mr; r++) {
+                        dst[d + r] = a[src + ir + r];
                     }
                 }
-            } else {
-                for (int r = 0; r < rows; r++) {
-                    int src = aOff + (i0 + ir + r) * lda + p0;
-                    int d = panel + r;
+            }
+        } else {
+            for (int ir = 0; ir < full; ir += mr) {
+                int src = aOff + (i0 + ir) * lda + p0;
+                int r = 0;
+                for (; r <= mr - 4; r += 4) {
+                    transpose4(a, src + r * lda, lda, kc, dst, ir * kc + r, mr);
+                }
+                for (; r < mr; r++) {
                     for (int p = 0; p < kc; p++) {
-                        dst[d + p * mr] = a[src + p];
+                        dst[ir * kc + r + p * mr] = a[src + r * lda + p];
                     }
+                }
+            }
+        }
+        if (full < mc) {
+            int rows = mc - full;
+            int panel = full * kc;
+            for (int p = 0; p < kc; p++) {
+                int d = panel + p * mr;
+                for (int r = 0; r < rows; r++) {
+                    int i = i0 + full + r;
+                    dst[d + r] = a[aOff + (transA ? (p0 + p) * lda + i : i * lda + p0 + p)];
                 }
                 for (int r = rows; r < mr; r++) {
-                    for (int p = 0; p < kc; p++) {
-                        dst[panel + r + p * mr] = 0f;
-                    }
+                    dst[d + r] = 0f;
                 }
             }
         }
@@ -51,39 +85,66 @@ final class GemmPacking {
      * {@code ceil(nc / nr)} panels of {@code kc · nr} floats starting at {@code dst[dstOff]}.
      */
     static void packB(boolean transB, float alpha, float[] b, int bOff, int ldb, int p0, int kc, int j0,
-                      int nc, int nr, float[] dst, int dstOff) {
-        for (int jr = 0, panel = dstOff; jr < nc; jr += nr, panel += kc * nr) {
-            int cols = Math.min(nr, nc - jr);
-            if (transB) {
-                // op(B)(p, j) = B(j, p): read each stored row once, write it down a panel column.
-                for (int col = 0; col < cols; col++) {
-                    int src = bOff + (j0 + jr + col) * ldb + p0;
-                    int d = panel + col;
-                    for (int p = 0; p < kc; p++) {
-                        dst[d + p * nr] = alpha * b[src + p];
-                    }
-                }
-                for (int col = cols; col < nr; col++) {
-                    for (int p = 0; p < kc; p++) {
-                        dst[panel + col + p * nr] = 0f;
-                    }
-                }
-            } else {
-                int src = bOff + p0 * ldb + j0 + jr;
-                for (int p = 0; p < kc; p++, src += ldb) {
-                    int d = panel + p * nr;
-                    if (alpha == 1f) {
-                        System.arraycopy(b, src, dst, d, cols);
-                    } else {
-                        for (int col = 0; col < cols; col++) {
-                            dst[d + col] = alpha * b[src + col];
-                        }
-                    }
-                    for (int col = cols; col < nr; col++) {
-                        dst[d + col] = 0f;
-                    }
+                      int nc, float[] dst, int dstOff) {
+        int full = nc / NR * NR;
+        if (transB) {
+            // op(B)(p, j) = B(j, p): four rows of B at a time become four adjacent panel columns.
+            for (int jr = 0; jr < full; jr += 4) {
+                int panel = dstOff + jr / NR * kc * NR;
+                transpose4(b, bOff + (j0 + jr) * ldb + p0, ldb, kc, dst, panel + jr % NR, NR);
+            }
+            if (alpha != 1f) {
+                scale(alpha, dst, dstOff, full * kc);
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (p0 + p) * ldb + j0;
+                for (int jr = 0, d = dstOff + p * NR; jr < full; jr += NR, d += kc * NR) {
+                    FloatVector.fromArray(S, b, src + jr).mul(alpha).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + jr + L).mul(alpha).intoArray(dst, d + L);
                 }
             }
+        }
+        if (full < nc) {
+            int cols = nc - full;
+            int panel = dstOff + full * kc;
+            for (int p = 0; p < kc; p++) {
+                int d = panel + p * NR;
+                for (int col = 0; col < cols; col++) {
+                    int j = j0 + full + col;
+                    dst[d + col] = alpha * b[bOff + (transB ? j * ldb + p0 + p : (p0 + p) * ldb + j)];
+                }
+                for (int col = cols; col < NR; col++) {
+                    dst[d + col] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes {@code src[s + r·lds + p]} to {@code dst[d + p·ldd + r]} for the four rows
+     * {@code r < 4} and {@code p < n}: four rows side by side, one pass over each.
+     */
+    private static void transpose4(float[] src, int s, int lds, int n, float[] dst, int d, int ldd) {
+        int s1 = s + lds;
+        int s2 = s1 + lds;
+        int s3 = s2 + lds;
+        for (int p = 0; p < n; p++, d += ldd) {
+            dst[d] = src[s + p];
+            dst[d + 1] = src[s1 + p];
+            dst[d + 2] = src[s2 + p];
+            dst[d + 3] = src[s3 + p];
+        }
+    }
+
+    private static void scale(float alpha, float[] x, int from, int length) {
+        int i = from;
+        int end = from + length;
+        for (; i <= end - L; i += L) {
+            FloatVector.fromArray(S, x, i).mul(alpha).intoArray(x, i);
+        }
+        for (; i < end; i++) {
+            x[i] *= alpha;
         }
     }
 }

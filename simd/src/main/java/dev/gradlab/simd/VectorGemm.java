@@ -51,11 +51,16 @@ public final class VectorGemm implements Gemm {
     }
 
     VectorGemm(MicroKernel kernel) {
+        this(kernel, kernel.nr() >= 32 ? KC_WIDE : KC, MC_TARGET);
+    }
+
+    /** A GEMM on {@code kernel} with K blocks of at most {@code kc} and M blocks of about {@code mc}. */
+    VectorGemm(MicroKernel kernel, int kc, int mc) {
         this.kernel = kernel;
         this.mr = kernel.mr();
         this.nr = kernel.nr();
-        this.mcMax = Math.max(mr, MC_TARGET / mr * mr);
-        this.kcTarget = nr >= 32 ? KC_WIDE : KC;
+        this.mcMax = Math.max(mr, mc / mr * mr);
+        this.kcTarget = kc;
     }
 
     @Override
@@ -103,7 +108,7 @@ public final class VectorGemm implements Gemm {
                         int from = panels * t / threads * nr;
                         int to = Math.min(nc, panels * (t + 1) / threads * nr);
                         if (from < to) {
-                            GemmPacking.packB(transB, alpha, b, bOffset, ldb, p0, kc, j0 + from, to - from, nr,
+                            GemmPacking.packB(transB, alpha, b, bOffset, ldb, p0, kc, j0 + from, to - from,
                                     packedB, from * kc);
                         }
                     });
@@ -118,7 +123,7 @@ public final class VectorGemm implements Gemm {
                                 p0, kc);
                     });
                 } else {
-                    GemmPacking.packB(transB, alpha, b, bOffset, ldb, pc, kc, jc, nc, nr, packedB, 0);
+                    GemmPacking.packB(transB, alpha, b, bOffset, ldb, pc, kc, jc, nc, packedB, 0);
                     for (int ic = 0; ic < m; ic += mcBlock) {
                         block(transA, packA, a, aOffset, lda, packedB, c, cOffset, ldc, add,
                                 ic, Math.min(mcBlock, m - ic), jc, nc, 0, nc, pc, kc);

@@ -68,6 +68,17 @@ class GemmPropertiesTest {
         assertMatchesScalar(new VectorGemm(), layout, 1.25f, beta, seed);
     }
 
+    /** Tiny cache blocks put many K and M block boundaries, and edge panels, inside small shapes. */
+    @Property(tries = 100)
+    void matchesScalarWithTinyBlocks(@ForAll("dims") int m, @ForAll("dims") int n, @ForAll("dims") int k,
+                                     @ForAll boolean transA, @ForAll boolean transB,
+                                     @ForAll @IntRange(min = 1, max = 40) int kc,
+                                     @ForAll @IntRange(min = 1, max = 40) int mc,
+                                     @ForAll("tiles") String tile, @ForAll long seed) {
+        Layout layout = Layout.random(transA, transB, m, n, k, new SplittableRandom(seed));
+        assertMatchesScalar(new VectorGemm(MicroKernel.named(tile), kc, mc), layout, -0.75f, 0.5f, seed);
+    }
+
     @Example
     void matchesScalarWiderThanOneBBlock() {
         for (int t = 0; t < 4; t++) {
