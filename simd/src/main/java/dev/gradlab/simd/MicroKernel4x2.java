@@ -34,11 +34,12 @@ final class MicroKernel4x2 extends MicroKernel {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * (2 * L);
+        // The loop runs over A, whose index then needs no arithmetic; B's is a multiple of it.
+        int bShift = bOff - aOff * (2 * L / MR);
+        for (int ai = aOff, end = aOff + kc * MR; ai < end; ai += MR) {
+            int bi = bShift + ai * (2 * L / MR);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            int ai = aOff + p * MR;
             FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);

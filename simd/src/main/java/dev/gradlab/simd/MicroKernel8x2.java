@@ -35,11 +35,12 @@ final class MicroKernel8x2 extends MicroKernel {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * (2 * L);
+        // The loop runs over A, whose index then needs no arithmetic; B's is a multiple of it.
+        int bShift = bOff - aOff * (2 * L / MR);
+        for (int ai = aOff, end = aOff + kc * MR; ai < end; ai += MR) {
+            int bi = bShift + ai * (2 * L / MR);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            int ai = aOff + p * MR;
             FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
