@@ -6,8 +6,9 @@
 # Environment: GEMM_THREADS (default "1 2"), GEMM_ROUNDS (default 2: the two sides alternate this
 # many times and each keeps its best figure, so that a spell of noise on the host, which can halve
 # vector throughput for seconds, does not decide a ratio alone), GEMM_JMH (JMH's
-# run-length flags, replacing the default "-f 1 -wi 6 -w 1s -i 5 -r 1s": 6 s of warm-up, as C2
-# needs seconds to compile the micro-kernel), JAVA_HOME (the JDK to measure), GRADLAB_REFERENCE
+# run-length flags, replacing the default "-f 1 -wi 6 -w 1s -i 5 -r 100ms": 6 s of warm-up, as C2
+# needs seconds to compile the micro-kernel, then five windows of 0.1 s, as the reference script
+# keeps the best of five windows of 0.02-0.13 s), JAVA_HOME (the JDK to measure), GRADLAB_REFERENCE
 # (the reference scripts' directory).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -34,7 +35,7 @@ for t in $threads; do
     echo "bench: gradlab, $t thread(s), round $r of $rounds" >&2
     # shellcheck disable=SC2086
     jmh 'dev.gradlab.bench.gemm.GemmBenchmark' -p impl=vector -p layout=NN -p "threads=$t" -p "shape=$shapes" \
-      ${GEMM_JMH:--f 1 -wi 6 -w 1s -i 5 -r 1s} -rf json -rff "$out/gradlab-$t-$r.json" > "$out/gradlab-$t-$r.log"
+      ${GEMM_JMH:--f 1 -wi 6 -w 1s -i 5 -r 100ms} -rf json -rff "$out/gradlab-$t-$r.json" > "$out/gradlab-$t-$r.log"
   done
 done
 
