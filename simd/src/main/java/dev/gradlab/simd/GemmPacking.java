@@ -55,7 +55,7 @@ final class GemmPacking {
                 int src = aOff + (i0 + ir) * lda + p0;
                 int r = 0;
                 for (; r <= mr - 4; r += 4) {
-                    transpose4(a, src + r * lda, lda, kc, dst, ir * kc + r, mr);
+                    transpose4(1f, a, src + r * lda, lda, kc, dst, ir * kc + r, mr);
                 }
                 for (; r < mr; r++) {
                     for (int p = 0; p < kc; p++) {
@@ -91,10 +91,7 @@ final class GemmPacking {
             // op(B)(p, j) = B(j, p): four rows of B at a time become four adjacent panel columns.
             for (int jr = 0; jr < full; jr += 4) {
                 int panel = dstOff + jr / NR * kc * NR;
-                transpose4(b, bOff + (j0 + jr) * ldb + p0, ldb, kc, dst, panel + jr % NR, NR);
-            }
-            if (alpha != 1f) {
-                scale(alpha, dst, dstOff, full * kc);
+                transpose4(alpha, b, bOff + (j0 + jr) * ldb + p0, ldb, kc, dst, panel + jr % NR, NR);
             }
         } else {
             for (int p = 0; p < kc; p++) {
@@ -122,29 +119,19 @@ final class GemmPacking {
     }
 
     /**
-     * Writes {@code src[s + r·lds + p]} to {@code dst[d + p·ldd + r]} for the four rows
+     * Writes {@code alpha·src[s + r·lds + p]} to {@code dst[d + p·ldd + r]} for the four rows
      * {@code r < 4} and {@code p < n}: four rows side by side, one pass over each.
      */
-    private static void transpose4(float[] src, int s, int lds, int n, float[] dst, int d, int ldd) {
+    private static void transpose4(float alpha, float[] src, int s, int lds, int n,
+                                   float[] dst, int d, int ldd) {
         int s1 = s + lds;
         int s2 = s1 + lds;
         int s3 = s2 + lds;
         for (int p = 0; p < n; p++, d += ldd) {
-            dst[d] = src[s + p];
-            dst[d + 1] = src[s1 + p];
-            dst[d + 2] = src[s2 + p];
-            dst[d + 3] = src[s3 + p];
-        }
-    }
-
-    private static void scale(float alpha, float[] x, int from, int length) {
-        int i = from;
-        int end = from + length;
-        for (; i <= end - L; i += L) {
-            FloatVector.fromArray(S, x, i).mul(alpha).intoArray(x, i);
-        }
-        for (; i < end; i++) {
-            x[i] *= alpha;
+            dst[d] = alpha * src[s + p];
+            dst[d + 1] = alpha * src[s1 + p];
+            dst[d + 2] = alpha * src[s2 + p];
+            dst[d + 3] = alpha * src[s3 + p];
         }
     }
 }
