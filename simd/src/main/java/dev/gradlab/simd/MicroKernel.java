@@ -47,13 +47,16 @@ abstract class MicroKernel {
 
     /**
      * The tile named by {@code -Dgradlab.gemm.tile} ({@code 4x2}, {@code 8x2} or
-     * {@code 14x2}), or else the one that suits the preferred species: 14 rows for 512-bit vectors
+     * {@code 14x2}), or else the one that suits the preferred species: 8 rows for 512-bit vectors
      * (32 registers), 4 rows otherwise (16 registers; see {@link MicroKernel4x2} for why not 6).
+     * Not 14 rows by default: C1 gives up on that kernel ("out of virtual registers"), so it runs
+     * in the interpreter until C2 compiles it, and small products (the low-rank factors of ES,
+     * K or N of 1 to 4) called a few thousand times never get there: ES ran 10× slower with it.
      */
     static MicroKernel preferred() {
         String name = System.getProperty(PROPERTY, "");
         if (name.isEmpty()) {
-            return S.vectorBitSize() >= 512 ? new MicroKernel14x2() : new MicroKernel4x2();
+            return S.vectorBitSize() >= 512 ? new MicroKernel8x2() : new MicroKernel4x2();
         }
         return named(name);
     }
