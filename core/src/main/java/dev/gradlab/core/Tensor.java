@@ -34,6 +34,8 @@ public final class Tensor {
     Function creator;
     /** Set when the workspace that lent this tensor its storage has closed. */
     boolean released;
+    /** Per-thread values while a {@link Parameters#bindPerThread} scope is open on this tensor. */
+    ThreadLocal<float[]> bound;
 
     Tensor(float[] data, int[] shape) {
         this.data = data;
@@ -117,6 +119,13 @@ public final class Tensor {
         if (released) {
             throw new IllegalStateException("tensor " + Arrays.toString(shape) + " was released when the workspace"
                     + " that made it closed; copy the values you keep before closing it");
+        }
+        ThreadLocal<float[]> b = bound;
+        if (b != null) {
+            float[] values = b.get();
+            if (values != null) {
+                return values;
+            }
         }
         return data;
     }

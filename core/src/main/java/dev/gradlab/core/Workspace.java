@@ -81,6 +81,20 @@ public final class Workspace implements AutoCloseable {
     }
 
     /** A zero-filled tensor, lent by the open workspace if there is one. */
+    /**
+     * A zero-filled tensor lent by this thread's open scope (released when it closes), or a new one
+     * when no scope is open: for code outside a {@link Function} that makes intermediate tensors,
+     * such as a module's population path.
+     */
+    public static Tensor tensor(int... shape) {
+        return allocate(shape.clone(), true);
+    }
+
+    /** As {@link #tensor}, without zeroing lent storage: for outputs that are overwritten whole. */
+    public static Tensor uninitialized(int... shape) {
+        return allocate(shape.clone(), false);
+    }
+
     static Tensor allocate(int[] shape) {
         return allocate(shape, true);
     }

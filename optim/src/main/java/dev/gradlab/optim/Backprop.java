@@ -1,6 +1,7 @@
 package dev.gradlab.optim;
 
-import dev.gradlab.core.Losses;
+import dev.gradlab.core.Batch;
+import dev.gradlab.core.Objective;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
 import dev.gradlab.core.nn.Module;
@@ -9,9 +10,8 @@ import dev.gradlab.core.nn.Module;
 public final class Backprop implements GradientEstimator {
 
     @Override
-    public Estimate estimate(Module model, Tensor x, int[] labels, long step) {
+    public Estimate estimate(Module model, Objective objective, Batch batch, long step) {
         long start = System.nanoTime();
-        Checks.batch(x, labels);
         for (Tensor p : model.parameters()) {
             p.zeroGrad();
         }
@@ -19,7 +19,7 @@ public final class Backprop implements GradientEstimator {
         // the parameters' gradients are ordinary tensors and outlive it.
         float loss;
         try (Workspace workspace = Workspace.open()) {
-            Tensor l = Losses.crossEntropy(model.forward(x), labels);
+            Tensor l = objective.loss(model.forward(batch.inputs()), batch);
             l.backward();
             loss = l.item();
         }

@@ -1,38 +1,42 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.Batch;
+import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.Workspace;
 import dev.gradlab.core.nn.Module;
+import dev.gradlab.core.population.Perturbation;
+import dev.gradlab.core.population.Population;
+import dev.gradlab.core.population.PopulationEvaluator;
 import java.util.List;
 
 /**
- * Evolution strategies as a gradient estimator: the loss is evaluated at {@code N} random
- * perturbations {@code w + v_i}, {@code v_i = σ e_i ~ N(0, σ² I)}, and the gradient estimated from
- * the loss values alone, with no backpropagation.
+ * Evolution strategies as a gradient estimator: the objective is evaluated at {@code N} random
+ * perturbations {@code w + σ E_i} and the gradient estimated from the loss values alone, with no
+ * backpropagation.
  *
  * <ul>
- *   <li>vanilla (the notebook's estimator, exactly): {@code g = 1/(N σ²) Σ v_i L(w + v_i)};
- *   <li>antithetic (mirrored) pairs: {@code g = 1/(2 N σ²) Σ v_i (L(w + v_i) − L(w − v_i))};
+ *   <li>vanilla (the notebook's estimator, exactly): {@code g = 1/(N σ) Σ E_i L(w + σ E_i)};
+ *   <li>antithetic (mirrored) pairs: {@code g = 1/(2 N σ) Σ E_i (L(w + σ E_i) − L(w − σ E_i))};
  *       {@code N} counts pairs, so it evaluates {@code 2N} losses;
  *   <li>rank shaping: the losses are first replaced by their centered ranks in {@code [−0.5, 0.5]}
  *       over all {@code N} (or {@code 2N}) values, as in OpenAI's evolution-strategies-starter; the
  *       formulas above then apply unchanged, so the estimate points along the gradient but its
  *       scale is no longer the loss's (pair it with Adam, or tune the learning rate);
  *   <li>baseline: the mean of those values is subtracted first, which removes the
- *       {@code L(w)·v_i} term that makes the vanilla estimator's variance huge (a no-op for
+ *       {@code L(w)·E_i} term that makes the vanilla estimator's variance huge (a no-op for
  *       antithetic pairs and for centered ranks).
  * </ul>
  *
- * <p>Direction {@code i} of training step {@code t} is regenerated from {@code (seed, t, i)} by
- * the simd counter-based generator and never stored; the estimate is the same, to the bit, for
- * any number of threads. Where a direction's weight is known as soon as its losses are (no rank
- * shaping; no baseline for vanilla), the MLP path sums the weighted noise while it is at hand;
- * otherwise the noise is generated again, slice by slice, for the weighted sum. For a {@link dev.gradlab.core.nn.Sequential} MLP (Linear layers with
- * Sigmoid, ReLU, ReQU or Tanh, with or without bias) the members are evaluated in parallel straight
- * on the simd kernels, sharing the unperturbed first-layer product; any other module is evaluated
- * member after member through its own forward (a module cannot be copied for each thread).
- * The returned {@link Estimate} counts the member evaluations plus one for the loss at {@code w}.
- * An instance keeps its workspaces between calls, so it is not for concurrent use.
+ * <p>{@code E_i} is full-rank Gaussian noise, or low-rank per weight matrix ({@code A Bᵀ/√r},
+ * EGGROLL; see {@link Perturbation}). Direction {@code i} of training step {@code t} is
+ * regenerated from {@code (seed, t, i)} and never stored. The losses come from a
+ * {@link PopulationEvaluator}, so any model is evaluated in parallel without being copied, and the
+ * estimate {@code Σ_i w_i E_i} is assembled by {@link Population#weightedSum} (one GEMM over the
+ * stacked factors for low-rank); both are the same, to the bit, for any number of threads. The
+ * returned {@link Estimate} counts the member evaluations plus one for the loss at {@code w}. An
+ * instance keeps its workspaces between calls, so it is not for concurrent use.
  */
 public final class EvolutionStrategies implements GradientEstimator {
 
@@ -42,14 +46,12 @@ public final class EvolutionStrategies implements GradientEstimator {
     private final boolean rankShaping;
     private final boolean baseline;
     private final long seed;
-    private final Noise noise;
+    private final Perturbation perturbation;
 
-    private Module cachedModel;
-    private MlpEvaluator evaluator;
+    private final PopulationEvaluator evaluator = new PopulationEvaluator();
     private float[] losses = new float[0];
     private float[] weights = new float[0];
     private float[] gradient = new float[0];
-    private float[] scratch = new float[0];
 
     private EvolutionStrategies(Builder b) {
         this.population = b.population;
@@ -58,7 +60,7 @@ public final class EvolutionStrategies implements GradientEstimator {
         this.rankShaping = b.rankShaping;
         this.baseline = b.baseline;
         this.seed = b.seed;
-        this.noise = new Noise(b.seed);
+        this.perturbation = b.perturbation;
     }
 
     public static Builder builder() {
@@ -73,6 +75,7 @@ public final class EvolutionStrategies implements GradientEstimator {
         private boolean rankShaping;
         private boolean baseline;
         private long seed;
+        private Perturbation perturbation = Perturbation.fullRank();
 
         private Builder() {
         }
@@ -109,6 +112,15 @@ public final class EvolutionStrategies implements GradientEstimator {
             return this;
         }
 
+        /** Full-rank Gaussian (the default) or {@link Perturbation#lowRank low-rank} directions. */
+        public Builder perturbation(Perturbation perturbation) {
+            if (perturbation == null) {
+                throw new IllegalArgumentException("perturbation is null");
+            }
+            this.perturbation = perturbation;
+            return this;
+        }
+
         public EvolutionStrategies build() {
             return new EvolutionStrategies(this);
         }
@@ -138,49 +150,36 @@ public final class EvolutionStrategies implements GradientEstimator {
         return seed;
     }
 
+    public Perturbation perturbation() {
+        return perturbation;
+    }
+
     @Override
     public String name() {
         return "es-" + (antithetic ? "antithetic" : "vanilla") + "(N=" + population + ", sigma=" + sigma
+                + (perturbation == Perturbation.fullRank() ? "" : ", " + perturbation)
                 + (rankShaping ? ", ranks" : "") + (baseline ? ", baseline" : "") + ")";
     }
 
     @Override
-    public Estimate estimate(Module model, Tensor x, int[] labels, long step) {
+    public Estimate estimate(Module model, Objective objective, Batch batch, long step) {
         long start = System.nanoTime();
-        int rows = Checks.batch(x, labels);
         List<Tensor> params = model.parameters();
         int d = Parameters.count(params);
-        int members = antithetic ? 2 * population : population;
-        losses = ensure(losses, members);
+        Population members = Population.es(perturbation, sigma, antithetic, seed, step, population);
+        losses = ensure(losses, members.members());
         weights = ensure(weights, population);
         gradient = gradient.length == d ? gradient : new float[d];
-        float loss;
-        // Without rank shaping (and without a baseline for vanilla, which needs the mean of all
-        // losses) a direction's weight is known once its losses are: the MLP path sums on the fly.
-        boolean onTheFly = !rankShaping && (antithetic || !baseline);
-        float scale = 1f / (population * sigma);
-        Mlp mlp = Mlp.of(model);
-        if (mlp != null && mlp.inputs() == x.dim(1)) {
-            Checks.labels(labels, mlp.outputs());
-            if (model != cachedModel || evaluator == null) {
-                evaluator = new MlpEvaluator(mlp);
-                cachedModel = model;
-            }
-            loss = evaluator.evaluate(x.data(), rows, labels, noise, step, population, sigma, antithetic, losses,
-                    onTheFly ? gradient : null, scale);
-        } else {
-            onTheFly = false;
-            loss = evaluateGeneric(model, params, d, x, labels, step);
-        }
-        if (!onTheFly) {
-            directionWeights(members, scale);
-            noise.weightedSum(step, weights, population, gradient, d);
+        float loss = evaluator.evaluate(model, objective, batch, members, losses);
+        directionWeights(members.members(), 1f / (population * sigma));
+        try (var ws = Workspace.open()) {
+            members.weightedSum(params, weights, gradient);
         }
         Parameters.setGrads(gradient, params);
-        return new Estimate(members + 1L, System.nanoTime() - start, loss);
+        return new Estimate(members.members() + 1L, System.nanoTime() - start, loss);
     }
 
-    /** Each direction's coefficient in {@code g = Σ_i weights[i] · e_i}. */
+    /** Each direction's coefficient in {@code g = Σ_i weights[i] · E_i}. */
     private void directionWeights(int members, float scale) {
         if (rankShaping) {
             FitnessShaping.centeredRanks(losses, members);
@@ -195,33 +194,9 @@ public final class EvolutionStrategies implements GradientEstimator {
                 losses[m] -= mean;
             }
         }
-        // v_i / σ² = e_i / σ, so 1/(N σ²) Σ v_i L_i = Σ e_i · L_i / (N σ): scale is 1/(N σ).
+        // v_i / σ² = E_i / σ, so 1/(N σ²) Σ v_i L_i = Σ E_i · L_i / (N σ): scale is 1/(N σ).
         for (int i = 0; i < population; i++) {
             weights[i] = antithetic ? (losses[2 * i] - losses[2 * i + 1]) * 0.5f * scale : losses[i] * scale;
-        }
-    }
-
-    private float evaluateGeneric(Module model, List<Tensor> params, int d, Tensor x, int[] labels, long step) {
-        float[] w0 = Parameters.flatten(params);
-        scratch = ensure(scratch, d);
-        float[] e = scratch;
-        float[] w = new float[d];
-        try {
-            float loss = BatchLoss.of(model, x, labels);
-            for (int i = 0; i < population; i++) {
-                noise.fill(step, i, 0, e, 0, d);
-                for (int s = 0; s < (antithetic ? 2 : 1); s++) {
-                    float scaled = s == 0 ? sigma : -sigma;
-                    for (int j = 0; j < d; j++) {
-                        w[j] = w0[j] + scaled * e[j];
-                    }
-                    Parameters.unflatten(w, params);
-                    losses[antithetic ? 2 * i + s : i] = BatchLoss.of(model, x, labels);
-                }
-            }
-            return loss;
-        } finally {
-            Parameters.unflatten(w0, params);
         }
     }
 

@@ -1,9 +1,13 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.Batch;
+import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
+import dev.gradlab.core.population.Population;
+import dev.gradlab.simd.Simd;
 import java.util.List;
 
 /**
@@ -70,25 +74,24 @@ public final class FiniteDifferences implements GradientEstimator {
     }
 
     @Override
-    public Estimate estimate(Module model, Tensor x, int[] labels, long step) {
+    public Estimate estimate(Module model, Objective objective, Batch batch, long step) {
         long start = System.nanoTime();
-        Checks.batch(x, labels);
         List<Tensor> params = model.parameters();
         int d = Parameters.count(params);
         float[] gradient = new float[d];
         long evaluations;
         float loss;
         try (var scope = Tape.noGrad()) {
-            loss = BatchLoss.of(model, x, labels);
+            loss = BatchLoss.of(model, objective, batch);
             evaluations = kind == Kind.DIRECTIONAL
-                    ? 1 + directional(model, params, d, x, labels, step, loss, gradient)
-                    : 1 + coordinatewise(model, params, x, labels, loss, gradient);
+                    ? 1 + directional(model, params, d, objective, batch, step, loss, gradient)
+                    : 1 + coordinatewise(model, params, objective, batch, loss, gradient);
         }
         Parameters.setGrads(gradient, params);
         return new Estimate(evaluations, System.nanoTime() - start, loss);
     }
 
-    private long coordinatewise(Module model, List<Tensor> params, Tensor x, int[] labels, float loss,
+    private long coordinatewise(Module model, List<Tensor> params, Objective objective, Batch batch, float loss,
                                 float[] gradient) {
         long evaluations = 0;
         int g = 0;
@@ -98,12 +101,12 @@ public final class FiniteDifferences implements GradientEstimator {
                 float old = w[j];
                 float up = old + h;
                 w[j] = up;
-                float lossUp = BatchLoss.of(model, x, labels);
+                float lossUp = BatchLoss.of(model, objective, batch);
                 evaluations++;
                 if (kind == Kind.CENTRAL) {
                     float down = old - h;
                     w[j] = down;
-                    float lossDown = BatchLoss.of(model, x, labels);
+                    float lossDown = BatchLoss.of(model, objective, batch);
                     evaluations++;
                     gradient[g] = (float) (((double) lossUp - lossDown) / ((double) up - down));
                 } else {
@@ -115,16 +118,15 @@ public final class FiniteDifferences implements GradientEstimator {
         return evaluations;
     }
 
-    private long directional(Module model, List<Tensor> params, int d, Tensor x, int[] labels, long step,
+    private long directional(Module model, List<Tensor> params, int d, Objective objective, Batch batch, long step,
                              float loss, float[] gradient) {
         float[] w0 = Parameters.flatten(params);
         float[] u = new float[d];
         float[] w = new float[d];
         double[] sum = new double[d];
-        Noise noise = new Noise(seed);
         try {
             for (int k = 0; k < directions; k++) {
-                noise.fill(step, k, 0, u, 0, d);
+                Simd.kernels().gaussian(seed, Population.stream(step, k), 0, u, 0, d);
                 double norm = 0;
                 for (float v : u) {
                     norm += (double) v * v;
@@ -135,7 +137,7 @@ public final class FiniteDifferences implements GradientEstimator {
                     w[j] = w0[j] + h * u[j];
                 }
                 Parameters.unflatten(w, params);
-                double slope = ((double) BatchLoss.of(model, x, labels) - loss) / h;
+                double slope = ((double) BatchLoss.of(model, objective, batch) - loss) / h;
                 for (int j = 0; j < d; j++) {
                     sum[j] += slope * u[j];
                 }

@@ -1,27 +1,33 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.Batch;
+import dev.gradlab.core.Objective;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 
 /**
- * A way of computing or estimating the gradient of the mean cross-entropy of a model on a batch
- * with respect to its parameters: backpropagation, finite differences, evolution strategies. The
- * result lands where an optimizer reads it, in each parameter's grad, so any estimator trains with
- * any {@link Optimizer}.
+ * A way of computing or estimating the gradient of an {@link Objective} of a model on a batch with
+ * respect to its parameters: backpropagation, finite differences, evolution strategies. The result
+ * lands where an optimizer reads it, in each parameter's grad, so any estimator trains with any
+ * {@link Optimizer}.
  */
 public interface GradientEstimator {
 
     /**
      * Sets each of {@code model.parameters()}'s grad to the estimate of
-     * {@code d mean-cross-entropy(model(x), labels) / d param} and leaves the parameters' values as
-     * they were.
+     * {@code d objective(model(batch.inputs()), batch) / d param} and leaves the parameters' values
+     * as they were.
      *
-     * @param x a rows × features batch
-     * @param labels one class index per row
      * @param step the training step; randomized estimators draw fresh noise for every step, and the
      *     same (seed, step) always gives the same estimate
      */
-    Estimate estimate(Module model, Tensor x, int[] labels, long step);
+    Estimate estimate(Module model, Objective objective, Batch batch, long step);
+
+    /** The estimate for the mean cross-entropy of {@code model(x)} against {@code labels}. */
+    default Estimate estimate(Module model, Tensor x, int[] labels, long step) {
+        Checks.batch(x, labels);
+        return estimate(model, Objective.crossEntropy(), Batch.of(x, labels), step);
+    }
 
     /** A short description with the settings, such as {@code es-antithetic(N=100, sigma=0.05)}. */
     String name();

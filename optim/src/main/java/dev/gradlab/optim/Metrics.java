@@ -1,6 +1,7 @@
 package dev.gradlab.optim;
 
-import dev.gradlab.core.Losses;
+import dev.gradlab.core.Batch;
+import dev.gradlab.core.Objective;
 import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
@@ -43,12 +44,21 @@ public final class Metrics {
 
     /** The mean cross-entropy over {@code d}. */
     public static float loss(Module model, Dataset d) {
+        return loss(model, Objective.crossEntropy(), d);
+    }
+
+    /**
+     * {@code objective} over {@code d}, as the mean of its per-slice values weighted by their rows:
+     * the whole set's mean for objectives that are means over rows (cross-entropy, MSE).
+     */
+    public static float loss(Module model, Objective objective, Dataset d) {
         double total = 0;
         try (var scope = Tape.noGrad()) {
             for (int from = 0; from < d.size(); from += SLICE) {
                 int rows = Math.min(SLICE, d.size() - from);
                 int[] labels = Arrays.copyOfRange(d.labels(), from, from + rows);
-                total += (double) Losses.crossEntropy(model.forward(slice(d, from, rows)), labels).item() * rows;
+                Tensor x = slice(d, from, rows);
+                total += (double) objective.value(model.forward(x), Batch.of(x, labels)) * rows;
             }
         }
         return d.size() == 0 ? Float.NaN : (float) (total / d.size());

@@ -1,5 +1,7 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.Batch;
+import dev.gradlab.core.Objective;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.data.Batcher;
@@ -18,6 +20,7 @@ public final class Trainer {
 
     private final Module model;
     private final GradientEstimator estimator;
+    private final Objective objective;
     private final Optimizer optimizer;
     private final Dataset train;
     private final Dataset test;
@@ -30,6 +33,7 @@ public final class Trainer {
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
         this.estimator = b.estimator;
+        this.objective = b.objective;
         this.optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
         this.train = Objects.requireNonNull(b.train, "train");
         this.test = b.test;
@@ -48,6 +52,7 @@ public final class Trainer {
     public static final class Builder {
         private Module model;
         private GradientEstimator estimator = new Backprop();
+        private Objective objective = Objective.crossEntropy();
         private Optimizer optimizer;
         private Dataset train;
         private Dataset test;
@@ -69,6 +74,12 @@ public final class Trainer {
         /** How gradients are obtained; default {@link Backprop}. */
         public Builder estimator(GradientEstimator estimator) {
             this.estimator = Objects.requireNonNull(estimator, "estimator");
+            return this;
+        }
+
+        /** What is minimised; default {@link Objective#crossEntropy()} on the data's labels. */
+        public Builder objective(Objective objective) {
+            this.objective = Objects.requireNonNull(objective, "objective");
             return this;
         }
 
@@ -138,9 +149,10 @@ public final class Trainer {
                 Tensor x = batch.x();
                 int rows = batch.size();
                 int[] labels = batch.labels().length == rows ? batch.labels() : Arrays.copyOf(batch.labels(), rows);
-                Estimate estimate = estimator.estimate(model, x, labels, step);
+                Batch b = Batch.of(x, labels);
+                Estimate estimate = estimator.estimate(model, objective, b, step);
                 evaluations += estimate.lossEvaluations();
-                float loss = Float.isNaN(estimate.loss()) ? BatchLoss.of(model, x, labels) : estimate.loss();
+                float loss = Float.isNaN(estimate.loss()) ? BatchLoss.of(model, objective, b) : estimate.loss();
                 if (!Float.isFinite(loss)) {
                     throw new TrainingDivergedException(epoch, batchIndex, step, loss);
                 }
@@ -151,7 +163,7 @@ public final class Trainer {
                 step++;
             }
             if (test != null) {
-                testLoss = Metrics.loss(model, test);
+                testLoss = Metrics.loss(model, objective, test);
                 testAccuracy = Metrics.accuracy(model, test);
             }
             listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,

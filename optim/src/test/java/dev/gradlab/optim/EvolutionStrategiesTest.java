@@ -122,7 +122,7 @@ class EvolutionStrategiesTest {
     void leavesTheWeightsAndReportsTheLoss() {
         Module opaque = Fixtures.opaque(model);
         float[] before = Parameters.flatten(model.parameters());
-        float loss = BatchLoss.of(model, x, labels);
+        float loss = BatchLoss.of(model, dev.gradlab.core.Objective.crossEntropy(), dev.gradlab.core.Batch.of(x, labels));
         for (Module m : new Module[] {model, opaque}) {
             var es = EvolutionStrategies.builder().population(10).antithetic(true).build();
             Estimate e = es.estimate(m, x, labels, 0);

@@ -120,8 +120,9 @@ class TrainerTest {
             private final Backprop backprop = new Backprop();
 
             @Override
-            public Estimate estimate(dev.gradlab.core.nn.Module m, dev.gradlab.core.Tensor x, int[] labels, long step) {
-                Estimate e = backprop.estimate(m, x, labels, step);
+            public Estimate estimate(dev.gradlab.core.nn.Module m, dev.gradlab.core.Objective objective,
+                                     dev.gradlab.core.Batch batch, long step) {
+                Estimate e = backprop.estimate(m, objective, batch, step);
                 if (step == 2) {
                     m.parameters().get(0).grad().data()[0] = Float.NaN;
                 }

@@ -1,6 +1,7 @@
 package dev.gradlab.bench.optim;
 
 import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.FashionMnist;
 import dev.gradlab.optim.Adam;
@@ -19,7 +20,7 @@ import java.util.Map;
  * Trains the reference MLP (784-512-10, sigmoid, no biases) on the embedded 1000/1000 subset by
  * evolution strategies (antithetic pairs, centered ranks) and Adam, printing the test accuracy
  * after each epoch. Arguments as {@code key=value}: pairs (100), sigma (0.05), lr (0.01),
- * batch (100), epochs (30), seed (1), threads (all).
+ * batch (100), epochs (30), seed (1), threads (all), rank (0: full-rank perturbations; r ≥ 1: low-rank).
  */
 public final class EsTraining {
 
@@ -41,16 +42,18 @@ public final class EsTraining {
         int batch = Integer.parseInt(a.getOrDefault("batch", "100"));
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "30"));
         long seed = Long.parseLong(a.getOrDefault("seed", "1"));
+        int rank = Integer.parseInt(a.getOrDefault("rank", "0"));
+        Perturbation perturbation = rank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(rank);
         if (a.containsKey("threads")) {
             Parallel.setThreads(Integer.parseInt(a.get("threads")));
         }
         System.out.println("# " + Simd.describe() + "; threads " + Parallel.threads());
-        System.out.printf(Locale.ROOT, "# es antithetic, centered ranks, pairs %d, sigma %s, Adam lr %s, batch %d%n",
-                pairs, sigma, lr, batch);
+        System.out.printf(Locale.ROOT, "# es antithetic, centered ranks, %s, pairs %d, sigma %s, Adam lr %s, batch %d%n",
+                perturbation, pairs, sigma, lr, batch);
         DataSplit data = FashionMnist.subset();
         Sequential model = TrainComparison.reference(seed);
         var es = EvolutionStrategies.builder().population(pairs).sigma(sigma).antithetic(true).rankShaping(true)
-                .seed(seed).build();
+                .perturbation(perturbation).seed(seed).build();
         TrainingResult result = Trainer.builder().model(model).estimator(es).optimizer(new Adam(model.parameters(), lr))
                 .train(data.train()).test(data.test()).epochs(epochs).batchSize(batch).seed(seed)
                 .listener(new TrainingListener() {
