@@ -75,6 +75,9 @@ public interface Kernels {
     /** {@code y += alpha · x}. */
     void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
 
+    /** {@code z = y + alpha · x}: axpy into a third array ({@code z} may be {@code y}). */
+    void axpyTo(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset);
+
     /** {@code x *= alpha}. */
     void scale(int n, float alpha, float[] x, int xOffset);
 

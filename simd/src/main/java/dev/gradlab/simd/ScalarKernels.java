@@ -185,6 +185,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void axpyTo(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset) {
+        for (int i = 0; i < n; i++) {
+            z[zOffset + i] = y[yOffset + i] + alpha * x[xOffset + i];
+        }
+    }
+
+    @Override
     public void scale(int n, float alpha, float[] x, int xOffset) {
         for (int i = 0; i < n; i++) {
             x[xOffset + i] *= alpha;

@@ -76,6 +76,10 @@ public final class VectorGemm implements Gemm {
             scale(m, n, beta, c, cOffset, ldc);
             return;
         }
+        if (NarrowGemm.suits(transA, transB, n, k)) {
+            NarrowGemm.sgemm(m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
         int threads = Parallel.threads();
         boolean parallel = threads > 1 && (long) m * n * k >= PARALLEL_WORK;
         Workspace ws = WORKSPACE.get();

@@ -330,6 +330,18 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void axpyTo(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).lanewise(FMA, alpha, FloatVector.fromArray(F, y, yOffset + i))
+                    .intoArray(z, zOffset + i);
+        }
+        for (; i < n; i++) {
+            z[zOffset + i] = y[yOffset + i] + alpha * x[xOffset + i];
+        }
+    }
+
+    @Override
     public void scale(int n, float alpha, float[] x, int xOffset) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {

@@ -114,7 +114,14 @@ class KernelsEquivalenceTest {
         float[] actual = y.clone();
         SCALAR.axpy(n, alpha, x, off, expected, off);
         VECTOR.axpy(n, alpha, x, off, actual, off);
+        float[] into = new float[off + n];
+        VECTOR.axpyTo(n, alpha, x, off, y, off, into, off);
+        float[] scalarInto = new float[off + n];
+        SCALAR.axpyTo(n, alpha, x, off, y, off, scalarInto, off);
         for (int i = off; i < off + n; i++) {
+            assertEquals(Float.floatToIntBits(actual[i]), Float.floatToIntBits(into[i]), "axpyTo is axpy at " + i);
+            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(scalarInto[i]),
+                    "scalar axpyTo is axpy at " + i);
             // The vector twin fuses the multiply-add: they differ by at most the rounding of alpha·x.
             double bound = 2 * U * (Math.abs(alpha * x[i]) + Math.abs(expected[i]));
             assertTrue(Math.abs(actual[i] - expected[i]) <= bound, "axpy at " + i + ": " + actual[i] + " vs " + expected[i]);

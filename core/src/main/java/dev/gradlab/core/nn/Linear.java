@@ -87,6 +87,7 @@ public final class Linear implements Module {
     @Override
     public void forwardMembers(Members members) {
         if (members.isCenter()) {
+            members.prepareSharedProducts(weight);
             members.forwardUnperturbed(this);
             return;
         }
@@ -96,18 +97,9 @@ public final class Linear implements Module {
         float[] weightNoise = members.noise(weight);
         float[] biasNoise = bias == null ? null : members.noise(bias);
         if (members.isShared()) {
-            Tensor x = members.sharedInput();
-            int rows = x.dim(0);
-            float[] s = members.sharedOutput().data();
-            Tensor p = Workspace.tensor(rows, out);
-            perturbation.addProduct(x.data(), rows, in, out, weightNoise, sigma, p.data());
-            for (int m = 0; m < members.count(); m++) {
-                float sign = members.sign(m);
-                Tensor y = Workspace.uninitialized(rows, out);
-                System.arraycopy(s, 0, y.data(), 0, rows * out);
-                k.axpy(rows * out, sign, p.data(), 0, y.data(), 0);
-                addBiasNoise(k, biasNoise, sign * sigma, y.data(), rows);
-                members.setOutput(m, y);
+            Tensor[] ys = members.sharedProducts(weight, out);
+            for (int m = 0; m < ys.length; m++) {
+                addBiasNoise(k, biasNoise, members.sign(m) * sigma, ys[m].data(), ys[m].dim(0));
             }
             members.advance();
             return;

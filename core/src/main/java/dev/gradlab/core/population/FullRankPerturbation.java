@@ -1,6 +1,7 @@
 package dev.gradlab.core.population;
 
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.Workspace;
 import dev.gradlab.simd.Blas;
 import dev.gradlab.simd.Parallel;
 import dev.gradlab.simd.Simd;
@@ -31,6 +32,22 @@ final class FullRankPerturbation extends Perturbation {
     @Override
     public void addProduct(float[] x, int rows, int in, int out, float[] noise, float scale, float[] y) {
         Blas.sgemm(false, true, rows, out, in, scale, x, 0, in, noise, 0, in, 1f, y, 0, out);
+    }
+
+    @Override
+    Object prepareShared(Population population, long noiseOffset, Tensor weight, float[] x, int rows) {
+        return null;
+    }
+
+    /** {@code P = scale·x·Eᵀ}, one GEMM for the direction, then {@code s ± P}. */
+    @Override
+    void sharedProducts(Object prepared, int direction, float[] x, int rows, int in, int out, float[] noise,
+                        float scale, float[] s, float[][] ys, float[] signs, int count) {
+        float[] p = Workspace.uninitialized(rows, out).data();
+        Blas.sgemm(false, true, rows, out, in, scale, x, 0, in, noise, 0, in, 0f, p, 0, out);
+        for (int m = 0; m < count; m++) {
+            Simd.kernels().axpyTo(rows * out, signs[m], p, 0, s, 0, ys[m], 0);
+        }
     }
 
     @Override

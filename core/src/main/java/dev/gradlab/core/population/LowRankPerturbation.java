@@ -3,6 +3,8 @@ package dev.gradlab.core.population;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
 import dev.gradlab.simd.Blas;
+import dev.gradlab.simd.Kernels;
+import dev.gradlab.simd.Simd;
 import dev.gradlab.simd.Parallel;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,7 +61,64 @@ final class LowRankPerturbation extends Perturbation {
         // y += scale/√r · (x B) Aᵀ: rows·r·(in + out) multiply-adds instead of rows·in·out.
         float[] xb = Workspace.uninitialized(rows, rank).data();
         Blas.sgemm(false, true, rows, rank, in, 1f, x, 0, in, noise, rank * out, in, 0f, xb, 0, rank);
-        Blas.sgemm(false, false, rows, out, rank, scale * norm, xb, 0, rank, noise, 0, out, 1f, y, 0, out);
+        addOuter(rows, out, xb, 0, rank, noise, scale * norm, y, y);
+    }
+
+    /**
+     * {@code z_i = y_i + coef · Σ_k xb[i, k]·A_k} for every row {@code i}, {@code A_k} being row
+     * {@code k} of {@code Aᵀ} (the start of {@code noise}): the rank-r update, r axpys per row.
+     */
+    private void addOuter(int rows, int out, float[] xb, int xbOffset, int ldxb, float[] noise, float coef, float[] y,
+                          float[] z) {
+        Kernels k = Simd.kernels();
+        for (int i = 0; i < rows; i++) {
+            int row = i * out;
+            int at = xbOffset + i * ldxb;
+            k.axpyTo(out, coef * xb[at], noise, 0, y, row, z, row);
+            for (int f = 1; f < rank; f++) {
+                k.axpy(out, coef * xb[at + f], noise, f * out, z, row);
+            }
+        }
+    }
+
+    /** {@code x·B_d} for every direction: {@code rows × (D·r)}, from one product with the stacked {@code B_dᵀ}. */
+    @Override
+    Object prepareShared(Population population, long noiseOffset, Tensor weight, float[] x, int rows) {
+        int m = rows(weight);
+        int n = cols(weight);
+        int directions = population.directions();
+        int k = directions * rank;
+        float[] bt = Workspace.uninitialized(k, n).data();
+        AtomicInteger next = new AtomicInteger();
+        Parallel.forEach(Math.min(Parallel.threads(), directions), w -> {
+            for (int d; (d = next.getAndIncrement()) < directions; ) {
+                population.noise(d, noiseOffset + (long) rank * m, bt, d * rank * n, rank * n);
+            }
+        });
+        float[] xb = Workspace.uninitialized(rows, k).data();
+        Blas.sgemm(false, true, rows, k, n, 1f, x, 0, n, bt, 0, n, 0f, xb, 0, k);
+        return xb;
+    }
+
+    @Override
+    void sharedProducts(Object prepared, int direction, float[] x, int rows, int in, int out, float[] noise,
+                        float scale, float[] s, float[][] ys, float[] signs, int count) {
+        float[] xb;
+        int offset;
+        int ld;
+        if (prepared != null) {
+            xb = (float[]) prepared;
+            ld = xb.length / rows;
+            offset = direction * rank;
+        } else {
+            xb = Workspace.uninitialized(rows, rank).data();
+            Blas.sgemm(false, true, rows, rank, in, 1f, x, 0, in, noise, rank * out, in, 0f, xb, 0, rank);
+            ld = rank;
+            offset = 0;
+        }
+        for (int m = 0; m < count; m++) {
+            addOuter(rows, out, xb, offset, ld, noise, signs[m] * scale * norm, s, ys[m]);
+        }
     }
 
     @Override

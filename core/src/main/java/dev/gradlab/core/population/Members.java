@@ -184,6 +184,46 @@ public final class Members {
         }
     }
 
+    /**
+     * At the center, before {@link #forwardUnperturbed} on shared input: lets the perturbation of
+     * {@code weight} precompute what every direction's product with that input shares (see
+     * {@link #sharedProducts}).
+     */
+    public void prepareSharedProducts(Tensor weight) {
+        if (!center || shared == null) {
+            return;
+        }
+        int i = ev.index(weight);
+        ev.prepared.put(weight, ev.population.perturbation().prepareShared(ev.population, ev.noiseOffsets[i], weight,
+                shared.data(), shared.dim(0)));
+    }
+
+    /**
+     * For a weight {@code out × in} that sees the shared input {@code x}: sets each member's output
+     * to {@code s + sign·σ·x·Eᵀ}, {@code s} being the unperturbed output ({@link #sharedOutput}) and
+     * {@code E} the weight's perturbation in this direction; the product is computed once for both
+     * members of a pair. Returns the outputs, for the caller to add more to (a bias's perturbation)
+     * before {@link #advance}.
+     */
+    public Tensor[] sharedProducts(Tensor weight, int out) {
+        Tensor x = sharedInput();
+        Tensor s = sharedOutput();
+        int rows = x.dim(0);
+        int in = x.dim(1);
+        float[][] ys = new float[count][];
+        Tensor[] result = new Tensor[count];
+        float[] signs = new float[count];
+        for (int m = 0; m < count; m++) {
+            result[m] = Workspace.uninitialized(rows, out);
+            ys[m] = result[m].data();
+            signs[m] = sign(m);
+            outputs[m] = result[m];
+        }
+        ev.population.perturbation().sharedProducts(ev.prepared.get(weight), direction, x.data(), rows, in, out,
+                noise(weight), sigma(), s.data(), ys, signs, count);
+        return result;
+    }
+
     /** The final output of member {@code m} (the shared one when the model has no parameters). */
     Tensor output(int m) {
         return shared != null ? shared : outputs[m];

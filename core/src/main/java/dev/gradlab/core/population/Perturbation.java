@@ -49,6 +49,20 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
     public abstract void addProduct(float[] x, int rows, int in, int out, float[] noise, float scale, float[] y);
 
     /**
+     * For a weight {@code out × in} whose input {@code x} ({@code rows × in}) is the same for every
+     * member: what all directions' products with {@code x} can share, computed once per batch
+     * (low-rank: {@code x·B_d} for every direction, as one product), or null.
+     */
+    abstract Object prepareShared(Population population, long noiseOffset, Tensor weight, float[] x, int rows);
+
+    /**
+     * {@code ys[m] = s + signs[m]·scale·x·E_dᵀ} for each member of direction {@code d}, where
+     * {@code s} is {@code x·Wᵀ (+ b)} and {@code prepared} what {@link #prepareShared} returned.
+     */
+    abstract void sharedProducts(Object prepared, int direction, float[] x, int rows, int in, int out, float[] noise,
+                                 float scale, float[] s, float[][] ys, float[] signs, int count);
+
+    /**
      * True when {@link #addProduct} costs about as much as multiplying by the weight itself, so that
      * a member with its own input is better served by building {@code W + s·σ·E} once.
      */

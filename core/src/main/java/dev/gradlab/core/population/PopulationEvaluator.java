@@ -109,6 +109,7 @@ public final class PopulationEvaluator {
         final long[] noiseOffsets;
         final Map<Tensor, Integer> indices = new IdentityHashMap<>();
         final List<Tensor> sharedOutputs = new ArrayList<>();
+        final Map<Tensor, Object> prepared = new IdentityHashMap<>();
         final FunctionalFallback fallback;
 
         Evaluation(Module model, Objective objective, Batch batch, Population population) {
