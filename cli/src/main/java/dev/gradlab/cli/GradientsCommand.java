@@ -106,7 +106,7 @@ final class GradientsCommand implements Callable<Integer> {
         Files.createDirectories(dir);
 
         stdout.printf(Locale.ROOT, "gradlab gradients: %s, D = %d parameters, initial weights (seed %d), batch of %d,"
-                + " %d threads%n%n", architecture, dimension, model.seed, batch, Parallel.threads());
+                + " %s%n%n", architecture, dimension, model.seed, batch, Text.count(Parallel.threads(), "thread"));
 
         // Each row: a label, the estimator and whether √(N/(N+D)) is its expected cosine.
         List<String> labelsOfRows = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.gradlab.data;
 
+import dev.gradlab.core.ShutdownCleanup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fetches one data file over HTTP(S) into a temporary file beside its destination, verifies it
@@ -33,14 +32,6 @@ final class Downloader {
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     /** How long one file may take in all: 26 MB, the largest, at 45 kB/s. */
     static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(10);
-
-    /** Temporary files being written, removed by the shutdown hook if the JVM stops before they are done. */
-    private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> IN_FLIGHT.forEach(Downloader::deleteQuietly),
-                "gradlab-download-cleanup"));
-    }
 
     private final Duration readTimeout;
     private final Duration deadline;
@@ -65,7 +56,7 @@ final class Downloader {
             throw new DatasetException(target.getParent() + ": cannot create a temporary file to download "
                     + target.getFileName() + " into: " + e, e);
         }
-        IN_FLIGHT.add(temp);
+        ShutdownCleanup.register(temp);
         try {
             transfer(uri, temp);
             IdxArray idx;
@@ -83,8 +74,7 @@ final class Downloader {
         } catch (IOException e) {
             throw new DatasetException(target + ": cannot move the verified download into place: " + e, e);
         } finally {
-            deleteQuietly(temp);
-            IN_FLIGHT.remove(temp);
+            ShutdownCleanup.remove(temp);
         }
     }
 
@@ -149,14 +139,6 @@ final class Downloader {
 
     private static int millis(Duration d) {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // The original failure (if any) matters more than a leftover temporary file.
-        }
     }
 
     private static String sha256(Path file) {
