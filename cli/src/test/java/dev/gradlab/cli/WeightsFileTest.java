@@ -38,12 +38,17 @@ class WeightsFileTest {
 
         assertEquals(SMALL, back.architecture());
         assertEquals(Map.of("method", "backprop", "test_accuracy", "0.8010"), back.info());
-        List<Tensor> expected = model.parameters();
-        List<Tensor> actual = back.model().parameters();
-        assertEquals(expected.size(), actual.size());
-        for (int i = 0; i < expected.size(); i++) {
-            assertArrayEquals(expected.get(i).shape(), actual.get(i).shape());
-            assertArrayEquals(expected.get(i).data(), actual.get(i).data(), "tensor " + i);
+        assertSameParameters(model, back.model());
+    }
+
+    /** Every parameter tensor of {@code actual} has the shape and the values of {@code expected}'s. */
+    static void assertSameParameters(Sequential expected, Sequential actual) {
+        List<Tensor> e = expected.parameters();
+        List<Tensor> a = actual.parameters();
+        assertEquals(e.size(), a.size());
+        for (int i = 0; i < e.size(); i++) {
+            assertArrayEquals(e.get(i).shape(), a.get(i).shape());
+            assertArrayEquals(e.get(i).data(), a.get(i).data(), "tensor " + i);
         }
     }
 
