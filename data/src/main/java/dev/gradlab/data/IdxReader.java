@@ -144,7 +144,8 @@ public final class IdxReader {
         while (filled < n) {
             if (filled == data.length) {
                 int grown = (int) Math.min(n, 2L * data.length);
-                HeapBudget.require(grown, source + ": the " + n + " data bytes its header claims");
+                // The old array and the new one are both live during the copy.
+                HeapBudget.require((long) grown + data.length, source + ": the " + n + " data bytes its header claims");
                 data = Arrays.copyOf(data, grown);
             }
             int r = in.read(data, filled, data.length - filled);
