@@ -45,22 +45,46 @@ final class DivergenceGuard {
 
     /** Checks the weights after the optimizer step of that batch. */
     void checkWeights(int epoch, int batch, long step) {
+        String what = firstNonFinite(false);
+        if (what != null) {
+            throw new TrainingDivergedException(epoch, batch, step, Float.NaN,
+                    "weights are not finite after " + where(epoch, batch, step) + ": " + what + ADVICE);
+        }
+    }
+
+    /**
+     * Checks the gradient the estimator set for that batch, before the optimizer uses it. With a finite
+     * loss, a non-finite estimate comes from dividing by a perturbation too small for float32.
+     */
+    void checkGradient(int epoch, int batch, long step, float loss) {
+        String what = firstNonFinite(true);
+        if (what != null) {
+            throw new TrainingDivergedException(epoch, batch, step, loss, "gradient is not finite at "
+                    + where(epoch, batch, step) + " while the loss is " + loss + ": " + what
+                    + "; with es or fd, sigma (the perturbation) is too small for float32: raise it");
+        }
+    }
+
+    /** Null if every weight (or gradient) is finite, else which tensor and element is not. */
+    private String firstNonFinite(boolean gradients) {
         for (int t = 0; t < parameters.size(); t++) {
-            Tensor p = parameters.get(t);
+            Tensor p = gradients ? parameters.get(t).grad() : parameters.get(t);
+            if (p == null) {
+                continue;
+            }
             float[] w = p.data();
             if (Float.isFinite(Simd.kernels().dot(w, 0, w, 0, p.size()))) {
                 continue;
             }
-            String what = "the sum of squares of parameter " + t + " overflows";
+            String name = (gradients ? "the gradient of parameter " : "parameter ") + t;
             for (int i = 0; i < p.size(); i++) {
                 if (!Float.isFinite(w[i])) {
-                    what = "parameter " + t + " has " + w[i] + " at index " + i;
-                    break;
+                    return name + " has " + w[i] + " at index " + i;
                 }
             }
-            throw new TrainingDivergedException(epoch, batch, step, Float.NaN,
-                    "weights are not finite after " + where(epoch, batch, step) + ": " + what + ADVICE);
+            return "the sum of squares of " + name + " overflows";
         }
+        return null;
     }
 
     /** Checks the test loss after epoch {@code epoch} (from 0). */

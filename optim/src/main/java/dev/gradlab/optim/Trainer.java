@@ -164,6 +164,7 @@ public final class Trainer {
                 evaluations += estimate.lossEvaluations();
                 float loss = Float.isNaN(estimate.loss()) ? BatchLoss.of(model, x, labels) : estimate.loss();
                 guard.checkBatchLoss(epoch, batchIndex, step, loss);
+                guard.checkGradient(epoch, batchIndex, step, loss);
                 optimizer.step();
                 guard.checkWeights(epoch, batchIndex, step);
                 listener.onBatch(epoch, batchIndex, loss);

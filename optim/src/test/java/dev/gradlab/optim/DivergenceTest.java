@@ -103,4 +103,27 @@ class DivergenceTest {
         assertEquals("train and test sets must not be empty, got 0 training and no test examples", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Trainer.builder().maxLoss(0f));
     }
+
+    @Test
+    void aFiniteDifferenceStepTooSmallToMoveTheLossSaysToRaiseIt() {
+        Sequential model = new Sequential(new Linear(784, 8, false, 1), new ReLU(), new Linear(8, 10, false, 2));
+        var x = SUBSET.train().imagesTensor();
+        int[] labels = SUBSET.train().labels();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> FiniteDifferences.directional(4, 1e-12f, 1).estimate(model, x, labels, 0));
+        assertTrue(e.getMessage().startsWith("fd-directional(K=4, eps=1.0E-12): all 4 perturbed losses equal the unperturbed"
+                + " one, so the estimate would be 0: the step 1.0E-12 is too small"), e.getMessage());
+    }
+
+    @Test
+    void anEvolutionStrategiesSigmaTooSmallForFloatSaysToRaiseIt() {
+        Sequential model = new Sequential(new Linear(784, 8, false, 1), new ReLU(), new Linear(8, 10, false, 2));
+        var es = EvolutionStrategies.builder().population(4).sigma(1e-30f).antithetic(false).rankShaping(false).seed(1).build();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.builder().model(model)
+                .estimator(es).optimizer(new Adam(model.parameters(), 0.01f)).train(SUBSET.train()).batchSize(100)
+                .build().run());
+        assertTrue(e.getMessage().startsWith("gradient is not finite at step 1 (epoch 1, batch 1) while the loss is "),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("sigma (the perturbation) is too small for float32: raise it"), e.getMessage());
+    }
 }
