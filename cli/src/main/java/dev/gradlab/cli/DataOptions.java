@@ -26,8 +26,8 @@ final class DataOptions {
     @Option(names = "--data", paramLabel = "subset|full|mnist|DIR", defaultValue = "subset",
             description = {"Data set (default: ${DEFAULT-VALUE}): 'subset' is the embedded first 1000 training and"
                     + " 1000 test Fashion-MNIST images (offline); 'full' is the whole Fashion-MNIST found in"
-                    + " $GRADLAB_DATA/fashion-mnist, ~/.cache/gradlab/fashion-mnist or /usr/share/datasets/fashion-mnist"
-                    + " (or downloaded with --download); 'mnist' likewise for MNIST; DIR is a directory holding"
+                    + " $GRADLAB_DATA/fashion-mnist, in gradlab/fashion-mnist under $XDG_CACHE_HOME (default $HOME/.cache)"
+                    + " or in /usr/share/datasets/fashion-mnist (or downloaded with --download); 'mnist' likewise for MNIST; DIR is a directory holding"
                     + " four MNIST-format IDX files (gzip or raw), checked for structure, not digests."})
     String data;
 

@@ -35,13 +35,22 @@ public final class Main {
             return commandLine(out, err).execute(args);
         } catch (OutOfMemoryError e) {
             // What the size checks did not foresee; the heap is free again once the command's objects are gone.
-            String command = args.length > 0 && COMMANDS.contains(args[0]) ? "gradlab " + args[0] : "gradlab";
-            err.println(command + ": out of memory (" + e.getMessage() + "; maximum heap "
+            err.println(commandName(args) + ": out of memory (" + e.getMessage() + "; maximum heap "
                     + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB): use smaller sizes, or give the JVM more"
                     + " with -Xmx (GRADLAB_OPTS=-Xmx4g for ./gradlab)");
             err.flush();
             return FAILURE;
+        } catch (ExceptionInInitializerError e) {
+            // A class that cannot start, e.g. the thread pool given -Dgradlab.threads=abc.
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            err.println(commandName(args) + ": " + describe(cause));
+            err.flush();
+            return FAILURE;
         }
+    }
+
+    private static String commandName(String[] args) {
+        return args.length > 0 && COMMANDS.contains(args[0]) ? "gradlab " + args[0] : "gradlab";
     }
 
     /** The configured command line, with gradlab's error handling, writing to the given streams. */

@@ -123,4 +123,13 @@ class DivergenceAndOutputTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().lines().findFirst().orElseThrow().contains(", 1 epoch, seed 42"), run.out());
     }
+
+    @Test
+    void helpTextIsWholeSentencesAndWholePaths() {
+        String top = Run.of("--help").out();
+        assertTrue(top.contains("gradients  Compare each gradient estimator with backprop on one batch, and\n"
+                + "               sweep the ES population.\n"), top);
+        String train = Run.of("train", "--help").out();
+        assertFalse(train.contains("~/. ") || train.contains("(. gz") || train.contains("/.\n"), train);
+    }
 }
