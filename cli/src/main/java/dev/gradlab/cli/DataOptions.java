@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  * The {@code --data} option: the embedded subset, the full Fashion-MNIST (or MNIST) found on this
  * machine, or a directory of one's own MNIST-format IDX files (checked for structure: the pinned digests
  * of the named sets do not apply to them). The full sets are looked for in
- * {@code $GRADLAB_DATA/<set>}, {@code ~/.cache/gradlab/<set>} and the distribution's directory
+ * {@code $GRADLAB_DATA/<set>}, the user cache ({@code $XDG_CACHE_HOME/gradlab/<set>}, default
+ * {@code $HOME/.cache/gradlab/<set>}) and the distribution's directory
  * ({@code /usr/share/datasets/fashion-mnist} on Debian), and downloaded only with {@code --download}.
  */
 final class DataOptions {

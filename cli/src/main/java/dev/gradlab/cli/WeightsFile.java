@@ -267,8 +267,9 @@ final class WeightsFile {
     /** Maps {@code file} read-only, after checking that it is a regular file a buffer can address. */
     private static ByteBuffer map(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new WeightsFormatException(file + ": expected a regular file (a weights.bin written by gradlab train), actual "
-                    + (!Files.exists(file) ? "no such file" : Files.isDirectory(file) ? "a directory" : "a device or other special file"));
+            throw new WeightsFormatException(file + ": expected a regular file (a weights.bin written by gradlab train),"
+                    + " actual " + (!Files.exists(file) ? "no such file" : Files.isDirectory(file) ? "a directory"
+                    : "a device or other special file"));
         }
         try (FileChannel channel = FileChannel.open(file)) {
             long size = channel.size();

@@ -93,7 +93,8 @@ final class Downloader {
             connection.setInstanceFollowRedirects(true);
             status = connection.getResponseCode();
         } catch (SocketTimeoutException e) {
-            throw new DatasetException(uri + ": no response within the read timeout of " + seconds(readTimeout) + " (" + e.getMessage() + ")", e);
+            throw new DatasetException(uri + ": no response within the read timeout of " + seconds(readTimeout)
+                    + " (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new UncheckedIOException(uri + ": " + e, e);
         }
