@@ -2,25 +2,34 @@ package dev.gradlab.cli;
 
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.FashionMnist;
+import dev.gradlab.data.IdxDirectory;
 import dev.gradlab.data.Mnist;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code --data} option: the embedded subset, the full Fashion-MNIST (or MNIST) found on this
- * machine, or a directory of Fashion-MNIST IDX files. The full sets are looked for in
- * {@code $GRADLAB_DATA/<set>}, {@code ~/.cache/gradlab/<set>} and the distribution's directory
+ * machine, or a directory of one's own MNIST-format IDX files (checked for structure: the pinned digests
+ * of the named sets do not apply to them). The full sets are looked for in
+ * {@code $GRADLAB_DATA/<set>}, the user cache ({@code $XDG_CACHE_HOME/gradlab/<set>}, default
+ * {@code $HOME/.cache/gradlab/<set>}) and the distribution's directory
  * ({@code /usr/share/datasets/fashion-mnist} on Debian), and downloaded only with {@code --download}.
  */
 final class DataOptions {
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
     @Option(names = "--data", paramLabel = "subset|full|mnist|DIR", defaultValue = "subset",
             description = {"Data set (default: ${DEFAULT-VALUE}): 'subset' is the embedded first 1000 training and"
                     + " 1000 test Fashion-MNIST images (offline); 'full' is the whole Fashion-MNIST found in"
-                    + " $GRADLAB_DATA/fashion-mnist, ~/.cache/gradlab/fashion-mnist or /usr/share/datasets/fashion-mnist"
-                    + " (or downloaded with --download); 'mnist' likewise for MNIST; DIR is a directory holding the"
-                    + " four Fashion-MNIST IDX files (.gz or raw)."})
+                    + " $GRADLAB_DATA/fashion-mnist, in gradlab/fashion-mnist under $XDG_CACHE_HOME (default $HOME/.cache)"
+                    + " or in /usr/share/datasets/fashion-mnist (or downloaded with --download); 'mnist' likewise for MNIST; DIR is a directory holding"
+                    + " four MNIST-format IDX files (gzip or raw), checked for structure, not digests."})
     String data;
 
     @Option(names = "--download",
@@ -29,6 +38,10 @@ final class DataOptions {
 
     /** Loads the chosen split; a directory that does not exist is a failure (exit 1), not a usage error. */
     DataSplit load() {
+        if (download && !data.equals("full") && !data.equals("mnist")) {
+            throw new ParameterException(spec.commandLine(),
+                    "option '--download' applies to --data full or mnist, got --data " + (data.isEmpty() ? "''" : data));
+        }
         return switch (data) {
             case "subset" -> FashionMnist.subset();
             case "full" -> FashionMnist.locate(null, download);
@@ -39,13 +52,15 @@ final class DataOptions {
                     throw new IllegalArgumentException("data directory " + dir + (Files.exists(dir)
                             ? " is not a directory" : " does not exist") + " (--data takes subset, full, mnist or a directory)");
                 }
-                yield FashionMnist.load(dir);
+                yield IdxDirectory.load(dir);
             }
         };
     }
 
     /** A short description of the split for the run's summary line. */
     static String describe(String name, DataSplit split) {
-        return name + " (" + split.train().size() + " training, " + split.test().size() + " test images)";
+        boolean named = name.equals("subset") || name.equals("full") || name.equals("mnist");
+        return name + " (" + split.train().size() + " training, " + split.test().size() + " test images"
+                + (named ? "" : "; structure checked, no digests") + ")";
     }
 }

@@ -37,8 +37,9 @@ import picocli.CommandLine.Spec;
  * the measured cosines against the theoretical {@code √(N/(N+D))} in {@code cosine.png}.
  */
 @Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare the gradient estimators with backprop at the initial weights on one batch, and",
-                "sweep the evolution-strategies population N against the theory sqrt(N/(N+D)) (cosine.png)."})
+        description = {"Compare each gradient estimator with backprop on one batch, and sweep the ES population.",
+                "At the initial weights, on the first --batch training images; the sweep draws the cosine against"
+                        + " the theory sqrt(N/(N+D)) in cosine.png."})
 final class GradientsCommand implements Callable<Integer> {
 
     /** Full coordinate-wise differences cost 2 evaluations per parameter: only for small networks. */
@@ -106,7 +107,7 @@ final class GradientsCommand implements Callable<Integer> {
         Files.createDirectories(dir);
 
         stdout.printf(Locale.ROOT, "gradlab gradients: %s, D = %d parameters, initial weights (seed %d), batch of %d,"
-                + " %d threads%n%n", architecture, dimension, model.seed, batch, Parallel.threads());
+                + " %s%n%n", architecture, dimension, model.seed, batch, Text.count(Parallel.threads(), "thread"));
 
         // Each row: a label, the estimator and whether √(N/(N+D)) is its expected cosine.
         List<String> labelsOfRows = new ArrayList<>();

@@ -28,7 +28,7 @@ public final class GradlabCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "missing command: one of train, evaluate, gradients, info");
     }
 
-    /** The version from the jar's manifest, or "development" when run from classes. */
+    /** The version from the jar's manifest (the Maven project's version), or "development" when run from classes. */
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {

@@ -30,6 +30,11 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("species   %s%n", module ? Species.describe()
                 : "unknown: jdk.incubator.vector is not readable (run with --add-modules jdk.incubator.vector)");
         out.printf("threads   %d%n", Parallel.threads());
+        if (module) {
+            // The JVM prints it on stderr for every command and offers no switch to turn it off.
+            out.printf("note      jdk.incubator.vector is an incubator module: the JVM's start-up line"
+                    + " 'WARNING: Using incubator modules' on stderr is expected%n");
+        }
         out.flush();
         return 0;
     }

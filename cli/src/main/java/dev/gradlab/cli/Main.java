@@ -16,6 +16,8 @@ public final class Main {
     /** Exit code of a failure while running a valid command. */
     public static final int FAILURE = 1;
 
+    private static final java.util.List<String> COMMANDS = java.util.List.of("train", "evaluate", "gradients", "info", "help");
+
     private Main() {
     }
 
@@ -29,7 +31,26 @@ public final class Main {
 
     /** Runs one command line with the given streams and returns its exit code (never exits). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(out, err).execute(args);
+        try {
+            return commandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            // What the size checks did not foresee; the heap is free again once the command's objects are gone.
+            err.println(commandName(args) + ": out of memory (" + e.getMessage() + "; maximum heap "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB): use smaller sizes, or give the JVM more"
+                    + " with -Xmx (GRADLAB_OPTS=-Xmx4g for ./gradlab)");
+            err.flush();
+            return FAILURE;
+        } catch (ExceptionInInitializerError e) {
+            // A class that cannot start, e.g. the thread pool given -Dgradlab.threads=abc.
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            err.println(commandName(args) + ": " + describe(cause));
+            err.flush();
+            return FAILURE;
+        }
+    }
+
+    private static String commandName(String[] args) {
+        return args.length > 0 && COMMANDS.contains(args[0]) ? "gradlab " + args[0] : "gradlab";
     }
 
     /** The configured command line, with gradlab's error handling, writing to the given streams. */
@@ -46,7 +67,12 @@ public final class Main {
     private static int usageError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
-        cmd.getErr().println(name + ": " + oneLine(e.getMessage()) + " (see " + name + " --help)");
+        String message = e.getMessage();
+        if (cmd.getParent() == null && e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown command '" + u.getUnmatched().get(0) + "': expected one of " + String.join(", ", COMMANDS);
+        }
+        cmd.getErr().println(name + ": " + oneLine(message) + " (see " + name + " --help)");
         cmd.getErr().flush();
         return USAGE;
     }
@@ -80,6 +106,12 @@ public final class Main {
         }
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file: " + message;
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            String what = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists (expected a directory or nothing)"
+                    : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            return oneLine(f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what);
         }
         if (e instanceof java.io.IOException) {
             // Many I/O exceptions carry only a path as their message; the type says what went wrong.

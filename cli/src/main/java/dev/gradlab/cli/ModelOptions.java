@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.HeapBudget;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,7 +36,13 @@ final class ModelOptions {
         }
     }
 
+    /**
+     * The network for the data; fails at once, naming the sizes, if the heap cannot hold its weights,
+     * their gradient and an optimizer's two state vectors (16 bytes a parameter).
+     */
     Architecture architecture(int features, int classes) {
-        return Architecture.of(features, hidden, classes, activation, bias);
+        Architecture a = Architecture.of(features, hidden, classes, activation, bias);
+        HeapBudget.require(16 * a.parameterCount(), "the network " + a + " (" + a.parameterCount() + " parameters)");
+        return a;
     }
 }

@@ -106,8 +106,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
     Integer threads;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output directory, absent or empty (default: runs/<date-time>); written when the run ends.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Let --out be a previous run's directory, replaced when this run ends.")
+    boolean overwrite;
+
+    @Option(names = "--max-loss", paramLabel = "LOSS|off", defaultValue = "10000",
+            description = "Stop as diverged when a batch or test loss exceeds LOSS (default: ${DEFAULT-VALUE});"
+                    + " NaN and infinity always stop.")
+    String maxLoss;
 
     @Option(names = "--progress", negatable = true,
             description = "Show a progress bar on stderr (default: when stderr is a terminal).")
@@ -116,6 +125,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
+        try (RunDirectory run = RunDirectory.open(out != null ? out : defaultOutput())) {
+            return train(run);
+        }
+    }
+
+    private Integer train(RunDirectory run) throws IOException {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
@@ -123,20 +138,23 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
 
         DataSplit split = data.load();
+        if (batch > split.train().size()) {
+            throw usage("Invalid value for option '--batch': must be at most the " + split.train().size()
+                    + " training images, got " + batch);
+        }
         Architecture architecture = model.architecture(split.train().features(), split.train().classes());
         Sequential network = architecture.build(model.seed);
         List<Tensor> parameters = network.parameters();
         GradientEstimator estimator = estimator();
         Optimizer opt = optimizer(parameters);
         int epochCount = epochs != null ? epochs : method.epochs;
-        Path dir = out != null ? out : defaultOutput();
-        Files.createDirectories(dir);
+        Path dir = run.path();
 
-        stdout.printf(Locale.ROOT, "gradlab train: %s (%d parameters), %s, %s, batch %d, %d epochs, seed %d%n",
-                architecture, architecture.parameterCount(), describeEstimator(), describeOptimizer(), batch, epochCount,
-                model.seed);
-        stdout.printf(Locale.ROOT, "data %s; %s; %d threads%n", DataOptions.describe(data.data, split),
-                Simd.vectorized() ? "Vector API kernels" : "scalar kernels", Parallel.threads());
+        stdout.printf(Locale.ROOT, "gradlab train: %s (%d parameters), %s, %s, batch %d, %s, seed %d%n",
+                architecture, architecture.parameterCount(), describeEstimator(), describeOptimizer(), batch,
+                Text.count(epochCount, "epoch"), model.seed);
+        stdout.printf(Locale.ROOT, "data %s; %s; %s%n", DataOptions.describe(data.data, split),
+                Simd.vectorized() ? "Vector API kernels" : "scalar kernels", Text.count(Parallel.threads(), "thread"));
 
         TrainingResult result;
         List<EpochMetrics> history;
@@ -162,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
             };
             result = Trainer.builder().model(network).estimator(estimator).optimizer(opt)
                     .train(split.train()).test(split.test()).epochs(epochCount).batchSize(batch)
-                    .shuffle(shuffle).seed(model.seed).listener(both).build().run();
+                    .shuffle(shuffle).seed(model.seed).listener(both).maxLoss(maxLossValue()).build().run();
             history = csv.rows();
         }
 
@@ -177,10 +195,11 @@ final class TrainCommand implements Callable<Integer> {
         info.put("created", LocalDateTime.now().withNano(0).toString());
         WeightsFile.write(dir.resolve(WeightsFile.FILE_NAME), architecture, network, info);
         writeChart(dir.resolve("training.png"), architecture + ", " + describeEstimator(), history);
+        run.commit();
 
         stdout.printf(Locale.ROOT, "trained in %.1f s (%d loss evaluations); wrote %s, %s and %s in %s%n",
                 result.wallNanos() / 1e9, result.lossEvaluations(), MetricsCsv.FILE_NAME, "training.png",
-                WeightsFile.FILE_NAME, dir);
+                WeightsFile.FILE_NAME, run.target());
         stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * result.testAccuracy());
         stdout.flush();
         return 0;
@@ -204,6 +223,19 @@ final class TrainCommand implements Callable<Integer> {
         if (momentum != null && optimizerChoice() != OptimizerChoice.SGD) {
             throw usage("option '--momentum' applies to --optimizer sgd, got --optimizer " + optimizerChoice());
         }
+        if (out != null && out.toString().isEmpty()) {
+            throw usage("Invalid value for option '--out': must name a directory, got an empty path");
+        }
+        String obstacle;
+        try {
+            obstacle = out == null ? null : RunDirectory.obstacle(out, overwrite);
+        } catch (IOException e) {
+            obstacle = out + " cannot be listed: " + Main.describe(e);
+        }
+        if (obstacle != null) {
+            throw usage("Invalid value for option '--out': " + obstacle);
+        }
+        maxLossValue();
         if (method == Method.BACKPROP) {
             rejectFor("--sigma", sigma);
             rejectFor("--population", population);
@@ -213,6 +245,22 @@ final class TrainCommand implements Callable<Integer> {
             rejectFor("--rank-shaping", rankShaping);
             rejectFor("--baseline", baseline);
         }
+    }
+
+    /** The --max-loss bound; +∞ for "off". */
+    private float maxLossValue() {
+        if (maxLoss.equals("off")) {
+            return Float.POSITIVE_INFINITY;
+        }
+        try {
+            float v = Float.parseFloat(maxLoss);
+            if (v > 0 && Float.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw usage("Invalid value for option '--max-loss': must be a finite number > 0 or 'off', got '" + maxLoss + "'");
     }
 
     private void positive(String option, Integer value) {

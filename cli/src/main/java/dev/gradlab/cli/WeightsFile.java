@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.HeapBudget;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.nn.Sequential;
@@ -8,6 +9,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,9 +122,13 @@ final class WeightsFile {
         }
     }
 
-    /** Reads a weights file into a new network of the architecture its header names. */
+    /**
+     * Reads a weights file into a new network of the architecture its header names. The checksum is
+     * verified before anything is parsed, and the file's length against the header's architecture
+     * before the network is built; the file is mapped, not copied onto the heap.
+     */
     static SavedModel read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer bytes = map(file);
         Reader in = new Reader(file, bytes);
         byte[] magic = in.bytes(MAGIC.length, "magic");
         if (!Arrays.equals(magic, MAGIC)) {
@@ -131,6 +137,18 @@ final class WeightsFile {
         int version = in.int32("format version");
         if (version != VERSION) {
             throw in.error(8, "format version must be " + VERSION + ", got " + version);
+        }
+        int crcAt = bytes.capacity() - 4;
+        if (crcAt < in.position + 4) {
+            throw in.error(in.position, "truncated: a header length and a checksum need 8 bytes, only "
+                    + (bytes.capacity() - in.position) + " left in a file of " + bytes.capacity() + " bytes");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes.slice(0, crcAt));
+        int stored = bytes.getInt(crcAt);
+        if (stored != (int) crc.getValue()) {
+            throw in.error(crcAt, String.format("checksum mismatch: stored %08x, computed %08x over the preceding bytes;"
+                    + " the file is corrupt or truncated", stored, (int) crc.getValue()));
         }
         int headerLength = in.int32("header length");
         if (headerLength < 1 || headerLength > MAX_HEADER) {
@@ -144,6 +162,15 @@ final class WeightsFile {
         if (count != shapes.size()) {
             throw in.error(countAt, "tensor count must be " + shapes.size() + " for " + architecture + ", got " + count);
         }
+        long length = in.position + 4;
+        for (int[] shape : shapes) {
+            length += 4L + 4L * shape.length + 4L * Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
+        }
+        if (length != bytes.capacity()) {
+            throw in.error(countAt, "file length must be " + length + " bytes for " + architecture + ", got "
+                    + bytes.capacity());
+        }
+        HeapBudget.require(4 * architecture.parameterCount(), file + ": the network " + architecture);
         Sequential model = architecture.build(0);
         List<Tensor> parameters = model.parameters();
         for (int t = 0; t < count; t++) {
@@ -162,19 +189,14 @@ final class WeightsFile {
                         + architecture + ", got " + Arrays.toString(shape));
             }
             Tensor p = parameters.get(t);
+            int valuesAt = in.position;
             in.floats(p.data(), p.size(), "values of tensor " + t);
-        }
-        int crcAt = in.position;
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, crcAt);
-        int stored = in.int32("checksum");
-        if (in.position != bytes.length) {
-            throw in.error(in.position, "file must end after the checksum, got " + (bytes.length - in.position)
-                    + " trailing bytes");
-        }
-        if (stored != (int) crc.getValue()) {
-            throw in.error(crcAt, String.format("checksum mismatch: stored %08x, computed %08x over the preceding bytes;"
-                    + " the file is corrupt", stored, (int) crc.getValue()));
+            float[] values = p.data();
+            for (int i = 0; i < p.size(); i++) {
+                if (!Float.isFinite(values[i])) {
+                    throw in.error(valuesAt + 4 * i, "tensor " + t + " value " + i + " must be finite, got " + values[i]);
+                }
+            }
         }
         Map<String, String> info = new LinkedHashMap<>(header);
         info.keySet().removeAll(List.of("layers", "activation", "bias"));
@@ -217,8 +239,13 @@ final class WeightsFile {
                 throw in.error(16, "header must have a '" + key + "' entry, got keys " + header.keySet());
             }
         }
+        String layers = header.get("layers");
+        if (!layers.matches("[0-9]{1,9}(-[0-9]{1,9})+")) {
+            throw in.error(16, "header entry layers must be two or more sizes joined by '-', e.g. 784-512-10, got '"
+                    + layers + "'");
+        }
         try {
-            int[] sizes = Arrays.stream(header.get("layers").split("-")).mapToInt(Integer::parseInt).toArray();
+            int[] sizes = Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
             String bias = header.get("bias");
             if (!bias.equals("true") && !bias.equals("false")) {
                 throw new IllegalArgumentException("bias must be true or false, got '" + bias + "'");
@@ -237,15 +264,32 @@ final class WeightsFile {
         return s.append('"').toString();
     }
 
+    /** Maps {@code file} read-only, after checking that it is a regular file a buffer can address. */
+    private static ByteBuffer map(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new WeightsFormatException(file + ": expected a regular file (a weights.bin written by gradlab train),"
+                    + " actual " + (!Files.exists(file) ? "no such file" : Files.isDirectory(file) ? "a directory"
+                    : "a device or other special file"));
+        }
+        try (FileChannel channel = FileChannel.open(file)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new WeightsFormatException(file + ": file length must be at most " + Integer.MAX_VALUE
+                        + " bytes (a network of at most 536 million parameters), got " + size);
+            }
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+    }
+
     /** Bounds-checked big-endian reads that report truncation with the field and offset. */
     private static final class Reader {
         final Path file;
         final ByteBuffer buffer;
         int position;
 
-        Reader(Path file, byte[] bytes) {
+        Reader(Path file, ByteBuffer bytes) {
             this.file = file;
-            this.buffer = ByteBuffer.wrap(bytes);
+            this.buffer = bytes;
         }
 
         WeightsFormatException error(int offset, String message) {

@@ -38,12 +38,17 @@ class WeightsFileTest {
 
         assertEquals(SMALL, back.architecture());
         assertEquals(Map.of("method", "backprop", "test_accuracy", "0.8010"), back.info());
-        List<Tensor> expected = model.parameters();
-        List<Tensor> actual = back.model().parameters();
-        assertEquals(expected.size(), actual.size());
-        for (int i = 0; i < expected.size(); i++) {
-            assertArrayEquals(expected.get(i).shape(), actual.get(i).shape());
-            assertArrayEquals(expected.get(i).data(), actual.get(i).data(), "tensor " + i);
+        assertSameParameters(model, back.model());
+    }
+
+    /** Every parameter tensor of {@code actual} has the shape and the values of {@code expected}'s. */
+    static void assertSameParameters(Sequential expected, Sequential actual) {
+        List<Tensor> e = expected.parameters();
+        List<Tensor> a = actual.parameters();
+        assertEquals(e.size(), a.size());
+        for (int i = 0; i < e.size(); i++) {
+            assertArrayEquals(e.get(i).shape(), a.get(i).shape());
+            assertArrayEquals(e.get(i).data(), a.get(i).data(), "tensor " + i);
         }
     }
 
@@ -105,13 +110,28 @@ class WeightsFileTest {
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, bytes.length + 3));
         assertTrue(assertThrows(WeightsFormatException.class, () -> WeightsFile.read(file)).getMessage()
-                .contains("trailing bytes"));
+                .contains("checksum mismatch"));
+        Files.write(file, withChecksum(Arrays.copyOf(bytes, bytes.length + 3)));
+        assertTrue(assertThrows(WeightsFormatException.class, () -> WeightsFile.read(file)).getMessage()
+                .contains("file length must be " + bytes.length + " bytes for 6-5-4-3"));
 
-        // Same bytes, but a header that claims other layer sizes.
-        String text = new String(bytes, StandardCharsets.ISO_8859_1).replace("layers=6-5-4-3", "layers=6-4-5-3");
-        Files.write(file, text.getBytes(StandardCharsets.ISO_8859_1));
+        // Same bytes, but a header that claims other layer sizes: the checksum catches it first.
+        byte[] other = new String(bytes, StandardCharsets.ISO_8859_1).replace("layers=6-5-4-3", "layers=6-4-5-3")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(file, other);
+        assertTrue(assertThrows(WeightsFormatException.class, () -> WeightsFile.read(file)).getMessage()
+                .contains("checksum mismatch"));
+        Files.write(file, withChecksum(other));
         var e = assertThrows(WeightsFormatException.class, () -> WeightsFile.read(file));
-        assertTrue(e.getMessage().contains("must have shape [4, 6]"), e.getMessage());
+        assertTrue(e.getMessage().contains("file length must be 446 bytes for 6-4-5-3"), e.getMessage());
+    }
+
+    /** The bytes with their last four replaced by the CRC-32 of the others, as a writer would. */
+    static byte[] withChecksum(byte[] bytes) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes, 0, bytes.length - 4);
+        java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+        return bytes;
     }
 
     @Test

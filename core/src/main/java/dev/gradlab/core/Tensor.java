@@ -49,11 +49,17 @@ public final class Tensor {
 
     /** A tensor holding a copy of {@code data}, whose length must equal the shape's size. */
     public static Tensor of(float[] data, int... shape) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
         return wrap(data.clone(), shape);
     }
 
     /** A tensor that views {@code data} without copying it; writes to either are seen by both. */
     public static Tensor wrap(float[] data, int... shape) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
         int size = checkedSize(shape);
         if (data.length != size) {
             throw new IllegalArgumentException("data has " + data.length + " elements, shape "
@@ -96,6 +102,9 @@ public final class Tensor {
     }
 
     static int checkedSize(int[] shape) {
+        if (shape == null) {
+            throw new IllegalArgumentException("shape must not be null");
+        }
         long size = 1;
         for (int d : shape) {
             if (d < 0) {

@@ -39,7 +39,7 @@ class LossesTest {
     void badLabelsAreNamed() {
         Tensor logits = Tensor.zeros(2, 3);
         var range = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits, new int[] {0, 3}));
-        assertTrue(range.getMessage().contains("label 1") && range.getMessage().contains("[0, 3)"), range.getMessage());
+        assertTrue(range.getMessage().contains("labels[1] (the label of row 1)") && range.getMessage().contains("[0, 3)"), range.getMessage());
         var count = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits, new int[] {0}));
         assertTrue(count.getMessage().contains("(2)") && count.getMessage().contains("got 1"), count.getMessage());
     }

@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * Finds the full files of a data set, in this order: an explicit directory; else
- * {@code $GRADLAB_DATA/<dataset>}; else {@code ~/.cache/gradlab/<dataset>}; else the directory a
+ * {@code $GRADLAB_DATA/<dataset>}; else {@code <cache>/gradlab/<dataset>}, where {@code <cache>} is
+ * {@code $XDG_CACHE_HOME} when set, else {@code $HOME/.cache}; else the directory a
  * distribution installs it in ({@code /usr/share/datasets/fashion-mnist} on Debian); else, when
  * allowed, downloads it into the explicit directory, {@code $GRADLAB_DATA/<dataset>} or the cache,
  * whichever comes first. {@code <dataset>} is {@code fashion-mnist} or {@code mnist}. An explicit
@@ -28,29 +30,56 @@ public final class DataLocator {
     /** Environment variable naming a directory whose {@code <dataset>} subdirectories hold data sets. */
     public static final String ENVIRONMENT_VARIABLE = "GRADLAB_DATA";
 
+    /** Environment variable naming the user's cache directory (the XDG base directory specification). */
+    public static final String CACHE_VARIABLE = "XDG_CACHE_HOME";
+
     private final Path home;
     private final Function<String, String> environment;
     private final boolean systemDirectories;
     private final URI baseUri;
+    private final Duration readTimeout;
+    private final Duration deadline;
 
-    private DataLocator(Path home, Function<String, String> environment, boolean systemDirectories, URI baseUri) {
+    private DataLocator(Path home, Function<String, String> environment, boolean systemDirectories, URI baseUri,
+                        Duration readTimeout, Duration deadline) {
         this.home = home;
         this.environment = environment;
         this.systemDirectories = systemDirectories;
         this.baseUri = baseUri;
+        this.readTimeout = readTimeout;
+        this.deadline = deadline;
     }
 
-    /** The user's home and environment, system directories searched, the data sets' public addresses. */
+    /**
+     * The user's home ({@code $HOME}, else Java's {@code user.home}) and environment, system
+     * directories searched, the data sets' public addresses, downloads with a read timeout of 30 s and
+     * a deadline of 10 minutes per file.
+     */
     public static DataLocator defaults() {
-        return new DataLocator(Path.of(System.getProperty("user.home")), System::getenv, true, null);
+        String home = System.getenv("HOME");
+        return new DataLocator(Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home),
+                System::getenv, true, null, Downloader.DEFAULT_READ_TIMEOUT, Downloader.DEFAULT_DEADLINE);
     }
 
-    /** Uses {@code home/.cache/gradlab} as the cache. */
+    /** Uses {@code home/.cache/gradlab} as the cache, unless the environment sets {@value #CACHE_VARIABLE}. */
     public DataLocator withHome(Path home) {
         if (home == null) {
             throw new IllegalArgumentException("home must not be null");
         }
-        return new DataLocator(home, environment, systemDirectories, baseUri);
+        return new DataLocator(home, environment, systemDirectories, baseUri, readTimeout, deadline);
+    }
+
+    /**
+     * Downloads wait at most {@code readTimeout} to connect and for each read, and give up on a file
+     * that has not arrived in full after {@code deadline}.
+     */
+    public DataLocator withDownloadLimits(Duration readTimeout, Duration deadline) {
+        for (Duration d : new Duration[] {readTimeout, deadline}) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("download limits must be positive durations, got " + d);
+            }
+        }
+        return new DataLocator(home, environment, systemDirectories, baseUri, readTimeout, deadline);
     }
 
     /** Reads {@value #ENVIRONMENT_VARIABLE} from {@code environment} instead of the process environment. */
@@ -59,12 +88,12 @@ public final class DataLocator {
             throw new IllegalArgumentException("environment must not be null");
         }
         Map<String, String> copy = Map.copyOf(environment);
-        return new DataLocator(home, copy::get, systemDirectories, baseUri);
+        return new DataLocator(home, copy::get, systemDirectories, baseUri, readTimeout, deadline);
     }
 
     /** Whether to search the directories distributions install data sets in. */
     public DataLocator withSystemDirectories(boolean search) {
-        return new DataLocator(home, environment, search, baseUri);
+        return new DataLocator(home, environment, search, baseUri, readTimeout, deadline);
     }
 
     /**
@@ -72,12 +101,16 @@ public final class DataLocator {
      * set's public address or the {@code gradlab.data.<dataset>.url} system property.
      */
     public DataLocator withBaseUri(URI baseUri) {
-        return new DataLocator(home, environment, systemDirectories, baseUri == null ? null : directory(baseUri));
+        return new DataLocator(home, environment, systemDirectories, baseUri == null ? null : directory(baseUri),
+                readTimeout, deadline);
     }
 
-    /** {@code ~/.cache/gradlab/<dataset>} for this locator's home. */
+    /** {@code $XDG_CACHE_HOME/gradlab/<dataset>}, or {@code <home>/.cache/gradlab/<dataset>} when it is not set. */
     public Path cacheDirectory(String dataset) {
-        return home.resolve(".cache").resolve("gradlab").resolve(dataset);
+        String xdg = environment.apply(CACHE_VARIABLE);
+        // The specification says to ignore a relative value.
+        Path cache = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".cache");
+        return cache.resolve("gradlab").resolve(dataset);
     }
 
     /** Returns a directory holding all four files of {@code spec}, downloading them if needed and allowed. */
@@ -124,7 +157,7 @@ public final class DataLocator {
             throw new DatasetException(target + ": cannot create the directory to download " + spec.displayName()
                     + " into: " + e + ". " + whereToPut(spec, searched, target), e);
         }
-        Downloader downloader = new Downloader();
+        Downloader downloader = new Downloader(readTimeout, deadline);
         for (DatasetFiles.DataFile f : spec.files()) {
             if (MnistFormat.find(target, f.name()) != null) {
                 continue;

@@ -1,14 +1,14 @@
 package dev.gradlab.data;
 
+import dev.gradlab.core.ShutdownCleanup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ProxySelector;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,21 +19,34 @@ import java.util.HexFormat;
 /**
  * Fetches one data file over HTTP(S) into a temporary file beside its destination, verifies it
  * (a valid IDX file whose content has the pinned SHA-256), and only then renames it into place
- * atomically. Whatever goes wrong, the temporary file is removed and the destination untouched.
+ * atomically. Whatever goes wrong, the temporary file is removed and the destination untouched; a
+ * JVM stopped by a signal (Ctrl-C) removes it in a shutdown hook.
+ *
+ * <p>A transfer cannot hang: connecting and every read of the body wait at most the read timeout,
+ * and the whole file must arrive before the deadline (checked after every read, so a server that
+ * trickles bytes fails at the deadline plus at most one read timeout).
  */
 final class Downloader {
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(30))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .proxy(ProxySelector.getDefault())
-            .build();
+    /** How long a connection or one read may wait for the server. */
+    static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    /** How long one file may take in all: 26 MB, the largest, at 45 kB/s. */
+    static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(10);
+
+    private final Duration readTimeout;
+    private final Duration deadline;
+
+    Downloader(Duration readTimeout, Duration deadline) {
+        this.readTimeout = readTimeout;
+        this.deadline = deadline;
+    }
 
     /**
      * Downloads {@code uri} to {@code target}.
      *
      * @throws UncheckedIOException if the server cannot be reached at all (no response)
-     * @throws DatasetException     on an HTTP error, a broken transfer, an invalid file or a digest mismatch
+     * @throws DatasetException     on an HTTP error, a broken, stalled or too slow transfer, an invalid
+     *                              file or a digest mismatch
      */
     void fetch(URI uri, Path target, DatasetFiles.DataFile expected) {
         Path temp;
@@ -43,6 +56,7 @@ final class Downloader {
             throw new DatasetException(target.getParent() + ": cannot create a temporary file to download "
                     + target.getFileName() + " into: " + e, e);
         }
+        ShutdownCleanup.register(temp);
         try {
             transfer(uri, temp);
             IdxArray idx;
@@ -60,45 +74,72 @@ final class Downloader {
         } catch (IOException e) {
             throw new DatasetException(target + ": cannot move the verified download into place: " + e, e);
         } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                // The original failure (if any) matters more than a leftover temporary file.
-            }
+            ShutdownCleanup.remove(temp);
         }
     }
 
     private void transfer(URI uri, Path temp) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET().build();
-        HttpResponse<InputStream> response;
+        long start = System.nanoTime();
+        HttpURLConnection connection;
+        int status;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            URLConnection c = uri.toURL().openConnection();
+            if (!(c instanceof HttpURLConnection http)) {
+                throw new DatasetException(uri + ": expected an http or https address, actual " + uri.getScheme());
+            }
+            connection = http;
+            connection.setConnectTimeout(millis(readTimeout));
+            connection.setReadTimeout(millis(readTimeout));
+            connection.setInstanceFollowRedirects(true);
+            status = connection.getResponseCode();
+        } catch (SocketTimeoutException e) {
+            throw new DatasetException(uri + ": no response within the read timeout of " + seconds(readTimeout)
+                    + " (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new UncheckedIOException(uri + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatasetException(uri + ": interrupted while connecting", e);
         }
-        long declared = response.headers().firstValueAsLong("content-length").orElse(-1);
+        long declared = connection.getContentLengthLong();
         long copied = 0;
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new DatasetException(uri + ": HTTP status: expected 200, actual " + response.statusCode());
+        try {
+            if (status != 200) {
+                throw new DatasetException(uri + ": HTTP status: expected 200, actual " + status);
             }
-            try (OutputStream out = Files.newOutputStream(temp)) {
+            try (InputStream body = connection.getInputStream(); OutputStream out = Files.newOutputStream(temp)) {
                 byte[] buffer = new byte[1 << 16];
                 for (int n; (n = body.read(buffer)) >= 0; ) {
                     out.write(buffer, 0, n);
                     copied += n;
+                    if (System.nanoTime() - start > deadline.toNanos()) {
+                        throw new DatasetException(uri + ": transfer too slow: expected the whole file within "
+                                + seconds(deadline) + ", actual " + copied + " of " + length(declared)
+                                + " bytes by then");
+                    }
                 }
             }
+        } catch (SocketTimeoutException e) {
+            throw new DatasetException(uri + ": transfer stalled after " + copied + " of " + length(declared)
+                    + " bytes: no data for the read timeout of " + seconds(readTimeout), e);
         } catch (IOException e) {
-            throw new DatasetException(uri + ": transfer broke after " + copied + " of "
-                    + (declared < 0 ? "an unknown number of" : Long.toString(declared)) + " bytes: " + e, e);
+            throw new DatasetException(uri + ": transfer broke after " + copied + " of " + length(declared)
+                    + " bytes: " + e, e);
+        } finally {
+            connection.disconnect();
         }
         if (declared >= 0 && copied != declared) {
             throw new DatasetException(uri + ": transfer length: expected " + declared + " bytes, actual " + copied);
         }
+    }
+
+    private static String length(long declared) {
+        return declared < 0 ? "an unknown number of" : Long.toString(declared);
+    }
+
+    private static String seconds(Duration d) {
+        return (d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : Double.toString(d.toMillis() / 1000.0)) + " s";
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     }
 
     private static String sha256(Path file) {

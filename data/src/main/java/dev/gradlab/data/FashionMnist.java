@@ -11,7 +11,10 @@ import java.nio.file.Path;
  */
 public final class FashionMnist {
 
-    /** Directory name under {@code $GRADLAB_DATA} and {@code ~/.cache/gradlab}. */
+    /**
+     * Directory name under {@code $GRADLAB_DATA} and the user cache
+     * ({@code $XDG_CACHE_HOME/gradlab}, default {@code $HOME/.cache/gradlab}).
+     */
     public static final String NAME = "fashion-mnist";
 
     /**

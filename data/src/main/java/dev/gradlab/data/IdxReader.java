@@ -1,5 +1,6 @@
 package dev.gradlab.data;
 
+import dev.gradlab.core.HeapBudget;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,7 +120,11 @@ public final class IdxReader {
             }
         }
         long headerLength = 4L + header.length;
-        byte[] data = readData(source, in, (int) elements, headerLength, sourceBound < 0 ? -1 : sourceBound - headerLength, sha256);
+        if (sourceBound >= 0 && elements > sourceBound - headerLength) {
+            throw new IdxFormatException(source, "dimensions at offset 4", "at most " + Math.max(0, sourceBound - headerLength)
+                    + " data bytes (all a file of its size can hold)", elements + " for dimensions " + Arrays.toString(dims));
+        }
+        byte[] data = readData(source, in, (int) elements, headerLength, sha256);
         if (in.read() >= 0) {
             throw new IdxFormatException(source, "end of data at offset " + (headerLength + elements),
                     "end of file (dimensions " + Arrays.toString(dims) + ")", "more bytes");
@@ -128,17 +133,20 @@ public final class IdxReader {
     }
 
     /**
-     * Reads exactly {@code n} bytes. The array grows as data arrives (up to what the source can hold)
-     * so that a corrupted header claiming gigabytes costs nothing before the data runs out.
+     * Reads exactly {@code n} bytes. The array starts small and doubles as data arrives, so that a
+     * corrupted header claiming gigabytes costs nothing before the data runs out; each growth first
+     * checks that the heap can hold it.
      */
-    private static byte[] readData(String source, InputStream in, int n, long offset, long available, MessageDigest sha256)
+    private static byte[] readData(String source, InputStream in, int n, long offset, MessageDigest sha256)
             throws IOException {
-        long initial = available < 0 ? Math.min(n, UNKNOWN_LENGTH_CHUNK) : Math.min(n, Math.max(available, 0));
-        byte[] data = new byte[(int) initial];
+        byte[] data = new byte[Math.min(n, UNKNOWN_LENGTH_CHUNK)];
         int filled = 0;
         while (filled < n) {
             if (filled == data.length) {
-                data = Arrays.copyOf(data, (int) Math.min(n, Math.max(2L * data.length, UNKNOWN_LENGTH_CHUNK)));
+                int grown = (int) Math.min(n, 2L * data.length);
+                // The old array and the new one are both live during the copy.
+                HeapBudget.require((long) grown + data.length, source + ": the " + n + " data bytes its header claims");
+                data = Arrays.copyOf(data, grown);
             }
             int r = in.read(data, filled, data.length - filled);
             if (r < 0) {

@@ -7,11 +7,15 @@ import java.nio.file.Path;
  * MNIST handwritten digits (LeCun, Cortes and Burges): 28×28 grey images, 60 000 for training and
  * 10 000 for testing, as {@code N × 784} floats in {@code [0, 1]} and labels {@code 0..9}. No
  * distribution package installs it, so it is found in an explicit directory,
- * {@code $GRADLAB_DATA/mnist} or {@code ~/.cache/gradlab/mnist}, or downloaded.
+ * {@code $GRADLAB_DATA/mnist} or the user cache ({@code $XDG_CACHE_HOME/gradlab/mnist}, default
+ * {@code $HOME/.cache/gradlab/mnist}), or downloaded.
  */
 public final class Mnist {
 
-    /** Directory name under {@code $GRADLAB_DATA} and {@code ~/.cache/gradlab}. */
+    /**
+     * Directory name under {@code $GRADLAB_DATA} and the user cache
+     * ({@code $XDG_CACHE_HOME/gradlab}, default {@code $HOME/.cache/gradlab}).
+     */
     public static final String NAME = "mnist";
 
     /**

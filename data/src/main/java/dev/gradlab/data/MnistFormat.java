@@ -1,5 +1,6 @@
 package dev.gradlab.data;
 
+import dev.gradlab.core.HeapBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +11,7 @@ import java.util.Arrays;
 /**
  * Turns the four IDX files of an MNIST-format data set into a {@link DataSplit}: 28×28 unsigned-byte
  * images scaled to {@code [0, 1]} by {@code / 255} and labels in {@code 0..9}, with every file's
- * digest checked against the pinned one.
+ * digest checked against the pinned one (except for a user's own files, see {@link IdxDirectory}).
  */
 final class MnistFormat {
 
@@ -45,7 +46,13 @@ final class MnistFormat {
         return spec.files().stream().allMatch(f -> find(dir, f.name()) != null);
     }
 
+    /** Loads the four files of {@code spec} from {@code dir}, each checked against its pinned digest. */
     static DataSplit load(Path dir, DatasetFiles spec) {
+        return load(dir, spec, true);
+    }
+
+    /** As {@link #load(Path, DatasetFiles)}, checking the digests only if {@code verify}. */
+    static DataSplit load(Path dir, DatasetFiles spec, boolean verify) {
         for (DatasetFiles.DataFile f : spec.files()) {
             if (find(dir, f.name()) == null) {
                 throw new DatasetException(dir + ": " + spec.displayName() + " file " + f.name() + ": expected "
@@ -53,8 +60,8 @@ final class MnistFormat {
             }
         }
         return new DataSplit(
-                dataset(readFile(dir, spec.trainImages()), readFile(dir, spec.trainLabels())),
-                dataset(readFile(dir, spec.testImages()), readFile(dir, spec.testLabels())));
+                dataset(readFile(dir, spec.trainImages(), verify), readFile(dir, spec.trainLabels(), verify)),
+                dataset(readFile(dir, spec.testImages(), verify), readFile(dir, spec.testLabels(), verify)));
     }
 
     /** Loads the four files from class-path resources under {@code folder}. */
@@ -64,8 +71,9 @@ final class MnistFormat {
                 dataset(readResource(folder, spec.testImages()), readResource(folder, spec.testLabels())));
     }
 
-    private static IdxArray readFile(Path dir, DatasetFiles.DataFile f) {
-        return verified(IdxReader.read(find(dir, f.name())), f);
+    private static IdxArray readFile(Path dir, DatasetFiles.DataFile f, boolean verify) {
+        IdxArray idx = IdxReader.read(find(dir, f.name()));
+        return verify ? verified(idx, f) : idx;
     }
 
     private static IdxArray readResource(String folder, DatasetFiles.DataFile f) {
@@ -116,6 +124,7 @@ final class MnistFormat {
             y[i] = label;
         }
         byte[] pixels = images.data();
+        HeapBudget.require(4L * pixels.length, images.source() + ": " + n + " images as floats");
         float[] x = new float[pixels.length];
         for (int i = 0; i < pixels.length; i++) {
             x[i] = SCALE[pixels[i] & 0xFF];

@@ -10,12 +10,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An HTTP server on 127.0.0.1 serving files from memory, some of them deliberately badly. */
 final class LoopbackServer implements AutoCloseable {
 
-    enum Mode { GOOD, CUT_CONNECTION }
+    enum Mode { GOOD, CUT_CONNECTION, STALL, TRICKLE }
 
     private record Entry(byte[] body, Mode mode) {
     }
@@ -23,6 +25,9 @@ final class LoopbackServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Entry> files = new ConcurrentHashMap<>();
     final AtomicInteger requests = new AtomicInteger();
+    /** Counted down when a stalling response has sent its first bytes. */
+    final CountDownLatch stalled = new CountDownLatch(1);
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     LoopbackServer() {
         try {
@@ -48,6 +53,16 @@ final class LoopbackServer implements AutoCloseable {
         files.put(name, new Entry(body, Mode.CUT_CONNECTION));
     }
 
+    /** Announces the whole length, sends the first 1000 bytes, then sends nothing until closed. */
+    void serveStalling(String name, byte[] body) {
+        files.put(name, new Entry(body, Mode.STALL));
+    }
+
+    /** Announces the whole length and sends one byte every 100 ms (never stalling for a read timeout). */
+    void serveTrickle(String name, byte[] body) {
+        files.put(name, new Entry(body, Mode.TRICKLE));
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         String path = exchange.getRequestURI().getPath();
@@ -59,17 +74,42 @@ final class LoopbackServer implements AutoCloseable {
             }
             exchange.sendResponseHeaders(200, entry.body().length);
             OutputStream out = exchange.getResponseBody();
-            if (entry.mode() == Mode.GOOD) {
-                out.write(entry.body());
-            } else {
-                out.write(entry.body(), 0, entry.body().length / 2);
-                out.flush();
+            switch (entry.mode()) {
+                case GOOD -> out.write(entry.body());
+                case CUT_CONNECTION -> {
+                    out.write(entry.body(), 0, entry.body().length / 2);
+                    out.flush();
+                }
+                case STALL -> {
+                    out.write(entry.body(), 0, Math.min(1000, entry.body().length));
+                    out.flush();
+                    stalled.countDown();
+                    awaitClose(Long.MAX_VALUE);
+                }
+                case TRICKLE -> {
+                    // The pace of a slow server, not a synchronisation: the client decides when to give up.
+                    for (int i = 0; i < entry.body().length && !awaitClose(100); i++) {
+                        out.write(entry.body()[i]);
+                        out.flush();
+                    }
+                }
             }
+        }
+    }
+
+    /** Waits up to {@code millis} for {@link #close()}; true if it came. */
+    private boolean awaitClose(long millis) {
+        try {
+            return closing.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
     }
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 }

@@ -94,6 +94,7 @@ public final class FiniteDifferences implements GradientEstimator {
     private long coordinatewise(Module model, List<Tensor> params, Objective objective, Batch batch, float loss,
                                 float[] gradient) {
         long evaluations = 0;
+        long unchanged = 0;
         int g = 0;
         for (Tensor p : params) {
             float[] w = p.data();
@@ -103,6 +104,7 @@ public final class FiniteDifferences implements GradientEstimator {
                 w[j] = up;
                 float lossUp = BatchLoss.of(model, objective, batch);
                 evaluations++;
+                unchanged += lossUp == loss ? 1 : 0;
                 if (kind == Kind.CENTRAL) {
                     float down = old - h;
                     w[j] = down;
@@ -115,7 +117,17 @@ public final class FiniteDifferences implements GradientEstimator {
                 w[j] = old;
             }
         }
+        degenerate(unchanged, g);
         return evaluations;
+    }
+
+    /** A step that changed none of the {@code tried} losses measures nothing: say which way to move it. */
+    private void degenerate(long unchanged, long tried) {
+        if (tried > 0 && unchanged == tried) {
+            throw new IllegalStateException(name() + ": all " + tried + " perturbed losses equal the unperturbed one,"
+                    + " so the estimate would be 0: the step " + h + " is too small to change the loss in float32"
+                    + " (raise it, e.g. to 1e-3), or the loss is flat here");
+        }
     }
 
     private long directional(Module model, List<Tensor> params, int d, Objective objective, Batch batch, long step,
@@ -124,6 +136,7 @@ public final class FiniteDifferences implements GradientEstimator {
         float[] u = new float[d];
         float[] w = new float[d];
         double[] sum = new double[d];
+        int unchanged = 0;
         try {
             for (int k = 0; k < directions; k++) {
                 Simd.kernels().gaussian(seed, Population.stream(step, k), 0, u, 0, d);
@@ -137,7 +150,9 @@ public final class FiniteDifferences implements GradientEstimator {
                     w[j] = w0[j] + h * u[j];
                 }
                 Parameters.unflatten(w, params);
-                double slope = ((double) BatchLoss.of(model, objective, batch) - loss) / h;
+                float moved = BatchLoss.of(model, objective, batch);
+                unchanged += moved == loss ? 1 : 0;
+                double slope = ((double) moved - loss) / h;
                 for (int j = 0; j < d; j++) {
                     sum[j] += slope * u[j];
                 }
@@ -145,6 +160,7 @@ public final class FiniteDifferences implements GradientEstimator {
         } finally {
             Parameters.unflatten(w0, params);
         }
+        degenerate(unchanged, directions);
         double scale = (double) d / directions;
         for (int j = 0; j < d; j++) {
             gradient[j] = (float) (sum[j] * scale);

@@ -19,6 +19,7 @@ public final class Metrics {
 
     /** The fraction of {@code d}'s examples whose largest logit is at their label. */
     public static float accuracy(Module model, Dataset d) {
+        nonEmpty(d);
         long correct = 0;
         int classes = -1;
         try (var scope = Tape.noGrad()) {
@@ -39,7 +40,7 @@ public final class Metrics {
                 }
             }
         }
-        return d.size() == 0 ? Float.NaN : (float) correct / d.size();
+        return (float) correct / d.size();
     }
 
     /** The mean cross-entropy over {@code d}. */
@@ -52,6 +53,7 @@ public final class Metrics {
      * the whole set's mean for objectives that are means over rows (cross-entropy, MSE).
      */
     public static float loss(Module model, Objective objective, Dataset d) {
+        nonEmpty(d);
         double total = 0;
         try (var scope = Tape.noGrad()) {
             for (int from = 0; from < d.size(); from += SLICE) {
@@ -61,7 +63,13 @@ public final class Metrics {
                 total += (double) objective.value(model.forward(x), Batch.of(x, labels)) * rows;
             }
         }
-        return d.size() == 0 ? Float.NaN : (float) (total / d.size());
+        return (float) (total / d.size());
+    }
+
+    private static void nonEmpty(Dataset d) {
+        if (d.size() == 0) {
+            throw new IllegalArgumentException("dataset must not be empty: a loss or accuracy over no examples is undefined");
+        }
     }
 
     private static Tensor slice(Dataset d, int from, int rows) {

@@ -13,8 +13,9 @@ import java.util.Objects;
  * The training loop: for each batch, the estimator sets the parameters' gradients, the optimizer
  * steps; after each epoch the model is evaluated on the test set. The run is reproducible: the
  * batch order depends on {@code seed} and the epoch, the estimator's noise on its own seed and the
- * global step. A NaN or infinite batch loss stops training with a {@link TrainingDivergedException}
- * naming the step.
+ * global step. A NaN, infinite or too large batch or test loss, or weights that are not finite
+ * after a step, stop training with a {@link TrainingDivergedException} naming the step (see
+ * {@link Builder#maxLoss}).
  */
 public final class Trainer {
 
@@ -29,6 +30,7 @@ public final class Trainer {
     private final boolean shuffle;
     private final long seed;
     private final TrainingListener listener;
+    private final float maxLoss;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -42,6 +44,11 @@ public final class Trainer {
         this.shuffle = b.shuffle;
         this.seed = b.seed;
         this.listener = b.listener;
+        this.maxLoss = b.maxLoss;
+        if (train.size() == 0 || (test != null && test.size() == 0)) {
+            throw new IllegalArgumentException("train and test sets must not be empty, got " + train.size()
+                    + " training and " + (test == null ? "no" : Integer.toString(test.size())) + " test examples");
+        }
     }
 
     public static Builder builder() {
@@ -62,6 +69,7 @@ public final class Trainer {
         private long seed;
         private TrainingListener listener = new TrainingListener() {
         };
+        private float maxLoss = DivergenceGuard.DEFAULT_MAX_LOSS;
 
         private Builder() {
         }
@@ -128,6 +136,19 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * A batch or test loss above {@code maxLoss} stops training as diverged; default 10,000 (for
+         * cross-entropy, far past any learning run). {@code Float.POSITIVE_INFINITY} turns the bound off;
+         * NaN and infinite losses and weights always stop it.
+         */
+        public Builder maxLoss(float maxLoss) {
+            if (!(maxLoss > 0)) {
+                throw new IllegalArgumentException("maxLoss must be > 0 (or +Infinity for no bound), got " + maxLoss);
+            }
+            this.maxLoss = maxLoss;
+            return this;
+        }
+
         public Trainer build() {
             return new Trainer(this);
         }
@@ -136,6 +157,7 @@ public final class Trainer {
     /** Trains for the configured epochs and returns the final test metrics and the cost. */
     public TrainingResult run() {
         Batcher batcher = new Batcher(train, batchSize, shuffle, seed, false);
+        DivergenceGuard guard = new DivergenceGuard(model.parameters(), maxLoss);
         listener.onStart(epochs, batcher.batchesPerEpoch());
         long start = System.nanoTime();
         long step = 0;
@@ -153,10 +175,10 @@ public final class Trainer {
                 Estimate estimate = estimator.estimate(model, objective, b, step);
                 evaluations += estimate.lossEvaluations();
                 float loss = Float.isNaN(estimate.loss()) ? BatchLoss.of(model, objective, b) : estimate.loss();
-                if (!Float.isFinite(loss)) {
-                    throw new TrainingDivergedException(epoch, batchIndex, step, loss);
-                }
+                guard.checkBatchLoss(epoch, batchIndex, step, loss);
+                guard.checkGradient(epoch, batchIndex, step, loss);
                 optimizer.step();
+                guard.checkWeights(epoch, batchIndex, step);
                 listener.onBatch(epoch, batchIndex, loss);
                 lossSum += loss;
                 batchIndex++;
@@ -164,6 +186,7 @@ public final class Trainer {
             }
             if (test != null) {
                 testLoss = Metrics.loss(model, objective, test);
+                guard.checkTestLoss(epoch, step - 1, testLoss);
                 testAccuracy = Metrics.accuracy(model, test);
             }
             listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,

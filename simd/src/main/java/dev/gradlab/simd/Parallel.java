@@ -19,7 +19,19 @@ import java.util.function.IntConsumer;
 public final class Parallel {
 
     private static volatile Pool pool = new Pool(
-            Integer.getInteger("gradlab.threads", Runtime.getRuntime().availableProcessors()), "gradlab.threads");
+            threadsProperty(System.getProperty("gradlab.threads")), "system property gradlab.threads");
+
+    /** The value of {@code -Dgradlab.threads}, strictly: a malformed value is an error, not the default. */
+    static int threadsProperty(String value) {
+        if (value == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property gradlab.threads must be an integer >= 1, got '" + value + "'");
+        }
+    }
 
     private Parallel() {
     }

@@ -64,4 +64,12 @@ class ParallelTest {
         }
         assertEquals(before, Parallel.threads());
     }
+
+    @Test
+    void theThreadsPropertyIsParsedStrictly() {
+        assertEquals(3, Parallel.threadsProperty(" 3 "));
+        assertEquals(Runtime.getRuntime().availableProcessors(), Parallel.threadsProperty(null));
+        assertEquals("system property gradlab.threads must be an integer >= 1, got 'abc'",
+                assertThrows(IllegalArgumentException.class, () -> Parallel.threadsProperty("abc")).getMessage());
+    }
 }

@@ -38,8 +38,8 @@ public final class CrossEntropy extends Function {
         }
         for (int i = 0; i < rows; i++) {
             if (labels[i] < 0 || labels[i] >= cols) {
-                throw new IllegalArgumentException("cross-entropy: label " + i + " must be in [0, " + cols
-                        + "), got " + labels[i]);
+                throw new IllegalArgumentException("cross-entropy: labels[" + i + "] (the label of row " + i
+                        + ") must be in [0, " + cols + "), got " + labels[i]);
             }
         }
         Tensor grad = needsInputGrad(0) ? newTensorLike(logits) : null;

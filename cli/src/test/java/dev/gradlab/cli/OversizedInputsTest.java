@@ -1,0 +1,123 @@
+package dev.gradlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crafted inputs that ask for more memory than the file or the heap holds, each run in its own JVM
+ * with a heap of 1 GB: every one fails with exit code 1 and one line on stderr, never a stack trace.
+ */
+class OversizedInputsTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exitCode, List<String> errLines) {
+    }
+
+    private Result gradlab(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        command.addAll(List.of(args));
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(err.toFile()).start();
+        // Only against a hang; the figures of a normal run are in the report of the change, not asserted.
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("gradlab " + String.join(" ", args) + " did not finish");
+        }
+        List<String> lines = Files.readAllLines(err).stream().filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                .toList();
+        return new Result(p.exitValue(), lines);
+    }
+
+    private void assertOneLine(Result r, String prefix, String fragment) {
+        assertEquals(1, r.exitCode(), r.errLines().toString());
+        assertEquals(1, r.errLines().size(), r.errLines().toString());
+        assertTrue(r.errLines().get(0).startsWith(prefix), r.errLines().get(0));
+        assertTrue(r.errLines().get(0).contains(fragment), r.errLines().get(0));
+    }
+
+    @Test
+    void aMillionHiddenUnits() throws Exception {
+        assertOneLine(gradlab("train", "--hidden", "1000000", "--out", dir.resolve("run").toString()), "gradlab train: ",
+                "the network 784-1000000-10 sigmoid, no biases (794000000 parameters) needs 12115 MB of heap");
+    }
+
+    @Test
+    void aSmallWeightsFileWhoseHeaderClaimsAHugeNetwork() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        byte[] header = "layers=784-2000000-10\nactivation=sigmoid\nbias=false\n".getBytes(StandardCharsets.UTF_8);
+        out.write("GRADLABW".getBytes(StandardCharsets.US_ASCII));
+        out.writeInt(1);
+        out.writeInt(header.length);
+        out.write(header);
+        out.writeInt(2);
+        out.write(new byte[51_000]);
+        out.writeInt(0);
+        Path file = Files.write(dir.resolve("weights.bin"), WeightsFileTest.withChecksum(bytes.toByteArray()));
+        assertOneLine(gradlab("evaluate", "--weights", file.toString()), "gradlab evaluate: " + file + ": at byte ",
+                "file length must be 6352000100 bytes for 784-2000000-10 sigmoid, no biases, got " + Files.size(file));
+    }
+
+    @Test
+    void aGzipIdxHeaderClaimingMillionsOfImages() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        byte[] noise = new byte[2 << 20];
+        new Random(1).nextBytes(noise);
+        ByteBuffer images = ByteBuffer.allocate(16 + noise.length).putInt(0x00000803).putInt(2_739_000).putInt(28).putInt(28)
+                .put(noise);
+        try (GZIPOutputStream gz = new GZIPOutputStream(Files.newOutputStream(data.resolve("train-images-idx3-ubyte.gz")))) {
+            gz.write(images.array());
+        }
+        Files.write(data.resolve("train-labels-idx1-ubyte"), ByteBuffer.allocate(9).putInt(0x00000801).putInt(1).array());
+        Files.write(data.resolve("t10k-images-idx3-ubyte"), ByteBuffer.allocate(16 + 784).putInt(0x00000803).putInt(1)
+                .putInt(28).putInt(28).array());
+        Files.write(data.resolve("t10k-labels-idx1-ubyte"), ByteBuffer.allocate(9).putInt(0x00000801).putInt(1).array());
+        assertOneLine(gradlab("train", "--data", data.toString(), "--out", dir.resolve("run").toString()),
+                "gradlab train: " + data.resolve("train-images-idx3-ubyte.gz") + ": data at offset 16: ",
+                "expected 2147376000 bytes, actual " + noise.length + " bytes");
+    }
+
+    @Test
+    void aDeviceAsTheWeightsFile() throws Exception {
+        Path zero = Path.of("/dev/zero");
+        if (!Files.exists(zero)) {
+            return; // not a Unix-like system
+        }
+        assertOneLine(gradlab("evaluate", "--weights", zero.toString()), "gradlab evaluate: /dev/zero: ",
+                "expected a regular file (a weights.bin written by gradlab train), actual a device or other special file");
+    }
+
+    @Test
+    void aWeightsFileOverTwoGigabytes() throws Exception {
+        Path file = dir.resolve("huge.bin");
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.SPARSE)) {
+            c.write(ByteBuffer.wrap("GRADLABW".getBytes(StandardCharsets.US_ASCII)));
+            c.write(ByteBuffer.wrap(new byte[1]), 2_500_000_000L); // sparse: takes no disk space
+        }
+        assertOneLine(gradlab("evaluate", "--weights", file.toString()), "gradlab evaluate: " + file + ": ",
+                "file length must be at most 2147483647 bytes (a network of at most 536 million parameters), got 2500000001");
+    }
+}

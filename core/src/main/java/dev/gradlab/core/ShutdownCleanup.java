@@ -1,0 +1,61 @@
+package dev.gradlab.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Temporary files and directories that must not outlive an unfinished job: each is removed when its
+ * owner calls {@link #remove}, or by a shutdown hook if the JVM stops first (Ctrl-C, a SIGTERM),
+ * which the owner's {@code finally} block would not see.
+ */
+public final class ShutdownCleanup {
+
+    private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(ShutdownCleanup::deleteQuietly),
+                "gradlab-cleanup"));
+    }
+
+    private ShutdownCleanup() {
+    }
+
+    /** Registers {@code path} (a file, or a directory of files) for removal if the JVM stops. */
+    public static Path register(Path path) {
+        PENDING.add(path);
+        return path;
+    }
+
+    /** The job is done with {@code path}, which has been moved into place: nothing to remove. */
+    public static void release(Path path) {
+        PENDING.remove(path);
+    }
+
+    /** Removes {@code path} (and, for a directory, the files in it), quietly, and forgets it. */
+    public static void remove(Path path) {
+        deleteQuietly(path);
+        PENDING.remove(path);
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            if (Files.isDirectory(path)) {
+                List<Path> files;
+                try (Stream<Path> s = Files.list(path)) {
+                    files = s.toList();
+                }
+                for (Path f : files) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // A leftover temporary file matters less than the failure that left it.
+        }
+    }
+}
