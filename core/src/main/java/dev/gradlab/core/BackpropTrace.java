@@ -195,7 +195,7 @@ public final class BackpropTrace {
                 terms.append(j == 0 ? "" : " + ").append(factor(w[i * lin.in() + j])).append("·")
                         .append(factor(in.data()[j]));
             }
-            String bias = lin.bias() == null ? "" : " + " + num(lin.bias().data()[i]);
+            String bias = lin.bias() == null ? "" : " + " + factor(lin.bias().data()[i]);
             lines.add(String.format(Locale.ROOT, "  %s[%d] = Σ_j W%d[%d][j]·%s[j]%s = %s%s = %s", name, i, k, i, inName,
                     lin.bias() == null ? "" : " + b" + k + "[" + i + "]", terms, bias, num(out.data()[i])));
         }
