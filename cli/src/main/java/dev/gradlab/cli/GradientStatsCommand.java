@@ -222,8 +222,8 @@ final class GradientStatsCommand implements Callable<Integer> {
                 }
                 int last = Math.max(0, step - 1);
                 int out = params.size() - 1;
-                stdout.printf(Locale.ROOT, "%-8s  %14.3e  %14.3e  %14.3e  %14.3e%s%n", activation, n[0][0],
-                        n[out][0] / n[0][0], n[0][last], n[out][last] / n[0][last],
+                stdout.printf(Locale.ROOT, "%-8s  %14.3e  %14s  %14.3e  %14s%s%n", activation, n[0][0],
+                        ratio(n[out][0], n[0][0]), n[0][last], ratio(n[out][last], n[0][last]),
                         step < steps ? "  (loss not finite at step " + (step + 1) + "; stopped)" : "");
                 norms.put(activation.toString(), n);
             }
@@ -344,6 +344,11 @@ final class GradientStatsCommand implements Callable<Integer> {
 
     private static String name(int label) {
         return label >= 0 && label < CLASSES.length ? CLASSES[label] : Integer.toString(label);
+    }
+
+    /** a / b, or what it means when b vanished to 0. */
+    private static String ratio(double a, double b) {
+        return b == 0 ? (a == 0 ? "both 0" : "∞ (W1's is 0)") : String.format(Locale.ROOT, "%.3e", a / b);
     }
 
     private static double norm(float[] g) {
