@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -78,6 +79,9 @@ final class GradientStatsCharts {
                             layerColor(k, norms.length), false);
                 }
             }
+            if (chart.getSeriesMap().isEmpty()) {
+                chart.setTitle(e.getKey() + ": every gradient is exactly 0 (nothing to draw on a log axis)");
+            }
             panels.add(chart);
         }
         save(file, panels, 2, (panels.size() + 1) / 2);
@@ -89,6 +93,10 @@ final class GradientStatsCharts {
         XYChart variance = chart(640, 440, "relative variance E‖ĝ − g‖² / ‖g‖²", xTitle, "relative variance");
         cosine.getStyler().setXAxisLogarithmic(true);
         cosine.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        // ES cosines are orders of magnitude below mini-batch ones: a log axis shows both.
+        boolean positive = cosineAndVariance.values().stream().allMatch(v -> Arrays.stream(v[1]).allMatch(c -> c > 0));
+        cosine.getStyler().setYAxisLogarithmic(positive);
+        cosine.getStyler().setYAxisDecimalPattern(positive ? "0.####" : "0.00");
         variance.getStyler().setXAxisLogarithmic(true);
         variance.getStyler().setYAxisLogarithmic(true);
         variance.getStyler().setYAxisDecimalPattern("0.##E0");
@@ -97,7 +105,8 @@ final class GradientStatsCharts {
             double[][] v = e.getValue();
             Color color = COLORS[c++ % COLORS.length];
             line(cosine.addSeries(e.getKey(), v[0], v[1]), color, true);
-            double[][] xy = positive(v[0], v[2]);
+            // A variance below 1e-9 is float rounding of an exact 0 (the batch was the whole data set).
+            double[][] xy = positive(v[0], Arrays.stream(v[2]).map(r -> r < 1e-9 ? 0 : r).toArray());
             if (xy[0].length > 0) {
                 line(variance.addSeries(e.getKey(), xy[0], xy[1]), color, true);
             }
