@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 /** The {@code gradlab} command: its subcommands do the work. */
 @Command(name = "gradlab", mixinStandardHelpOptions = true, versionProvider = GradlabCommand.Version.class,
         description = "Gradients of neural networks, computed and estimated, on the Java Vector API.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, GradientsCommand.class, InfoCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, GradientsCommand.class, GraphCommand.class,
+                BackpropTraceCommand.class, GradientStatsCommand.class, InfoCommand.class,
                 picocli.CommandLine.HelpCommand.class})
 public final class GradlabCommand implements Runnable {
 
@@ -25,7 +26,8 @@ public final class GradlabCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of train, evaluate, gradients, info");
+        throw new ParameterException(spec.commandLine(), "missing command: one of train, evaluate, gradients, graph,"
+                + " backprop-trace, gradient-stats, info");
     }
 
     /** The version from the jar's manifest (the Maven project's version), or "development" when run from classes. */

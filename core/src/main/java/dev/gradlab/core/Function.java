@@ -59,6 +59,21 @@ public abstract class Function {
     protected abstract Tensor[] backward(Tensor gradOutput);
 
     /**
+     * What this function computes, in two lines of math for drawings and traces of the tape
+     * ({@link TapeGraph}); for ReQU {@code z = x²·[x>0]} and {@code ∂L/∂x = ∂L/∂z·2x·[x>0]}.
+     *
+     * @param forward the output in terms of the inputs
+     * @param backward the gradient of each input in terms of the output's gradient {@code ∂L/∂z}
+     */
+    public record Formula(String forward, String backward) {
+    }
+
+    /** This function's {@link Formula}, or null (the default) when it gives none. */
+    protected Formula formula() {
+        return null;
+    }
+
+    /**
      * Runs {@link #forward} on {@code inputs} and records this call on the tape when some input
      * requires a gradient and recording is on. The inputs array is kept, not copied.
      *
@@ -103,6 +118,7 @@ public abstract class Function {
             this.inputs = inputs;
             output.creator = this;
             state = State.RECORDED;
+            Tape.recorded(this, output);
         } else {
             saved = NONE;
             state = State.DONE;

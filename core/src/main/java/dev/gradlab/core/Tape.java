@@ -21,6 +21,8 @@ public final class Tape {
         Function[] stack = new Function[64];
         int[] next = new int[64];
         Function[] order = new Function[64];
+        /** The open {@link TapeGraph} recording on this thread, or null. */
+        TapeGraph graph;
     }
 
     /**
@@ -70,6 +72,30 @@ public final class Tape {
         STATE.get().pauseDepth--;
     }
 
+    /** Opens a graph recording on this thread; see {@link TapeGraph#record()}. */
+    static void startGraph(TapeGraph graph) {
+        State s = STATE.get();
+        if (s.graph != null) {
+            throw new IllegalStateException("a TapeGraph is already recording on this thread; close it first");
+        }
+        s.graph = graph;
+    }
+
+    static void stopGraph(TapeGraph graph) {
+        State s = STATE.get();
+        if (s.graph == graph) {
+            s.graph = null;
+        }
+    }
+
+    /** Called by {@link Function#apply} for each call it records. */
+    static void recorded(Function f, Tensor output) {
+        TapeGraph graph = STATE.get().graph;
+        if (graph != null) {
+            graph.onRecorded(f, output);
+        }
+    }
+
     /** See {@link Tensor#backward()}. */
     static void backward(Tensor root) {
         if (root.size() != 1) {
@@ -87,12 +113,15 @@ public final class Tape {
             root.accumulateGrad(seed);
             return;
         }
+        if (root.retainsGrad()) {
+            root.accumulateGrad(seed);
+        }
         State s = STATE.get();
         int n = sort(root.creator, s);
         try {
             root.creator.outputGrad = seed;
             for (int k = n - 1; k >= 0; k--) {
-                propagate(s.order[k]);
+                propagate(s.order[k], s.graph);
             }
         } finally {
             for (int k = 0; k < n; k++) {
@@ -103,10 +132,13 @@ public final class Tape {
     }
 
     /** Calls one function's backward and hands each input its gradient. */
-    private static void propagate(Function f) {
+    private static void propagate(Function f, TapeGraph graph) {
         Tensor g = f.outputGrad;
         if (g == null) {
             return;
+        }
+        if (graph != null) {
+            graph.onOutputGradient(f, g);
         }
         Tensor[] inputs = f.inputs;
         Tensor[] grads = f.runBackward(g);
@@ -125,7 +157,13 @@ public final class Tape {
                         + Arrays.toString(gi.shapeRef()) + " for input " + i + " of shape "
                         + Arrays.toString(input.shapeRef()));
             }
+            if (graph != null) {
+                graph.onInputGradient(f, i, gi);
+            }
             Function producer = input.creator;
+            if (producer != null && input.retainsGrad()) {
+                input.accumulateGrad(gi);
+            }
             if (producer == null) {
                 input.accumulateGrad(gi);
             } else if (producer.outputGrad == null) {

@@ -27,6 +27,7 @@ public final class Tensor {
     final float[] data;
     private final int[] shape;
     private boolean requiresGrad;
+    private boolean retainsGrad;
     private Tensor grad;
     /** The storage of the last gradient cleared by {@link #zeroGrad()}, reused by the next backward. */
     private Tensor spareGrad;
@@ -199,6 +200,19 @@ public final class Tensor {
         }
         this.requiresGrad = requiresGrad;
         return this;
+    }
+
+    /**
+     * Asks backward to keep this tensor's gradient in {@link #grad()} even though a recorded op
+     * produced it, as PyTorch's {@code retain_grad()}; on a leaf it does nothing. Returns this.
+     */
+    public Tensor retainGrad() {
+        retainsGrad = true;
+        return this;
+    }
+
+    boolean retainsGrad() {
+        return retainsGrad;
     }
 
     /** True when no recorded op produced this tensor. */

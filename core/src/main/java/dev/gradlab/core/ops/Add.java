@@ -21,4 +21,9 @@ public final class Add extends Function {
     protected Tensor[] backward(Tensor g) {
         return new Tensor[] {g, g};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = x + y", "∂L/∂x = ∂L/∂z,  ∂L/∂y = ∂L/∂z");
+    }
 }

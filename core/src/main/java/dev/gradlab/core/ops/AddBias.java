@@ -35,4 +35,9 @@ public final class AddBias extends Function {
         }
         return new Tensor[] {g, gb};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = x + b  (b added to every row)", "∂L/∂x = ∂L/∂z,  ∂L/∂b = Σ_rows ∂L/∂z");
+    }
 }

@@ -61,4 +61,9 @@ public final class CrossEntropy extends Function {
         }
         return new Tensor[] {grad};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("L = −mean_rows log softmax(x)[label]", "∂L/∂x = ∂L/∂L·(softmax(x) − onehot(label)) / rows");
+    }
 }

@@ -43,4 +43,9 @@ public final class LogSoftmax extends Function {
         }
         return new Tensor[] {gx};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = x − log Σ_row eˣ", "∂L/∂x = ∂L/∂z − softmax(x)·Σ_row ∂L/∂z");
+    }
 }

@@ -74,6 +74,16 @@ public final class MatMul extends Function {
         return new Tensor[] {ga, gb};
     }
 
+    /** The product and its two gradients, for each transpose form; a, b are the stored inputs. */
+    @Override
+    protected Formula formula() {
+        String a = transA ? "aᵀ" : "a";
+        String b = transB ? "bᵀ" : "b";
+        String ga = transA ? (transB ? "bᵀ·(∂L/∂z)ᵀ" : "b·(∂L/∂z)ᵀ") : (transB ? "∂L/∂z·b" : "∂L/∂z·bᵀ");
+        String gb = transB ? (transA ? "(∂L/∂z)ᵀ·aᵀ" : "(∂L/∂z)ᵀ·a") : (transA ? "a·∂L/∂z" : "aᵀ·∂L/∂z");
+        return new Formula("z = " + a + "·" + b, "∂L/∂a = " + ga + ",  ∂L/∂b = " + gb);
+    }
+
     private static String describe(Tensor t, boolean transposed) {
         return Arrays.toString(t.shape()) + (transposed ? "ᵀ" : "");
     }

@@ -27,4 +27,9 @@ public final class Mean extends Function {
         Arrays.fill(gx.data(), g.item() / input.size());
         return new Tensor[] {gx};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = Σx / n", "∂L/∂x = ∂L/∂z / n");
+    }
 }

@@ -44,4 +44,9 @@ public final class MeanSquaredError extends Function {
         }
         return new Tensor[] {gp, gt};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("L = Σ(p − t)² / n", "∂L/∂p = ∂L/∂L·2(p − t)/n,  ∂L/∂t = −∂L/∂p");
+    }
 }

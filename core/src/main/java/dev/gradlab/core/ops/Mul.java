@@ -34,4 +34,9 @@ public final class Mul extends Function {
         }
         return new Tensor[] {gx, gy};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = x·y", "∂L/∂x = ∂L/∂z·y,  ∂L/∂y = ∂L/∂z·x");
+    }
 }

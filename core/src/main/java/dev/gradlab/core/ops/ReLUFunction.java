@@ -23,4 +23,9 @@ public final class ReLUFunction extends Function {
         Simd.kernels().reluBackward(saved.data(), 0, g.data(), 0, gx.data(), 0, saved.size());
         return new Tensor[] {gx};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = x·[x>0]", "∂L/∂x = ∂L/∂z·[x>0]");
+    }
 }

@@ -31,4 +31,9 @@ public final class ReQUFunction extends Function {
         Simd.kernels().requBackward(x.data(), 0, gradOutput.data(), 0, gx.data(), 0, x.size());
         return new Tensor[] {gx};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = x²·[x>0]", "∂L/∂x = ∂L/∂z·2x·[x>0]");
+    }
 }

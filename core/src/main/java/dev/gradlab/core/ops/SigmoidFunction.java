@@ -23,4 +23,9 @@ public final class SigmoidFunction extends Function {
         Simd.kernels().sigmoidBackward(saved.data(), 0, g.data(), 0, gx.data(), 0, saved.size());
         return new Tensor[] {gx};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = 1 / (1 + e⁻ˣ)", "∂L/∂x = ∂L/∂z·z·(1 − z)");
+    }
 }

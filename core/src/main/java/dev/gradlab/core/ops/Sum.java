@@ -24,4 +24,9 @@ public final class Sum extends Function {
         Arrays.fill(gx.data(), g.item());
         return new Tensor[] {gx};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = Σx", "∂L/∂x = ∂L/∂z");
+    }
 }

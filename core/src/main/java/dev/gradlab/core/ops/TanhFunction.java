@@ -23,4 +23,9 @@ public final class TanhFunction extends Function {
         Simd.kernels().tanhBackward(saved.data(), 0, g.data(), 0, gx.data(), 0, saved.size());
         return new Tensor[] {gx};
     }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = tanh(x)", "∂L/∂x = ∂L/∂z·(1 − z²)");
+    }
 }

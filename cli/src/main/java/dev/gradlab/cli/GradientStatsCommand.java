@@ -1,0 +1,361 @@
+package dev.gradlab.cli;
+
+import dev.gradlab.core.Tape;
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.data.Batch;
+import dev.gradlab.data.Batcher;
+import dev.gradlab.data.DataSplit;
+import dev.gradlab.data.Dataset;
+import dev.gradlab.optim.Backprop;
+import dev.gradlab.optim.EvolutionStrategies;
+import dev.gradlab.optim.Fgsm;
+import dev.gradlab.optim.GradientNoise;
+import dev.gradlab.optim.Metrics;
+import dev.gradlab.optim.Sgd;
+import dev.gradlab.optim.Trainer;
+import dev.gradlab.simd.Parallel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gradlab gradient-stats}: three properties of gradients, each with a figure. Vanishing and
+ * exploding gradients (the norm of each layer's gradient over training of a deep narrow network, per
+ * activation: {@code vanishing.png}); gradient noise (mini-batch gradients at growing batch sizes and
+ * ES estimates at as many loss evaluations, against the full-data gradient: {@code noise.png}); and
+ * adversarial examples by FGSM on the trained reference network ({@code fgsm.png},
+ * {@code fgsm-examples.png}).
+ */
+@Command(name = "gradient-stats", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Properties of gradients, with plots: vanishing/exploding gradients per layer in a deep",
+                "narrow network (vanishing.png), mini-batch and ES gradient noise against the full-data",
+                "gradient (noise.png), and FGSM adversarial examples on the trained reference network",
+                "(fgsm.png, fgsm-examples.png). Numbers also go to vanishing.csv, noise.csv and fgsm.csv."})
+final class GradientStatsCommand implements Callable<Integer> {
+
+    private static final String[] CLASSES = {"T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
+            "sneaker", "bag", "boot"};
+
+    enum Part { VANISHING, NOISE, FGSM;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--parts", paramLabel = "P,P", split = ",", defaultValue = "vanishing,noise,fgsm",
+            description = "Which parts to run: vanishing, noise, fgsm (default: ${DEFAULT-VALUE}).")
+    List<String> parts;
+
+    @Option(names = "--depth", paramLabel = "N", defaultValue = "8", description = "vanishing: hidden layers (default: ${DEFAULT-VALUE}).")
+    int depth;
+
+    @Option(names = "--width", paramLabel = "N", defaultValue = "64", description = "vanishing: units per hidden layer (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10",
+            description = "vanishing: training epochs per activation, SGD lr 0.1 momentum 0.9, batch 100 (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "512",
+            description = "noise and fgsm: the hidden layer of the reference network 784-N-10, sigmoid (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--batches", paramLabel = "B,B,...", split = ",", defaultValue = "1,3,10,30,100,300,1000",
+            description = "noise: mini-batch sizes, and the loss evaluations of the ES estimates (default: ${DEFAULT-VALUE}).")
+    int[] batches;
+
+    @Option(names = "--draws", paramLabel = "R", defaultValue = "20",
+            description = "noise: mini-batch gradients drawn per size (ES: at most 3) (default: ${DEFAULT-VALUE}).")
+    int draws;
+
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "fgsm: attack this trained network (weights.bin) instead of training the reference one.")
+    Path weights;
+
+    @Option(names = "--train-epochs", paramLabel = "N", defaultValue = "100",
+            description = "fgsm: epochs of the reference training when no --weights is given (default: ${DEFAULT-VALUE}).")
+    int trainEpochs;
+
+    @Option(names = "--epsilons", paramLabel = "E,E,...", split = ",", defaultValue = "0,0.01,0.02,0.03,0.05,0.1,0.15,0.2",
+            description = "fgsm: the ε to test (default: ${DEFAULT-VALUE}).")
+    float[] epsilons;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Initial weights and noise (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>-gradient-stats).")
+    Path out;
+
+    private PrintWriter stdout;
+
+    @Override
+    public Integer call() throws IOException {
+        EnumSet<Part> chosen = validate();
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        stdout = spec.commandLine().getOut();
+        DataSplit split = data.load();
+        Path dir = OutputDirectory.create(out, "gradient-stats");
+        List<String> written = new ArrayList<>();
+        if (chosen.contains(Part.VANISHING)) {
+            vanishing(split.train(), dir);
+            written.addAll(List.of("vanishing.png", "vanishing.csv"));
+        }
+        if (chosen.contains(Part.NOISE)) {
+            noise(split.train(), dir);
+            written.addAll(List.of("noise.png", "noise.csv"));
+        }
+        if (chosen.contains(Part.FGSM)) {
+            fgsm(split, dir);
+            written.addAll(List.of("fgsm.png", "fgsm-examples.png", "fgsm.csv"));
+        }
+        stdout.printf("%nwrote %s in %s%n", String.join(", ", written), dir);
+        stdout.flush();
+        return 0;
+    }
+
+    private EnumSet<Part> validate() {
+        EnumSet<Part> chosen = EnumSet.noneOf(Part.class);
+        for (String p : parts) {
+            Part part = Arrays.stream(Part.values()).filter(x -> x.toString().equalsIgnoreCase(p.strip())).findFirst()
+                    .orElseThrow(() -> usage("Invalid value for option '--parts': expected vanishing, noise or fgsm, got '"
+                            + p + "'"));
+            chosen.add(part);
+        }
+        for (var e : Map.of("--depth", depth, "--width", width, "--epochs", epochs, "--hidden", hidden, "--draws", draws,
+                "--train-epochs", trainEpochs).entrySet()) {
+            if (e.getValue() < 1) {
+                throw usage("Invalid value for option '" + e.getKey() + "': must be >= 1, got " + e.getValue());
+            }
+        }
+        for (int b : batches) {
+            if (b < 1) {
+                throw usage("Invalid value for option '--batches': every size must be >= 1, got " + b);
+            }
+        }
+        for (float e : epsilons) {
+            if (!(e >= 0) || !Float.isFinite(e)) {
+                throw usage("Invalid value for option '--epsilons': every ε must be a finite number >= 0, got " + e);
+            }
+        }
+        if (threads != null && threads < 1) {
+            throw usage("Invalid value for option '--threads': must be >= 1, got " + threads);
+        }
+        return chosen;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Trains the deep narrow network once per activation, noting each layer's weight-gradient norm per step. */
+    private void vanishing(Dataset train, Path dir) throws IOException {
+        int[] hiddenSizes = new int[depth];
+        Arrays.fill(hiddenSizes, width);
+        Batcher batcher = new Batcher(train, 100, false, seed, false);
+        int steps = epochs * batcher.batchesPerEpoch();
+        double[] stepAxis = new double[steps];
+        Arrays.setAll(stepAxis, i -> i + 1);
+        Map<String, double[][]> norms = new LinkedHashMap<>();
+        String layers = null;
+        stdout.printf(Locale.ROOT, "vanishing and exploding gradients: %d hidden layers of %d, no biases, SGD lr 0.1"
+                + " momentum 0.9, batch 100, %d steps%n", depth, width, steps);
+        stdout.printf(Locale.ROOT, "%-8s  %14s  %14s  %14s  %14s%n", "", "first step", "", "last step", "");
+        stdout.printf(Locale.ROOT, "%-8s  %14s  %14s  %14s  %14s%n", "", "‖∂L/∂W1‖", "‖∂L/∂W_out‖ ÷", "‖∂L/∂W1‖",
+                "‖∂L/∂W_out‖ ÷");
+        try (var csv = Files.newBufferedWriter(dir.resolve("vanishing.csv"))) {
+            csv.write("activation,step,layer,grad_norm,loss\n");
+            for (Activation activation : Activation.values()) {
+                Architecture a = Architecture.of(train.features(), hiddenSizes, train.classes(), activation, false);
+                layers = a.layers();
+                Sequential net = a.build(seed);
+                List<Tensor> params = net.parameters();
+                Sgd sgd = new Sgd(params, 0.1f, 0.9f);
+                double[][] n = new double[params.size()][steps];
+                for (double[] row : n) {
+                    Arrays.fill(row, Double.NaN);
+                }
+                int step = 0;
+                training:
+                for (int epoch = 0; epoch < epochs; epoch++) {
+                    for (Batch b : batcher.epoch(epoch)) {
+                        float loss = new Backprop().estimate(net, b.x(), b.labels(), step).loss();
+                        if (!Float.isFinite(loss)) {
+                            break training;
+                        }
+                        for (int k = 0; k < params.size(); k++) {
+                            n[k][step] = norm(params.get(k).grad().data());
+                            csv.write(String.format(Locale.ROOT, "%s,%d,%d,%.6g,%.6g%n", activation, step + 1, k + 1,
+                                    n[k][step], loss));
+                        }
+                        sgd.step();
+                        step++;
+                    }
+                }
+                int last = Math.max(0, step - 1);
+                int out = params.size() - 1;
+                stdout.printf(Locale.ROOT, "%-8s  %14.3e  %14s  %14.3e  %14s%s%n", activation, n[0][0],
+                        ratio(n[out][0], n[0][0]), n[0][last], ratio(n[out][last], n[0][last]),
+                        step < steps ? "  (loss not finite at step " + (step + 1) + "; stopped)" : "");
+                norms.put(activation.toString(), n);
+            }
+        }
+        GradientStatsCharts.vanishing(dir.resolve("vanishing.png"), layers + ", gradient norm per layer", stepAxis, norms);
+        stdout.println("(÷: the output layer's norm divided by the first layer's)");
+        stdout.flush();
+    }
+
+    /** Mini-batch and ES gradients at the reference network's initial weights against the full-data gradient. */
+    private void noise(Dataset train, Path dir) throws IOException {
+        Architecture a = Architecture.of(train.features(), new int[] {hidden}, train.classes(), Activation.SIGMOID, false);
+        Sequential net = a.build(seed);
+        float[] full = GradientNoise.fullGradient(net, train);
+        int[] sizes = Arrays.stream(batches).filter(b -> b <= train.size()).toArray();
+        double[][] minibatch = new double[3][sizes.length];
+        double[][] es = new double[3][sizes.length];
+        stdout.printf(Locale.ROOT, "%ngradient noise: %s at its initial weights (seed %d), against the gradient over all %d"
+                + " training images%n", a, seed, train.size());
+        stdout.printf(Locale.ROOT, "%8s  %14s  %14s  %14s  %14s%n", "B or N", "mini-batch cos", "rel. variance",
+                "ES cos", "rel. variance");
+        try (var csv = Files.newBufferedWriter(dir.resolve("noise.csv"))) {
+            csv.write("estimator,size,cosine,relative_variance,draws\n");
+            for (int i = 0; i < sizes.length; i++) {
+                int b = sizes[i];
+                GradientNoise.Stats m = GradientNoise.minibatch(net, train, full, b, draws, seed + i);
+                // N loss evaluations: N/2 antithetic pairs (one pair at least), each loss on all training images.
+                var estimator = EvolutionStrategies.builder().population(Math.max(1, b / 2)).sigma(0.05f).antithetic(true)
+                        .rankShaping(false).seed(seed + 1000 + i).build();
+                GradientNoise.Stats e = GradientNoise.estimator(net, train, full, estimator, Math.min(3, draws));
+                minibatch[0][i] = b;
+                minibatch[1][i] = m.cosine();
+                minibatch[2][i] = m.relativeVariance();
+                es[0][i] = 2 * Math.max(1, b / 2);
+                es[1][i] = e.cosine();
+                es[2][i] = e.relativeVariance();
+                stdout.printf(Locale.ROOT, "%8d  %14.4f  %14.4g  %14.4f  %14.4g%n", b, m.cosine(), m.relativeVariance(),
+                        e.cosine(), e.relativeVariance());
+                stdout.flush();
+                csv.write(String.format(Locale.ROOT, "minibatch,%d,%.6f,%.6g,%d%n", b, m.cosine(), m.relativeVariance(), draws));
+                csv.write(String.format(Locale.ROOT, "es_antithetic,%d,%.6f,%.6g,%d%n", (int) es[0][i], e.cosine(),
+                        e.relativeVariance(), e.draws()));
+            }
+        }
+        Map<String, double[][]> curves = new LinkedHashMap<>();
+        curves.put("mini-batch gradient of B images", minibatch);
+        curves.put("ES, N loss evaluations on all " + train.size() + " images", es);
+        GradientStatsCharts.noise(dir.resolve("noise.png"), a.layers(), "B images (mini-batch) or N loss evaluations (ES)",
+                curves);
+    }
+
+    /** FGSM on the trained reference network: accuracy against ε, and a strip of adversarial images. */
+    private void fgsm(DataSplit split, Path dir) throws IOException {
+        Dataset test = split.test();
+        Sequential net;
+        String what;
+        if (weights != null) {
+            SavedModel saved = WeightsFile.read(weights);
+            net = saved.model();
+            what = saved.architecture() + " from " + weights;
+        } else {
+            Architecture a = Architecture.of(test.features(), new int[] {hidden}, test.classes(), Activation.SIGMOID, false);
+            net = a.build(seed);
+            Trainer.builder().model(net).estimator(new Backprop()).optimizer(new Sgd(net.parameters(), 0.1f, 0.9f))
+                    .train(split.train()).test(test).epochs(trainEpochs).batchSize(100).seed(seed).build().run();
+            what = a + ", trained by backprop (SGD lr 0.1 momentum 0.9, batch 100, " + trainEpochs + " epochs)";
+        }
+        stdout.printf(Locale.ROOT, "%nFGSM: x' = clip(x + ε·sign(∂L/∂x), 0, 1) on the %d test images; %s%n", test.size(), what);
+        double[] eps = new double[epsilons.length];
+        double[] acc = new double[epsilons.length];
+        try (var csv = Files.newBufferedWriter(dir.resolve("fgsm.csv"))) {
+            csv.write("epsilon,test_accuracy\n");
+            for (int i = 0; i < epsilons.length; i++) {
+                eps[i] = epsilons[i];
+                acc[i] = Metrics.accuracy(net, Fgsm.perturb(net, test, epsilons[i]));
+                stdout.printf(Locale.ROOT, "  ε = %-5s test accuracy %6.2f%%%n", epsilons[i], 100 * acc[i]);
+                csv.write(String.format(Locale.ROOT, "%s,%.4f%n", epsilons[i], acc[i]));
+            }
+        }
+        stdout.flush();
+        GradientStatsCharts.accuracy(dir.resolve("fgsm.png"), "FGSM on " + what.split(",")[0], eps, acc);
+
+        int show = Math.min(10, test.size());
+        float shown = 0.1f;
+        int f = test.features();
+        Tensor x = Tensor.of(Arrays.copyOf(test.images(), show * f), show, f);
+        int[] labels = Arrays.copyOf(test.labels(), show);
+        Tensor adversarial = Fgsm.perturb(net, x, labels, shown);
+        int[] before = predict(net, x);
+        int[] after = predict(net, adversarial);
+        String[][] captions = new String[2][show];
+        for (int k = 0; k < show; k++) {
+            captions[0][k] = "true " + name(labels[k]) + "\nsays " + name(before[k]);
+            captions[1][k] = "ε=" + shown + "\nsays " + name(after[k]) + (after[k] == labels[k] ? "" : " ✗");
+        }
+        int side = (int) Math.round(Math.sqrt(f));
+        GradientStatsCharts.images(dir.resolve("fgsm-examples.png"), "the first " + show + " test images (top) and their"
+                + " FGSM copies at ε = " + shown + " (bottom), with the network's answers", new float[][] {x.data(),
+                adversarial.data()}, side, f / side, show, captions);
+    }
+
+    private static int[] predict(Sequential net, Tensor x) {
+        try (var scope = Tape.noGrad()) {
+            float[] logits = net.forward(x).data();
+            int rows = x.dim(0);
+            int classes = logits.length / rows;
+            int[] best = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 1; c < classes; c++) {
+                    if (logits[r * classes + c] > logits[r * classes + best[r]]) {
+                        best[r] = c;
+                    }
+                }
+            }
+            return best;
+        }
+    }
+
+    private static String name(int label) {
+        return label >= 0 && label < CLASSES.length ? CLASSES[label] : Integer.toString(label);
+    }
+
+    /** a / b, or what it means when b vanished to 0. */
+    private static String ratio(double a, double b) {
+        return b == 0 ? (a == 0 ? "both 0" : "∞ (W1's is 0)") : String.format(Locale.ROOT, "%.3e", a / b);
+    }
+
+    private static double norm(float[] g) {
+        double sum = 0;
+        for (float v : g) {
+            sum += (double) v * v;
+        }
+        return Math.sqrt(sum);
+    }
+}
