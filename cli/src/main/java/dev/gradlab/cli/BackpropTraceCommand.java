@@ -20,8 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * gradient beside its central difference; also written to {@code trace.txt}.
  */
 @Command(name = "backprop-trace", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Backpropagation by hand: a 2-3-2 network with fixed weights, one sample (x = [1, 0.5],",
-                "label 1). Prints every forward value, every local gradient as the chain-rule product it",
+        description = {"Backpropagation by hand, on a 2-3-2 network and one sample.",
+                "Fixed weights, x = [1, 0.5], label 1. Prints every forward value, every local gradient as the chain-rule product it",
                 "computes (in the tape's order), and the parameter gradients beside central differences."})
 final class BackpropTraceCommand implements Callable<Integer> {
 

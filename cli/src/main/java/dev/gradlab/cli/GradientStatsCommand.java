@@ -43,8 +43,8 @@ import picocli.CommandLine.Spec;
  * {@code fgsm-examples.png}).
  */
 @Command(name = "gradient-stats", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Properties of gradients, with plots: vanishing/exploding gradients per layer in a deep",
-                "narrow network (vanishing.png), mini-batch and ES gradient noise against the full-data",
+        description = {"Properties of gradients, with plots: vanishing gradients, gradient noise, FGSM.",
+                "Vanishing/exploding gradients per layer in a deep narrow network (vanishing.png), mini-batch and ES gradient noise against the full-data",
                 "gradient (noise.png), and FGSM adversarial examples on the trained reference network",
                 "(fgsm.png, fgsm-examples.png). Numbers also go to vanishing.csv, noise.csv and fgsm.csv."})
 final class GradientStatsCommand implements Callable<Integer> {

@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
  * Graphviz's {@code dot} is installed.
  */
 @Command(name = "graph", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Draw the tape of one forward and backward pass of the chosen network: one node per op",
-                "and per tensor, with shapes, formulas and the norm of the gradient along each edge.",
+        description = {"Draw the tape of one forward and backward pass of the chosen network.",
+                "One node per op and per tensor, with shapes, formulas and the norm of the gradient along"
+                        + " each edge.",
                 "Writes tape.dot, and tape.svg and tape.png when Graphviz's dot is installed."})
 final class GraphCommand implements Callable<Integer> {
 

@@ -127,8 +127,14 @@ class DivergenceAndOutputTest {
     @Test
     void helpTextIsWholeSentencesAndWholePaths() {
         String top = Run.of("--help").out();
-        assertTrue(top.contains("gradients  Compare each gradient estimator with backprop on one batch, and\n"
-                + "               sweep the ES population.\n"), top);
+        // Each command's summary is its description's first line: a whole sentence, however it wraps.
+        String commands = top.substring(top.indexOf("Commands:"));
+        String joined = commands.replaceAll("\n\\s{8,}(?=\\S)", " ");
+        for (String line : joined.lines().skip(1).toList()) {
+            assertTrue(line.strip().endsWith("."), "summary cut off: " + line + "\n" + top);
+        }
+        assertTrue(joined.contains("Compare each gradient estimator with backprop on one batch, and sweep the ES population."),
+                top);
         String train = Run.of("train", "--help").out();
         assertFalse(train.contains("~/. ") || train.contains("(. gz") || train.contains("/.\n"), train);
     }
