@@ -9,6 +9,7 @@ import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.simd.Parallel;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +134,24 @@ class EvolutionStrategiesTest {
     }
 
     @Test
+    void lowRankIsUnbiasedToFirstOrder() {
+        // E[⟨g, E⟩ E] = g for E = A Bᵀ/√r: with small σ the mean over seeds approaches the gradient.
+        for (int rank : new int[] {1, 3}) {
+            int n = 400;
+            int seeds = 25;
+            float[] mean = meanOverSeeds(EvolutionStrategies.builder().population(n).sigma(0.001f).antithetic(true)
+                    .perturbation(Perturbation.lowRank(rank)), seeds);
+            double cosine = EstimatorComparison.cosine(mean, exact);
+            double error = EstimatorComparison.relativeError(mean, exact);
+            // One full-rank estimate has E‖ĝ − g‖² ≈ D‖g‖²/N; low-rank noise has heavier tails, so
+            // allow twice the full-rank prediction for the mean of n·seeds directions.
+            double predicted = Math.sqrt((double) d / (n * seeds));
+            assertTrue(cosine > 0.98, "rank " + rank + ": cosine of the mean " + cosine);
+            assertTrue(error < 2 * predicted, "rank " + rank + ": relative error " + error + ", predicted " + predicted);
+        }
+    }
+
+    @Test
     void sameSeedAndStepSameEstimateOtherStepOtherNoise() {
         var es = EvolutionStrategies.builder().population(20).antithetic(true).seed(9).build();
         float[] a = Fixtures.gradient(es, model, x, labels, 3);
@@ -151,10 +170,13 @@ class EvolutionStrategiesTest {
         try {
             for (Module m : new Module[] {wide, Fixtures.opaque(wide)}) {
                 // {antithetic, rank shaping, baseline}: summed on the fly, and regenerated afterwards.
-                for (boolean[] v : new boolean[][] {{false, false, false}, {true, false, false},
-                        {true, true, false}, {false, false, true}}) {
+                // {antithetic, rank shaping, baseline, low-rank}
+                for (boolean[] v : new boolean[][] {{false, false, false, false}, {true, false, false, false},
+                        {true, true, false, false}, {false, false, true, false}, {true, true, false, true},
+                        {false, false, true, true}}) {
                     var es = EvolutionStrategies.builder().population(24).sigma(0.02f).antithetic(v[0])
-                            .rankShaping(v[1]).baseline(v[2]).seed(8).build();
+                            .rankShaping(v[1]).baseline(v[2])
+                            .perturbation(v[3] ? Perturbation.lowRank(2) : Perturbation.fullRank()).seed(8).build();
                     Parallel.setThreads(1);
                     float[] one = Fixtures.gradient(es, m, xs, ys, 2);
                     Parallel.setThreads(2);
