@@ -22,6 +22,7 @@ final class Choices<E extends Enum<E>> implements ITypeConverter<E>, Iterable<St
         cli.registerConverter(Activation.class, new Choices<>(Activation.class));
         cli.registerConverter(Method.class, new Choices<>(Method.class));
         cli.registerConverter(OptimizerChoice.class, new Choices<>(OptimizerChoice.class));
+        cli.registerConverter(PerturbationChoice.class, new Choices<>(PerturbationChoice.class));
     }
 
     @Override

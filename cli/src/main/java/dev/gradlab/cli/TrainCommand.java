@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Defaults that depend on --method (options given always win):",
                 "  backprop  sgd, lr 0.1, momentum 0.9, 100 epochs",
                 "  es        adam, lr 0.01, 50 epochs, sigma 0.05,",
-                "            100 antithetic pairs, rank shaping",
+                "            100 antithetic pairs, rank shaping, lowrank rank 1",
                 "  fd        adam, lr 0.01, 50 epochs, step (sigma) 0.001, 100 directions",
                 "", "Writes metrics.csv, training.png and weights.bin (read by 'gradlab evaluate')",
                 "into --out."})
@@ -95,6 +95,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--baseline", negatable = true, description = "es: subtract the mean loss of the population (default: off).")
     Boolean baseline;
+
+    @Option(names = "--perturbation", paramLabel = "KIND",
+            description = "es: full (Gaussian noise on every weight) or lowrank (A·Bᵀ/√r per weight matrix, EGGROLL)"
+                    + " (default: lowrank).")
+    PerturbationChoice perturbation;
+
+    @Option(names = "--rank", paramLabel = "R", description = "es with --perturbation lowrank: the rank r (default: 1).")
+    Integer rank;
 
     @Option(names = "--shuffle", negatable = true,
             description = "Shuffle the training set every epoch (default: off, the notebook's fixed order).")
@@ -244,6 +252,13 @@ final class TrainCommand implements Callable<Integer> {
             rejectFor("--antithetic", antithetic);
             rejectFor("--rank-shaping", rankShaping);
             rejectFor("--baseline", baseline);
+            rejectFor("--perturbation", perturbation);
+        }
+        positive("--rank", rank);
+        if (method != Method.ES) {
+            rejectFor("--rank", rank);
+        } else if (rank != null && perturbationChoice() != PerturbationChoice.LOWRANK) {
+            throw usage("option '--rank' applies only to --perturbation lowrank");
         }
     }
 
@@ -296,13 +311,22 @@ final class TrainCommand implements Callable<Integer> {
         return population != null ? population : method.population;
     }
 
+    private PerturbationChoice perturbationChoice() {
+        return method != Method.ES ? null : perturbation != null ? perturbation : Method.PERTURBATION;
+    }
+
+    private int rankValue() {
+        return rank != null ? rank : Method.RANK;
+    }
+
     private GradientEstimator estimator() {
         return switch (method) {
             case BACKPROP -> new Backprop();
             case ES -> EvolutionStrategies.builder().population(populationValue()).sigma(sigmaValue())
                     .antithetic(antithetic != null ? antithetic : method.antithetic)
                     .rankShaping(rankShaping != null ? rankShaping : method.rankShaping)
-                    .baseline(baseline != null && baseline).seed(model.seed).build();
+                    .baseline(baseline != null && baseline).perturbation(perturbationChoice().of(rankValue()))
+                    .seed(model.seed).build();
             case FD -> FiniteDifferences.directional(populationValue(), sigmaValue(), model.seed);
         };
     }
@@ -317,8 +341,9 @@ final class TrainCommand implements Callable<Integer> {
     private String describeEstimator() {
         return switch (method) {
             case BACKPROP -> "backprop";
-            case ES -> String.format(Locale.ROOT, "es N=%d%s sigma %s%s%s", populationValue(),
-                    (antithetic != null ? antithetic : method.antithetic) ? " antithetic" : "", sigmaValue(),
+            case ES -> String.format(Locale.ROOT, "es N=%d%s %s sigma %s%s%s", populationValue(),
+                    (antithetic != null ? antithetic : method.antithetic) ? " antithetic" : "",
+                    perturbationChoice().of(rankValue()), sigmaValue(),
                     (rankShaping != null ? rankShaping : method.rankShaping) ? " ranks" : "",
                     baseline != null && baseline ? " baseline" : "");
             case FD -> String.format(Locale.ROOT, "fd %d directions step %s", populationValue(), sigmaValue());
