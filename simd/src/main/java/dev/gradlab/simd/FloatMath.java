@@ -92,6 +92,11 @@ final class FloatMath {
         return twiceExpR * halfScale;
     }
 
+    /** {@code ln x} for any x: {@link #log} for positive normal x, the JDK's log otherwise. */
+    static float logAnywhere(float x) {
+        return x >= Float.MIN_NORMAL && x < Float.POSITIVE_INFINITY ? log(x) : (float) Math.log(x);
+    }
+
     /** {@code ln x} for positive normal x (the only inputs its callers give it). */
     static float log(float x) {
         int bits = Float.floatToRawIntBits(x) - SQRT_HALF_BITS;

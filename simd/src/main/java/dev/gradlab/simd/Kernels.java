@@ -45,6 +45,12 @@ public interface Kernels {
     /** {@code y = e^x}: {@code +∞} above {@code ln(Float.MAX_VALUE)}, 0 where {@code e^x < 2^-125}. */
     void exp(float[] x, int xOffset, float[] y, int yOffset, int n);
 
+    /**
+     * {@code y = ln x}, within 2 ulps: {@code −∞} at ±0, NaN below 0 and for NaN, {@code +∞} at
+     * {@code +∞}; subnormal inputs take the slower exact path.
+     */
+    void log(float[] x, int xOffset, float[] y, int yOffset, int n);
+
     // ---- rows: a rows × cols row-major block, contiguous (leading dimension = cols) ----
 
     /** Softmax of each row, computed as {@code e^(x - max) / Σ e^(x - max)}. */

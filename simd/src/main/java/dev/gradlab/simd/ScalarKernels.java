@@ -76,6 +76,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] = FloatMath.logAnywhere(x[xOffset + i]);
+        }
+    }
+
+    @Override
     public void softmaxRows(float[] x, int xOffset, float[] y, int yOffset, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int xi = xOffset + r * cols;

@@ -3,9 +3,11 @@ package dev.gradlab.simd;
 import static jdk.incubator.vector.VectorOperators.AND;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.FMA;
+import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.OR;
@@ -163,6 +165,25 @@ public final class VectorKernels implements Kernels {
         }
         for (; i < n; i++) {
             y[yOffset + i] = FloatMath.exp(x[xOffset + i]);
+        }
+    }
+
+    @Override
+    public void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            // Zeros, negatives, NaN, infinities and subnormals (rare) go lane by lane through the exact path.
+            if (v.compare(GE, Float.MIN_NORMAL).and(v.compare(LT, Float.POSITIVE_INFINITY)).allTrue()) {
+                VectorMath.log(v).intoArray(y, yOffset + i);
+            } else {
+                for (int j = i; j < i + L; j++) {
+                    y[yOffset + j] = FloatMath.logAnywhere(x[xOffset + j]);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] = FloatMath.logAnywhere(x[xOffset + i]);
         }
     }
 

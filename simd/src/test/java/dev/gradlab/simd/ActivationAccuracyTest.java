@@ -53,6 +53,22 @@ class ActivationAccuracyTest {
     }
 
     @Test
+    void logKernelHandlesEveryInput() {
+        float[] x = {0f, -0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.MIN_VALUE, 1e-40f, 1f, 2.5f,
+            Float.MAX_VALUE, 0.1f, 7f, 3f, 1e-3f, 9f, 100f, 1e30f};
+        for (Kernels k : new Kernels[] {new ScalarKernels(), new VectorKernels()}) {
+            float[] y = new float[x.length];
+            k.log(x, 0, y, 0, x.length);
+            for (int i = 0; i < x.length; i++) {
+                float expected = (float) Math.log(x[i]);
+                assertTrue(Float.isNaN(expected) ? Float.isNaN(y[i])
+                                : Float.isInfinite(expected) ? y[i] == expected : ulps(y[i], Math.log(x[i])) <= 2,
+                        k + ": log(" + x[i] + ") = " + y[i] + ", expected " + expected);
+            }
+        }
+    }
+
+    @Test
     void logIsWithinTwoUlps() {
         Random random = new Random(3);
         double worst = 0;

@@ -25,7 +25,7 @@ class KernelsEquivalenceTest {
 
     /** Elementwise kernels with one input, {@code out = f(in)}. */
     enum Unary {
-        SIGMOID, TANH, RELU, REQU, EXP, SCALE;
+        SIGMOID, TANH, RELU, REQU, EXP, LOG, SCALE;
 
         void apply(Kernels k, float[] x, int xOff, float[] y, int yOff, int n) {
             switch (this) {
@@ -34,6 +34,7 @@ class KernelsEquivalenceTest {
                 case RELU -> k.relu(x, xOff, y, yOff, n);
                 case REQU -> k.requ(x, xOff, y, yOff, n);
                 case EXP -> k.exp(x, xOff, y, yOff, n);
+                case LOG -> k.log(x, xOff, y, yOff, n);
                 case SCALE -> {
                     System.arraycopy(x, xOff, y, yOff, n);
                     k.scale(n, -0.37f, y, yOff);
