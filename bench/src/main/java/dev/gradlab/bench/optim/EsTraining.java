@@ -1,5 +1,8 @@
 package dev.gradlab.bench.optim;
 
+import dev.gradlab.core.TorchGenerator;
+import dev.gradlab.core.example.SoftplusLayer;
+import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.data.DataSplit;
@@ -22,7 +25,9 @@ import java.util.Map;
  * after each epoch. Seconds count training only, not the test evaluation after each epoch, as the
  * reference script {@code pytorch_train.py} counts them; the last line is the loss evaluations per
  * second of training. Arguments as {@code key=value}: pairs (100), sigma (0.05), lr (0.01),
- * batch (100), epochs (30), seed (1), threads (all), rank (0: full-rank perturbations; r ≥ 1: low-rank).
+ * batch (100), epochs (30), seed (1), threads (all), rank (0: full-rank perturbations; r ≥ 1: low-rank),
+ * activation ({@code sigmoid}, or {@code softplus}: the user-written {@code Softplus} example of
+ * core's tests, which takes the population path like any parameter-free module).
  */
 public final class EsTraining {
 
@@ -50,12 +55,20 @@ public final class EsTraining {
             Parallel.setThreads(Integer.parseInt(a.get("threads")));
         }
         System.out.println("# " + Simd.describe() + "; threads " + Parallel.threads());
-        System.out.printf(Locale.ROOT, "# es antithetic, centered ranks, %s, pairs %d, sigma %s, Adam lr %s, batch %d%n",
-                perturbation, pairs, sigma, lr, batch);
+        System.out.printf(Locale.ROOT, "# es antithetic, centered ranks, %s, pairs %d, sigma %s, Adam lr %s, batch %d, %s%n",
+                perturbation, pairs, sigma, lr, batch, a.getOrDefault("activation", "sigmoid"));
         DataSplit data = FashionMnist.subset();
         long[] training = new long[1];
         long[] evaluations = new long[1];
-        Sequential model = TrainComparison.reference(seed);
+        String activation = a.getOrDefault("activation", "sigmoid");
+        Sequential model = switch (activation) {
+            case "sigmoid" -> TrainComparison.reference(seed);
+            case "softplus" -> {
+                TorchGenerator g = new TorchGenerator(seed);
+                yield new Sequential(new Linear(784, 512, false, g), new SoftplusLayer(), new Linear(512, 10, false, g));
+            }
+            default -> throw new IllegalArgumentException("activation must be sigmoid or softplus, got " + activation);
+        };
         var es = EvolutionStrategies.builder().population(pairs).sigma(sigma).antithetic(true).rankShaping(true)
                 .perturbation(perturbation).seed(seed).build();
         TrainingResult result = Trainer.builder().model(model).estimator(es).optimizer(new Adam(model.parameters(), lr))
