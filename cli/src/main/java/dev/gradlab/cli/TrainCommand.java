@@ -127,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
         Sequential network = architecture.build(model.seed);
         List<Tensor> parameters = network.parameters();
         GradientEstimator estimator = estimator();
-        Optimizer opt = optimizer(parameters);
+        Optimizer<?> opt = optimizer(parameters);
         int epochCount = epochs != null ? epochs : method.epochs;
         Path dir = out != null ? out : defaultOutput();
         Files.createDirectories(dir);
@@ -259,7 +259,7 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    private Optimizer optimizer(List<Tensor> parameters) {
+    private Optimizer<?> optimizer(List<Tensor> parameters) {
         return switch (optimizerChoice()) {
             case SGD -> new Sgd(parameters, learningRate(), momentum != null ? momentum : method.momentum);
             case ADAM -> new Adam(parameters, learningRate());

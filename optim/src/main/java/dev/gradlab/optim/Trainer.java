@@ -18,7 +18,7 @@ public final class Trainer {
 
     private final Module model;
     private final GradientEstimator estimator;
-    private final Optimizer optimizer;
+    private final Optimizer<?> optimizer;
     private final Dataset train;
     private final Dataset test;
     private final int epochs;
@@ -48,7 +48,7 @@ public final class Trainer {
     public static final class Builder {
         private Module model;
         private GradientEstimator estimator = new Backprop();
-        private Optimizer optimizer;
+        private Optimizer<?> optimizer;
         private Dataset train;
         private Dataset test;
         private int epochs = 1;
@@ -72,7 +72,7 @@ public final class Trainer {
             return this;
         }
 
-        public Builder optimizer(Optimizer optimizer) {
+        public Builder optimizer(Optimizer<?> optimizer) {
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
             return this;
         }
