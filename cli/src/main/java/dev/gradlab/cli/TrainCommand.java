@@ -9,6 +9,7 @@ import dev.gradlab.optim.EpochMetrics;
 import dev.gradlab.optim.EvolutionStrategies;
 import dev.gradlab.optim.FiniteDifferences;
 import dev.gradlab.optim.GradientEstimator;
+import dev.gradlab.optim.LrSchedule;
 import dev.gradlab.optim.Optimizer;
 import dev.gradlab.optim.Sgd;
 import dev.gradlab.optim.Trainer;
@@ -72,6 +73,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum, PyTorch's semantics (default: 0.9).")
     Float momentum;
 
+    @Option(names = "--lr-schedule", paramLabel = "SPEC", defaultValue = "none",
+            description = "Learning rate per epoch: none, step:EPOCHS:GAMMA (times GAMMA every EPOCHS epochs) or cosine"
+                    + " (annealed to 0 over the run), as torch.optim.lr_scheduler (default: ${DEFAULT-VALUE}).")
+    String lrSchedule;
+
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Linear learning-rate warm-up: epoch k < N runs at (k+1)/(N+1) of the rate (default: none).")
+    Integer warmup;
+
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: 100 for backprop, 50 for es and fd).")
     Integer epochs;
 
@@ -129,6 +139,7 @@ final class TrainCommand implements Callable<Integer> {
         GradientEstimator estimator = estimator();
         Optimizer<?> opt = optimizer(parameters);
         int epochCount = epochs != null ? epochs : method.epochs;
+        LrSchedule schedule = schedule(epochCount);
         Path dir = out != null ? out : defaultOutput();
         Files.createDirectories(dir);
 
@@ -160,9 +171,13 @@ final class TrainCommand implements Callable<Integer> {
                     console.onEpoch(m);
                 }
             };
-            result = Trainer.builder().model(network).estimator(estimator).optimizer(opt)
+            Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator).optimizer(opt)
                     .train(split.train()).test(split.test()).epochs(epochCount).batchSize(batch)
-                    .shuffle(shuffle).seed(model.seed).listener(both).build().run();
+                    .shuffle(shuffle).seed(model.seed).listener(both);
+            if (schedule != null) {
+                trainer.lrSchedule(schedule);
+            }
+            result = trainer.build().run();
             history = csv.rows();
         }
 
@@ -192,6 +207,8 @@ final class TrainCommand implements Callable<Integer> {
         positive("--batch", batch);
         positive("--population", population);
         positive("--threads", threads);
+        positive("--warmup", warmup);
+        schedule(epochs != null ? epochs : method.epochs);
         if (lr != null && !(lr > 0 && Float.isFinite(lr))) {
             throw usage("Invalid value for option '--lr': must be a finite number > 0, got " + lr);
         }
@@ -240,6 +257,24 @@ final class TrainCommand implements Callable<Integer> {
                 : optimizerChoice() == OptimizerChoice.SGD ? Method.BACKPROP.lr : Method.ES.lr;
     }
 
+    /** The --warmup and --lr-schedule schedule, or null when the rate stays constant. */
+    private LrSchedule schedule(int epochCount) {
+        if (scheduleSpec().equals("none")) {
+            return null;
+        }
+        try {
+            return LrSchedule.parse(scheduleSpec(), epochCount);
+        } catch (IllegalArgumentException e) {
+            throw usage("Invalid value for option '--lr-schedule' or '--warmup': " + e.getMessage());
+        }
+    }
+
+    /** --lr-schedule with the --warmup before it, as LrSchedule.parse reads it. */
+    private String scheduleSpec() {
+        String spec = lrSchedule.strip().toLowerCase(Locale.ROOT);
+        return warmup == null ? spec : spec.equals("none") ? "warmup:" + warmup : "warmup:" + warmup + "," + spec;
+    }
+
     private float sigmaValue() {
         return sigma != null ? sigma : method.sigma;
     }
@@ -278,11 +313,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private String describeOptimizer() {
+        String schedule = scheduleSpec().equals("none") ? "" : " schedule " + scheduleSpec();
         return switch (optimizerChoice()) {
             case SGD -> String.format(Locale.ROOT, "sgd lr %s momentum %s", learningRate(),
                     momentum != null ? momentum : method.momentum);
             case ADAM -> String.format(Locale.ROOT, "adam lr %s", learningRate());
-        };
+        } + schedule;
     }
 
     private boolean showProgress() {

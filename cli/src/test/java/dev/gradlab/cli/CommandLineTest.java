@@ -68,6 +68,8 @@ class CommandLineTest {
         assertOneLineError(Run.of("train", "--optimizer", "adam", "--momentum", "0.5"), 2, "--momentum");
         assertOneLineError(Run.of("gradients", "--sweep", "100,10"), 2, "populations must increase");
         assertOneLineError(Run.of("evaluate"), 2, "--weights");
+        assertOneLineError(Run.of("train", "--lr-schedule", "step:10"), 2, "got 'step:10'");
+        assertOneLineError(Run.of("train", "--warmup", "0"), 2, "'--warmup': must be >= 1, got 0");
     }
 
     @Test
@@ -124,6 +126,14 @@ class CommandLineTest {
         Run evaluate = Run.of("evaluate", "--weights", weights.toString());
         assertEquals(0, evaluate.exitCode(), evaluate.err());
         assertEquals(train.lastLine(), evaluate.lastLine());
+    }
+
+    @Test
+    void aScheduledRunNamesItsSchedule() {
+        Run run = Run.of("train", "--epochs", "2", "--hidden", "8", "--lr-schedule", "step:1:0.5", "--warmup", "1",
+                "--out", dir.resolve("scheduled").toString(), "--no-progress");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().lines().findFirst().orElseThrow().contains("schedule warmup:1,step:1:0.5"), run.out());
     }
 
     @Test

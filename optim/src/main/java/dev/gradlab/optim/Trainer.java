@@ -26,6 +26,7 @@ public final class Trainer {
     private final boolean shuffle;
     private final long seed;
     private final TrainingListener listener;
+    private final LrSchedule lrSchedule;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -38,6 +39,7 @@ public final class Trainer {
         this.shuffle = b.shuffle;
         this.seed = b.seed;
         this.listener = b.listener;
+        this.lrSchedule = b.lrSchedule;
     }
 
     public static Builder builder() {
@@ -57,6 +59,7 @@ public final class Trainer {
         private long seed;
         private TrainingListener listener = new TrainingListener() {
         };
+        private LrSchedule lrSchedule;
 
         private Builder() {
         }
@@ -117,6 +120,15 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Sets the optimizer's learning rates at the start of every epoch from the groups' initial
+         * rates; default none (the rates are left as they are).
+         */
+        public Builder lrSchedule(LrSchedule lrSchedule) {
+            this.lrSchedule = Objects.requireNonNull(lrSchedule, "lrSchedule");
+            return this;
+        }
+
         public Trainer build() {
             return new Trainer(this);
         }
@@ -132,6 +144,9 @@ public final class Trainer {
         float testLoss = Float.NaN;
         float testAccuracy = Float.NaN;
         for (int epoch = 0; epoch < epochs; epoch++) {
+            if (lrSchedule != null) {
+                lrSchedule.apply(optimizer, epoch);
+            }
             double lossSum = 0;
             int batchIndex = 0;
             for (var batch : batcher.epoch(epoch)) {
