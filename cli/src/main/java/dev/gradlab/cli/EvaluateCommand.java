@@ -3,7 +3,6 @@ package dev.gradlab.cli;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.optim.Metrics;
-import dev.gradlab.simd.Parallel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code gradlab evaluate}: reads a weights file written by {@code train} and reports its test accuracy. */
@@ -31,17 +29,17 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws IOException {
-        if (threads != null && threads < 1) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--threads': must be >= 1, got " + threads);
+        try (var scope = threads.open()) {
+            return evaluate();
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+    }
+
+    private int evaluate() throws IOException {
         SavedModel saved = WeightsFile.read(weights);
         DataSplit split = data.load();
         Dataset test = split.test();

@@ -77,8 +77,8 @@ final class GradientsCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>-gradients).")
     Path out;
@@ -86,9 +86,12 @@ final class GradientsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
-        if (threads != null) {
-            Parallel.setThreads(threads);
+        try (var scope = threads.open()) {
+            return compare();
         }
+    }
+
+    private int compare() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         DataSplit split = data.load();
         Dataset train = split.train();
@@ -181,9 +184,6 @@ final class GradientsCommand implements Callable<Integer> {
         positive("--batch", batch);
         positive("--population", population);
         positive("--repeats", repeats);
-        if (threads != null) {
-            positive("--threads", threads);
-        }
         if (!(sigma > 0 && Float.isFinite(sigma))) {
             throw usage("Invalid value for option '--sigma': must be a finite number > 0, got " + sigma);
         }

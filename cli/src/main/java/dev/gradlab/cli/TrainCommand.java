@@ -113,8 +113,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>).")
     Path out;
@@ -126,9 +126,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
-        if (threads != null) {
-            Parallel.setThreads(threads);
+        try (var scope = threads.open()) {
+            return train();
         }
+    }
+
+    private int train() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
 
@@ -206,7 +209,6 @@ final class TrainCommand implements Callable<Integer> {
         positive("--epochs", epochs);
         positive("--batch", batch);
         positive("--population", population);
-        positive("--threads", threads);
         positive("--warmup", warmup);
         schedule(epochs != null ? epochs : method.epochs);
         if (lr != null && !(lr > 0 && Float.isFinite(lr))) {

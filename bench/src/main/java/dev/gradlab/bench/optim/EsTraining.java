@@ -41,9 +41,13 @@ public final class EsTraining {
         int batch = Integer.parseInt(a.getOrDefault("batch", "100"));
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "30"));
         long seed = Long.parseLong(a.getOrDefault("seed", "1"));
-        if (a.containsKey("threads")) {
-            Parallel.setThreads(Integer.parseInt(a.get("threads")));
+        int threads = a.containsKey("threads") ? Integer.parseInt(a.get("threads")) : Parallel.threads();
+        try (var scope = Parallel.withThreads(threads)) {
+            train(pairs, sigma, lr, batch, epochs, seed);
         }
+    }
+
+    private static void train(int pairs, float sigma, float lr, int batch, int epochs, long seed) {
         System.out.println("# " + Simd.describe() + "; threads " + Parallel.threads());
         System.out.printf(Locale.ROOT, "# es antithetic, centered ranks, pairs %d, sigma %s, Adam lr %s, batch %d%n",
                 pairs, sigma, lr, batch);
