@@ -1,5 +1,8 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelFile;
+import dev.gradlab.core.model.SavedModel;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.optim.Metrics;
@@ -14,16 +17,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code gradlab evaluate}: reads a weights file written by {@code train} and reports its test accuracy. */
+/**
+ * {@code gradlab evaluate}: reads a model file written by {@code train} ({@code model.safetensors}, or
+ * the {@code weights.bin} of earlier versions) and reports its test accuracy.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Read a weights file written by 'gradlab train' (the architecture is in its header)"
-                + " and print the test accuracy on the chosen data."})
+        description = {"Read a model file written by 'gradlab train' (model.safetensors, or an older weights.bin;"
+                + " the architecture is in its header) and print the test accuracy on the chosen data."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--weights", paramLabel = "FILE", required = true, description = "The weights file (weights.bin of a run).")
+    @Option(names = "--weights", paramLabel = "FILE", required = true, description = "The model file (model.safetensors of a run, or an older weights.bin).")
     Path weights;
 
     @Mixin
@@ -40,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private int evaluate() throws IOException {
-        SavedModel saved = WeightsFile.read(weights);
+        SavedModel saved = WeightsFile.isLegacy(weights) ? WeightsFile.read(weights) : ModelFile.load(weights);
         DataSplit split = data.load();
         Dataset test = split.test();
         Architecture a = saved.architecture();

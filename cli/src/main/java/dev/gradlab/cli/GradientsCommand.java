@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;

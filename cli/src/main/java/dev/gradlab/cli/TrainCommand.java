@@ -1,5 +1,7 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gradlab train}: trains an MLP with backprop, evolution strategies or finite differences,
  * prints one line per epoch and the final test accuracy, and writes {@code metrics.csv},
- * {@code training.png} and {@code weights.bin} into the output directory.
+ * {@code training.png} and {@code model.safetensors} into the output directory.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an MLP on Fashion-MNIST and report its test accuracy.",
@@ -49,7 +51,8 @@ import picocli.CommandLine.Spec;
                 "  es        adam, lr 0.01, 50 epochs, sigma 0.05,",
                 "            100 antithetic pairs, rank shaping",
                 "  fd        adam, lr 0.01, 50 epochs, step (sigma) 0.001, 100 directions",
-                "", "Writes metrics.csv, training.png and weights.bin (read by 'gradlab evaluate')",
+                "", "Writes metrics.csv, training.png and model.safetensors (read by 'gradlab evaluate' and by",
+                "PyTorch's safetensors.torch.load_file)",
                 "into --out."})
 final class TrainCommand implements Callable<Integer> {
 
@@ -192,13 +195,12 @@ final class TrainCommand implements Callable<Integer> {
         info.put("seed", Long.toString(model.seed));
         info.put("data", data.data);
         info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
-        info.put("created", LocalDateTime.now().withNano(0).toString());
-        WeightsFile.write(dir.resolve(WeightsFile.FILE_NAME), architecture, network, info);
+        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), architecture, network, info);
         writeChart(dir.resolve("training.png"), architecture + ", " + describeEstimator(), history);
 
         stdout.printf(Locale.ROOT, "trained in %.1f s (%d loss evaluations); wrote %s, %s and %s in %s%n",
                 result.wallNanos() / 1e9, result.lossEvaluations(), MetricsCsv.FILE_NAME, "training.png",
-                WeightsFile.FILE_NAME, dir);
+                ModelFile.FILE_NAME, dir);
         stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * result.testAccuracy());
         stdout.flush();
         return 0;

@@ -1,5 +1,7 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.ModelFile;
+import dev.gradlab.core.model.SavedModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,6 +86,10 @@ class CommandLineTest {
         Path bad = dir.resolve("bad.bin");
         Files.writeString(bad, "GRADLABW and then nonsense");
         assertOneLineError(Run.of("evaluate", "--weights", bad.toString()), 1, "format version must be 1");
+        Path notSafetensors = dir.resolve("bad.safetensors");
+        Files.writeString(notSafetensors, "{\"0.weight\": 1}");
+        assertOneLineError(Run.of("evaluate", "--weights", notSafetensors.toString()), 1,
+                notSafetensors + ": at byte 0: header length must be in [2, ");
     }
 
     @Test
@@ -119,9 +125,10 @@ class CommandLineTest {
         assertTrue(csv.get(2).startsWith("2,"), csv.get(2));
         assertTrue(ChartsTest.isPng(out.resolve("training.png")));
 
-        Path weights = out.resolve("weights.bin");
-        SavedModel saved = WeightsFile.read(weights);
+        Path weights = out.resolve("model.safetensors");
+        SavedModel saved = ModelFile.load(weights);
         assertEquals("784-16-10", saved.architecture().layers());
+        assertEquals("2", saved.info().get("epochs"));
 
         Run evaluate = Run.of("evaluate", "--weights", weights.toString());
         assertEquals(0, evaluate.exitCode(), evaluate.err());
