@@ -4,7 +4,11 @@ import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.data.Batcher;
 import dev.gradlab.data.Dataset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,7 +16,9 @@ import java.util.Objects;
  * steps; after each epoch the model is evaluated on the test set. The run is reproducible: the
  * batch order depends on {@code seed} and the epoch, the estimator's noise on its own seed and the
  * global step. A NaN or infinite batch loss stops training with a {@link TrainingDivergedException}
- * naming the step.
+ * naming the step. With {@link Builder#checkpoint} a {@link Checkpoint} is written at the end of
+ * every epoch; a trainer built with the same settings and {@link Builder#resumeFrom} it continues
+ * the run bit for bit.
  */
 public final class Trainer {
 
@@ -27,6 +33,9 @@ public final class Trainer {
     private final long seed;
     private final TrainingListener listener;
     private final LrSchedule lrSchedule;
+    private final Path checkpointFile;
+    private final Map<String, String> checkpointInfo;
+    private final Checkpoint resumeFrom;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -40,6 +49,13 @@ public final class Trainer {
         this.seed = b.seed;
         this.listener = b.listener;
         this.lrSchedule = b.lrSchedule;
+        this.checkpointFile = b.checkpointFile;
+        this.checkpointInfo = b.checkpointInfo;
+        this.resumeFrom = b.resumeFrom;
+        if (resumeFrom != null && resumeFrom.epoch() > epochs) {
+            throw new IllegalArgumentException("epochs must be at least the checkpoint's " + resumeFrom.epoch()
+                    + " epochs done, got " + epochs);
+        }
     }
 
     public static Builder builder() {
@@ -60,6 +76,9 @@ public final class Trainer {
         private TrainingListener listener = new TrainingListener() {
         };
         private LrSchedule lrSchedule;
+        private Path checkpointFile;
+        private Map<String, String> checkpointInfo = Map.of();
+        private Checkpoint resumeFrom;
 
         private Builder() {
         }
@@ -129,6 +148,26 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Writes a {@link Checkpoint} with the caller's {@code info} entries to {@code file} at the
+         * end of every epoch, replacing the previous one atomically; default none.
+         */
+        public Builder checkpoint(Path file, Map<String, String> info) {
+            this.checkpointFile = Objects.requireNonNull(file, "file");
+            this.checkpointInfo = Map.copyOf(info);
+            return this;
+        }
+
+        /**
+         * Starts from {@code checkpoint} instead of the model's and optimizer's current state: its
+         * parameters and optimizer state are restored and training continues after its last epoch,
+         * at its global step. {@link #epochs} stays the total, counting the epochs already done.
+         */
+        public Builder resumeFrom(Checkpoint checkpoint) {
+            this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");
+            return this;
+        }
+
         public Trainer build() {
             return new Trainer(this);
         }
@@ -141,9 +180,17 @@ public final class Trainer {
         long start = System.nanoTime();
         long step = 0;
         long evaluations = 0;
+        int firstEpoch = 0;
+        if (resumeFrom != null) {
+            resumeFrom.restore(model, optimizer);
+            firstEpoch = resumeFrom.epoch();
+            step = resumeFrom.step();
+            evaluations = resumeFrom.lossEvaluations();
+            start -= resumeFrom.elapsedNanos();
+        }
         float testLoss = Float.NaN;
         float testAccuracy = Float.NaN;
-        for (int epoch = 0; epoch < epochs; epoch++) {
+        for (int epoch = firstEpoch; epoch < epochs; epoch++) {
             if (lrSchedule != null) {
                 lrSchedule.apply(optimizer, epoch);
             }
@@ -171,7 +218,18 @@ public final class Trainer {
             }
             listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,
                     testAccuracy, evaluations, System.nanoTime() - start));
+            if (checkpointFile != null) {
+                writeCheckpoint(epoch + 1, step, evaluations, System.nanoTime() - start);
+            }
         }
         return new TrainingResult(testAccuracy, testLoss, epochs, evaluations, System.nanoTime() - start);
+    }
+
+    private void writeCheckpoint(int epochsDone, long step, long evaluations, long elapsed) {
+        try {
+            Checkpoint.of(model, optimizer, epochsDone, step, evaluations, elapsed, checkpointInfo).write(checkpointFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -1,0 +1,114 @@
+package dev.gradlab.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradlab.core.Parameters;
+import dev.gradlab.core.model.SafeTensors;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.data.Dataset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+
+    @TempDir
+    Path dir;
+
+    private static Dataset data() {
+        return new Dataset(Fixtures.inputs(60, 100, 1).data().clone(), Fixtures.labels(60, 10, 2), 100, 10);
+    }
+
+    /** Trains {@code epochs} epochs, from {@code resume} when given, checkpointing to {@code file}. */
+    private static float[] train(boolean es, int epochs, Checkpoint resume, Path file) {
+        Sequential model = Fixtures.wide();
+        Optimizer<?> optimizer = es ? new Adam(model.parameters(), 0.01f) : new Sgd(model.parameters(), 0.05f, 0.9f);
+        GradientEstimator estimator = es
+                ? EvolutionStrategies.builder().population(8).sigma(0.05f).antithetic(true).rankShaping(true).seed(4).build()
+                : new Backprop();
+        Trainer.Builder b = Trainer.builder().model(model).estimator(estimator).optimizer(optimizer).train(data())
+                .epochs(epochs).batchSize(25).seed(5).lrSchedule(LrSchedule.step(1, 0.7))
+                .checkpoint(file, Map.of("run", "test"));
+        if (resume != null) {
+            b.resumeFrom(resume);
+        }
+        b.build().run();
+        return Parameters.flatten(model.parameters());
+    }
+
+    @Test
+    void resumingAfterTwoEpochsEndsBitForBitWhereFourStraightEpochsEnd() throws IOException {
+        for (boolean es : new boolean[] {false, true}) {
+            float[] straight = train(es, 4, null, dir.resolve("straight-" + es));
+            Path file = dir.resolve("stopped-" + es);
+            float[] half = train(es, 2, null, file);
+            Checkpoint c = Checkpoint.read(file);
+            assertEquals(2, c.epoch());
+            assertEquals(6, c.step(), "3 batches per epoch");
+            assertEquals(Map.of("run", "test"), c.info());
+            assertArrayEquals(half, Parameters.flatten(c.parameters().stream()
+                    .map(p -> dev.gradlab.core.Tensor.of(p, p.length)).toList()));
+            float[] resumed = train(es, 4, c, file);
+            assertArrayEquals(straight, resumed, es ? "es" : "backprop");
+            assertEquals(4, Checkpoint.read(file).epoch());
+        }
+    }
+
+    @Test
+    void aCheckpointKeepsTheOptimizerStateExactly() throws IOException {
+        Sequential model = Fixtures.tiny();
+        Adam adam = new Adam(model.parameters(), 0.01f);
+        Trainer.builder().model(model).optimizer(adam).train(new Dataset(Fixtures.inputs(20, 6, 1).data().clone(),
+                Fixtures.labels(20, 3, 2), 6, 3)).epochs(1).batchSize(10).build().run();
+        Path file = dir.resolve(Checkpoint.FILE_NAME);
+        Checkpoint.of(model, adam, 1, 2, 2, 0, Map.of()).write(file);
+        StateDict back = Checkpoint.read(file).optimizer();
+        StateDict original = adam.stateDict();
+        assertEquals(original.paramGroups(), back.paramGroups());
+        assertEquals(original.state().keySet(), back.state().keySet());
+        for (var e : original.state().entrySet()) {
+            assertEquals(e.getValue().step(), back.state().get(e.getKey()).step());
+            for (var b : e.getValue().buffers().entrySet()) {
+                assertArrayEquals(b.getValue(), back.state().get(e.getKey()).buffers().get(b.getKey()));
+            }
+        }
+    }
+
+    @Test
+    void aWriteThatFailsHalfwayLeavesThePreviousFileAndNoPart() throws IOException {
+        Path file = dir.resolve(Checkpoint.FILE_NAME);
+        Files.writeString(file, "previous");
+        var e = assertThrows(IOException.class, () -> SafeTensors.writeAtomically(file, out -> {
+            out.write(new byte[1000]);
+            throw new IOException("disk full");
+        }));
+        assertEquals("disk full", e.getMessage());
+        assertEquals("previous", Files.readString(file));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void resumingPastTheTotalIsRejected() {
+        Function<Integer, Trainer.Builder> trainer = epochs -> {
+            Sequential model = Fixtures.tiny();
+            return Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f))
+                    .train(data()).epochs(epochs);
+        };
+        Checkpoint c = new Checkpoint(java.util.List.of(), new StateDict(java.util.List.of(), Map.of()), 3, 9, 9, 0,
+                Map.of());
+        var e = assertThrows(IllegalArgumentException.class, () -> trainer.apply(2).resumeFrom(c).build());
+        assertEquals("epochs must be at least the checkpoint's 3 epochs done, got 2", e.getMessage());
+        assertFalse(e.getMessage().isEmpty());
+        assertTrue(trainer.apply(3).resumeFrom(c).build() != null);
+    }
+}
