@@ -7,6 +7,7 @@ import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.optim.Adam;
 import dev.gradlab.optim.Backprop;
+import dev.gradlab.optim.Checkpoint;
 import dev.gradlab.optim.EpochMetrics;
 import dev.gradlab.optim.EvolutionStrategies;
 import dev.gradlab.optim.FiniteDifferences;
@@ -122,19 +123,28 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>).")
     Path out;
 
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue the run in RUN_DIR from its checkpoint, with the run's own settings;"
+                    + " only --epochs (to raise the total), --threads and --progress may be given with it.")
+    Path resume;
+
     @Option(names = "--progress", negatable = true,
             description = "Show a progress bar on stderr (default: when stderr is a terminal).")
     Boolean progress;
 
     @Override
     public Integer call() throws IOException {
+        if (resume != null) {
+            return ResumedRun.of(this).call();
+        }
         validate();
         try (var scope = threads.open()) {
-            return train();
+            return train(null);
         }
     }
 
-    private int train() throws IOException {
+    /** Trains, from the checkpoint {@code resumeFrom} when it is not null. */
+    int train(Checkpoint resumeFrom) throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
 
@@ -158,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingResult result;
         List<EpochMetrics> history;
         try (ConsoleListener console = new ConsoleListener(stdout, stderr, showProgress());
-             MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME))) {
+             MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), resumeFrom == null ? 0 : resumeFrom.epoch())) {
             TrainingListener both = new TrainingListener() {
                 @Override
                 public void onStart(int epochs, int batchesPerEpoch) {
@@ -179,9 +189,13 @@ final class TrainCommand implements Callable<Integer> {
             };
             Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator).optimizer(opt)
                     .train(split.train()).test(split.test()).epochs(epochCount).batchSize(batch)
-                    .shuffle(shuffle).seed(model.seed).listener(both);
+                    .shuffle(shuffle).seed(model.seed).listener(both)
+                    .checkpoint(dir.resolve(Checkpoint.FILE_NAME), ResumedRun.settings(spec, epochCount));
             if (schedule != null) {
                 trainer.lrSchedule(schedule);
+            }
+            if (resumeFrom != null) {
+                trainer.resumeFrom(resumeFrom);
             }
             result = trainer.build().run();
             history = csv.rows();
@@ -198,15 +212,15 @@ final class TrainCommand implements Callable<Integer> {
         ModelFile.save(dir.resolve(ModelFile.FILE_NAME), architecture, network, info);
         writeChart(dir.resolve("training.png"), architecture + ", " + describeEstimator(), history);
 
-        stdout.printf(Locale.ROOT, "trained in %.1f s (%d loss evaluations); wrote %s, %s and %s in %s%n",
+        stdout.printf(Locale.ROOT, "trained in %.1f s (%d loss evaluations); wrote %s, %s, %s and %s in %s%n",
                 result.wallNanos() / 1e9, result.lossEvaluations(), MetricsCsv.FILE_NAME, "training.png",
-                ModelFile.FILE_NAME, dir);
+                ModelFile.FILE_NAME, Checkpoint.FILE_NAME, dir);
         stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * result.testAccuracy());
         stdout.flush();
         return 0;
     }
 
-    private void validate() {
+    void validate() {
         model.validate();
         positive("--epochs", epochs);
         positive("--batch", batch);

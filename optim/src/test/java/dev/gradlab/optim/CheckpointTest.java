@@ -62,6 +62,20 @@ class CheckpointTest {
         }
     }
 
+    /** The example of docs/optim.md. */
+    @Test
+    void theDocumentedExampleRuns() throws IOException {
+        Sequential model = Fixtures.wide();
+        var es = EvolutionStrategies.builder().population(4).seed(1).build();
+        var adam = new Adam(model.parameters(), 0.01f);
+        Dataset train = data();
+        Trainer.Builder run = Trainer.builder().model(model).estimator(es).optimizer(adam)
+                .train(train).epochs(4).seed(5).checkpoint(dir.resolve(Checkpoint.FILE_NAME), Map.of());
+        run.build().run();                                        // a later process, same settings:
+        run.resumeFrom(Checkpoint.read(dir.resolve(Checkpoint.FILE_NAME))).epochs(8).build().run();
+        assertEquals(8, Checkpoint.read(dir.resolve(Checkpoint.FILE_NAME)).epoch());
+    }
+
     @Test
     void aCheckpointKeepsTheOptimizerStateExactly() throws IOException {
         Sequential model = Fixtures.tiny();
