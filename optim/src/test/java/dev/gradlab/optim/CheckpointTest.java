@@ -76,6 +76,25 @@ class CheckpointTest {
         assertEquals(8, Checkpoint.read(dir.resolve(Checkpoint.FILE_NAME)).epoch());
     }
 
+    /** The example of the README. */
+    @Test
+    void theReadmeExampleRuns() throws IOException {
+        var architecture = dev.gradlab.core.model.Architecture.of(100, new int[] {8}, 10,
+                dev.gradlab.core.model.Activation.RELU, true);
+        Sequential model = architecture.build(1);
+        var data = new dev.gradlab.data.DataSplit(data(), data());
+        var adam = new Adam(model.parameters(), 0.01f);                    // or Sgd, AdamW
+        adam.paramGroups().get(0).setWeightDecay(1e-4);                    // per group, between steps
+        Trainer.builder().model(model).optimizer(adam).train(data.train()).epochs(30)
+                .lrSchedule(LrSchedule.warmup(5).then(LrSchedule.cosine(30, 0)))   // as lr_scheduler
+                .checkpoint(dir.resolve(Checkpoint.FILE_NAME), Map.of())           // every epoch, atomically
+                .build().run();
+        dev.gradlab.core.model.ModelFile.save(dir.resolve("model.safetensors"), architecture, model, Map.of());
+        assertEquals(30, Checkpoint.read(dir.resolve(Checkpoint.FILE_NAME)).epoch());
+        assertArrayEquals(Parameters.flatten(model.parameters()), Parameters.flatten(
+                dev.gradlab.core.model.ModelFile.load(dir.resolve("model.safetensors")).model().parameters()));
+    }
+
     @Test
     void aCheckpointKeepsTheOptimizerStateExactly() throws IOException {
         Sequential model = Fixtures.tiny();
