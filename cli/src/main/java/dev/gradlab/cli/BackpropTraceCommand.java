@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.BackpropTrace;
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Sequential;

@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Activation;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;

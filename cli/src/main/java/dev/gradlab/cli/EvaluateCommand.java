@@ -1,9 +1,11 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelFile;
+import dev.gradlab.core.model.SavedModel;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.optim.Metrics;
-import dev.gradlab.simd.Parallel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,36 +15,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code gradlab evaluate}: reads a weights file written by {@code train} and reports its test accuracy. */
+/**
+ * {@code gradlab evaluate}: reads a model file written by {@code train} ({@code model.safetensors}, or
+ * the {@code weights.bin} of earlier versions) and reports its test accuracy.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Read a weights file written by 'gradlab train' (the architecture is in its header)"
-                + " and print the test accuracy on the chosen data."})
+        description = {"Read a model file written by 'gradlab train' (model.safetensors, or an older weights.bin;"
+                + " the architecture is in its header) and print the test accuracy on the chosen data."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--weights", paramLabel = "FILE", required = true, description = "The weights file (weights.bin of a run).")
+    @Option(names = "--weights", paramLabel = "FILE", required = true, description = "The model file (model.safetensors of a run, or an older weights.bin).")
     Path weights;
 
     @Mixin
     DataOptions data;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws IOException {
-        if (threads != null && threads < 1) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--threads': must be >= 1, got " + threads);
+        try (var scope = threads.open()) {
+            return evaluate();
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
-        SavedModel saved = WeightsFile.read(weights);
+    }
+
+    private int evaluate() throws IOException {
+        SavedModel saved = WeightsFile.isLegacy(weights) ? WeightsFile.read(weights) : ModelFile.load(weights);
         DataSplit split = data.load();
         Dataset test = split.test();
         Architecture a = saved.architecture();

@@ -1,5 +1,9 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Activation;
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.SavedModel;
+import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Sequential;
@@ -14,7 +18,6 @@ import dev.gradlab.optim.GradientNoise;
 import dev.gradlab.optim.Metrics;
 import dev.gradlab.optim.Sgd;
 import dev.gradlab.optim.Trainer;
-import dev.gradlab.simd.Parallel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -107,8 +110,8 @@ final class GradientStatsCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>-gradient-stats).")
     Path out;
@@ -118,9 +121,12 @@ final class GradientStatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EnumSet<Part> chosen = validate();
-        if (threads != null) {
-            Parallel.setThreads(threads);
+        try (var scope = threads.open()) {
+            return run(chosen);
         }
+    }
+
+    private Integer run(EnumSet<Part> chosen) throws IOException {
         stdout = spec.commandLine().getOut();
         DataSplit split = data.load();
         Path dir = OutputDirectory.create(out, "gradient-stats");
@@ -165,9 +171,6 @@ final class GradientStatsCommand implements Callable<Integer> {
             if (!(e >= 0) || !Float.isFinite(e)) {
                 throw usage("Invalid value for option '--epsilons': every ε must be a finite number >= 0, got " + e);
             }
-        }
-        if (threads != null && threads < 1) {
-            throw usage("Invalid value for option '--threads': must be >= 1, got " + threads);
         }
         return chosen;
     }
@@ -281,7 +284,7 @@ final class GradientStatsCommand implements Callable<Integer> {
         Sequential net;
         String what;
         if (weights != null) {
-            SavedModel saved = WeightsFile.read(weights);
+            SavedModel saved = WeightsFile.isLegacy(weights) ? WeightsFile.read(weights) : ModelFile.load(weights);
             net = saved.model();
             what = saved.architecture() + " from " + weights;
         } else {

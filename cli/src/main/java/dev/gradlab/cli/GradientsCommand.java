@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
@@ -78,8 +79,8 @@ final class GradientsCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>-gradients).")
     Path out;
@@ -87,9 +88,12 @@ final class GradientsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
-        if (threads != null) {
-            Parallel.setThreads(threads);
+        try (var scope = threads.open()) {
+            return compare();
         }
+    }
+
+    private int compare() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         DataSplit split = data.load();
         Dataset train = split.train();
@@ -182,9 +186,6 @@ final class GradientsCommand implements Callable<Integer> {
         positive("--batch", batch);
         positive("--population", population);
         positive("--repeats", repeats);
-        if (threads != null) {
-            positive("--threads", threads);
-        }
         if (!(sigma > 0 && Float.isFinite(sigma))) {
             throw usage("Invalid value for option '--sigma': must be a finite number > 0, got " + sigma);
         }

@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.Losses;
 import dev.gradlab.core.TapeGraph;
 import dev.gradlab.core.Tensor;

@@ -24,10 +24,28 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
     private final BufferedWriter writer;
     private final List<EpochMetrics> rows = new ArrayList<>();
 
-    MetricsCsv(Path file) throws IOException {
+    /**
+     * Starts {@code file} afresh, keeping the rows of the first {@code keepEpochs} epochs of the
+     * file already there (a resumed run; rows of later epochs, written after the checkpoint, go).
+     */
+    MetricsCsv(Path file, int keepEpochs) throws IOException {
+        List<String> kept = new ArrayList<>();
+        if (keepEpochs > 0 && Files.exists(file)) {
+            List<String> lines = Files.readAllLines(file);
+            for (String line : lines.subList(Math.min(1, lines.size()), Math.min(lines.size(), keepEpochs + 1))) {
+                String[] f = line.split(",");
+                rows.add(new EpochMetrics(Integer.parseInt(f[0]) - 1, Float.parseFloat(f[1]), Float.parseFloat(f[2]),
+                        Float.parseFloat(f[3]), Long.parseLong(f[4]), (long) (Double.parseDouble(f[5]) * 1e9)));
+                kept.add(line);
+            }
+        }
         writer = Files.newBufferedWriter(file);
         writer.write(HEADER);
         writer.newLine();
+        for (String line : kept) {
+            writer.write(line);
+            writer.newLine();
+        }
         writer.flush();
     }
 

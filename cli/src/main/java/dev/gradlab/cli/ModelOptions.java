@@ -1,6 +1,8 @@
 package dev.gradlab.cli;
 
 import dev.gradlab.core.HeapBudget;
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.Activation;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

@@ -1,14 +1,18 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.optim.Adam;
 import dev.gradlab.optim.Backprop;
+import dev.gradlab.optim.Checkpoint;
 import dev.gradlab.optim.EpochMetrics;
 import dev.gradlab.optim.EvolutionStrategies;
 import dev.gradlab.optim.FiniteDifferences;
 import dev.gradlab.optim.GradientEstimator;
+import dev.gradlab.optim.LrSchedule;
 import dev.gradlab.optim.Optimizer;
 import dev.gradlab.optim.Sgd;
 import dev.gradlab.optim.Trainer;
@@ -37,7 +41,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gradlab train}: trains an MLP with backprop, evolution strategies or finite differences,
  * prints one line per epoch and the final test accuracy, and writes {@code metrics.csv},
- * {@code training.png} and {@code weights.bin} into the output directory.
+ * {@code training.png} and {@code model.safetensors} into the output directory.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an MLP on Fashion-MNIST and report its test accuracy.",
@@ -48,7 +52,8 @@ import picocli.CommandLine.Spec;
                 "  es        adam, lr 0.01, 50 epochs, sigma 0.05,",
                 "            100 antithetic pairs, rank shaping, lowrank rank 1",
                 "  fd        adam, lr 0.01, 50 epochs, step (sigma) 0.001, 100 directions",
-                "", "Writes metrics.csv, training.png and weights.bin (read by 'gradlab evaluate')",
+                "", "Writes metrics.csv, training.png and model.safetensors (read by 'gradlab evaluate' and by",
+                "PyTorch's safetensors.torch.load_file)",
                 "into --out."})
 final class TrainCommand implements Callable<Integer> {
 
@@ -71,6 +76,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum, PyTorch's semantics (default: 0.9).")
     Float momentum;
+
+    @Option(names = "--lr-schedule", paramLabel = "SPEC", defaultValue = "none",
+            description = "Learning rate per epoch: none, step:EPOCHS:GAMMA (times GAMMA every EPOCHS epochs) or cosine"
+                    + " (annealed to 0 over the run), as torch.optim.lr_scheduler (default: ${DEFAULT-VALUE}).")
+    String lrSchedule;
+
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Linear learning-rate warm-up: epoch k < N runs at (k+1)/(N+1) of the rate (default: none).")
+    Integer warmup;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: 100 for backprop, 50 for es and fd).")
     Integer epochs;
@@ -111,8 +125,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output directory, absent or empty (default: runs/<date-time>); written when the run ends.")
@@ -125,6 +139,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Stop as diverged when a batch or test loss exceeds LOSS (default: ${DEFAULT-VALUE});"
                     + " NaN and infinity always stop.")
     String maxLoss;
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue the run in RUN_DIR from its checkpoint, with the run's own settings;"
+                    + " only --epochs (to raise the total), --threads and --progress may be given with it.")
+    Path resume;
 
     @Option(names = "--progress", negatable = true,
             description = "Show a progress bar on stderr (default: when stderr is a terminal).")
@@ -132,16 +150,20 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (resume != null) {
+            return ResumedRun.of(this).call();
+        }
         validate();
-        try (RunDirectory run = RunDirectory.open(out != null ? out : defaultOutput())) {
-            return train(run);
+        try (var scope = threads.open(); RunDirectory run = RunDirectory.open(out != null ? out : defaultOutput())) {
+            return train(run, null);
         }
     }
 
-    private Integer train(RunDirectory run) throws IOException {
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+    /**
+     * Trains into {@code run}, or, resuming from the checkpoint {@code resumeFrom}, straight into
+     * {@code --out}, the run's own directory, whose checkpoint is replaced atomically every epoch.
+     */
+    int train(RunDirectory run, Checkpoint resumeFrom) throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
 
@@ -154,9 +176,10 @@ final class TrainCommand implements Callable<Integer> {
         Sequential network = architecture.build(model.seed);
         List<Tensor> parameters = network.parameters();
         GradientEstimator estimator = estimator();
-        Optimizer opt = optimizer(parameters);
+        Optimizer<?> opt = optimizer(parameters);
         int epochCount = epochs != null ? epochs : method.epochs;
-        Path dir = run.path();
+        Path dir = run != null ? run.path() : out;
+        LrSchedule schedule = schedule(epochCount);
 
         stdout.printf(Locale.ROOT, "gradlab train: %s (%d parameters), %s, %s, batch %d, %s, seed %d%n",
                 architecture, architecture.parameterCount(), describeEstimator(), describeOptimizer(), batch,
@@ -167,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingResult result;
         List<EpochMetrics> history;
         try (ConsoleListener console = new ConsoleListener(stdout, stderr, showProgress());
-             MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME))) {
+             MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), resumeFrom == null ? 0 : resumeFrom.epoch())) {
             TrainingListener both = new TrainingListener() {
                 @Override
                 public void onStart(int epochs, int batchesPerEpoch) {
@@ -186,9 +209,17 @@ final class TrainCommand implements Callable<Integer> {
                     console.onEpoch(m);
                 }
             };
-            result = Trainer.builder().model(network).estimator(estimator).optimizer(opt)
+            Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator).optimizer(opt)
                     .train(split.train()).test(split.test()).epochs(epochCount).batchSize(batch)
-                    .shuffle(shuffle).seed(model.seed).listener(both).maxLoss(maxLossValue()).build().run();
+                    .shuffle(shuffle).seed(model.seed).listener(both).maxLoss(maxLossValue())
+                    .checkpoint(dir.resolve(Checkpoint.FILE_NAME), ResumedRun.settings(spec, epochCount));
+            if (schedule != null) {
+                trainer.lrSchedule(schedule);
+            }
+            if (resumeFrom != null) {
+                trainer.resumeFrom(resumeFrom);
+            }
+            result = trainer.build().run();
             history = csv.rows();
         }
 
@@ -200,25 +231,29 @@ final class TrainCommand implements Callable<Integer> {
         info.put("seed", Long.toString(model.seed));
         info.put("data", data.data);
         info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
-        info.put("created", LocalDateTime.now().withNano(0).toString());
-        WeightsFile.write(dir.resolve(WeightsFile.FILE_NAME), architecture, network, info);
+        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), architecture, network, info);
         writeChart(dir.resolve("training.png"), architecture + ", " + describeEstimator(), history);
-        run.commit();
+        if (run != null) {
+            run.commit();
+        } else {
+            Files.deleteIfExists(dir.resolve(RunDirectory.INCOMPLETE));
+        }
 
-        stdout.printf(Locale.ROOT, "trained in %.1f s (%d loss evaluations); wrote %s, %s and %s in %s%n",
+        stdout.printf(Locale.ROOT, "trained in %.1f s (%d loss evaluations); wrote %s, %s, %s and %s in %s%n",
                 result.wallNanos() / 1e9, result.lossEvaluations(), MetricsCsv.FILE_NAME, "training.png",
-                WeightsFile.FILE_NAME, run.target());
+                ModelFile.FILE_NAME, Checkpoint.FILE_NAME, run != null ? run.target() : dir);
         stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * result.testAccuracy());
         stdout.flush();
         return 0;
     }
 
-    private void validate() {
+    void validate() {
         model.validate();
         positive("--epochs", epochs);
         positive("--batch", batch);
         positive("--population", population);
-        positive("--threads", threads);
+        positive("--warmup", warmup);
+        schedule(epochs != null ? epochs : method.epochs);
         if (lr != null && !(lr > 0 && Float.isFinite(lr))) {
             throw usage("Invalid value for option '--lr': must be a finite number > 0, got " + lr);
         }
@@ -236,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         String obstacle;
         try {
-            obstacle = out == null ? null : RunDirectory.obstacle(out, overwrite);
+            obstacle = out == null || resume != null ? null : RunDirectory.obstacle(out, overwrite);
         } catch (IOException e) {
             obstacle = out + " cannot be listed: " + Main.describe(e);
         }
@@ -303,6 +338,24 @@ final class TrainCommand implements Callable<Integer> {
                 : optimizerChoice() == OptimizerChoice.SGD ? Method.BACKPROP.lr : Method.ES.lr;
     }
 
+    /** The --warmup and --lr-schedule schedule, or null when the rate stays constant. */
+    private LrSchedule schedule(int epochCount) {
+        if (scheduleSpec().equals("none")) {
+            return null;
+        }
+        try {
+            return LrSchedule.parse(scheduleSpec(), epochCount);
+        } catch (IllegalArgumentException e) {
+            throw usage("Invalid value for option '--lr-schedule' or '--warmup': " + e.getMessage());
+        }
+    }
+
+    /** --lr-schedule with the --warmup before it, as LrSchedule.parse reads it. */
+    private String scheduleSpec() {
+        String spec = lrSchedule.strip().toLowerCase(Locale.ROOT);
+        return warmup == null ? spec : spec.equals("none") ? "warmup:" + warmup : "warmup:" + warmup + "," + spec;
+    }
+
     private float sigmaValue() {
         return sigma != null ? sigma : method.sigma;
     }
@@ -331,7 +384,7 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    private Optimizer optimizer(List<Tensor> parameters) {
+    private Optimizer<?> optimizer(List<Tensor> parameters) {
         return switch (optimizerChoice()) {
             case SGD -> new Sgd(parameters, learningRate(), momentum != null ? momentum : method.momentum);
             case ADAM -> new Adam(parameters, learningRate());
@@ -351,11 +404,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private String describeOptimizer() {
+        String schedule = scheduleSpec().equals("none") ? "" : " schedule " + scheduleSpec();
         return switch (optimizerChoice()) {
             case SGD -> String.format(Locale.ROOT, "sgd lr %s momentum %s", learningRate(),
                     momentum != null ? momentum : method.momentum);
             case ADAM -> String.format(Locale.ROOT, "adam lr %s", learningRate());
-        };
+        } + schedule;
     }
 
     private boolean showProgress() {

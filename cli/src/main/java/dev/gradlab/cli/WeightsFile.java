@@ -1,6 +1,9 @@
 package dev.gradlab.cli;
 
 import dev.gradlab.core.HeapBudget;
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.Activation;
+import dev.gradlab.core.model.SavedModel;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.nn.Sequential;
@@ -22,8 +25,9 @@ import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * gradlab's weights file ({@code weights.bin}): a self-describing, checksummed dump of an MLP's
- * parameters that {@code gradlab evaluate} reads without being told the architecture.
+ * The weights file of earlier gradlab versions ({@code weights.bin}): a self-describing, checksummed
+ * dump of an MLP's parameters. {@code gradlab train} now writes {@link dev.gradlab.core.model.ModelFile}s;
+ * {@code gradlab evaluate} still reads these (the writer stays for the tests' files).
  *
  * <p>Layout, every integer and float big-endian (Java's {@code DataOutput}; NumPy {@code >i4},
  * {@code >f4}):
@@ -119,6 +123,16 @@ final class WeightsFile {
             }
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Whether {@code file} starts with this format's magic. */
+    static boolean isLegacy(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return false;   // the model file reader names what it is instead
+        }
+        try (var in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
         }
     }
 
@@ -245,12 +259,7 @@ final class WeightsFile {
                     + layers + "'");
         }
         try {
-            int[] sizes = Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
-            String bias = header.get("bias");
-            if (!bias.equals("true") && !bias.equals("false")) {
-                throw new IllegalArgumentException("bias must be true or false, got '" + bias + "'");
-            }
-            return new Architecture(sizes, Activation.parse(header.get("activation")), Boolean.parseBoolean(bias));
+            return Architecture.parse(header.get("layers"), header.get("activation"), header.get("bias"));
         } catch (IllegalArgumentException e) {
             throw in.error(16, "header does not describe a network: " + e.getMessage());
         }

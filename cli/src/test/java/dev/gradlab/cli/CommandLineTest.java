@@ -1,5 +1,7 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.ModelFile;
+import dev.gradlab.core.model.SavedModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +70,8 @@ class CommandLineTest {
         assertOneLineError(Run.of("train", "--optimizer", "adam", "--momentum", "0.5"), 2, "--momentum");
         assertOneLineError(Run.of("gradients", "--sweep", "100,10"), 2, "populations must increase");
         assertOneLineError(Run.of("evaluate"), 2, "--weights");
+        assertOneLineError(Run.of("train", "--lr-schedule", "step:10"), 2, "got 'step:10'");
+        assertOneLineError(Run.of("train", "--warmup", "0"), 2, "'--warmup': must be >= 1, got 0");
     }
 
     @Test
@@ -82,6 +86,10 @@ class CommandLineTest {
         Path bad = dir.resolve("bad.bin");
         Files.writeString(bad, "GRADLABW and then nonsense");
         assertOneLineError(Run.of("evaluate", "--weights", bad.toString()), 1, "format version must be 1");
+        Path notSafetensors = dir.resolve("bad.safetensors");
+        Files.writeString(notSafetensors, "{\"0.weight\": 1}");
+        assertOneLineError(Run.of("evaluate", "--weights", notSafetensors.toString()), 1,
+                notSafetensors + ": at byte 0: header length must be in [2, ");
     }
 
     @Test
@@ -117,13 +125,22 @@ class CommandLineTest {
         assertTrue(csv.get(2).startsWith("2,"), csv.get(2));
         assertTrue(ChartsTest.isPng(out.resolve("training.png")));
 
-        Path weights = out.resolve("weights.bin");
-        SavedModel saved = WeightsFile.read(weights);
+        Path weights = out.resolve("model.safetensors");
+        SavedModel saved = ModelFile.load(weights);
         assertEquals("784-16-10", saved.architecture().layers());
+        assertEquals("2", saved.info().get("epochs"));
 
         Run evaluate = Run.of("evaluate", "--weights", weights.toString());
         assertEquals(0, evaluate.exitCode(), evaluate.err());
         assertEquals(train.lastLine(), evaluate.lastLine());
+    }
+
+    @Test
+    void aScheduledRunNamesItsSchedule() {
+        Run run = Run.of("train", "--epochs", "2", "--hidden", "8", "--lr-schedule", "step:1:0.5", "--warmup", "1",
+                "--out", dir.resolve("scheduled").toString(), "--no-progress");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().lines().findFirst().orElseThrow().contains("schedule warmup:1,step:1:0.5"), run.out());
     }
 
     @Test

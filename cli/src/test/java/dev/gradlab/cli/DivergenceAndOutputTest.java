@@ -69,7 +69,7 @@ class DivergenceAndOutputTest {
         Path out = dir.resolve("run");
         String[] tiny = {"train", "--epochs", "1", "--hidden", "8", "--out", out.toString(), "--no-progress"};
         assertEquals(0, Run.of(tiny).exitCode());
-        byte[] weights = Files.readAllBytes(out.resolve("weights.bin"));
+        byte[] weights = Files.readAllBytes(out.resolve("model.safetensors"));
         byte[] metrics = Files.readAllBytes(out.resolve("metrics.csv"));
 
         Run again = Run.of(tiny);
@@ -79,13 +79,13 @@ class DivergenceAndOutputTest {
         Run failed = Run.of("train", "--epochs", "1", "--hidden", "8", "--lr", "1e6", "--overwrite", "--out", out.toString(),
                 "--no-progress");
         assertEquals(1, failed.exitCode(), failed.err());
-        assertArrayEquals(weights, Files.readAllBytes(out.resolve("weights.bin")), "a failed run leaves the old one whole");
+        assertArrayEquals(weights, Files.readAllBytes(out.resolve("model.safetensors")), "a failed run leaves the old one whole");
         assertArrayEquals(metrics, Files.readAllBytes(out.resolve("metrics.csv")));
 
         Run replaced = Run.of("train", "--epochs", "2", "--hidden", "8", "--overwrite", "--out", out.toString(), "--no-progress");
         assertEquals(0, replaced.exitCode(), replaced.err());
         assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size(), "the header and the new run's two epochs");
-        assertEquals(List.of("metrics.csv", "training.png", "weights.bin"), listing(out));
+        assertEquals(List.of("checkpoint.safetensors", "metrics.csv", "model.safetensors", "training.png"), listing(out));
         assertEquals(List.of("run"), listing(dir));
     }
 

@@ -106,7 +106,7 @@ class OversizedInputsTest {
             return; // not a Unix-like system
         }
         assertOneLine(gradlab("evaluate", "--weights", zero.toString()), "gradlab evaluate: /dev/zero: ",
-                "expected a regular file (a weights.bin written by gradlab train), actual a device or other special file");
+                "expected a regular file (a model.safetensors written by gradlab train), actual a device or other special file");
     }
 
     @Test

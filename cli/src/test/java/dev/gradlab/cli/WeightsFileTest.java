@@ -1,5 +1,8 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.Activation;
+import dev.gradlab.core.model.SavedModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -26,6 +26,20 @@ final class Checks {
         return value;
     }
 
+    static double finiteAtLeast(String name, double value, double min) {
+        if (!(value >= min) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite and >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    static double inUnitInterval(String name, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+        }
+        return value;
+    }
+
     static float positive(String name, float value) {
         if (!(value > 0) || Float.isInfinite(value)) {
             throw new IllegalArgumentException(name + " must be finite and > 0, got " + value);

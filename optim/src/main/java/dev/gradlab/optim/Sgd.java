@@ -2,6 +2,7 @@ package dev.gradlab.optim;
 
 import dev.gradlab.core.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stochastic gradient descent with {@code torch.optim.SGD}'s semantics, step for step:
@@ -15,33 +16,72 @@ import java.util.List;
  * </pre>
  *
  * <p>Each {@code a + α·b} is one fused multiply-add, as in PyTorch's vectorized CPU kernels, so
- * the trajectories agree to the bit.
+ * the trajectories agree to the bit. The state of a parameter is its {@code momentum_buffer}.
  */
-public final class Sgd implements Optimizer {
+public final class Sgd extends Optimizer<Sgd.Group> {
 
-    private final List<Tensor> params;
-    private final float lr;
-    private final float momentum;
-    private final float dampening;
-    private final float weightDecay;
-    private final boolean nesterov;
-    private final float[][] buffers;
-    private final float[][] scratch;
+    private static final int MOMENTUM_BUFFER = 0;
 
-    public Sgd(List<Tensor> params, float lr, float momentum, float dampening, float weightDecay,
-               boolean nesterov) {
-        this.params = Checks.parameters(params);
-        this.lr = Checks.finiteAtLeast("lr", lr, 0f);
-        this.momentum = Checks.finiteAtLeast("momentum", momentum, 0f);
-        this.dampening = Checks.finiteAtLeast("dampening", dampening, 0f);
-        this.weightDecay = Checks.finiteAtLeast("weightDecay", weightDecay, 0f);
-        if (nesterov && (momentum == 0 || dampening != 0)) {
-            throw new IllegalArgumentException("nesterov needs momentum > 0 and dampening 0, got momentum "
-                    + momentum + " and dampening " + dampening);
+    /** One group of {@link Sgd}: lr, momentum, dampening, weight decay, Nesterov. */
+    public static final class Group extends ParamGroup {
+        private double momentum;
+        private double dampening;
+        private boolean nesterov;
+
+        public Group(List<Tensor> params, double lr, double momentum, double dampening, double weightDecay,
+                     boolean nesterov) {
+            super(params, lr, weightDecay);
+            set(momentum, dampening, nesterov);
         }
-        this.nesterov = nesterov;
-        this.buffers = new float[this.params.size()][];
-        this.scratch = new float[this.params.size()][];
+
+        public double momentum() {
+            return momentum;
+        }
+
+        public double dampening() {
+            return dampening;
+        }
+
+        public boolean nesterov() {
+            return nesterov;
+        }
+
+        /** Sets the three settings that depend on each other: Nesterov needs momentum and no dampening. */
+        public void set(double momentum, double dampening, boolean nesterov) {
+            Checks.finiteAtLeast("momentum", momentum, 0);
+            Checks.finiteAtLeast("dampening", dampening, 0);
+            if (nesterov && (momentum == 0 || dampening != 0)) {
+                throw new IllegalArgumentException("nesterov needs momentum > 0 and dampening 0, got momentum "
+                        + momentum + " and dampening " + dampening);
+            }
+            this.momentum = momentum;
+            this.dampening = dampening;
+            this.nesterov = nesterov;
+        }
+
+        @Override
+        public Map<String, Double> settings() {
+            Map<String, Double> s = super.settings();
+            s.put("momentum", momentum);
+            s.put("dampening", dampening);
+            s.put("nesterov", nesterov ? 1.0 : 0.0);
+            return s;
+        }
+
+        @Override
+        protected void loadSettings(Map<String, Double> s) {
+            super.loadSettings(s);
+            set(s.get("momentum"), s.get("dampening"), flag("nesterov", s.get("nesterov")));
+        }
+    }
+
+    public Sgd(List<Group> groups) {
+        super(groups, "momentum_buffer");
+    }
+
+    public Sgd(List<Tensor> params, float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
+        this(List.of(new Group(params, decimal(lr), decimal(momentum), decimal(dampening), decimal(weightDecay),
+                nesterov)));
     }
 
     /** Plain SGD with momentum, the reference experiment's optimizer. */
@@ -50,77 +90,51 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step() {
-        for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            Tensor grad = p.grad();
-            if (grad == null) {
-                continue;
+    protected void update(Group group, float[] w, float[] d, ParamState state) {
+        int n = w.length;
+        float weightDecay = (float) group.weightDecay();
+        float momentum = (float) group.momentum();
+        float keep = (float) (1 - group.dampening());
+        float rate = (float) -group.lr();
+        if (weightDecay != 0) {
+            // d must not overwrite the gradient, which the caller still owns.
+            float[] t = state.scratch();
+            for (int j = 0; j < n; j++) {
+                t[j] = Math.fma(weightDecay, w[j], d[j]);
             }
-            float[] w = p.data();
-            float[] d = grad.data();
-            int n = w.length;
-            if (weightDecay != 0) {
-                // d must not overwrite the gradient, which the caller still owns.
-                float[] t = scratch(i, n);
+            d = t;
+        }
+        float[] b = state.buffer(MOMENTUM_BUFFER);
+        if (momentum != 0 && !group.nesterov() && b != null) {
+            // The common case in one pass: buffer and parameter updated together.
+            for (int j = 0; j < n; j++) {
+                float bj = Math.fma(keep, d[j], b[j] * momentum);
+                b[j] = bj;
+                w[j] = Math.fma(rate, bj, w[j]);
+            }
+            return;
+        }
+        if (momentum != 0) {
+            if (b == null) {
+                b = d.clone();
+                state.setBuffer(MOMENTUM_BUFFER, b);
+            } else {
                 for (int j = 0; j < n; j++) {
-                    t[j] = Math.fma(weightDecay, w[j], d[j]);
+                    b[j] = Math.fma(keep, d[j], b[j] * momentum);
+                }
+            }
+            if (group.nesterov()) {
+                float[] t = state.scratch();
+                for (int j = 0; j < n; j++) {
+                    t[j] = Math.fma(momentum, b[j], d[j]);
                 }
                 d = t;
-            }
-            float rate = -lr;
-            if (momentum != 0 && !nesterov && buffers[i] != null) {
-                // The common case in one pass: buffer and parameter updated together.
-                float[] b = buffers[i];
-                float keep = 1f - dampening;
-                for (int j = 0; j < n; j++) {
-                    float bj = Math.fma(keep, d[j], b[j] * momentum);
-                    b[j] = bj;
-                    w[j] = Math.fma(rate, bj, w[j]);
-                }
-                continue;
-            }
-            if (momentum != 0) {
-                float[] b = buffers[i];
-                if (b == null) {
-                    buffers[i] = b = d.clone();
-                } else {
-                    float keep = 1f - dampening;
-                    for (int j = 0; j < n; j++) {
-                        b[j] = Math.fma(keep, d[j], b[j] * momentum);
-                    }
-                }
-                if (nesterov) {
-                    float[] t = scratch(i, n);
-                    for (int j = 0; j < n; j++) {
-                        t[j] = Math.fma(momentum, b[j], d[j]);
-                    }
-                    d = t;
-                } else {
-                    d = b;
-                }
-            }
-            for (int j = 0; j < n; j++) {
-                w[j] = Math.fma(rate, d[j], w[j]);
+            } else {
+                d = b;
             }
         }
-    }
-
-    private float[] scratch(int i, int n) {
-        if (scratch[i] == null) {
-            scratch[i] = new float[n];
+        for (int j = 0; j < n; j++) {
+            w[j] = Math.fma(rate, d[j], w[j]);
         }
-        return scratch[i];
-    }
-
-    @Override
-    public List<Tensor> parameters() {
-        return params;
-    }
-
-    @Override
-    public String toString() {
-        return "Sgd(lr=" + lr + ", momentum=" + momentum + ", dampening=" + dampening
-                + ", weightDecay=" + weightDecay + ", nesterov=" + nesterov + ")";
     }
 }

@@ -6,7 +6,11 @@ import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.data.Batcher;
 import dev.gradlab.data.Dataset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,14 +19,16 @@ import java.util.Objects;
  * batch order depends on {@code seed} and the epoch, the estimator's noise on its own seed and the
  * global step. A NaN, infinite or too large batch or test loss, or weights that are not finite
  * after a step, stop training with a {@link TrainingDivergedException} naming the step (see
- * {@link Builder#maxLoss}).
+ * {@link Builder#maxLoss}). With {@link Builder#checkpoint} a {@link Checkpoint} is written at the
+ * end of every epoch; a trainer built with the same settings and {@link Builder#resumeFrom} it
+ * continues the run bit for bit.
  */
 public final class Trainer {
 
     private final Module model;
     private final GradientEstimator estimator;
     private final Objective objective;
-    private final Optimizer optimizer;
+    private final Optimizer<?> optimizer;
     private final Dataset train;
     private final Dataset test;
     private final int epochs;
@@ -31,6 +37,10 @@ public final class Trainer {
     private final long seed;
     private final TrainingListener listener;
     private final float maxLoss;
+    private final LrSchedule lrSchedule;
+    private final Path checkpointFile;
+    private final Map<String, String> checkpointInfo;
+    private final Checkpoint resumeFrom;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -45,6 +55,14 @@ public final class Trainer {
         this.seed = b.seed;
         this.listener = b.listener;
         this.maxLoss = b.maxLoss;
+        this.lrSchedule = b.lrSchedule;
+        this.checkpointFile = b.checkpointFile;
+        this.checkpointInfo = b.checkpointInfo;
+        this.resumeFrom = b.resumeFrom;
+        if (resumeFrom != null && resumeFrom.epoch() > epochs) {
+            throw new IllegalArgumentException("epochs must be at least the checkpoint's " + resumeFrom.epoch()
+                    + " epochs done, got " + epochs);
+        }
         if (train.size() == 0 || (test != null && test.size() == 0)) {
             throw new IllegalArgumentException("train and test sets must not be empty, got " + train.size()
                     + " training and " + (test == null ? "no" : Integer.toString(test.size())) + " test examples");
@@ -60,7 +78,7 @@ public final class Trainer {
         private Module model;
         private GradientEstimator estimator = new Backprop();
         private Objective objective = Objective.crossEntropy();
-        private Optimizer optimizer;
+        private Optimizer<?> optimizer;
         private Dataset train;
         private Dataset test;
         private int epochs = 1;
@@ -70,6 +88,10 @@ public final class Trainer {
         private TrainingListener listener = new TrainingListener() {
         };
         private float maxLoss = DivergenceGuard.DEFAULT_MAX_LOSS;
+        private LrSchedule lrSchedule;
+        private Path checkpointFile;
+        private Map<String, String> checkpointInfo = Map.of();
+        private Checkpoint resumeFrom;
 
         private Builder() {
         }
@@ -91,7 +113,7 @@ public final class Trainer {
             return this;
         }
 
-        public Builder optimizer(Optimizer optimizer) {
+        public Builder optimizer(Optimizer<?> optimizer) {
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
             return this;
         }
@@ -149,6 +171,35 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Sets the optimizer's learning rates at the start of every epoch from the groups' initial
+         * rates; default none (the rates are left as they are).
+         */
+        public Builder lrSchedule(LrSchedule lrSchedule) {
+            this.lrSchedule = Objects.requireNonNull(lrSchedule, "lrSchedule");
+            return this;
+        }
+
+        /**
+         * Writes a {@link Checkpoint} with the caller's {@code info} entries to {@code file} at the
+         * end of every epoch, replacing the previous one atomically; default none.
+         */
+        public Builder checkpoint(Path file, Map<String, String> info) {
+            this.checkpointFile = Objects.requireNonNull(file, "file");
+            this.checkpointInfo = Map.copyOf(info);
+            return this;
+        }
+
+        /**
+         * Starts from {@code checkpoint} instead of the model's and optimizer's current state: its
+         * parameters and optimizer state are restored and training continues after its last epoch,
+         * at its global step. {@link #epochs} stays the total, counting the epochs already done.
+         */
+        public Builder resumeFrom(Checkpoint checkpoint) {
+            this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");
+            return this;
+        }
+
         public Trainer build() {
             return new Trainer(this);
         }
@@ -162,9 +213,20 @@ public final class Trainer {
         long start = System.nanoTime();
         long step = 0;
         long evaluations = 0;
+        int firstEpoch = 0;
+        if (resumeFrom != null) {
+            resumeFrom.restore(model, optimizer);
+            firstEpoch = resumeFrom.epoch();
+            step = resumeFrom.step();
+            evaluations = resumeFrom.lossEvaluations();
+            start -= resumeFrom.elapsedNanos();
+        }
         float testLoss = Float.NaN;
         float testAccuracy = Float.NaN;
-        for (int epoch = 0; epoch < epochs; epoch++) {
+        for (int epoch = firstEpoch; epoch < epochs; epoch++) {
+            if (lrSchedule != null) {
+                lrSchedule.apply(optimizer, epoch);
+            }
             double lossSum = 0;
             int batchIndex = 0;
             for (var batch : batcher.epoch(epoch)) {
@@ -191,7 +253,18 @@ public final class Trainer {
             }
             listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,
                     testAccuracy, evaluations, System.nanoTime() - start));
+            if (checkpointFile != null) {
+                writeCheckpoint(epoch + 1, step, evaluations, System.nanoTime() - start);
+            }
         }
         return new TrainingResult(testAccuracy, testLoss, epochs, evaluations, System.nanoTime() - start);
+    }
+
+    private void writeCheckpoint(int epochsDone, long step, long evaluations, long elapsed) {
+        try {
+            Checkpoint.of(model, optimizer, epochsDone, step, evaluations, elapsed, checkpointInfo).write(checkpointFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
+        }
     }
 }

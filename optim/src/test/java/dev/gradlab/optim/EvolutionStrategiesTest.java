@@ -166,26 +166,22 @@ class EvolutionStrategiesTest {
         Sequential wide = Fixtures.wide();
         Tensor xs = Fixtures.inputs(32, 100, 5);
         int[] ys = Fixtures.labels(32, 10, 6);
-        int before = Parallel.threads();
-        try {
-            for (Module m : new Module[] {wide, Fixtures.opaque(wide)}) {
-                // {antithetic, rank shaping, baseline}: summed on the fly, and regenerated afterwards.
-                // {antithetic, rank shaping, baseline, low-rank}
-                for (boolean[] v : new boolean[][] {{false, false, false, false}, {true, false, false, false},
-                        {true, true, false, false}, {false, false, true, false}, {true, true, false, true},
-                        {false, false, true, true}}) {
-                    var es = EvolutionStrategies.builder().population(24).sigma(0.02f).antithetic(v[0])
-                            .rankShaping(v[1]).baseline(v[2])
-                            .perturbation(v[3] ? Perturbation.lowRank(2) : Perturbation.fullRank()).seed(8).build();
-                    Parallel.setThreads(1);
-                    float[] one = Fixtures.gradient(es, m, xs, ys, 2);
-                    Parallel.setThreads(2);
-                    float[] two = Fixtures.gradient(es, m, xs, ys, 2);
-                    assertArrayEquals(one, two, es.name() + " on " + m);
+        for (Module m : new Module[] {wide, Fixtures.opaque(wide)}) {
+            // {antithetic, rank shaping, baseline, low-rank}
+            for (boolean[] v : new boolean[][] {{false, false, false, false}, {true, false, false, false},
+                    {true, true, false, false}, {false, false, true, false}, {true, true, false, true},
+                    {false, false, true, true}}) {
+                var es = EvolutionStrategies.builder().population(24).sigma(0.02f).antithetic(v[0])
+                        .rankShaping(v[1]).baseline(v[2])
+                        .perturbation(v[3] ? Perturbation.lowRank(2) : Perturbation.fullRank()).seed(8).build();
+                float[] one;
+                try (var t = Parallel.withThreads(1)) {
+                    one = Fixtures.gradient(es, m, xs, ys, 2);
+                }
+                try (var t = Parallel.withThreads(2)) {
+                    assertArrayEquals(one, Fixtures.gradient(es, m, xs, ys, 2), es.name() + " on " + m);
                 }
             }
-        } finally {
-            Parallel.setThreads(before);
         }
     }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Replays the trajectories written by {@code optim/scripts/torch_trajectories.py} with
- * torch.optim.SGD and torch.optim.Adam: the same gradients in, the same parameters out, to the bit.
+ * torch.optim.SGD, Adam and AdamW, some with two parameter groups: the same gradients in, the same
+ * parameters out, to the bit.
  */
 class TorchTrajectoryTest {
 
@@ -25,7 +26,7 @@ class TorchTrajectoryTest {
     @Test
     void everyCaseFollowsPyTorchStepForStep() {
         List<Case> cases = read();
-        assertEquals(6, cases.size(), "cases in the fixture");
+        assertEquals(10, cases.size(), "cases in the fixture");
         for (Case c : cases) {
             replay(c);
         }
@@ -36,7 +37,7 @@ class TorchTrajectoryTest {
         for (int i = 0; i < c.shapes.size(); i++) {
             params.add(Tensor.of(c.init.get(i), c.shapes.get(i)).requiresGrad(true));
         }
-        Optimizer optimizer = c.optimizer(params);
+        Optimizer<?> optimizer = c.optimizer(params);
         for (int step = 1; step <= c.steps(); step++) {
             for (int i = 0; i < params.size(); i++) {
                 params.get(i).setGrad(Tensor.of(c.grads.get(step + " " + i), c.shapes.get(i)));
@@ -60,6 +61,7 @@ class TorchTrajectoryTest {
     private static final class Case {
         final String name;
         final Map<String, String> options = new HashMap<>();
+        Map<String, String> group;
         String kind;
         final List<int[]> shapes = new ArrayList<>();
         final List<float[]> init = new ArrayList<>();
@@ -74,17 +76,35 @@ class TorchTrajectoryTest {
             return grads.size() / shapes.size();
         }
 
-        float option(String key) {
-            return Float.parseFloat(options.get(key));
+        /** One group per parameter list: all parameters, or parameter 0 and then 1 with the group line's options. */
+        Optimizer<?> optimizer(List<Tensor> ps) {
+            if (group == null) {
+                return optimizer(List.of(ps), List.of(options));
+            }
+            return optimizer(List.of(ps.subList(0, 1), ps.subList(1, 2)), List.of(options, group));
         }
 
-        Optimizer optimizer(List<Tensor> ps) {
+        private Optimizer<?> optimizer(List<List<Tensor>> params, List<Map<String, String>> opts) {
             if (kind.equals("sgd")) {
-                return new Sgd(ps, option("lr"), option("momentum"), option("dampening"),
-                        option("weight_decay"), option("nesterov") != 0);
+                List<Sgd.Group> groups = new ArrayList<>();
+                for (int i = 0; i < params.size(); i++) {
+                    Map<String, String> o = opts.get(i);
+                    groups.add(new Sgd.Group(params.get(i), option(o, "lr"), option(o, "momentum"),
+                            option(o, "dampening"), option(o, "weight_decay"), option(o, "nesterov") != 0));
+                }
+                return new Sgd(groups);
             }
-            return new Adam(ps, option("lr"), option("beta1"), option("beta2"), option("eps"),
-                    option("weight_decay"));
+            List<Adam.Group> groups = new ArrayList<>();
+            for (int i = 0; i < params.size(); i++) {
+                Map<String, String> o = opts.get(i);
+                groups.add(new Adam.Group(params.get(i), option(o, "lr"), option(o, "beta1"), option(o, "beta2"),
+                        option(o, "eps"), option(o, "weight_decay")));
+            }
+            return kind.equals("adamw") ? new AdamW(groups) : new Adam(groups);
+        }
+
+        private static double option(Map<String, String> o, String key) {
+            return Double.parseDouble(o.get(key));
         }
     }
 
@@ -102,11 +122,9 @@ class TorchTrajectoryTest {
                     case "case" -> cases.add(current = new Case(f[1]));
                     case "optimizer" -> {
                         current.kind = f[1];
-                        for (int i = 2; i < f.length; i++) {
-                            String[] kv = f[i].split("=");
-                            current.options.put(kv[0], kv[1]);
-                        }
+                        keyValues(f, current.options);
                     }
+                    case "group" -> keyValues(f, current.group = new HashMap<>());
                     case "shape" -> {
                         int[] shape = new int[f.length - 2];
                         for (int i = 0; i < shape.length; i++) {
@@ -126,6 +144,13 @@ class TorchTrajectoryTest {
             throw new UncheckedIOException(e);
         }
         return cases;
+    }
+
+    private static void keyValues(String[] f, Map<String, String> into) {
+        for (int i = 2; i < f.length; i++) {
+            String[] kv = f[i].split("=");
+            into.put(kv[0], kv[1]);
+        }
     }
 
     private static float[] floats(String[] f, int from) {

@@ -60,17 +60,13 @@ class TrainerTest {
 
     @Test
     void esTrainingIsReproducibleAndTheSameOnOneAndTwoThreads() {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(1);
-            float[] one = esRun();
-            float[] again = esRun();
-            Parallel.setThreads(2);
-            float[] two = esRun();
-            assertArrayEquals(one, again);
-            assertArrayEquals(one, two);
-        } finally {
-            Parallel.setThreads(before);
+        float[] one;
+        try (var t = Parallel.withThreads(1)) {
+            one = esRun();
+            assertArrayEquals(one, esRun());
+        }
+        try (var t = Parallel.withThreads(2)) {
+            assertArrayEquals(one, esRun());
         }
     }
 

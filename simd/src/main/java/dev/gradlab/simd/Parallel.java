@@ -7,8 +7,9 @@ import java.util.function.IntConsumer;
 
 /**
  * The one thread pool gradlab computes on, sized to the cores the user allows (default: all
- * available processors; {@code -Dgradlab.threads=N} or {@link #setThreads}). The calling thread
- * takes part in the work, so a pool of {@code n} threads has {@code n - 1} workers.
+ * available processors; {@code -Dgradlab.threads=N}, or for a block of code
+ * {@code try (var t = Parallel.withThreads(n)) { ... }}). The calling thread takes part in the work,
+ * so a pool of {@code n} threads has {@code n - 1} workers.
  *
  * <p>Built for many short parallel sections in a row (the GEMMs of a training step): a call hands
  * its tasks to the workers through one shared counter, and workers spin briefly before they park,
@@ -41,12 +42,51 @@ public final class Parallel {
         return pool.threads;
     }
 
-    /** Sets the number of threads; {@code threads >= 1}. The previous workers are stopped. */
-    public static synchronized void setThreads(int threads) {
-        if (threads != pool.threads) {
-            Pool old = pool;
+    /**
+     * Computes on {@code threads} threads ({@code >= 1}) until the returned scope is closed, which
+     * restores the previous count. The setting is the process's, not the calling thread's: scopes
+     * nest and must close in reverse order of opening, as try-with-resources does.
+     */
+    public static synchronized Threads withThreads(int threads) {
+        Pool previous = pool;
+        if (threads != previous.threads) {
             pool = new Pool(threads, "threads");
-            old.shutdown();
+        }
+        return new Threads(previous, pool);
+    }
+
+    /** The scope of {@link #withThreads}: closing it puts the previous pool back. */
+    public static final class Threads implements AutoCloseable {
+        private final Pool previous;
+        private final Pool active;
+        private boolean closed;
+
+        private Threads(Pool previous, Pool active) {
+            this.previous = previous;
+            this.active = active;
+        }
+
+        /** The thread count of this scope. */
+        public int threads() {
+            return active.threads;
+        }
+
+        @Override
+        public void close() {
+            synchronized (Parallel.class) {
+                if (closed) {
+                    return;
+                }
+                if (pool != active) {
+                    throw new IllegalStateException("thread scopes must close in reverse order of opening: this scope has "
+                            + active.threads + " threads, the innermost open one " + pool.threads);
+                }
+                closed = true;
+                pool = previous;
+                if (active != previous) {
+                    active.shutdown();
+                }
+            }
         }
     }
 

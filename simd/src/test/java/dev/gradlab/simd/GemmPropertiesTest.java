@@ -150,15 +150,12 @@ class GemmPropertiesTest {
             k = 500 + random.nextInt(100);
         }
         Layout layout = Layout.random(transA, transB, m, n, k, random);
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(1);
-            float[] one = layout.run(new VectorGemm(), 1f, 0.5f);
-            Parallel.setThreads(2);
-            float[] two = layout.run(new VectorGemm(), 1f, 0.5f);
-            assertArrayEquals(one, two);
-        } finally {
-            Parallel.setThreads(before);
+        float[] one;
+        try (var t = Parallel.withThreads(1)) {
+            one = layout.run(new VectorGemm(), 1f, 0.5f);
+        }
+        try (var t = Parallel.withThreads(2)) {
+            assertArrayEquals(one, layout.run(new VectorGemm(), 1f, 0.5f));
         }
     }
 

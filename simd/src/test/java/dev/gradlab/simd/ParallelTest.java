@@ -3,6 +3,7 @@ package dev.gradlab.simd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -44,23 +45,25 @@ class ParallelTest {
 
     @Test
     void rejectsFewerThanOneThread() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.withThreads(0));
         assertEquals("threads must be >= 1, got 0", e.getMessage());
     }
 
     @Test
-    void setThreadsChangesTheSplit() {
+    void aThreadScopeChangesTheSplitAndRestoresItWhenClosed() {
         int before = Parallel.threads();
-        try {
-            Parallel.setThreads(3);
+        try (var three = Parallel.withThreads(3)) {
             assertEquals(3, Parallel.threads());
+            assertEquals(3, three.threads());
             AtomicIntegerArray seen = new AtomicIntegerArray(8);
             Parallel.forEach(8, seen::incrementAndGet);
             for (int i = 0; i < 8; i++) {
                 assertEquals(1, seen.get(i));
             }
-        } finally {
-            Parallel.setThreads(before);
+            try (var one = Parallel.withThreads(1)) {
+                assertEquals(1, Parallel.threads());
+            }
+            assertEquals(3, Parallel.threads());
         }
         assertEquals(before, Parallel.threads());
     }
@@ -71,5 +74,18 @@ class ParallelTest {
         assertEquals(Runtime.getRuntime().availableProcessors(), Parallel.threadsProperty(null));
         assertEquals("system property gradlab.threads must be an integer >= 1, got 'abc'",
                 assertThrows(IllegalArgumentException.class, () -> Parallel.threadsProperty("abc")).getMessage());
+    }
+
+    @Test
+    void scopesClosedOutOfOrderAreRejected() {
+        int before = Parallel.threads();
+        var outer = Parallel.withThreads(before + 1);
+        var inner = Parallel.withThreads(before + 2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
+        assertTrue(e.getMessage().contains("reverse order"), e.getMessage());
+        inner.close();
+        outer.close();
+        outer.close(); // closing twice is harmless
+        assertEquals(before, Parallel.threads());
     }
 }

@@ -62,7 +62,7 @@ public class GemmBenchmark {
     private float[] b;
     private float[] c;
     private Gemm scalar;
-    private int previousThreads;
+    private Parallel.Threads threadScope;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -95,13 +95,12 @@ public class GemmBenchmark {
         a = gaussian(random, m * k);
         b = gaussian(random, k * n);
         c = new float[m * n];
-        previousThreads = Parallel.threads();
-        Parallel.setThreads(threads);
+        threadScope = Parallel.withThreads(threads);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        Parallel.setThreads(previousThreads);
+        threadScope.close();
     }
 
     @Benchmark

@@ -51,9 +51,14 @@ public final class EsTraining {
         long seed = Long.parseLong(a.getOrDefault("seed", "1"));
         int rank = Integer.parseInt(a.getOrDefault("rank", "0"));
         Perturbation perturbation = rank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(rank);
-        if (a.containsKey("threads")) {
-            Parallel.setThreads(Integer.parseInt(a.get("threads")));
+        int threads = a.containsKey("threads") ? Integer.parseInt(a.get("threads")) : Parallel.threads();
+        try (var scope = Parallel.withThreads(threads)) {
+            train(a, pairs, sigma, lr, batch, epochs, seed, perturbation);
         }
+    }
+
+    private static void train(Map<String, String> a, int pairs, float sigma, float lr, int batch, int epochs,
+                              long seed, Perturbation perturbation) {
         System.out.println("# " + Simd.describe() + "; threads " + Parallel.threads());
         System.out.printf(Locale.ROOT, "# es antithetic, centered ranks, %s, pairs %d, sigma %s, Adam lr %s, batch %d, %s%n",
                 perturbation, pairs, sigma, lr, batch, a.getOrDefault("activation", "sigmoid"));

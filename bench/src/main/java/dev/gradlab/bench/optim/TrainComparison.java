@@ -48,10 +48,11 @@ public final class TrainComparison {
         System.out.println("# " + Simd.describe());
         DataSplit data = FashionMnist.subset();
         for (int t : threads) {
-            Parallel.setThreads(t);
-            String suffix = "_" + t + "thread" + (t == 1 ? "" : "s");
-            sgd(data, suffix);
-            es(data.train(), suffix);
+            try (var scope = Parallel.withThreads(t)) {
+                String suffix = "_" + t + "thread" + (t == 1 ? "" : "s");
+                sgd(data, suffix);
+                es(data.train(), suffix);
+            }
         }
     }
 

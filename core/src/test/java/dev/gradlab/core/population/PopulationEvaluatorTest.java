@@ -174,20 +174,16 @@ class PopulationEvaluatorTest {
         Batch batch = batch();
         Module model = new Sequential(new Linear(IN, 7, true, 1), new Scale(7, 3), new Sigmoid(),
                 new Linear(7, CLASSES, true, 3));
-        int before = Parallel.threads();
-        try {
-            for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(2)}) {
-                Population population = Population.es(p, 0.1f, true, 4, 2, 33);
-                float[][] losses = new float[2][population.members()];
-                for (int t = 1; t <= 2; t++) {
-                    Parallel.setThreads(t);
+        for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(2)}) {
+            Population population = Population.es(p, 0.1f, true, 4, 2, 33);
+            float[][] losses = new float[2][population.members()];
+            for (int t = 1; t <= 2; t++) {
+                try (var threads = Parallel.withThreads(t)) {
                     new PopulationEvaluator().evaluate(model, Objective.crossEntropy(), batch, population,
                             losses[t - 1]);
                 }
-                assertArrayEquals(losses[0], losses[1]);
             }
-        } finally {
-            Parallel.setThreads(before);
+            assertArrayEquals(losses[0], losses[1]);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.gradlab.cli;
+package dev.gradlab.core.model;
 
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.nn.ReLU;
@@ -7,11 +7,12 @@ import dev.gradlab.core.nn.Sigmoid;
 import dev.gradlab.core.nn.Tanh;
 import java.util.Locale;
 
-/** The hidden-layer activations the command line offers, by their lower-case option names. */
-enum Activation {
+/** The hidden-layer activations of an {@link Architecture}, by their lower-case names. */
+public enum Activation {
     SIGMOID, RELU, REQU, TANH;
 
-    Module create() {
+    /** A new module computing this activation. */
+    public Module create() {
         return switch (this) {
             case SIGMOID -> new Sigmoid();
             case RELU -> new ReLU();
@@ -20,8 +21,8 @@ enum Activation {
         };
     }
 
-    /** Parses the name written in a weights file header or on the command line. */
-    static Activation parse(String name) {
+    /** Parses a name as {@link #toString()} writes it, ignoring case and surrounding space. */
+    public static Activation parse(String name) {
         for (Activation a : values()) {
             if (a.toString().equals(name.strip().toLowerCase(Locale.ROOT))) {
                 return a;

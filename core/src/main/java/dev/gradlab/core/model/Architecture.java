@@ -1,4 +1,4 @@
-package dev.gradlab.cli;
+package dev.gradlab.core.model;
 
 import dev.gradlab.core.TorchGenerator;
 import dev.gradlab.core.nn.Linear;
@@ -11,11 +11,13 @@ import java.util.stream.Collectors;
 
 /**
  * A multi-layer perceptron: layer sizes from input to output (784-512-10 for the reference network),
- * the activation after every hidden layer and whether the linear layers have biases.
+ * the activation after every hidden layer and whether the linear layers have biases. {@link #build}
+ * makes the equivalent of PyTorch's {@code nn.Sequential(Linear, activation, Linear, ...)}, and
+ * {@link #parameterNames()} names its parameters as that module's {@code state_dict()} does.
  */
-record Architecture(int[] sizes, Activation activation, boolean bias) {
+public record Architecture(int[] sizes, Activation activation, boolean bias) {
 
-    Architecture {
+    public Architecture {
         if (sizes.length < 2) {
             throw new IllegalArgumentException("sizes must list at least the input and output size, got "
                     + Arrays.toString(sizes));
@@ -29,7 +31,7 @@ record Architecture(int[] sizes, Activation activation, boolean bias) {
     }
 
     /** The network with input {@code features}, the given hidden sizes and {@code classes} outputs. */
-    static Architecture of(int features, int[] hidden, int classes, Activation activation, boolean bias) {
+    public static Architecture of(int features, int[] hidden, int classes, Activation activation, boolean bias) {
         int[] sizes = new int[hidden.length + 2];
         sizes[0] = features;
         System.arraycopy(hidden, 0, sizes, 1, hidden.length);
@@ -37,21 +39,36 @@ record Architecture(int[] sizes, Activation activation, boolean bias) {
         return new Architecture(sizes, activation, bias);
     }
 
+    /** The architecture as {@link #layers()}, the activation's name and {@code true|false} write it. */
+    public static Architecture parse(String layers, String activation, String bias) {
+        if (!bias.equals("true") && !bias.equals("false")) {
+            throw new IllegalArgumentException("bias must be true or false, got '" + bias + "'");
+        }
+        int[] sizes;
+        try {
+            sizes = Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("layers must be sizes joined by dashes, such as 784-512-10, got '"
+                    + layers + "'");
+        }
+        return new Architecture(sizes, Activation.parse(activation), Boolean.parseBoolean(bias));
+    }
+
     @Override
     public int[] sizes() {
         return sizes.clone();
     }
 
-    int inputs() {
+    public int inputs() {
         return sizes[0];
     }
 
-    int outputs() {
+    public int outputs() {
         return sizes[sizes.length - 1];
     }
 
     /** Shapes of the parameters in {@link Sequential#parameters()} order: each layer's weight, then its bias. */
-    List<int[]> parameterShapes() {
+    public List<int[]> parameterShapes() {
         List<int[]> shapes = new ArrayList<>();
         for (int i = 0; i + 1 < sizes.length; i++) {
             shapes.add(new int[] {sizes[i + 1], sizes[i]});
@@ -62,7 +79,23 @@ record Architecture(int[] sizes, Activation activation, boolean bias) {
         return shapes;
     }
 
-    long parameterCount() {
+    /**
+     * The names PyTorch's {@code state_dict()} gives the parameters of the equivalent
+     * {@code nn.Sequential}, in {@link #parameterShapes()} order: {@code 0.weight}, {@code 0.bias},
+     * {@code 2.weight}, ... (a Linear at every even index, its activation after it).
+     */
+    public List<String> parameterNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            names.add(2 * i + ".weight");
+            if (bias) {
+                names.add(2 * i + ".bias");
+            }
+        }
+        return names;
+    }
+
+    public long parameterCount() {
         long count = 0;
         for (int[] shape : parameterShapes()) {
             count += Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
@@ -75,7 +108,7 @@ record Architecture(int[] sizes, Activation activation, boolean bias) {
      * {@code seed}: the same initial weights as {@code torch.manual_seed(seed)} followed by the
      * same {@code nn.Sequential} in PyTorch.
      */
-    Sequential build(long seed) {
+    public Sequential build(long seed) {
         TorchGenerator generator = new TorchGenerator(seed);
         List<Module> layers = new ArrayList<>();
         for (int i = 0; i + 1 < sizes.length; i++) {
@@ -88,7 +121,7 @@ record Architecture(int[] sizes, Activation activation, boolean bias) {
     }
 
     /** The sizes joined by dashes, as in "784-512-10". */
-    String layers() {
+    public String layers() {
         return Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-"));
     }
 

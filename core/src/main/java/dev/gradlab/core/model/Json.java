@@ -1,0 +1,179 @@
+package dev.gradlab.core.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON a safetensors header needs: objects (kept in order), arrays, strings and integers.
+ * {@link #parse} fails with a {@link ModelFormatException} naming the file and the byte offset.
+ */
+final class Json {
+
+    private final String text;
+    private final String file;
+    private final long base;
+    private int pos;
+
+    private Json(String text, String file, long base) {
+        this.text = text;
+        this.file = file;
+        this.base = base;
+    }
+
+    /** Parses {@code text}, which starts at byte {@code base} of {@code file} (ASCII offsets). */
+    static Object parse(String text, String file, long base) {
+        Json j = new Json(text, file, base);
+        Object v = j.value();
+        j.space();
+        if (j.pos != text.length()) {
+            throw j.error("expected the end of the header, got '" + text.charAt(j.pos) + "'");
+        }
+        return v;
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private ModelFormatException error(String message) {
+        return new ModelFormatException(file + ": at byte " + (base + pos) + ": " + message);
+    }
+
+    private void space() {
+        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    private void expect(char c) {
+        space();
+        if (pos >= text.length() || text.charAt(pos) != c) {
+            throw error("expected '" + c + "', got " + (pos >= text.length() ? "the end of the header" : "'" + text.charAt(pos) + "'"));
+        }
+        pos++;
+    }
+
+    private Object value() {
+        space();
+        if (pos >= text.length()) {
+            throw error("expected a value, got the end of the header");
+        }
+        char c = text.charAt(pos);
+        if (c == '{') {
+            Map<String, Object> m = new LinkedHashMap<>();
+            pos++;
+            space();
+            if (pos < text.length() && text.charAt(pos) == '}') {
+                pos++;
+                return m;
+            }
+            do {
+                space();
+                int at = pos;
+                String key = string();
+                expect(':');
+                if (m.put(key, value()) != null) {
+                    pos = at;
+                    throw error("duplicate key \"" + key + "\"");
+                }
+                space();
+            } while (pos < text.length() && text.charAt(pos) == ',' && ++pos > 0);
+            expect('}');
+            return m;
+        }
+        if (c == '[') {
+            List<Object> l = new ArrayList<>();
+            pos++;
+            space();
+            if (pos < text.length() && text.charAt(pos) == ']') {
+                pos++;
+                return l;
+            }
+            do {
+                l.add(value());
+                space();
+            } while (pos < text.length() && text.charAt(pos) == ',' && ++pos > 0);
+            expect(']');
+            return l;
+        }
+        if (c == '"') {
+            return string();
+        }
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            int start = pos;
+            pos++;
+            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+                pos++;
+            }
+            try {
+                return Long.parseLong(text.substring(start, pos));
+            } catch (NumberFormatException e) {
+                pos = start;
+                throw error("expected an integer, got '" + text.substring(start, Math.min(text.length(), start + 24)) + "'");
+            }
+        }
+        throw error("expected a value, got '" + c + "'");
+    }
+
+    private String string() {
+        if (pos >= text.length() || text.charAt(pos) != '"') {
+            throw error("expected a string");
+        }
+        pos++;
+        StringBuilder b = new StringBuilder();
+        while (true) {
+            if (pos >= text.length()) {
+                throw error("unterminated string");
+            }
+            char c = text.charAt(pos++);
+            if (c == '"') {
+                return b.toString();
+            }
+            if (c != '\\') {
+                b.append(c);
+                continue;
+            }
+            if (pos >= text.length()) {
+                throw error("unterminated string");
+            }
+            char e = text.charAt(pos++);
+            switch (e) {
+                case '"', '\\', '/' -> b.append(e);
+                case 'n' -> b.append('\n');
+                case 't' -> b.append('\t');
+                case 'r' -> b.append('\r');
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'u' -> {
+                    if (pos + 4 > text.length()) {
+                        throw error("truncated \\u escape");
+                    }
+                    try {
+                        b.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                    } catch (NumberFormatException x) {
+                        throw error("malformed \\u escape");
+                    }
+                    pos += 4;
+                }
+                default -> throw error("unknown escape \\" + e);
+            }
+        }
+    }
+}

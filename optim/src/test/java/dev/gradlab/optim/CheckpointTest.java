@@ -1,0 +1,147 @@
+package dev.gradlab.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradlab.core.Parameters;
+import dev.gradlab.core.model.SafeTensors;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.data.Dataset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+
+    @TempDir
+    Path dir;
+
+    private static Dataset data() {
+        return new Dataset(Fixtures.inputs(60, 100, 1).data().clone(), Fixtures.labels(60, 10, 2), 100, 10);
+    }
+
+    /** Trains {@code epochs} epochs, from {@code resume} when given, checkpointing to {@code file}. */
+    private static float[] train(boolean es, int epochs, Checkpoint resume, Path file) {
+        Sequential model = Fixtures.wide();
+        Optimizer<?> optimizer = es ? new Adam(model.parameters(), 0.01f) : new Sgd(model.parameters(), 0.05f, 0.9f);
+        GradientEstimator estimator = es
+                ? EvolutionStrategies.builder().population(8).sigma(0.05f).antithetic(true).rankShaping(true).seed(4).build()
+                : new Backprop();
+        Trainer.Builder b = Trainer.builder().model(model).estimator(estimator).optimizer(optimizer).train(data())
+                .epochs(epochs).batchSize(25).seed(5).lrSchedule(LrSchedule.step(1, 0.7))
+                .checkpoint(file, Map.of("run", "test"));
+        if (resume != null) {
+            b.resumeFrom(resume);
+        }
+        b.build().run();
+        return Parameters.flatten(model.parameters());
+    }
+
+    @Test
+    void resumingAfterTwoEpochsEndsBitForBitWhereFourStraightEpochsEnd() throws IOException {
+        for (boolean es : new boolean[] {false, true}) {
+            float[] straight = train(es, 4, null, dir.resolve("straight-" + es));
+            Path file = dir.resolve("stopped-" + es);
+            float[] half = train(es, 2, null, file);
+            Checkpoint c = Checkpoint.read(file);
+            assertEquals(2, c.epoch());
+            assertEquals(6, c.step(), "3 batches per epoch");
+            assertEquals(Map.of("run", "test"), c.info());
+            assertArrayEquals(half, Parameters.flatten(c.parameters().stream()
+                    .map(p -> dev.gradlab.core.Tensor.of(p, p.length)).toList()));
+            float[] resumed = train(es, 4, c, file);
+            assertArrayEquals(straight, resumed, es ? "es" : "backprop");
+            assertEquals(4, Checkpoint.read(file).epoch());
+        }
+    }
+
+    /** The example of docs/optim.md. */
+    @Test
+    void theDocumentedExampleRuns() throws IOException {
+        Sequential model = Fixtures.wide();
+        var es = EvolutionStrategies.builder().population(4).seed(1).build();
+        var adam = new Adam(model.parameters(), 0.01f);
+        Dataset train = data();
+        Trainer.Builder run = Trainer.builder().model(model).estimator(es).optimizer(adam)
+                .train(train).epochs(4).seed(5).checkpoint(dir.resolve(Checkpoint.FILE_NAME), Map.of());
+        run.build().run();                                        // a later process, same settings:
+        run.resumeFrom(Checkpoint.read(dir.resolve(Checkpoint.FILE_NAME))).epochs(8).build().run();
+        assertEquals(8, Checkpoint.read(dir.resolve(Checkpoint.FILE_NAME)).epoch());
+    }
+
+    /** The example of the README. */
+    @Test
+    void theReadmeExampleRuns() throws IOException {
+        var architecture = dev.gradlab.core.model.Architecture.of(100, new int[] {8}, 10,
+                dev.gradlab.core.model.Activation.RELU, true);
+        Sequential model = architecture.build(1);
+        var data = new dev.gradlab.data.DataSplit(data(), data());
+        var adam = new Adam(model.parameters(), 0.01f);                    // or Sgd, AdamW
+        adam.paramGroups().get(0).setWeightDecay(1e-4);                    // per group, between steps
+        Trainer.builder().model(model).optimizer(adam).train(data.train()).epochs(30)
+                .lrSchedule(LrSchedule.warmup(5).then(LrSchedule.cosine(30, 0)))   // as lr_scheduler
+                .checkpoint(dir.resolve(Checkpoint.FILE_NAME), Map.of())           // every epoch, atomically
+                .build().run();
+        dev.gradlab.core.model.ModelFile.save(dir.resolve("model.safetensors"), architecture, model, Map.of());
+        assertEquals(30, Checkpoint.read(dir.resolve(Checkpoint.FILE_NAME)).epoch());
+        assertArrayEquals(Parameters.flatten(model.parameters()), Parameters.flatten(
+                dev.gradlab.core.model.ModelFile.load(dir.resolve("model.safetensors")).model().parameters()));
+    }
+
+    @Test
+    void aCheckpointKeepsTheOptimizerStateExactly() throws IOException {
+        Sequential model = Fixtures.tiny();
+        Adam adam = new Adam(model.parameters(), 0.01f);
+        Trainer.builder().model(model).optimizer(adam).train(new Dataset(Fixtures.inputs(20, 6, 1).data().clone(),
+                Fixtures.labels(20, 3, 2), 6, 3)).epochs(1).batchSize(10).build().run();
+        Path file = dir.resolve(Checkpoint.FILE_NAME);
+        Checkpoint.of(model, adam, 1, 2, 2, 0, Map.of()).write(file);
+        StateDict back = Checkpoint.read(file).optimizer();
+        StateDict original = adam.stateDict();
+        assertEquals(original.paramGroups(), back.paramGroups());
+        assertEquals(original.state().keySet(), back.state().keySet());
+        for (var e : original.state().entrySet()) {
+            assertEquals(e.getValue().step(), back.state().get(e.getKey()).step());
+            for (var b : e.getValue().buffers().entrySet()) {
+                assertArrayEquals(b.getValue(), back.state().get(e.getKey()).buffers().get(b.getKey()));
+            }
+        }
+    }
+
+    @Test
+    void aWriteThatFailsHalfwayLeavesThePreviousFileAndNoPart() throws IOException {
+        Path file = dir.resolve(Checkpoint.FILE_NAME);
+        Files.writeString(file, "previous");
+        var e = assertThrows(IOException.class, () -> SafeTensors.writeAtomically(file, out -> {
+            out.write(new byte[1000]);
+            throw new IOException("disk full");
+        }));
+        assertEquals("disk full", e.getMessage());
+        assertEquals("previous", Files.readString(file));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void resumingPastTheTotalIsRejected() {
+        Function<Integer, Trainer.Builder> trainer = epochs -> {
+            Sequential model = Fixtures.tiny();
+            return Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f))
+                    .train(data()).epochs(epochs);
+        };
+        Checkpoint c = new Checkpoint(java.util.List.of(), new StateDict(java.util.List.of(), Map.of()), 3, 9, 9, 0,
+                Map.of());
+        var e = assertThrows(IllegalArgumentException.class, () -> trainer.apply(2).resumeFrom(c).build());
+        assertEquals("epochs must be at least the checkpoint's 3 epochs done, got 2", e.getMessage());
+        assertFalse(e.getMessage().isEmpty());
+        assertTrue(trainer.apply(3).resumeFrom(c).build() != null);
+    }
+}
