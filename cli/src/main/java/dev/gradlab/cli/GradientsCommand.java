@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Sequential;
@@ -42,6 +43,9 @@ import picocli.CommandLine.Spec;
                 "At the initial weights, on the first --batch training images; the sweep draws the cosine against"
                         + " the theory sqrt(N/(N+D)) in cosine.png."})
 final class GradientsCommand implements Callable<Integer> {
+
+    /** The ranks of the low-rank (EGGROLL) rows and curves. */
+    private static final int[] LOW_RANKS = {1, 4};
 
     /** Full coordinate-wise differences cost 2 evaluations per parameter: only for small networks. */
     static final long FULL_FD_LIMIT = 20_000;
@@ -128,6 +132,10 @@ final class GradientsCommand implements Callable<Integer> {
                 es(population, true, false, false, model.seed), true);
         addRow(labelsOfRows, estimators, hasTheory, "es antithetic + ranks N=" + population + " pairs",
                 es(population, true, true, false, model.seed), true);
+        for (int rank : LOW_RANKS) {
+            addRow(labelsOfRows, estimators, hasTheory, "es antithetic low-rank r=" + rank + " N=" + population + " pairs",
+                    es(population, true, false, false, model.seed, Perturbation.lowRank(rank)), true);
+        }
         if (dimension <= FULL_FD_LIMIT) {
             addRow(labelsOfRows, estimators, hasTheory, "fd central, every coordinate, step " + step,
                     FiniteDifferences.central(step), false);
@@ -148,9 +156,14 @@ final class GradientsCommand implements Callable<Integer> {
         curves.put("es antithetic", new double[sweep.length]);
         curves.put("es antithetic + ranks", new double[sweep.length]);
         curves.put("es vanilla (the notebook's)", new double[sweep.length]);
+        for (int rank : LOW_RANKS) {
+            curves.put("es antithetic, low-rank r=" + rank, new double[sweep.length]);
+        }
+        int kinds = curves.size();
         stdout.printf(Locale.ROOT, "%nES sweep (mean cosine over %d estimate%s, sigma %s)%n", repeats,
                 repeats == 1 ? "" : "s", sigma);
-        stdout.printf(Locale.ROOT, "%8s  %10s  %12s  %12s  %12s%n", "N", "theory", "antithetic", "+ ranks", "vanilla");
+        stdout.printf(Locale.ROOT, "%8s  %10s  %12s  %12s  %12s  %12s  %12s%n", "N", "theory", "antithetic", "+ ranks",
+                "vanilla", "low-rank r=" + LOW_RANKS[0], "low-rank r=" + LOW_RANKS[1]);
         for (int i = 0; i < sweep.length; i++) {
             int n = sweep[i];
             List<GradientEstimator> variants = new ArrayList<>();
@@ -159,18 +172,21 @@ final class GradientsCommand implements Callable<Integer> {
                 variants.add(es(n, true, false, false, seed));
                 variants.add(es(n, true, true, false, seed));
                 variants.add(es(n, false, false, false, seed));
+                for (int rank : LOW_RANKS) {
+                    variants.add(es(n, true, false, false, seed, Perturbation.lowRank(rank)));
+                }
             }
             List<EstimatorComparison.Row> measured = EstimatorComparison.compare(network, x, labels, variants, 0);
-            double[] mean = new double[3];
+            double[] mean = new double[kinds];
             for (int k = 0; k < measured.size(); k++) {
-                mean[k % 3] += measured.get(k).cosine() / repeats;
+                mean[k % kinds] += measured.get(k).cosine() / repeats;
             }
             int column = 0;
             for (double[] curve : curves.values()) {
                 curve[i] = mean[column++];
             }
-            stdout.printf(Locale.ROOT, "%8d  %10.4f  %12.4f  %12.4f  %12.4f%n", n, theory(n, dimension), mean[0], mean[1],
-                    mean[2]);
+            stdout.printf(Locale.ROOT, "%8d  %10.4f  %12.4f  %12.4f  %12.4f  %12.4f  %12.4f%n", n, theory(n, dimension),
+                    mean[0], mean[1], mean[2], mean[3], mean[4]);
             stdout.flush();
         }
         CosineChart.write(dir.resolve("cosine.png"), "ES cosine to backprop: " + architecture + ", batch " + batch,
@@ -215,8 +231,13 @@ final class GradientsCommand implements Callable<Integer> {
     }
 
     private GradientEstimator es(int n, boolean antithetic, boolean ranks, boolean baseline, long seed) {
+        return es(n, antithetic, ranks, baseline, seed, Perturbation.fullRank());
+    }
+
+    private GradientEstimator es(int n, boolean antithetic, boolean ranks, boolean baseline, long seed,
+                                 Perturbation perturbation) {
         return EvolutionStrategies.builder().population(n).sigma(sigma).antithetic(antithetic).rankShaping(ranks)
-                .baseline(baseline).seed(seed).build();
+                .baseline(baseline).perturbation(perturbation).seed(seed).build();
     }
 
     static double theory(int n, long dimension) {
