@@ -50,6 +50,23 @@ class ObjectiveTrainingTest {
         trainsOnMse(es, m -> new Adam(m.parameters(), 0.01f), 15);
     }
 
+    /** The README's ES example, as printed there but for the number of epochs. */
+    @Test
+    void theReadmeExampleTrains() {
+        var g = new TorchGenerator(42);
+        var model = new Sequential(new Linear(784, 512, false, g), new Sigmoid(), new Linear(512, 10, false, g));
+        var data = FashionMnist.subset();
+        var es = EvolutionStrategies.builder().population(100).sigma(0.05f)
+                .antithetic(true).rankShaping(true)
+                .perturbation(Perturbation.lowRank(1))
+                .seed(1).build();
+        TrainingResult result = Trainer.builder().model(model).estimator(es)
+                .optimizer(new Adam(model.parameters(), 0.01f))
+                .objective(Objective.crossEntropy())
+                .train(data.train()).test(data.test()).epochs(3).batchSize(100).build().run();
+        assertTrue(result.testAccuracy() > 0.3f, "test accuracy after 3 epochs " + result.testAccuracy());
+    }
+
     @Test
     void mseOnTargetsIsPyTorchsMseLoss() {
         Tensor out = Tensor.of(new float[] {1f, 2f, 3f, 4f}, 2, 2);
