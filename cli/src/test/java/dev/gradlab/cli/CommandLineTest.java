@@ -30,7 +30,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "evaluate", "gradients", "info"})
+    @ValueSource(strings = {"train", "evaluate", "compare", "gradients", "info"})
     void everyCommandHasHelp(String command) {
         Run run = Run.of(command, "--help");
         assertEquals(0, run.exitCode(), run.err());
@@ -161,6 +161,23 @@ class CommandLineTest {
         // --overwrite accepts a GA run's directory: genome.bin is one of a run's files.
         assertEquals(0, Run.of("train", "--method", "ga", "--epochs", "1", "--hidden", "8", "--population", "4",
                 "--parents", "2", "--elites", "1", "--out", out.toString(), "--overwrite", "--no-progress").exitCode());
+    }
+
+    @Test
+    void compareRunsEachMethodAndDrawsTheirCurves() throws IOException {
+        Path out = dir.resolve("compare");
+        Run run = Run.of("compare", "--methods", "backprop,ga", "--epochs", "2", "--hidden", "8", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        for (String m : List.of("backprop", "ga")) {
+            List<String> csv = Files.readAllLines(out.resolve(m).resolve("metrics.csv"));
+            assertEquals(3, csv.size(), csv.toString());
+            String accuracy = String.format(java.util.Locale.ROOT, "%.2f%%",
+                    100 * Double.parseDouble(csv.get(2).split(",")[3]));
+            assertTrue(run.out().lines().anyMatch(l -> l.startsWith(m + " ") && l.contains(accuracy)), run.out());
+        }
+        assertTrue(Files.exists(out.resolve("ga").resolve("genome.bin")));
+        assertTrue(ChartsTest.isPng(out.resolve(CompareCommand.CHART)));
+        assertOneLineError(Run.of("compare", "--out", out.toString()), 2, "must be absent or an empty directory");
     }
 
     @Test
