@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -52,8 +53,8 @@ final class CompareCommand implements Callable<Integer> {
             description = "The data, as for train (default: ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory, absent or empty.")
     Path out;
@@ -72,7 +73,7 @@ final class CompareCommand implements Callable<Integer> {
                     Long.toString(seed), "--data", data, "--out", out.resolve(m.toString()).toString(), "--no-progress"));
             add(args, "--epochs", epochs);
             add(args, "--hidden", hidden);
-            add(args, "--threads", threads);
+            add(args, "--threads", threads.threads);
             int code = Main.run(stdout, stderr, args.toArray(String[]::new));
             if (code != 0) {
                 return code;
