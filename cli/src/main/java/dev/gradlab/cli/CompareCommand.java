@@ -61,7 +61,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.exists(out) && (!Files.isDirectory(out) || Files.list(out).findAny().isPresent())) {
+        if (Files.exists(out) && (!Files.isDirectory(out) || !empty(out))) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': " + out
                     + " must be absent or an empty directory");
         }
@@ -95,6 +95,12 @@ final class CompareCommand implements Callable<Integer> {
         stdout.printf("wrote %s in %s%n", CHART, out);
         stdout.flush();
         return 0;
+    }
+
+    private static boolean empty(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     private static void add(List<String> args, String option, Object value) {

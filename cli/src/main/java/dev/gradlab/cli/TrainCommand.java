@@ -328,7 +328,7 @@ final class TrainCommand implements Callable<Integer> {
         if (momentum != null && !(momentum >= 0 && momentum < 1)) {
             throw usage("Invalid value for option '--momentum': must be in [0, 1), got " + momentum);
         }
-        if (momentum != null && optimizerChoice() != OptimizerChoice.SGD) {
+        if (momentum != null && method != Method.GA && optimizerChoice() != OptimizerChoice.SGD) {
             throw usage("option '--momentum' applies to --optimizer sgd, got --optimizer " + optimizerChoice());
         }
         if (out != null && out.toString().isEmpty()) {

@@ -245,10 +245,12 @@ public final class GeneticAlgorithm {
      *     the order of their fitness), then the children
      * @param selected the indices into {@code losses} of the next parents, fittest first; the first
      *     {@code E} are the next elites
+     * @param parents the genomes of the next parents, in the order of {@code selected}
      * @param champion the index into {@code selected} of the champion
      * @param championLoss the champion's objective on the held-out set (NaN without one)
      */
-    public record Generation(long generation, float[] losses, int[] selected, int champion, float championLoss) {
+    public record Generation(long generation, float[] losses, int[] selected, List<Genome> parents, int champion,
+                             float championLoss) {
     }
 
     /**
@@ -349,8 +351,8 @@ public final class GeneticAlgorithm {
                         }
                     }
                 }
-                listener.onGeneration(new Generation(generation, Arrays.copyOf(losses, size), selected, champion,
-                        championLoss));
+                listener.onGeneration(new Generation(generation, Arrays.copyOf(losses, size), selected,
+                        List.copyOf(genomes), champion, championLoss));
                 listener.onBatch(epoch, batchIndex, best);
                 lossSum += best;
                 batchIndex++;

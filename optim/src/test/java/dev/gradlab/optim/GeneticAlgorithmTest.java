@@ -79,6 +79,42 @@ class GeneticAlgorithmTest {
     }
 
     @Test
+    void theChampionIsTheEliteBestOnTheHeldOutSet() {
+        // Fitness pulls towards class 0, the held-out example towards class 1: the two disagree.
+        Dataset heldOut = new Dataset(new float[] {1f}, new int[] {1}, 1, 2);
+        List<GeneticAlgorithm.Generation> generations = new ArrayList<>();
+        var result = GeneticAlgorithm.builder().architecture(LINE).initialSeed(3).objective(Objective.oneHotMse())
+                .population(12).parents(4).elites(3).sigma(0.1f).perturbation(Perturbation.fullRank()).seed(2)
+                .train(ONE).validation(heldOut).batchSize(1).epochs(20)
+                .listener(new GeneticAlgorithm.Listener() {
+                    @Override
+                    public void onGeneration(GeneticAlgorithm.Generation g) {
+                        generations.add(g);
+                    }
+                }).build().run();
+        int notTheFittest = 0;
+        for (var g : generations) {
+            float best = Float.POSITIVE_INFINITY;
+            int bestElite = -1;
+            for (int e = 0; e < 3; e++) {
+                float loss = Metrics.loss(g.parents().get(e).rebuild(), Objective.oneHotMse(), heldOut);
+                if (loss < best) {
+                    best = loss;
+                    bestElite = e;
+                }
+            }
+            assertEquals(bestElite, g.champion(), "generation " + g.generation());
+            assertEquals(best, g.championLoss(), "generation " + g.generation());
+            notTheFittest += g.champion() != 0 ? 1 : 0;
+        }
+        assertTrue(notTheFittest > 0, "the held-out set chose another elite than the fittest at least once");
+        var last = generations.get(generations.size() - 1);
+        assertEquals(last.parents().get(last.champion()), result.champion());
+        assertArrayEquals(Parameters.flatten(result.champion().rebuild().parameters()),
+                Parameters.flatten(result.model().parameters()));
+    }
+
+    @Test
     void aRunIsBitIdenticalOnOneAndTwoThreadsAndItsChampionRebuildsBitForBit() {
         for (Perturbation p : new Perturbation[] {Perturbation.lowRank(1), Perturbation.fullRank()}) {
             GeneticAlgorithm.Result one;
