@@ -40,8 +40,8 @@ import java.util.Objects;
  *       there is the <em>champion</em>, so that one lucky batch does not crown one (without a
  *       held-out set the champion is the fittest elite).
  * </ol>
- * Generation 0's only parent is the network {@code architecture.build(initialSeed)}, the initial
- * weights the other methods start from. After each epoch the champion is evaluated on the test set
+ * Generation 0's only parent, and only elite, is the network {@code architecture.build(initialSeed)},
+ * the initial weights the other methods start from. After each epoch the champion is evaluated on the test set
  * and reported as an {@link EpochMetrics} (train loss: the mean over the epoch's generations of the
  * best fitness's loss), so the listeners of a {@link Trainer} serve here too.
  *
@@ -108,15 +108,18 @@ public final class GeneticAlgorithm {
         return new Builder();
     }
 
-    /** Settings of a {@link GeneticAlgorithm}; the architecture and the training set are required. */
+    /**
+     * Settings of a {@link GeneticAlgorithm}; the architecture and the training set are required. The
+     * defaults are those that reach 0.75 on the embedded Fashion-MNIST subset (see docs/optim.md).
+     */
     public static final class Builder {
         private Architecture architecture;
         private long initialSeed;
         private Objective objective = Objective.crossEntropy();
-        private int population = 200;
+        private int population = 500;
         private int parents = 20;
-        private int elites = 1;
-        private float sigma = 0.005f;
+        private int elites = 5;
+        private float sigma = 0.01f;
         private Perturbation perturbation = Perturbation.lowRank(1);
         private long seed;
         private Dataset train;
@@ -149,7 +152,7 @@ public final class GeneticAlgorithm {
             return this;
         }
 
-        /** Individuals per generation {@code P}, elites included; default 200. */
+        /** Individuals per generation {@code P}, elites included; default 500. */
         public Builder population(int population) {
             this.population = Checks.positive("population", population);
             return this;
@@ -161,13 +164,13 @@ public final class GeneticAlgorithm {
             return this;
         }
 
-        /** Elites {@code E}: the fittest, passed on unchanged; default 1. */
+        /** Elites {@code E}: the fittest, passed on unchanged; default 5. */
         public Builder elites(int elites) {
             this.elites = Checks.positive("elites", elites);
             return this;
         }
 
-        /** The mutation's standard deviation σ per weight; default 0.005. */
+        /** The mutation's standard deviation σ per weight; default 0.01. */
         public Builder sigma(float sigma) {
             this.sigma = Checks.positive("sigma", sigma);
             return this;
