@@ -5,6 +5,8 @@ import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.SavedModel;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
+import dev.gradlab.core.nn.Module;
+import dev.gradlab.optim.Genome;
 import dev.gradlab.optim.Metrics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,22 +17,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code gradlab evaluate}: reads a model file written by {@code train} ({@code model.safetensors}, or
- * the {@code weights.bin} of earlier versions) and reports its test accuracy.
+ * the {@code weights.bin} of earlier versions), or rebuilds a network from a genetic algorithm's
+ * {@code genome.bin}, and reports its test accuracy.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Read a model file written by 'gradlab train' (model.safetensors, or an older weights.bin;"
-                + " the architecture is in its header) and print the test accuracy on the chosen data."})
+                + " the architecture is in its header), or rebuild one from the seeds of a genome.bin"
+                + " (--method ga), and print the test accuracy on the chosen data."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--weights", paramLabel = "FILE", required = true, description = "The model file (model.safetensors of a run, or an older weights.bin).")
+    @Option(names = "--weights", paramLabel = "FILE", description = "The model file (model.safetensors of a run, or an older weights.bin).")
     Path weights;
+
+    @Option(names = "--genome", paramLabel = "FILE", description = "A genome.bin of 'gradlab train --method ga', instead of --weights.")
+    Path genome;
 
     @Mixin
     DataOptions data;
@@ -46,19 +54,38 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private int evaluate() throws IOException {
-        SavedModel saved = WeightsFile.isLegacy(weights) ? WeightsFile.read(weights) : ModelFile.load(weights);
+        if ((weights == null) == (genome == null)) {
+            throw new ParameterException(spec.commandLine(), "give exactly one of --weights FILE and --genome FILE");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Architecture a;
+        Module network;
+        Path file;
+        if (genome != null) {
+            Genome g = Genome.read(genome);
+            long start = System.nanoTime();
+            network = g.rebuild();
+            file = genome;
+            a = g.architecture();
+            out.printf(Locale.ROOT, "genome %s: %s, sigma %s, %s, initial seed %d, %d mutations; rebuilt in %.2f s%n",
+                    genome, a, g.sigma(), g.perturbation(), g.initialSeed(), g.mutations().length,
+                    (System.nanoTime() - start) / 1e9);
+        } else {
+            SavedModel saved = WeightsFile.isLegacy(weights) ? WeightsFile.read(weights) : ModelFile.load(weights);
+            network = saved.model();
+            file = weights;
+            a = saved.architecture();
+            out.printf("weights %s: %s%s%n", weights, a, saved.info().isEmpty() ? "" : ", " + saved.info());
+        }
         DataSplit split = data.load();
         Dataset test = split.test();
-        Architecture a = saved.architecture();
         if (a.inputs() != test.features() || a.outputs() != test.classes()) {
-            throw new IllegalArgumentException("the network in " + weights + " takes " + a.inputs() + " inputs and gives "
+            throw new IllegalArgumentException("the network in " + file + " takes " + a.inputs() + " inputs and gives "
                     + a.outputs() + " classes, but the data has " + test.features() + " features and " + test.classes()
                     + " classes");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("weights %s: %s%s%n", weights, a, saved.info().isEmpty() ? "" : ", " + saved.info());
         out.printf(Locale.ROOT, "test images %d (%s)%n", test.size(), data.data);
-        out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * Metrics.accuracy(saved.model(), test));
+        out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * Metrics.accuracy(network, test));
         out.flush();
         return 0;
     }

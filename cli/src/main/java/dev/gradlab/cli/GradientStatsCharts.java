@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.optim.EpochMetrics;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -22,7 +23,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The figures of {@code gradlab gradient-stats}: gradient norms per layer over training, the noise of
- * mini-batch and ES gradients, FGSM accuracy against ε, and a strip of adversarial images.
+ * mini-batch and ES gradients, FGSM accuracy against ε, and a strip of adversarial images; and the
+ * accuracy curves of {@code gradlab compare}.
  */
 final class GradientStatsCharts {
 
@@ -187,6 +189,32 @@ final class GradientStatsCharts {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code gradlab compare}: two panels, test accuracy against training time and against loss
+     * evaluations (log x), one line per run; each run is its epochs' metrics.
+     */
+    static void methods(Path file, String title, Map<String, List<EpochMetrics>> runs) throws IOException {
+        XYChart time = chart(640, 440, title, "training time (s)", "test accuracy (%)");
+        XYChart evaluations = chart(640, 440, "test accuracy against loss evaluations", "loss evaluations (log)",
+                "test accuracy (%)");
+        evaluations.getStyler().setXAxisLogarithmic(true);
+        evaluations.getStyler().setXAxisDecimalPattern("0.#E0");
+        for (XYChart c : List.of(time, evaluations)) {
+            c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        }
+        int k = 0;
+        for (var run : runs.entrySet()) {
+            List<EpochMetrics> rows = run.getValue();
+            double[] seconds = rows.stream().mapToDouble(m -> m.elapsedNanos() / 1e9).toArray();
+            double[] evals = rows.stream().mapToDouble(EpochMetrics::lossEvaluations).toArray();
+            double[] accuracy = rows.stream().mapToDouble(m -> 100.0 * m.testAccuracy()).toArray();
+            Color color = COLORS[k++ % COLORS.length];
+            line(time.addSeries(run.getKey(), seconds, accuracy), color, false);
+            line(evaluations.addSeries(run.getKey(), evals, accuracy), color, false);
+        }
+        save(file, List.of(time, evaluations), 1, 2);
     }
 
     private static void save(Path file, List<XYChart> charts, int rows, int cols) throws IOException {

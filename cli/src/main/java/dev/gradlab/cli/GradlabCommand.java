@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 /** The {@code gradlab} command: its subcommands do the work. */
 @Command(name = "gradlab", mixinStandardHelpOptions = true, versionProvider = GradlabCommand.Version.class,
         description = "Gradients of neural networks, computed and estimated, on the Java Vector API.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, GradientsCommand.class, GraphCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, GradientsCommand.class, GraphCommand.class,
                 BackpropTraceCommand.class, GradientStatsCommand.class, InfoCommand.class,
                 picocli.CommandLine.HelpCommand.class})
 public final class GradlabCommand implements Runnable {
@@ -26,7 +26,7 @@ public final class GradlabCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of train, evaluate, gradients, graph,"
+        throw new ParameterException(spec.commandLine(), "missing command: one of train, evaluate, compare, gradients, graph,"
                 + " backprop-trace, gradient-stats, info");
     }
 

@@ -33,9 +33,7 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
         if (keepEpochs > 0 && Files.exists(file)) {
             List<String> lines = Files.readAllLines(file);
             for (String line : lines.subList(Math.min(1, lines.size()), Math.min(lines.size(), keepEpochs + 1))) {
-                String[] f = line.split(",");
-                rows.add(new EpochMetrics(Integer.parseInt(f[0]) - 1, Float.parseFloat(f[1]), Float.parseFloat(f[2]),
-                        Float.parseFloat(f[3]), Long.parseLong(f[4]), (long) (Double.parseDouble(f[5]) * 1e9)));
+                rows.add(parse(line));
                 kept.add(line);
             }
         }
@@ -47,6 +45,22 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
             writer.newLine();
         }
         writer.flush();
+    }
+
+    /** The rows of a {@code metrics.csv} this class wrote. */
+    static List<EpochMetrics> read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        List<EpochMetrics> rows = new ArrayList<>();
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            rows.add(parse(line));
+        }
+        return rows;
+    }
+
+    private static EpochMetrics parse(String line) {
+        String[] f = line.split(",");
+        return new EpochMetrics(Integer.parseInt(f[0]) - 1, Float.parseFloat(f[1]), Float.parseFloat(f[2]),
+                Float.parseFloat(f[3]), Long.parseLong(f[4]), (long) (Double.parseDouble(f[5]) * 1e9));
     }
 
     @Override

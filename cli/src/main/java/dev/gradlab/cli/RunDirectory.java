@@ -3,6 +3,7 @@ package dev.gradlab.cli;
 import dev.gradlab.core.ShutdownCleanup;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.optim.Checkpoint;
+import dev.gradlab.optim.Genome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class RunDirectory implements AutoCloseable {
 
     /** What a run writes; the only files {@code --overwrite} removes. */
     static final List<String> RUN_FILES = List.of(MetricsCsv.FILE_NAME, "training.png", ModelFile.FILE_NAME,
-            Checkpoint.FILE_NAME, RunDirectory.INCOMPLETE, WeightsFile.FILE_NAME);
+            Checkpoint.FILE_NAME, RunDirectory.INCOMPLETE, WeightsFile.FILE_NAME, Genome.FILE_NAME);
 
     /** The marker of a run that stopped before its last epoch; its checkpoint resumes it. */
     static final String INCOMPLETE = "INCOMPLETE";

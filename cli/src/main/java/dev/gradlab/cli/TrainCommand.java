@@ -5,12 +5,15 @@ import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
+import dev.gradlab.data.Dataset;
 import dev.gradlab.optim.Adam;
 import dev.gradlab.optim.Backprop;
 import dev.gradlab.optim.Checkpoint;
 import dev.gradlab.optim.EpochMetrics;
 import dev.gradlab.optim.EvolutionStrategies;
 import dev.gradlab.optim.FiniteDifferences;
+import dev.gradlab.optim.GeneticAlgorithm;
+import dev.gradlab.optim.Genome;
 import dev.gradlab.optim.GradientEstimator;
 import dev.gradlab.optim.LrSchedule;
 import dev.gradlab.optim.Optimizer;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,9 +43,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gradlab train}: trains an MLP with backprop, evolution strategies or finite differences,
- * prints one line per epoch and the final test accuracy, and writes {@code metrics.csv},
- * {@code training.png} and {@code model.safetensors} into the output directory.
+ * {@code gradlab train}: trains an MLP with backprop, evolution strategies, finite differences or
+ * a genetic algorithm, prints one line per epoch and the final test accuracy, and writes
+ * {@code metrics.csv}, {@code training.png} and {@code model.safetensors} (and, for the genetic
+ * algorithm, the champion's {@code genome.bin}) into the output directory.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an MLP on Fashion-MNIST and report its test accuracy.",
@@ -52,16 +57,21 @@ import picocli.CommandLine.Spec;
                 "  es        adam, lr 0.01, 50 epochs, sigma 0.05,",
                 "            100 antithetic pairs, rank shaping, lowrank rank 1",
                 "  fd        adam, lr 0.01, 50 epochs, step (sigma) 0.001, 100 directions",
+                "  ga        no optimizer, " + Method.GaDefaults.EPOCHS + " epochs, sigma " + Method.GaDefaults.SIGMA
+                        + ", population " + Method.GaDefaults.POPULATION + ",",
+                "            parents " + Method.GaDefaults.PARENTS + ", elites " + Method.GaDefaults.ELITES + ", holdout "
+                        + Method.GaDefaults.HOLDOUT + ", lowrank rank 1",
                 "", "Writes metrics.csv, training.png and model.safetensors (read by 'gradlab evaluate' and by",
                 "PyTorch's safetensors.torch.load_file)",
-                "into --out."})
+                "into --out; ga also writes genome.bin, the champion's seed chain (read by 'gradlab evaluate --genome')."})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--method", paramLabel = "NAME", defaultValue = "backprop",
-            description = "Gradient: backprop, es (evolution strategies) or fd (finite differences) (default: ${DEFAULT-VALUE}).")
+            description = "Gradient: backprop, es (evolution strategies) or fd (finite differences); or ga, a genetic"
+                    + " algorithm with no gradient (default: ${DEFAULT-VALUE}).")
     Method method;
 
     @Mixin
@@ -93,12 +103,28 @@ final class TrainCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--sigma", paramLabel = "S",
-            description = "es: standard deviation of the perturbations (default 0.05); fd: the step (default 0.001).")
+            description = "es: standard deviation of the perturbations (default 0.05); fd: the step (default 0.001);"
+                    + " ga: of the mutations (default " + Method.GaDefaults.SIGMA + ").")
     Float sigma;
 
     @Option(names = "--population", paramLabel = "N",
-            description = "es: perturbations per step (pairs with --antithetic); fd: random directions per step (default: 100).")
+            description = "es: perturbations per step (pairs with --antithetic); fd: random directions per step (default: 100);"
+                    + " ga: individuals per generation, elites included (default: " + Method.GaDefaults.POPULATION + ").")
     Integer population;
+
+    @Option(names = "--parents", paramLabel = "T",
+            description = "ga: the fittest T of a generation breed the next (default: " + Method.GaDefaults.PARENTS + ").")
+    Integer parents;
+
+    @Option(names = "--elites", paramLabel = "E",
+            description = "ga: the fittest E pass on unchanged; the best of them on the held-out images is the champion"
+                    + " (default: " + Method.GaDefaults.ELITES + ").")
+    Integer elites;
+
+    @Option(names = "--holdout", paramLabel = "N",
+            description = "ga: the last N training images are held out to choose the champion among the elites, 0 for"
+                    + " none (default: " + Method.GaDefaults.HOLDOUT + ").")
+    Integer holdout;
 
     @Option(names = "--antithetic", negatable = true,
             description = "es: mirrored pairs w±v (default: on; --no-antithetic with --no-rank-shaping is the notebook's estimator).")
@@ -111,11 +137,11 @@ final class TrainCommand implements Callable<Integer> {
     Boolean baseline;
 
     @Option(names = "--perturbation", paramLabel = "KIND",
-            description = "es: full (Gaussian noise on every weight) or lowrank (A·Bᵀ/√r per weight matrix, EGGROLL)"
-                    + " (default: lowrank).")
+            description = "es and ga: full (Gaussian noise on every weight) or lowrank (A·Bᵀ/√r per weight matrix,"
+                    + " EGGROLL) (default: lowrank).")
     PerturbationChoice perturbation;
 
-    @Option(names = "--rank", paramLabel = "R", description = "es with --perturbation lowrank: the rank r (default: 1).")
+    @Option(names = "--rank", paramLabel = "R", description = "es and ga with --perturbation lowrank: the rank r (default: 1).")
     Integer rank;
 
     @Option(names = "--shuffle", negatable = true,
@@ -168,18 +194,18 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
 
         DataSplit split = data.load();
-        if (batch > split.train().size()) {
-            throw usage("Invalid value for option '--batch': must be at most the " + split.train().size()
-                    + " training images, got " + batch);
+        int held = method == Method.GA ? holdoutValue() : 0;
+        if (held >= split.train().size()) {
+            throw usage("Invalid value for option '--holdout': must be less than the " + split.train().size()
+                    + " training images, got " + held);
+        }
+        if (batch > split.train().size() - held) {
+            throw usage("Invalid value for option '--batch': must be at most the " + (split.train().size() - held)
+                    + " training images" + (held > 0 ? " left after the " + held + " held out" : "") + ", got " + batch);
         }
         Architecture architecture = model.architecture(split.train().features(), split.train().classes());
-        Sequential network = architecture.build(model.seed);
-        List<Tensor> parameters = network.parameters();
-        GradientEstimator estimator = estimator();
-        Optimizer<?> opt = optimizer(parameters);
         int epochCount = epochs != null ? epochs : method.epochs;
         Path dir = run != null ? run.path() : out;
-        LrSchedule schedule = schedule(epochCount);
 
         stdout.printf(Locale.ROOT, "gradlab train: %s (%d parameters), %s, %s, batch %d, %s, seed %d%n",
                 architecture, architecture.parameterCount(), describeEstimator(), describeOptimizer(), batch,
@@ -189,9 +215,11 @@ final class TrainCommand implements Callable<Integer> {
 
         TrainingResult result;
         List<EpochMetrics> history;
+        Sequential network;
+        Genome genome = null;
         try (ConsoleListener console = new ConsoleListener(stdout, stderr, showProgress());
              MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), resumeFrom == null ? 0 : resumeFrom.epoch())) {
-            TrainingListener both = new TrainingListener() {
+            GeneticAlgorithm.Listener both = new GeneticAlgorithm.Listener() {
                 @Override
                 public void onStart(int epochs, int batchesPerEpoch) {
                     console.onStart(epochs, batchesPerEpoch);
@@ -209,17 +237,15 @@ final class TrainCommand implements Callable<Integer> {
                     console.onEpoch(m);
                 }
             };
-            Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator).optimizer(opt)
-                    .train(split.train()).test(split.test()).epochs(epochCount).batchSize(batch)
-                    .shuffle(shuffle).seed(model.seed).listener(both).maxLoss(maxLossValue())
-                    .checkpoint(dir.resolve(Checkpoint.FILE_NAME), ResumedRun.settings(spec, epochCount));
-            if (schedule != null) {
-                trainer.lrSchedule(schedule);
+            if (method == Method.GA) {
+                GeneticAlgorithm.Result evolved = evolve(architecture, split, epochCount, both);
+                result = evolved.result();
+                network = evolved.model();
+                genome = evolved.champion();
+            } else {
+                network = architecture.build(model.seed);
+                result = trainer(network, split, epochCount, both, resumeFrom, dir).build().run();
             }
-            if (resumeFrom != null) {
-                trainer.resumeFrom(resumeFrom);
-            }
-            result = trainer.build().run();
             history = csv.rows();
         }
 
@@ -232,6 +258,9 @@ final class TrainCommand implements Callable<Integer> {
         info.put("data", data.data);
         info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
         ModelFile.save(dir.resolve(ModelFile.FILE_NAME), architecture, network, info);
+        if (genome != null) {
+            genome.write(dir.resolve(Genome.FILE_NAME));
+        }
         writeChart(dir.resolve("training.png"), architecture + ", " + describeEstimator(), history);
         if (run != null) {
             run.commit();
@@ -241,10 +270,46 @@ final class TrainCommand implements Callable<Integer> {
 
         stdout.printf(Locale.ROOT, "trained in %.1f s (%d loss evaluations); wrote %s, %s, %s and %s in %s%n",
                 result.wallNanos() / 1e9, result.lossEvaluations(), MetricsCsv.FILE_NAME, "training.png",
-                ModelFile.FILE_NAME, Checkpoint.FILE_NAME, run != null ? run.target() : dir);
+                ModelFile.FILE_NAME, genome != null ? Genome.FILE_NAME : Checkpoint.FILE_NAME,
+                run != null ? run.target() : dir);
         stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * result.testAccuracy());
         stdout.flush();
         return 0;
+    }
+
+    private Trainer.Builder trainer(Sequential network, DataSplit split, int epochCount, TrainingListener listener,
+                                    Checkpoint resumeFrom, Path dir) {
+        LrSchedule schedule = schedule(epochCount);
+        Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator())
+                .optimizer(optimizer(network.parameters()))
+                .train(split.train()).test(split.test()).epochs(epochCount).batchSize(batch)
+                .shuffle(shuffle).seed(model.seed).listener(listener).maxLoss(maxLossValue())
+                .checkpoint(dir.resolve(Checkpoint.FILE_NAME), ResumedRun.settings(spec, epochCount));
+        if (schedule != null) {
+            trainer.lrSchedule(schedule);
+        }
+        if (resumeFrom != null) {
+            trainer.resumeFrom(resumeFrom);
+        }
+        return trainer;
+    }
+
+    /** The genetic algorithm on the training set less its last --holdout images, which choose the champion. */
+    private GeneticAlgorithm.Result evolve(Architecture architecture, DataSplit split, int epochCount,
+                                           GeneticAlgorithm.Listener listener) {
+        Dataset train = split.train();
+        int held = holdoutValue();
+        int kept = train.size() - held;
+        int f = train.features();
+        Dataset fitness = held == 0 ? train : new Dataset(Arrays.copyOf(train.images(), kept * f),
+                Arrays.copyOf(train.labels(), kept), f, train.classes());
+        Dataset validation = held == 0 ? null : new Dataset(Arrays.copyOfRange(train.images(), kept * f, train.size() * f),
+                Arrays.copyOfRange(train.labels(), kept, train.size()), f, train.classes());
+        return GeneticAlgorithm.builder().architecture(architecture).initialSeed(model.seed).seed(model.seed)
+                .population(populationValue()).parents(parentsValue()).elites(elitesValue()).sigma(sigmaValue())
+                .perturbation(perturbationChoice().of(rankValue())).train(fitness).validation(validation)
+                .test(split.test()).epochs(epochCount).batchSize(batch).shuffle(shuffle).listener(listener)
+                .build().run();
     }
 
     void validate() {
@@ -263,7 +328,7 @@ final class TrainCommand implements Callable<Integer> {
         if (momentum != null && !(momentum >= 0 && momentum < 1)) {
             throw usage("Invalid value for option '--momentum': must be in [0, 1), got " + momentum);
         }
-        if (momentum != null && optimizerChoice() != OptimizerChoice.SGD) {
+        if (momentum != null && method != Method.GA && optimizerChoice() != OptimizerChoice.SGD) {
             throw usage("option '--momentum' applies to --optimizer sgd, got --optimizer " + optimizerChoice());
         }
         if (out != null && out.toString().isEmpty()) {
@@ -287,10 +352,33 @@ final class TrainCommand implements Callable<Integer> {
             rejectFor("--antithetic", antithetic);
             rejectFor("--rank-shaping", rankShaping);
             rejectFor("--baseline", baseline);
-            rejectFor("--perturbation", perturbation);
+        }
+        positive("--parents", parents);
+        positive("--elites", elites);
+        if (holdout != null && holdout < 0) {
+            throw usage("Invalid value for option '--holdout': must be >= 0, got " + holdout);
+        }
+        if (method == Method.GA) {
+            rejectFor("--optimizer", optimizer);
+            rejectFor("--lr", lr);
+            rejectFor("--momentum", momentum);
+            rejectFor("--warmup", warmup);
+            if (!scheduleSpec().equals("none")) {
+                throw usage("option '--lr-schedule' does not apply to --method ga");
+            }
+            if (!(elitesValue() <= parentsValue() && parentsValue() <= populationValue()
+                    && elitesValue() < populationValue())) {
+                throw usage("--elites, --parents and --population must satisfy 1 <= E <= T <= P and E < P, got E = "
+                        + elitesValue() + ", T = " + parentsValue() + ", P = " + populationValue());
+            }
+        } else {
+            rejectFor("--parents", parents);
+            rejectFor("--elites", elites);
+            rejectFor("--holdout", holdout);
         }
         positive("--rank", rank);
-        if (method != Method.ES) {
+        if (method != Method.ES && method != Method.GA) {
+            rejectFor("--perturbation", perturbation);
             rejectFor("--rank", rank);
         } else if (rank != null && perturbationChoice() != PerturbationChoice.LOWRANK) {
             throw usage("option '--rank' applies only to --perturbation lowrank");
@@ -365,7 +453,20 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private PerturbationChoice perturbationChoice() {
-        return method != Method.ES ? null : perturbation != null ? perturbation : Method.PERTURBATION;
+        return method != Method.ES && method != Method.GA ? null
+                : perturbation != null ? perturbation : Method.PERTURBATION;
+    }
+
+    private int parentsValue() {
+        return parents != null ? parents : Method.GaDefaults.PARENTS;
+    }
+
+    private int elitesValue() {
+        return elites != null ? elites : Method.GaDefaults.ELITES;
+    }
+
+    private int holdoutValue() {
+        return holdout != null ? holdout : Method.GaDefaults.HOLDOUT;
     }
 
     private int rankValue() {
@@ -381,6 +482,7 @@ final class TrainCommand implements Callable<Integer> {
                     .baseline(baseline != null && baseline).perturbation(perturbationChoice().of(rankValue()))
                     .seed(model.seed).build();
             case FD -> FiniteDifferences.directional(populationValue(), sigmaValue(), model.seed);
+            case GA -> throw new IllegalStateException("ga is not a gradient estimator");
         };
     }
 
@@ -400,10 +502,15 @@ final class TrainCommand implements Callable<Integer> {
                     (rankShaping != null ? rankShaping : method.rankShaping) ? " ranks" : "",
                     baseline != null && baseline ? " baseline" : "");
             case FD -> String.format(Locale.ROOT, "fd %d directions step %s", populationValue(), sigmaValue());
+            case GA -> String.format(Locale.ROOT, "ga P=%d T=%d E=%d %s sigma %s holdout %d", populationValue(),
+                    parentsValue(), elitesValue(), perturbationChoice().of(rankValue()), sigmaValue(), holdoutValue());
         };
     }
 
     private String describeOptimizer() {
+        if (method == Method.GA) {
+            return "no optimizer";
+        }
         String schedule = scheduleSpec().equals("none") ? "" : " schedule " + scheduleSpec();
         return switch (optimizerChoice()) {
             case SGD -> String.format(Locale.ROOT, "sgd lr %s momentum %s", learningRate(),

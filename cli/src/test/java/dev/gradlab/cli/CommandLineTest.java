@@ -30,7 +30,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "evaluate", "gradients", "info"})
+    @ValueSource(strings = {"train", "evaluate", "compare", "gradients", "info"})
     void everyCommandHasHelp(String command) {
         Run run = Run.of(command, "--help");
         assertEquals(0, run.exitCode(), run.err());
@@ -133,6 +133,61 @@ class CommandLineTest {
         Run evaluate = Run.of("evaluate", "--weights", weights.toString());
         assertEquals(0, evaluate.exitCode(), evaluate.err());
         assertEquals(train.lastLine(), evaluate.lastLine());
+    }
+
+    @Test
+    void aGeneticRunWritesItsGenomeAndEvaluateRebuildsItsAccuracy() throws IOException {
+        Path out = dir.resolve("ga");
+        Run train = Run.of("train", "--method", "ga", "--epochs", "2", "--hidden", "16", "--population", "12",
+                "--parents", "3", "--elites", "2", "--sigma", "0.02", "--out", out.toString(), "--no-progress");
+        assertEquals(0, train.exitCode(), train.err());
+        assertTrue(train.out().contains("ga P=12 T=3 E=2 low-rank(r=1) sigma 0.02 holdout 100"), train.out());
+        assertTrue(train.out().contains("Epoch 2, cost = "), train.out());
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size());
+        assertTrue(ChartsTest.isPng(out.resolve("training.png")));
+
+        Path genome = out.resolve(dev.gradlab.optim.Genome.FILE_NAME);
+        var g = dev.gradlab.optim.Genome.read(genome);
+        assertEquals("784-16-10", g.architecture().layers());
+        assertEquals(42L + 4 * 3 + 8L * g.mutations().length, Files.size(genome));
+        assertTrue(g.mutations().length >= 1 && g.mutations().length <= 18, g.toString());   // 2 epochs × 9 batches
+
+        Run evaluate = Run.of("evaluate", "--genome", genome.toString());
+        assertEquals(0, evaluate.exitCode(), evaluate.err());
+        assertTrue(evaluate.out().contains(g.mutations().length + " mutations; rebuilt in "), evaluate.out());
+        assertEquals(train.lastLine(), evaluate.lastLine());
+        assertEquals(train.lastLine(), Run.of("evaluate", "--weights", out.resolve("model.safetensors").toString())
+                .lastLine());
+        // --overwrite accepts a GA run's directory: genome.bin is one of a run's files.
+        assertEquals(0, Run.of("train", "--method", "ga", "--epochs", "1", "--hidden", "8", "--population", "4",
+                "--parents", "2", "--elites", "1", "--out", out.toString(), "--overwrite", "--no-progress").exitCode());
+    }
+
+    @Test
+    void compareRunsEachMethodAndDrawsTheirCurves() throws IOException {
+        Path out = dir.resolve("compare");
+        Run run = Run.of("compare", "--methods", "backprop,ga", "--epochs", "2", "--hidden", "8", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        for (String m : List.of("backprop", "ga")) {
+            List<String> csv = Files.readAllLines(out.resolve(m).resolve("metrics.csv"));
+            assertEquals(3, csv.size(), csv.toString());
+            String accuracy = String.format(java.util.Locale.ROOT, "%.2f%%",
+                    100 * Double.parseDouble(csv.get(2).split(",")[3]));
+            assertTrue(run.out().lines().anyMatch(l -> l.startsWith(m + " ") && l.contains(accuracy)), run.out());
+        }
+        assertTrue(Files.exists(out.resolve("ga").resolve("genome.bin")));
+        assertTrue(ChartsTest.isPng(out.resolve(CompareCommand.CHART)));
+        assertOneLineError(Run.of("compare", "--out", out.toString()), 2, "must be absent or an empty directory");
+    }
+
+    @Test
+    void geneticSettingsThatCannotWorkAreUsageErrors() {
+        assertOneLineError(Run.of("train", "--method", "ga", "--parents", "30", "--population", "20"), 2,
+                "1 <= E <= T <= P and E < P, got E = 5, T = 30, P = 20");
+        assertOneLineError(Run.of("train", "--method", "ga", "--lr", "0.1"), 2,
+                "option '--lr' does not apply to --method ga");
+        assertOneLineError(Run.of("train", "--parents", "3"), 2, "option '--parents' does not apply to --method backprop");
+        assertOneLineError(Run.of("evaluate"), 2, "give exactly one of --weights FILE and --genome FILE");
     }
 
     @Test

@@ -113,8 +113,8 @@ class DivergenceAndOutputTest {
                 download.err());
         Run unknown = Run.of("trian");
         assertEquals(2, unknown.exitCode());
-        assertTrue(unknown.err().startsWith("gradlab: unknown command 'trian': expected one of train, evaluate, gradients,"
-                + " info, help"), unknown.err());
+        assertTrue(unknown.err().startsWith("gradlab: unknown command 'trian': expected one of train, evaluate, compare,"
+                + " gradients, info, help"), unknown.err());
     }
 
     @Test

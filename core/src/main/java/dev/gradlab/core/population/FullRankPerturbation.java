@@ -20,6 +20,11 @@ final class FullRankPerturbation extends Perturbation {
     }
 
     @Override
+    public int rank() {
+        return 0;
+    }
+
+    @Override
     public int noiseLength(Tensor param) {
         return param.size();
     }

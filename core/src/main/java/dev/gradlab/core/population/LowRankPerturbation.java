@@ -26,7 +26,8 @@ final class LowRankPerturbation extends Perturbation {
         this.norm = (float) (1 / Math.sqrt(rank));
     }
 
-    int rank() {
+    @Override
+    public int rank() {
         return rank;
     }
 

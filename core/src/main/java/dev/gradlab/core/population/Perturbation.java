@@ -33,6 +33,9 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
         return new LowRankPerturbation(rank);
     }
 
+    /** The rank {@code r} of a low-rank perturbation's matrices; 0 for full-rank noise. */
+    public abstract int rank();
+
     /** The number of noise floats this perturbation of {@code param} is built from. */
     public abstract int noiseLength(Tensor param);
 

@@ -1,0 +1,476 @@
+package dev.gradlab.optim;
+
+import dev.gradlab.core.Batch;
+import dev.gradlab.core.Objective;
+import dev.gradlab.core.Parameters;
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.core.population.Perturbation;
+import dev.gradlab.core.population.Population;
+import dev.gradlab.core.population.PopulationEvaluator;
+import dev.gradlab.data.Batcher;
+import dev.gradlab.data.Dataset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The simple genetic algorithm of Such et al. 2017 ("Deep Neuroevolution", arXiv 1712.06567): no
+ * gradient at all, only selection and mutation, every individual stored as the chain of seeds that
+ * made it (a {@link Genome}).
+ *
+ * <p>Generation {@code g} trains on one batch of the training set (epochs visit the set batch by
+ * batch, in the order of {@link Batcher} with {@code seed}):
+ * <ol>
+ *   <li>The population is the {@code E} elites of the previous generation, unchanged, and
+ *       {@code P − E} children. Child {@code c} takes a parent uniformly among the previous
+ *       generation's {@code T} parents and mutates it, {@code θ' = θ + σ·ε}, with ε the direction
+ *       of {@code Population.ofSeeds(perturbation, σ, s)} (full-rank or low-rank); its parent and
+ *       its mutation seed {@code s} are functions of {@code (seed, g, c)} alone.
+ *   <li>Fitness is minus the objective on the generation's batch, the same batch for everyone.
+ *       The children of one parent are evaluated in one call of a {@link PopulationEvaluator} with
+ *       the model at that parent, so they share its unperturbed first-layer product; the parent's
+ *       own loss, an elite's fitness, comes out of the same call.
+ *   <li>Truncation selection: the {@code T} fittest (ties to the lower index, elites first) are the
+ *       next parents, and the {@code E} fittest of them the next elites.
+ *   <li>The elites are re-evaluated on the held-out {@link Builder#validation} set and the best
+ *       there is the <em>champion</em>, so that one lucky batch does not crown one (without a
+ *       held-out set the champion is the fittest elite).
+ * </ol>
+ * Generation 0's only parent, and only elite, is the network {@code architecture.build(initialSeed)},
+ * the initial weights the other methods start from. After each epoch the champion is evaluated on the test set
+ * and reported as an {@link EpochMetrics} (train loss: the mean over the epoch's generations of the
+ * best fitness's loss), so the listeners of a {@link Trainer} serve here too.
+ *
+ * <p>Memory: the weights of the current parents only, {@code T × D} floats (each new parent reuses
+ * the array of the parent it came from or of one that left no descendant), plus the model. A run
+ * is the same, to the bit, on any number of threads: the evaluator's losses are, and everything
+ * else runs in a fixed order on the calling thread.
+ */
+public final class GeneticAlgorithm {
+
+    private final Architecture architecture;
+    private final long initialSeed;
+    private final Objective objective;
+    private final int population;
+    private final int parents;
+    private final int elites;
+    private final float sigma;
+    private final Perturbation perturbation;
+    private final long seed;
+    private final Dataset train;
+    private final Dataset validation;
+    private final Dataset test;
+    private final int epochs;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final Listener listener;
+
+    private GeneticAlgorithm(Builder b) {
+        this.architecture = Objects.requireNonNull(b.architecture, "architecture");
+        this.train = Objects.requireNonNull(b.train, "train");
+        this.initialSeed = b.initialSeed;
+        this.objective = b.objective;
+        this.population = b.population;
+        this.parents = b.parents;
+        this.elites = b.elites;
+        this.sigma = b.sigma;
+        this.perturbation = b.perturbation;
+        this.seed = b.seed;
+        this.validation = b.validation;
+        this.test = b.test;
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.shuffle = b.shuffle;
+        this.listener = b.listener;
+        if (!(elites <= parents && parents <= population && elites < population)) {
+            throw new IllegalArgumentException("elites, parents and population must satisfy 1 <= elites <= parents"
+                    + " <= population and elites < population, got elites " + elites + ", parents " + parents
+                    + ", population " + population);
+        }
+        for (Dataset d : new Dataset[] {train, validation, test}) {
+            if (d != null && d.size() == 0) {
+                throw new IllegalArgumentException("train, validation and test sets must not be empty, got "
+                        + train.size() + " training, " + size(validation) + " validation and " + size(test)
+                        + " test examples");
+            }
+        }
+    }
+
+    private static String size(Dataset d) {
+        return d == null ? "no" : Integer.toString(d.size());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Settings of a {@link GeneticAlgorithm}; the architecture and the training set are required. The
+     * defaults are those that reach 0.75 on the embedded Fashion-MNIST subset (see docs/optim.md).
+     */
+    public static final class Builder {
+        private Architecture architecture;
+        private long initialSeed;
+        private Objective objective = Objective.crossEntropy();
+        private int population = 500;
+        private int parents = 20;
+        private int elites = 5;
+        private float sigma = 0.01f;
+        private Perturbation perturbation = Perturbation.lowRank(1);
+        private long seed;
+        private Dataset train;
+        private Dataset validation;
+        private Dataset test;
+        private int epochs = 1;
+        private int batchSize = 100;
+        private boolean shuffle;
+        private Listener listener = new Listener() {
+        };
+
+        private Builder() {
+        }
+
+        /** The network every genome builds. */
+        public Builder architecture(Architecture architecture) {
+            this.architecture = Objects.requireNonNull(architecture, "architecture");
+            return this;
+        }
+
+        /** Seeds generation 0's network, {@code architecture.build(initialSeed)}; default 0. */
+        public Builder initialSeed(long initialSeed) {
+            this.initialSeed = initialSeed;
+            return this;
+        }
+
+        /** What fitness is minus; default {@link Objective#crossEntropy()}. */
+        public Builder objective(Objective objective) {
+            this.objective = Objects.requireNonNull(objective, "objective");
+            return this;
+        }
+
+        /** Individuals per generation {@code P}, elites included; default 500. */
+        public Builder population(int population) {
+            this.population = Checks.positive("population", population);
+            return this;
+        }
+
+        /** Parents {@code T}: the fittest that breed the next generation; default 20. */
+        public Builder parents(int parents) {
+            this.parents = Checks.positive("parents", parents);
+            return this;
+        }
+
+        /** Elites {@code E}: the fittest, passed on unchanged; default 5. */
+        public Builder elites(int elites) {
+            this.elites = Checks.positive("elites", elites);
+            return this;
+        }
+
+        /** The mutation's standard deviation σ per weight; default 0.01. */
+        public Builder sigma(float sigma) {
+            this.sigma = Checks.positive("sigma", sigma);
+            return this;
+        }
+
+        /** Full-rank or low-rank mutations; default {@code Perturbation.lowRank(1)}. */
+        public Builder perturbation(Perturbation perturbation) {
+            this.perturbation = Objects.requireNonNull(perturbation, "perturbation");
+            return this;
+        }
+
+        /** Seeds the mutations, the choice of parents and the batch order; default 0. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder train(Dataset train) {
+            this.train = Objects.requireNonNull(train, "train");
+            return this;
+        }
+
+        /** The held-out set on which the elites are re-evaluated to choose the champion; optional. */
+        public Builder validation(Dataset validation) {
+            this.validation = validation;
+            return this;
+        }
+
+        /** The set the champion is evaluated on after each epoch; optional. */
+        public Builder test(Dataset test) {
+            this.test = test;
+            return this;
+        }
+
+        /** Passes over the training set, one generation per batch; default 1. */
+        public Builder epochs(int epochs) {
+            this.epochs = Checks.positive("epochs", epochs);
+            return this;
+        }
+
+        /** Rows of a generation's batch; default 100 (the last batch of an epoch may be smaller). */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = Checks.positive("batchSize", batchSize);
+            return this;
+        }
+
+        /** Whether each epoch visits the training set in a new seeded order; default false. */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        public Builder listener(Listener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public GeneticAlgorithm build() {
+            return new GeneticAlgorithm(this);
+        }
+    }
+
+    /** A {@link TrainingListener} ({@code onBatch} once per generation) that may also see each generation. */
+    public interface Listener extends TrainingListener {
+        /** After each generation's selection. */
+        default void onGeneration(Generation generation) {
+        }
+    }
+
+    /**
+     * One generation, after selection.
+     *
+     * @param generation the generation, from 0
+     * @param losses the objective of each individual on the generation's batch: the elites first (in
+     *     the order of their fitness), then the children
+     * @param selected the indices into {@code losses} of the next parents, fittest first; the first
+     *     {@code E} are the next elites
+     * @param parents the genomes of the next parents, in the order of {@code selected}
+     * @param champion the index into {@code selected} of the champion
+     * @param championLoss the champion's objective on the held-out set (NaN without one)
+     */
+    public record Generation(long generation, float[] losses, int[] selected, List<Genome> parents, int champion,
+                             float championLoss) {
+    }
+
+    /**
+     * What a run ends with: the champion's genome and the final test metrics and cost.
+     *
+     * @param champion the champion of the last generation
+     * @param model the network at the champion's weights
+     * @param result final test accuracy and loss (of the champion), epochs, loss evaluations, time
+     */
+    public record Result(Genome champion, Sequential model, TrainingResult result) {
+    }
+
+    /** Evolves for the configured epochs. */
+    public Result run() {
+        Batcher batcher = new Batcher(train, batchSize, shuffle, seed, false);
+        Sequential model = architecture.build(initialSeed);
+        List<Tensor> params = model.parameters();
+        PopulationEvaluator evaluator = new PopulationEvaluator();
+        listener.onStart(epochs, batcher.batchesPerEpoch());
+        long start = System.nanoTime();
+
+        List<float[]> weights = new ArrayList<>(List.of(Parameters.flatten(params)));
+        List<Genome> genomes = new ArrayList<>(List.of(new Genome(architecture, sigma, perturbation, initialSeed)));
+        int champion = 0;
+        int children = population - elites;
+        long[] seeds = new long[children];
+        int[] parentOf = new int[children];
+        float[] losses = new float[population];
+        float[] memberLosses = new float[children];
+        long evaluations = 0;
+        long generation = 0;
+        float testLoss = Float.NaN;
+        float testAccuracy = Float.NaN;
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            double lossSum = 0;
+            int batchIndex = 0;
+            for (var batch : batcher.epoch(epoch)) {
+                int rows = batch.size();
+                int[] labels = batch.labels().length == rows ? batch.labels() : Arrays.copyOf(batch.labels(), rows);
+                Batch b = Batch.of(batch.x(), labels);
+                int current = weights.size();
+                int currentElites = Math.min(elites, current);
+                int size = currentElites + children;
+                for (int c = 0; c < children; c++) {
+                    seeds[c] = mutationSeed(seed, generation, c);
+                    parentOf[c] = parentIndex(seeds[c], current);
+                }
+                // Each parent's children in one evaluation, sharing the parent's unperturbed product.
+                for (int j = 0; j < current; j++) {
+                    int n = 0;
+                    for (int c = 0; c < children; c++) {
+                        n += parentOf[c] == j ? 1 : 0;
+                    }
+                    if (n == 0 && j >= currentElites) {
+                        continue;
+                    }
+                    Parameters.unflatten(weights.get(j), params);
+                    float center;
+                    if (n == 0) {
+                        center = BatchLoss.of(model, objective, b);
+                        evaluations++;
+                    } else {
+                        long[] own = new long[n];
+                        for (int c = 0, k = 0; c < children; c++) {
+                            if (parentOf[c] == j) {
+                                own[k++] = seeds[c];
+                            }
+                        }
+                        center = evaluator.evaluate(model, objective, b, Population.ofSeeds(perturbation, sigma, own),
+                                memberLosses);
+                        evaluations += n + 1;
+                        for (int c = 0, k = 0; c < children; c++) {
+                            if (parentOf[c] == j) {
+                                losses[currentElites + c] = memberLosses[k++];
+                            }
+                        }
+                    }
+                    if (j < currentElites) {
+                        losses[j] = center;
+                    }
+                }
+                int[] selected = select(losses, size, Math.min(parents, size));
+                float best = losses[selected[0]];
+                if (!Float.isFinite(best)) {
+                    throw new TrainingDivergedException(epoch, batchIndex, generation, best);
+                }
+                breed(selected, currentElites, parentOf, seeds, weights, genomes, model);
+                float championLoss = Float.NaN;
+                champion = 0;
+                if (validation != null) {
+                    for (int e = 0; e < Math.min(elites, selected.length); e++) {
+                        Parameters.unflatten(weights.get(e), params);
+                        float loss = Metrics.loss(model, objective, validation);
+                        evaluations++;
+                        if (e == 0 || loss < championLoss) {
+                            championLoss = loss;
+                            champion = e;
+                        }
+                    }
+                }
+                listener.onGeneration(new Generation(generation, Arrays.copyOf(losses, size), selected,
+                        List.copyOf(genomes), champion, championLoss));
+                listener.onBatch(epoch, batchIndex, best);
+                lossSum += best;
+                batchIndex++;
+                generation++;
+            }
+            Parameters.unflatten(weights.get(champion), params);
+            if (test != null) {
+                testLoss = Metrics.loss(model, objective, test);
+                testAccuracy = Metrics.accuracy(model, test);
+            }
+            listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,
+                    testAccuracy, evaluations, System.nanoTime() - start));
+        }
+        Parameters.unflatten(weights.get(champion), params);
+        return new Result(genomes.get(champion), model,
+                new TrainingResult(testAccuracy, testLoss, epochs, evaluations, System.nanoTime() - start));
+    }
+
+    /**
+     * The indices of the {@code count} smallest of {@code losses[0 .. size)}, smallest first; a NaN
+     * counts as the largest and ties go to the lower index.
+     */
+    static int[] select(float[] losses, int size, int count) {
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> {
+            int c = Float.compare(orderable(losses[a]), orderable(losses[b]));
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        int[] selected = new int[count];
+        for (int i = 0; i < count; i++) {
+            selected[i] = order[i];
+        }
+        return selected;
+    }
+
+    private static float orderable(float loss) {
+        return Float.isNaN(loss) ? Float.POSITIVE_INFINITY : loss;
+    }
+
+    /**
+     * Replaces the parents by the selected individuals: an elite keeps its weights and genome, a child
+     * is its parent's weights plus its mutation. A new parent reuses the array of the parent it comes
+     * from once that parent's other descendants have copied it, or the array of a parent that left
+     * none, so the arrays never number more than {@code T}.
+     */
+    private void breed(int[] selected, int currentElites, int[] parentOf, long[] seeds, List<float[]> weights,
+                       List<Genome> genomes, Sequential model) {
+        int current = weights.size();
+        List<List<Integer>> descendants = new ArrayList<>();
+        for (int j = 0; j < current; j++) {
+            descendants.add(new ArrayList<>());
+        }
+        for (int k = 0; k < selected.length; k++) {
+            int i = selected[k];
+            descendants.get(i < currentElites ? i : parentOf[i - currentElites]).add(k);
+        }
+        ArrayDeque<float[]> free = new ArrayDeque<>();
+        for (int j = 0; j < current; j++) {
+            if (descendants.get(j).isEmpty()) {
+                free.add(weights.get(j));
+            }
+        }
+        float[][] next = new float[selected.length][];
+        Genome[] nextGenomes = new Genome[selected.length];
+        List<Tensor> params = model.parameters();
+        for (int j = 0; j < current; j++) {
+            List<Integer> ks = descendants.get(j);
+            for (int q = 0; q < ks.size(); q++) {
+                int k = ks.get(q);
+                float[] parent = weights.get(j);
+                float[] w = q == ks.size() - 1 ? parent
+                        : free.isEmpty() ? parent.clone() : copyInto(parent, free.poll());
+                int i = selected[k];
+                if (i < currentElites) {
+                    nextGenomes[k] = genomes.get(j);
+                } else {
+                    long s = seeds[i - currentElites];
+                    Genome g = genomes.get(j).mutate(s);
+                    Parameters.unflatten(w, params);
+                    g.applyMutation(model, s);
+                    Parameters.flatten(params, w);
+                    nextGenomes[k] = g;
+                }
+                next[k] = w;
+            }
+        }
+        weights.clear();
+        weights.addAll(Arrays.asList(next));
+        genomes.clear();
+        genomes.addAll(Arrays.asList(nextGenomes));
+    }
+
+    private static float[] copyInto(float[] from, float[] to) {
+        System.arraycopy(from, 0, to, 0, from.length);
+        return to;
+    }
+
+    /** Child {@code child}'s mutation seed in generation {@code generation}. */
+    static long mutationSeed(long seed, long generation, int child) {
+        return mix(mix(mix(seed) + generation) + child);
+    }
+
+    /** The parent, among {@code parents}, of the child with mutation seed {@code mutationSeed}. */
+    static int parentIndex(long mutationSeed, int parents) {
+        return (int) ((mix(mutationSeed ^ 0x5851F42D4C957F2DL) >>> 1) % parents);
+    }
+
+    /** SplitMix64's finalizer: consecutive inputs give unrelated outputs. */
+    private static long mix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.gradlab.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradlab.core.Objective;
+import dev.gradlab.core.Parameters;
+import dev.gradlab.core.model.Activation;
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.population.Perturbation;
+import dev.gradlab.data.Dataset;
+import dev.gradlab.simd.Parallel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GeneticAlgorithmTest {
+
+    /**
+     * One input equal to 1 and a 1-2 linear layer: the output is the weight column, and one-hot MSE
+     * against class 0 is {@code ((w0 − 1)² + w1²)/2}, smallest (0) at {@code w = (1, 0)}.
+     */
+    private static final Architecture LINE = new Architecture(new int[] {1, 2}, Activation.SIGMOID, false);
+    private static final Dataset ONE = new Dataset(new float[] {1f}, new int[] {0}, 1, 2);
+
+    @Test
+    void truncationSelectionAndElitismFindTheKnownOptimum() {
+        List<GeneticAlgorithm.Generation> generations = new ArrayList<>();
+        var result = GeneticAlgorithm.builder().architecture(LINE).initialSeed(3).objective(Objective.oneHotMse())
+                .population(20).parents(5).elites(2).sigma(0.05f).perturbation(Perturbation.fullRank()).seed(7)
+                .train(ONE).validation(ONE).batchSize(1).epochs(300)
+                .listener(new GeneticAlgorithm.Listener() {
+                    @Override
+                    public void onGeneration(GeneticAlgorithm.Generation g) {
+                        generations.add(g);
+                    }
+                }).build().run();
+        assertEquals(300, generations.size());
+        float previousBest = Float.POSITIVE_INFINITY;
+        for (int g = 0; g < generations.size(); g++) {
+            var gen = generations.get(g);
+            float[] losses = gen.losses();
+            int[] selected = gen.selected();
+            assertEquals(5, selected.length);
+            float worstSelected = losses[selected[4]];
+            for (int k = 1; k < selected.length; k++) {
+                assertTrue(losses[selected[k - 1]] <= losses[selected[k]], "parents fittest first, generation " + g);
+            }
+            for (int i = 0; i < losses.length; i++) {
+                boolean chosen = false;
+                for (int s : selected) {
+                    chosen |= s == i;
+                }
+                assertTrue(chosen || losses[i] >= worstSelected, "individual " + i + " of generation " + g
+                        + " has loss " + losses[i] + " below a selected one's " + worstSelected + " but was not selected");
+            }
+            if (g > 0) {
+                var before = generations.get(g - 1);
+                int elites = Math.min(2, before.selected().length);
+                for (int e = 0; e < elites; e++) {
+                    // The same weights on the same batch: an elite keeps its loss to the bit.
+                    assertEquals(before.losses()[before.selected()[e]], losses[e], "elite " + e + " of generation " + g);
+                }
+            }
+            // The champion is the best elite on the held-out set, which here is the training batch.
+            assertEquals(0, gen.champion());
+            assertEquals(losses[selected[0]], gen.championLoss(), 1e-7f);
+            assertTrue(losses[selected[0]] <= previousBest, "the best loss never rises with elites, generation " + g);
+            previousBest = losses[selected[0]];
+        }
+        float first = generations.get(0).losses()[0];
+        float[] w = Parameters.flatten(result.model().parameters());
+        assertTrue(previousBest < first / 100, "loss " + previousBest + " from " + first);
+        assertEquals(1f, w[0], 0.05f);
+        assertEquals(0f, w[1], 0.05f);
+        assertEquals(result.champion().rebuild().parameters().get(0).data()[0], w[0]);
+    }
+
+    @Test
+    void theChampionIsTheEliteBestOnTheHeldOutSet() {
+        // Fitness pulls towards class 0, the held-out example towards class 1: the two disagree.
+        Dataset heldOut = new Dataset(new float[] {1f}, new int[] {1}, 1, 2);
+        List<GeneticAlgorithm.Generation> generations = new ArrayList<>();
+        var result = GeneticAlgorithm.builder().architecture(LINE).initialSeed(3).objective(Objective.oneHotMse())
+                .population(12).parents(4).elites(3).sigma(0.1f).perturbation(Perturbation.fullRank()).seed(2)
+                .train(ONE).validation(heldOut).batchSize(1).epochs(20)
+                .listener(new GeneticAlgorithm.Listener() {
+                    @Override
+                    public void onGeneration(GeneticAlgorithm.Generation g) {
+                        generations.add(g);
+                    }
+                }).build().run();
+        int notTheFittest = 0;
+        for (var g : generations) {
+            float best = Float.POSITIVE_INFINITY;
+            int bestElite = -1;
+            for (int e = 0; e < 3; e++) {
+                float loss = Metrics.loss(g.parents().get(e).rebuild(), Objective.oneHotMse(), heldOut);
+                if (loss < best) {
+                    best = loss;
+                    bestElite = e;
+                }
+            }
+            assertEquals(bestElite, g.champion(), "generation " + g.generation());
+            assertEquals(best, g.championLoss(), "generation " + g.generation());
+            notTheFittest += g.champion() != 0 ? 1 : 0;
+        }
+        assertTrue(notTheFittest > 0, "the held-out set chose another elite than the fittest at least once");
+        var last = generations.get(generations.size() - 1);
+        assertEquals(last.parents().get(last.champion()), result.champion());
+        assertArrayEquals(Parameters.flatten(result.champion().rebuild().parameters()),
+                Parameters.flatten(result.model().parameters()));
+    }
+
+    @Test
+    void aRunIsBitIdenticalOnOneAndTwoThreadsAndItsChampionRebuildsBitForBit() {
+        for (Perturbation p : new Perturbation[] {Perturbation.lowRank(1), Perturbation.fullRank()}) {
+            GeneticAlgorithm.Result one;
+            List<Float> lossesOne = new ArrayList<>();
+            try (var t = Parallel.withThreads(1)) {
+                one = small(p, lossesOne).run();
+            }
+            GeneticAlgorithm.Result two;
+            List<Float> lossesTwo = new ArrayList<>();
+            try (var t = Parallel.withThreads(2)) {
+                two = small(p, lossesTwo).run();
+            }
+            assertEquals(lossesOne, lossesTwo, p.toString());
+            assertEquals(one.champion(), two.champion(), p.toString());
+            float[] w = Parameters.flatten(one.model().parameters());
+            assertArrayEquals(w, Parameters.flatten(two.model().parameters()), p.toString());
+            assertTrue(one.champion().mutations().length >= 10, one.champion().toString());
+            assertArrayEquals(w, Parameters.flatten(one.champion().rebuild().parameters()), p.toString());
+        }
+    }
+
+    private static GeneticAlgorithm small(Perturbation p, List<Float> losses) {
+        Dataset train = new Dataset(Fixtures.inputs(60, 20, 5).data(), Fixtures.labels(60, 3, 6), 20, 3);
+        Dataset held = new Dataset(Fixtures.inputs(20, 20, 8).data(), Fixtures.labels(20, 3, 9), 20, 3);
+        return GeneticAlgorithm.builder().architecture(new Architecture(new int[] {20, 16, 3}, Activation.TANH, true))
+                .initialSeed(1).population(30).parents(5).elites(2).sigma(0.05f).perturbation(p).seed(4)
+                .train(train).validation(held).test(held).batchSize(20).epochs(5).shuffle(true)
+                .listener(new GeneticAlgorithm.Listener() {
+                    @Override
+                    public void onBatch(int epoch, int batch, float loss) {
+                        losses.add(loss);
+                    }
+                }).build();
+    }
+
+    @Test
+    void settingsThatCannotWorkAreRejectedNamingThem() {
+        var e = assertThrows(IllegalArgumentException.class, () -> GeneticAlgorithm.builder().architecture(LINE)
+                .train(ONE).population(10).parents(12).elites(1).build());
+        assertTrue(e.getMessage().contains("parents 12") && e.getMessage().contains("population 10"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GeneticAlgorithm.builder().sigma(0f));
+        assertTrue(e.getMessage().contains("sigma"), e.getMessage());
+    }
+}
