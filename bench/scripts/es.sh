@@ -72,4 +72,4 @@ done | tee "$out/medians.txt"
 awk '{ split($0, f, " "); t = f[2]; s = f[3]; sub("threads=", "", t); sub("side=", "", s); e = f[4]; sub("evals_per_s=", "", e); v[t, s] = e; ts[t] = 1 }
      END { for (t in ts) { ref = ((t, "pytorch") in v) ? v[t, "pytorch"] : v[1, "pytorch"]
                            printf "ratio threads=%s full/pytorch=%.2f lowrank/pytorch=%.2f (pytorch on %s thread)\n", t, v[t, "full"] / ref, v[t, "lowrank"] / ref, ((t, "pytorch") in v) ? t : 1 }
-           if (("1", "full") in v && ("2", "full") in v) printf "scaling threads=2/1 full=%.2f lowrank=%.2f pytorch=%.2f\n", v[2, "full"] / v[1, "full"], v[2, "lowrank"] / v[1, "lowrank"], v[2, "pytorch"] / v[1, "pytorch"] }' "$out/medians.txt"
+           if (("1", "full") in v && ("2", "full") in v) printf "scaling threads=2/1 full=%.2f lowrank=%.2f\n", v[2, "full"] / v[1, "full"], v[2, "lowrank"] / v[1, "lowrank"] }' "$out/medians.txt"
