@@ -3,7 +3,6 @@ package dev.gradlab.core.population;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
 import dev.gradlab.core.nn.Module;
-import java.util.List;
 
 /**
  * The members of one direction of a {@link Population} (one member, or an antithetic pair) as they
@@ -248,15 +247,6 @@ public final class Members {
             noiseDirection[i] = direction;
         }
         return noise[i];
-    }
-
-    /** The parameters of the evaluated model, in order. */
-    List<Tensor> parameters() {
-        return ev.params;
-    }
-
-    int direction() {
-        return direction;
     }
 
     private void requireShared() {
