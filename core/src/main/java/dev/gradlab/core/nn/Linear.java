@@ -98,7 +98,7 @@ public final class Linear implements Module {
         float[] biasNoise = bias == null ? null : members.noise(bias);
         if (members.isShared()) {
             Tensor[] ys = members.sharedProducts(weight, out);
-            for (int m = 0; m < ys.length; m++) {
+            for (int m = 0; m < members.count(); m++) {
                 addBiasNoise(k, biasNoise, members.sign(m) * sigma, ys[m].data(), ys[m].dim(0));
             }
             members.advance();

@@ -26,6 +26,8 @@ public final class Members {
     private PopulationEvaluator.Evaluation ev;
     private final boolean center;
     private final Tensor[] outputs = new Tensor[2];
+    private final float[][] outputData = new float[2][];
+    private final float[] signs = new float[2];
     private float[][] noise = new float[0][];
     private int[] noiseDirection = new int[0];
     private int direction = -1;
@@ -201,26 +203,23 @@ public final class Members {
      * For a weight {@code out × in} that sees the shared input {@code x}: sets each member's output
      * to {@code s + sign·σ·x·Eᵀ}, {@code s} being the unperturbed output ({@link #sharedOutput}) and
      * {@code E} the weight's perturbation in this direction; the product is computed once for both
-     * members of a pair. Returns the outputs, for the caller to add more to (a bias's perturbation)
-     * before {@link #advance}.
+     * members of a pair. Returns the outputs, of which the first {@link #count()} are set, for the
+     * caller to add more to (a bias's perturbation) before {@link #advance}; the array is this
+     * object's own, reused for the next direction.
      */
     public Tensor[] sharedProducts(Tensor weight, int out) {
         Tensor x = sharedInput();
         Tensor s = sharedOutput();
         int rows = x.dim(0);
         int in = x.dim(1);
-        float[][] ys = new float[count][];
-        Tensor[] result = new Tensor[count];
-        float[] signs = new float[count];
         for (int m = 0; m < count; m++) {
-            result[m] = Workspace.uninitialized(rows, out);
-            ys[m] = result[m].data();
+            outputs[m] = Workspace.uninitialized(rows, out);
+            outputData[m] = outputs[m].data();
             signs[m] = sign(m);
-            outputs[m] = result[m];
         }
         ev.population.perturbation().sharedProducts(ev.prepared.get(weight), direction, x.data(), rows, in, out,
-                noise(weight), sigma(), s.data(), ys, signs, count);
-        return result;
+                noise(weight), sigma(), s.data(), outputData, signs, count);
+        return outputs;
     }
 
     /** The final output of member {@code m} (the shared one when the model has no parameters). */
