@@ -5,14 +5,23 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@code C = α·A·Bᵀ + β·C} for a narrow C (few columns, such as the 10 logits of an output layer or
- * the r columns of a low-rank factor product), as dot products along K: each element of C is one
- * row of A against one row of B, both contiguous. The register-tiled GEMM spends a whole
- * two-vector tile on those few columns (10 of 32 lanes at 512 bits) and packs both operands; here a
- * 2 × 4 block of C keeps 8 vector accumulators and reads each A and B row once per block.
+ * {@code C = α·A·op(B) + β·C} for a narrow C (at most 16 columns, such as the 10 logits of an output
+ * layer or the r columns of a low-rank factor product). The register-tiled GEMM spends a whole
+ * two-vector tile on those few columns (10 of 32 lanes at 512 bits) and packs A, which costs as
+ * much as the multiply; here A is read in place, in one of two ways:
  *
- * <p>Each element sums its K lanes in a fixed order, then the scalar tail: the result does not
- * depend on the thread count or on how C is split.
+ * <ul>
+ *   <li>by columns, when C has more than half a vector's lanes and at most a vector: a row of C
+ *       is one vector, accumulated over K as {@code A(i, p)} broadcast times row p of
+ *       {@code op(B)}, eight rows of C at a time. {@code Bᵀ} is first copied into rows of one
+ *       vector each, which costs about 3% of the multiply at 100×512×10;
+ *   <li>by rows, otherwise: each element of C is a dot product of a row of A and a row of
+ *       {@code Bᵀ}, both contiguous, a 2 × 4 block of C at a time, with the lanes summed by a fixed
+ *       tree. B as stored is first copied transposed.
+ * </ul>
+ *
+ * <p>Each element sums over K in a fixed order: the result does not depend on the thread count or
+ * on how C is split.
  */
 final class NarrowGemm {
 
@@ -30,20 +39,139 @@ final class NarrowGemm {
     }
     /** The widest C that takes this path. */
     static final int MAX_COLUMNS = 16;
-    /** Rows of C per parallel task. */
+    /** Rows of C per accumulator block of the by-columns path. */
+    private static final int MR = 8;
+    /** Rows of C per parallel task of the by-rows path. */
     private static final int ROWS_PER_TASK = 64;
     private static final long PARALLEL_WORK = 1L << 20;
+    /** B transposed or padded, when it comes as stored: per thread, grown when a call needs more. */
+    private static final ThreadLocal<float[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
+    private static final int B_COPY = 0;
+    private static final int PADDED = 1;
+    private static final int TILE = 2;
 
     private NarrowGemm() {
     }
 
-    /** True when {@code C = A·Bᵀ} of this shape is better served here. */
-    static boolean suits(boolean transA, boolean transB, int n, int k) {
-        return !transA && transB && n <= MAX_COLUMNS && k >= 2 * L;
+    /** True when {@code C = A·op(B)} of this shape is better served here. */
+    static boolean suits(boolean transA, int n, int k) {
+        return !transA && n <= MAX_COLUMNS && k >= 2 * L;
     }
 
-    static void sgemm(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                      float beta, float[] c, int cOff, int ldc) {
+    /** {@code C = α·A·op(B) + β·C}: B is {@code n × k} when {@code transB}, else {@code k × n}. */
+    static void sgemm(boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        // A row of C per vector costs the same whatever n is; dot products cost n times one.
+        boolean columns = 2 * n > L && n <= L;
+        if (columns && !transB) {
+            byColumns(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else if (columns) {
+            // Bᵀ as rows of L floats: k·L floats, and then every row of it loads in place.
+            float[] bt = scratch(B_COPY, k * L);
+            for (int j = 0; j < n; j++) {
+                for (int p = 0, at = bOff + j * ldb; p < k; p++) {
+                    bt[p * L + j] = b[at + p];
+                }
+            }
+            byColumns(m, n, k, alpha, a, aOff, lda, bt, 0, L, beta, c, cOff, ldc);
+        } else if (transB) {
+            byRows(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            float[] bt = scratch(B_COPY, n * k);
+            // Written in order, read with a stride of ldb: all of B is in L1 by the second column.
+            for (int j = 0; j < n; j++) {
+                for (int p = 0, d = j * k, at = bOff + j; p < k; p++, at += ldb) {
+                    bt[d + p] = b[at];
+                }
+            }
+            byRows(m, n, k, alpha, a, aOff, lda, bt, 0, k, beta, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * {@code C = α·A·B + β·C} with B as stored and {@code n <= L}: a row of C is one vector,
+     * accumulated over K from a broadcast of {@code A(i, p)} times row p of B, eight rows of C at a
+     * time. A row of B is loaded whole, {@code L} floats from its start (lanes past n hold the next
+     * row's values, and are never stored); the last rows, whose load would run past the end of the
+     * array, are first copied into a padded buffer. Each element sums over K in order.
+     */
+    private static void byColumns(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        // Rows of B that can be loaded in place: bOff + p·ldb + L <= b.length.
+        int inPlace = Math.min(k, Math.max(0, (b.length - L - bOff) / ldb + 1));
+        float[] padded = scratch(PADDED, (k - inPlace) * L);
+        for (int p = inPlace; p < k; p++) {
+            System.arraycopy(b, bOff + p * ldb, padded, (p - inPlace) * L, n);
+        }
+        int blocks = (m + MR - 1) / MR;
+        if ((long) m * n * k < PARALLEL_WORK || blocks < 2) {
+            float[] tile = scratch(TILE, MR * L);
+            for (int i = 0; i < m; i += MR) {
+                columns(i, Math.min(MR, m - i), n, k, inPlace, alpha, a, aOff, lda, b, bOff, ldb, padded,
+                        beta, c, cOff, ldc, tile);
+            }
+            return;
+        }
+        Parallel.forEach(blocks, t -> {
+            int i = t * MR;
+            columns(i, Math.min(MR, m - i), n, k, inPlace, alpha, a, aOff, lda, b, bOff, ldb, padded,
+                    beta, c, cOff, ldc, scratch(TILE, MR * L));
+        });
+    }
+
+    /** Rows {@code [i, i + rows)} of C, {@code rows <= 8}: eight accumulators, one per row. */
+    private static void columns(int i, int rows, int n, int k, int inPlace, float alpha, float[] a, int aOff,
+                                int lda, float[] b, int bOff, int ldb, float[] padded, float beta,
+                                float[] c, int cOff, int ldc, float[] tile) {
+        // Short blocks repeat their last row, so the loop has no branches; the copies are not stored.
+        int a0 = aOff + i * lda;
+        int a1 = aOff + (i + Math.min(1, rows - 1)) * lda;
+        int a2 = aOff + (i + Math.min(2, rows - 1)) * lda;
+        int a3 = aOff + (i + Math.min(3, rows - 1)) * lda;
+        int a4 = aOff + (i + Math.min(4, rows - 1)) * lda;
+        int a5 = aOff + (i + Math.min(5, rows - 1)) * lda;
+        int a6 = aOff + (i + Math.min(6, rows - 1)) * lda;
+        int a7 = aOff + (i + Math.min(7, rows - 1)) * lda;
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        FloatVector s4 = FloatVector.zero(S);
+        FloatVector s5 = FloatVector.zero(S);
+        FloatVector s6 = FloatVector.zero(S);
+        FloatVector s7 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            FloatVector y = p < inPlace
+                    ? FloatVector.fromArray(S, b, bOff + p * ldb)
+                    : FloatVector.fromArray(S, padded, (p - inPlace) * L);
+            s0 = y.fma(FloatVector.broadcast(S, a[a0 + p]), s0);
+            s1 = y.fma(FloatVector.broadcast(S, a[a1 + p]), s1);
+            s2 = y.fma(FloatVector.broadcast(S, a[a2 + p]), s2);
+            s3 = y.fma(FloatVector.broadcast(S, a[a3 + p]), s3);
+            s4 = y.fma(FloatVector.broadcast(S, a[a4 + p]), s4);
+            s5 = y.fma(FloatVector.broadcast(S, a[a5 + p]), s5);
+            s6 = y.fma(FloatVector.broadcast(S, a[a6 + p]), s6);
+            s7 = y.fma(FloatVector.broadcast(S, a[a7 + p]), s7);
+        }
+        s0.intoArray(tile, 0);
+        s1.intoArray(tile, L);
+        s2.intoArray(tile, 2 * L);
+        s3.intoArray(tile, 3 * L);
+        s4.intoArray(tile, 4 * L);
+        s5.intoArray(tile, 5 * L);
+        s6.intoArray(tile, 6 * L);
+        s7.intoArray(tile, 7 * L);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < n; j++) {
+                store(c, cOff + (i + r) * ldc + j, alpha * tile[r * L + j], beta);
+            }
+        }
+    }
+
+    /** {@code C = α·A·Bᵀ + β·C}, in parallel over blocks of rows when it is worth it. */
+    private static void byRows(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         if ((long) m * n * k < PARALLEL_WORK || tasks < 2) {
             rows(0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -53,6 +181,14 @@ final class NarrowGemm {
             int from = t * ROWS_PER_TASK;
             rows(from, Math.min(m, from + ROWS_PER_TASK), n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         });
+    }
+
+    private static float[] scratch(int slot, int size) {
+        float[][] holder = SCRATCH.get();
+        if (holder[slot].length < size) {
+            holder[slot] = new float[size];
+        }
+        return holder[slot];
     }
 
     private static void rows(int from, int to, int n, int k, float alpha, float[] a, int aOff, int lda,

@@ -76,8 +76,8 @@ public final class VectorGemm implements Gemm {
             scale(m, n, beta, c, cOffset, ldc);
             return;
         }
-        if (NarrowGemm.suits(transA, transB, n, k)) {
-            NarrowGemm.sgemm(m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        if (NarrowGemm.suits(transA, n, k)) {
+            NarrowGemm.sgemm(transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
         int threads = Parallel.threads();

@@ -68,14 +68,17 @@ class GemmPropertiesTest {
         assertMatchesScalar(new VectorGemm(), layout, 1.25f, beta, seed);
     }
 
-    /** A·Bᵀ with a narrow C (the output layer, low-rank factors) takes the dot-product path: every edge of it. */
+    /**
+     * A·Bᵀ and A·B with a narrow C (the output layer, low-rank factors) take the dot-product path:
+     * every edge of it.
+     */
     @Property(tries = 60)
-    void narrowProductsMatchScalar(@ForAll("scalars") float beta, @ForAll long seed) {
+    void narrowProductsMatchScalar(@ForAll boolean transB, @ForAll("scalars") float beta, @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int m = 1 + random.nextInt(150);
         int n = 1 + random.nextInt(NarrowGemm.MAX_COLUMNS);
         int k = 32 + random.nextInt(600);
-        assertMatchesScalar(new VectorGemm(), Layout.random(false, true, m, n, k, random), 0.75f, beta, seed);
+        assertMatchesScalar(new VectorGemm(), Layout.random(false, transB, m, n, k, random), 0.75f, beta, seed);
     }
 
     /** Tiny cache blocks put many K and M block boundaries, and edge panels, inside small shapes. */
