@@ -10,6 +10,12 @@ import java.util.Objects;
  * function of the epoch alone, a schedule resumes at any epoch. {@link #apply} sets every group's
  * {@link ParamGroup#lr()} from its {@link ParamGroup#initialLr()}; the {@link Trainer} does so at
  * the start of each epoch.
+ *
+ * <p>The same schedules scale evolution strategies' σ: {@link #apply(EvolutionStrategies, int)}
+ * sets it to {@code lr(initialSigma, epoch)} (read {@code lr} as "the value"), as the trainer does
+ * with {@link Trainer.Builder#sigmaSchedule}. A step or cosine schedule then narrows the search as
+ * training converges; {@code cosine(T, etaMin)} with {@code etaMin > 0} keeps σ from reaching 0,
+ * where the estimate's {@code 1/σ} leaves float range.
  */
 @FunctionalInterface
 public interface LrSchedule {
@@ -22,6 +28,11 @@ public interface LrSchedule {
         for (ParamGroup g : optimizer.paramGroups()) {
             g.setLr(lr(g.initialLr(), epoch));
         }
+    }
+
+    /** Sets the σ of {@code es} to this schedule's value for {@code epoch}, from its initial σ. */
+    default void apply(EvolutionStrategies es, int epoch) {
+        es.setSigma((float) lr(es.initialSigma(), epoch));
     }
 
     /**
