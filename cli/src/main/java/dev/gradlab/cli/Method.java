@@ -80,7 +80,7 @@ enum Method {
         static final List<String> OPTIMIZER = List.of("--optimizer", "--lr", "--momentum", "--lr-schedule", "--warmup");
         static final List<String> POPULATION = List.of("--sigma", "--population");
         static final List<String> PERTURBATION = List.of("--perturbation", "--rank");
-        static final List<String> ES = List.of("--antithetic", "--rank-shaping", "--baseline");
+        static final List<String> ES = List.of("--antithetic", "--rank-shaping", "--baseline", "--sigma-schedule");
         static final List<String> GA = List.of("--parents", "--elites", "--holdout");
         static final Set<String> ALL = Stream.of(OPTIMIZER, POPULATION, PERTURBATION, ES, GA).flatMap(List::stream)
                 .collect(Collectors.toUnmodifiableSet());

@@ -1,6 +1,7 @@
 package dev.gradlab.cli;
 
 import dev.gradlab.core.population.Perturbation;
+import dev.gradlab.optim.LrSchedule;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,6 +15,11 @@ final class PopulationOptions {
             description = "es: standard deviation of the perturbations (default 0.05); fd: the step (default 0.001);"
                     + " ga: of the mutations (default " + Method.GaDefaults.SIGMA + ").")
     Float sigma;
+
+    @Option(names = "--sigma-schedule", paramLabel = "SPEC", defaultValue = "none",
+            description = "es: sigma per epoch, with the schedules of --lr-schedule (default: ${DEFAULT-VALUE});"
+                    + " cosine:T:MIN anneals it to MIN over T epochs.")
+    String sigmaSchedule;
 
     @Option(names = "--population", paramLabel = "N",
             description = "es: perturbations per step (pairs with --antithetic); fd: random directions per step (default: 100);"
@@ -97,5 +103,15 @@ final class PopulationOptions {
             throw new IllegalArgumentException("option '--rank' applies only to --perturbation lowrank");
         }
         return Usage.option("--rank", () -> choice.of(rank != null ? rank : Method.RANK));
+    }
+
+    /** {@code --sigma-schedule} over {@code epochs}; null for none. */
+    LrSchedule sigmaSchedule(int epochs) {
+        return describeSigmaSchedule().equals("none") ? null
+                : Usage.option("--sigma-schedule", () -> LrSchedule.parse(sigmaSchedule, epochs));
+    }
+
+    String describeSigmaSchedule() {
+        return OptimizerOptions.spec(sigmaSchedule);
     }
 }

@@ -164,17 +164,22 @@ final class TrainCommand implements Callable<Integer> {
         Usage.option("--batch", () -> trainer.batchSize(batch));
         Usage.option("--max-loss", () -> trainer.maxLoss(maxLoss));
         LrSchedule lr = optimizer.schedule(epochCount);
+        LrSchedule sigma = population.sigmaSchedule(epochCount);
         String schedule = optimizer.describeSchedule();
+        String sigmaSchedule = population.describeSigmaSchedule();
         if (lr != null) {
             trainer.lrSchedule(lr);
+        }
+        if (sigma != null) {
+            trainer.sigmaSchedule(sigma);
         }
         if (resumeFrom != null) {
             trainer.resumeFrom(resumeFrom);
         }
         // Checks the settings together before the run prints anything.
-        trainer.build();
+        Usage.options(Map.of("sigmaSchedule", "--sigma-schedule"), trainer::build);
         Map<String, String> settings = ResumedRun.settings(spec, epochCount);
-        return new Plan(estimator.name(),
+        return new Plan(estimator.name() + (sigmaSchedule.equals("none") ? "" : " sigma schedule " + sigmaSchedule),
                 rule + (schedule.equals("none") ? "" : " schedule " + schedule),
                 (dir, listener) -> new Outcome(trainer.listener(listener)
                         .checkpoint(dir.resolve(Checkpoint.FILE_NAME), settings).build().run(), network, null));
