@@ -129,6 +129,22 @@ class SigmaScheduleTest {
         assertEquals(0.05f, untouched.initialSigma());
     }
 
+    /** The example of docs/optim.md. */
+    @Test
+    void theDocumentedExampleRuns() {
+        Sequential model = Fixtures.wide();
+        Dataset train = new Dataset(Fixtures.inputs(100, 100, 1).data().clone(), Fixtures.labels(100, 10, 2), 100, 10);
+        var es = EvolutionStrategies.builder().population(100).sigma(0.05f).antithetic(true).rankShaping(true)
+                .seed(1).build();
+        Trainer.builder().model(model).estimator(es).optimizer(new Adam(model.parameters(), 0.01f))
+                .train(train).epochs(50).batchSize(100)
+                .sigmaSchedule(LrSchedule.cosine(50, 0.01))      // σ from 0.05 down to 0.01 over the run
+                .build().run();
+        float last = es.sigma();                                 // 0.01 + 0.04·(1 + cos(49π/50))/2
+        assertEquals((float) (0.01 + ((double) 0.05f - 0.01) * (1 + Math.cos(49 * Math.PI / 50)) / 2), last);
+        assertEquals(0.05f, es.initialSigma());
+    }
+
     @Test
     void settingsThatCannotWorkAreRefusedNamingThem() throws IOException {
         Sequential model = Fixtures.wide();
