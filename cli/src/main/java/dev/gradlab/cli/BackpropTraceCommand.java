@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,8 +42,8 @@ final class BackpropTraceCommand implements Callable<Integer> {
             description = "Hidden-layer activation: sigmoid, relu, requ or tanh (default: ${DEFAULT-VALUE}).")
     Activation activation;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>-backprop-trace).")
-    Path out;
+    @Mixin
+    OutputOption out;
 
     @Override
     public Integer call() throws IOException {
@@ -53,7 +54,7 @@ final class BackpropTraceCommand implements Callable<Integer> {
         System.arraycopy(W2, 0, l2.weight().data(), 0, W2.length);
         System.arraycopy(B2, 0, l2.bias().data(), 0, B2.length);
         BackpropTrace trace = BackpropTrace.of(new Sequential(l1, activation.create(), l2), X, LABEL);
-        Path dir = OutputDirectory.create(out, "backprop-trace");
+        Path dir = out.create("backprop-trace");
         String header = String.format(Locale.ROOT, "gradlab backprop-trace: 2-3-2 %s with biases, x = [1, 0.5], label %d,"
                 + " cross-entropy%n%n", activation, LABEL);
         String text = header + trace + String.format(Locale.ROOT, "%n%nlargest |backprop − central difference| = %.1e%n",

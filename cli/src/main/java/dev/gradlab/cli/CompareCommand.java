@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = {"Train with backprop, evolution strategies and the genetic algorithm, each with the defaults"
                 + " of 'gradlab train --method NAME', on the same data and seed, and draw test accuracy against"
                 + " training time and against loss evaluations in one PNG.",
-                "Writes one run directory per method and compare.png into --out."})
+                "Writes one run directory per method and compare.png into --out, which must be absent or empty."})
 final class CompareCommand implements Callable<Integer> {
 
     static final String CHART = "compare.png";
@@ -46,23 +45,19 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "SIZES", description = "Hidden layer sizes, as for train (default: 512).")
     String hidden;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of every run (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--data", paramLabel = "subset|full|mnist|DIR", defaultValue = "subset",
             description = "The data, as for train (default: ${DEFAULT-VALUE}).")
     String data;
 
     @Mixin
-    ThreadsOption threads;
-
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory, absent or empty.")
-    Path out;
+    RunOptions run;
 
     @Override
     public Integer call() throws IOException {
+        Path out = run.out.orDefault("-compare");
+        long seed = run.seed;
         if (Files.exists(out) && (!Files.isDirectory(out) || !empty(out))) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': " + out
+            throw new IllegalArgumentException("Invalid value for option '--out': " + out
                     + " must be absent or an empty directory");
         }
         PrintWriter stdout = spec.commandLine().getOut();
@@ -73,7 +68,7 @@ final class CompareCommand implements Callable<Integer> {
                     Long.toString(seed), "--data", data, "--out", out.resolve(m.toString()).toString(), "--no-progress"));
             add(args, "--epochs", epochs);
             add(args, "--hidden", hidden);
-            add(args, "--threads", threads.threads);
+            add(args, "--threads", run.threads.threads);
             int code = Main.run(stdout, stderr, args.toArray(String[]::new));
             if (code != 0) {
                 return code;

@@ -1,15 +1,13 @@
 package dev.gradlab.cli;
 
 import dev.gradlab.data.DataSplit;
+import dev.gradlab.data.DatasetException;
 import dev.gradlab.data.FashionMnist;
 import dev.gradlab.data.IdxDirectory;
 import dev.gradlab.data.Mnist;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code --data} option: the embedded subset, the full Fashion-MNIST (or MNIST) found on this
@@ -20,9 +18,6 @@ import picocli.CommandLine.Spec;
  * ({@code /usr/share/datasets/fashion-mnist} on Debian), and downloaded only with {@code --download}.
  */
 final class DataOptions {
-
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "subset|full|mnist|DIR", defaultValue = "subset",
             description = {"Data set (default: ${DEFAULT-VALUE}): 'subset' is the embedded first 1000 training and"
@@ -36,10 +31,13 @@ final class DataOptions {
             description = "With --data full or mnist, download (and verify) the data set when it is not found.")
     boolean download;
 
-    /** Loads the chosen split; a directory that does not exist is a failure (exit 1), not a usage error. */
+    /**
+     * Loads the chosen split. A directory that does not exist, or whose files do not make a data set,
+     * is a failure (exit 1), not a usage error: the command line was well formed.
+     */
     DataSplit load() {
         if (download && !data.equals("full") && !data.equals("mnist")) {
-            throw new ParameterException(spec.commandLine(),
+            throw new IllegalArgumentException(
                     "option '--download' applies to --data full or mnist, got --data " + (data.isEmpty() ? "''" : data));
         }
         return switch (data) {
@@ -49,10 +47,14 @@ final class DataOptions {
             default -> {
                 Path dir = Path.of(data);
                 if (!Files.isDirectory(dir)) {
-                    throw new IllegalArgumentException("data directory " + dir + (Files.exists(dir)
+                    throw new DatasetException("data directory " + dir + (Files.exists(dir)
                             ? " is not a directory" : " does not exist") + " (--data takes subset, full, mnist or a directory)");
                 }
-                yield IdxDirectory.load(dir);
+                try {
+                    yield IdxDirectory.load(dir);
+                } catch (IllegalArgumentException e) {
+                    throw new DatasetException(dir + ": " + e.getMessage(), e);
+                }
             }
         };
     }

@@ -5,6 +5,7 @@ import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.SavedModel;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
+import dev.gradlab.data.DatasetException;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.optim.Genome;
 import dev.gradlab.optim.Metrics;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -55,7 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private int evaluate() throws IOException {
         if ((weights == null) == (genome == null)) {
-            throw new ParameterException(spec.commandLine(), "give exactly one of --weights FILE and --genome FILE");
+            throw new IllegalArgumentException("give exactly one of --weights FILE and --genome FILE");
         }
         PrintWriter out = spec.commandLine().getOut();
         Architecture a;
@@ -80,7 +80,7 @@ final class EvaluateCommand implements Callable<Integer> {
         DataSplit split = data.load();
         Dataset test = split.test();
         if (a.inputs() != test.features() || a.outputs() != test.classes()) {
-            throw new IllegalArgumentException("the network in " + file + " takes " + a.inputs() + " inputs and gives "
+            throw new DatasetException("the network in " + file + " takes " + a.inputs() + " inputs and gives "
                     + a.outputs() + " classes, but the data has " + test.features() + " features and " + test.classes()
                     + " classes");
         }

@@ -104,24 +104,18 @@ final class GradientStatsCommand implements Callable<Integer> {
             description = "fgsm: the ε to test (default: ${DEFAULT-VALUE}).")
     float[] epsilons;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Initial weights and noise (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Mixin
     DataOptions data;
 
     @Mixin
-    ThreadsOption threads;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>-gradient-stats).")
-    Path out;
+    RunOptions run;
 
     private PrintWriter stdout;
 
     @Override
     public Integer call() throws IOException {
         EnumSet<Part> chosen = validate();
-        try (var scope = threads.open()) {
+        try (var scope = run.threads.open()) {
             return run(chosen);
         }
     }
@@ -129,7 +123,7 @@ final class GradientStatsCommand implements Callable<Integer> {
     private Integer run(EnumSet<Part> chosen) throws IOException {
         stdout = spec.commandLine().getOut();
         DataSplit split = data.load();
-        Path dir = OutputDirectory.create(out, "gradient-stats");
+        Path dir = run.out.create("gradient-stats");
         List<String> written = new ArrayList<>();
         if (chosen.contains(Part.VANISHING)) {
             vanishing(split.train(), dir);
@@ -183,7 +177,7 @@ final class GradientStatsCommand implements Callable<Integer> {
     private void vanishing(Dataset train, Path dir) throws IOException {
         int[] hiddenSizes = new int[depth];
         Arrays.fill(hiddenSizes, width);
-        Batcher batcher = new Batcher(train, 100, false, seed, false);
+        Batcher batcher = new Batcher(train, 100, false, run.seed, false);
         int steps = epochs * batcher.batchesPerEpoch();
         double[] stepAxis = new double[steps];
         Arrays.setAll(stepAxis, i -> i + 1);
@@ -199,7 +193,7 @@ final class GradientStatsCommand implements Callable<Integer> {
             for (Activation activation : Activation.values()) {
                 Architecture a = Architecture.of(train.features(), hiddenSizes, train.classes(), activation, false);
                 layers = a.layers();
-                Sequential net = a.build(seed);
+                Sequential net = a.build(run.seed);
                 List<Tensor> params = net.parameters();
                 Sgd sgd = new Sgd(params, 0.1f, 0.9f);
                 double[][] n = new double[params.size()][steps];
@@ -239,23 +233,23 @@ final class GradientStatsCommand implements Callable<Integer> {
     /** Mini-batch and ES gradients at the reference network's initial weights against the full-data gradient. */
     private void noise(Dataset train, Path dir) throws IOException {
         Architecture a = Architecture.of(train.features(), new int[] {hidden}, train.classes(), Activation.SIGMOID, false);
-        Sequential net = a.build(seed);
+        Sequential net = a.build(run.seed);
         float[] full = GradientNoise.fullGradient(net, train);
         int[] sizes = Arrays.stream(batches).filter(b -> b <= train.size()).toArray();
         double[][] minibatch = new double[3][sizes.length];
         double[][] es = new double[3][sizes.length];
         stdout.printf(Locale.ROOT, "%ngradient noise: %s at its initial weights (seed %d), against the gradient over all %d"
-                + " training images%n", a, seed, train.size());
+                + " training images%n", a, run.seed, train.size());
         stdout.printf(Locale.ROOT, "%8s  %14s  %14s  %14s  %14s%n", "B or N", "mini-batch cos", "rel. variance",
                 "ES cos", "rel. variance");
         try (var csv = Files.newBufferedWriter(dir.resolve("noise.csv"))) {
             csv.write("estimator,size,cosine,relative_variance,draws\n");
             for (int i = 0; i < sizes.length; i++) {
                 int b = sizes[i];
-                GradientNoise.Stats m = GradientNoise.minibatch(net, train, full, b, draws, seed + i);
+                GradientNoise.Stats m = GradientNoise.minibatch(net, train, full, b, draws, run.seed + i);
                 // N loss evaluations: N/2 antithetic pairs (one pair at least), each loss on all training images.
                 var estimator = EvolutionStrategies.builder().population(Math.max(1, b / 2)).sigma(0.05f).antithetic(true)
-                        .rankShaping(false).seed(seed + 1000 + i).build();
+                        .rankShaping(false).seed(run.seed + 1000 + i).build();
                 GradientNoise.Stats e = GradientNoise.estimator(net, train, full, estimator, Math.min(3, draws));
                 minibatch[0][i] = b;
                 minibatch[1][i] = m.cosine();
@@ -289,9 +283,9 @@ final class GradientStatsCommand implements Callable<Integer> {
             what = saved.architecture() + " from " + weights;
         } else {
             Architecture a = Architecture.of(test.features(), new int[] {hidden}, test.classes(), Activation.SIGMOID, false);
-            net = a.build(seed);
+            net = a.build(run.seed);
             Trainer.builder().model(net).estimator(new Backprop()).optimizer(new Sgd(net.parameters(), 0.1f, 0.9f))
-                    .train(split.train()).test(test).epochs(trainEpochs).batchSize(100).seed(seed).build().run();
+                    .train(split.train()).test(test).epochs(trainEpochs).batchSize(100).seed(run.seed).build().run();
             what = a + ", trained by backprop (SGD lr 0.1 momentum 0.9, batch 100, " + trainEpochs + " epochs)";
         }
         stdout.printf(Locale.ROOT, "%nFGSM: x' = clip(x + ε·sign(∂L/∂x), 0, 1) on the %d test images; %s%n", test.size(), what);

@@ -17,8 +17,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -84,15 +82,12 @@ final class GradientsCommand implements Callable<Integer> {
     DataOptions data;
 
     @Mixin
-    ThreadsOption threads;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>-gradients).")
-    Path out;
+    RunOptions run;
 
     @Override
     public Integer call() throws IOException {
         validate();
-        try (var scope = threads.open()) {
+        try (var scope = run.threads.open()) {
             return compare();
         }
     }
@@ -106,16 +101,14 @@ final class GradientsCommand implements Callable<Integer> {
                     + train.size() + " training images, got " + batch);
         }
         Architecture architecture = model.architecture(train.features(), train.classes());
-        Sequential network = architecture.build(model.seed);
+        Sequential network = architecture.build(run.seed);
         Tensor x = Tensor.of(Arrays.copyOf(train.images(), batch * train.features()), batch, train.features());
         int[] labels = Arrays.copyOf(train.labels(), batch);
         long dimension = architecture.parameterCount();
-        Path dir = out != null ? out : Path.of("runs",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-gradients");
-        Files.createDirectories(dir);
+        Path dir = run.out.create("gradients");
 
         stdout.printf(Locale.ROOT, "gradlab gradients: %s, D = %d parameters, initial weights (seed %d), batch of %d,"
-                + " %s%n%n", architecture, dimension, model.seed, batch, Text.count(Parallel.threads(), "thread"));
+                + " %s%n%n", architecture, dimension, run.seed, batch, Text.count(Parallel.threads(), "thread"));
 
         // Each row: a label, the estimator and whether √(N/(N+D)) is its expected cosine.
         List<String> labelsOfRows = new ArrayList<>();
@@ -123,18 +116,18 @@ final class GradientsCommand implements Callable<Integer> {
         List<Boolean> hasTheory = new ArrayList<>();
         addRow(labelsOfRows, estimators, hasTheory, "backprop (reference)", new Backprop(), false);
         addRow(labelsOfRows, estimators, hasTheory, "fd directional N=" + population + " step " + step,
-                FiniteDifferences.directional(population, step, model.seed), true);
+                FiniteDifferences.directional(population, step, run.seed), true);
         addRow(labelsOfRows, estimators, hasTheory, "es vanilla N=" + population + " (the notebook's)",
-                es(population, false, false, false, model.seed), false);
+                es(population, false, false, false, run.seed), false);
         addRow(labelsOfRows, estimators, hasTheory, "es baseline N=" + population,
-                es(population, false, false, true, model.seed), false);
+                es(population, false, false, true, run.seed), false);
         addRow(labelsOfRows, estimators, hasTheory, "es antithetic N=" + population + " pairs",
-                es(population, true, false, false, model.seed), true);
+                es(population, true, false, false, run.seed), true);
         addRow(labelsOfRows, estimators, hasTheory, "es antithetic + ranks N=" + population + " pairs",
-                es(population, true, true, false, model.seed), true);
+                es(population, true, true, false, run.seed), true);
         for (int rank : LOW_RANKS) {
             addRow(labelsOfRows, estimators, hasTheory, "es antithetic low-rank r=" + rank + " N=" + population + " pairs",
-                    es(population, true, false, false, model.seed, Perturbation.lowRank(rank)), true);
+                    es(population, true, false, false, run.seed, Perturbation.lowRank(rank)), true);
         }
         if (dimension <= FULL_FD_LIMIT) {
             addRow(labelsOfRows, estimators, hasTheory, "fd central, every coordinate, step " + step,
@@ -168,7 +161,7 @@ final class GradientsCommand implements Callable<Integer> {
             int n = sweep[i];
             List<GradientEstimator> variants = new ArrayList<>();
             for (int r = 0; r < repeats; r++) {
-                long seed = model.seed + 1000L * (r + 1);
+                long seed = run.seed + 1000L * (r + 1);
                 variants.add(es(n, true, false, false, seed));
                 variants.add(es(n, true, true, false, seed));
                 variants.add(es(n, false, false, false, seed));
@@ -198,7 +191,6 @@ final class GradientsCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        model.validate();
         positive("--batch", batch);
         positive("--population", population);
         positive("--repeats", repeats);

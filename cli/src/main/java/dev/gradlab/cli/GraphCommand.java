@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -45,22 +44,27 @@ final class GraphCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<date-time>-graph).")
-    Path out;
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() throws IOException {
-        model.validate();
+        try (var threads = run.threads.open()) {
+            return draw();
+        }
+    }
+
+    private int draw() throws IOException {
         Dataset train = data.load().train();
         if (batch < 1 || batch > train.size()) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--batch': must be in [1, "
+            throw new IllegalArgumentException("Invalid value for option '--batch': must be in [1, "
                     + train.size() + "], got " + batch);
         }
         Architecture architecture = model.architecture(train.features(), train.classes());
-        Sequential network = architecture.build(model.seed);
+        Sequential network = architecture.build(run.seed);
         Tensor x = Tensor.of(Arrays.copyOf(train.images(), batch * train.features()), batch, train.features());
         int[] labels = Arrays.copyOf(train.labels(), batch);
-        Path dir = OutputDirectory.create(out, "graph");
+        Path dir = run.out.create("graph");
         String dot;
         try (TapeGraph graph = TapeGraph.record()) {
             Tensor loss = Losses.crossEntropy(network.forward(x), labels);

@@ -7,7 +7,9 @@ import picocli.CommandLine.ParameterException;
 /**
  * Entry point of the {@code gradlab} command. Exit codes: 0 success, 1 a failure reported by the
  * library or the file system (one line; the stack trace only with {@code --verbose}), 2 a usage error
- * (one line naming the option, the expected and the given value).
+ * (one line naming the option, the expected and the given value): picocli's parse errors, and every
+ * {@link IllegalArgumentException} a command lets through, which is how the library refuses a value
+ * (see {@link Usage}).
  */
 public final class Main {
 
@@ -66,18 +68,25 @@ public final class Main {
 
     private static int usageError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
-        String name = cmd.getCommandSpec().qualifiedName();
         String message = e.getMessage();
         if (cmd.getParent() == null && e instanceof CommandLine.UnmatchedArgumentException u
                 && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
             message = "unknown command '" + u.getUnmatched().get(0) + "': expected one of " + String.join(", ", COMMANDS);
         }
+        return usageError(cmd, message);
+    }
+
+    private static int usageError(CommandLine cmd, String message) {
+        String name = cmd.getCommandSpec().qualifiedName();
         cmd.getErr().println(name + ": " + oneLine(message) + " (see " + name + " --help)");
         cmd.getErr().flush();
         return USAGE;
     }
 
     private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof IllegalArgumentException) {
+            return usageError(cmd, describe(e));
+        }
         PrintWriter err = cmd.getErr();
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
         if (verbose(parsed)) {

@@ -1,19 +1,62 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.data.DataSplit;
+import dev.gradlab.data.Dataset;
+import dev.gradlab.optim.Backprop;
+import dev.gradlab.optim.EvolutionStrategies;
+import dev.gradlab.optim.FiniteDifferences;
+import dev.gradlab.optim.GeneticAlgorithm;
+import dev.gradlab.optim.GradientEstimator;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * How {@code gradlab train} gets its gradients, with the settings each method uses for every option
- * the user leaves out: backprop reproduces the notebook; es and fd use the settings that train well
- * on the subset (antithetic pairs with centered ranks and Adam, after OpenAI's evolution-strategies
- * starter), since the notebook's own ES estimator has a cosine of about zero to the gradient. ga
- * is no gradient method: it has no optimizer, and its own settings ({@link GaDefaults}).
+ * How {@code gradlab train} gets its gradients: the recipe of each method, its estimator (or, for
+ * ga, its genetic algorithm), the options it takes and the settings it uses for every one the user
+ * leaves out. backprop reproduces the notebook; es and fd use the settings that train well on the
+ * subset (antithetic pairs with centered ranks and Adam, after OpenAI's evolution-strategies
+ * starter), since the notebook's own ES estimator has a cosine of about zero to the gradient. ga is
+ * no gradient method: it has no optimizer, and its own settings ({@link GaDefaults}). The learning
+ * rate's default is the optimizer's ({@link OptimizerChoice}).
  */
 enum Method {
-    BACKPROP(OptimizerChoice.SGD, 0.1f, 0.9f, 100, 0f, 0, false, false),
-    ES(OptimizerChoice.ADAM, 0.01f, 0.9f, 50, 0.05f, 100, true, true),
-    FD(OptimizerChoice.ADAM, 0.01f, 0.9f, 50, 0.001f, 100, false, false),
-    GA(null, 0f, 0f, GaDefaults.EPOCHS, GaDefaults.SIGMA, GaDefaults.POPULATION, false, false);
+    BACKPROP(OptimizerChoice.SGD, 100, 0f, 0, Options.OPTIMIZER) {
+        @Override
+        GradientEstimator estimator(PopulationOptions o, long seed) {
+            return new Backprop();
+        }
+    },
+    ES(OptimizerChoice.ADAM, 50, 0.05f, 100, Options.OPTIMIZER, Options.POPULATION, Options.ES, Options.PERTURBATION) {
+        @Override
+        GradientEstimator estimator(PopulationOptions o, long seed) {
+            EvolutionStrategies.Builder es = EvolutionStrategies.builder();
+            Usage.option("--population", () -> es.population(o.population(this)));
+            Usage.option("--sigma", () -> es.sigma(o.sigma(this)));
+            return es.antithetic(o.antithetic()).rankShaping(o.rankShaping()).baseline(o.baseline())
+                    .perturbation(o.perturbation()).seed(seed).build();
+        }
+    },
+    FD(OptimizerChoice.ADAM, 50, 0.001f, 100, Options.OPTIMIZER, Options.POPULATION) {
+        @Override
+        GradientEstimator estimator(PopulationOptions o, long seed) {
+            return Usage.options(Map.of("directions", "--population", "eps", "--sigma"),
+                    () -> FiniteDifferences.directional(o.population(this), o.sigma(this), seed));
+        }
+    },
+    GA(null, GaDefaults.EPOCHS, GaDefaults.SIGMA, GaDefaults.POPULATION, Options.POPULATION, Options.PERTURBATION,
+            Options.GA) {
+        @Override
+        GradientEstimator estimator(PopulationOptions o, long seed) {
+            throw new IllegalStateException("ga is not a gradient estimator");
+        }
+    };
 
     /**
      * The genetic algorithm's settings for the options left out: on the subset (900 images for
@@ -32,6 +75,20 @@ enum Method {
         }
     }
 
+    /** The options that only some methods take, by what they set. */
+    static final class Options {
+        static final List<String> OPTIMIZER = List.of("--optimizer", "--lr", "--momentum", "--lr-schedule", "--warmup");
+        static final List<String> POPULATION = List.of("--sigma", "--population");
+        static final List<String> PERTURBATION = List.of("--perturbation", "--rank");
+        static final List<String> ES = List.of("--antithetic", "--rank-shaping", "--baseline", "--sigma-schedule");
+        static final List<String> GA = List.of("--parents", "--elites", "--holdout");
+        static final Set<String> ALL = Stream.of(OPTIMIZER, POPULATION, PERTURBATION, ES, GA).flatMap(List::stream)
+                .collect(Collectors.toUnmodifiableSet());
+
+        private Options() {
+        }
+    }
+
     /**
      * ES perturbs each weight matrix by a rank-1 product (EGGROLL) unless told otherwise: on the
      * subset it reaches the accuracy of full-rank ES in half the epochs, at over ten times the loss
@@ -41,24 +98,55 @@ enum Method {
     static final int RANK = 1;
 
     final OptimizerChoice optimizer;
-    final float lr;
-    final float momentum;
     final int epochs;
     final float sigma;
     final int population;
-    final boolean antithetic;
-    final boolean rankShaping;
+    final Set<String> options;
 
-    Method(OptimizerChoice optimizer, float lr, float momentum, int epochs, float sigma, int population,
-           boolean antithetic, boolean rankShaping) {
+    @SafeVarargs
+    Method(OptimizerChoice optimizer, int epochs, float sigma, int population, List<String>... options) {
         this.optimizer = optimizer;
-        this.lr = lr;
-        this.momentum = momentum;
         this.epochs = epochs;
         this.sigma = sigma;
         this.population = population;
-        this.antithetic = antithetic;
-        this.rankShaping = rankShaping;
+        this.options = Arrays.stream(options).flatMap(List::stream).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The gradient estimator of a gradient method, from the options and their defaults. */
+    abstract GradientEstimator estimator(PopulationOptions o, long seed);
+
+    /** Refuses any of the options {@code given} on the command line that this method does not take. */
+    void check(Collection<String> given) {
+        for (String option : given) {
+            if (Options.ALL.contains(option) && !options.contains(option)) {
+                throw new IllegalArgumentException("option '" + option + "' does not apply to --method " + this);
+            }
+        }
+    }
+
+    /**
+     * The genetic algorithm on the training set less its last {@code --holdout} images, which choose
+     * the champion among the elites; the caller adds the listener.
+     */
+    static GeneticAlgorithm.Builder evolution(PopulationOptions o, Architecture architecture, DataSplit split,
+                                              int epochs, int batch, boolean shuffle, long seed) {
+        Dataset train = split.train();
+        int held = o.holdout(train.size());
+        int kept = train.size() - held;
+        int f = train.features();
+        Dataset fitness = held == 0 ? train : new Dataset(Arrays.copyOf(train.images(), kept * f),
+                Arrays.copyOf(train.labels(), kept), f, train.classes());
+        Dataset validation = held == 0 ? null : new Dataset(Arrays.copyOfRange(train.images(), kept * f,
+                train.size() * f), Arrays.copyOfRange(train.labels(), kept, train.size()), f, train.classes());
+        GeneticAlgorithm.Builder ga = GeneticAlgorithm.builder().architecture(architecture).initialSeed(seed).seed(seed);
+        Usage.option("--population", () -> ga.population(o.population(GA)));
+        Usage.option("--parents", () -> ga.parents(o.parents()));
+        Usage.option("--elites", () -> ga.elites(o.elites()));
+        Usage.option("--sigma", () -> ga.sigma(o.sigma(GA)));
+        Usage.option("--epochs", () -> ga.epochs(epochs));
+        Usage.option("--batch", () -> ga.batchSize(batch));
+        return ga.perturbation(o.perturbation()).train(fitness).validation(validation).test(split.test())
+                .shuffle(shuffle);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.ModelFormatException;
 import dev.gradlab.optim.Checkpoint;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -58,8 +59,8 @@ final class ResumedRun implements Callable<Integer> {
         String args = checkpoint.info().get("args");
         String total = checkpoint.info().get("epochs");
         if (args == null || total == null) {
-            throw new IllegalArgumentException(command.resume.resolve(Checkpoint.FILE_NAME)
-                    + " was not written by gradlab train: it has no 'args' and 'epochs' entries");
+            throw new ModelFormatException(command.resume.resolve(Checkpoint.FILE_NAME)
+                    + ": at byte 8: was not written by gradlab train: __metadata__ has no 'args' and 'epochs' entries");
         }
         TrainCommand original = new TrainCommand();
         CommandLine parser = new CommandLine(original);
@@ -72,18 +73,15 @@ final class ResumedRun implements Callable<Integer> {
             throw new ParameterException(cli, "Invalid value for option '--epochs': must be at least the "
                     + checkpoint.epoch() + " epochs already done in " + command.resume + ", got " + original.epochs);
         }
-        original.out = command.resume;
-        original.resume = command.resume;   // writes into the run's own directory, as it is
+        original.run.out.out = command.resume;   // writes into the run's own directory, as it is
+        original.resume = command.resume;
         original.progress = command.progress;
-        original.threads.threads = command.threads.threads;
+        original.run.threads.threads = command.run.threads.threads;
         return new ResumedRun(original, checkpoint);
     }
 
     @Override
     public Integer call() throws IOException {
-        original.validate();
-        try (var scope = original.threads.open()) {
-            return original.train(null, checkpoint);
-        }
+        return original.train(checkpoint);
     }
 }

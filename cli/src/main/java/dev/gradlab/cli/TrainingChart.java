@@ -1,11 +1,13 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.optim.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -20,6 +22,23 @@ final class TrainingChart {
     private static final Color ACCURACY = new Color(0x2ca02c);
 
     private TrainingChart() {
+    }
+
+    /** Draws the curves of {@code history}, one entry per epoch. */
+    static void write(Path file, String title, List<EpochMetrics> history) throws IOException {
+        int n = history.size();
+        double[] epoch = new double[n];
+        double[] train = new double[n];
+        double[] test = new double[n];
+        double[] accuracy = new double[n];
+        for (int i = 0; i < n; i++) {
+            EpochMetrics m = history.get(i);
+            epoch[i] = m.epoch() + 1;
+            train[i] = m.trainLoss();
+            test[i] = m.testLoss();
+            accuracy[i] = m.testAccuracy();
+        }
+        write(file, title, epoch, train, test, accuracy);
     }
 
     /** Draws the curves; all arrays have one entry per epoch, accuracy as a fraction in [0, 1]. */

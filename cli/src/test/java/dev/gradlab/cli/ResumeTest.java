@@ -52,6 +52,23 @@ class ResumeTest {
     }
 
     @Test
+    void aResumedRunWithASigmaScheduleWritesTheSameModelFileAsAnUninterruptedOne() throws IOException {
+        Path straight = dir.resolve("straight");
+        train(straight, "es", "--epochs", "4", "--sigma-schedule", "step:1:0.5");
+        Path stopped = dir.resolve("stopped");
+        train(stopped, "es", "--epochs", "2", "--sigma-schedule", "step:1:0.5");
+        // The checkpoint keeps the sigma of the last epoch done: 0.05 · 0.5.
+        assertEquals(0.025f, dev.gradlab.optim.Checkpoint.read(stopped.resolve("checkpoint.safetensors"))
+                .estimator().get("sigma").floatValue());
+
+        Run resumed = Run.of("train", "--resume", stopped.toString(), "--epochs", "4", "--no-progress");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().lines().findFirst().orElseThrow().contains(" sigma schedule step:1:0.5"), resumed.out());
+        assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")),
+                Files.readAllBytes(stopped.resolve("model.safetensors")));
+    }
+
+    @Test
     void resumeTakesItsSettingsFromTheCheckpoint() {
         Path run = dir.resolve("run");
         train(run, "backprop", "--epochs", "1");

@@ -14,38 +14,54 @@ import java.util.Map;
 
 /**
  * Everything a {@link Trainer} needs to continue a run exactly where it stopped: the parameters,
- * the optimizer's {@link StateDict}, the epochs done and the global step (the batch order is a
- * function of the trainer's seed and the epoch, an estimator's noise of its seed and the step, so
- * these two numbers are the positions of every random stream), the loss evaluations and time so
- * far, and the caller's own entries ({@code info}, such as the settings of the run).
+ * the optimizer's {@link StateDict}, the estimator's {@link GradientEstimator#settings() settings}
+ * (evolution strategies' σ and initial σ; none for the others), the epochs done and the global
+ * step (the batch order is a function of the trainer's seed and the epoch, an estimator's noise of
+ * its seed and the step, so these two numbers are the positions of every random stream), the loss
+ * evaluations and time so far, and the caller's own entries ({@code info}, such as the settings of
+ * the run).
  *
  * <p>Stored as a {@link SafeTensors} file, written atomically: tensors {@code model.<i>} (the
  * model's parameters in order) and {@code optimizer.<i>.<buffer>}; the numbers, the groups'
- * hyperparameters and {@code info.<key>} entries in {@code __metadata__}.
+ * hyperparameters, {@code estimator.<name>} and {@code info.<key>} entries in {@code __metadata__}.
+ * A file written before checkpoints held the estimator's settings has no {@code estimator.}
+ * entries and reads as a checkpoint with none, which leaves the estimator as it is built.
  */
-public record Checkpoint(List<float[]> parameters, StateDict optimizer, int epoch, long step, long lossEvaluations,
-                         long elapsedNanos, Map<String, String> info) {
+public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<String, Double> estimator, int epoch,
+                         long step, long lossEvaluations, long elapsedNanos, Map<String, String> info) {
 
     public static final String FILE_NAME = "checkpoint.safetensors";
     private static final String FORMAT = "gradlab-checkpoint";
 
     public Checkpoint {
         parameters = List.copyOf(parameters);
+        estimator = Map.copyOf(estimator);
         info = Map.copyOf(info);
     }
 
+    /** A checkpoint of a run whose estimator has no settings to keep. */
+    public Checkpoint(List<float[]> parameters, StateDict optimizer, int epoch, long step, long lossEvaluations,
+                      long elapsedNanos, Map<String, String> info) {
+        this(parameters, optimizer, Map.of(), epoch, step, lossEvaluations, elapsedNanos, info);
+    }
+
     /** The state of a run after {@code epoch} epochs and {@code step} steps; copies the parameters. */
-    public static Checkpoint of(Module model, Optimizer<?> optimizer, int epoch, long step, long lossEvaluations,
-                                long elapsedNanos, Map<String, String> info) {
+    public static Checkpoint of(Module model, Optimizer<?> optimizer, GradientEstimator estimator, int epoch,
+                                long step, long lossEvaluations, long elapsedNanos, Map<String, String> info) {
         List<float[]> ps = new ArrayList<>();
         for (Tensor p : model.parameters()) {
             ps.add(p.data().clone());
         }
-        return new Checkpoint(ps, optimizer.stateDict(), epoch, step, lossEvaluations, elapsedNanos, info);
+        return new Checkpoint(ps, optimizer.stateDict(), estimator.settings(), epoch, step, lossEvaluations,
+                elapsedNanos, info);
     }
 
-    /** Puts the parameters into {@code model} and the state into {@code optimizer}; checks the sizes first. */
-    public void restore(Module model, Optimizer<?> optimizer) {
+    /**
+     * Puts the parameters into {@code model}, the state into {@code optimizer} and, when the
+     * checkpoint has any, the settings into {@code estimator}; checks the sizes and the estimator's
+     * keys first.
+     */
+    public void restore(Module model, Optimizer<?> optimizer, GradientEstimator estimator) {
         List<Tensor> ps = model.parameters();
         if (ps.size() != parameters.size()) {
             throw new IllegalArgumentException("model must have the checkpoint's " + parameters.size()
@@ -57,7 +73,15 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, int epoc
                         + parameters.get(i).length + " values, got " + ps.get(i).size());
             }
         }
+        if (!this.estimator.isEmpty() && !this.estimator.keySet().equals(estimator.settings().keySet())) {
+            throw new IllegalArgumentException("estimator must have the checkpoint's settings "
+                    + new java.util.TreeSet<>(this.estimator.keySet()) + ", got " + estimator.name() + " with "
+                    + new java.util.TreeSet<>(estimator.settings().keySet()));
+        }
         optimizer.loadStateDict(this.optimizer);
+        if (!this.estimator.isEmpty()) {
+            estimator.loadSettings(this.estimator);
+        }
         for (int i = 0; i < ps.size(); i++) {
             System.arraycopy(parameters.get(i), 0, ps.get(i).data(), 0, parameters.get(i).length);
         }
@@ -90,6 +114,7 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, int epoc
                         new int[] {b.getValue().length}, b.getValue()));
             }
         }
+        new java.util.TreeMap<>(estimator).forEach((k, v) -> meta.put("estimator." + k, Double.toString(v)));
         info.forEach((k, v) -> meta.put("info." + k, v));
         SafeTensors.write(file, tensors, meta);
     }
@@ -137,13 +162,17 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, int epoc
                     state.put(i, new StateDict.State(Long.parseLong(v), buffers));
                 }
             });
+            Map<String, Double> estimator = new LinkedHashMap<>();
             Map<String, String> info = new LinkedHashMap<>();
             meta.forEach((k, v) -> {
-                if (k.startsWith("info.")) {
+                if (k.startsWith("estimator.")) {
+                    estimator.put(k.substring("estimator.".length()), Double.parseDouble(v));
+                } else if (k.startsWith("info.")) {
                     info.put(k.substring("info.".length()), v);
                 }
             });
-            return new Checkpoint(ps, new StateDict(groups, state), Integer.parseInt(required(meta, "epoch")),
+            return new Checkpoint(ps, new StateDict(groups, state), estimator,
+                    Integer.parseInt(required(meta, "epoch")),
                     Long.parseLong(required(meta, "step")), Long.parseLong(required(meta, "loss_evaluations")),
                     Long.parseLong(required(meta, "elapsed_nanos")), info);
         } catch (IllegalArgumentException e) {

@@ -56,7 +56,7 @@ final class Checks {
 
     static int positive(String name, int value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be > 0, got " + value);
+            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
         }
         return value;
     }

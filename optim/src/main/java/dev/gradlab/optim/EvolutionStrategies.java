@@ -9,7 +9,9 @@ import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
 import dev.gradlab.core.population.PopulationEvaluator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Evolution strategies as a gradient estimator: the objective is evaluated at {@code N} random
@@ -37,11 +39,17 @@ import java.util.List;
  * stacked factors for low-rank); both are the same, to the bit, for any number of threads. The
  * returned {@link Estimate} counts the member evaluations plus one for the loss at {@code w}. An
  * instance keeps its workspaces between calls, so it is not for concurrent use.
+ *
+ * <p>σ is a hyperparameter that may change between steps, as an optimizer group's learning rate
+ * does: {@link #setSigma} sets it, {@link #initialSigma()} is the builder's σ that a schedule scales
+ * ({@link Trainer.Builder#sigmaSchedule}), and both are among the {@link #settings()} a
+ * {@link Checkpoint} keeps.
  */
 public final class EvolutionStrategies implements GradientEstimator {
 
     private final int population;
-    private final float sigma;
+    private float sigma;
+    private float initialSigma;
     private final boolean antithetic;
     private final boolean rankShaping;
     private final boolean baseline;
@@ -56,6 +64,7 @@ public final class EvolutionStrategies implements GradientEstimator {
     private EvolutionStrategies(Builder b) {
         this.population = b.population;
         this.sigma = b.sigma;
+        this.initialSigma = b.sigma;
         this.antithetic = b.antithetic;
         this.rankShaping = b.rankShaping;
         this.baseline = b.baseline;
@@ -130,8 +139,19 @@ public final class EvolutionStrategies implements GradientEstimator {
         return population;
     }
 
+    /** The σ of the next estimates. */
     public float sigma() {
         return sigma;
+    }
+
+    /** Sets the σ of the next estimates; finite and {@code > 0}. */
+    public void setSigma(float sigma) {
+        this.sigma = Checks.positive("sigma", sigma);
+    }
+
+    /** The σ a schedule scales: the builder's, unless a loaded checkpoint says otherwise. */
+    public float initialSigma() {
+        return initialSigma;
     }
 
     public boolean antithetic() {
@@ -159,6 +179,26 @@ public final class EvolutionStrategies implements GradientEstimator {
         return "es-" + (antithetic ? "antithetic" : "vanilla") + "(N=" + population + ", sigma=" + sigma
                 + (perturbation == Perturbation.fullRank() ? "" : ", " + perturbation)
                 + (rankShaping ? ", ranks" : "") + (baseline ? ", baseline" : "") + ")";
+    }
+
+    /** {@code sigma} and {@code initial_sigma}. */
+    @Override
+    public Map<String, Double> settings() {
+        Map<String, Double> s = new LinkedHashMap<>();
+        s.put("sigma", (double) sigma);
+        s.put("initial_sigma", (double) initialSigma);
+        return s;
+    }
+
+    @Override
+    public void loadSettings(Map<String, Double> settings) {
+        if (!settings.keySet().equals(settings().keySet())) {
+            throw new IllegalArgumentException("settings must have the keys " + settings().keySet() + " for " + name()
+                    + ", got " + settings.keySet());
+        }
+        float initial = Checks.positive("initial_sigma", settings.get("initial_sigma").floatValue());
+        setSigma(settings.get("sigma").floatValue());
+        initialSigma = initial;
     }
 
     @Override

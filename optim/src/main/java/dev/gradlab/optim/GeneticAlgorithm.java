@@ -87,9 +87,8 @@ public final class GeneticAlgorithm {
         this.shuffle = b.shuffle;
         this.listener = b.listener;
         if (!(elites <= parents && parents <= population && elites < population)) {
-            throw new IllegalArgumentException("elites, parents and population must satisfy 1 <= elites <= parents"
-                    + " <= population and elites < population, got elites " + elites + ", parents " + parents
-                    + ", population " + population);
+            throw new IllegalArgumentException("elites E, parents T and population P must satisfy 1 <= E <= T <= P"
+                    + " and E < P, got E = " + elites + ", T = " + parents + ", P = " + population);
         }
         for (Dataset d : new Dataset[] {train, validation, test}) {
             if (d != null && d.size() == 0) {

@@ -4,6 +4,7 @@ import dev.gradlab.core.Batch;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
+import java.util.Map;
 
 /**
  * A way of computing or estimating the gradient of an {@link Objective} of a model on a batch with
@@ -31,4 +32,21 @@ public interface GradientEstimator {
 
     /** A short description with the settings, such as {@code es-antithetic(N=100, sigma=0.05)}. */
     String name();
+
+    /**
+     * The hyperparameters that may change during a run, by name, as a {@link Checkpoint} keeps
+     * them: {@link EvolutionStrategies}'s {@code sigma} and the {@code initial_sigma} a schedule
+     * scales. None by default.
+     */
+    default Map<String, Double> settings() {
+        return Map.of();
+    }
+
+    /** Sets the hyperparameters from what {@link #settings()} returned; checks the keys first. */
+    default void loadSettings(Map<String, Double> settings) {
+        if (!settings.isEmpty()) {
+            throw new IllegalArgumentException("settings must be empty for " + name() + ", which has none to load,"
+                    + " got " + settings.keySet());
+        }
+    }
 }

@@ -10,6 +10,12 @@ import java.util.Objects;
  * function of the epoch alone, a schedule resumes at any epoch. {@link #apply} sets every group's
  * {@link ParamGroup#lr()} from its {@link ParamGroup#initialLr()}; the {@link Trainer} does so at
  * the start of each epoch.
+ *
+ * <p>The same schedules scale evolution strategies' σ: {@link #apply(EvolutionStrategies, int)}
+ * sets it to {@code lr(initialSigma, epoch)} (read {@code lr} as "the value"), as the trainer does
+ * with {@link Trainer.Builder#sigmaSchedule}. A step or cosine schedule then narrows the search as
+ * training converges; {@code cosine(T, etaMin)} with {@code etaMin > 0} keeps σ from reaching 0,
+ * where the estimate's {@code 1/σ} leaves float range.
  */
 @FunctionalInterface
 public interface LrSchedule {
@@ -22,6 +28,11 @@ public interface LrSchedule {
         for (ParamGroup g : optimizer.paramGroups()) {
             g.setLr(lr(g.initialLr(), epoch));
         }
+    }
+
+    /** Sets the σ of {@code es} to this schedule's value for {@code epoch}, from its initial σ. */
+    default void apply(EvolutionStrategies es, int epoch) {
+        es.setSigma((float) lr(es.initialSigma(), epoch));
     }
 
     /**
@@ -87,26 +98,27 @@ public interface LrSchedule {
         String[] f = part.split(":", -1);
         try {
             return switch (f[0]) {
-                case "none" -> arity(f, 1, 1, constant());
-                case "step" -> arity(f, 3, 3, step(Integer.parseInt(f[1]), Double.parseDouble(f[2])));
-                case "cosine" -> arity(f, 1, 3, cosine(f.length > 1 ? Integer.parseInt(f[1]) : totalEpochs,
+                case "none" -> arity(f, 1, 1, LrSchedule::constant);
+                case "step" -> arity(f, 3, 3, () -> step(Integer.parseInt(f[1]), Double.parseDouble(f[2])));
+                case "cosine" -> arity(f, 1, 3, () -> cosine(f.length > 1 ? Integer.parseInt(f[1]) : totalEpochs,
                         f.length > 2 ? Double.parseDouble(f[2]) : 0));
-                case "warmup" -> arity(f, 2, 2, warmup(Integer.parseInt(f[1])));
-                case "linear" -> arity(f, 4, 4, linear(Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                case "warmup" -> arity(f, 2, 2, () -> warmup(Integer.parseInt(f[1])));
+                case "linear" -> arity(f, 4, 4, () -> linear(Double.parseDouble(f[1]), Double.parseDouble(f[2]),
                         Integer.parseInt(f[3])));
                 default -> throw new IllegalArgumentException("unknown schedule '" + f[0] + "'");
             };
-        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("schedule must be none, step:STEP:GAMMA, cosine[:T[:ETA_MIN]], warmup:N"
                     + " or linear:START:END:N, joined by commas, got '" + part + "': " + e.getMessage(), e);
         }
     }
 
-    private static LrSchedule arity(String[] f, int min, int max, LrSchedule s) {
+    /** The schedule {@code make} gives once {@code f} is known to hold {@code min} to {@code max} fields. */
+    private static LrSchedule arity(String[] f, int min, int max, java.util.function.Supplier<LrSchedule> make) {
         if (f.length < min || f.length > max) {
             throw new IllegalArgumentException("expected " + (min == max ? min - 1 : (min - 1) + " to " + (max - 1))
                     + " values after the name, got " + (f.length - 1));
         }
-        return s;
+        return make.get();
     }
 }

@@ -19,7 +19,9 @@ import java.util.Objects;
  * batch order depends on {@code seed} and the epoch, the estimator's noise on its own seed and the
  * global step. A NaN, infinite or too large batch or test loss, or weights that are not finite
  * after a step, stop training with a {@link TrainingDivergedException} naming the step (see
- * {@link Builder#maxLoss}). With {@link Builder#checkpoint} a {@link Checkpoint} is written at the
+ * {@link Builder#maxLoss}). Schedules set the optimizer's learning rates
+ * ({@link Builder#lrSchedule}) and evolution strategies' σ ({@link Builder#sigmaSchedule}) at the
+ * start of every epoch. With {@link Builder#checkpoint} a {@link Checkpoint} is written at the
  * end of every epoch; a trainer built with the same settings and {@link Builder#resumeFrom} it
  * continues the run bit for bit.
  */
@@ -38,6 +40,7 @@ public final class Trainer {
     private final TrainingListener listener;
     private final float maxLoss;
     private final LrSchedule lrSchedule;
+    private final LrSchedule sigmaSchedule;
     private final Path checkpointFile;
     private final Map<String, String> checkpointInfo;
     private final Checkpoint resumeFrom;
@@ -56,6 +59,7 @@ public final class Trainer {
         this.listener = b.listener;
         this.maxLoss = b.maxLoss;
         this.lrSchedule = b.lrSchedule;
+        this.sigmaSchedule = b.sigmaSchedule;
         this.checkpointFile = b.checkpointFile;
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
@@ -63,9 +67,27 @@ public final class Trainer {
             throw new IllegalArgumentException("epochs must be at least the checkpoint's " + resumeFrom.epoch()
                     + " epochs done, got " + epochs);
         }
+        if (sigmaSchedule != null) {
+            checkSigmaSchedule();
+        }
         if (train.size() == 0 || (test != null && test.size() == 0)) {
             throw new IllegalArgumentException("train and test sets must not be empty, got " + train.size()
                     + " training and " + (test == null ? "no" : Integer.toString(test.size())) + " test examples");
+        }
+    }
+
+    /** A σ schedule needs evolution strategies, and a σ that stays finite and > 0 in every epoch. */
+    private void checkSigmaSchedule() {
+        if (!(estimator instanceof EvolutionStrategies es)) {
+            throw new IllegalArgumentException("sigmaSchedule needs an EvolutionStrategies estimator, got "
+                    + estimator.name());
+        }
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            float sigma = (float) sigmaSchedule.lr(es.initialSigma(), epoch);
+            if (!(sigma > 0) || Float.isInfinite(sigma)) {
+                throw new IllegalArgumentException("sigmaSchedule must keep sigma finite and > 0, got " + sigma
+                        + " at epoch " + (epoch + 1) + " from sigma " + es.initialSigma());
+            }
         }
     }
 
@@ -89,6 +111,7 @@ public final class Trainer {
         };
         private float maxLoss = DivergenceGuard.DEFAULT_MAX_LOSS;
         private LrSchedule lrSchedule;
+        private LrSchedule sigmaSchedule;
         private Path checkpointFile;
         private Map<String, String> checkpointInfo = Map.of();
         private Checkpoint resumeFrom;
@@ -181,6 +204,17 @@ public final class Trainer {
         }
 
         /**
+         * Sets the σ of the {@link EvolutionStrategies} estimator at the start of every epoch to
+         * {@code sigmaSchedule.lr(initialSigma, epoch)}, with the same schedules as the learning
+         * rate; default none (σ is left as it is). {@link #build} refuses it for another estimator,
+         * and a schedule that takes σ to 0 or past float range in any epoch.
+         */
+        public Builder sigmaSchedule(LrSchedule sigmaSchedule) {
+            this.sigmaSchedule = Objects.requireNonNull(sigmaSchedule, "sigmaSchedule");
+            return this;
+        }
+
+        /**
          * Writes a {@link Checkpoint} with the caller's {@code info} entries to {@code file} at the
          * end of every epoch, replacing the previous one atomically; default none.
          */
@@ -215,7 +249,7 @@ public final class Trainer {
         long evaluations = 0;
         int firstEpoch = 0;
         if (resumeFrom != null) {
-            resumeFrom.restore(model, optimizer);
+            resumeFrom.restore(model, optimizer, estimator);
             firstEpoch = resumeFrom.epoch();
             step = resumeFrom.step();
             evaluations = resumeFrom.lossEvaluations();
@@ -226,6 +260,9 @@ public final class Trainer {
         for (int epoch = firstEpoch; epoch < epochs; epoch++) {
             if (lrSchedule != null) {
                 lrSchedule.apply(optimizer, epoch);
+            }
+            if (sigmaSchedule != null) {
+                sigmaSchedule.apply((EvolutionStrategies) estimator, epoch);
             }
             double lossSum = 0;
             int batchIndex = 0;
@@ -262,7 +299,8 @@ public final class Trainer {
 
     private void writeCheckpoint(int epochsDone, long step, long evaluations, long elapsed) {
         try {
-            Checkpoint.of(model, optimizer, epochsDone, step, evaluations, elapsed, checkpointInfo).write(checkpointFile);
+            Checkpoint.of(model, optimizer, estimator, epochsDone, step, evaluations, elapsed, checkpointInfo)
+                    .write(checkpointFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
         }

@@ -102,7 +102,7 @@ class CheckpointTest {
         Trainer.builder().model(model).optimizer(adam).train(new Dataset(Fixtures.inputs(20, 6, 1).data().clone(),
                 Fixtures.labels(20, 3, 2), 6, 3)).epochs(1).batchSize(10).build().run();
         Path file = dir.resolve(Checkpoint.FILE_NAME);
-        Checkpoint.of(model, adam, 1, 2, 2, 0, Map.of()).write(file);
+        Checkpoint.of(model, adam, new Backprop(), 1, 2, 2, 0, Map.of()).write(file);
         StateDict back = Checkpoint.read(file).optimizer();
         StateDict original = adam.stateDict();
         assertEquals(original.paramGroups(), back.paramGroups());

@@ -154,7 +154,7 @@ class GeneticAlgorithmTest {
     void settingsThatCannotWorkAreRejectedNamingThem() {
         var e = assertThrows(IllegalArgumentException.class, () -> GeneticAlgorithm.builder().architecture(LINE)
                 .train(ONE).population(10).parents(12).elites(1).build());
-        assertTrue(e.getMessage().contains("parents 12") && e.getMessage().contains("population 10"), e.getMessage());
+        assertTrue(e.getMessage().contains("got E = 1, T = 12, P = 10"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GeneticAlgorithm.builder().sigma(0f));
         assertTrue(e.getMessage().contains("sigma"), e.getMessage());
     }

@@ -85,6 +85,8 @@ class LrScheduleTest {
             assertTrue(e.getMessage().startsWith("schedule must be none, step:STEP:GAMMA"), e.getMessage());
             assertTrue(e.getMessage().contains("got '" + bad + "'"), e.getMessage());
         }
+        var e = assertThrows(IllegalArgumentException.class, () -> LrSchedule.parse("step:10", 10));
+        assertTrue(e.getMessage().endsWith("got 'step:10': expected 2 values after the name, got 1"), e.getMessage());
     }
 
     private static List<String[]> read() {
