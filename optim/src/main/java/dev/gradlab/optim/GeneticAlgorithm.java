@@ -362,8 +362,9 @@ public final class GeneticAlgorithm {
             }
             Parameters.unflatten(weights.get(champion), params);
             if (test != null) {
-                testLoss = Metrics.loss(model, objective, test);
-                testAccuracy = Metrics.accuracy(model, test);
+                Metrics.Evaluation evaluation = Metrics.evaluate(model, objective, test);
+                testLoss = evaluation.loss();
+                testAccuracy = evaluation.accuracy();
             }
             listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,
                     testAccuracy, evaluations, System.nanoTime() - start));

@@ -284,9 +284,10 @@ public final class Trainer {
                 step++;
             }
             if (test != null) {
-                testLoss = Metrics.loss(model, objective, test);
+                Metrics.Evaluation evaluation = Metrics.evaluate(model, objective, test);
+                testLoss = evaluation.loss();
                 guard.checkTestLoss(epoch, step - 1, testLoss);
-                testAccuracy = Metrics.accuracy(model, test);
+                testAccuracy = evaluation.accuracy();
             }
             listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,
                     testAccuracy, evaluations, System.nanoTime() - start));
