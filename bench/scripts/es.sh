@@ -21,7 +21,7 @@ rm -rf "$out"; mkdir -p "$out"
 python=/usr/bin/python3
 
 run_gradlab() { # threads rank file
-  "$java_bin" --add-modules jdk.incubator.vector -cp "$jar" dev.gradlab.bench.optim.EsTraining \
+  "$java_bin" --add-modules jdk.incubator.vector -cp "$jar" dev.gradlab.bench.optim.Training method=es \
     "threads=$1" "rank=$2" "epochs=$epochs" seed=42 2> >(grep -v -e "incubator modules" >&2) > "$3"
 }
 run_pytorch() { # threads file

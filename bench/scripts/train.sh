@@ -2,7 +2,7 @@
 # Prints "name gradlab=X pytorch=Y ratio=R" (ratio = gradlab / pytorch; below 1 is faster for times)
 # for the SGD step and the ES gradients (N = 100, vanilla and antithetic) on 1 and 2 threads, and
 # the cosine of each ES estimate to backprop. "bench/run train es [ARGS]" instead trains by
-# evolution strategies on the embedded subset (see EsTraining for its arguments).
+# evolution strategies on the embedded subset (see Training for its arguments).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set -euo pipefail
 build_benchmarks
@@ -11,7 +11,7 @@ run_java() {
 }
 if [ "${1:-}" = es ]; then
   shift
-  run_java dev.gradlab.bench.optim.EsTraining "$@"
+  run_java dev.gradlab.bench.optim.Training "$@"
   exit 0
 fi
 
