@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # bench/run gemm: gradlab's Vector API GEMM against OpenBLAS, at the same shapes, on 1 and 2 threads.
 # Prints one line per shape and thread count, then how each side scales with the threads:
-#   gemm M K N threads=T gradlab=G openblas=G ratio=R      (GFLOPS; ratio = gradlab / openblas)
-#   scaling M K N threads=2/1 gradlab=S openblas=S         (GFLOPS on 2 threads / on 1 thread)
-# Environment: GEMM_THREADS (default "1 2"), GEMM_ROUNDS (default 2: the two sides alternate this
-# many times and each keeps its best figure, so that a spell of noise on the host, which can halve
-# vector throughput for seconds, does not decide a ratio alone), GEMM_JMH (JMH's
+#   gemm M K N threads=T gradlab=G (MIN-MAX) openblas=G (MIN-MAX) ratio=R
+#   scaling M K N threads=2/1 gradlab=S openblas=S
+# (GFLOPS, the median over the rounds with their range; ratio = gradlab / openblas, of the medians;
+# scaling = the median on 2 threads / on 1 thread).
+# Environment: GEMM_THREADS (default "1 2"), GEMM_ROUNDS (default 3: the two sides alternate this
+# many times, so that a spell of noise on the host, which can halve vector throughput for seconds,
+# does not decide a ratio alone), GEMM_JMH (JMH's
 # run-length flags, replacing the default "-f 1 -wi 6 -w 1s -i 5 -r 100ms": 6 s of warm-up, as C2
 # needs seconds to compile the micro-kernel, then five windows of 0.1 s, as the reference script
 # keeps the best of five windows of 0.02-0.13 s), JAVA_HOME (the JDK to measure), GRADLAB_REFERENCE
@@ -15,10 +17,10 @@ source "$(dirname "$0")/lib.sh"
 
 shapes="256x256x256,512x512x512,1024x1024x1024,100x784x512,1000x784x512,512x100x784,100x512x10"
 threads="${GEMM_THREADS:-1 2}"
-rounds="${GEMM_ROUNDS:-2}"
+rounds="${GEMM_ROUNDS:-3}"
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
-out="$root/bench/target/gemm"
+out="$root/bench/target/gemm-$("$java_bin" -version 2>&1 | awk -F '"' '/version/ { split($2, v, "."); print v[1]; exit }')"
 mkdir -p "$out"
 
 if [ ! -f "$reference/openblas_gemm.py" ]; then
@@ -39,11 +41,11 @@ for t in $threads; do
   done
 done
 
-# Both sides report their best run: the reference script takes the best of its repetitions, so
-# gradlab takes its best measurement iteration (JMH's mean is in the JSON and the log); over the
-# rounds, each side keeps its best.
+# Each round keeps its best measurement iteration on each side (the reference script takes the
+# best of its repetitions; JMH's mean is in the JSON and the log); over the rounds, each side
+# reports the median of those, with their range.
 "$python" - "$out" "$rounds" $threads <<'PY'
-import json, sys
+import json, statistics, sys
 out, rounds, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 results = {}
 for t in threads:
@@ -52,23 +54,24 @@ for t in threads:
         with open(f"{out}/openblas-{t}-{r}.txt") as f:
             for line in f:
                 m, k, n, g = line.split()
-                key = (int(m), int(k), int(n))
-                openblas[key] = max(openblas.get(key, 0.0), float(g))
+                openblas.setdefault((int(m), int(k), int(n)), []).append(float(g))
         with open(f"{out}/gradlab-{t}-{r}.json") as f:
             for run in json.load(f):
                 key = tuple(int(x) for x in run["params"]["shape"].split("x"))
                 best = max(x for fork in run["primaryMetric"]["rawData"] for x in fork)
-                gradlab[key] = max(gradlab.get(key, 0.0), best * 2.0 * key[0] * key[1] * key[2] / 1e9)
+                gradlab.setdefault(key, []).append(best * 2.0 * key[0] * key[1] * key[2] / 1e9)
                 if key not in order:
                     order.append(key)
+    median = lambda xs: statistics.median(xs) if xs else None
+    spread = lambda xs: f"{min(xs):.1f}-{max(xs):.1f}"
     for m, k, n in order:
-        gflops = gradlab[(m, k, n)]
-        ref = openblas.get((m, k, n))
-        ref_text = f"{ref:.1f}" if ref else "n/a"
-        ratio = f"{gflops / ref:.2f}" if ref else "n/a"
-        print(f"gemm {m} {k} {n} threads={t} gradlab={gflops:.1f} openblas={ref_text} ratio={ratio}")
-    results[t] = (gradlab, openblas, order)
-# How each side scales from its first thread count to each other one, per shape.
+        g = gradlab[(m, k, n)]
+        ref = openblas.get((m, k, n), [])
+        ref_text = f"{median(ref):.1f} ({spread(ref)})" if ref else "n/a"
+        ratio = f"{median(g) / median(ref):.2f}" if ref else "n/a"
+        print(f"gemm {m} {k} {n} threads={t} gradlab={median(g):.1f} ({spread(g)}) openblas={ref_text} ratio={ratio}")
+    results[t] = ({key: median(v) for key, v in gradlab.items()}, {key: median(v) for key, v in openblas.items()}, order)
+# How each side's median scales from the first thread count to each other one, per shape.
 t0 = threads[0]
 for t in threads[1:]:
     for key in results[t][2]:
