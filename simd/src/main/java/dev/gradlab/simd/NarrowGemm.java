@@ -11,13 +11,15 @@ import jdk.incubator.vector.VectorSpecies;
  * much as the multiply; here A is read in place, in one of two ways:
  *
  * <ul>
- *   <li>by columns, when C has more than half a vector's lanes and at most a vector: a row of C
- *       is one vector, accumulated over K as {@code A(i, p)} broadcast times row p of
- *       {@code op(B)}, eight rows of C at a time. {@code Bᵀ} is first copied into rows of one
- *       vector each, which costs about 3% of the multiply at 100×512×10;
+ *   <li>by columns, for {@code C = A·B} with B as stored when C has more than half a vector's lanes
+ *       and at most a vector: a row of C is one vector, accumulated over K as {@code A(i, p)}
+ *       broadcast times row p of B, eight rows of C at a time;
  *   <li>by rows, otherwise: each element of C is a dot product of a row of A and a row of
  *       {@code Bᵀ}, both contiguous, a 2 × 4 block of C at a time, with the lanes summed by a fixed
- *       tree. B as stored is first copied transposed.
+ *       tree. B as stored is first copied transposed. {@code A·Bᵀ} stays on this path even where
+ *       rows of C would suit: copying {@code Bᵀ} into rows of one vector first measured faster
+ *       alone (100×512×10: 10.9 µs against 14.5) but slowed low-rank ES, which makes that product
+ *       once per member, by about 4%.
  * </ul>
  *
  * <p>Each element sums over K in a fixed order: the result does not depend on the thread count or
@@ -44,7 +46,7 @@ final class NarrowGemm {
     /** Rows of C per parallel task of the by-rows path. */
     private static final int ROWS_PER_TASK = 64;
     private static final long PARALLEL_WORK = 1L << 20;
-    /** B transposed or padded, when it comes as stored: per thread, grown when a call needs more. */
+    /** B transposed, or its last rows padded: per thread, grown when a call needs more. */
     private static final ThreadLocal<float[][]> SCRATCH =
             ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
     private static final int B_COPY = 0;
@@ -63,18 +65,8 @@ final class NarrowGemm {
     static void sgemm(boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         // A row of C per vector costs the same whatever n is; dot products cost n times one.
-        boolean columns = 2 * n > L && n <= L;
-        if (columns && !transB) {
+        if (!transB && 2 * n > L && n <= L) {
             byColumns(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else if (columns) {
-            // Bᵀ as rows of L floats: k·L floats, and then every row of it loads in place.
-            float[] bt = scratch(B_COPY, k * L);
-            for (int j = 0; j < n; j++) {
-                for (int p = 0, at = bOff + j * ldb; p < k; p++) {
-                    bt[p * L + j] = b[at + p];
-                }
-            }
-            byColumns(m, n, k, alpha, a, aOff, lda, bt, 0, L, beta, c, cOff, ldc);
         } else if (transB) {
             byRows(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
