@@ -4,9 +4,9 @@
 # FULL_EPOCHS epochs and counts training time only. Prints one line per run, with its first epoch
 # (JIT warm-up on gradlab's side) and the median of its later epochs, then the medians over the runs
 # with their range and the ratio gradlab / PyTorch (below 1: gradlab is faster):
-#   round round=1 side=gradlab threads=1 first=0.71 epoch=0.62 accuracy=0.8443
-#   median side=gradlab threads=1 first=0.71 (0.70-0.73) epoch=0.62 (0.61-0.64) accuracy=0.8443
-#   ratio threads=1 epoch gradlab/pytorch=0.45 first=0.52
+#   round round=1 side=gradlab threads=1 first=1.410 epoch=0.705 accuracy=0.8545
+#   median side=gradlab threads=1 first=1.410 (1.330-1.490) epoch=0.690 (0.665-0.705) accuracy=0.8545
+#   ratio threads=1 epoch gradlab/pytorch=0.67 first=1.34
 # FULL_THREADS (default "1 2") are gradlab's thread counts; PyTorch runs on 1 (with 2 threads on 2
 # cores it oversubscribes them), and every gradlab count is compared with it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
