@@ -91,7 +91,7 @@ final class NarrowGemm {
     private static void byColumns(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                                   float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         // Rows of B that can be loaded in place: bOff + p·ldb + L <= b.length.
-        int inPlace = Math.min(k, Math.max(0, (b.length - L - bOff) / ldb + 1));
+        int inPlace = Math.min(k, Math.max(0, Math.floorDiv(b.length - L - bOff, ldb) + 1));
         float[] padded = scratch(PADDED, (k - inPlace) * L);
         for (int p = inPlace; p < k; p++) {
             System.arraycopy(b, bOff + p * ldb, padded, (p - inPlace) * L, n);
