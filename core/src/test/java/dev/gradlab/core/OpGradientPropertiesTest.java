@@ -15,7 +15,7 @@ import net.jqwik.api.constraints.IntRange;
  * reduced by a weighted sum with fixed random weights, so that each output element gets its own
  * gradient. ReLU and ReQU inputs keep |x| >= 0.1, well beyond the checker's 2h = 0.02 from the kink.
  */
-class OpGradientProperties {
+class OpGradientPropertiesTest {
 
     private static final int TRIES = 25;
 

@@ -32,7 +32,7 @@ import net.jqwik.api.constraints.IntRange;
  * The magnitudes (at most 0.75/fan-in, biases below 0.3) keep a ReQU network's values below 1 at
  * every depth instead of squaring their way up.
  */
-class MlpGradientProperties {
+class MlpGradientPropertiesTest {
 
     enum Activation {
         SIGMOID, TANH, RELU, REQU;
