@@ -18,8 +18,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code PANELS} packed A panels (in L2), each tile written to a small C, as {@link VectorGemm}
  * runs it inside a block: the ceiling a whole product can approach. The score is nanoseconds per
  * pass, {@code 2·mr·nr·kc·PANELS} floating-point operations, so GFLOPS = that count / score (for
- * the 4×2 tile on AVX2, {@code nr = 16}, at {@code kc = 400}: 1,638,400 / score). It lives in the
- * kernel's package because the kernels are not public API.
+ * the 4×2 tile on AVX2, {@code nr = 16}, at {@code kc = 400}: 1,638,400 / score).
+ *
+ * <p>The one white-box benchmark: a tile is not an implementation a user chooses, and only alone
+ * does it show whether C2 kept its accumulators in registers, so this class shares the package of
+ * the package-private {@link MicroKernel} on the class path (as JMH runs it). Every other
+ * benchmark reaches the kernels through {@link Simd}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -6,8 +6,10 @@ package dev.gradlab.simd;
  * {@code k × n}, {@code C} is {@code m × n}; element {@code (i, j)} of a row-major matrix with
  * leading dimension {@code ld} stands at {@code offset + i·ld + j}.
  *
- * <p>Implementations may assume the arguments were validated by {@link Blas#sgemm}. When
- * {@code beta == 0}, {@code C} is written without being read, so NaN garbage in it is ignored.
+ * <p>Implementations may assume the arguments were validated by {@link Blas#sgemm}, which calls
+ * {@link Simd#gemm()}; {@link Simd#scalar()} and {@link Simd#vector()} give the two implementations
+ * by name. When {@code beta == 0}, {@code C} is written without being read, so NaN garbage in it is
+ * ignored.
  */
 public interface Gemm {
 

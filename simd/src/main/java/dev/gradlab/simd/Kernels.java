@@ -5,8 +5,9 @@ package dev.gradlab.simd;
  * arrays with an offset and works on {@code n} consecutive elements (or {@code rows × cols}
  * contiguous row-major elements). Output may alias input when both use the same offset.
  *
- * <p>Two implementations exist with identical semantics: {@link ScalarKernels}, the readable
- * specification, and a Vector API one; {@link Simd#kernels()} returns the one chosen at start-up.
+ * <p>Two implementations exist with identical semantics: the scalar one ({@link Simd#scalar()}),
+ * the readable specification, and a Vector API one ({@link Simd#vector()});
+ * {@link Simd#kernels()} returns the one chosen at start-up.
  * Arguments are not checked here: callers (tensors, layers) check shapes once, up front.
  *
  * <p>Accuracy: exp is within 2 ulps of the true value, tanh within 2, sigmoid within 3 (where its

@@ -4,7 +4,7 @@ package dev.gradlab.simd;
  * The reference GEMM: plain loops that read as the definition. It is the specification the
  * vectorized kernel is tested against, and the fallback when the Vector API is absent.
  */
-public final class ScalarGemm implements Gemm {
+final class ScalarGemm implements Gemm {
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,

@@ -5,7 +5,7 @@ package dev.gradlab.simd;
  * exp, tanh and sigmoid use {@link FloatMath}'s approximations (within a few ulps of the true
  * values), the same ones the Vector API kernels use, so that the two agree to the bit there.
  */
-public final class ScalarKernels implements Kernels {
+final class ScalarKernels implements Kernels {
 
     @Override
     public void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {

@@ -7,69 +7,127 @@ import java.lang.System.Logger.Level;
  * API one when the {@code jdk.incubator.vector} module is readable (run with
  * {@code --add-modules jdk.incubator.vector}), the scalar one otherwise, with one warning line.
  * {@code -Dgradlab.simd=scalar} forces the scalar path.
+ *
+ * <p>Both implementations can also be asked for by name, {@link #scalar()} and {@link #vector()},
+ * to compare them (tests, benchmarks); the classes behind them are not public.
  */
 public final class Simd {
 
     /** System property that forces the scalar path when set to {@code scalar}. */
     public static final String PROPERTY = "gradlab.simd";
 
-    private static final Provider PROVIDER = Provider.choose();
+    private static final InUse IN_USE = InUse.choose();
 
     private Simd() {
     }
 
     /** The elementwise kernels in use. */
     public static Kernels kernels() {
-        return PROVIDER.kernels;
+        return IN_USE.implementation.kernels;
     }
 
     /** The GEMM in use. */
     public static Gemm gemm() {
-        return PROVIDER.gemm;
+        return IN_USE.implementation.gemm;
     }
 
     /** True when the Vector API implementation is in use. */
     public static boolean vectorized() {
-        return PROVIDER.vectorized;
+        return IN_USE.implementation != Scalar.IMPLEMENTATION;
     }
 
     /** One line saying which implementation is in use and why. */
     public static String describe() {
-        return PROVIDER.description;
+        return IN_USE.description;
     }
 
-    private record Provider(Kernels kernels, Gemm gemm, boolean vectorized, String description) {
+    /** The scalar reference implementation, plain loops on every JVM: the specification of both interfaces. */
+    public static Implementation scalar() {
+        return Scalar.IMPLEMENTATION;
+    }
 
-        static Provider choose() {
-            if ("scalar".equalsIgnoreCase(System.getProperty(PROPERTY, ""))) {
-                return scalar("scalar (forced by -D" + PROPERTY + "=scalar)");
-            }
+    /**
+     * The Vector API implementation, whatever {@code -Dgradlab.simd} says; the same instances as
+     * {@link #kernels()} and {@link #gemm()} when it is the one in use.
+     *
+     * @throws UnsupportedOperationException when the JVM cannot run it: {@code jdk.incubator.vector}
+     *     is not readable (start the JVM with {@code --add-modules jdk.incubator.vector}), or its
+     *     classes failed to load
+     */
+    public static Implementation vector() {
+        Loaded loaded = Vector.LOADED;
+        if (loaded.implementation == null) {
+            throw new UnsupportedOperationException("no Vector API implementation: " + loaded.problem);
+        }
+        return loaded.implementation;
+    }
+
+    /** A {@link Kernels} and a {@link Gemm} of one implementation. */
+    public static final class Implementation {
+        private final Kernels kernels;
+        private final Gemm gemm;
+
+        private Implementation(Kernels kernels, Gemm gemm) {
+            this.kernels = kernels;
+            this.gemm = gemm;
+        }
+
+        public Kernels kernels() {
+            return kernels;
+        }
+
+        public Gemm gemm() {
+            return gemm;
+        }
+
+        @Override
+        public String toString() {
+            return kernels + ", " + gemm;
+        }
+    }
+
+    private static final class Scalar {
+        static final Implementation IMPLEMENTATION = new Implementation(new ScalarKernels(), new ScalarGemm());
+    }
+
+    /** Loaded on first use, so that a JVM forced onto the scalar path never touches the Vector API. */
+    private static final class Vector {
+        static final Loaded LOADED = Loaded.load();
+    }
+
+    private record Loaded(Implementation implementation, String problem) {
+
+        /** Loads the Vector API classes by name, so that this class links without the module. */
+        static Loaded load() {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                String why = "scalar: the Vector API module is not readable;"
-                        + " run the JVM with --add-modules jdk.incubator.vector for the fast path";
-                System.getLogger(Simd.class.getName()).log(Level.WARNING, "gradlab: " + why);
-                return scalar(why);
+                return new Loaded(null, "the Vector API module is not readable;"
+                        + " run the JVM with --add-modules jdk.incubator.vector for the fast path");
             }
-            Kernels kernels = load(Kernels.class, "dev.gradlab.simd.VectorKernels", new ScalarKernels());
-            Gemm gemm = load(Gemm.class, "dev.gradlab.simd.VectorGemm", new ScalarGemm());
-            boolean vectorized = !(kernels instanceof ScalarKernels) && !(gemm instanceof ScalarGemm);
-            return new Provider(kernels, gemm, vectorized, (vectorized ? "vector: " : "partly scalar: ")
-                    + kernels + ", " + gemm);
-        }
-
-        /** Loads a Vector API implementation by name, so that this class links without the module. */
-        private static <T> T load(Class<T> type, String className, T fallback) {
+            String className = "dev.gradlab.simd.VectorKernels";
             try {
-                return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
+                Kernels kernels = (Kernels) Class.forName(className).getDeclaredConstructor().newInstance();
+                className = "dev.gradlab.simd.VectorGemm";
+                Gemm gemm = (Gemm) Class.forName(className).getDeclaredConstructor().newInstance();
+                return new Loaded(new Implementation(kernels, gemm), null);
             } catch (ReflectiveOperationException | LinkageError e) {
-                System.getLogger(Simd.class.getName()).log(Level.WARNING,
-                        "gradlab: scalar " + type.getSimpleName() + ": " + className + " failed to load (" + e + ")");
-                return fallback;
+                return new Loaded(null, className + " failed to load (" + e + ")");
             }
         }
+    }
 
-        private static Provider scalar(String description) {
-            return new Provider(new ScalarKernels(), new ScalarGemm(), false, description);
+    private record InUse(Implementation implementation, String description) {
+
+        static InUse choose() {
+            if ("scalar".equalsIgnoreCase(System.getProperty(PROPERTY, ""))) {
+                return new InUse(Scalar.IMPLEMENTATION, "scalar (forced by -D" + PROPERTY + "=scalar)");
+            }
+            Loaded vector = Vector.LOADED;
+            if (vector.implementation == null) {
+                String why = "scalar: " + vector.problem;
+                System.getLogger(Simd.class.getName()).log(Level.WARNING, "gradlab: " + why);
+                return new InUse(Scalar.IMPLEMENTATION, why);
+            }
+            return new InUse(vector.implementation, "vector: " + vector.implementation);
         }
     }
 }

@@ -20,7 +20,7 @@ import jdk.incubator.vector.FloatVector;
  * by the same kernel calls in the same order, so the result does not depend on the number of
  * threads. Packing buffers are per thread and reused: serial calls allocate nothing.
  */
-public final class VectorGemm implements Gemm {
+final class VectorGemm implements Gemm {
 
     /**
      * Depth of a packed block for 256-bit vectors: a B panel of {@code KC · nr} floats (25 KiB)
@@ -47,7 +47,7 @@ public final class VectorGemm implements Gemm {
     private final int kcTarget;
 
     /** The tile that suits the preferred species (see {@link MicroKernel#preferred()}). */
-    public VectorGemm() {
+    VectorGemm() {
         this(MicroKernel.preferred());
     }
 

@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * formulas (masked loads and stores are slow on AVX2 with JDK 17). Elementwise results equal the
  * scalar twin's bit for bit; reductions (sum, dot, softmax totals) add in a different order.
  */
-public final class VectorKernels implements Kernels {
+final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
@@ -41,7 +41,7 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    public VectorKernels() {
+    VectorKernels() {
     }
 
     @Override

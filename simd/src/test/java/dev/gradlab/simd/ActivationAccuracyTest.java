@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ActivationAccuracyTest {
 
-    static final List<Kernels> BOTH = List.of(new ScalarKernels(), new VectorKernels());
+    static final List<Kernels> BOTH = List.of(Simd.scalar().kernels(), Simd.vector().kernels());
 
     @Test
     void expIsWithinTwoUlpsOverItsWholeRange() {
@@ -56,7 +56,7 @@ class ActivationAccuracyTest {
     void logKernelHandlesEveryInput() {
         float[] x = {0f, -0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.MIN_VALUE, 1e-40f, 1f, 2.5f,
             Float.MAX_VALUE, 0.1f, 7f, 3f, 1e-3f, 9f, 100f, 1e30f};
-        for (Kernels k : new Kernels[] {new ScalarKernels(), new VectorKernels()}) {
+        for (Kernels k : new Kernels[] {Simd.scalar().kernels(), Simd.vector().kernels()}) {
             float[] y = new float[x.length];
             k.log(x, 0, y, 0, x.length);
             for (int i = 0; i < x.length; i++) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class GaussianTest {
 
-    static final Kernels SCALAR = new ScalarKernels();
-    static final Kernels VECTOR = new VectorKernels();
+    static final Kernels SCALAR = Simd.scalar().kernels();
+    static final Kernels VECTOR = Simd.vector().kernels();
     static final int N = 1 << 18;
     static final int BLOCK = GaussianStream.BLOCK;
 

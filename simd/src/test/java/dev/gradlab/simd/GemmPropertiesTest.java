@@ -2,6 +2,7 @@ package dev.gradlab.simd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -24,7 +25,7 @@ import net.jqwik.api.constraints.IntRange;
  */
 class GemmPropertiesTest {
 
-    private static final Gemm SCALAR = new ScalarGemm();
+    private static final Gemm SCALAR = Simd.scalar().gemm();
 
     @Provide
     Arbitrary<Integer> dims() {
@@ -164,6 +165,7 @@ class GemmPropertiesTest {
 
     @Example
     void providerUsesTheVectorGemm() {
+        assertSame(Simd.vector().gemm(), Simd.gemm(), Simd.describe());
         assertEquals(VectorGemm.class, Simd.gemm().getClass(), Simd.describe());
     }
 

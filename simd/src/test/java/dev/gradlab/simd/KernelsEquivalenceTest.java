@@ -19,8 +19,8 @@ import net.jqwik.api.constraints.Size;
  */
 class KernelsEquivalenceTest {
 
-    static final Kernels SCALAR = new ScalarKernels();
-    static final Kernels VECTOR = new VectorKernels();
+    static final Kernels SCALAR = Simd.scalar().kernels();
+    static final Kernels VECTOR = Simd.vector().kernels();
     static final double U = 0x1p-24;
 
     /** Elementwise kernels with one input, {@code out = f(in)}. */

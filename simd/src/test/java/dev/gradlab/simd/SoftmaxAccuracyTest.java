@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class SoftmaxAccuracyTest {
 
-    static final List<Kernels> BOTH = List.of(new ScalarKernels(), new VectorKernels());
+    static final List<Kernels> BOTH = List.of(Simd.scalar().kernels(), Simd.vector().kernels());
     static final double U = 0x1p-24;
 
     @Property(tries = 150)

@@ -3,9 +3,7 @@ package dev.gradlab.bench.gemm;
 import dev.gradlab.simd.Blas;
 import dev.gradlab.simd.Gemm;
 import dev.gradlab.simd.Parallel;
-import dev.gradlab.simd.ScalarGemm;
 import dev.gradlab.simd.Simd;
-import dev.gradlab.simd.VectorGemm;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -80,13 +78,13 @@ public class GemmBenchmark {
         transB = layout.charAt(1) == 'T';
         switch (impl) {
             case "vector":
-                if (!(Simd.gemm() instanceof VectorGemm)) {
+                if (Simd.gemm() != Simd.vector().gemm()) {
                     throw new IllegalStateException("impl=vector, but the GEMM in use is " + Simd.describe());
                 }
                 scalar = null;
                 break;
             case "scalar":
-                scalar = new ScalarGemm();
+                scalar = Simd.scalar().gemm();
                 break;
             default:
                 throw new IllegalArgumentException("impl must be vector or scalar, got " + impl);

@@ -1,8 +1,7 @@
 package dev.gradlab.bench.kernels;
 
 import dev.gradlab.simd.Kernels;
-import dev.gradlab.simd.ScalarKernels;
-import dev.gradlab.simd.VectorKernels;
+import dev.gradlab.simd.Simd;
 
 /** The two implementations the kernel benchmarks compare, by the name of their JMH parameter. */
 final class KernelChoice {
@@ -12,8 +11,8 @@ final class KernelChoice {
 
     static Kernels of(String name) {
         return switch (name) {
-            case "scalar" -> new ScalarKernels();
-            case "vector" -> new VectorKernels();
+            case "scalar" -> Simd.scalar().kernels();
+            case "vector" -> Simd.vector().kernels();
             default -> throw new IllegalArgumentException("impl: expected scalar or vector, got " + name);
         };
     }
