@@ -16,14 +16,17 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The k loop is left rolled. Unrolled by hand, C2 hoists the loads of every step to the top of
  * the loop, and whether the accumulators then still fit the registers depends on the branch
- * profile of the stores after the loop: on JDK 17 the 4x2 tile ran at 80 GFLOPS when it added to
- * C and at 44, two accumulators spilled to the stack, when it overwrote C.
+ * profile of the stores after the loop: on JDK 17 the 4x2 tile spilled two accumulators to the
+ * stack when it overwrote C (docs/gemm.md has the measurements).
+ *
+ * <p>The tiles, {@link MicroKernel4x2} and {@link MicroKernel8x2}, are written by
+ * {@code simd/gen/gen_microkernels.py}.
  */
 abstract class MicroKernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    /** System property naming the tile, e.g. {@code 4x2}; the default suits the preferred species. */
+    /** System property naming the tile, {@code 4x2} or {@code 8x2}; the default suits the preferred species. */
     static final String PROPERTY = "gradlab.gemm.tile";
 
     /** Rows of the tile. */
@@ -46,12 +49,9 @@ abstract class MicroKernel {
                        boolean add);
 
     /**
-     * The tile named by {@code -Dgradlab.gemm.tile} ({@code 4x2}, {@code 8x2} or
-     * {@code 14x2}), or else the one that suits the preferred species: 8 rows for 512-bit vectors
-     * (32 registers), 4 rows otherwise (16 registers; see {@link MicroKernel4x2} for why not 6).
-     * Not 14 rows by default: C1 gives up on that kernel ("out of virtual registers"), so it runs
-     * in the interpreter until C2 compiles it, and small products (the low-rank factors of ES,
-     * K or N of 1 to 4) called a few thousand times never get there: ES ran 10× slower with it.
+     * The tile named by {@code -Dgradlab.gemm.tile}, or else the one that suits the preferred
+     * species: 8 rows for 512-bit vectors (AVX-512, 32 registers), 4 rows otherwise (AVX2, 16
+     * registers; docs/gemm.md says why not 6, nor 14 at 512 bits).
      */
     static MicroKernel preferred() {
         String name = System.getProperty(PROPERTY, "");
@@ -67,10 +67,8 @@ abstract class MicroKernel {
                 return new MicroKernel4x2();
             case "8x2":
                 return new MicroKernel8x2();
-            case "14x2":
-                return new MicroKernel14x2();
             default:
-                throw new IllegalArgumentException(PROPERTY + " must be one of 4x2, 8x2, 14x2, got " + name);
+                throw new IllegalArgumentException(PROPERTY + " must be 4x2 or 8x2, got " + name);
         }
     }
 
