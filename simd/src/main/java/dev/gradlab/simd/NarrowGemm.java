@@ -17,9 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>by rows, otherwise: each element of C is a dot product of a row of A and a row of
  *       {@code Bᵀ}, both contiguous, a 2 × 4 block of C at a time, with the lanes summed by a fixed
  *       tree. B as stored is first copied transposed. {@code A·Bᵀ} stays on this path even where
- *       rows of C would suit: copying {@code Bᵀ} into rows of one vector first measured faster
- *       alone (100×512×10: 10.9 µs against 14.5) but slowed low-rank ES, which makes that product
- *       once per member, by about 4%.
+ *       rows of C would suit: copying {@code Bᵀ} into rows of one vector first is faster for the
+ *       product alone but slowed low-rank ES, which makes that product once per member
+ *       (docs/gemm.md).
  * </ul>
  *
  * <p>Each element sums over K in a fixed order: the result does not depend on the thread count or
@@ -297,7 +297,7 @@ final class NarrowGemm {
      * The lanes' sum by a fixed tree: halves added, then quarters, down to one lane. Not
      * {@code reduceLanes(ADD)}, whose order is unspecified and differs between the intrinsic and the
      * Java fallback (see {@code VectorKernels.sumLanes}); and a few shuffles instead of one lane
-     * extraction per lane, which cost as much as the products at K = 512.
+     * extraction per lane, which costs as much as the products at the output layer's K.
      */
     private static float sumLanes(FloatVector v) {
         for (VectorShuffle<Float> fold : FOLDS) {

@@ -24,9 +24,9 @@ final class VectorGemm implements Gemm {
 
     /**
      * Depth of a packed block for 256-bit vectors: a B panel of {@code KC · nr} floats (25 KiB)
-     * and an A panel (6 KiB) share the 32 KiB L1. Measured on Zen 3, JDK 17 and 25: 5-15% faster
-     * than 256, as C is loaded and stored half as often; and a few percent faster than 384 at the
-     * MLP's K = 784, then two blocks of 392 rather than three of 262.
+     * and an A panel (6 KiB) share the 32 KiB L1. Deeper blocks load and store C less often;
+     * at the MLP's K = 784 this gives two blocks of 392 rather than three of 262 (docs/gemm.md has
+     * the measurements behind the choice).
      */
     private static final int KC = 400;
     /** Depth for 512-bit vectors (twice as wide a B panel), as measured on AVX-512 machines. */
