@@ -66,10 +66,13 @@ class SimdProviderTest {
     /** A JVM without {@code --add-modules jdk.incubator.vector}: scalar in use, vector() refused by name. */
     @Test
     void withoutTheModuleVectorIsAClearRefusal() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), WithoutModule.class.getName())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        // Either variable could add the module behind the test's back.
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        Process process = builder.start();
         List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                 .lines().toList();
         assertEquals(0, process.waitFor(), String.join("\n", lines));
