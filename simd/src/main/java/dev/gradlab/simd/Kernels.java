@@ -108,7 +108,7 @@ public interface Kernels {
      * stream depends only on {@code (seed, stream, i)}, so any slice can be regenerated on its own
      * and the values do not depend on how work is split across threads. Samples are Box–Muller
      * pairs from 32-bit hashes, identical in both implementations; |z| never exceeds 5.65 (a tail
-     * of probability 1.6e-8 is cut). See {@code GaussianStream} for the layout.
+     * of probability 1.6e-8 is cut). docs/kernels.md describes the layout.
      */
     void gaussian(long seed, long stream, long index, float[] out, int outOffset, int n);
 }

@@ -72,10 +72,12 @@ public final class Simd {
             this.gemm = gemm;
         }
 
+        /** The elementwise, row and reduction kernels of this implementation. */
         public Kernels kernels() {
             return kernels;
         }
 
+        /** The GEMM of this implementation; {@link Blas#sgemm} checks arguments, this does not. */
         public Gemm gemm() {
             return gemm;
         }
