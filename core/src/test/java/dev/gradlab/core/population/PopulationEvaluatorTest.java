@@ -187,6 +187,59 @@ class PopulationEvaluatorTest {
         }
     }
 
+    /** A module whose output is its parameter itself, or a tensor viewing the parameter's values. */
+    static final class Logits implements Module {
+        final Tensor logits;
+        final boolean view;
+
+        Logits(boolean view) {
+            this.logits = Tensor.uniform(21, -1f, 1f, ROWS, CLASSES).requiresGrad(true);
+            this.view = view;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return view ? Tensor.wrap(logits.data(), ROWS, CLASSES) : logits;
+        }
+
+        @Override
+        public List<Tensor> parameters() {
+            return List.of(logits);
+        }
+    }
+
+    @Test
+    void aModuleReturningItsParameterIsScoredAtTheMember() {
+        Batch batch = batch();
+        for (boolean view : new boolean[] {false, true}) {
+            for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(2)}) {
+                Module model = new Logits(view);
+                Population population = Population.es(p, 0.1f, true, 3, 0, 4);
+                float[] losses = new float[population.members()];
+                for (int t = 1; t <= 2; t++) {
+                    try (var threads = Parallel.withThreads(t)) {
+                        new PopulationEvaluator().evaluate(model, Objective.crossEntropy(), batch, population, losses);
+                    }
+                    float[] expected = memberByMember(model, Objective.crossEntropy(), batch, population);
+                    assertArrayEquals(expected, losses, "view=" + view + ", " + p + ", " + t + " threads");
+                    // The ES estimate Σ (L⁺ − L⁻)/2 · E is that of the perturbed losses, not zero.
+                    float[] weights = new float[population.directions()];
+                    float[] own = new float[weights.length];
+                    for (int d = 0; d < weights.length; d++) {
+                        weights[d] = (losses[2 * d] - losses[2 * d + 1]) / 2;
+                        own[d] = (expected[2 * d] - expected[2 * d + 1]) / 2;
+                    }
+                    float[] estimate = new float[ROWS * CLASSES];
+                    float[] direct = new float[ROWS * CLASSES];
+                    population.weightedSum(model.parameters(), weights, estimate);
+                    population.weightedSum(model.parameters(), own, direct);
+                    assertArrayEquals(direct, estimate);
+                    assertTrue(Math.abs(estimate[0]) > 0, "a non-zero estimate");
+                }
+            }
+        }
+    }
+
     @Test
     void lowRankNoiseHasUnitVarianceAndTheWeightedSumIsOneProduct() {
         Tensor w = Tensor.zeros(40, 30);
