@@ -275,5 +275,37 @@ class PopulationEvaluatorTest {
         assertTrue(e.getMessage().contains("at least 8"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Perturbation.lowRank(0));
         assertTrue(e.getMessage().contains("rank >= 1"), e.getMessage());
+        // A shared phase asking for a product with a tensor that is not one of its parameters, or
+        // with an input of the wrong width.
+        Tensor stranger = Tensor.zeros(CLASSES, IN);
+        Linear linear = new Linear(IN, CLASSES, false, 1);
+        for (Tensor w : new Tensor[] {stranger, linear.weight()}) {
+            Module module = new PopulationForward<MatrixProduct>() {
+                @Override
+                public Tensor forward(Tensor x) {
+                    return linear.forward(x);
+                }
+
+                @Override
+                public List<Tensor> parameters() {
+                    return linear.parameters();
+                }
+
+                @Override
+                public MatrixProduct share(Tensor x, Tensor y, SharedInput shared) {
+                    return shared.product(w == stranger ? x : Tensor.zeros(ROWS, IN + 1), w, y);
+                }
+
+                @Override
+                public Tensor forwardMember(MatrixProduct product, Member member) {
+                    return product.member(member);
+                }
+            };
+            e = assertThrows(IllegalArgumentException.class, () -> new PopulationEvaluator()
+                    .evaluate(module, Objective.crossEntropy(), batch(), population, new float[8]));
+            String expected = w == stranger ? "tensor [4, 9] is not one of the parameters()"
+                    : "must be [rows, 9], got [12, 10]";
+            assertTrue(e.getMessage().contains(expected), e.getMessage());
+        }
     }
 }
