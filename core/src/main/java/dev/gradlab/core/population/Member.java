@@ -18,6 +18,7 @@ public final class Member {
     /** The shared input of this member's own activations. */
     final SharedInput own = new SharedInput(null, this);
     int direction;
+    /** This member's index in the population: the one its loss is reported at. */
     int index;
     /** The module being evaluated, whose parameters this member is asked for. */
     PopulationEvaluator.Step<?> step;
@@ -32,17 +33,12 @@ public final class Member {
         this.index = index;
     }
 
-    /** This member's index in the population: the one its loss is reported at. */
-    public int index() {
-        return index;
-    }
-
     /** {@code param + s·σ·E}: one of the module's parameters at this member, as a workspace tensor. */
     public Tensor perturbed(Tensor param) {
         int i = step.index(param);
         Tensor values = Workspace.uninitialized(param.shape());
         System.arraycopy(param.data(), 0, values.data(), 0, param.size());
-        perturbation().addTo(noise(i), 0, param, scale(), values.data(), 0);
+        family().addTo(noise(i), 0, param, scale(), values.data(), 0);
         return values;
     }
 
@@ -50,11 +46,11 @@ public final class Member {
     public Tensor perturbation(Tensor param) {
         int i = step.index(param);
         Tensor delta = Workspace.uninitialized(param.shape());
-        perturbation().scaled(noise(i), param, scale(), delta.data());
+        family().scaled(noise(i), param, scale(), delta.data());
         return delta;
     }
 
-    Perturbation perturbation() {
+    Perturbation family() {
         return worker.ev.population.perturbation();
     }
 
