@@ -10,6 +10,7 @@ import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.Workspace;
 import dev.gradlab.core.example.Softplus;
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Module;
@@ -236,6 +237,27 @@ class PopulationEvaluatorTest {
                     assertArrayEquals(direct, estimate);
                     assertTrue(Math.abs(estimate[0]) > 0, "a non-zero estimate");
                 }
+            }
+        }
+    }
+
+    @Test
+    void repeatedEvaluationsReuseTheirWorkspaceArrays() {
+        Batch batch = batch();
+        Module model = new Sequential(new Linear(IN, 7, true, 1), new Sigmoid(), new Scale(7, 3),
+                new Linear(7, CLASSES, true, 3));
+        for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(2)}) {
+            Population population = Population.es(p, 0.1f, true, 4, 2, 5);
+            float[] losses = new float[population.members()];
+            PopulationEvaluator evaluator = new PopulationEvaluator();
+            try (var threads = Parallel.withThreads(1)) {
+                evaluator.evaluate(model, Objective.crossEntropy(), batch, population, losses);
+                long pooled = Workspace.pooledFloats();
+                for (int i = 0; i < 3; i++) {
+                    evaluator.evaluate(model, Objective.crossEntropy(), batch, population, losses);
+                }
+                assertTrue(pooled > 0);
+                assertEquals(pooled, Workspace.pooledFloats(), p + ": the pool grew, an evaluation took new arrays");
             }
         }
     }
