@@ -35,12 +35,6 @@ final class FullRankPerturbation extends Perturbation {
     }
 
     @Override
-    void scaled(float[] noise, Tensor param, float scale, float[] out) {
-        System.arraycopy(noise, 0, out, 0, param.size());
-        Simd.kernels().scale(param.size(), scale, out, 0);
-    }
-
-    @Override
     MatrixProduct product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
         return new Product(everyMember, index, x, weight, base);
     }

@@ -58,15 +58,6 @@ final class LowRankPerturbation extends Perturbation {
     }
 
     @Override
-    void scaled(float[] noise, Tensor param, float scale, float[] out) {
-        if (!matrix(param)) {
-            FullRankPerturbation.INSTANCE.scaled(noise, param, scale, out);
-        } else {
-            super.scaled(noise, param, scale, out);
-        }
-    }
-
-    @Override
     MatrixProduct product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
         if (!matrix(weight)) {
             return FullRankPerturbation.INSTANCE.product(everyMember, index, x, weight, base);

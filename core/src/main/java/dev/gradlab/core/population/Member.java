@@ -28,11 +28,6 @@ public final class Member {
         this.sign = sign;
     }
 
-    void start(int direction, int index) {
-        this.direction = direction;
-        this.index = index;
-    }
-
     /** {@code param + s·σ·E}: one of the module's parameters at this member, as a workspace tensor. */
     public Tensor perturbed(Tensor param) {
         int i = step.index(param);
@@ -78,15 +73,15 @@ public final class Member {
         PopulationEvaluator.Step<?> s = step;
         float[][] values = worker.values;
         for (int j = 0; j < s.params.length; j++) {
-            values[s.slots[j]] = perturbed(s.params[j]).data();
+            values[s.offset + j] = perturbed(s.params[j]).data();
         }
         ParameterBinding binding = worker.ev.binding;
         binding.bind(values);
         try {
             Tensor out = s.module.forward(input);
             float[] data = out.data();
-            for (int slot : s.slots) {
-                if (data == values[slot]) {
+            for (int j = 0; j < s.params.length; j++) {
+                if (data == values[s.offset + j]) {
                     Tensor copy = Workspace.uninitialized(out.shape());
                     System.arraycopy(data, 0, copy.data(), 0, out.size());
                     return copy;
@@ -95,9 +90,7 @@ public final class Member {
             return out;
         } finally {
             binding.unbind();
-            for (int slot : s.slots) {
-                values[slot] = null;
-            }
+            java.util.Arrays.fill(values, s.offset, s.offset + s.params.length, null);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.gradlab.core.population;
 
 import dev.gradlab.core.Tensor;
+import dev.gradlab.simd.Simd;
 
 /**
  * How a direction of a {@link Population} perturbs one parameter tensor: the unit-variance matrix
@@ -46,9 +47,14 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
     abstract void addTo(float[] noise, int noiseOffset, Tensor param, float scale, float[] out, int outOffset);
 
     /** {@code out[i] = scale·E[i]} for every element of {@code param}, {@code E} built from {@code noise[0 ..]}. */
-    void scaled(float[] noise, Tensor param, float scale, float[] out) {
-        java.util.Arrays.fill(out, 0, param.size(), 0f);
-        addTo(noise, 0, param, scale, out, 0);
+    final void scaled(float[] noise, Tensor param, float scale, float[] out) {
+        if (rank() == 0 || param.rank() < 2) {
+            System.arraycopy(noise, 0, out, 0, param.size());
+            Simd.kernels().scale(param.size(), scale, out, 0);
+        } else {
+            java.util.Arrays.fill(out, 0, param.size(), 0f);
+            addTo(noise, 0, param, scale, out, 0);
+        }
     }
 
     /**

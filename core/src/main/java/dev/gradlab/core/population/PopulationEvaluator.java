@@ -77,7 +77,7 @@ public final class PopulationEvaluator {
                 workers[w].reset(ev);
             }
             AtomicInteger next = new AtomicInteger();
-            try (ParameterBinding binding = ev.bound.isEmpty() ? null : ParameterBinding.open(ev.bound)) {
+            try (ParameterBinding binding = ev.fallbacks.isEmpty() ? null : ParameterBinding.open(List.of(ev.params))) {
                 ev.binding = binding;
                 Parallel.forEach(threads, slot -> {
                     try (var scope = Tape.noGrad()) {
@@ -110,8 +110,6 @@ public final class PopulationEvaluator {
         final Tensor[] params;
         final long[] noiseOffsets;
         final List<Module> fallbacks = new ArrayList<>();
-        /** The parameters of the steps that take the fallback, each once: what the binding covers. */
-        final List<Tensor> bound = new ArrayList<>();
         final SharedInput shared = new SharedInput(this, null);
         /** The first step's input, which every member shares. */
         Tensor input;
@@ -140,34 +138,12 @@ public final class PopulationEvaluator {
                 }
                 return;
             }
-            Step<?> step = Step.of(module, all.size());
+            Step<?> step = new Step<>(module, all.size());
             all.addAll(module.parameters());
             if (step.forward == null && step.params.length > 0) {
                 fallbacks.add(module);
-                step.slots = new int[step.params.length];
-                for (int j = 0; j < step.params.length; j++) {
-                    int slot = indexOf(bound, step.params[j]);
-                    if (slot < 0) {
-                        slot = bound.size();
-                        bound.add(step.params[j]);
-                    }
-                    step.slots[j] = slot;
-                }
             }
             plan.add(step);
-        }
-
-        private static int indexOf(List<Tensor> list, Tensor t) {
-            for (int i = 0; i < list.size(); i++) {
-                if (list.get(i) == t) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        int noiseLength(int i) {
-            return population.perturbation().noiseLength(params[i]);
         }
     }
 
@@ -179,20 +155,15 @@ public final class PopulationEvaluator {
         final Tensor[] params;
         /** The index of {@code params[0]} among the model's parameters. */
         final int offset;
-        /** For the fallback: each parameter's index in the binding. */
-        int[] slots;
         S shared;
 
-        private Step(Module module, PopulationForward<S> forward, int offset) {
+        @SuppressWarnings("unchecked")
+        Step(Module module, int offset) {
             this.module = module;
-            this.forward = forward;
             this.params = module.parameters().toArray(new Tensor[0]);
+            this.forward = module instanceof PopulationForward<?> f && params.length > 0
+                    ? (PopulationForward<S>) f : null;
             this.offset = offset;
-        }
-
-        static Step<?> of(Module module, int offset) {
-            return module instanceof PopulationForward<?> f && !module.parameters().isEmpty()
-                    ? new Step<>(module, f, offset) : new Step<>(module, null, offset);
         }
 
         /** The index of {@code param} among the model's parameters; it must be one of this module's. */
@@ -251,8 +222,8 @@ public final class PopulationEvaluator {
                 noiseDirection = new int[ev.params.length];
             }
             Arrays.fill(noiseDirection, -1);
-            if (values.length != ev.bound.size()) {
-                values = new float[ev.bound.size()][];
+            if (values.length != ev.params.length) {
+                values = new float[ev.params.length][];
             }
         }
 
@@ -262,7 +233,8 @@ public final class PopulationEvaluator {
             int count = antithetic ? 2 : 1;
             try (Workspace space = Workspace.open()) {
                 for (int m = 0; m < count; m++) {
-                    members[m].start(d, antithetic ? 2 * d + m : d);
+                    members[m].direction = d;
+                    members[m].index = antithetic ? 2 * d + m : d;
                     outputs[m] = ev.input;
                 }
                 for (int i = ev.first; i < ev.steps.length; i++) {
@@ -283,7 +255,7 @@ public final class PopulationEvaluator {
          */
         float[] noise(int i, int d) {
             if (noiseDirection[i] != d) {
-                int n = ev.noiseLength(i);
+                int n = ev.population.perturbation().noiseLength(ev.params[i]);
                 if (noise[i] == null || noise[i].length < n) {
                     noise[i] = new float[n];
                 }
