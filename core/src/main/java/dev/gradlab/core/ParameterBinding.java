@@ -47,7 +47,7 @@ public final class ParameterBinding implements AutoCloseable {
 
     /**
      * On this thread, parameter {@code i} reads {@code values[i]} until {@link #unbind}; the arrays
-     * are used as they are, not copied.
+     * are used as they are, not copied. A null entry leaves that parameter its own values.
      */
     public void bind(float[][] values) {
         if (values.length != params.length) {
@@ -55,7 +55,7 @@ public final class ParameterBinding implements AutoCloseable {
                     + "), got " + values.length);
         }
         for (int i = 0; i < params.length; i++) {
-            if (values[i].length != params[i].size()) {
+            if (values[i] != null && values[i].length != params[i].size()) {
                 throw new IllegalArgumentException("values[" + i + "] must have " + params[i].size()
                         + " elements (parameter " + java.util.Arrays.toString(params[i].shape()) + "), got "
                         + values[i].length);

@@ -80,7 +80,6 @@ public final class Workspace implements AutoCloseable {
         pool.depth--;
     }
 
-    /** A zero-filled tensor, lent by the open workspace if there is one. */
     /**
      * A zero-filled tensor lent by this thread's open scope (released when it closes), or a new one
      * when no scope is open: for code outside a {@link Function} that makes intermediate tensors,

@@ -2,10 +2,10 @@ package dev.gradlab.core.nn;
 
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.TorchGenerator;
-import dev.gradlab.core.Workspace;
-import dev.gradlab.core.population.Members;
-import dev.gradlab.core.population.Perturbation;
-import dev.gradlab.simd.Blas;
+import dev.gradlab.core.population.MatrixProduct;
+import dev.gradlab.core.population.Member;
+import dev.gradlab.core.population.PopulationForward;
+import dev.gradlab.core.population.SharedInput;
 import dev.gradlab.simd.Kernels;
 import dev.gradlab.simd.Simd;
 import java.util.Arrays;
@@ -18,7 +18,7 @@ import java.util.List;
  * {@link TorchGenerator}). Built only from public tensor ops (one transposed matmul and a bias add),
  * so its backward is theirs.
  */
-public final class Linear implements Module {
+public final class Linear implements PopulationForward<MatrixProduct> {
 
     private final int in;
     private final int out;
@@ -68,80 +68,46 @@ public final class Linear implements Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        if (x.rank() != 2 || x.dim(1) != in) {
-            throw new IllegalArgumentException("Linear(" + in + ", " + out + ") needs input of shape [batch, " + in
-                    + "], got " + Arrays.toString(x.shape()));
-        }
+        checkInput(x);
         Tensor y = x.matmul(weight, false, true);
         return bias == null ? y : y.add(bias);
     }
 
-    /**
-     * The population path. With shared input {@code X} (the first layer) the unperturbed
-     * {@code S = X·Wᵀ + b} is computed once per batch, and a direction costs only its perturbation's
-     * product {@code P = σ·X·Eᵀ} (one GEMM full-rank; {@code σ·(X·B)·Aᵀ/√r} low-rank), shared by
-     * both members of a pair: member {@code s} gets {@code S + s·P + s·σ·e_b}. A member with its own
-     * input {@code H} gets {@code H·(W + sσE)ᵀ}: with the perturbed weight built once (full-rank), or
-     * as {@code H·Wᵀ + s·σ·(H·B)·Aᵀ/√r} (low-rank).
-     */
-    @Override
-    public void forwardMembers(Members members) {
-        if (members.isCenter()) {
-            members.prepareSharedProducts(weight);
-            members.forwardUnperturbed(this);
-            return;
+    private void checkInput(Tensor x) {
+        if (x.rank() != 2 || x.dim(1) != in) {
+            throw new IllegalArgumentException("Linear(" + in + ", " + out + ") needs input of shape [batch, " + in
+                    + "], got " + Arrays.toString(x.shape()));
         }
-        Kernels k = Simd.kernels();
-        float sigma = members.sigma();
-        Perturbation perturbation = members.perturbation();
-        float[] weightNoise = members.noise(weight);
-        float[] biasNoise = bias == null ? null : members.noise(bias);
-        if (members.isShared()) {
-            Tensor[] ys = members.sharedProducts(weight, out);
-            for (int m = 0; m < members.count(); m++) {
-                addBiasNoise(k, biasNoise, members.sign(m) * sigma, ys[m].data(), ys[m].dim(0));
-            }
-            members.advance();
-            return;
-        }
-        for (int m = 0; m < members.count(); m++) {
-            float scale = members.sign(m) * sigma;
-            Tensor h = members.input(m);
-            if (h.rank() != 2 || h.dim(1) != in) {
-                throw new IllegalArgumentException("Linear(" + in + ", " + out + ") needs input of shape [batch, " + in
-                        + "], got " + Arrays.toString(h.shape()));
-            }
-            int rows = h.dim(0);
-            Tensor y = Workspace.uninitialized(rows, out);
-            float[] w = weight.data();
-            if (perturbation.denseProduct()) {
-                Tensor perturbed = Workspace.uninitialized(out, in);
-                System.arraycopy(w, 0, perturbed.data(), 0, w.length);
-                perturbation.addTo(weightNoise, 0, weight, scale, perturbed.data(), 0);
-                w = perturbed.data();
-            }
-            Blas.sgemm(false, true, rows, out, in, 1f, h.data(), 0, in, w, 0, in, 0f, y.data(), 0, out);
-            if (!perturbation.denseProduct()) {
-                perturbation.addProduct(h.data(), rows, in, out, weightNoise, scale, y.data());
-            }
-            if (bias != null) {
-                k.addRowVector(bias.data(), 0, y.data(), 0, rows, out);
-                addBiasNoise(k, biasNoise, scale, y.data(), rows);
-            }
-            members.setOutput(m, y);
-        }
-        members.advance();
     }
 
-    /** {@code y[r] += scale·e_b} for every row: the bias's perturbation. */
-    private void addBiasNoise(Kernels k, float[] biasNoise, float scale, float[] y, int rows) {
-        if (biasNoise == null) {
-            return;
+    /**
+     * The shared phase: with the input every member sees, {@code S = X·Wᵀ + b} is the unperturbed
+     * output, and a direction costs only its perturbation's product (one GEMM full-rank, shared by
+     * both members of a pair; {@code σ·(X·B)·Aᵀ/√r} low-rank, {@code X·B} of every direction being
+     * one GEMM made here). See {@link MatrixProduct}.
+     */
+    @Override
+    public MatrixProduct share(Tensor x, Tensor y, SharedInput shared) {
+        checkInput(x);
+        return shared.product(x, weight, y);
+    }
+
+    /**
+     * The member phase: {@code S + s·σ·X·Eᵀ + s·σ·e_b} on the shared input; on a member's own input
+     * {@code H}, {@code H·(W + sσE)ᵀ} (the perturbed weight built once, full-rank) or
+     * {@code H·Wᵀ + sσ·(H·B)·Aᵀ/√r} (low-rank), then {@code + b + s·σ·e_b}.
+     */
+    @Override
+    public Tensor forwardMember(MatrixProduct product, Member member) {
+        Tensor y = product.member(member);
+        if (bias != null) {
+            Kernels k = Simd.kernels();
+            if (product.base() == null) {
+                k.addRowVector(bias.data(), 0, y.data(), 0, y.dim(0), out);
+            }
+            k.addRowVector(member.perturbation(bias).data(), 0, y.data(), 0, y.dim(0), out);
         }
-        Tensor scaled = Workspace.uninitialized(out);
-        System.arraycopy(biasNoise, 0, scaled.data(), 0, out);
-        k.scale(out, scale, scaled.data(), 0);
-        k.addRowVector(scaled.data(), 0, y, 0, rows, out);
+        return y;
     }
 
     @Override

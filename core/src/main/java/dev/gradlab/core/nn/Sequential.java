@@ -1,7 +1,6 @@
 package dev.gradlab.core.nn;
 
 import dev.gradlab.core.Tensor;
-import dev.gradlab.core.population.Members;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,14 +31,6 @@ public final class Sequential implements Module {
             y = layers.get(i).forward(y);
         }
         return y;
-    }
-
-    /** Each layer's population path in turn. */
-    @Override
-    public void forwardMembers(Members members) {
-        for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forwardMembers(members);
-        }
     }
 
     @Override

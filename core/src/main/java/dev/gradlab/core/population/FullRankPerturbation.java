@@ -25,39 +25,59 @@ final class FullRankPerturbation extends Perturbation {
     }
 
     @Override
-    public int noiseLength(Tensor param) {
+    int noiseLength(Tensor param) {
         return param.size();
     }
 
     @Override
-    public void addTo(float[] noise, int noiseOffset, Tensor param, float scale, float[] out, int outOffset) {
+    void addTo(float[] noise, int noiseOffset, Tensor param, float scale, float[] out, int outOffset) {
         Simd.kernels().axpy(param.size(), scale, noise, noiseOffset, out, outOffset);
     }
 
     @Override
-    public void addProduct(float[] x, int rows, int in, int out, float[] noise, float scale, float[] y) {
-        Blas.sgemm(false, true, rows, out, in, scale, x, 0, in, noise, 0, in, 1f, y, 0, out);
+    MatrixProduct product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
+        return new Product(everyMember, index, x, weight, base);
     }
 
-    @Override
-    Object prepareShared(Population population, long noiseOffset, Tensor weight, float[] x, int rows) {
-        return null;
-    }
+    /**
+     * With a base {@code S}: {@code P = σ·x·Eᵀ}, one GEMM per direction, kept for the second member
+     * of a pair, and {@code S ± P}. Without: the perturbed weight built once, and {@code x·(W + sσE)ᵀ}.
+     */
+    static final class Product extends MatrixProduct {
+        /** Per worker, its direction's {@code P} and that direction; null for one member's own input. */
+        private final Tensor[] pairs;
+        private final int[] pairDirections;
 
-    /** {@code P = scale·x·Eᵀ}, one GEMM for the direction, then {@code s ± P}. */
-    @Override
-    void sharedProducts(Object prepared, int direction, float[] x, int rows, int in, int out, float[] noise,
-                        float scale, float[] s, float[][] ys, float[] signs, int count) {
-        float[] p = Workspace.uninitialized(rows, out).data();
-        Blas.sgemm(false, true, rows, out, in, scale, x, 0, in, noise, 0, in, 0f, p, 0, out);
-        for (int m = 0; m < count; m++) {
-            Simd.kernels().axpyTo(rows * out, signs[m], p, 0, s, 0, ys[m], 0);
+        Product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
+            super(x, weight, index, base);
+            boolean paired = everyMember != null && base != null && everyMember.population.antithetic();
+            this.pairs = paired ? new Tensor[everyMember.workers] : null;
+            this.pairDirections = paired ? new int[everyMember.workers] : null;
         }
-    }
 
-    @Override
-    public boolean denseProduct() {
-        return true;
+        @Override
+        public Tensor member(Member member) {
+            Tensor y = Workspace.uninitialized(rows, out);
+            if (base == null) {
+                float[] w = member.perturbed(weight).data();
+                Blas.sgemm(false, true, rows, out, in, 1f, x.data(), 0, in, w, 0, in, 0f, y.data(), 0, out);
+                return y;
+            }
+            int slot = member.worker.slot;
+            Tensor p = pairs != null && pairs[slot] != null && pairDirections[slot] == member.direction
+                    ? pairs[slot] : null;
+            if (p == null) {
+                p = Workspace.uninitialized(rows, out);
+                Blas.sgemm(false, true, rows, out, in, member.sigma(), x.data(), 0, in, member.noise(index), 0, in,
+                        0f, p.data(), 0, out);
+                if (pairs != null) {
+                    pairs[slot] = p;
+                    pairDirections[slot] = member.direction;
+                }
+            }
+            Simd.kernels().axpyTo(rows * out, member.sign, p.data(), 0, base.data(), 0, y.data(), 0);
+            return y;
+        }
     }
 
     /** Slices of {@code CHUNK} elements in parallel, each summed over the directions in index order. */

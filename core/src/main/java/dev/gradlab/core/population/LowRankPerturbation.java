@@ -36,7 +36,7 @@ final class LowRankPerturbation extends Perturbation {
     }
 
     @Override
-    public int noiseLength(Tensor param) {
+    int noiseLength(Tensor param) {
         if (!matrix(param)) {
             return param.size();
         }
@@ -45,7 +45,7 @@ final class LowRankPerturbation extends Perturbation {
     }
 
     @Override
-    public void addTo(float[] noise, int noiseOffset, Tensor param, float scale, float[] out, int outOffset) {
+    void addTo(float[] noise, int noiseOffset, Tensor param, float scale, float[] out, int outOffset) {
         if (!matrix(param)) {
             FullRankPerturbation.INSTANCE.addTo(noise, noiseOffset, param, scale, out, outOffset);
             return;
@@ -58,73 +58,80 @@ final class LowRankPerturbation extends Perturbation {
     }
 
     @Override
-    public void addProduct(float[] x, int rows, int in, int out, float[] noise, float scale, float[] y) {
-        // y += scale/√r · (x B) Aᵀ: rows·r·(in + out) multiply-adds instead of rows·in·out.
-        float[] xb = Workspace.uninitialized(rows, rank).data();
-        Blas.sgemm(false, true, rows, rank, in, 1f, x, 0, in, noise, rank * out, in, 0f, xb, 0, rank);
-        addOuter(rows, out, xb, 0, rank, noise, scale * norm, y, y);
+    MatrixProduct product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
+        if (!matrix(weight)) {
+            return FullRankPerturbation.INSTANCE.product(everyMember, index, x, weight, base);
+        }
+        return new Product(everyMember, index, x, weight, base);
     }
 
     /**
-     * {@code z_i = y_i + coef · Σ_k xb[i, k]·A_k} for every row {@code i}, {@code A_k} being row
+     * {@code y_i = S_i + coef·Σ_k xb[i, k]·A_k} for every row {@code i}, {@code A_k} being row
      * {@code k} of {@code Aᵀ} (the start of {@code noise}): the rank-r update, r axpys per row.
      */
-    private void addOuter(int rows, int out, float[] xb, int xbOffset, int ldxb, float[] noise, float coef, float[] y,
-                          float[] z) {
+    private void addOuter(int rows, int out, float[] xb, int xbOffset, int ldxb, float[] noise, float coef, float[] s,
+                          float[] y) {
         Kernels k = Simd.kernels();
         for (int i = 0; i < rows; i++) {
             int row = i * out;
             int at = xbOffset + i * ldxb;
-            k.axpyTo(out, coef * xb[at], noise, 0, y, row, z, row);
+            k.axpyTo(out, coef * xb[at], noise, 0, s, row, y, row);
             for (int f = 1; f < rank; f++) {
-                k.axpy(out, coef * xb[at + f], noise, f * out, z, row);
+                k.axpy(out, coef * xb[at + f], noise, f * out, y, row);
             }
         }
     }
 
-    /** {@code x·B_d} for every direction: {@code rows × (D·r)}, from one product with the stacked {@code B_dᵀ}. */
-    @Override
-    Object prepareShared(Population population, long noiseOffset, Tensor weight, float[] x, int rows) {
-        int m = rows(weight);
-        int n = cols(weight);
-        int directions = population.directions();
-        int k = directions * rank;
-        float[] bt = Workspace.uninitialized(k, n).data();
-        AtomicInteger next = new AtomicInteger();
-        Parallel.forEach(Math.min(Parallel.threads(), directions), w -> {
-            for (int d; (d = next.getAndIncrement()) < directions; ) {
-                population.noise(d, noiseOffset + (long) rank * m, bt, d * rank * n, rank * n);
+    /**
+     * {@code x·(W + sσ·A·Bᵀ/√r)ᵀ = base + sσ/√r·(x·B)·Aᵀ}: {@code rows·r·(in + out)} multiply-adds a
+     * member instead of {@code rows·in·out}. With a base seen by every member, {@code x·B} of every
+     * direction is one product, made here; without a base, {@code x·Wᵀ} is the member's own.
+     */
+    final class Product extends MatrixProduct {
+        /** {@code x·B_d} of every direction, {@code rows × (D·r)}; null when each member computes its own. */
+        private final float[] xb;
+
+        Product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
+            super(x, weight, index, base);
+            this.xb = everyMember != null && base != null ? shareXB(everyMember) : null;
+        }
+
+        /** {@code x·B_d} for every direction, from one product with the stacked {@code B_dᵀ}. */
+        private float[] shareXB(PopulationEvaluator.Evaluation ev) {
+            Population population = ev.population;
+            long noiseOffset = ev.noiseOffsets[index] + (long) rank * out;
+            int directions = population.directions();
+            int k = directions * rank;
+            float[] bt = Workspace.uninitialized(k, in).data();
+            AtomicInteger next = new AtomicInteger();
+            Parallel.forEach(Math.min(Parallel.threads(), directions), w -> {
+                for (int d; (d = next.getAndIncrement()) < directions; ) {
+                    population.noise(d, noiseOffset, bt, d * rank * in, rank * in);
+                }
+            });
+            float[] product = Workspace.uninitialized(rows, k).data();
+            Blas.sgemm(false, true, rows, k, in, 1f, x.data(), 0, in, bt, 0, in, 0f, product, 0, k);
+            return product;
+        }
+
+        @Override
+        public Tensor member(Member member) {
+            float[] noise = member.noise(index);
+            float coef = member.sign * member.sigma() * norm;
+            Tensor y = Workspace.uninitialized(rows, out);
+            if (xb != null) {
+                addOuter(rows, out, xb, member.direction * rank, xb.length / rows, noise, coef, base.data(), y.data());
+                return y;
             }
-        });
-        float[] xb = Workspace.uninitialized(rows, k).data();
-        Blas.sgemm(false, true, rows, k, n, 1f, x, 0, n, bt, 0, n, 0f, xb, 0, k);
-        return xb;
-    }
-
-    @Override
-    void sharedProducts(Object prepared, int direction, float[] x, int rows, int in, int out, float[] noise,
-                        float scale, float[] s, float[][] ys, float[] signs, int count) {
-        float[] xb;
-        int offset;
-        int ld;
-        if (prepared != null) {
-            xb = (float[]) prepared;
-            ld = xb.length / rows;
-            offset = direction * rank;
-        } else {
-            xb = Workspace.uninitialized(rows, rank).data();
-            Blas.sgemm(false, true, rows, rank, in, 1f, x, 0, in, noise, rank * out, in, 0f, xb, 0, rank);
-            ld = rank;
-            offset = 0;
+            float[] s = base != null ? base.data() : y.data();
+            if (base == null) {
+                Blas.sgemm(false, true, rows, out, in, 1f, x.data(), 0, in, weight.data(), 0, in, 0f, s, 0, out);
+            }
+            float[] own = Workspace.uninitialized(rows, rank).data();
+            Blas.sgemm(false, true, rows, rank, in, 1f, x.data(), 0, in, noise, rank * out, in, 0f, own, 0, rank);
+            addOuter(rows, out, own, 0, rank, noise, coef, s, y.data());
+            return y;
         }
-        for (int m = 0; m < count; m++) {
-            addOuter(rows, out, xb, offset, ld, noise, signs[m] * scale * norm, s, ys[m]);
-        }
-    }
-
-    @Override
-    public boolean denseProduct() {
-        return false;
     }
 
     /**

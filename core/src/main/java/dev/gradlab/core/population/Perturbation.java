@@ -1,6 +1,7 @@
 package dev.gradlab.core.population;
 
 import dev.gradlab.core.Tensor;
+import dev.gradlab.simd.Simd;
 
 /**
  * How a direction of a {@link Population} perturbs one parameter tensor: the unit-variance matrix
@@ -37,39 +38,32 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
     public abstract int rank();
 
     /** The number of noise floats this perturbation of {@code param} is built from. */
-    public abstract int noiseLength(Tensor param);
+    abstract int noiseLength(Tensor param);
 
     /**
      * {@code out[outOffset + i] += scale·E[i]} for every element {@code i} of {@code param}, where
      * {@code E} is built from {@code noise[noiseOffset ..]}.
      */
-    public abstract void addTo(float[] noise, int noiseOffset, Tensor param, float scale, float[] out, int outOffset);
+    abstract void addTo(float[] noise, int noiseOffset, Tensor param, float scale, float[] out, int outOffset);
+
+    /** {@code out[i] = scale·E[i]} for every element of {@code param}, {@code E} built from {@code noise[0 ..]}. */
+    final void scaled(float[] noise, Tensor param, float scale, float[] out) {
+        if (rank() == 0 || param.rank() < 2) {
+            System.arraycopy(noise, 0, out, 0, param.size());
+            Simd.kernels().scale(param.size(), scale, out, 0);
+        } else {
+            java.util.Arrays.fill(out, 0, param.size(), 0f);
+            addTo(noise, 0, param, scale, out, 0);
+        }
+    }
 
     /**
-     * For a weight {@code out × in}: {@code y += scale · x·Eᵀ}, {@code x} being {@code rows × in} and
-     * {@code y} {@code rows × out}, with {@code E} built from {@code noise[0 ..]}.
+     * The shared state of {@code x·Wᵀ} for {@code weight} (parameter {@code index} of the model):
+     * for every member of {@code everyMember} when it is not null (computing what they share now),
+     * else for one member's own input.
      */
-    public abstract void addProduct(float[] x, int rows, int in, int out, float[] noise, float scale, float[] y);
-
-    /**
-     * For a weight {@code out × in} whose input {@code x} ({@code rows × in}) is the same for every
-     * member: what all directions' products with {@code x} can share, computed once per batch
-     * (low-rank: {@code x·B_d} for every direction, as one product), or null.
-     */
-    abstract Object prepareShared(Population population, long noiseOffset, Tensor weight, float[] x, int rows);
-
-    /**
-     * {@code ys[m] = s + signs[m]·scale·x·E_dᵀ} for each member of direction {@code d}, where
-     * {@code s} is {@code x·Wᵀ (+ b)} and {@code prepared} what {@link #prepareShared} returned.
-     */
-    abstract void sharedProducts(Object prepared, int direction, float[] x, int rows, int in, int out, float[] noise,
-                                 float scale, float[] s, float[][] ys, float[] signs, int count);
-
-    /**
-     * True when {@link #addProduct} costs about as much as multiplying by the weight itself, so that
-     * a member with its own input is better served by building {@code W + s·σ·E} once.
-     */
-    public abstract boolean denseProduct();
+    abstract MatrixProduct product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight,
+                                   Tensor base);
 
     /**
      * {@code out[outOffset ..] = Σ_d weights[d]·E_d} over the population's directions, for

@@ -92,12 +92,12 @@ public final class Population {
     }
 
     /** Elements {@code [from, from + n)} of direction {@code direction}'s noise stream. */
-    public void noise(int direction, long from, float[] out, int offset, int n) {
+    void noise(int direction, long from, float[] out, int offset, int n) {
         Simd.kernels().gaussian(seeds[direction], streams[direction], from, out, offset, n);
     }
 
     /** Where each parameter's noise starts in a direction's stream. */
-    public long[] noiseOffsets(List<Tensor> params) {
+    long[] noiseOffsets(List<Tensor> params) {
         long[] offsets = new long[params.size()];
         long off = 0;
         for (int i = 0; i < offsets.length; i++) {

@@ -7,28 +7,32 @@ import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
 import dev.gradlab.core.nn.Module;
+import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.simd.Parallel;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The losses of every member of a {@link Population} on one batch, without copying or changing the
- * model, in parallel on the simd pool: population evaluation as a capability of modules (see
- * {@link Module#forwardMembers}).
+ * model, in parallel on the simd pool: population evaluation as a capability of modules.
  *
- * <p>The unperturbed model runs first, on the calling thread (its products use the whole pool);
- * what it computes on the shared input is kept for every member. Then each worker takes one
- * direction at a time and passes its members through the model. A member's loss depends only on
- * its own direction, so the losses are the same, to the bit, on any number of threads.
+ * <p>The model is read as its modules in forward order ({@link Sequential}s opened). The unperturbed
+ * model runs first, on the calling thread (its products use the whole pool). Until the first module
+ * with parameters every member sees its activations, so they are computed once; that module's
+ * shared phase ({@link PopulationForward#share}) runs there too. Then each worker takes one
+ * direction at a time and passes its members (one, or an antithetic pair) through the rest of the
+ * model: a {@link PopulationForward} module by its member phase, a module without parameters by its
+ * forward, any other module by its forward with its parameters bound to the member's values. A
+ * member's loss depends only on its own direction, so the losses are the same, to the bit, on any
+ * number of threads.
  *
  * <p>An evaluator keeps its per-thread buffers between calls; it is not for concurrent use.
  */
 public final class PopulationEvaluator {
 
-    private Members[] workers = new Members[0];
+    private Worker[] workers = new Worker[0];
     private List<Module> fallbacks = List.of();
 
     /**
@@ -46,31 +50,39 @@ public final class PopulationEvaluator {
             throw new IllegalArgumentException("losses must have at least " + population.members()
                     + " entries (the population's members), got " + losses.length);
         }
-        Evaluation ev = new Evaluation(model, objective, batch, population);
-        fallbacks = ev.fallback.modules;
+        int directions = population.directions();
+        int threads = Math.max(1, Math.min(Parallel.threads(), directions));
+        Evaluation ev = new Evaluation(model, population, threads);
+        fallbacks = ev.fallbacks;
         try (var noGrad = Tape.noGrad(); Workspace centerSpace = Workspace.open()) {
-            Members center = new Members(ev, true);
-            center.start(0);
-            model.forwardMembers(center);
-            float loss = objective.value(center.output(0), batch);
-            int directions = population.directions();
-            int threads = Math.max(1, Math.min(Parallel.threads(), directions));
-            ensureWorkers(ev, threads);
+            Tensor x = batch.inputs();
+            for (int i = 0; i < ev.steps.length; i++) {
+                Tensor y = ev.steps[i].module.forward(x);
+                if (i == ev.first) {
+                    ev.input = x;
+                    ev.steps[i].share(x, y, ev.shared);
+                }
+                x = y;
+            }
+            float loss = objective.value(x, batch);
+            if (ev.first == ev.steps.length) {
+                Arrays.fill(losses, 0, population.members(), loss);
+                return loss;
+            }
+            if (workers.length < threads) {
+                workers = Arrays.copyOf(workers, threads);
+            }
+            for (int w = 0; w < threads; w++) {
+                workers[w] = workers[w] == null ? new Worker(w) : workers[w];
+                workers[w].reset(ev);
+            }
             AtomicInteger next = new AtomicInteger();
-            try (ParameterBinding binding = ev.fallback.used ? ParameterBinding.open(ev.params) : null) {
-                ev.fallback.binding = binding;
+            try (ParameterBinding binding = ev.fallbacks.isEmpty() ? null : ParameterBinding.open(List.of(ev.params))) {
+                ev.binding = binding;
                 Parallel.forEach(threads, slot -> {
-                    Members members = workers[slot];
                     try (var scope = Tape.noGrad()) {
                         for (int d; (d = next.getAndIncrement()) < directions; ) {
-                            try (Workspace space = Workspace.open()) {
-                                members.start(d);
-                                model.forwardMembers(members);
-                                for (int m = 0; m < members.count(); m++) {
-                                    losses[population.antithetic() ? 2 * d + m : d] =
-                                            objective.value(members.output(m), batch);
-                                }
-                            }
+                            workers[slot].run(d, objective, batch, losses);
                         }
                     }
                 });
@@ -80,60 +92,177 @@ public final class PopulationEvaluator {
     }
 
     /**
-     * The modules of the last evaluation that had no population path of their own and took the
-     * functional fallback (correct, but each member then rebuilds their parameters): empty when
-     * every module shares work between members.
+     * The modules of the last evaluation that have parameters and no population path of their own
+     * and took the functional fallback (correct, but each member then rebuilds their parameters):
+     * empty when every module shares work between members.
      */
     public List<Module> fallbacks() {
         return List.copyOf(fallbacks);
     }
 
-    private void ensureWorkers(Evaluation ev, int threads) {
-        if (workers.length < threads) {
-            workers = java.util.Arrays.copyOf(workers, threads);
-        }
-        for (int w = 0; w < workers.length; w++) {
-            if (workers[w] == null) {
-                workers[w] = new Members(ev, false);
-            } else {
-                workers[w].reset(ev);
+    /** What one call knows: the model's modules in forward order, its parameters' noise layout. */
+    static final class Evaluation {
+        final Population population;
+        final int workers;
+        final Step<?>[] steps;
+        /** The first step with parameters (steps.length when none has any). */
+        final int first;
+        final Tensor[] params;
+        final long[] noiseOffsets;
+        final List<Module> fallbacks = new ArrayList<>();
+        final SharedInput shared = new SharedInput(this, null);
+        /** The first step's input, which every member shares. */
+        Tensor input;
+        ParameterBinding binding;
+
+        Evaluation(Module model, Population population, int workers) {
+            this.population = population;
+            this.workers = workers;
+            List<Step<?>> plan = new ArrayList<>();
+            List<Tensor> all = new ArrayList<>();
+            flatten(model, plan, all);
+            this.steps = plan.toArray(new Step<?>[0]);
+            this.params = all.toArray(new Tensor[0]);
+            this.noiseOffsets = population.noiseOffsets(all);
+            int f = 0;
+            while (f < steps.length && steps[f].params.length == 0) {
+                f++;
             }
+            this.first = f;
+        }
+
+        private void flatten(Module module, List<Step<?>> plan, List<Tensor> all) {
+            if (module instanceof Sequential s) {
+                for (Module layer : s.layers()) {
+                    flatten(layer, plan, all);
+                }
+                return;
+            }
+            Step<?> step = new Step<>(module, all.size());
+            all.addAll(module.parameters());
+            if (step.forward == null && step.params.length > 0) {
+                fallbacks.add(module);
+            }
+            plan.add(step);
         }
     }
 
-    /** What one call knows: the model's parameters and their noise layout, and the shared outputs. */
-    static final class Evaluation {
-        final Population population;
-        final Batch batch;
-        final List<Tensor> params;
-        final long[] noiseOffsets;
-        final Map<Tensor, Integer> indices = new IdentityHashMap<>();
-        final List<Tensor> sharedOutputs = new ArrayList<>();
-        final Map<Tensor, Object> prepared = new IdentityHashMap<>();
-        final FunctionalFallback fallback;
+    /** One module of the model, with the result of its shared phase when every member shares its input. */
+    static final class Step<S> {
+        final Module module;
+        /** The module's population path, or null: no parameters, or the fallback. */
+        final PopulationForward<S> forward;
+        final Tensor[] params;
+        /** The index of {@code params[0]} among the model's parameters. */
+        final int offset;
+        S shared;
 
-        Evaluation(Module model, Objective objective, Batch batch, Population population) {
-            this.population = population;
-            this.batch = batch;
-            this.params = model.parameters();
-            this.noiseOffsets = population.noiseOffsets(params);
-            for (int i = 0; i < params.size(); i++) {
-                indices.putIfAbsent(params.get(i), i);
-            }
-            this.fallback = new FunctionalFallback(this);
+        @SuppressWarnings("unchecked")
+        Step(Module module, int offset) {
+            this.module = module;
+            this.params = module.parameters().toArray(new Tensor[0]);
+            this.forward = module instanceof PopulationForward<?> f && params.length > 0
+                    ? (PopulationForward<S>) f : null;
+            this.offset = offset;
         }
 
+        /** The index of {@code param} among the model's parameters; it must be one of this module's. */
         int index(Tensor param) {
-            Integer i = indices.get(param);
-            if (i == null) {
-                throw new IllegalArgumentException("tensor " + java.util.Arrays.toString(param.shape())
-                        + " is not one of the evaluated model's parameters()");
+            for (int j = 0; j < params.length; j++) {
+                if (params[j] == param) {
+                    return offset + j;
+                }
             }
-            return i;
+            throw new IllegalArgumentException("tensor " + Arrays.toString(param.shape())
+                    + " is not one of the parameters() of " + module);
         }
 
-        int noiseLength(int i) {
-            return population.perturbation().noiseLength(params.get(i));
+        void share(Tensor x, Tensor y, SharedInput on) {
+            if (forward != null) {
+                on.step = this;
+                shared = forward.share(x, y, on);
+            }
+        }
+
+        /** Member {@code m}'s output of this module for its input {@code x}, the shared one when {@code atFirst}. */
+        Tensor forward(Tensor x, Member m, boolean atFirst) {
+            if (params.length == 0) {
+                return module.forward(x);
+            }
+            m.step = this;
+            if (forward == null) {
+                return m.forwardBound(x);
+            }
+            if (atFirst) {
+                return forward.forwardMember(shared, m);
+            }
+            m.own.step = this;
+            return forward.forwardMember(forward.share(x, null, m.own), m);
+        }
+    }
+
+    /** One thread's members, its noise for the direction it evaluates, and its fallback's bound values. */
+    static final class Worker {
+        final int slot;
+        final Member[] members = {new Member(this, 1f), new Member(this, -1f)};
+        final Tensor[] outputs = new Tensor[2];
+        Evaluation ev;
+        private float[][] noise = new float[0][];
+        private int[] noiseDirection = new int[0];
+        float[][] values = new float[0][];
+
+        Worker(int slot) {
+            this.slot = slot;
+        }
+
+        void reset(Evaluation ev) {
+            this.ev = ev;
+            if (noise.length < ev.params.length) {
+                noise = Arrays.copyOf(noise, ev.params.length);
+                noiseDirection = new int[ev.params.length];
+            }
+            Arrays.fill(noiseDirection, -1);
+            if (values.length != ev.params.length) {
+                values = new float[ev.params.length][];
+            }
+        }
+
+        /** Evaluates direction {@code d}'s members in a workspace of their own. */
+        void run(int d, Objective objective, Batch batch, float[] losses) {
+            boolean antithetic = ev.population.antithetic();
+            int count = antithetic ? 2 : 1;
+            try (Workspace space = Workspace.open()) {
+                for (int m = 0; m < count; m++) {
+                    members[m].direction = d;
+                    members[m].index = antithetic ? 2 * d + m : d;
+                    outputs[m] = ev.input;
+                }
+                for (int i = ev.first; i < ev.steps.length; i++) {
+                    for (int m = 0; m < count; m++) {
+                        outputs[m] = ev.steps[i].forward(outputs[m], members[m], i == ev.first);
+                    }
+                }
+                for (int m = 0; m < count; m++) {
+                    losses[members[m].index] = objective.value(outputs[m], batch);
+                    outputs[m] = null;
+                }
+            }
+        }
+
+        /**
+         * Direction {@code d}'s noise for parameter {@code i}, the {@link Perturbation#noiseLength}
+         * numbers from index 0: generated once per direction, for both members of a pair.
+         */
+        float[] noise(int i, int d) {
+            if (noiseDirection[i] != d) {
+                int n = ev.population.perturbation().noiseLength(ev.params[i]);
+                if (noise[i] == null || noise[i].length < n) {
+                    noise[i] = new float[n];
+                }
+                ev.population.noise(d, ev.noiseOffsets[i], noise[i], 0, n);
+                noiseDirection[i] = d;
+            }
+            return noise[i];
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.Workspace;
 import dev.gradlab.core.example.Softplus;
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Module;
@@ -187,6 +188,80 @@ class PopulationEvaluatorTest {
         }
     }
 
+    /** A module whose output is its parameter itself, or a tensor viewing the parameter's values. */
+    static final class Logits implements Module {
+        final Tensor logits;
+        final boolean view;
+
+        Logits(boolean view) {
+            this.logits = Tensor.uniform(21, -1f, 1f, ROWS, CLASSES).requiresGrad(true);
+            this.view = view;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return view ? Tensor.wrap(logits.data(), ROWS, CLASSES) : logits;
+        }
+
+        @Override
+        public List<Tensor> parameters() {
+            return List.of(logits);
+        }
+    }
+
+    @Test
+    void aModuleReturningItsParameterIsScoredAtTheMember() {
+        Batch batch = batch();
+        for (boolean view : new boolean[] {false, true}) {
+            for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(2)}) {
+                Module model = new Logits(view);
+                Population population = Population.es(p, 0.1f, true, 3, 0, 4);
+                float[] losses = new float[population.members()];
+                for (int t = 1; t <= 2; t++) {
+                    try (var threads = Parallel.withThreads(t)) {
+                        new PopulationEvaluator().evaluate(model, Objective.crossEntropy(), batch, population, losses);
+                    }
+                    float[] expected = memberByMember(model, Objective.crossEntropy(), batch, population);
+                    assertArrayEquals(expected, losses, "view=" + view + ", " + p + ", " + t + " threads");
+                    // The ES estimate Σ (L⁺ − L⁻)/2 · E is that of the perturbed losses, not zero.
+                    float[] weights = new float[population.directions()];
+                    float[] own = new float[weights.length];
+                    for (int d = 0; d < weights.length; d++) {
+                        weights[d] = (losses[2 * d] - losses[2 * d + 1]) / 2;
+                        own[d] = (expected[2 * d] - expected[2 * d + 1]) / 2;
+                    }
+                    float[] estimate = new float[ROWS * CLASSES];
+                    float[] direct = new float[ROWS * CLASSES];
+                    population.weightedSum(model.parameters(), weights, estimate);
+                    population.weightedSum(model.parameters(), own, direct);
+                    assertArrayEquals(direct, estimate);
+                    assertTrue(Math.abs(estimate[0]) > 0, "a non-zero estimate");
+                }
+            }
+        }
+    }
+
+    @Test
+    void repeatedEvaluationsReuseTheirWorkspaceArrays() {
+        Batch batch = batch();
+        Module model = new Sequential(new Linear(IN, 7, true, 1), new Sigmoid(), new Scale(7, 3),
+                new Linear(7, CLASSES, true, 3));
+        for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(2)}) {
+            Population population = Population.es(p, 0.1f, true, 4, 2, 5);
+            float[] losses = new float[population.members()];
+            PopulationEvaluator evaluator = new PopulationEvaluator();
+            try (var threads = Parallel.withThreads(1)) {
+                evaluator.evaluate(model, Objective.crossEntropy(), batch, population, losses);
+                long pooled = Workspace.pooledFloats();
+                for (int i = 0; i < 3; i++) {
+                    evaluator.evaluate(model, Objective.crossEntropy(), batch, population, losses);
+                }
+                assertTrue(pooled > 0);
+                assertEquals(pooled, Workspace.pooledFloats(), p + ": the pool grew, an evaluation took new arrays");
+            }
+        }
+    }
+
     @Test
     void lowRankNoiseHasUnitVarianceAndTheWeightedSumIsOneProduct() {
         Tensor w = Tensor.zeros(40, 30);
@@ -222,5 +297,37 @@ class PopulationEvaluatorTest {
         assertTrue(e.getMessage().contains("at least 8"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Perturbation.lowRank(0));
         assertTrue(e.getMessage().contains("rank >= 1"), e.getMessage());
+        // A shared phase asking for a product with a tensor that is not one of its parameters, or
+        // with an input of the wrong width.
+        Tensor stranger = Tensor.zeros(CLASSES, IN);
+        Linear linear = new Linear(IN, CLASSES, false, 1);
+        for (Tensor w : new Tensor[] {stranger, linear.weight()}) {
+            Module module = new PopulationForward<MatrixProduct>() {
+                @Override
+                public Tensor forward(Tensor x) {
+                    return linear.forward(x);
+                }
+
+                @Override
+                public List<Tensor> parameters() {
+                    return linear.parameters();
+                }
+
+                @Override
+                public MatrixProduct share(Tensor x, Tensor y, SharedInput shared) {
+                    return shared.product(w == stranger ? x : Tensor.zeros(ROWS, IN + 1), w, y);
+                }
+
+                @Override
+                public Tensor forwardMember(MatrixProduct product, Member member) {
+                    return product.member(member);
+                }
+            };
+            e = assertThrows(IllegalArgumentException.class, () -> new PopulationEvaluator()
+                    .evaluate(module, Objective.crossEntropy(), batch(), population, new float[8]));
+            String expected = w == stranger ? "tensor [4, 9] is not one of the parameters()"
+                    : "must be [rows, 9], got [12, 10]";
+            assertTrue(e.getMessage().contains(expected), e.getMessage());
+        }
     }
 }
