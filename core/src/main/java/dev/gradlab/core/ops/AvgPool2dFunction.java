@@ -1,6 +1,5 @@
 package dev.gradlab.core.ops;
 
-import dev.gradlab.core.Function;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.simd.Parallel;
 
@@ -9,39 +8,33 @@ import dev.gradlab.simd.Parallel;
  * {@code y[n,c,i,j] = (1/k²)·Σ_{u,v<k} x[n,c,i·s+u, j·s+v]}. Backward spreads each output's
  * gradient evenly over its window: {@code dx[n,c,i·s+u, j·s+v] += g[n,c,i,j]/k²}.
  */
-public final class AvgPool2dFunction extends Function {
-
-    private final int kernel;
-    private final int stride;
-    private Pool2d pool;
+public final class AvgPool2dFunction extends Pool2dFunction {
 
     public AvgPool2dFunction(int kernel, int stride) {
-        this.kernel = kernel;
-        this.stride = stride;
+        super(kernel, stride);
     }
 
     @Override
     protected Tensor forward(Tensor... in) {
         Tensor x = in[0];
-        Pool2d p = Pool2d.over("avg_pool2d", kernel, stride, x.shape());
-        pool = p;
-        Tensor y = newTensor(p.n(), p.c(), p.oh(), p.ow());
+        windowsOver(x.shape());
+        Tensor y = newTensor(n, c, oh, ow);
         float[] xd = x.data();
         float[] yd = y.data();
         float scale = 1f / (kernel * kernel);
-        Parallel.forEach(p.n(), s -> {
-            for (int plane = s * p.c(); plane < (s + 1) * p.c(); plane++) {
-                int from = plane * p.h() * p.w();
-                int out = plane * p.oh() * p.ow();
-                for (int i = 0; i < p.oh(); i++) {
-                    for (int j = 0; j < p.ow(); j++) {
+        Parallel.forEach(n, s -> {
+            for (int plane = s * c; plane < (s + 1) * c; plane++) {
+                int from = plane * h * w;
+                int out = plane * oh * ow;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
                         float sum = 0;
                         for (int u = 0; u < kernel; u++) {
                             for (int v = 0; v < kernel; v++) {
-                                sum += xd[from + (i * stride + u) * p.w() + j * stride + v];
+                                sum += xd[from + (i * stride + u) * w + j * stride + v];
                             }
                         }
-                        yd[out + i * p.ow() + j] = sum * scale;
+                        yd[out + i * ow + j] = sum * scale;
                     }
                 }
             }
@@ -51,21 +44,20 @@ public final class AvgPool2dFunction extends Function {
 
     @Override
     protected Tensor[] backward(Tensor g) {
-        Pool2d p = pool;
         float[] gd = g.data();
-        Tensor gx = newTensor(p.n(), p.c(), p.h(), p.w());
+        Tensor gx = newTensor(n, c, h, w);
         float[] gxd = gx.data();
         float scale = 1f / (kernel * kernel);
-        Parallel.forEach(p.n(), s -> {
-            for (int plane = s * p.c(); plane < (s + 1) * p.c(); plane++) {
-                int to = plane * p.h() * p.w();
-                int out = plane * p.oh() * p.ow();
-                for (int i = 0; i < p.oh(); i++) {
-                    for (int j = 0; j < p.ow(); j++) {
-                        float share = gd[out + i * p.ow() + j] * scale;
+        Parallel.forEach(n, s -> {
+            for (int plane = s * c; plane < (s + 1) * c; plane++) {
+                int to = plane * h * w;
+                int out = plane * oh * ow;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        float share = gd[out + i * ow + j] * scale;
                         for (int u = 0; u < kernel; u++) {
                             for (int v = 0; v < kernel; v++) {
-                                gxd[to + (i * stride + u) * p.w() + j * stride + v] += share;
+                                gxd[to + (i * stride + u) * w + j * stride + v] += share;
                             }
                         }
                     }

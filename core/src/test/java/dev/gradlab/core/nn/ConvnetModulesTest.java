@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradlab.core.InvalidSettingException;
+import dev.gradlab.core.Losses;
+import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
 import java.util.List;
@@ -135,6 +137,37 @@ class ConvnetModulesTest {
             for (int i = 0; i < x.size(); i++) {
                 assertEquals(y.data()[i] == 0 ? 0f : 2f, x.grad().data()[i]);
             }
+        }
+    }
+
+    /** One SGD-free training step of the reference convnet in a workspace; returns the loss. */
+    private static float step(Sequential model, Tensor x, int[] labels) {
+        model.parameters().forEach(Tensor::zeroGrad);
+        try (var ws = Workspace.open()) {
+            Tensor loss = Losses.crossEntropy(model.forward(x), labels);
+            loss.backward();
+            return loss.item();
+        }
+    }
+
+    @Test
+    void convnetStepsInAWorkspaceMatchStepsWithoutAndReuseTheSameArrays() {
+        Sequential model = Convnets.reference(1);
+        Tensor x = Tensor.uniform(2, 0, 1, 4, 784);
+        int[] labels = {3, 1, 4, 1};
+        Tensor loss = Losses.crossEntropy(model.forward(x), labels);
+        loss.backward();
+        float[] expected = Parameters.flatten(model.parameters().stream().map(Tensor::grad).toList());
+        try {
+            assertEquals(loss.item(), step(model, x, labels));
+            long pooled = Workspace.pooledFloats();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(loss.item(), step(model, x, labels));
+            }
+            assertEquals(pooled, Workspace.pooledFloats(), "the pool grew: a step took new arrays");
+            assertArrayEquals(expected, Parameters.flatten(model.parameters().stream().map(Tensor::grad).toList()));
+        } finally {
+            Workspace.trim();
         }
     }
 
