@@ -145,18 +145,28 @@ public final class Conv2dFunction extends Function {
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++) {
                     int row = ((s * oh + i) * ow + j) * cols;
+                    // The kernel columns v0..v1-1 fall inside the image; the rest read padding.
+                    int left = j * stride - padding;
+                    int v0 = Math.max(0, -left);
+                    int v1 = Math.min(k, w - left);
                     for (int ch = 0; ch < c; ch++) {
                         int plane = (s * c + ch) * h * w;
                         for (int u = 0; u < k; u++) {
                             int y = i * stride - padding + u;
                             int at = row + (ch * k + u) * k;
-                            for (int v = 0; v < k; v++) {
-                                int xx = j * stride - padding + v;
-                                boolean inside = y >= 0 && y < h && xx >= 0 && xx < w;
-                                if (gather) {
-                                    columns[at + v] = inside ? image[plane + y * w + xx] : 0f;
-                                } else if (inside) {
-                                    image[plane + y * w + xx] += columns[at + v];
+                            boolean inside = y >= 0 && y < h && v0 < v1;
+                            int pixel = plane + y * w + left;
+                            if (gather) {
+                                if (inside) {
+                                    Arrays.fill(columns, at, at + v0, 0f);
+                                    System.arraycopy(image, pixel + v0, columns, at + v0, v1 - v0);
+                                    Arrays.fill(columns, at + v1, at + k, 0f);
+                                } else {
+                                    Arrays.fill(columns, at, at + k, 0f);
+                                }
+                            } else if (inside) {
+                                for (int v = v0; v < v1; v++) {
+                                    image[pixel + v] += columns[at + v];
                                 }
                             }
                         }
