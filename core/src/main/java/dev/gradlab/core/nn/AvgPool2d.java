@@ -35,6 +35,15 @@ public final class AvgPool2d implements Module {
         return List.of();
     }
 
+    /** The window's height and width. */
+    public int kernelSize() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
     @Override
     public String toString() {
         return "AvgPool2d(kernel_size=" + kernel + ", stride=" + stride + ")";

@@ -91,6 +91,29 @@ public final class Conv2d implements Module {
         return bias;
     }
 
+    /** Input channels, PyTorch's {@code in_channels}. */
+    public int inChannels() {
+        return in;
+    }
+
+    /** Output channels, PyTorch's {@code out_channels}. */
+    public int outChannels() {
+        return out;
+    }
+
+    /** The kernel's height and width. */
+    public int kernelSize() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
     @Override
     public String toString() {
         return "Conv2d(" + in + ", " + out + ", kernel_size=" + kernel + (stride == 1 ? "" : ", stride=" + stride)

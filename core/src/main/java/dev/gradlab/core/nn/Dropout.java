@@ -53,6 +53,11 @@ public final class Dropout implements Module {
         return List.of();
     }
 
+    /** The probability of zeroing an element. */
+    public float p() {
+        return p;
+    }
+
     @Override
     public String toString() {
         return "Dropout(p=" + p + ")";

@@ -48,6 +48,14 @@ public final class Flatten implements Module {
         return List.of();
     }
 
+    public int startDim() {
+        return startDim;
+    }
+
+    public int endDim() {
+        return endDim;
+    }
+
     @Override
     public String toString() {
         return "Flatten(start_dim=" + startDim + ", end_dim=" + endDim + ")";

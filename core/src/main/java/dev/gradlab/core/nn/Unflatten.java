@@ -44,6 +44,16 @@ public final class Unflatten implements Module {
         return List.of();
     }
 
+    /** The dimension split. */
+    public int dim() {
+        return dim;
+    }
+
+    /** The sizes it is split into. */
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
     @Override
     public String toString() {
         return "Unflatten(dim=" + dim + ", unflattened_size=" + Arrays.toString(sizes) + ")";

@@ -180,5 +180,11 @@ class ConvnetModulesTest {
         Tensor logits = model.forward(Tensor.uniform(1, 0, 1, 3, 784));
         assertArrayEquals(new int[] {3, 10}, logits.shape());
         assertEquals("Conv2d(1, 16, kernel_size=5)", model.layers().get(1).toString());
+        Conv2d second = (Conv2d) model.layers().get(4);
+        assertArrayEquals(new int[] {16, 32, 5, 1, 0}, new int[] {second.inChannels(), second.outChannels(),
+                second.kernelSize(), second.stride(), second.padding()});
+        MaxPool2d pool = (MaxPool2d) model.layers().get(6);
+        assertArrayEquals(new int[] {2, 2}, new int[] {pool.kernelSize(), pool.stride()});
+        assertArrayEquals(new int[] {1, 28, 28}, ((Unflatten) model.layers().get(0)).sizes());
     }
 }
