@@ -9,6 +9,7 @@ public final class Sequential implements Module {
 
     private final List<Module> layers;
     private final List<Tensor> parameters;
+    private boolean training = true;
 
     public Sequential(Module... layers) {
         for (int i = 0; i < layers.length; i++) {
@@ -36,6 +37,21 @@ public final class Sequential implements Module {
     @Override
     public List<Tensor> parameters() {
         return parameters;
+    }
+
+    /** Sets the mode of this container and of every layer in it. */
+    @Override
+    public Sequential train(boolean mode) {
+        training = mode;
+        for (Module layer : layers) {
+            layer.train(mode);
+        }
+        return this;
+    }
+
+    @Override
+    public boolean isTraining() {
+        return training;
     }
 
     public List<Module> layers() {
