@@ -70,8 +70,8 @@ public final class GeneticAlgorithm {
     private final Listener listener;
 
     private GeneticAlgorithm(Builder b) {
-        this.architecture = Objects.requireNonNull(b.architecture, "architecture");
-        this.train = Objects.requireNonNull(b.train, "train");
+        this.architecture = LoopSettings.required(b.architecture, "architecture", "GeneticAlgorithm");
+        this.train = LoopSettings.required(b.train, "train", "GeneticAlgorithm");
         this.initialSeed = b.initialSeed;
         this.objective = b.objective;
         this.population = b.population;
@@ -97,6 +97,7 @@ public final class GeneticAlgorithm {
                         + " test examples");
             }
         }
+        LoopSettings.checkBatchSize(batchSize, train);
     }
 
     private static String size(Dataset d) {

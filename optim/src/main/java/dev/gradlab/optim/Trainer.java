@@ -10,8 +10,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The training loop: for each batch, the estimator sets the parameters' gradients, the optimizer
@@ -46,11 +50,11 @@ public final class Trainer {
     private final Checkpoint resumeFrom;
 
     private Trainer(Builder b) {
-        this.model = Objects.requireNonNull(b.model, "model");
+        this.model = LoopSettings.required(b.model, "model", "Trainer");
         this.estimator = b.estimator;
         this.objective = b.objective;
-        this.optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
-        this.train = Objects.requireNonNull(b.train, "train");
+        this.optimizer = LoopSettings.required(b.optimizer, "optimizer", "Trainer");
+        this.train = LoopSettings.required(b.train, "train", "Trainer");
         this.test = b.test;
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
@@ -73,6 +77,22 @@ public final class Trainer {
         if (train.size() == 0 || (test != null && test.size() == 0)) {
             throw new IllegalArgumentException("train and test sets must not be empty, got " + train.size()
                     + " training and " + (test == null ? "no" : Integer.toString(test.size())) + " test examples");
+        }
+        LoopSettings.checkBatchSize(batchSize, train);
+        checkOptimizerHoldsTheModel();
+    }
+
+    /** An optimizer built on another model's parameters would step tensors no estimate ever reaches. */
+    private void checkOptimizerHoldsTheModel() {
+        Set<Tensor> own = Collections.newSetFromMap(new IdentityHashMap<>());
+        own.addAll(model.parameters());
+        List<Tensor> held = optimizer.parameters();
+        for (int i = 0; i < held.size(); i++) {
+            if (!own.contains(held.get(i))) {
+                throw new IllegalArgumentException("optimizer must update the model's parameters, but its parameter "
+                        + i + " (shape " + Arrays.toString(held.get(i).shape()) + ") is none of the model's "
+                        + own.size() + " parameter tensors: build the optimizer on model.parameters()");
+            }
         }
     }
 

@@ -158,4 +158,17 @@ class GeneticAlgorithmTest {
         e = assertThrows(IllegalArgumentException.class, () -> GeneticAlgorithm.builder().sigma(0f));
         assertTrue(e.getMessage().contains("sigma"), e.getMessage());
     }
+
+    @Test
+    void aBatchLargerThanTheTrainingSetOrAMissingSettingIsRefusedNamingIt() {
+        var e = assertThrows(dev.gradlab.core.InvalidSettingException.class, () -> GeneticAlgorithm.builder()
+                .architecture(LINE).train(ONE).population(10).parents(2).elites(1).batchSize(2).build());
+        assertEquals("batchSize", e.setting());
+        assertEquals("batchSize must be <= the training set's size 1, got 2", e.getMessage());
+        var missing = assertThrows(IllegalStateException.class, () -> GeneticAlgorithm.builder().train(ONE).build());
+        assertEquals("architecture is not set: GeneticAlgorithm.builder().architecture(...) is required",
+                missing.getMessage());
+        missing = assertThrows(IllegalStateException.class, () -> GeneticAlgorithm.builder().architecture(LINE).build());
+        assertEquals("train is not set: GeneticAlgorithm.builder().train(...) is required", missing.getMessage());
+    }
 }

@@ -69,7 +69,8 @@ class LrScheduleTest {
     @Test
     void theDocumentedExampleRuns() {
         var model = Fixtures.tiny();
-        var train = new dev.gradlab.data.Dataset(Fixtures.inputs(20, 6, 1).data().clone(), Fixtures.labels(20, 3, 2), 6, 3);
+        var train = new dev.gradlab.data.Dataset(Fixtures.inputs(100, 6, 1).data().clone(), Fixtures.labels(100, 3, 2),
+                6, 3);
         var adam = new Adam(model.parameters(), 0.01f);
         Trainer.builder().model(model).optimizer(adam).train(train).epochs(30)
                 .lrSchedule(LrSchedule.warmup(5).then(LrSchedule.cosine(30, 0)))

@@ -139,4 +139,41 @@ class TrainerTest {
                 + e.loss() + ": the gradient of parameter 0 has NaN at index 0"), e.getMessage());
         assertTrue(Float.isFinite(model.parameters().get(0).data()[0]), "the optimizer did not step with it");
     }
+
+    @Test
+    void anOptimizerOfAnotherModelsParametersIsRefusedNamingBoth() {
+        Sequential model = sigmoidNet();
+        Sequential other = sigmoidNet();
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model)
+                .optimizer(new Sgd(other.parameters(), 0.1f, 0f)).train(synthetic(4)).build());
+        assertTrue(e.getMessage().startsWith("optimizer must update the model's parameters, but its parameter 0 (shape"
+                + " [16, 100]) is none of the model's 4 parameter tensors"), e.getMessage());
+        // A part of the model's parameters (the others frozen) is fine.
+        Trainer.builder().model(model).optimizer(new Sgd(model.parameters().subList(2, 4), 0.1f, 0f))
+                .train(synthetic(4)).build();
+    }
+
+    @Test
+    void aMissingModelOrOptimizerOrTrainingSetIsNamed() {
+        Sequential model = sigmoidNet();
+        var e = assertThrows(IllegalStateException.class, () -> Trainer.builder()
+                .optimizer(new Sgd(model.parameters(), 0.1f, 0f)).train(synthetic(4)).build());
+        assertEquals("model is not set: Trainer.builder().model(...) is required", e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> Trainer.builder().model(model).train(synthetic(4)).build());
+        assertEquals("optimizer is not set: Trainer.builder().optimizer(...) is required", e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> Trainer.builder().model(model)
+                .optimizer(new Sgd(model.parameters(), 0.1f, 0f)).build());
+        assertEquals("train is not set: Trainer.builder().train(...) is required", e.getMessage());
+    }
+
+    @Test
+    void aBatchLargerThanTheTrainingSetIsRefused() {
+        Sequential model = sigmoidNet();
+        var e = assertThrows(dev.gradlab.core.InvalidSettingException.class, () -> Trainer.builder().model(model)
+                .optimizer(new Sgd(model.parameters(), 0.1f, 0f)).train(synthetic(4)).batchSize(201).build());
+        assertEquals("batchSize", e.setting());
+        assertEquals("batchSize must be <= the training set's size 200, got 201", e.getMessage());
+        Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f)).train(synthetic(4))
+                .batchSize(200).build();
+    }
 }
