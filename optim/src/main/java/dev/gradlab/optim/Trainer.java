@@ -1,7 +1,9 @@
 package dev.gradlab.optim;
 
 import dev.gradlab.core.Batch;
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Objective;
+import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.data.Batcher;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,9 +26,10 @@ import java.util.Set;
  * batch order depends on {@code seed} and the epoch, the estimator's noise on its own seed and the
  * global step. A NaN, infinite or too large batch or test loss, or weights that are not finite
  * after a step, stop training with a {@link TrainingDivergedException} naming the step (see
- * {@link Builder#maxLoss}). Schedules set the optimizer's learning rates
- * ({@link Builder#lrSchedule}) and evolution strategies' σ ({@link Builder#sigmaSchedule}) at the
- * start of every epoch. With {@link Builder#checkpoint} a {@link Checkpoint} is written at the
+ * {@link Builder#maxLoss}); an epoch that leaves every weight unchanged while a learning rate is not 0
+ * stops it with a {@link TrainingStalledException} naming σ or the learning rate. Schedules set the optimizer's learning rates
+ * ({@link Builder#lrSchedule}) and the estimator's {@link GradientEstimator#schedulable() settings},
+ * such as evolution strategies' σ ({@link Builder#sigmaSchedule}), at the start of every epoch. With {@link Builder#checkpoint} a {@link Checkpoint} is written at the
  * end of every epoch; a trainer built with the same settings and {@link Builder#resumeFrom} it
  * continues the run bit for bit.
  */
@@ -44,7 +48,7 @@ public final class Trainer {
     private final TrainingListener listener;
     private final float maxLoss;
     private final LrSchedule lrSchedule;
-    private final LrSchedule sigmaSchedule;
+    private final Map<ScheduledSetting, LrSchedule> settingSchedules = new LinkedHashMap<>();
     private final Path checkpointFile;
     private final Map<String, String> checkpointInfo;
     private final Checkpoint resumeFrom;
@@ -63,7 +67,6 @@ public final class Trainer {
         this.listener = b.listener;
         this.maxLoss = b.maxLoss;
         this.lrSchedule = b.lrSchedule;
-        this.sigmaSchedule = b.sigmaSchedule;
         this.checkpointFile = b.checkpointFile;
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
@@ -71,9 +74,7 @@ public final class Trainer {
             throw new IllegalArgumentException("epochs must be at least the checkpoint's " + resumeFrom.epoch()
                     + " epochs done, got " + epochs);
         }
-        if (sigmaSchedule != null) {
-            checkSigmaSchedule();
-        }
+        b.settingSchedules.forEach((name, schedule) -> settingSchedules.put(scheduled(name, schedule), schedule));
         if (train.size() == 0 || (test != null && test.size() == 0)) {
             throw new IllegalArgumentException("train and test sets must not be empty, got " + train.size()
                     + " training and " + (test == null ? "no" : Integer.toString(test.size())) + " test examples");
@@ -96,19 +97,21 @@ public final class Trainer {
         }
     }
 
-    /** A σ schedule needs evolution strategies, and a σ that stays finite and > 0 in every epoch. */
-    private void checkSigmaSchedule() {
-        if (!(estimator instanceof EvolutionStrategies es)) {
-            throw new IllegalArgumentException("sigmaSchedule needs an EvolutionStrategies estimator, got "
-                    + estimator.name());
-        }
+    /** The estimator's setting {@code name}, which {@code schedule} must keep finite and > 0 in every epoch. */
+    private ScheduledSetting scheduled(String name, LrSchedule schedule) {
+        String option = name + "Schedule";
+        ScheduledSetting setting = estimator.schedulable().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new InvalidSettingException(option, "must go with an estimator that has a"
+                        + " schedulable " + name + ", such as EvolutionStrategies; " + estimator.name() + " has "
+                        + (estimator.schedulable().isEmpty() ? "none" : estimator.schedulable().toString())));
         for (int epoch = 0; epoch < epochs; epoch++) {
-            float sigma = (float) sigmaSchedule.lr(es.initialSigma(), epoch);
-            if (!(sigma > 0) || Float.isInfinite(sigma)) {
-                throw new IllegalArgumentException("sigmaSchedule must keep sigma finite and > 0, got " + sigma
-                        + " at epoch " + (epoch + 1) + " from sigma " + es.initialSigma());
+            float value = (float) schedule.lr(setting.initial(), epoch);
+            if (!(value > 0) || Float.isInfinite(value)) {
+                throw new InvalidSettingException(option, "must keep " + name + " finite and > 0, got " + value
+                        + " at epoch " + (epoch + 1) + " from " + name + " " + setting.initial());
             }
         }
+        return setting;
     }
 
     public static Builder builder() {
@@ -131,7 +134,7 @@ public final class Trainer {
         };
         private float maxLoss = DivergenceGuard.DEFAULT_MAX_LOSS;
         private LrSchedule lrSchedule;
-        private LrSchedule sigmaSchedule;
+        private final Map<String, LrSchedule> settingSchedules = new LinkedHashMap<>();
         private Path checkpointFile;
         private Map<String, String> checkpointInfo = Map.of();
         private Checkpoint resumeFrom;
@@ -224,14 +227,20 @@ public final class Trainer {
         }
 
         /**
-         * Sets the σ of the {@link EvolutionStrategies} estimator at the start of every epoch to
-         * {@code sigmaSchedule.lr(initialSigma, epoch)}, with the same schedules as the learning
-         * rate; default none (σ is left as it is). {@link #build} refuses it for another estimator,
-         * and a schedule that takes σ to 0 or past float range in any epoch.
+         * Sets the estimator's {@link GradientEstimator#schedulable() setting} {@code setting} at
+         * the start of every epoch to {@code schedule.lr(initial, epoch)}, with the same schedules as
+         * the learning rate; default none (the setting is left as it is). {@link #build} refuses it
+         * for an estimator without that setting, and a schedule that takes it to 0 or past float
+         * range in any epoch, as {@code InvalidSettingException("<setting>Schedule", …)}.
          */
-        public Builder sigmaSchedule(LrSchedule sigmaSchedule) {
-            this.sigmaSchedule = Objects.requireNonNull(sigmaSchedule, "sigmaSchedule");
+        public Builder schedule(String setting, LrSchedule schedule) {
+            settingSchedules.put(Objects.requireNonNull(setting, "setting"), Objects.requireNonNull(schedule, "schedule"));
             return this;
+        }
+
+        /** {@code schedule("sigma", sigmaSchedule)}: evolution strategies' σ, from its initial σ. */
+        public Builder sigmaSchedule(LrSchedule sigmaSchedule) {
+            return schedule("sigma", sigmaSchedule);
         }
 
         /**
@@ -262,7 +271,9 @@ public final class Trainer {
     /** Trains for the configured epochs and returns the final test metrics and the cost. */
     public TrainingResult run() {
         Batcher batcher = new Batcher(train, batchSize, shuffle, seed, false);
-        DivergenceGuard guard = new DivergenceGuard(model.parameters(), maxLoss);
+        List<Tensor> parameters = model.parameters();
+        DivergenceGuard guard = new DivergenceGuard(parameters, maxLoss);
+        float[] epochStart = new float[Parameters.count(parameters)];
         listener.onStart(epochs, batcher.batchesPerEpoch());
         long start = System.nanoTime();
         long step = 0;
@@ -281,9 +292,9 @@ public final class Trainer {
             if (lrSchedule != null) {
                 lrSchedule.apply(optimizer, epoch);
             }
-            if (sigmaSchedule != null) {
-                sigmaSchedule.apply((EvolutionStrategies) estimator, epoch);
-            }
+            final int e = epoch;
+            settingSchedules.forEach((setting, schedule) -> schedule.apply(setting, e));
+            Parameters.flatten(parameters, epochStart);
             double lossSum = 0;
             int batchIndex = 0;
             for (var batch : batcher.epoch(epoch)) {
@@ -303,6 +314,7 @@ public final class Trainer {
                 batchIndex++;
                 step++;
             }
+            checkWeightsMoved(epoch, parameters, epochStart);
             if (test != null) {
                 Metrics.Evaluation evaluation = Metrics.evaluate(model, objective, test);
                 testLoss = evaluation.loss();
@@ -316,6 +328,37 @@ public final class Trainer {
             }
         }
         return new TrainingResult(testAccuracy, testLoss, epochs, evaluations, System.nanoTime() - start);
+    }
+
+    /**
+     * Stops a run whose epoch left every weight as it was although a learning rate is not 0: its
+     * steps vanish in float32 (too small a rate, or an estimate scaled down by too large a σ) or the
+     * estimate is zero (a σ so small that every member's loss is the same). Blames the estimator's
+     * first schedulable setting (ES's σ) when it has one, else the learning rate.
+     */
+    private void checkWeightsMoved(int epoch, List<Tensor> parameters, float[] start) {
+        double[] lrs = optimizer.paramGroups().stream().mapToDouble(ParamGroup::lr).distinct().toArray();
+        if (Arrays.stream(lrs).allMatch(lr -> lr == 0)) {
+            return;
+        }
+        int offset = 0;
+        for (Tensor p : parameters) {
+            if (!Arrays.equals(p.data(), 0, p.size(), start, offset, offset + p.size())) {
+                return;
+            }
+            offset += p.size();
+        }
+        String rate = "learning rate" + (lrs.length == 1 ? " " + lrs[0] : "s " + Arrays.toString(lrs));
+        List<ScheduledSetting> settings = estimator.schedulable();
+        String where = "epoch " + (epoch + 1) + " left every weight unchanged (" + rate;
+        if (settings.isEmpty()) {
+            throw new TrainingStalledException(epoch, "lr", where + "): the steps are too small to change a float32"
+                    + " weight, or the gradient is zero; raise the learning rate");
+        }
+        ScheduledSetting s = settings.get(0);
+        throw new TrainingStalledException(epoch, s.name(), where + ", " + s.name() + " " + s.value() + "): the estimate"
+                + " is zero or too small to change a float32 weight; " + s.name() + " is likely wrong (too large scales"
+                + " the estimate down, too small leaves every perturbed loss the same)");
     }
 
     private void writeCheckpoint(int epochsDone, long step, long evaluations, long elapsed) {

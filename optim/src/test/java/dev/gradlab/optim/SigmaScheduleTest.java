@@ -151,7 +151,9 @@ class SigmaScheduleTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model)
                 .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).sigmaSchedule(LrSchedule.step(1, 0.5))
                 .build());
-        assertEquals("sigmaSchedule needs an EvolutionStrategies estimator, got backprop", e.getMessage());
+        assertEquals("sigmaSchedule must go with an estimator that has a schedulable sigma, such as"
+                + " EvolutionStrategies; backprop has none", e.getMessage());
+        assertEquals("sigmaSchedule", ((dev.gradlab.core.InvalidSettingException) e).setting());
         e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model).estimator(es())
                 .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).epochs(3)
                 .sigmaSchedule(LrSchedule.step(2, 0)).build());
