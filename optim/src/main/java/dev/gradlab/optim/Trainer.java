@@ -2,12 +2,9 @@ package dev.gradlab.optim;
 
 import dev.gradlab.core.Batch;
 import dev.gradlab.core.InvalidSettingException;
-import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
-import dev.gradlab.data.Batcher;
-import dev.gradlab.data.Dataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -26,27 +23,20 @@ import java.util.Set;
  * batch order depends on {@code seed} and the epoch, the estimator's noise on its own seed and the
  * global step. A NaN, infinite or too large batch or test loss, or weights that are not finite
  * after a step, stop training with a {@link TrainingDivergedException} naming the step (see
- * {@link Builder#maxLoss}); an epoch that leaves every weight unchanged while a learning rate is not 0
- * stops it with a {@link TrainingStalledException} naming σ or the learning rate. Schedules set the optimizer's learning rates
- * ({@link Builder#lrSchedule}) and the estimator's {@link GradientEstimator#schedulable() settings},
- * such as evolution strategies' σ ({@link Builder#sigmaSchedule}), at the start of every epoch. With {@link Builder#checkpoint} a {@link Checkpoint} is written at the
- * end of every epoch; a trainer built with the same settings and {@link Builder#resumeFrom} it
- * continues the run bit for bit.
+ * {@link LoopBuilder#maxLoss}); an epoch that leaves every weight unchanged while a learning rate
+ * is not 0 stops it with a {@link TrainingStalledException} naming σ or the learning rate.
+ * Schedules set the optimizer's learning rates ({@link Builder#lrSchedule}) and the estimator's
+ * {@link GradientEstimator#schedulable() settings}, such as evolution strategies' σ
+ * ({@link Builder#sigmaSchedule}), at the start of every epoch. With {@link Builder#checkpoint} a
+ * {@link Checkpoint} is written at the end of every epoch; a trainer built with the same settings
+ * and {@link Builder#resumeFrom} it continues the run bit for bit.
  */
 public final class Trainer {
 
     private final Module model;
     private final GradientEstimator estimator;
-    private final Objective objective;
     private final Optimizer<?> optimizer;
-    private final Dataset train;
-    private final Dataset test;
-    private final int epochs;
-    private final int batchSize;
-    private final boolean shuffle;
-    private final long seed;
-    private final TrainingListener listener;
-    private final float maxLoss;
+    private final LoopSettings loop;
     private final LrSchedule lrSchedule;
     private final Map<ScheduledSetting, LrSchedule> settingSchedules = new LinkedHashMap<>();
     private final Path checkpointFile;
@@ -56,31 +46,35 @@ public final class Trainer {
     private Trainer(Builder b) {
         this.model = LoopSettings.required(b.model, "model", "Trainer");
         this.estimator = b.estimator;
-        this.objective = b.objective;
         this.optimizer = LoopSettings.required(b.optimizer, "optimizer", "Trainer");
-        this.train = LoopSettings.required(b.train, "train", "Trainer");
-        this.test = b.test;
-        this.epochs = b.epochs;
-        this.batchSize = b.batchSize;
-        this.shuffle = b.shuffle;
-        this.seed = b.seed;
-        this.listener = b.listener;
-        this.maxLoss = b.maxLoss;
+        this.loop = b.settings("Trainer");
         this.lrSchedule = b.lrSchedule;
         this.checkpointFile = b.checkpointFile;
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
-        if (resumeFrom != null && resumeFrom.epoch() > epochs) {
+        if (resumeFrom != null && resumeFrom.epoch() > loop.epochs()) {
             throw new IllegalArgumentException("epochs must be at least the checkpoint's " + resumeFrom.epoch()
-                    + " epochs done, got " + epochs);
+                    + " epochs done, got " + loop.epochs());
         }
         b.settingSchedules.forEach((name, schedule) -> settingSchedules.put(scheduled(name, schedule), schedule));
-        if (train.size() == 0 || (test != null && test.size() == 0)) {
-            throw new IllegalArgumentException("train and test sets must not be empty, got " + train.size()
-                    + " training and " + (test == null ? "no" : Integer.toString(test.size())) + " test examples");
-        }
-        LoopSettings.checkBatchSize(batchSize, train);
         checkOptimizerHoldsTheModel();
+    }
+
+    /** The estimator's setting {@code name}, which {@code schedule} must keep finite and > 0 in every epoch. */
+    private ScheduledSetting scheduled(String name, LrSchedule schedule) {
+        String option = name + "Schedule";
+        ScheduledSetting setting = estimator.schedulable().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new InvalidSettingException(option, "must go with an estimator that has a"
+                        + " schedulable " + name + ", such as EvolutionStrategies; " + estimator.name() + " has "
+                        + (estimator.schedulable().isEmpty() ? "none" : estimator.schedulable().toString())));
+        for (int epoch = 0; epoch < loop.epochs(); epoch++) {
+            float value = (float) schedule.lr(setting.initial(), epoch);
+            if (!(value > 0) || Float.isInfinite(value)) {
+                throw new InvalidSettingException(option, "must keep " + name + " finite and > 0, got " + value
+                        + " at epoch " + (epoch + 1) + " from " + name + " " + setting.initial());
+            }
+        }
+        return setting;
     }
 
     /** An optimizer built on another model's parameters would step tensors no estimate ever reaches. */
@@ -97,42 +91,18 @@ public final class Trainer {
         }
     }
 
-    /** The estimator's setting {@code name}, which {@code schedule} must keep finite and > 0 in every epoch. */
-    private ScheduledSetting scheduled(String name, LrSchedule schedule) {
-        String option = name + "Schedule";
-        ScheduledSetting setting = estimator.schedulable().stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new InvalidSettingException(option, "must go with an estimator that has a"
-                        + " schedulable " + name + ", such as EvolutionStrategies; " + estimator.name() + " has "
-                        + (estimator.schedulable().isEmpty() ? "none" : estimator.schedulable().toString())));
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            float value = (float) schedule.lr(setting.initial(), epoch);
-            if (!(value > 0) || Float.isInfinite(value)) {
-                throw new InvalidSettingException(option, "must keep " + name + " finite and > 0, got " + value
-                        + " at epoch " + (epoch + 1) + " from " + name + " " + setting.initial());
-            }
-        }
-        return setting;
-    }
-
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Settings of a {@link Trainer}; model, optimizer and train set are required. */
-    public static final class Builder {
+    /**
+     * Settings of a {@link Trainer}; model, optimizer and train set are required. Those it shares
+     * with the genetic algorithm (the data, epochs, batches, listeners) are {@link LoopBuilder}'s.
+     */
+    public static final class Builder extends LoopBuilder<Builder> {
         private Module model;
         private GradientEstimator estimator = new Backprop();
-        private Objective objective = Objective.crossEntropy();
         private Optimizer<?> optimizer;
-        private Dataset train;
-        private Dataset test;
-        private int epochs = 1;
-        private int batchSize = 100;
-        private boolean shuffle = true;
-        private long seed;
-        private TrainingListener listener = new TrainingListener() {
-        };
-        private float maxLoss = DivergenceGuard.DEFAULT_MAX_LOSS;
         private LrSchedule lrSchedule;
         private final Map<String, LrSchedule> settingSchedules = new LinkedHashMap<>();
         private Path checkpointFile;
@@ -140,6 +110,7 @@ public final class Trainer {
         private Checkpoint resumeFrom;
 
         private Builder() {
+            super(true);
         }
 
         public Builder model(Module model) {
@@ -153,67 +124,9 @@ public final class Trainer {
             return this;
         }
 
-        /** What is minimised; default {@link Objective#crossEntropy()} on the data's labels. */
-        public Builder objective(Objective objective) {
-            this.objective = Objects.requireNonNull(objective, "objective");
-            return this;
-        }
-
+        /** The update rule, built on the model's parameters (or a part of them, the rest frozen). */
         public Builder optimizer(Optimizer<?> optimizer) {
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
-            return this;
-        }
-
-        public Builder train(Dataset train) {
-            this.train = Objects.requireNonNull(train, "train");
-            return this;
-        }
-
-        /** The set evaluated after each epoch; optional. */
-        public Builder test(Dataset test) {
-            this.test = test;
-            return this;
-        }
-
-        /** Default 1. */
-        public Builder epochs(int epochs) {
-            this.epochs = Checks.positive("epochs", epochs);
-            return this;
-        }
-
-        /** Default 100; the last batch of an epoch may be smaller. */
-        public Builder batchSize(int batchSize) {
-            this.batchSize = Checks.positive("batchSize", batchSize);
-            return this;
-        }
-
-        /** Whether each epoch visits the training set in a new seeded order; default true. */
-        public Builder shuffle(boolean shuffle) {
-            this.shuffle = shuffle;
-            return this;
-        }
-
-        /** Seeds the batch order. */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder listener(TrainingListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /**
-         * A batch or test loss above {@code maxLoss} stops training as diverged; default 10,000 (for
-         * cross-entropy, far past any learning run). {@code Float.POSITIVE_INFINITY} turns the bound off;
-         * NaN and infinite losses and weights always stop it.
-         */
-        public Builder maxLoss(float maxLoss) {
-            if (!(maxLoss > 0)) {
-                throw new IllegalArgumentException("maxLoss must be > 0 (or +Infinity for no bound), got " + maxLoss);
-            }
-            this.maxLoss = maxLoss;
             return this;
         }
 
@@ -270,103 +183,110 @@ public final class Trainer {
 
     /** Trains for the configured epochs and returns the final test metrics and the cost. */
     public TrainingResult run() {
-        Batcher batcher = new Batcher(train, batchSize, shuffle, seed, false);
         List<Tensor> parameters = model.parameters();
-        DivergenceGuard guard = new DivergenceGuard(parameters, maxLoss);
-        float[] epochStart = new float[Parameters.count(parameters)];
-        listener.onStart(epochs, batcher.batchesPerEpoch());
-        long start = System.nanoTime();
+        DivergenceGuard guard = new DivergenceGuard(parameters, loop.maxLoss());
+        int firstEpoch = 0;
         long step = 0;
         long evaluations = 0;
-        int firstEpoch = 0;
+        long elapsed = 0;
         if (resumeFrom != null) {
             resumeFrom.restore(model, optimizer, estimator);
             firstEpoch = resumeFrom.epoch();
             step = resumeFrom.step();
             evaluations = resumeFrom.lossEvaluations();
-            start -= resumeFrom.elapsedNanos();
+            elapsed = resumeFrom.elapsedNanos();
         }
-        float testLoss = Float.NaN;
-        float testAccuracy = Float.NaN;
-        for (int epoch = firstEpoch; epoch < epochs; epoch++) {
+        return new TrainingLoop(loop, model, parameters, guard).run(new Steps(parameters, guard, evaluations),
+                firstEpoch, step, elapsed);
+    }
+
+    /** One estimate and one optimizer step per batch, between the schedules and the checkpoints. */
+    private final class Steps implements TrainingLoop.Method {
+        private final List<Tensor> parameters;
+        private final DivergenceGuard guard;
+        private final float[] epochStart;
+        private long evaluations;
+
+        Steps(List<Tensor> parameters, DivergenceGuard guard, long evaluations) {
+            this.parameters = parameters;
+            this.guard = guard;
+            this.epochStart = new float[Parameters.count(parameters)];
+            this.evaluations = evaluations;
+        }
+
+        @Override
+        public void startEpoch(int epoch) {
             if (lrSchedule != null) {
                 lrSchedule.apply(optimizer, epoch);
             }
-            final int e = epoch;
-            settingSchedules.forEach((setting, schedule) -> schedule.apply(setting, e));
+            settingSchedules.forEach((setting, schedule) -> schedule.apply(setting, epoch));
             Parameters.flatten(parameters, epochStart);
-            double lossSum = 0;
-            int batchIndex = 0;
-            for (var batch : batcher.epoch(epoch)) {
-                Tensor x = batch.x();
-                int rows = batch.size();
-                int[] labels = batch.labels().length == rows ? batch.labels() : Arrays.copyOf(batch.labels(), rows);
-                Batch b = Batch.of(x, labels);
-                Estimate estimate = estimator.estimate(model, objective, b, step);
-                evaluations += estimate.lossEvaluations();
-                float loss = Float.isNaN(estimate.loss()) ? BatchLoss.of(model, objective, b) : estimate.loss();
-                guard.checkBatchLoss(epoch, batchIndex, step, loss);
-                guard.checkGradient(epoch, batchIndex, step, loss);
-                optimizer.step();
-                guard.checkWeights(epoch, batchIndex, step);
-                listener.onBatch(epoch, batchIndex, loss);
-                lossSum += loss;
-                batchIndex++;
-                step++;
-            }
-            checkWeightsMoved(epoch, parameters, epochStart);
-            if (test != null) {
-                Metrics.Evaluation evaluation = Metrics.evaluate(model, objective, test);
-                testLoss = evaluation.loss();
-                guard.checkTestLoss(epoch, step - 1, testLoss);
-                testAccuracy = evaluation.accuracy();
-            }
-            listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,
-                    testAccuracy, evaluations, System.nanoTime() - start));
-            if (checkpointFile != null) {
-                writeCheckpoint(epoch + 1, step, evaluations, System.nanoTime() - start);
-            }
         }
-        return new TrainingResult(testAccuracy, testLoss, epochs, evaluations, System.nanoTime() - start);
-    }
 
-    /**
-     * Stops a run whose epoch left every weight as it was although a learning rate is not 0: its
-     * steps vanish in float32 (too small a rate, or an estimate scaled down by too large a σ) or the
-     * estimate is zero (a σ so small that every member's loss is the same). Blames the estimator's
-     * first schedulable setting (ES's σ) when it has one, else the learning rate.
-     */
-    private void checkWeightsMoved(int epoch, List<Tensor> parameters, float[] start) {
-        double[] lrs = optimizer.paramGroups().stream().mapToDouble(ParamGroup::lr).distinct().toArray();
-        if (Arrays.stream(lrs).allMatch(lr -> lr == 0)) {
-            return;
+        @Override
+        public float step(int epoch, int index, long step, Batch batch) {
+            Estimate estimate = estimator.estimate(model, loop.objective(), batch, step);
+            evaluations += estimate.lossEvaluations();
+            float loss = Float.isNaN(estimate.loss()) ? BatchLoss.of(model, loop.objective(), batch) : estimate.loss();
+            guard.checkBatchLoss(epoch, index, step, loss);
+            guard.checkGradient(epoch, index, step, loss);
+            optimizer.step();
+            guard.checkWeights(epoch, index, step);
+            return loss;
         }
-        int offset = 0;
-        for (Tensor p : parameters) {
-            if (!Arrays.equals(p.data(), 0, p.size(), start, offset, offset + p.size())) {
+
+        @Override
+        public void endEpoch(int epoch) {
+            checkWeightsMoved(epoch);
+        }
+
+        @Override
+        public void epochDone(int epochsDone, long step, long elapsedNanos) {
+            if (checkpointFile == null) {
                 return;
             }
-            offset += p.size();
+            try {
+                Checkpoint.of(model, optimizer, estimator, epochsDone, step, evaluations, elapsedNanos, checkpointInfo)
+                        .write(checkpointFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
+            }
         }
-        String rate = "learning rate" + (lrs.length == 1 ? " " + lrs[0] : "s " + Arrays.toString(lrs));
-        List<ScheduledSetting> settings = estimator.schedulable();
-        String where = "epoch " + (epoch + 1) + " left every weight unchanged (" + rate;
-        if (settings.isEmpty()) {
-            throw new TrainingStalledException(epoch, "lr", where + "): the steps are too small to change a float32"
-                    + " weight, or the gradient is zero; raise the learning rate");
-        }
-        ScheduledSetting s = settings.get(0);
-        throw new TrainingStalledException(epoch, s.name(), where + ", " + s.name() + " " + s.value() + "): the estimate"
-                + " is zero or too small to change a float32 weight; " + s.name() + " is likely wrong (too large scales"
-                + " the estimate down, too small leaves every perturbed loss the same)");
-    }
 
-    private void writeCheckpoint(int epochsDone, long step, long evaluations, long elapsed) {
-        try {
-            Checkpoint.of(model, optimizer, estimator, epochsDone, step, evaluations, elapsed, checkpointInfo)
-                    .write(checkpointFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
+        @Override
+        public long lossEvaluations() {
+            return evaluations;
+        }
+
+        /**
+         * Stops a run whose epoch left every weight as it was although a learning rate is not 0: its
+         * steps vanish in float32 (too small a rate, or an estimate scaled down by too large a σ) or
+         * the estimate is zero (a σ so small that every member's loss is the same). Blames the
+         * estimator's first schedulable setting (ES's σ) when it has one, else the learning rate.
+         */
+        private void checkWeightsMoved(int epoch) {
+            double[] lrs = optimizer.paramGroups().stream().mapToDouble(ParamGroup::lr).distinct().toArray();
+            if (Arrays.stream(lrs).allMatch(lr -> lr == 0)) {
+                return;
+            }
+            int offset = 0;
+            for (Tensor p : parameters) {
+                if (!Arrays.equals(p.data(), 0, p.size(), epochStart, offset, offset + p.size())) {
+                    return;
+                }
+                offset += p.size();
+            }
+            String rate = "learning rate" + (lrs.length == 1 ? " " + lrs[0] : "s " + Arrays.toString(lrs));
+            List<ScheduledSetting> settings = estimator.schedulable();
+            String where = "epoch " + (epoch + 1) + " left every weight unchanged (" + rate;
+            if (settings.isEmpty()) {
+                throw new TrainingStalledException(epoch, "lr", where + "): the steps are too small to change a"
+                        + " float32 weight, or the gradient is zero; raise the learning rate");
+            }
+            ScheduledSetting s = settings.get(0);
+            throw new TrainingStalledException(epoch, s.name(), where + ", " + s.name() + " " + s.value() + "): the"
+                    + " estimate is zero or too small to change a float32 weight; " + s.name() + " is likely wrong"
+                    + " (too large scales the estimate down, too small leaves every perturbed loss the same)");
         }
     }
 }

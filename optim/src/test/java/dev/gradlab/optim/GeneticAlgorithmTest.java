@@ -144,8 +144,8 @@ class GeneticAlgorithmTest {
                 .train(train).validation(held).test(held).batchSize(20).epochs(5).shuffle(true)
                 .listener(new GeneticAlgorithm.Listener() {
                     @Override
-                    public void onBatch(int epoch, int batch, float loss) {
-                        losses.add(loss);
+                    public void onStep(TrainingStep step) {
+                        losses.add(step.loss());
                     }
                 }).build();
     }

@@ -57,7 +57,7 @@ class LrScheduleTest {
         Trainer.builder().model(model).optimizer(sgd).train(data).epochs(3).batchSize(10)
                 .lrSchedule(LrSchedule.step(1, 0.5)).listener(new TrainingListener() {
                     @Override
-                    public void onBatch(int epoch, int batch, float loss) {
+                    public void onStep(TrainingStep step) {
                         rates.add(sgd.paramGroups().get(0).lr());
                     }
                 }).build().run();

@@ -40,7 +40,7 @@ class SigmaScheduleTest {
         Trainer.Builder b = Trainer.builder().model(model).estimator(es).optimizer(new Adam(model.parameters(), 0.01f))
                 .train(data()).epochs(epochs).batchSize(20).seed(5).listener(new TrainingListener() {
                     @Override
-                    public void onBatch(int epoch, int batch, float loss) {
+                    public void onStep(TrainingStep step) {
                         sigmas.add(es.sigma());
                     }
                 });
@@ -149,13 +149,14 @@ class SigmaScheduleTest {
     void settingsThatCannotWorkAreRefusedNamingThem() throws IOException {
         Sequential model = Fixtures.wide();
         var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model)
-                .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).sigmaSchedule(LrSchedule.step(1, 0.5))
+                .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).batchSize(20)
+                .sigmaSchedule(LrSchedule.step(1, 0.5))
                 .build());
         assertEquals("sigmaSchedule must go with an estimator that has a schedulable sigma, such as"
                 + " EvolutionStrategies; backprop has none", e.getMessage());
         assertEquals("sigmaSchedule", ((dev.gradlab.core.InvalidSettingException) e).setting());
         e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model).estimator(es())
-                .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).epochs(3)
+                .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).batchSize(20).epochs(3)
                 .sigmaSchedule(LrSchedule.step(2, 0)).build());
         assertEquals("sigmaSchedule must keep sigma finite and > 0, got 0.0 at epoch 3 from sigma 0.05", e.getMessage());
 

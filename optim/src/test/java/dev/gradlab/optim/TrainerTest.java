@@ -80,8 +80,8 @@ class TrainerTest {
                 .train(synthetic(1)).epochs(2).batchSize(50).seed(5)
                 .listener(new TrainingListener() {
                     @Override
-                    public void onBatch(int epoch, int batch, float loss) {
-                        losses.add(loss);
+                    public void onStep(TrainingStep step) {
+                        losses.add(step.loss());
                     }
                 }).build().run();
         assertEquals(8, losses.size());
@@ -175,5 +175,36 @@ class TrainerTest {
         assertEquals("batchSize must be <= the training set's size 200, got 201", e.getMessage());
         Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f)).train(synthetic(4))
                 .batchSize(200).build();
+    }
+
+    @Test
+    void aListenerSeesEveryStepWithTheGradientItUsed() {
+        Dataset data = synthetic(5);
+        Sequential model = sigmoidNet();
+        // The first step's gradient is backprop's on the first 50 rows at the initial weights.
+        dev.gradlab.core.Tensor x = dev.gradlab.core.Tensor.of(java.util.Arrays.copyOf(data.images(), 50 * 100), 50, 100);
+        float[] expected = Fixtures.gradient(new Backprop(), sigmoidNet(), x, java.util.Arrays.copyOf(data.labels(), 50), 0);
+        List<TrainingStep> steps = new ArrayList<>();
+        List<float[]> gradients = new ArrayList<>();
+        Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0.9f)).train(data).epochs(2)
+                .batchSize(50).shuffle(false).listener(new TrainingListener() {
+                    @Override
+                    public void onStep(TrainingStep step) {
+                        steps.add(step);
+                        float[] g = new float[Parameters.count(step.parameters())];
+                        Parameters.flattenGrads(step.parameters(), g);
+                        gradients.add(g);
+                    }
+                }).build().run();
+        assertEquals(8, steps.size());
+        for (int i = 0; i < 8; i++) {
+            assertEquals(i / 4, steps.get(i).epoch());
+            assertEquals(i % 4, steps.get(i).batch());
+            assertEquals(i, steps.get(i).step());
+            assertTrue(Float.isFinite(steps.get(i).loss()) && steps.get(i).loss() > 0, steps.get(i).toString());
+        }
+        assertEquals(model.parameters(), steps.get(0).parameters());
+        assertArrayEquals(expected, gradients.get(0));
+        assertTrue(EstimatorComparison.relativeError(gradients.get(0), gradients.get(1)) > 0.01, "each step its own");
     }
 }
