@@ -22,8 +22,6 @@ import dev.gradlab.optim.TrainingStalledException;
 import dev.gradlab.optim.TrainingStep;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -202,6 +200,8 @@ final class GradientStatsCommand implements Callable<Integer> {
                 for (double[] row : n) {
                     Arrays.fill(row, Double.NaN);
                 }
+                float[] losses = new float[steps];
+                int[] done = {0};
                 String stopped = "";
                 try {
                     Trainer.builder().model(net).optimizer(new Sgd(net.parameters(), 0.1f, 0.9f)).train(train)
@@ -209,18 +209,23 @@ final class GradientStatsCommand implements Callable<Integer> {
                             .listener(new TrainingListener() {
                                 @Override
                                 public void onStep(TrainingStep step) {
-                                    int t = (int) step.step();
+                                    int t = done[0]++;
+                                    losses[t] = step.loss();
                                     for (int k = 0; k < n.length; k++) {
                                         n[k][t] = norm(step.parameters().get(k).grad().data());
-                                        write(csv, String.format(Locale.ROOT, "%s,%d,%d,%.6g,%.6g%n", activation,
-                                                t + 1, k + 1, n[k][t], step.loss()));
                                     }
                                 }
                             }).build().run();
                 } catch (TrainingDivergedException | TrainingStalledException e) {
                     stopped = "  (stopped: " + e.getMessage() + ")";
                 }
-                int last = lastRecorded(n[0]);
+                for (int t = 0; t < done[0]; t++) {
+                    for (int k = 0; k < n.length; k++) {
+                        csv.write(String.format(Locale.ROOT, "%s,%d,%d,%.6g,%.6g%n", activation, t + 1, k + 1, n[k][t],
+                                losses[t]));
+                    }
+                }
+                int last = Math.max(0, done[0] - 1);
                 int out = n.length - 1;
                 stdout.printf(Locale.ROOT, "%-8s  %14.3e  %14s  %14.3e  %14s%s%n", activation, n[0][0],
                         ratio(n[out][0], n[0][0]), n[0][last], ratio(n[out][last], n[0][last]), stopped);
@@ -230,23 +235,6 @@ final class GradientStatsCommand implements Callable<Integer> {
         GradientStatsCharts.vanishing(dir.resolve("vanishing.png"), layers + ", gradient norm per layer", stepAxis, norms);
         stdout.println("(÷: the output layer's norm divided by the first layer's)");
         stdout.flush();
-    }
-
-    /** The last step with a recorded norm (0 if none). */
-    private static int lastRecorded(double[] norms) {
-        int last = 0;
-        for (int t = 0; t < norms.length; t++) {
-            last = Double.isNaN(norms[t]) ? last : t;
-        }
-        return last;
-    }
-
-    private static void write(Writer out, String line) {
-        try {
-            out.write(line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Mini-batch and ES gradients at the reference network's initial weights against the full-data gradient. */

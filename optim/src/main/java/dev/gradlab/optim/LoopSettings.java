@@ -9,12 +9,13 @@ import java.util.List;
  * The settings a {@link Trainer} and a {@link GeneticAlgorithm} share, as their {@link LoopBuilder}
  * left them, checked.
  *
- * @param listener every listener added, in turn
+ * @param listeners called in the order they were added
  */
 record LoopSettings(Objective objective, Dataset train, Dataset test, int epochs, int batchSize, boolean shuffle,
-                    long seed, TrainingListener listener, float maxLoss) {
+                    long seed, List<TrainingListener> listeners, float maxLoss) {
 
     LoopSettings {
+        listeners = List.copyOf(listeners);
         if (train.size() == 0 || (test != null && test.size() == 0)) {
             throw new IllegalArgumentException("train and test sets must not be empty, got " + train.size()
                     + " training and " + (test == null ? "no" : Integer.toString(test.size())) + " test examples");
@@ -33,28 +34,5 @@ record LoopSettings(Objective objective, Dataset train, Dataset test, int epochs
                     + "(...) is required");
         }
         return value;
-    }
-
-    /** One listener that calls each of {@code listeners} in order. */
-    static TrainingListener all(List<TrainingListener> listeners) {
-        List<TrainingListener> copy = List.copyOf(listeners);
-        return new TrainingListener() {
-            @Override
-            public void onStart(int epochs, int batchesPerEpoch) {
-                copy.forEach(l -> l.onStart(epochs, batchesPerEpoch));
-            }
-
-            @Override
-            public void onStep(TrainingStep step) {
-                for (TrainingListener l : copy) {
-                    l.onStep(step);
-                }
-            }
-
-            @Override
-            public void onEpoch(EpochMetrics metrics) {
-                copy.forEach(l -> l.onEpoch(metrics));
-            }
-        };
     }
 }

@@ -61,8 +61,10 @@ final class TrainingLoop {
      */
     TrainingResult run(Method method, int firstEpoch, long firstStep, long elapsedNanos) {
         Batcher batcher = new Batcher(settings.train(), settings.batchSize(), settings.shuffle(), settings.seed(), false);
-        TrainingListener listener = settings.listener();
-        listener.onStart(settings.epochs(), batcher.batchesPerEpoch());
+        List<TrainingListener> listeners = settings.listeners();
+        for (TrainingListener l : listeners) {
+            l.onStart(settings.epochs(), batcher.batchesPerEpoch());
+        }
         long start = System.nanoTime() - elapsedNanos;
         long step = firstStep;
         float testLoss = Float.NaN;
@@ -73,7 +75,10 @@ final class TrainingLoop {
             int index = 0;
             for (Batch batch : batcher.epoch(epoch)) {
                 float loss = method.step(epoch, index, step, batch);
-                listener.onStep(new TrainingStep(epoch, index, step, loss, stepParameters));
+                TrainingStep event = new TrainingStep(epoch, index, step, loss, stepParameters);
+                for (TrainingListener l : listeners) {
+                    l.onStep(event);
+                }
                 lossSum += loss;
                 index++;
                 step++;
@@ -85,8 +90,11 @@ final class TrainingLoop {
                 guard.checkTestLoss(epoch, step - 1, testLoss);
                 testAccuracy = evaluation.accuracy();
             }
-            listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, index)), testLoss, testAccuracy,
-                    method.lossEvaluations(), System.nanoTime() - start));
+            EpochMetrics metrics = new EpochMetrics(epoch, (float) (lossSum / Math.max(1, index)), testLoss,
+                    testAccuracy, method.lossEvaluations(), System.nanoTime() - start);
+            for (TrainingListener l : listeners) {
+                l.onEpoch(metrics);
+            }
             method.epochDone(epoch + 1, step, System.nanoTime() - start);
         }
         return new TrainingResult(testAccuracy, testLoss, settings.epochs(), method.lossEvaluations(),
