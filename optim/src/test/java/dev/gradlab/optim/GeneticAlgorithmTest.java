@@ -145,6 +145,7 @@ class GeneticAlgorithmTest {
                 .listener(new GeneticAlgorithm.Listener() {
                     @Override
                     public void onStep(TrainingStep step) {
+                        assertEquals(List.of(), step.parameters(), "a generation has no gradient");
                         losses.add(step.loss());
                     }
                 }).build();

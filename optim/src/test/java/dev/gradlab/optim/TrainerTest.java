@@ -207,4 +207,33 @@ class TrainerTest {
         assertArrayEquals(expected, gradients.get(0));
         assertTrue(EstimatorComparison.relativeError(gradients.get(0), gradients.get(1)) > 0.01, "each step its own");
     }
+
+    @Test
+    void listenersAddUpAndAreCalledInTheOrderAdded() {
+        Sequential model = sigmoidNet();
+        List<String> calls = new ArrayList<>();
+        Trainer.Builder b = Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f))
+                .train(synthetic(6)).batchSize(100);
+        for (String name : new String[] {"a", "b"}) {
+            b.listener(new TrainingListener() {
+                @Override
+                public void onStart(int epochs, int batchesPerEpoch) {
+                    calls.add(name + " start " + epochs + "x" + batchesPerEpoch);
+                }
+
+                @Override
+                public void onStep(TrainingStep step) {
+                    calls.add(name + " step " + step.step());
+                }
+
+                @Override
+                public void onEpoch(EpochMetrics m) {
+                    calls.add(name + " epoch " + m.epoch());
+                }
+            });
+        }
+        b.build().run();
+        assertEquals(List.of("a start 1x2", "b start 1x2", "a step 0", "b step 0", "a step 1", "b step 1", "a epoch 0",
+                "b epoch 0"), calls);
+    }
 }
