@@ -216,8 +216,10 @@ final class GradientStatsCommand implements Callable<Integer> {
                                     }
                                 }
                             }).build().run();
-                } catch (TrainingDivergedException | TrainingStalledException e) {
-                    stopped = "  (stopped: " + e.getMessage() + ")";
+                } catch (TrainingDivergedException e) {
+                    stopped = "  (diverged at step " + (e.step() + 1) + "; stopped)";
+                } catch (TrainingStalledException e) {
+                    stopped = "  (no weight changed in epoch " + (e.epoch() + 1) + "; stopped)";
                 }
                 for (int t = 0; t < done[0]; t++) {
                     for (int k = 0; k < n.length; k++) {

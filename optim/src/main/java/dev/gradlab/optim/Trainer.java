@@ -240,6 +240,16 @@ public final class Trainer {
             checkWeightsMoved(epoch);
         }
 
+        /** Whether the last step's gradient was 0 (or absent) for every parameter. */
+        private boolean gradientIsZero() {
+            for (Tensor p : parameters) {
+                if (p.grad() != null && !Arrays.equals(p.grad().data(), 0, p.size(), new float[p.size()], 0, p.size())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         @Override
         public void epochDone(int epochsDone, long step, long elapsedNanos) {
             if (checkpointFile == null) {
@@ -280,8 +290,10 @@ public final class Trainer {
             List<ScheduledSetting> settings = estimator.schedulable();
             String where = "epoch " + (epoch + 1) + " left every weight unchanged (" + rate;
             if (settings.isEmpty()) {
-                throw new TrainingStalledException(epoch, "lr", where + "): the steps are too small to change a"
-                        + " float32 weight, or the gradient is zero; raise the learning rate");
+                throw new TrainingStalledException(epoch, "lr", where + (gradientIsZero()
+                        ? "): the gradient is exactly 0, so no learning rate moves them; the loss does not depend on"
+                        + " the weights (activations that vanish in float32, dead units)"
+                        : "): the steps are too small to change a float32 weight; raise the learning rate"));
             }
             ScheduledSetting s = settings.get(0);
             throw new TrainingStalledException(epoch, s.name(), where + ", " + s.name() + " " + s.value() + "): the"

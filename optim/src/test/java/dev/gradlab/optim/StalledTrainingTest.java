@@ -55,4 +55,21 @@ class StalledTrainingTest {
                 .batchSize(20).build().run();
         assertArrayEquals(start, Parameters.flatten(model.parameters()));
     }
+
+    @Test
+    void aGradientThatIsExactlyZeroIsSaidToBe() {
+        // A zero-weight last layer has a gradient, but a zero-weight hidden layer before a ReLU leaves
+        // every activation 0: the output layer's gradient is 0 too, and no rate moves anything.
+        Sequential model = new Sequential(new dev.gradlab.core.nn.Linear(100, 8, false, 1),
+                new dev.gradlab.core.nn.ReLU(), new dev.gradlab.core.nn.Linear(8, 10, false, 2));
+        java.util.Arrays.fill(model.parameters().get(0).data(), 0f);
+        java.util.Arrays.fill(model.parameters().get(1).data(), 0f);
+        var trainer = Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f))
+                .train(data()).epochs(2).batchSize(20).build();
+        var e = assertThrows(TrainingStalledException.class, trainer::run);
+        assertEquals("lr", e.setting());
+        assertEquals("epoch 1 left every weight unchanged (learning rate 0.1): the gradient is exactly 0, so no learning"
+                + " rate moves them; the loss does not depend on the weights (activations that vanish in float32, dead"
+                + " units)", e.getMessage());
+    }
 }
