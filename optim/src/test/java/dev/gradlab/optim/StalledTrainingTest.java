@@ -9,6 +9,7 @@ import dev.gradlab.core.Parameters;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.data.Dataset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** An epoch that leaves every weight as it was, with a learning rate that is not 0, stops the run. */
@@ -71,5 +72,20 @@ class StalledTrainingTest {
         assertEquals("epoch 1 left every weight unchanged (learning rate 0.1): the gradient is exactly 0, so no learning"
                 + " rate moves them; the loss does not depend on the weights (activations that vanish in float32, dead"
                 + " units)", e.getMessage());
+    }
+
+    @Test
+    void aRateThatIsZeroInFloat32IsRefusedUnlessItIsZero() {
+        // The update runs in float32: a double rate below half the smallest float32 would silently be 0.
+        Sequential model = Fixtures.tiny();
+        Sgd sgd = new Sgd(model.parameters(), 0.1f, 0f);
+        var e = assertThrows(dev.gradlab.core.InvalidSettingException.class,
+                () -> sgd.paramGroups().get(0).setLr(1e-46));
+        assertEquals("lr", e.setting());
+        assertEquals("lr must be 0 or at least 1.4E-45 (the smallest float32 above 0), got 1.0E-46", e.getMessage());
+        assertThrows(dev.gradlab.core.InvalidSettingException.class,
+                () -> new Adam(List.of(new Adam.Group(model.parameters(), 1e-46, 0.9, 0.999, 1e-8, 0))));
+        sgd.paramGroups().get(0).setLr(0);
+        sgd.paramGroups().get(0).setLr(Float.MIN_VALUE);
     }
 }
