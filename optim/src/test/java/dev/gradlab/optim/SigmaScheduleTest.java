@@ -173,4 +173,48 @@ class SigmaScheduleTest {
         e = assertThrows(IllegalArgumentException.class, () -> es().setSigma(0f));
         assertEquals("sigma must be finite and > 0, got 0.0", e.getMessage());
     }
+
+    @Test
+    void aUsersEstimatorSchedulesItsOwnSettingThroughTheSameHook() {
+        ScheduledSetting scale = new ScheduledSetting("scale", 1f);
+        GradientEstimator scaled = new GradientEstimator() {
+            private final Backprop backprop = new Backprop();
+
+            @Override
+            public Estimate estimate(dev.gradlab.core.nn.Module model, dev.gradlab.core.Objective objective,
+                                     dev.gradlab.core.Batch batch, long step) {
+                return backprop.estimate(model, objective, batch, step);
+            }
+
+            @Override
+            public String name() {
+                return "scaled backprop";
+            }
+
+            @Override
+            public List<ScheduledSetting> schedulable() {
+                return List.of(scale);
+            }
+        };
+        Sequential model = Fixtures.wide();
+        List<Float> seen = new ArrayList<>();
+        Trainer.builder().model(model).estimator(scaled).optimizer(new Sgd(model.parameters(), 0.01f, 0f))
+                .train(data()).epochs(3).batchSize(60).schedule("scale", LrSchedule.step(1, 0.5))
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onStep(TrainingStep step) {
+                        seen.add(scale.value());
+                    }
+                }).build().run();
+        assertEquals(List.of(1f, 0.5f, 0.25f), seen);
+        assertEquals(Map.of("scale", 0.25, "initial_scale", 1.0), scaled.settings());
+        scaled.loadSettings(Map.of("scale", 0.125, "initial_scale", 2.0));
+        assertEquals(0.125f, scale.value());
+        assertEquals(2f, scale.initial());
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model).estimator(scaled)
+                .optimizer(new Sgd(model.parameters(), 0.01f, 0f)).train(data()).batchSize(60).sigmaSchedule(
+                        LrSchedule.constant()).build());
+        assertEquals("sigmaSchedule must go with an estimator that has a schedulable sigma, such as"
+                + " EvolutionStrategies; scaled backprop has [scale=0.125]", e.getMessage());
+    }
 }
