@@ -2,6 +2,7 @@ package dev.gradlab.cli;
 
 import dev.gradlab.optim.EpochMetrics;
 import dev.gradlab.optim.TrainingListener;
+import dev.gradlab.optim.TrainingStep;
 import java.io.PrintWriter;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
@@ -42,10 +43,11 @@ final class ConsoleListener implements TrainingListener, AutoCloseable {
     }
 
     @Override
-    public void onBatch(int epoch, int batch, float loss) {
+    public void onStep(TrainingStep step) {
         if (bar != null) {
             bar.step();
-            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d/%d loss %.3f", epoch + 1, epochs, loss));
+            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d/%d loss %.3f", step.epoch() + 1, epochs,
+                    step.loss()));
         }
     }
 

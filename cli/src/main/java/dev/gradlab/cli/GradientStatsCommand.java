@@ -7,8 +7,6 @@ import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Sequential;
-import dev.gradlab.data.Batch;
-import dev.gradlab.data.Batcher;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.optim.Backprop;
@@ -18,6 +16,10 @@ import dev.gradlab.optim.GradientNoise;
 import dev.gradlab.optim.Metrics;
 import dev.gradlab.optim.Sgd;
 import dev.gradlab.optim.Trainer;
+import dev.gradlab.optim.TrainingDivergedException;
+import dev.gradlab.optim.TrainingListener;
+import dev.gradlab.optim.TrainingStalledException;
+import dev.gradlab.optim.TrainingStep;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -177,14 +179,14 @@ final class GradientStatsCommand implements Callable<Integer> {
     private void vanishing(Dataset train, Path dir) throws IOException {
         int[] hiddenSizes = new int[depth];
         Arrays.fill(hiddenSizes, width);
-        Batcher batcher = new Batcher(train, 100, false, run.seed, false);
-        int steps = epochs * batcher.batchesPerEpoch();
+        int batch = Math.min(100, train.size());
+        int steps = epochs * ((train.size() + batch - 1) / batch);
         double[] stepAxis = new double[steps];
         Arrays.setAll(stepAxis, i -> i + 1);
         Map<String, double[][]> norms = new LinkedHashMap<>();
         String layers = null;
         stdout.printf(Locale.ROOT, "vanishing and exploding gradients: %d hidden layers of %d, no biases, SGD lr 0.1"
-                + " momentum 0.9, batch 100, %d steps%n", depth, width, steps);
+                + " momentum 0.9, batch %d, %d steps%n", depth, width, batch, steps);
         stdout.printf(Locale.ROOT, "%-8s  %14s  %14s  %14s  %14s%n", "", "first step", "", "last step", "");
         stdout.printf(Locale.ROOT, "%-8s  %14s  %14s  %14s  %14s%n", "", "‖∂L/∂W1‖", "‖∂L/∂W_out‖ ÷", "‖∂L/∂W1‖",
                 "‖∂L/∂W_out‖ ÷");
@@ -194,34 +196,41 @@ final class GradientStatsCommand implements Callable<Integer> {
                 Architecture a = Architecture.of(train.features(), hiddenSizes, train.classes(), activation, false);
                 layers = a.layers();
                 Sequential net = a.build(run.seed);
-                List<Tensor> params = net.parameters();
-                Sgd sgd = new Sgd(params, 0.1f, 0.9f);
-                double[][] n = new double[params.size()][steps];
+                double[][] n = new double[net.parameters().size()][steps];
                 for (double[] row : n) {
                     Arrays.fill(row, Double.NaN);
                 }
-                int step = 0;
-                training:
-                for (int epoch = 0; epoch < epochs; epoch++) {
-                    for (Batch b : batcher.epoch(epoch)) {
-                        float loss = new Backprop().estimate(net, b.x(), b.labels(), step).loss();
-                        if (!Float.isFinite(loss)) {
-                            break training;
-                        }
-                        for (int k = 0; k < params.size(); k++) {
-                            n[k][step] = norm(params.get(k).grad().data());
-                            csv.write(String.format(Locale.ROOT, "%s,%d,%d,%.6g,%.6g%n", activation, step + 1, k + 1,
-                                    n[k][step], loss));
-                        }
-                        sgd.step();
-                        step++;
+                float[] losses = new float[steps];
+                int[] done = {0};
+                String stopped = "";
+                try {
+                    Trainer.builder().model(net).optimizer(new Sgd(net.parameters(), 0.1f, 0.9f)).train(train)
+                            .epochs(epochs).batchSize(batch).shuffle(false).maxLoss(Float.POSITIVE_INFINITY)
+                            .listener(new TrainingListener() {
+                                @Override
+                                public void onStep(TrainingStep step) {
+                                    int t = done[0]++;
+                                    losses[t] = step.loss();
+                                    for (int k = 0; k < n.length; k++) {
+                                        n[k][t] = norm(step.parameters().get(k).grad().data());
+                                    }
+                                }
+                            }).build().run();
+                } catch (TrainingDivergedException e) {
+                    stopped = "  (diverged at step " + (e.step() + 1) + "; stopped)";
+                } catch (TrainingStalledException e) {
+                    stopped = "  (no weight changed in epoch " + (e.epoch() + 1) + "; stopped)";
+                }
+                for (int t = 0; t < done[0]; t++) {
+                    for (int k = 0; k < n.length; k++) {
+                        csv.write(String.format(Locale.ROOT, "%s,%d,%d,%.6g,%.6g%n", activation, t + 1, k + 1, n[k][t],
+                                losses[t]));
                     }
                 }
-                int last = Math.max(0, step - 1);
-                int out = params.size() - 1;
+                int last = Math.max(0, done[0] - 1);
+                int out = n.length - 1;
                 stdout.printf(Locale.ROOT, "%-8s  %14.3e  %14s  %14.3e  %14s%s%n", activation, n[0][0],
-                        ratio(n[out][0], n[0][0]), n[0][last], ratio(n[out][last], n[0][last]),
-                        step < steps ? "  (loss not finite at step " + (step + 1) + "; stopped)" : "");
+                        ratio(n[out][0], n[0][0]), n[0][last], ratio(n[out][last], n[0][last]), stopped);
                 norms.put(activation.toString(), n);
             }
         }
@@ -285,7 +294,8 @@ final class GradientStatsCommand implements Callable<Integer> {
             Architecture a = Architecture.of(test.features(), new int[] {hidden}, test.classes(), Activation.SIGMOID, false);
             net = a.build(run.seed);
             Trainer.builder().model(net).estimator(new Backprop()).optimizer(new Sgd(net.parameters(), 0.1f, 0.9f))
-                    .train(split.train()).test(test).epochs(trainEpochs).batchSize(100).seed(run.seed).build().run();
+                    .train(split.train()).test(test).epochs(trainEpochs).batchSize(Math.min(100, split.train().size()))
+                    .seed(run.seed).build().run();
             what = a + ", trained by backprop (SGD lr 0.1 momentum 0.9, batch 100, " + trainEpochs + " epochs)";
         }
         stdout.printf(Locale.ROOT, "%nFGSM: x' = clip(x + ε·sign(∂L/∂x), 0, 1) on the %d test images; %s%n", test.size(), what);

@@ -13,6 +13,7 @@ import dev.gradlab.optim.LrSchedule;
 import dev.gradlab.optim.Optimizer;
 import dev.gradlab.optim.Trainer;
 import dev.gradlab.optim.TrainingResult;
+import dev.gradlab.optim.TrainingStep;
 import dev.gradlab.simd.Parallel;
 import dev.gradlab.simd.Simd;
 import java.io.IOException;
@@ -219,8 +220,8 @@ final class TrainCommand implements Callable<Integer> {
                 }
 
                 @Override
-                public void onBatch(int epoch, int batch, float loss) {
-                    console.onBatch(epoch, batch, loss);
+                public void onStep(TrainingStep step) {
+                    console.onStep(step);
                 }
 
                 @Override

@@ -1,5 +1,7 @@
 package dev.gradlab.data;
 
+import dev.gradlab.core.Batch;
+import dev.gradlab.core.Tensor;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
@@ -8,7 +10,8 @@ import java.util.SplittableRandom;
  * Splits a data set into mini-batches, in order (as the reference notebook does) or in a shuffled
  * order that depends only on the seed and the epoch number, so a run can be repeated or resumed at
  * any epoch. Batches are copied into one reused buffer per batch size (the full size and, unless
- * dropped, the smaller last batch); nothing is allocated per batch. One epoch at a time.
+ * dropped, the smaller last batch); nothing is allocated per batch. One epoch at a time: a
+ * {@link Batch}'s inputs and labels are valid until the next batch is taken from the same batcher.
  */
 public final class Batcher {
 
@@ -40,8 +43,12 @@ public final class Batcher {
         this.order = new int[dataset.size()];
         int fullBatches = dataset.size() / batchSize;
         int remainder = dataset.size() % batchSize;
-        this.full = fullBatches > 0 ? new Batch(batchSize, dataset.features()) : null;
-        this.last = remainder > 0 && !dropLast ? new Batch(remainder, dataset.features()) : null;
+        this.full = fullBatches > 0 ? buffer(batchSize, dataset.features()) : null;
+        this.last = remainder > 0 && !dropLast ? buffer(remainder, dataset.features()) : null;
+    }
+
+    private static Batch buffer(int rows, int features) {
+        return Batch.of(Tensor.zeros(rows, features), new int[rows]);
     }
 
     public int batchesPerEpoch() {
@@ -122,7 +129,7 @@ public final class Batcher {
             Batch batch = size == batchSize ? full : last;
             float[] src = dataset.images();
             int[] labels = dataset.labels();
-            float[] dst = batch.x().data();
+            float[] dst = batch.inputs().data();
             int[] dstLabels = batch.labels();
             int features = dataset.features();
             for (int r = 0; r < size; r++) {

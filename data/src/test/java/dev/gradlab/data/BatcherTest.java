@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradlab.core.Batch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,11 +34,11 @@ class BatcherTest {
     private static List<int[]> rowsOf(Batcher batcher, int epoch) {
         List<int[]> batches = new ArrayList<>();
         for (Batch b : batcher.epoch(epoch)) {
-            float[] x = b.x().data();
-            assertEquals(b.size(), b.x().dim(0));
-            assertEquals(3, b.x().dim(1));
-            int[] idx = new int[b.size()];
-            for (int r = 0; r < b.size(); r++) {
+            float[] x = b.inputs().data();
+            assertEquals(b.rows(), b.inputs().dim(0));
+            assertEquals(3, b.inputs().dim(1));
+            int[] idx = new int[b.rows()];
+            for (int r = 0; r < b.rows(); r++) {
                 idx[r] = (int) x[3 * r];
                 assertEquals(idx[r], x[3 * r + 2]);
                 assertEquals(idx[r] % 10, b.labels()[r]);
@@ -81,10 +82,10 @@ class BatcherTest {
         }
         assertSame(seen.get(0), seen.get(1));
         assertSame(seen.get(0), seen.get(3));
-        assertSame(seen.get(0).x().data(), seen.get(4).x().data());
+        assertSame(seen.get(0).inputs().data(), seen.get(4).inputs().data());
         assertNotSame(seen.get(0), seen.get(2), "the partial last batch has its own buffer");
         assertSame(seen.get(2), seen.get(5));
-        assertEquals(2, seen.get(2).size());
+        assertEquals(2, seen.get(2).rows());
     }
 
     @Property(tries = 50)

@@ -9,9 +9,7 @@ import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
 import dev.gradlab.core.population.PopulationEvaluator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Evolution strategies as a gradient estimator: the objective is evaluated at {@code N} random
@@ -41,15 +39,14 @@ import java.util.Map;
  * instance keeps its workspaces between calls, so it is not for concurrent use.
  *
  * <p>σ is a hyperparameter that may change between steps, as an optimizer group's learning rate
- * does: {@link #setSigma} sets it, {@link #initialSigma()} is the builder's σ that a schedule scales
- * ({@link Trainer.Builder#sigmaSchedule}), and both are among the {@link #settings()} a
- * {@link Checkpoint} keeps.
+ * does: it is this estimator's {@link #schedulable()} setting. {@link #setSigma} sets it,
+ * {@link #initialSigma()} is the builder's σ that a schedule scales
+ * ({@link Trainer.Builder#sigmaSchedule}), and a {@link Checkpoint} keeps both.
  */
 public final class EvolutionStrategies implements GradientEstimator {
 
     private final int population;
-    private float sigma;
-    private float initialSigma;
+    private final ScheduledSetting sigma;
     private final boolean antithetic;
     private final boolean rankShaping;
     private final boolean baseline;
@@ -63,8 +60,7 @@ public final class EvolutionStrategies implements GradientEstimator {
 
     private EvolutionStrategies(Builder b) {
         this.population = b.population;
-        this.sigma = b.sigma;
-        this.initialSigma = b.sigma;
+        this.sigma = new ScheduledSetting("sigma", b.sigma);
         this.antithetic = b.antithetic;
         this.rankShaping = b.rankShaping;
         this.baseline = b.baseline;
@@ -141,17 +137,17 @@ public final class EvolutionStrategies implements GradientEstimator {
 
     /** The σ of the next estimates. */
     public float sigma() {
-        return sigma;
+        return sigma.value();
     }
 
     /** Sets the σ of the next estimates; finite and {@code > 0}. */
     public void setSigma(float sigma) {
-        this.sigma = Checks.positive("sigma", sigma);
+        this.sigma.set(sigma);
     }
 
     /** The σ a schedule scales: the builder's, unless a loaded checkpoint says otherwise. */
     public float initialSigma() {
-        return initialSigma;
+        return sigma.initial();
     }
 
     public boolean antithetic() {
@@ -176,34 +172,21 @@ public final class EvolutionStrategies implements GradientEstimator {
 
     @Override
     public String name() {
-        return "es-" + (antithetic ? "antithetic" : "vanilla") + "(N=" + population + ", sigma=" + sigma
+        return "es-" + (antithetic ? "antithetic" : "vanilla") + "(N=" + population + ", sigma=" + sigma.value()
                 + (perturbation == Perturbation.fullRank() ? "" : ", " + perturbation)
                 + (rankShaping ? ", ranks" : "") + (baseline ? ", baseline" : "") + ")";
     }
 
-    /** {@code sigma} and {@code initial_sigma}. */
+    /** σ, which {@link Trainer.Builder#sigmaSchedule} schedules and a {@link Checkpoint} keeps. */
     @Override
-    public Map<String, Double> settings() {
-        Map<String, Double> s = new LinkedHashMap<>();
-        s.put("sigma", (double) sigma);
-        s.put("initial_sigma", (double) initialSigma);
-        return s;
-    }
-
-    @Override
-    public void loadSettings(Map<String, Double> settings) {
-        if (!settings.keySet().equals(settings().keySet())) {
-            throw new IllegalArgumentException("settings must have the keys " + settings().keySet() + " for " + name()
-                    + ", got " + settings.keySet());
-        }
-        float initial = Checks.positive("initial_sigma", settings.get("initial_sigma").floatValue());
-        setSigma(settings.get("sigma").floatValue());
-        initialSigma = initial;
+    public List<ScheduledSetting> schedulable() {
+        return List.of(sigma);
     }
 
     @Override
     public Estimate estimate(Module model, Objective objective, Batch batch, long step) {
         long start = System.nanoTime();
+        float sigma = this.sigma.value();
         List<Tensor> params = model.parameters();
         int d = Parameters.count(params);
         Population members = Population.es(perturbation, sigma, antithetic, seed, step, population);

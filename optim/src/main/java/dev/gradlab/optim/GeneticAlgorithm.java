@@ -9,7 +9,6 @@ import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
 import dev.gradlab.core.population.PopulationEvaluator;
-import dev.gradlab.data.Batcher;
 import dev.gradlab.data.Dataset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ import java.util.Objects;
  * made it (a {@link Genome}).
  *
  * <p>Generation {@code g} trains on one batch of the training set (epochs visit the set batch by
- * batch, in the order of {@link Batcher} with {@code seed}):
+ * batch, in the order of {@link dev.gradlab.data.Batcher} with {@code seed}):
  * <ol>
  *   <li>The population is the {@code E} elites of the previous generation, unchanged, and
  *       {@code P − E} children. Child {@code c} takes a parent uniformly among the previous
@@ -54,53 +53,33 @@ public final class GeneticAlgorithm {
 
     private final Architecture architecture;
     private final long initialSeed;
-    private final Objective objective;
     private final int population;
     private final int parents;
     private final int elites;
     private final float sigma;
     private final Perturbation perturbation;
-    private final long seed;
-    private final Dataset train;
     private final Dataset validation;
-    private final Dataset test;
-    private final int epochs;
-    private final int batchSize;
-    private final boolean shuffle;
-    private final Listener listener;
+    private final LoopSettings loop;
+    private final List<Listener> listeners;
 
     private GeneticAlgorithm(Builder b) {
-        this.architecture = Objects.requireNonNull(b.architecture, "architecture");
-        this.train = Objects.requireNonNull(b.train, "train");
+        this.architecture = LoopSettings.required(b.architecture, "architecture", "GeneticAlgorithm");
         this.initialSeed = b.initialSeed;
-        this.objective = b.objective;
         this.population = b.population;
         this.parents = b.parents;
         this.elites = b.elites;
         this.sigma = b.sigma;
         this.perturbation = b.perturbation;
-        this.seed = b.seed;
         this.validation = b.validation;
-        this.test = b.test;
-        this.epochs = b.epochs;
-        this.batchSize = b.batchSize;
-        this.shuffle = b.shuffle;
-        this.listener = b.listener;
+        this.listeners = List.copyOf(b.listeners);
         if (!(elites <= parents && parents <= population && elites < population)) {
             throw new IllegalArgumentException("elites E, parents T and population P must satisfy 1 <= E <= T <= P"
                     + " and E < P, got E = " + elites + ", T = " + parents + ", P = " + population);
         }
-        for (Dataset d : new Dataset[] {train, validation, test}) {
-            if (d != null && d.size() == 0) {
-                throw new IllegalArgumentException("train, validation and test sets must not be empty, got "
-                        + train.size() + " training, " + size(validation) + " validation and " + size(test)
-                        + " test examples");
-            }
+        this.loop = b.settings("GeneticAlgorithm");
+        if (validation != null && validation.size() == 0) {
+            throw new IllegalArgumentException("validation set must not be empty, got 0 examples");
         }
-    }
-
-    private static String size(Dataset d) {
-        return d == null ? "no" : Integer.toString(d.size());
     }
 
     public static Builder builder() {
@@ -110,27 +89,23 @@ public final class GeneticAlgorithm {
     /**
      * Settings of a {@link GeneticAlgorithm}; the architecture and the training set are required. The
      * defaults are those that reach 0.75 on the embedded Fashion-MNIST subset (see docs/optim.md).
+     * Those it shares with the {@link Trainer} (the data, epochs, batches, listeners) are
+     * {@link LoopBuilder}'s; here the batches are not shuffled by default, and an epoch has one
+     * generation per batch.
      */
-    public static final class Builder {
+    public static final class Builder extends LoopBuilder<Builder> {
         private Architecture architecture;
         private long initialSeed;
-        private Objective objective = Objective.crossEntropy();
         private int population = 500;
         private int parents = 20;
         private int elites = 5;
         private float sigma = 0.01f;
         private Perturbation perturbation = Perturbation.lowRank(1);
-        private long seed;
-        private Dataset train;
         private Dataset validation;
-        private Dataset test;
-        private int epochs = 1;
-        private int batchSize = 100;
-        private boolean shuffle;
-        private Listener listener = new Listener() {
-        };
+        private final List<Listener> listeners = new ArrayList<>();
 
         private Builder() {
+            super(false);
         }
 
         /** The network every genome builds. */
@@ -142,12 +117,6 @@ public final class GeneticAlgorithm {
         /** Seeds generation 0's network, {@code architecture.build(initialSeed)}; default 0. */
         public Builder initialSeed(long initialSeed) {
             this.initialSeed = initialSeed;
-            return this;
-        }
-
-        /** What fitness is minus; default {@link Objective#crossEntropy()}. */
-        public Builder objective(Objective objective) {
-            this.objective = Objects.requireNonNull(objective, "objective");
             return this;
         }
 
@@ -181,50 +150,16 @@ public final class GeneticAlgorithm {
             return this;
         }
 
-        /** Seeds the mutations, the choice of parents and the batch order; default 0. */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder train(Dataset train) {
-            this.train = Objects.requireNonNull(train, "train");
-            return this;
-        }
-
         /** The held-out set on which the elites are re-evaluated to choose the champion; optional. */
         public Builder validation(Dataset validation) {
             this.validation = validation;
             return this;
         }
 
-        /** The set the champion is evaluated on after each epoch; optional. */
-        public Builder test(Dataset test) {
-            this.test = test;
-            return this;
-        }
-
-        /** Passes over the training set, one generation per batch; default 1. */
-        public Builder epochs(int epochs) {
-            this.epochs = Checks.positive("epochs", epochs);
-            return this;
-        }
-
-        /** Rows of a generation's batch; default 100 (the last batch of an epoch may be smaller). */
-        public Builder batchSize(int batchSize) {
-            this.batchSize = Checks.positive("batchSize", batchSize);
-            return this;
-        }
-
-        /** Whether each epoch visits the training set in a new seeded order; default false. */
-        public Builder shuffle(boolean shuffle) {
-            this.shuffle = shuffle;
-            return this;
-        }
-
+        /** Adds a listener that also sees every generation. */
         public Builder listener(Listener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
-            return this;
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return super.listener(listener);
         }
 
         public GeneticAlgorithm build() {
@@ -232,7 +167,7 @@ public final class GeneticAlgorithm {
         }
     }
 
-    /** A {@link TrainingListener} ({@code onBatch} once per generation) that may also see each generation. */
+    /** A {@link TrainingListener} ({@code onStep} once per generation) that may also see each generation. */
     public interface Listener extends TrainingListener {
         /** After each generation's selection. */
         default void onGeneration(Generation generation) {
@@ -267,111 +202,114 @@ public final class GeneticAlgorithm {
 
     /** Evolves for the configured epochs. */
     public Result run() {
-        Batcher batcher = new Batcher(train, batchSize, shuffle, seed, false);
         Sequential model = architecture.build(initialSeed);
-        List<Tensor> params = model.parameters();
-        PopulationEvaluator evaluator = new PopulationEvaluator();
-        listener.onStart(epochs, batcher.batchesPerEpoch());
-        long start = System.nanoTime();
+        Generations generations = new Generations(model);
+        TrainingResult result = new TrainingLoop(loop, model, List.of(), generations.guard).run(generations, 0, 0, 0);
+        return new Result(generations.genomes.get(generations.champion), model, result);
+    }
 
-        List<float[]> weights = new ArrayList<>(List.of(Parameters.flatten(params)));
-        List<Genome> genomes = new ArrayList<>(List.of(new Genome(architecture, sigma, perturbation, initialSeed)));
-        int champion = 0;
-        int children = population - elites;
-        long[] seeds = new long[children];
-        int[] parentOf = new int[children];
-        float[] losses = new float[population];
-        float[] memberLosses = new float[children];
-        long evaluations = 0;
-        long generation = 0;
-        float testLoss = Float.NaN;
-        float testAccuracy = Float.NaN;
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            double lossSum = 0;
-            int batchIndex = 0;
-            for (var batch : batcher.epoch(epoch)) {
-                int rows = batch.size();
-                int[] labels = batch.labels().length == rows ? batch.labels() : Arrays.copyOf(batch.labels(), rows);
-                Batch b = Batch.of(batch.x(), labels);
-                int current = weights.size();
-                int currentElites = Math.min(elites, current);
-                int size = currentElites + children;
-                for (int c = 0; c < children; c++) {
-                    seeds[c] = mutationSeed(seed, generation, c);
-                    parentOf[c] = parentIndex(seeds[c], current);
-                }
-                // Each parent's children in one evaluation, sharing the parent's unperturbed product.
-                for (int j = 0; j < current; j++) {
-                    int n = 0;
-                    for (int c = 0; c < children; c++) {
-                        n += parentOf[c] == j ? 1 : 0;
-                    }
-                    if (n == 0 && j >= currentElites) {
-                        continue;
-                    }
-                    Parameters.unflatten(weights.get(j), params);
-                    float center;
-                    if (n == 0) {
-                        center = BatchLoss.of(model, objective, b);
-                        evaluations++;
-                    } else {
-                        long[] own = new long[n];
-                        for (int c = 0, k = 0; c < children; c++) {
-                            if (parentOf[c] == j) {
-                                own[k++] = seeds[c];
-                            }
-                        }
-                        center = evaluator.evaluate(model, objective, b, Population.ofSeeds(perturbation, sigma, own),
-                                memberLosses);
-                        evaluations += n + 1;
-                        for (int c = 0, k = 0; c < children; c++) {
-                            if (parentOf[c] == j) {
-                                losses[currentElites + c] = memberLosses[k++];
-                            }
-                        }
-                    }
-                    if (j < currentElites) {
-                        losses[j] = center;
-                    }
-                }
-                int[] selected = select(losses, size, Math.min(parents, size));
-                float best = losses[selected[0]];
-                if (!Float.isFinite(best)) {
-                    throw new TrainingDivergedException(epoch, batchIndex, generation, best);
-                }
-                breed(selected, currentElites, parentOf, seeds, weights, genomes, model);
-                float championLoss = Float.NaN;
-                champion = 0;
-                if (validation != null) {
-                    for (int e = 0; e < Math.min(elites, selected.length); e++) {
-                        Parameters.unflatten(weights.get(e), params);
-                        float loss = Metrics.loss(model, objective, validation);
-                        evaluations++;
-                        if (e == 0 || loss < championLoss) {
-                            championLoss = loss;
-                            champion = e;
-                        }
-                    }
-                }
-                listener.onGeneration(new Generation(generation, Arrays.copyOf(losses, size), selected,
-                        List.copyOf(genomes), champion, championLoss));
-                listener.onBatch(epoch, batchIndex, best);
-                lossSum += best;
-                batchIndex++;
-                generation++;
-            }
-            Parameters.unflatten(weights.get(champion), params);
-            if (test != null) {
-                Metrics.Evaluation evaluation = Metrics.evaluate(model, objective, test);
-                testLoss = evaluation.loss();
-                testAccuracy = evaluation.accuracy();
-            }
-            listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,
-                    testAccuracy, evaluations, System.nanoTime() - start));
+    /** One generation per batch; after each epoch the model holds the champion's weights. */
+    private final class Generations implements TrainingLoop.Method {
+        private final Sequential model;
+        private final List<Tensor> params;
+        private final PopulationEvaluator evaluator = new PopulationEvaluator();
+        private final DivergenceGuard guard;
+        private final List<float[]> weights;
+        private final List<Genome> genomes = new ArrayList<>();
+        private final int children = population - elites;
+        private final long[] seeds = new long[children];
+        private final int[] parentOf = new int[children];
+        private final float[] losses = new float[population];
+        private final float[] memberLosses = new float[children];
+        private int champion;
+        private long evaluations;
+
+        Generations(Sequential model) {
+            this.model = model;
+            this.params = model.parameters();
+            this.guard = new DivergenceGuard(params, loop.maxLoss());
+            this.weights = new ArrayList<>(List.of(Parameters.flatten(params)));
+            genomes.add(new Genome(architecture, sigma, perturbation, initialSeed));
         }
-        Parameters.unflatten(weights.get(champion), params);
-        return new Result(genomes.get(champion), model,
-                new TrainingResult(testAccuracy, testLoss, epochs, evaluations, System.nanoTime() - start));
+
+        @Override
+        public float step(int epoch, int index, long generation, Batch b) {
+            Objective objective = loop.objective();
+            int current = weights.size();
+            int currentElites = Math.min(elites, current);
+            int size = currentElites + children;
+            for (int c = 0; c < children; c++) {
+                seeds[c] = mutationSeed(loop.seed(), generation, c);
+                parentOf[c] = parentIndex(seeds[c], current);
+            }
+            // Each parent's children in one evaluation, sharing the parent's unperturbed product.
+            for (int j = 0; j < current; j++) {
+                int n = 0;
+                for (int c = 0; c < children; c++) {
+                    n += parentOf[c] == j ? 1 : 0;
+                }
+                if (n == 0 && j >= currentElites) {
+                    continue;
+                }
+                Parameters.unflatten(weights.get(j), params);
+                float center;
+                if (n == 0) {
+                    center = BatchLoss.of(model, objective, b);
+                    evaluations++;
+                } else {
+                    long[] own = new long[n];
+                    for (int c = 0, k = 0; c < children; c++) {
+                        if (parentOf[c] == j) {
+                            own[k++] = seeds[c];
+                        }
+                    }
+                    center = evaluator.evaluate(model, objective, b, Population.ofSeeds(perturbation, sigma, own),
+                            memberLosses);
+                    evaluations += n + 1;
+                    for (int c = 0, k = 0; c < children; c++) {
+                        if (parentOf[c] == j) {
+                            losses[currentElites + c] = memberLosses[k++];
+                        }
+                    }
+                }
+                if (j < currentElites) {
+                    losses[j] = center;
+                }
+            }
+            int[] selected = select(losses, size, Math.min(parents, size));
+            float best = losses[selected[0]];
+            guard.checkBatchLoss(epoch, index, generation, best);
+            breed(selected, currentElites, parentOf, seeds, weights, genomes, model);
+            float championLoss = Float.NaN;
+            champion = 0;
+            if (validation != null) {
+                for (int e = 0; e < Math.min(elites, selected.length); e++) {
+                    Parameters.unflatten(weights.get(e), params);
+                    float loss = Metrics.loss(model, objective, validation);
+                    evaluations++;
+                    if (e == 0 || loss < championLoss) {
+                        championLoss = loss;
+                        champion = e;
+                    }
+                }
+            }
+            Generation g = new Generation(generation, Arrays.copyOf(losses, size), selected, List.copyOf(genomes),
+                    champion, championLoss);
+            for (Listener l : listeners) {
+                l.onGeneration(g);
+            }
+            return best;
+        }
+
+        @Override
+        public void endEpoch(int epoch) {
+            Parameters.unflatten(weights.get(champion), params);
+        }
+
+        @Override
+        public long lossEvaluations() {
+            return evaluations;
+        }
     }
 
     /**

@@ -4,6 +4,8 @@ import dev.gradlab.core.Batch;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,19 +36,37 @@ public interface GradientEstimator {
     String name();
 
     /**
-     * The hyperparameters that may change during a run, by name, as a {@link Checkpoint} keeps
-     * them: {@link EvolutionStrategies}'s {@code sigma} and the {@code initial_sigma} a schedule
-     * scales. None by default.
+     * The settings that may change during a run, as a learning rate does: {@link EvolutionStrategies}'s
+     * {@code sigma}. A {@link Trainer} sets them from schedules and names the first one when an epoch
+     * leaves every weight unchanged; a {@link Checkpoint} keeps them. None by default.
      */
-    default Map<String, Double> settings() {
-        return Map.of();
+    default List<ScheduledSetting> schedulable() {
+        return List.of();
     }
 
-    /** Sets the hyperparameters from what {@link #settings()} returned; checks the keys first. */
+    /**
+     * The {@link #schedulable()} settings by name, as a {@link Checkpoint} keeps them: each one's
+     * value under its name and its initial value under {@code initial_<name>} (ES: {@code sigma},
+     * {@code initial_sigma}).
+     */
+    default Map<String, Double> settings() {
+        Map<String, Double> s = new LinkedHashMap<>();
+        for (ScheduledSetting setting : schedulable()) {
+            s.put(setting.name(), (double) setting.value());
+            s.put("initial_" + setting.name(), (double) setting.initial());
+        }
+        return s;
+    }
+
+    /** Sets the {@link #schedulable()} settings from what {@link #settings()} returned; checks the keys first. */
     default void loadSettings(Map<String, Double> settings) {
-        if (!settings.isEmpty()) {
-            throw new IllegalArgumentException("settings must be empty for " + name() + ", which has none to load,"
-                    + " got " + settings.keySet());
+        if (!settings.keySet().equals(settings().keySet())) {
+            throw new IllegalArgumentException("settings must have the keys " + settings().keySet() + " for " + name()
+                    + ", got " + settings.keySet());
+        }
+        for (ScheduledSetting setting : schedulable()) {
+            setting.restore(settings.get(setting.name()).floatValue(),
+                    settings.get("initial_" + setting.name()).floatValue());
         }
     }
 }

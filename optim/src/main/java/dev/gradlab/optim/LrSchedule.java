@@ -11,11 +11,11 @@ import java.util.Objects;
  * {@link ParamGroup#lr()} from its {@link ParamGroup#initialLr()}; the {@link Trainer} does so at
  * the start of each epoch.
  *
- * <p>The same schedules scale evolution strategies' σ: {@link #apply(EvolutionStrategies, int)}
- * sets it to {@code lr(initialSigma, epoch)} (read {@code lr} as "the value"), as the trainer does
- * with {@link Trainer.Builder#sigmaSchedule}. A step or cosine schedule then narrows the search as
- * training converges; {@code cosine(T, etaMin)} with {@code etaMin > 0} keeps σ from reaching 0,
- * where the estimate's {@code 1/σ} leaves float range.
+ * <p>The same schedules scale an estimator's {@link ScheduledSetting}s, such as evolution strategies'
+ * σ: {@link #apply(ScheduledSetting, int)} sets one to {@code lr(initial, epoch)} (read {@code lr} as
+ * "the value"), as the trainer does with {@link Trainer.Builder#schedule}. A step or cosine schedule
+ * then narrows the search as training converges; {@code cosine(T, etaMin)} with {@code etaMin > 0}
+ * keeps σ from reaching 0, where the estimate's {@code 1/σ} leaves float range.
  */
 @FunctionalInterface
 public interface LrSchedule {
@@ -30,9 +30,9 @@ public interface LrSchedule {
         }
     }
 
-    /** Sets the σ of {@code es} to this schedule's value for {@code epoch}, from its initial σ. */
-    default void apply(EvolutionStrategies es, int epoch) {
-        es.setSigma((float) lr(es.initialSigma(), epoch));
+    /** Sets {@code setting} to this schedule's value for {@code epoch}, from its initial value. */
+    default void apply(ScheduledSetting setting, int epoch) {
+        setting.set((float) lr(setting.initial(), epoch));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +35,15 @@ public abstract class ParamGroup {
         return lr;
     }
 
-    /** Sets the learning rate of the next steps; finite and {@code >= 0}. */
+    /**
+     * Sets the learning rate of the next steps; finite and {@code >= 0}, and not so small that it is 0
+     * in float32, where the updates run.
+     */
     public final void setLr(double lr) {
+        if (lr > 0 && (float) lr == 0) {
+            throw new InvalidSettingException("lr", "must be 0 or at least " + Float.MIN_VALUE
+                    + " (the smallest float32 above 0), got " + lr);
+        }
         this.lr = Checks.finiteAtLeast("lr", lr, 0);
     }
 

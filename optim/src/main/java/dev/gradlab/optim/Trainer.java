@@ -1,17 +1,21 @@
 package dev.gradlab.optim;
 
 import dev.gradlab.core.Batch;
-import dev.gradlab.core.Objective;
+import dev.gradlab.core.InvalidSettingException;
+import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
-import dev.gradlab.data.Batcher;
-import dev.gradlab.data.Dataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The training loop: for each batch, the estimator sets the parameters' gradients, the optimizer
@@ -19,74 +23,70 @@ import java.util.Objects;
  * batch order depends on {@code seed} and the epoch, the estimator's noise on its own seed and the
  * global step. A NaN, infinite or too large batch or test loss, or weights that are not finite
  * after a step, stop training with a {@link TrainingDivergedException} naming the step (see
- * {@link Builder#maxLoss}). Schedules set the optimizer's learning rates
- * ({@link Builder#lrSchedule}) and evolution strategies' σ ({@link Builder#sigmaSchedule}) at the
- * start of every epoch. With {@link Builder#checkpoint} a {@link Checkpoint} is written at the
- * end of every epoch; a trainer built with the same settings and {@link Builder#resumeFrom} it
- * continues the run bit for bit.
+ * {@link LoopBuilder#maxLoss}); an epoch that leaves every weight unchanged while a learning rate
+ * is not 0 stops it with a {@link TrainingStalledException} naming σ or the learning rate.
+ * Schedules set the optimizer's learning rates ({@link Builder#lrSchedule}) and the estimator's
+ * {@link GradientEstimator#schedulable() settings}, such as evolution strategies' σ
+ * ({@link Builder#sigmaSchedule}), at the start of every epoch. With {@link Builder#checkpoint} a
+ * {@link Checkpoint} is written at the end of every epoch; a trainer built with the same settings
+ * and {@link Builder#resumeFrom} it continues the run bit for bit.
  */
 public final class Trainer {
 
     private final Module model;
     private final GradientEstimator estimator;
-    private final Objective objective;
     private final Optimizer<?> optimizer;
-    private final Dataset train;
-    private final Dataset test;
-    private final int epochs;
-    private final int batchSize;
-    private final boolean shuffle;
-    private final long seed;
-    private final TrainingListener listener;
-    private final float maxLoss;
+    private final LoopSettings loop;
     private final LrSchedule lrSchedule;
-    private final LrSchedule sigmaSchedule;
+    private final Map<ScheduledSetting, LrSchedule> settingSchedules = new LinkedHashMap<>();
     private final Path checkpointFile;
     private final Map<String, String> checkpointInfo;
     private final Checkpoint resumeFrom;
 
     private Trainer(Builder b) {
-        this.model = Objects.requireNonNull(b.model, "model");
+        this.model = LoopSettings.required(b.model, "model", "Trainer");
         this.estimator = b.estimator;
-        this.objective = b.objective;
-        this.optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
-        this.train = Objects.requireNonNull(b.train, "train");
-        this.test = b.test;
-        this.epochs = b.epochs;
-        this.batchSize = b.batchSize;
-        this.shuffle = b.shuffle;
-        this.seed = b.seed;
-        this.listener = b.listener;
-        this.maxLoss = b.maxLoss;
+        this.optimizer = LoopSettings.required(b.optimizer, "optimizer", "Trainer");
+        this.loop = b.settings("Trainer");
         this.lrSchedule = b.lrSchedule;
-        this.sigmaSchedule = b.sigmaSchedule;
         this.checkpointFile = b.checkpointFile;
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
-        if (resumeFrom != null && resumeFrom.epoch() > epochs) {
+        if (resumeFrom != null && resumeFrom.epoch() > loop.epochs()) {
             throw new IllegalArgumentException("epochs must be at least the checkpoint's " + resumeFrom.epoch()
-                    + " epochs done, got " + epochs);
+                    + " epochs done, got " + loop.epochs());
         }
-        if (sigmaSchedule != null) {
-            checkSigmaSchedule();
-        }
-        if (train.size() == 0 || (test != null && test.size() == 0)) {
-            throw new IllegalArgumentException("train and test sets must not be empty, got " + train.size()
-                    + " training and " + (test == null ? "no" : Integer.toString(test.size())) + " test examples");
-        }
+        b.settingSchedules.forEach((name, schedule) -> settingSchedules.put(scheduled(name, schedule), schedule));
+        checkOptimizerHoldsTheModel();
     }
 
-    /** A σ schedule needs evolution strategies, and a σ that stays finite and > 0 in every epoch. */
-    private void checkSigmaSchedule() {
-        if (!(estimator instanceof EvolutionStrategies es)) {
-            throw new IllegalArgumentException("sigmaSchedule needs an EvolutionStrategies estimator, got "
-                    + estimator.name());
+    /** The estimator's setting {@code name}, which {@code schedule} must keep finite and > 0 in every epoch. */
+    private ScheduledSetting scheduled(String name, LrSchedule schedule) {
+        String option = name + "Schedule";
+        ScheduledSetting setting = estimator.schedulable().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new InvalidSettingException(option, "must go with an estimator that has a"
+                        + " schedulable " + name + ", such as EvolutionStrategies; " + estimator.name() + " has "
+                        + (estimator.schedulable().isEmpty() ? "none" : estimator.schedulable().toString())));
+        for (int epoch = 0; epoch < loop.epochs(); epoch++) {
+            float value = (float) schedule.lr(setting.initial(), epoch);
+            if (!(value > 0) || Float.isInfinite(value)) {
+                throw new InvalidSettingException(option, "must keep " + name + " finite and > 0, got " + value
+                        + " at epoch " + (epoch + 1) + " from " + name + " " + setting.initial());
+            }
         }
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            float sigma = (float) sigmaSchedule.lr(es.initialSigma(), epoch);
-            if (!(sigma > 0) || Float.isInfinite(sigma)) {
-                throw new IllegalArgumentException("sigmaSchedule must keep sigma finite and > 0, got " + sigma
-                        + " at epoch " + (epoch + 1) + " from sigma " + es.initialSigma());
+        return setting;
+    }
+
+    /** An optimizer built on another model's parameters would step tensors no estimate ever reaches. */
+    private void checkOptimizerHoldsTheModel() {
+        Set<Tensor> own = Collections.newSetFromMap(new IdentityHashMap<>());
+        own.addAll(model.parameters());
+        List<Tensor> held = optimizer.parameters();
+        for (int i = 0; i < held.size(); i++) {
+            if (!own.contains(held.get(i))) {
+                throw new IllegalArgumentException("optimizer must update the model's parameters, but its parameter "
+                        + i + " (shape " + Arrays.toString(held.get(i).shape()) + ") is none of the model's "
+                        + own.size() + " parameter tensors: build the optimizer on model.parameters()");
             }
         }
     }
@@ -95,28 +95,22 @@ public final class Trainer {
         return new Builder();
     }
 
-    /** Settings of a {@link Trainer}; model, optimizer and train set are required. */
-    public static final class Builder {
+    /**
+     * Settings of a {@link Trainer}; model, optimizer and train set are required. Those it shares
+     * with the genetic algorithm (the data, epochs, batches, listeners) are {@link LoopBuilder}'s.
+     */
+    public static final class Builder extends LoopBuilder<Builder> {
         private Module model;
         private GradientEstimator estimator = new Backprop();
-        private Objective objective = Objective.crossEntropy();
         private Optimizer<?> optimizer;
-        private Dataset train;
-        private Dataset test;
-        private int epochs = 1;
-        private int batchSize = 100;
-        private boolean shuffle = true;
-        private long seed;
-        private TrainingListener listener = new TrainingListener() {
-        };
-        private float maxLoss = DivergenceGuard.DEFAULT_MAX_LOSS;
         private LrSchedule lrSchedule;
-        private LrSchedule sigmaSchedule;
+        private final Map<String, LrSchedule> settingSchedules = new LinkedHashMap<>();
         private Path checkpointFile;
         private Map<String, String> checkpointInfo = Map.of();
         private Checkpoint resumeFrom;
 
         private Builder() {
+            super(true);
         }
 
         public Builder model(Module model) {
@@ -130,67 +124,9 @@ public final class Trainer {
             return this;
         }
 
-        /** What is minimised; default {@link Objective#crossEntropy()} on the data's labels. */
-        public Builder objective(Objective objective) {
-            this.objective = Objects.requireNonNull(objective, "objective");
-            return this;
-        }
-
+        /** The update rule, built on the model's parameters (or a part of them, the rest frozen). */
         public Builder optimizer(Optimizer<?> optimizer) {
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
-            return this;
-        }
-
-        public Builder train(Dataset train) {
-            this.train = Objects.requireNonNull(train, "train");
-            return this;
-        }
-
-        /** The set evaluated after each epoch; optional. */
-        public Builder test(Dataset test) {
-            this.test = test;
-            return this;
-        }
-
-        /** Default 1. */
-        public Builder epochs(int epochs) {
-            this.epochs = Checks.positive("epochs", epochs);
-            return this;
-        }
-
-        /** Default 100; the last batch of an epoch may be smaller. */
-        public Builder batchSize(int batchSize) {
-            this.batchSize = Checks.positive("batchSize", batchSize);
-            return this;
-        }
-
-        /** Whether each epoch visits the training set in a new seeded order; default true. */
-        public Builder shuffle(boolean shuffle) {
-            this.shuffle = shuffle;
-            return this;
-        }
-
-        /** Seeds the batch order. */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder listener(TrainingListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /**
-         * A batch or test loss above {@code maxLoss} stops training as diverged; default 10,000 (for
-         * cross-entropy, far past any learning run). {@code Float.POSITIVE_INFINITY} turns the bound off;
-         * NaN and infinite losses and weights always stop it.
-         */
-        public Builder maxLoss(float maxLoss) {
-            if (!(maxLoss > 0)) {
-                throw new IllegalArgumentException("maxLoss must be > 0 (or +Infinity for no bound), got " + maxLoss);
-            }
-            this.maxLoss = maxLoss;
             return this;
         }
 
@@ -204,14 +140,20 @@ public final class Trainer {
         }
 
         /**
-         * Sets the σ of the {@link EvolutionStrategies} estimator at the start of every epoch to
-         * {@code sigmaSchedule.lr(initialSigma, epoch)}, with the same schedules as the learning
-         * rate; default none (σ is left as it is). {@link #build} refuses it for another estimator,
-         * and a schedule that takes σ to 0 or past float range in any epoch.
+         * Sets the estimator's {@link GradientEstimator#schedulable() setting} {@code setting} at
+         * the start of every epoch to {@code schedule.lr(initial, epoch)}, with the same schedules as
+         * the learning rate; default none (the setting is left as it is). {@link #build} refuses it
+         * for an estimator without that setting, and a schedule that takes it to 0 or past float
+         * range in any epoch, as {@code InvalidSettingException("<setting>Schedule", …)}.
          */
-        public Builder sigmaSchedule(LrSchedule sigmaSchedule) {
-            this.sigmaSchedule = Objects.requireNonNull(sigmaSchedule, "sigmaSchedule");
+        public Builder schedule(String setting, LrSchedule schedule) {
+            settingSchedules.put(Objects.requireNonNull(setting, "setting"), Objects.requireNonNull(schedule, "schedule"));
             return this;
+        }
+
+        /** {@code schedule("sigma", sigmaSchedule)}: evolution strategies' σ, from its initial σ. */
+        public Builder sigmaSchedule(LrSchedule sigmaSchedule) {
+            return schedule("sigma", sigmaSchedule);
         }
 
         /**
@@ -241,69 +183,122 @@ public final class Trainer {
 
     /** Trains for the configured epochs and returns the final test metrics and the cost. */
     public TrainingResult run() {
-        Batcher batcher = new Batcher(train, batchSize, shuffle, seed, false);
-        DivergenceGuard guard = new DivergenceGuard(model.parameters(), maxLoss);
-        listener.onStart(epochs, batcher.batchesPerEpoch());
-        long start = System.nanoTime();
+        List<Tensor> parameters = model.parameters();
+        DivergenceGuard guard = new DivergenceGuard(parameters, loop.maxLoss());
+        int firstEpoch = 0;
         long step = 0;
         long evaluations = 0;
-        int firstEpoch = 0;
+        long elapsed = 0;
         if (resumeFrom != null) {
             resumeFrom.restore(model, optimizer, estimator);
             firstEpoch = resumeFrom.epoch();
             step = resumeFrom.step();
             evaluations = resumeFrom.lossEvaluations();
-            start -= resumeFrom.elapsedNanos();
+            elapsed = resumeFrom.elapsedNanos();
         }
-        float testLoss = Float.NaN;
-        float testAccuracy = Float.NaN;
-        for (int epoch = firstEpoch; epoch < epochs; epoch++) {
+        return new TrainingLoop(loop, model, parameters, guard).run(new Steps(parameters, guard, evaluations),
+                firstEpoch, step, elapsed);
+    }
+
+    /** One estimate and one optimizer step per batch, between the schedules and the checkpoints. */
+    private final class Steps implements TrainingLoop.Method {
+        private final List<Tensor> parameters;
+        private final DivergenceGuard guard;
+        private final float[] epochStart;
+        private long evaluations;
+
+        Steps(List<Tensor> parameters, DivergenceGuard guard, long evaluations) {
+            this.parameters = parameters;
+            this.guard = guard;
+            this.epochStart = new float[Parameters.count(parameters)];
+            this.evaluations = evaluations;
+        }
+
+        @Override
+        public void startEpoch(int epoch) {
             if (lrSchedule != null) {
                 lrSchedule.apply(optimizer, epoch);
             }
-            if (sigmaSchedule != null) {
-                sigmaSchedule.apply((EvolutionStrategies) estimator, epoch);
+            settingSchedules.forEach((setting, schedule) -> schedule.apply(setting, epoch));
+            Parameters.flatten(parameters, epochStart);
+        }
+
+        @Override
+        public float step(int epoch, int index, long step, Batch batch) {
+            Estimate estimate = estimator.estimate(model, loop.objective(), batch, step);
+            evaluations += estimate.lossEvaluations();
+            float loss = Float.isNaN(estimate.loss()) ? BatchLoss.of(model, loop.objective(), batch) : estimate.loss();
+            guard.checkBatchLoss(epoch, index, step, loss);
+            guard.checkGradient(epoch, index, step, loss);
+            optimizer.step();
+            guard.checkWeights(epoch, index, step);
+            return loss;
+        }
+
+        @Override
+        public void endEpoch(int epoch) {
+            checkWeightsMoved(epoch);
+        }
+
+        /** Whether the last step's gradient was 0 (or absent) for every parameter. */
+        private boolean gradientIsZero() {
+            for (Tensor p : parameters) {
+                if (p.grad() != null && !Arrays.equals(p.grad().data(), 0, p.size(), new float[p.size()], 0, p.size())) {
+                    return false;
+                }
             }
-            double lossSum = 0;
-            int batchIndex = 0;
-            for (var batch : batcher.epoch(epoch)) {
-                Tensor x = batch.x();
-                int rows = batch.size();
-                int[] labels = batch.labels().length == rows ? batch.labels() : Arrays.copyOf(batch.labels(), rows);
-                Batch b = Batch.of(x, labels);
-                Estimate estimate = estimator.estimate(model, objective, b, step);
-                evaluations += estimate.lossEvaluations();
-                float loss = Float.isNaN(estimate.loss()) ? BatchLoss.of(model, objective, b) : estimate.loss();
-                guard.checkBatchLoss(epoch, batchIndex, step, loss);
-                guard.checkGradient(epoch, batchIndex, step, loss);
-                optimizer.step();
-                guard.checkWeights(epoch, batchIndex, step);
-                listener.onBatch(epoch, batchIndex, loss);
-                lossSum += loss;
-                batchIndex++;
-                step++;
+            return true;
+        }
+
+        @Override
+        public void epochDone(int epochsDone, long step, long elapsedNanos) {
+            if (checkpointFile == null) {
+                return;
             }
-            if (test != null) {
-                Metrics.Evaluation evaluation = Metrics.evaluate(model, objective, test);
-                testLoss = evaluation.loss();
-                guard.checkTestLoss(epoch, step - 1, testLoss);
-                testAccuracy = evaluation.accuracy();
-            }
-            listener.onEpoch(new EpochMetrics(epoch, (float) (lossSum / Math.max(1, batchIndex)), testLoss,
-                    testAccuracy, evaluations, System.nanoTime() - start));
-            if (checkpointFile != null) {
-                writeCheckpoint(epoch + 1, step, evaluations, System.nanoTime() - start);
+            try {
+                Checkpoint.of(model, optimizer, estimator, epochsDone, step, evaluations, elapsedNanos, checkpointInfo)
+                        .write(checkpointFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
             }
         }
-        return new TrainingResult(testAccuracy, testLoss, epochs, evaluations, System.nanoTime() - start);
-    }
 
-    private void writeCheckpoint(int epochsDone, long step, long evaluations, long elapsed) {
-        try {
-            Checkpoint.of(model, optimizer, estimator, epochsDone, step, evaluations, elapsed, checkpointInfo)
-                    .write(checkpointFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
+        @Override
+        public long lossEvaluations() {
+            return evaluations;
+        }
+
+        /**
+         * Stops a run whose epoch left every weight as it was although a learning rate is not 0: its
+         * steps vanish in float32 (too small a rate, or an estimate scaled down by too large a σ) or
+         * the estimate is zero (a σ so small that every member's loss is the same). Blames the
+         * estimator's first schedulable setting (ES's σ) when it has one, else the learning rate.
+         */
+        private void checkWeightsMoved(int epoch) {
+            double[] lrs = optimizer.paramGroups().stream().mapToDouble(ParamGroup::lr).distinct().toArray();
+            if (Arrays.stream(lrs).allMatch(lr -> lr == 0)) {
+                return;
+            }
+            int offset = 0;
+            for (Tensor p : parameters) {
+                if (!Arrays.equals(p.data(), 0, p.size(), epochStart, offset, offset + p.size())) {
+                    return;
+                }
+                offset += p.size();
+            }
+            String rate = "learning rate" + (lrs.length == 1 ? " " + lrs[0] : "s " + Arrays.toString(lrs));
+            List<ScheduledSetting> settings = estimator.schedulable();
+            String where = "epoch " + (epoch + 1) + " left every weight unchanged (" + rate;
+            if (settings.isEmpty()) {
+                throw new TrainingStalledException(epoch, "lr", where + (gradientIsZero()
+                        ? "): the gradient is exactly 0, so no learning rate moves them; the loss does not depend on"
+                        + " the weights (activations that vanish in float32, dead units)"
+                        : "): the steps are too small to change a float32 weight; raise the learning rate"));
+            }
+            ScheduledSetting s = settings.get(0);
+            throw new TrainingStalledException(epoch, s.name(), where + ", " + s.name() + " " + s.value() + "): the"
+                    + " estimate is zero or too small to change a float32 weight; " + s.name() + " is likely wrong"
+                    + " (too large scales the estimate down, too small leaves every perturbed loss the same)");
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.gradlab.optim;
 
 /**
- * The outcome of a {@link Trainer} run.
+ * The outcome of a {@link Trainer} or {@link GeneticAlgorithm} run.
  *
  * @param testAccuracy final accuracy on the test set (NaN without a test set)
  * @param testLoss final mean cross-entropy on the test set (NaN without a test set)

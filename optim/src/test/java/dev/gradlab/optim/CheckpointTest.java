@@ -24,7 +24,11 @@ class CheckpointTest {
     Path dir;
 
     private static Dataset data() {
-        return new Dataset(Fixtures.inputs(60, 100, 1).data().clone(), Fixtures.labels(60, 10, 2), 100, 10);
+        return data(60);
+    }
+
+    private static Dataset data(int rows) {
+        return new Dataset(Fixtures.inputs(rows, 100, 1).data().clone(), Fixtures.labels(rows, 10, 2), 100, 10);
     }
 
     /** Trains {@code epochs} epochs, from {@code resume} when given, checkpointing to {@code file}. */
@@ -68,7 +72,7 @@ class CheckpointTest {
         Sequential model = Fixtures.wide();
         var es = EvolutionStrategies.builder().population(4).seed(1).build();
         var adam = new Adam(model.parameters(), 0.01f);
-        Dataset train = data();
+        Dataset train = data(100);
         Trainer.Builder run = Trainer.builder().model(model).estimator(es).optimizer(adam)
                 .train(train).epochs(4).seed(5).checkpoint(dir.resolve(Checkpoint.FILE_NAME), Map.of());
         run.build().run();                                        // a later process, same settings:
@@ -82,7 +86,7 @@ class CheckpointTest {
         var architecture = dev.gradlab.core.model.Architecture.of(100, new int[] {8}, 10,
                 dev.gradlab.core.model.Activation.RELU, true);
         Sequential model = architecture.build(1);
-        var data = new dev.gradlab.data.DataSplit(data(), data());
+        var data = new dev.gradlab.data.DataSplit(data(100), data(100));
         var adam = new Adam(model.parameters(), 0.01f);                    // or Sgd, AdamW
         adam.paramGroups().get(0).setWeightDecay(1e-4);                    // per group, between steps
         Trainer.builder().model(model).optimizer(adam).train(data.train()).epochs(30)
@@ -135,7 +139,7 @@ class CheckpointTest {
         Function<Integer, Trainer.Builder> trainer = epochs -> {
             Sequential model = Fixtures.tiny();
             return Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f))
-                    .train(data()).epochs(epochs);
+                    .train(data(100)).epochs(epochs);
         };
         Checkpoint c = new Checkpoint(java.util.List.of(), new StateDict(java.util.List.of(), Map.of()), 3, 9, 9, 0,
                 Map.of());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradlab.core.Batch;
+import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
@@ -104,6 +106,33 @@ class EvolutionStrategiesTest {
                 .seed(4).build();
         double cos = EstimatorComparison.cosine(Fixtures.gradient(es, model, x, labels, 0), exact);
         assertTrue(cos > 0.8, "rank-shaped cosine " + cos);
+    }
+
+    @Test
+    void aFlatObjectiveGivesAnExactlyZeroEstimate() {
+        // Every member ties: rank shaping must not turn the order of equal losses into a direction.
+        Objective flat = new Objective() {
+            @Override
+            public Tensor loss(Tensor output, Batch batch) {
+                return output.sum().mul(Tensor.scalar(0f)).add(Tensor.scalar(1f));
+            }
+
+            @Override
+            public String name() {
+                return "flat";
+            }
+        };
+        Batch batch = Batch.of(x, labels);
+        for (boolean antithetic : new boolean[] {false, true}) {
+            for (boolean baseline : new boolean[] {false, true}) {
+                var es = EvolutionStrategies.builder().population(20).sigma(0.05f).antithetic(antithetic)
+                        .rankShaping(true).baseline(baseline).perturbation(Perturbation.lowRank(1)).seed(6).build();
+                es.estimate(model, flat, batch, 0);
+                float[] g = new float[d];
+                Parameters.flattenGrads(model.parameters(), g);
+                assertArrayEquals(new float[d], g, es.name());
+            }
+        }
     }
 
     @Test

@@ -144,8 +144,9 @@ class GeneticAlgorithmTest {
                 .train(train).validation(held).test(held).batchSize(20).epochs(5).shuffle(true)
                 .listener(new GeneticAlgorithm.Listener() {
                     @Override
-                    public void onBatch(int epoch, int batch, float loss) {
-                        losses.add(loss);
+                    public void onStep(TrainingStep step) {
+                        assertEquals(List.of(), step.parameters(), "a generation has no gradient");
+                        losses.add(step.loss());
                     }
                 }).build();
     }
@@ -157,5 +158,18 @@ class GeneticAlgorithmTest {
         assertTrue(e.getMessage().contains("got E = 1, T = 12, P = 10"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GeneticAlgorithm.builder().sigma(0f));
         assertTrue(e.getMessage().contains("sigma"), e.getMessage());
+    }
+
+    @Test
+    void aBatchLargerThanTheTrainingSetOrAMissingSettingIsRefusedNamingIt() {
+        var e = assertThrows(dev.gradlab.core.InvalidSettingException.class, () -> GeneticAlgorithm.builder()
+                .architecture(LINE).train(ONE).population(10).parents(2).elites(1).batchSize(2).build());
+        assertEquals("batchSize", e.setting());
+        assertEquals("batchSize must be <= the training set's size 1, got 2", e.getMessage());
+        var missing = assertThrows(IllegalStateException.class, () -> GeneticAlgorithm.builder().train(ONE).build());
+        assertEquals("architecture is not set: GeneticAlgorithm.builder().architecture(...) is required",
+                missing.getMessage());
+        missing = assertThrows(IllegalStateException.class, () -> GeneticAlgorithm.builder().architecture(LINE).build());
+        assertEquals("train is not set: GeneticAlgorithm.builder().train(...) is required", missing.getMessage());
     }
 }

@@ -57,7 +57,7 @@ class LrScheduleTest {
         Trainer.builder().model(model).optimizer(sgd).train(data).epochs(3).batchSize(10)
                 .lrSchedule(LrSchedule.step(1, 0.5)).listener(new TrainingListener() {
                     @Override
-                    public void onBatch(int epoch, int batch, float loss) {
+                    public void onStep(TrainingStep step) {
                         rates.add(sgd.paramGroups().get(0).lr());
                     }
                 }).build().run();
@@ -69,7 +69,8 @@ class LrScheduleTest {
     @Test
     void theDocumentedExampleRuns() {
         var model = Fixtures.tiny();
-        var train = new dev.gradlab.data.Dataset(Fixtures.inputs(20, 6, 1).data().clone(), Fixtures.labels(20, 3, 2), 6, 3);
+        var train = new dev.gradlab.data.Dataset(Fixtures.inputs(100, 6, 1).data().clone(), Fixtures.labels(100, 3, 2),
+                6, 3);
         var adam = new Adam(model.parameters(), 0.01f);
         Trainer.builder().model(model).optimizer(adam).train(train).epochs(30)
                 .lrSchedule(LrSchedule.warmup(5).then(LrSchedule.cosine(30, 0)))

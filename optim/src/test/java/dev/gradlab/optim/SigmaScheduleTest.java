@@ -40,7 +40,7 @@ class SigmaScheduleTest {
         Trainer.Builder b = Trainer.builder().model(model).estimator(es).optimizer(new Adam(model.parameters(), 0.01f))
                 .train(data()).epochs(epochs).batchSize(20).seed(5).listener(new TrainingListener() {
                     @Override
-                    public void onBatch(int epoch, int batch, float loss) {
+                    public void onStep(TrainingStep step) {
                         sigmas.add(es.sigma());
                     }
                 });
@@ -149,11 +149,14 @@ class SigmaScheduleTest {
     void settingsThatCannotWorkAreRefusedNamingThem() throws IOException {
         Sequential model = Fixtures.wide();
         var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model)
-                .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).sigmaSchedule(LrSchedule.step(1, 0.5))
+                .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).batchSize(20)
+                .sigmaSchedule(LrSchedule.step(1, 0.5))
                 .build());
-        assertEquals("sigmaSchedule needs an EvolutionStrategies estimator, got backprop", e.getMessage());
+        assertEquals("sigmaSchedule must go with an estimator that has a schedulable sigma, such as"
+                + " EvolutionStrategies; backprop has none", e.getMessage());
+        assertEquals("sigmaSchedule", ((dev.gradlab.core.InvalidSettingException) e).setting());
         e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model).estimator(es())
-                .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).epochs(3)
+                .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).batchSize(20).epochs(3)
                 .sigmaSchedule(LrSchedule.step(2, 0)).build());
         assertEquals("sigmaSchedule must keep sigma finite and > 0, got 0.0 at epoch 3 from sigma 0.05", e.getMessage());
 
@@ -169,5 +172,49 @@ class SigmaScheduleTest {
         assertTrue(e.getMessage().startsWith("settings must have the keys [sigma, initial_sigma]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> es().setSigma(0f));
         assertEquals("sigma must be finite and > 0, got 0.0", e.getMessage());
+    }
+
+    @Test
+    void aUsersEstimatorSchedulesItsOwnSettingThroughTheSameHook() {
+        ScheduledSetting scale = new ScheduledSetting("scale", 1f);
+        GradientEstimator scaled = new GradientEstimator() {
+            private final Backprop backprop = new Backprop();
+
+            @Override
+            public Estimate estimate(dev.gradlab.core.nn.Module model, dev.gradlab.core.Objective objective,
+                                     dev.gradlab.core.Batch batch, long step) {
+                return backprop.estimate(model, objective, batch, step);
+            }
+
+            @Override
+            public String name() {
+                return "scaled backprop";
+            }
+
+            @Override
+            public List<ScheduledSetting> schedulable() {
+                return List.of(scale);
+            }
+        };
+        Sequential model = Fixtures.wide();
+        List<Float> seen = new ArrayList<>();
+        Trainer.builder().model(model).estimator(scaled).optimizer(new Sgd(model.parameters(), 0.01f, 0f))
+                .train(data()).epochs(3).batchSize(60).schedule("scale", LrSchedule.step(1, 0.5))
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onStep(TrainingStep step) {
+                        seen.add(scale.value());
+                    }
+                }).build().run();
+        assertEquals(List.of(1f, 0.5f, 0.25f), seen);
+        assertEquals(Map.of("scale", 0.25, "initial_scale", 1.0), scaled.settings());
+        scaled.loadSettings(Map.of("scale", 0.125, "initial_scale", 2.0));
+        assertEquals(0.125f, scale.value());
+        assertEquals(2f, scale.initial());
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model).estimator(scaled)
+                .optimizer(new Sgd(model.parameters(), 0.01f, 0f)).train(data()).batchSize(60).sigmaSchedule(
+                        LrSchedule.constant()).build());
+        assertEquals("sigmaSchedule must go with an estimator that has a schedulable sigma, such as"
+                + " EvolutionStrategies; scaled backprop has [scale=0.125]", e.getMessage());
     }
 }

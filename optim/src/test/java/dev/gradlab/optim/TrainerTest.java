@@ -80,8 +80,8 @@ class TrainerTest {
                 .train(synthetic(1)).epochs(2).batchSize(50).seed(5)
                 .listener(new TrainingListener() {
                     @Override
-                    public void onBatch(int epoch, int batch, float loss) {
-                        losses.add(loss);
+                    public void onStep(TrainingStep step) {
+                        losses.add(step.loss());
                     }
                 }).build().run();
         assertEquals(8, losses.size());
@@ -138,5 +138,102 @@ class TrainerTest {
         assertTrue(e.getMessage().startsWith("gradient is not finite at step 3 (epoch 1, batch 3) while the loss is "
                 + e.loss() + ": the gradient of parameter 0 has NaN at index 0"), e.getMessage());
         assertTrue(Float.isFinite(model.parameters().get(0).data()[0]), "the optimizer did not step with it");
+    }
+
+    @Test
+    void anOptimizerOfAnotherModelsParametersIsRefusedNamingBoth() {
+        Sequential model = sigmoidNet();
+        Sequential other = sigmoidNet();
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model)
+                .optimizer(new Sgd(other.parameters(), 0.1f, 0f)).train(synthetic(4)).build());
+        assertTrue(e.getMessage().startsWith("optimizer must update the model's parameters, but its parameter 0 (shape"
+                + " [16, 100]) is none of the model's 4 parameter tensors"), e.getMessage());
+        // A part of the model's parameters (the others frozen) is fine.
+        Trainer.builder().model(model).optimizer(new Sgd(model.parameters().subList(2, 4), 0.1f, 0f))
+                .train(synthetic(4)).build();
+    }
+
+    @Test
+    void aMissingModelOrOptimizerOrTrainingSetIsNamed() {
+        Sequential model = sigmoidNet();
+        var e = assertThrows(IllegalStateException.class, () -> Trainer.builder()
+                .optimizer(new Sgd(model.parameters(), 0.1f, 0f)).train(synthetic(4)).build());
+        assertEquals("model is not set: Trainer.builder().model(...) is required", e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> Trainer.builder().model(model).train(synthetic(4)).build());
+        assertEquals("optimizer is not set: Trainer.builder().optimizer(...) is required", e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> Trainer.builder().model(model)
+                .optimizer(new Sgd(model.parameters(), 0.1f, 0f)).build());
+        assertEquals("train is not set: Trainer.builder().train(...) is required", e.getMessage());
+    }
+
+    @Test
+    void aBatchLargerThanTheTrainingSetIsRefused() {
+        Sequential model = sigmoidNet();
+        var e = assertThrows(dev.gradlab.core.InvalidSettingException.class, () -> Trainer.builder().model(model)
+                .optimizer(new Sgd(model.parameters(), 0.1f, 0f)).train(synthetic(4)).batchSize(201).build());
+        assertEquals("batchSize", e.setting());
+        assertEquals("batchSize must be <= the training set's size 200, got 201", e.getMessage());
+        Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f)).train(synthetic(4))
+                .batchSize(200).build();
+    }
+
+    @Test
+    void aListenerSeesEveryStepWithTheGradientItUsed() {
+        Dataset data = synthetic(5);
+        Sequential model = sigmoidNet();
+        // The first step's gradient is backprop's on the first 50 rows at the initial weights.
+        dev.gradlab.core.Tensor x = dev.gradlab.core.Tensor.of(java.util.Arrays.copyOf(data.images(), 50 * 100), 50, 100);
+        float[] expected = Fixtures.gradient(new Backprop(), sigmoidNet(), x, java.util.Arrays.copyOf(data.labels(), 50), 0);
+        List<TrainingStep> steps = new ArrayList<>();
+        List<float[]> gradients = new ArrayList<>();
+        Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0.9f)).train(data).epochs(2)
+                .batchSize(50).shuffle(false).listener(new TrainingListener() {
+                    @Override
+                    public void onStep(TrainingStep step) {
+                        steps.add(step);
+                        float[] g = new float[Parameters.count(step.parameters())];
+                        Parameters.flattenGrads(step.parameters(), g);
+                        gradients.add(g);
+                    }
+                }).build().run();
+        assertEquals(8, steps.size());
+        for (int i = 0; i < 8; i++) {
+            assertEquals(i / 4, steps.get(i).epoch());
+            assertEquals(i % 4, steps.get(i).batch());
+            assertEquals(i, steps.get(i).step());
+            assertTrue(Float.isFinite(steps.get(i).loss()) && steps.get(i).loss() > 0, steps.get(i).toString());
+        }
+        assertEquals(model.parameters(), steps.get(0).parameters());
+        assertArrayEquals(expected, gradients.get(0));
+        assertTrue(EstimatorComparison.relativeError(gradients.get(0), gradients.get(1)) > 0.01, "each step its own");
+    }
+
+    @Test
+    void listenersAddUpAndAreCalledInTheOrderAdded() {
+        Sequential model = sigmoidNet();
+        List<String> calls = new ArrayList<>();
+        Trainer.Builder b = Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f))
+                .train(synthetic(6)).batchSize(100);
+        for (String name : new String[] {"a", "b"}) {
+            b.listener(new TrainingListener() {
+                @Override
+                public void onStart(int epochs, int batchesPerEpoch) {
+                    calls.add(name + " start " + epochs + "x" + batchesPerEpoch);
+                }
+
+                @Override
+                public void onStep(TrainingStep step) {
+                    calls.add(name + " step " + step.step());
+                }
+
+                @Override
+                public void onEpoch(EpochMetrics m) {
+                    calls.add(name + " epoch " + m.epoch());
+                }
+            });
+        }
+        b.build().run();
+        assertEquals(List.of("a start 1x2", "b start 1x2", "a step 0", "b step 0", "a step 1", "b step 1", "a epoch 0",
+                "b epoch 0"), calls);
     }
 }

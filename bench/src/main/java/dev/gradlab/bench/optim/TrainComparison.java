@@ -86,7 +86,7 @@ public final class TrainComparison {
         int steps = 0;
         for (int epoch = 0; epoch < epochs; epoch++) {
             for (var batch : batcher.epoch(epoch)) {
-                backprop.estimate(model, batch.x(), batch.labels(), steps++);
+                backprop.estimate(model, batch.inputs(), batch.labels(), steps++);
                 sgd.step();
             }
         }

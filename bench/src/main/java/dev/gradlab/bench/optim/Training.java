@@ -16,6 +16,7 @@ import dev.gradlab.optim.Optimizer;
 import dev.gradlab.optim.Sgd;
 import dev.gradlab.optim.Trainer;
 import dev.gradlab.optim.TrainingListener;
+import dev.gradlab.optim.TrainingStep;
 import dev.gradlab.optim.TrainingResult;
 import dev.gradlab.simd.Parallel;
 import dev.gradlab.simd.Simd;
@@ -108,7 +109,7 @@ public final class Training {
                     private long testing;
 
                     @Override
-                    public void onBatch(int epoch, int batch, float loss) {
+                    public void onStep(TrainingStep step) {
                         lastBatch = System.nanoTime();
                     }
 
