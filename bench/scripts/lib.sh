@@ -7,7 +7,7 @@ java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 build_benchmarks() {
   if [ ! -f "$jar" ] || [ -n "$(find "$root" -name '*.java' -newer "$jar" -not -path '*/target/*' | head -1)" ]; then
     echo "bench: building $jar" >&2
-    (cd "$root" && ./mvnw -B -q -DskipTests -pl bench -am package) >&2
+    (cd "$root" && ./mvnw -B -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip -pl bench -am package) >&2
   fi
 }
 

@@ -40,7 +40,7 @@ public final class GradientNoise {
      * Mini-batch gradients on {@code batch} examples drawn without replacement from {@code data},
      * {@code draws} times from {@code seed}, against {@code full}.
      *
-     * @throws IllegalArgumentException when {@code batch} is not in {@code [1, data.size()]} or draws < 1
+     * @throws IllegalArgumentException when {@code batch} is not in {@code [1, data.size()]} or {@code draws < 1}
      */
     public static Stats minibatch(Module model, Dataset data, float[] full, int batch, int draws, long seed) {
         if (batch < 1 || batch > data.size()) {

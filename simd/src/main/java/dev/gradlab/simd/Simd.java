@@ -4,7 +4,8 @@ import java.lang.System.Logger.Level;
 
 /**
  * Chooses, once at start-up, the implementation behind {@link Kernels} and {@link Gemm}: the Vector
- * API one when the {@code jdk.incubator.vector} module is readable (run with
+ * API one when the {@code jdk.incubator.vector} module is readable (on the module path
+ * {@code dev.gradlab.simd} requires it; on the class path run with
  * {@code --add-modules jdk.incubator.vector}), the scalar one otherwise, with one warning line.
  * {@code -Dgradlab.simd=scalar} forces the scalar path.
  *
@@ -102,8 +103,9 @@ public final class Simd {
         /** Loads the Vector API classes by name, so that this class links without the module. */
         static Loaded load() {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return new Loaded(null, "the Vector API module is not readable;"
-                        + " run the JVM with --add-modules jdk.incubator.vector for the fast path");
+                return new Loaded(null, "the Vector API module is not readable; for the fast path give this JVM"
+                        + " --add-modules jdk.incubator.vector (java command line, Surefire <argLine>, JMH"
+                        + " @Fork(jvmArgsAppend), exec-maven-plugin's arguments) or put gradlab on the module path");
             }
             String className = "dev.gradlab.simd.VectorKernels";
             try {

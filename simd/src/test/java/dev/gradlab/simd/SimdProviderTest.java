@@ -67,7 +67,7 @@ class SimdProviderTest {
     @Test
     void withoutTheModuleVectorIsAClearRefusal() throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), WithoutModule.class.getName())
+                "-cp", classPath(), WithoutModule.class.getName())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         // Either variable could add the module behind the test's back.
         builder.environment().remove("JDK_JAVA_OPTIONS");
@@ -80,8 +80,29 @@ class SimdProviderTest {
                 "vectorized false",
                 "sigmoid(0) 0.5",
                 "java.lang.UnsupportedOperationException: no Vector API implementation: the Vector API module is"
-                        + " not readable; run the JVM with --add-modules jdk.incubator.vector for the fast path"),
+                        + " not readable; for the fast path give this JVM --add-modules jdk.incubator.vector (java"
+                        + " command line, Surefire <argLine>, JMH @Fork(jvmArgsAppend), exec-maven-plugin's"
+                        + " arguments) or put gradlab on the module path"),
                 lines);
+    }
+
+    /**
+     * The test JVM's classes as one class path: Surefire runs these tests on the module path, where
+     * {@code java.class.path} lacks the module's own classes and the patched-in test classes.
+     */
+    private static String classPath() {
+        return Stream.of(System.getProperty("jdk.module.path"), System.getProperty("java.class.path"),
+                        codeSource(Simd.class), codeSource(WithoutModule.class))
+                .filter(p -> p != null && !p.isEmpty())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    private static String codeSource(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Run in a JVM of its own by {@link #withoutTheModuleVectorIsAClearRefusal}. */

@@ -7,7 +7,7 @@ import dev.gradlab.simd.Parallel;
  * 2-d max pooling of {@code x} (N, C, H, W) over k×k windows with stride s:
  * {@code y[n,c,i,j] = max_{u,v<k} x[n,c,i·s+u, j·s+v]}. As PyTorch, the first maximum in row-major
  * order wins a tie and a NaN in the window is the maximum. Backward routes each output's gradient
- * to the element that won: {@code dx[argmax] += g} (windows overlap when s < k, hence the sum).
+ * to the element that won: {@code dx[argmax] += g} (windows overlap when s &lt; k, hence the sum).
  */
 public final class MaxPool2dFunction extends Pool2dFunction {
 
