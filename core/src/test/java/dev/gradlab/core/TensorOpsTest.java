@@ -82,6 +82,25 @@ class TensorOpsTest {
     }
 
     @Test
+    void theDocsExamplesRun() {
+        Tensor x = Tensor.uniform(0, -1, 1, 4, 3).requiresGrad(true);
+        Tensor w = Tensor.uniform(1, -1, 1, 3).requiresGrad(true);
+        Tensor y = x.mul(w).sub(x.mean(0, true)).pow(2f).sum(-1, false).sqrt().softmax(0);
+        assertArrayEquals(new int[] {4}, y.shape());
+        y.select(0, 2).backward();
+        assertArrayEquals(new int[] {4, 3}, x.grad().shape());
+        assertArrayEquals(new int[] {3}, w.grad().shape());
+
+        Tensor v = Tensor.ones(3).requiresGrad(true);
+        Tensor b = Tensor.zeros(4, 1).requiresGrad(true);
+        Tensor z = Tensor.uniform(0, -1, 1, 4, 3).mul(v).add(b).tanh().pow(2f).sum(-1, false).mean();
+        assertEquals(0, z.rank());
+        z.backward();
+        assertArrayEquals(new int[] {3}, v.grad().shape());
+        assertArrayEquals(new int[] {4, 1}, b.grad().shape());
+    }
+
+    @Test
     void factoriesArgmaxAndDetach() {
         assertArrayEquals(new float[] {1, 1}, Tensor.ones(2).data());
         assertArrayEquals(new float[] {7, 7, 7, 7}, Tensor.full(7f, 2, 2).data());
