@@ -63,7 +63,8 @@ class OpsTableTest {
         Function.Formula f = op.formula();
         assertNotNull(f, op.getClass().getSimpleName() + " gives no Formula");
         TABLE.append("| ").append(methods).append(" | `").append(op.getClass().getSimpleName()).append("` | ")
-                .append(cell(f.forward())).append(" | ").append(cell(f.backward())).append(" | ").append(copies).append(" |\n");
+                .append(cell(f.forward())).append(" | ").append(cell(f.backward())).append(" | ").append(copies)
+                .append(" |\n");
     }
 
     /** A table cell: a | would end it. */

@@ -94,6 +94,7 @@ public final class BatchedMatMul extends Function {
 
     @Override
     protected Formula formula() {
-        return new Formula("z[…] = a[…]·b[…]", "∂L/∂a = ∂L/∂z·bᵀ,  ∂L/∂b = aᵀ·∂L/∂z  (summed over broadcast batches)");
+        return new Formula("z[…] = a[…]·b[…]",
+                "∂L/∂a = ∂L/∂z·bᵀ,  ∂L/∂b = aᵀ·∂L/∂z  (summed over broadcast batches)");
     }
 }

@@ -71,32 +71,55 @@ final class Broadcast {
         float[] yd = y.data();
         float[] zd = z.data();
         int rank = out.length;
-        if (rank == 0 || Arrays.equals(x.shape(), out) && Arrays.equals(y.shape(), out) && Arrays.equals(z.shape(), out)) {
+        if (rank == 0
+                || Arrays.equals(x.shape(), out) && Arrays.equals(y.shape(), out) && Arrays.equals(z.shape(), out)) {
             row.run(xd, 0, 1, yd, 0, 1, zd, 0, 1, size);
             return;
         }
         int[] xs = strides(x.shape(), out);
         int[] ys = strides(y.shape(), out);
         int[] zs = strides(z.shape(), out);
-        int n = out[rank - 1];
+        int[] shape = out.clone();
+        // Merge each dim into the one after it where every operand steps through both as through
+        // one (contiguous, or repeating in both), so that rows are as long as the layouts allow.
+        int last = rank - 1;
+        while (last > 0 && shape[last] == 1) {
+            last--;
+        }
+        int k = last;
+        for (int d = last - 1; d >= 0; d--) {
+            if (shape[d] == 1) {
+                continue;
+            }
+            if (xs[d] == xs[k] * shape[k] && ys[d] == ys[k] * shape[k] && zs[d] == zs[k] * shape[k]) {
+                shape[k] *= shape[d];
+            } else {
+                k--;
+                shape[k] = shape[d];
+                xs[k] = xs[d];
+                ys[k] = ys[d];
+                zs[k] = zs[d];
+            }
+        }
+        int n = shape[last];
         int rows = size / n;
         int[] index = new int[rank];
         int xo = 0;
         int yo = 0;
         int zo = 0;
         for (int r = 0; r < rows; r++) {
-            row.run(xd, xo, xs[rank - 1], yd, yo, ys[rank - 1], zd, zo, zs[rank - 1], n);
-            for (int d = rank - 2; d >= 0; d--) {
-                if (++index[d] < out[d]) {
+            row.run(xd, xo, xs[last], yd, yo, ys[last], zd, zo, zs[last], n);
+            for (int d = last - 1; d >= k; d--) {
+                if (++index[d] < shape[d]) {
                     xo += xs[d];
                     yo += ys[d];
                     zo += zs[d];
                     break;
                 }
                 index[d] = 0;
-                xo -= xs[d] * (out[d] - 1);
-                yo -= ys[d] * (out[d] - 1);
-                zo -= zs[d] * (out[d] - 1);
+                xo -= xs[d] * (shape[d] - 1);
+                yo -= ys[d] * (shape[d] - 1);
+                zo -= zs[d] * (shape[d] - 1);
             }
         }
     }

@@ -103,6 +103,7 @@ public final class Cat extends Function {
     @Override
     protected Formula formula() {
         return stack ? new Formula("z = [x₀, x₁, …] along a new dim", "∂L/∂xᵢ = slice i of ∂L/∂z")
-                : new Formula("z = [x₀, x₁, …] along dim", "∂L/∂xᵢ = the slice of ∂L/∂z that xᵢ filled");
+                : new Formula("z = [x₀, x₁, …] along dim",
+                        "∂L/∂xᵢ = the slice of ∂L/∂z that xᵢ filled");
     }
 }

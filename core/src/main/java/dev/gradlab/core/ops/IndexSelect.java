@@ -5,9 +5,9 @@ import dev.gradlab.core.Tensor;
 import dev.gradlab.simd.Simd;
 
 /**
- * The slices at {@code indices} along one dim, in that order ({@code z[…, k, …] = x[…, indices[k], …]});
- * indices may repeat. Backward: {@code g} added back at those positions, so a repeated index
- * receives the sum of its slices' gradients.
+ * The slices at {@code indices} along one dim, in that order:
+ * {@code z[…, k, …] = x[…, indices[k], …]}; indices may repeat. Backward: {@code g} added back at
+ * those positions, so a repeated index receives the sum of its slices' gradients.
  */
 public final class IndexSelect extends Function {
 
@@ -61,7 +61,8 @@ public final class IndexSelect extends Function {
         float[] out = gx.data();
         for (int o = 0, outer = Dims.outer(inShape, dim); o < outer; o++) {
             for (int k = 0; k < indices.length; k++) {
-                Simd.kernels().axpy(inner, 1f, gd, (o * indices.length + k) * inner, out, (o * size + indices[k]) * inner);
+                Simd.kernels().axpy(inner, 1f, gd, (o * indices.length + k) * inner,
+                        out, (o * size + indices[k]) * inner);
             }
         }
         return new Tensor[] {gx};
@@ -69,6 +70,7 @@ public final class IndexSelect extends Function {
 
     @Override
     protected Formula formula() {
-        return new Formula("z[…, k, …] = x[…, idx[k], …]", "∂L/∂x[…, j, …] = Σ_{k: idx[k] = j} ∂L/∂z[…, k, …]");
+        return new Formula("z[…, k, …] = x[…, idx[k], …]",
+                "∂L/∂x[…, j, …] = Σ_{k: idx[k] = j} ∂L/∂z[…, k, …]");
     }
 }

@@ -136,6 +136,7 @@ public final class Permute extends Function {
 
     @Override
     protected Formula formula() {
-        return new Formula("z[i₀…] = x[i_perm⁻¹…] (dims reordered, a copy)", "∂L/∂x = ∂L/∂z with the dims put back");
+        return new Formula("z[i₀…] = x[i_perm⁻¹…] (dims reordered, a copy)",
+                "∂L/∂x = ∂L/∂z with the dims put back");
     }
 }
