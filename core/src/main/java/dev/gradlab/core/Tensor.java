@@ -564,20 +564,7 @@ public final class Tensor {
      * tensors are float32) and outside the graph.
      */
     public Tensor argmax(int dim) {
-        int d = dim < 0 ? dim + shape.length : dim;
-        if (shape.length == 0 || d < 0 || d >= shape.length) {
-            throw new IllegalArgumentException("argmax: dim " + dim + " is out of range for a tensor of rank "
-                    + shape.length);
-        }
-        int[] indices = MaxDim.indices("argmax", data(), shape, d, false);
-        int[] out = new int[shape.length - 1];
-        System.arraycopy(shape, 0, out, 0, d);
-        System.arraycopy(shape, d + 1, out, d, shape.length - d - 1);
-        Tensor t = zeros(out);
-        for (int i = 0; i < indices.length; i++) {
-            t.data[i] = indices[i];
-        }
-        return t;
+        return MaxDim.argmax(this, dim);
     }
 
     /** Softmax along {@code dim}. */

@@ -26,11 +26,27 @@ public final class MaxDim extends Function {
     }
 
     /**
+     * {@link Tensor#argmax(int)}: the index of the first largest element along {@code dim} (negative
+     * counting from the end), which is dropped; float-valued, and a new leaf outside the graph.
+     */
+    public static Tensor argmax(Tensor x, int dim) {
+        int[] shape = x.shape();
+        int d = Dims.normalize("argmax", dim, shape.length);
+        int[] chosen = indices("argmax", x.data(), shape, d, false);
+        Tensor t = Tensor.zeros(Dims.reduced(shape, d, false));
+        float[] out = t.data();
+        for (int i = 0; i < chosen.length; i++) {
+            out[i] = chosen[i];
+        }
+        return t;
+    }
+
+    /**
      * For each position of {@code shape} without {@code dim}, the index along {@code dim} of the first
      * largest (or smallest, when {@code min}) element of {@code x}; NaN counts as the largest and the
-     * smallest. Used by {@link Tensor#argmax(int)}.
+     * smallest.
      */
-    public static int[] indices(String op, float[] x, int[] shape, int dim, boolean min) {
+    private static int[] indices(String op, float[] x, int[] shape, int dim, boolean min) {
         int outer = Dims.outer(shape, dim);
         int size = shape[dim];
         int inner = Dims.inner(shape, dim);
