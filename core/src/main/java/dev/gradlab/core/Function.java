@@ -142,7 +142,7 @@ public abstract class Function {
         if (recording) {
             savedVersions = new int[tensors.length];
             for (int i = 0; i < tensors.length; i++) {
-                savedVersions[i] = tensors[i].version;
+                savedVersions[i] = tensors[i] == null ? 0 : tensors[i].version;
             }
         }
     }
@@ -156,7 +156,7 @@ public abstract class Function {
         }
         for (int i = 0; i < saved.length; i++) {
             Tensor t = saved[i];
-            if (t.version != savedVersions[i]) {
+            if (t != null && t.version != savedVersions[i]) {
                 throw new IllegalStateException("backward(): one of the tensors needed for gradient computation has"
                         + " been modified by an in-place operation: " + name() + " saved tensor " + i + " ("
                         + (t.isLeaf() ? (t.requiresGrad() ? "a leaf that requires grad" : "a leaf") : "made by "

@@ -182,7 +182,9 @@ public final class Tensor {
     }
 
     /**
-     * The live backing array.
+     * The live backing array. Writing into it is not tracked by {@link #version()}: changing a tensor
+     * that a recorded op saved, before its backward, is the writer's responsibility (call
+     * {@link #bumpVersion()} after the write to have backward check it).
      *
      * @throws IllegalStateException when this tensor came from a {@link Workspace} that has closed
      */

@@ -11,9 +11,8 @@ public final class Neg extends Elementwise {
 
     @Override
     void compute(float[] x, float[] z) {
-        for (int i = 0; i < z.length; i++) {
-            z[i] = -x[i];
-        }
+        // z is zero-filled by Elementwise, so z += −1·x writes −x
+        Simd.kernels().axpy(z.length, -1f, x, 0, z, 0);
     }
 
     @Override
