@@ -38,6 +38,10 @@ public abstract class Function {
     private State state = State.NEW;
     private boolean[] needsInputGrad;
     private Tensor[] saved = NONE;
+    /** The saved tensors' versions when saved, checked before backward; null when not recording. */
+    private int[] savedVersions;
+    /** True while forward runs for a call that will be recorded. */
+    private boolean recording;
     /** The inputs, kept while recorded so that backward can reach them. */
     Tensor[] inputs;
     /** The gradient flowing into this function's output, summed over its consumers during backward. */
@@ -96,6 +100,7 @@ public abstract class Function {
             any |= needsInputGrad[i];
         }
         Tensor output;
+        this.recording = any;
         Tape.pause();
         try {
             output = forward(inputs);
@@ -121,14 +126,46 @@ public abstract class Function {
             Tape.recorded(this, output);
         } else {
             saved = NONE;
+            savedVersions = null;
             state = State.DONE;
         }
         return output;
     }
 
-    /** Keeps tensors for {@link #backward}; read them back with {@link #saved(int)}. */
+    /**
+     * Keeps tensors for {@link #backward}; read them back with {@link #saved(int)}. Their
+     * {@link Tensor#version() versions} are noted, and backward refuses to run when one has changed
+     * since (an optimizer step between forward and backward, for instance).
+     */
     protected final void saveForBackward(Tensor... tensors) {
         saved = tensors;
+        if (recording) {
+            savedVersions = new int[tensors.length];
+            for (int i = 0; i < tensors.length; i++) {
+                savedVersions[i] = tensors[i] == null ? 0 : tensors[i].version;
+            }
+        }
+    }
+
+    /**
+     * Throws when a tensor saved for backward was modified in place after it was saved, naming it.
+     */
+    void checkSavedVersions() {
+        if (savedVersions == null) {
+            return;
+        }
+        for (int i = 0; i < saved.length; i++) {
+            Tensor t = saved[i];
+            if (t != null && t.version != savedVersions[i]) {
+                throw new IllegalStateException("backward(): one of the tensors needed for gradient computation has"
+                        + " been modified by an in-place operation: " + name() + " saved tensor " + i + " ("
+                        + (t.isLeaf() ? (t.requiresGrad() ? "a leaf that requires grad" : "a leaf") : "made by "
+                        + t.creator.name()) + ", shape " + Arrays.toString(t.shapeRef()) + ") at version "
+                        + savedVersions[i] + ", and it is now at version " + t.version + " (an optimizer step,"
+                        + " zeroGrad or loading values changed it); call backward before optimizer.step(), or"
+                        + " recompute the forward pass");
+            }
+        }
     }
 
     /** Tensor {@code i} of those passed to {@link #saveForBackward}. */
@@ -195,6 +232,7 @@ public abstract class Function {
         visited = false;
         inputs = null;
         saved = NONE;
+        savedVersions = null;
         outputGrad = null;
         state = State.RELEASED;
     }

@@ -46,6 +46,7 @@ public final class Parameters {
         int off = 0;
         for (Tensor p : params) {
             System.arraycopy(flat, off, p.data(), 0, p.size());
+            p.bumpVersion();
             off += p.size();
         }
     }
@@ -73,7 +74,9 @@ public final class Parameters {
         checkLength("flat", flat, params);
         int off = 0;
         for (Tensor p : params) {
-            System.arraycopy(flat, off, p.gradStorage().data(), 0, p.size());
+            Tensor g = p.gradStorage();
+            System.arraycopy(flat, off, g.data(), 0, p.size());
+            g.bumpVersion();
             off += p.size();
         }
     }

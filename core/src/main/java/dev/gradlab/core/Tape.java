@@ -141,6 +141,7 @@ public final class Tape {
             graph.onOutputGradient(f, g);
         }
         Tensor[] inputs = f.inputs;
+        f.checkSavedVersions();
         Tensor[] grads = f.runBackward(g);
         if (grads == null || grads.length != inputs.length) {
             throw new IllegalStateException(f.name() + ".backward returned " + (grads == null ? "null" : grads.length

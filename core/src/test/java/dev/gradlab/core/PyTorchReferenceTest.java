@@ -11,12 +11,6 @@ import dev.gradlab.core.nn.ReQU;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.nn.Sigmoid;
 import dev.gradlab.core.nn.Tanh;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,36 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PyTorchReferenceTest {
 
-    private static final Map<String, double[]> REFERENCE = read();
-
-    private static Map<String, double[]> read() {
-        var stream = PyTorchReferenceTest.class.getResourceAsStream("pytorch_reference.txt");
-        assertNotNull(stream, "pytorch_reference.txt is missing from the test resources");
-        Map<String, double[]> blocks = new HashMap<>();
-        try (var reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.US_ASCII))) {
-            String header;
-            while ((header = reader.readLine()) != null) {
-                if (header.startsWith("#") || header.isBlank()) {
-                    continue;
-                }
-                String[] head = header.trim().split(" ");
-                int size = 1;
-                for (int i = 1; i < head.length; i++) {
-                    size *= Integer.parseInt(head[i]);
-                }
-                String[] values = reader.readLine().trim().split(" ");
-                assertEquals(size, values.length, head[0] + ": values against its shape");
-                double[] block = new double[size];
-                for (int i = 0; i < size; i++) {
-                    block[i] = Double.parseDouble(values[i]);
-                }
-                blocks.put(head[0], block);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return blocks;
-    }
+    private static final Map<String, double[]> REFERENCE = ReferenceFile.read("pytorch_reference.txt").values();
 
     private static float[] floats(String name) {
         double[] d = REFERENCE.get(name);

@@ -84,6 +84,7 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
         }
         for (int i = 0; i < ps.size(); i++) {
             System.arraycopy(parameters.get(i), 0, ps.get(i).data(), 0, parameters.get(i).length);
+            ps.get(i).bumpVersion();
         }
     }
 

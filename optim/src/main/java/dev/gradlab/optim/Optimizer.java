@@ -61,6 +61,7 @@ public abstract class Optimizer<G extends ParamGroup> {
                 ParamState s = state.get(p);
                 s.advance();
                 update(group, p.data(), grad.data(), s);
+                p.bumpVersion();
             }
         }
     }

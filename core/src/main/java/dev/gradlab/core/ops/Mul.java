@@ -4,18 +4,41 @@ import dev.gradlab.core.Function;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.simd.Simd;
 
-/** {@code z = x · y} elementwise, for tensors of one shape. Backward: {@code dx = g·y}, {@code dy = g·x}. */
+/**
+ * {@code z = x · y} elementwise, broadcasting. Backward: {@code dx = g·y}, {@code dy = g·x}, each
+ * summed over the axes along which its operand was broadcast.
+ */
 public final class Mul extends Function {
 
     @Override
     protected Tensor forward(Tensor... in) {
         Tensor x = in[0];
         Tensor y = in[1];
-        checkShape("second operand (same as the first)", y, x.shape());
         saveForBackward(x, y);
-        Tensor z = newTensorLike(x);
-        Simd.kernels().mul(x.data(), 0, y.data(), 0, z.data(), 0, x.size());
+        if (x.sameShape(y)) {
+            Tensor z = newTensorLike(x);
+            Simd.kernels().mul(x.data(), 0, y.data(), 0, z.data(), 0, x.size());
+            return z;
+        }
+        Tensor z = newTensor(Broadcast.shape("mul", x.shape(), y.shape()));
+        Broadcast.rows(z.shape(), x, y, z, Mul::row);
         return z;
+    }
+
+    private static void row(float[] x, int xo, int xs, float[] y, int yo, int ys, float[] z, int zo, int zs, int n) {
+        if (xs == 1 && ys == 1) {
+            Simd.kernels().mul(x, xo, y, yo, z, zo, n);
+        } else if (ys == 0) {
+            float b = y[yo];
+            for (int i = 0; i < n; i++) {
+                z[zo + i] = x[xo + i * xs] * b;
+            }
+        } else {
+            float a = x[xo];
+            for (int i = 0; i < n; i++) {
+                z[zo + i] = a * y[yo + i];
+            }
+        }
     }
 
     @Override
@@ -26,11 +49,11 @@ public final class Mul extends Function {
         Tensor gy = null;
         if (needsInputGrad(0)) {
             gx = newTensorLike(x);
-            Simd.kernels().mul(g.data(), 0, y.data(), 0, gx.data(), 0, x.size());
+            Broadcast.reduceProduct(g, y, gx);
         }
         if (needsInputGrad(1)) {
             gy = newTensorLike(y);
-            Simd.kernels().mul(g.data(), 0, x.data(), 0, gy.data(), 0, y.size());
+            Broadcast.reduceProduct(g, x, gy);
         }
         return new Tensor[] {gx, gy};
     }

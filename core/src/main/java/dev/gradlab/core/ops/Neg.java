@@ -1,0 +1,27 @@
+package dev.gradlab.core.ops;
+
+import dev.gradlab.simd.Simd;
+
+/** Elementwise {@code z = −x}. Backward: {@code dx = −g}. */
+public final class Neg extends Elementwise {
+
+    public Neg() {
+        super(false);
+    }
+
+    @Override
+    void compute(float[] x, float[] z) {
+        // z is zero-filled by Elementwise, so z += −1·x writes −x
+        Simd.kernels().axpy(z.length, -1f, x, 0, z, 0);
+    }
+
+    @Override
+    void gradient(float[] s, float[] g, float[] gx) {
+        Simd.kernels().axpy(gx.length, -1f, g, 0, gx, 0);
+    }
+
+    @Override
+    protected Formula formula() {
+        return new Formula("z = −x", "∂L/∂x = −∂L/∂z");
+    }
+}
