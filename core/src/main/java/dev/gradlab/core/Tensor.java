@@ -72,7 +72,7 @@ public final class Tensor {
     Function creator;
     /** Set when the workspace that lent this tensor its storage has closed. */
     boolean released;
-    /** Per-thread values while a {@link Parameters#bindPerThread} scope is open on this tensor. */
+    /** Per-thread values while a {@link ParameterBinding} scope is open on this tensor. */
     ThreadLocal<float[]> bound;
     /** Advanced by each in-place update the library makes; see {@link #bumpVersion()}. */
     int version;

@@ -1,8 +1,6 @@
 package dev.gradlab.core.nn;
 
 import dev.gradlab.core.Tensor;
-import dev.gradlab.core.ops.ViewFunction;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,21 +24,7 @@ public final class Flatten implements Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        int[] shape = x.shape();
-        int start = startDim < 0 ? startDim + shape.length : startDim;
-        int end = endDim < 0 ? endDim + shape.length : endDim;
-        if (start < 0 || end >= shape.length || start > end) {
-            throw new IllegalArgumentException(this + " does not fit input of shape " + Arrays.toString(shape)
-                    + ": needs 0 <= start <= end < rank");
-        }
-        int[] flat = new int[shape.length - (end - start)];
-        System.arraycopy(shape, 0, flat, 0, start);
-        flat[start] = 1;
-        for (int d = start; d <= end; d++) {
-            flat[start] *= shape[d];
-        }
-        System.arraycopy(shape, end + 1, flat, start + 1, shape.length - end - 1);
-        return new ViewFunction(flat).apply(x);
+        return x.flatten(startDim, endDim);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.gradlab.core.nn;
 
 import dev.gradlab.core.Tensor;
-import dev.gradlab.core.ops.ViewFunction;
 import java.util.Arrays;
 import java.util.List;
 
@@ -36,7 +35,7 @@ public final class Unflatten implements Module {
         System.arraycopy(shape, 0, out, 0, d);
         System.arraycopy(sizes, 0, out, d, sizes.length);
         System.arraycopy(shape, d + 1, out, d + sizes.length, shape.length - d - 1);
-        return new ViewFunction(out).apply(x);
+        return x.reshape(out);
     }
 
     @Override
