@@ -1,14 +1,35 @@
 package dev.gradlab.core.model;
 
 /**
- * A model or checkpoint file that is not in the expected format, is truncated, corrupt, or does not
- * match what it claims to hold; the message names the file and the byte offset.
+ * A model, checkpoint or genome file that is not in the expected format, is truncated, corrupt, or
+ * does not match what it claims to hold; the message names the file and the byte offset or the
+ * field. It is not an {@link IllegalArgumentException}: the file is at fault, not the caller's
+ * arguments. Control characters that came from the file are escaped in the message.
  */
 public final class ModelFormatException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
     public ModelFormatException(String message) {
-        super(message);
+        super(escape(message));
+    }
+
+    /** "{@code file}: at byte {@code offset}: {@code message}". */
+    public ModelFormatException(String file, long offset, String message) {
+        this(file + ": at byte " + offset + ": " + message);
+    }
+
+    /** The text with every control character as a {@code \}{@code uXXXX} escape. */
+    static String escape(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }
