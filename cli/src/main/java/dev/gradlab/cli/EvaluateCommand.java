@@ -3,7 +3,6 @@ package dev.gradlab.cli;
 import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.SavedModel;
-import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.data.DatasetException;
 import dev.gradlab.core.nn.Module;
@@ -77,8 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
             a = saved.architecture();
             out.printf("weights %s: %s%s%n", weights, a, saved.info().isEmpty() ? "" : ", " + saved.info());
         }
-        DataSplit split = data.load();
-        Dataset test = split.test();
+        Dataset test = data.loadTest();
         if (a.inputs() != test.features() || a.outputs() != test.classes()) {
             throw new DatasetException("the network in " + file + " takes " + a.inputs() + " inputs and gives "
                     + a.outputs() + " classes, but the data has " + test.features() + " features and " + test.classes()
