@@ -228,7 +228,8 @@ public final class SafeTensors {
     /** A tensor's header entry as {begin, end, dims...}, checked against itself. */
     private static long[] describe(String file, String key, Object value) {
         if (!(value instanceof Map<?, ?> m) || !m.keySet().equals(java.util.Set.of("dtype", "shape", "data_offsets"))) {
-            throw error(file, 8, "tensor \"" + key + "\" must have exactly dtype, shape and data_offsets, got " + value);
+            throw error(file, 8, "tensor \"" + key + "\" must have exactly dtype, shape and data_offsets, got "
+                    + value);
         }
         if (!"F32".equals(m.get("dtype"))) {
             throw error(file, 8, "tensor \"" + key + "\" must have dtype F32, got " + m.get("dtype"));
@@ -241,6 +242,9 @@ public final class SafeTensors {
                 throw error(file, 8, "tensor \"" + key + "\" shape must have dimensions in [0, 2^31), got " + Arrays.toString(shape));
             }
             count *= d;
+            if (count > Integer.MAX_VALUE) {
+                break;   // reported below, before a product of many large dimensions can overflow
+            }
         }
         if (offsets[0] < 0 || offsets[1] - offsets[0] != 4 * count || count > Integer.MAX_VALUE) {
             throw error(file, 8, "tensor \"" + key + "\" data_offsets must span 4 x " + count + " bytes for shape "

@@ -229,6 +229,17 @@ class ModelFileTest {
         assertTrue(m.contains("r\\u0007qu") && m.chars().noneMatch(c -> c < 0x20), m);
     }
 
+    /** A huge value from the file is cut in the message, not printed whole. */
+    @Test
+    void aHugeValueIsCutInTheMessage() throws IOException {
+        Path file = dir.resolve("huge.safetensors");
+        SafeTensors.write(file, Map.of(), Map.of("format", "x".repeat(100_000)));
+        var e = assertThrows(ModelFormatException.class, () -> ModelFile.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": at byte 8: __metadata__ must have format=gradlab-mlp"),
+                e.getMessage());
+        assertTrue(e.getMessage().length() < 1100 && e.getMessage().endsWith(" characters in all)"), e.getMessage());
+    }
+
     /** The file with the checksum in its header recomputed over its data. */
     static byte[] withChecksum(byte[] file) {
         int n = (int) ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
