@@ -99,6 +99,36 @@ class DamagedFilesExitTest {
         assertFailureNamingTheFile("--genome", layers, "at byte 12: layer count");
     }
 
+    /** A damaged checkpoint fails the resume with exit 1, naming the file and the entry or offset. */
+    @Test
+    void aDamagedCheckpointFailsTheResumeNamingTheFile() throws IOException {
+        Path run = dir.resolve("resumable");
+        Run train = Run.of("train", "--epochs", "1", "--hidden", "8", "--out", run.toString(), "--no-progress");
+        assertEquals(0, train.exitCode(), train.err());
+        Path file = run.resolve("checkpoint.safetensors");
+        byte[] checkpoint = Files.readAllBytes(file);
+        int start = dataStart(checkpoint);
+        String h = new String(checkpoint, 8, start - 8, StandardCharsets.UTF_8);
+
+        byte[] flipped = checkpoint.clone();
+        flipped[start + 3] ^= 0x40;
+        byte[] negative = withHeader(checkpoint, h.replace("\"epoch\":\"1\"", "\"epoch\":\"-1\"")
+                .getBytes(StandardCharsets.UTF_8));
+        byte[] groupKey = withHeader(checkpoint, h.replace("\"optimizer.group.0.lr\"", "\"optimizer.group.0.xr\"")
+                .getBytes(StandardCharsets.UTF_8));
+        String[] fragments = {"at byte 8: checksum mismatch", "epoch must be an integer in [0, 2147483647], got '-1'",
+                "group settings must have the keys"};
+        byte[][] damaged = {flipped, negative, groupKey};
+        for (int i = 0; i < damaged.length; i++) {
+            Files.write(file, damaged[i]);
+            Run resumed = Run.of("train", "--resume", run.toString(), "--epochs", "2", "--no-progress");
+            assertEquals(1, resumed.exitCode(), resumed.err());
+            String err = resumed.err().strip();
+            assertTrue(err.startsWith("gradlab train: " + file + ": "), err);
+            assertTrue(err.contains(fragments[i]), err);
+        }
+    }
+
     private static byte[] withHeader(byte[] file, byte[] header) {
         int start = dataStart(file);
         ByteBuffer out = ByteBuffer.allocate(8 + header.length + file.length - start).order(ByteOrder.LITTLE_ENDIAN);
