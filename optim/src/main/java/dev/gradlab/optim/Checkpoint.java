@@ -50,11 +50,15 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
         parameters = List.copyOf(parameters);
         estimator = Map.copyOf(estimator);
         info = Map.copyOf(info);
-        for (var n : new Object[][] {{"epoch", (long) epoch}, {"step", step}, {"lossEvaluations", lossEvaluations},
-                {"elapsedNanos", elapsedNanos}}) {
-            if ((Long) n[1] < 0) {
-                throw new IllegalArgumentException(n[0] + " must be >= 0, got " + n[1]);
-            }
+        nonNegative("epoch", epoch);
+        nonNegative("step", step);
+        nonNegative("lossEvaluations", lossEvaluations);
+        nonNegative("elapsedNanos", elapsedNanos);
+    }
+
+    private static void nonNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, got " + value);
         }
     }
 
@@ -184,17 +188,19 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
                         + " of those, got \"" + t + "\"");
             }
         }
-        int groupCount = (int) meta.integer("optimizer.groups", 0, ps.size());
+        // Each group has a params entry, so there are no more groups than entries.
+        int groupCount = (int) meta.integer("optimizer.groups", 0, c.metadata().size());
         List<StateDict.Group> groups = new ArrayList<>();
         int next = 0;
         for (int g = 0; g < groupCount; g++) {
             String prefix = "optimizer.group." + g + ".";
             List<Integer> ids = new ArrayList<>();
-            for (String id : meta.required(prefix + "params").split(",", -1)) {
+            String params = meta.required(prefix + "params");
+            for (String id : params.isEmpty() ? new String[0] : params.split(",", -1)) {
                 // Every parameter in one group after another, in order: what Optimizer.loadStateDict takes.
                 if (!id.equals(Integer.toString(next)) || next >= ps.size()) {
                     throw meta.error("__metadata__ " + prefix + "params must continue with parameter " + next + " of the "
-                            + ps.size() + " model tensors, got '" + meta.required(prefix + "params") + "'");
+                            + ps.size() + " model tensors, got '" + params + "'");
                 }
                 ids.add(next++);
             }
