@@ -76,7 +76,7 @@ public final class BinaryReader {
 
     /** Fails unless {@code n} more bytes are left for {@code field}. */
     public void need(long n, String field) {
-        if (n > bytes.remaining()) {
+        if (n < 0 || n > bytes.remaining()) {
             throw error(bytes.position(), "truncated: " + field + " needs " + n + " bytes, only " + bytes.remaining()
                     + " left in a file of " + size() + " bytes");
         }
@@ -129,7 +129,10 @@ public final class BinaryReader {
      * ({@code tensor "0.weight"}: "tensor "0.weight" value 7 must be finite, got NaN").
      */
     public float[] floats(long count, String what) {
-        need(4 * count, what);
+        if (count < 0 || count > bytes.remaining() / 4) {
+            throw error(bytes.position(), "truncated: " + what + " needs " + count + " floats (4 bytes each), only "
+                    + bytes.remaining() + " bytes left in a file of " + size() + " bytes");
+        }
         HeapBudget.require(4 * count, file + ": " + what);
         int start = bytes.position();
         float[] values = new float[(int) count];
