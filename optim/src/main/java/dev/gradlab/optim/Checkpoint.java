@@ -5,6 +5,7 @@ import dev.gradlab.core.model.ModelFormatException;
 import dev.gradlab.core.model.SafeTensors;
 import dev.gradlab.core.nn.Module;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32;
 
 /**
  * Everything a {@link Trainer} needs to continue a run exactly where it stopped: the parameters,
@@ -41,6 +43,7 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
 
     public static final String FILE_NAME = "checkpoint.safetensors";
     private static final String FORMAT = "gradlab-checkpoint";
+    private static final String METADATA_CHECKSUM = "metadata_checksum";
 
     /**
      * @throws IllegalArgumentException when the epoch, the step, the loss evaluations or the time is
@@ -160,6 +163,7 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
         }
         new TreeMap<>(estimator).forEach((k, v) -> meta.put("estimator." + k, Double.toString(v)));
         info.forEach((k, v) -> meta.put("info." + k, v));
+        meta.put(METADATA_CHECKSUM, metadataChecksum(meta));
         SafeTensors.write(file, tensors, meta);
     }
 
@@ -174,6 +178,11 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
         Metadata meta = new Metadata(file.toString(), c.metadata());
         if (!FORMAT.equals(c.metadata().get("format"))) {
             throw meta.error("__metadata__ must have format=" + FORMAT + ", got " + c.metadata().get("format"));
+        }
+        String stored = c.metadata().get(METADATA_CHECKSUM);
+        if (stored != null && !stored.equals(metadataChecksum(c.metadata()))) {
+            throw meta.error("metadata checksum mismatch: the entries' " + METADATA_CHECKSUM + " is " + stored
+                    + ", they have " + metadataChecksum(c.metadata()) + "; the file is corrupt");
         }
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>(c.tensors());
         List<float[]> ps = new ArrayList<>();
@@ -257,6 +266,20 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
                 (int) meta.integer("epoch", 0, Integer.MAX_VALUE), meta.integer("step", 0, Long.MAX_VALUE),
                 meta.integer("loss_evaluations", 0, Long.MAX_VALUE), meta.integer("elapsed_nanos", 0, Long.MAX_VALUE),
                 info, file);
+    }
+
+    /**
+     * The CRC-32 of the metadata entries other than the checksums, sorted by key: the data's checksum
+     * does not cover the epoch, the step or a learning rate, which resume as silently when damaged.
+     */
+    private static String metadataChecksum(Map<String, String> metadata) {
+        CRC32 crc = new CRC32();
+        new TreeMap<>(metadata).forEach((k, v) -> {
+            if (!k.equals(METADATA_CHECKSUM) && !k.equals(SafeTensors.CHECKSUM)) {
+                crc.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        return String.format("crc32:%08x", crc.getValue());
     }
 
     /** The index in an {@code optimizer.state.<i>.step} key, or null for another key. */

@@ -183,7 +183,8 @@ class CheckpointTest {
     void aCheckpointWithoutAChecksumStillLoadsAndItsValuesAreStillChecked() throws IOException {
         byte[] b = tinyCheckpoint();
         String header = SafeTensorsBytes.header(b);
-        String withoutChecksum = header.replaceFirst(",\"checksum\":\"crc32:[0-9a-f]{8}\"", "");
+        String withoutChecksum = header.replaceFirst(",\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"", "")
+                .replaceFirst(",\"checksum\":\"crc32:[0-9a-f]{8}\"", "");
         assertTrue(!withoutChecksum.equals(header), header);
         byte[] old = SafeTensorsBytes.withHeader(b, withoutChecksum);
         Path file = Files.write(dir.resolve(Checkpoint.FILE_NAME), old);
@@ -199,9 +200,26 @@ class CheckpointTest {
     }
 
     @Test
-    void aDamagedCheckpointIsAFormatErrorNamingTheFileAndTheField() throws IOException {
+    void aChangedMetadataEntryIsAMetadataChecksumMismatch() throws IOException {
         byte[] b = tinyCheckpoint();
         String h = SafeTensorsBytes.header(b);
+        for (String[] edit : new String[][] {{"\"epoch\":\"1\"", "\"epoch\":\"3\""},
+                {"\"optimizer.group.0.lr\":\"0.01\"", "\"optimizer.group.0.lr\":\"0.11\""},
+                {"\"info.run\":\"test\"", "\"info.run\":\"tesu\""}}) {
+            String m = rejected(SafeTensorsBytes.withHeader(b, h.replace(edit[0], edit[1])));
+            assertTrue(m.contains(": at byte 8: metadata checksum mismatch"), m);
+        }
+    }
+
+    /**
+     * Entries edited by hand, as in a file without the metadata checksum (older checkpoints have
+     * none): each is refused by the check of its own.
+     */
+    @Test
+    void aDamagedCheckpointIsAFormatErrorNamingTheFileAndTheField() throws IOException {
+        byte[] b = tinyCheckpoint();
+        String h = SafeTensorsBytes.header(b).replaceFirst(",\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"", "");
+        assertTrue(!h.contains("metadata_checksum"), h);
         String m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"epoch\":\"1\"", "\"epoch\":\"-1\"")));
         assertTrue(m.contains(": at byte 8: __metadata__ epoch must be an integer in [0, 2147483647], got '-1'"), m);
         m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"step\":\"2\"", "\"step\":\"x\"")));

@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every truncation and every byte flipped (four ways) of a model file, a checkpoint and a genome
  * file, as a failing disk or a careless edit damages them, and the safetensors files again with
- * their checksum recomputed, so that the damage reaches the parser: each either loads exactly the
- * values written, or throws a {@link ModelFormatException} whose message starts with the file and
- * holds no control character; never another exception.
+ * their data's checksum recomputed, so that the damage reaches the parser: each either loads exactly
+ * the values written (for a checkpoint, its metadata's numbers too), or throws a
+ * {@link ModelFormatException} whose message starts with the file and holds no control character;
+ * never another exception.
  */
 class DamagedFilesTest {
 
@@ -126,8 +127,12 @@ class DamagedFilesTest {
     private static String loadCheckpoint(Path file) throws IOException {
         Sequential model = NET.build(0);
         Adam adam = new Adam(model.parameters(), 0.01f);
-        Checkpoint.read(file).restore(model, adam, new Backprop());
+        Checkpoint c = Checkpoint.read(file);
+        c.restore(model, adam, new Backprop());
         StringBuilder b = new StringBuilder(values(Parameters.flatten(model.parameters())));
+        b.append(c.epoch()).append(' ').append(c.step()).append(' ').append(c.lossEvaluations()).append(' ')
+                .append(c.elapsedNanos()).append(' ').append(new TreeMap<>(c.info())).append(' ')
+                .append(new TreeMap<>(c.estimator())).append(' ').append(adam.stateDict().paramGroups()).append(' ');
         for (var s : new TreeMap<>(adam.stateDict().state()).entrySet()) {
             for (var buffer : new TreeMap<>(s.getValue().buffers()).entrySet()) {
                 b.append(s.getKey()).append('.').append(buffer.getKey()).append(": ").append(values(buffer.getValue()));
