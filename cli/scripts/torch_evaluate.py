@@ -31,6 +31,7 @@ class ReQU(nn.Module):
 def load(path):
     b = open(path, "rb").read()
     n = int.from_bytes(b[:8], "little")
+    assert (8 + n) % 8 == 0, f"the data must start 8-byte aligned, the header ends at byte {8 + n}"
     header = json.loads(b[8:8 + n])
     meta = header.pop("__metadata__")
     data = b[8 + n:]

@@ -1,12 +1,16 @@
 package dev.gradlab.cli;
 
 import dev.gradlab.data.DataSplit;
+import dev.gradlab.data.Dataset;
 import dev.gradlab.data.DatasetException;
 import dev.gradlab.data.FashionMnist;
 import dev.gradlab.data.IdxDirectory;
 import dev.gradlab.data.Mnist;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,14 +40,24 @@ final class DataOptions {
      * is a failure (exit 1), not a usage error: the command line was well formed.
      */
     DataSplit load() {
+        return load(FashionMnist::subset, FashionMnist::locate, Mnist::locate, IdxDirectory::load);
+    }
+
+    /** The test set of the chosen split alone, for a command that never trains (the training files are not read). */
+    Dataset loadTest() {
+        return load(FashionMnist::subsetTest, FashionMnist::locateTest, Mnist::locateTest, IdxDirectory::loadTest);
+    }
+
+    private <T> T load(Supplier<T> subset, BiFunction<Path, Boolean, T> full, BiFunction<Path, Boolean, T> mnist,
+                       Function<Path, T> directory) {
         if (download && !data.equals("full") && !data.equals("mnist")) {
             throw new IllegalArgumentException(
                     "option '--download' applies to --data full or mnist, got --data " + (data.isEmpty() ? "''" : data));
         }
         return switch (data) {
-            case "subset" -> FashionMnist.subset();
-            case "full" -> FashionMnist.locate(null, download);
-            case "mnist" -> Mnist.locate(null, download);
+            case "subset" -> subset.get();
+            case "full" -> full.apply(null, download);
+            case "mnist" -> mnist.apply(null, download);
             default -> {
                 Path dir = Path.of(data);
                 if (!Files.isDirectory(dir)) {
@@ -51,7 +65,7 @@ final class DataOptions {
                             ? " is not a directory" : " does not exist") + " (--data takes subset, full, mnist or a directory)");
                 }
                 try {
-                    yield IdxDirectory.load(dir);
+                    yield directory.apply(dir);
                 } catch (IllegalArgumentException e) {
                     throw new DatasetException(dir + ": " + e.getMessage(), e);
                 }

@@ -3,7 +3,6 @@ package dev.gradlab.cli;
 import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.SavedModel;
-import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.data.DatasetException;
 import dev.gradlab.core.nn.Module;
@@ -21,20 +20,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gradlab evaluate}: reads a model file written by {@code train} ({@code model.safetensors}, or
- * the {@code weights.bin} of earlier versions), or rebuilds a network from a genetic algorithm's
- * {@code genome.bin}, and reports its test accuracy.
+ * {@code gradlab evaluate}: reads a model file written by {@code train} ({@code model.safetensors}),
+ * or rebuilds a network from a genetic algorithm's {@code genome.bin}, and reports its test accuracy.
+ * A damaged file is a failure naming the file and the byte offset (exit 1), not a usage error.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Read a model file written by 'gradlab train' (model.safetensors, or an older weights.bin;"
-                + " the architecture is in its header), or rebuild one from the seeds of a genome.bin"
-                + " (--method ga), and print the test accuracy on the chosen data."})
+        description = {"Read a model file written by 'gradlab train' (model.safetensors; the architecture is in"
+                + " its header), or rebuild one from the seeds of a genome.bin (--method ga), and print the test"
+                + " accuracy on the chosen data."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--weights", paramLabel = "FILE", description = "The model file (model.safetensors of a run, or an older weights.bin).")
+    @Option(names = "--weights", paramLabel = "FILE", description = "The model file (the model.safetensors of a run).")
     Path weights;
 
     @Option(names = "--genome", paramLabel = "FILE", description = "A genome.bin of 'gradlab train --method ga', instead of --weights.")
@@ -71,14 +70,13 @@ final class EvaluateCommand implements Callable<Integer> {
                     genome, a, g.sigma(), g.perturbation(), g.initialSeed(), g.mutations().length,
                     (System.nanoTime() - start) / 1e9);
         } else {
-            SavedModel saved = WeightsFile.isLegacy(weights) ? WeightsFile.read(weights) : ModelFile.load(weights);
+            SavedModel saved = ModelFile.load(weights);
             network = saved.model();
             file = weights;
             a = saved.architecture();
             out.printf("weights %s: %s%s%n", weights, a, saved.info().isEmpty() ? "" : ", " + saved.info());
         }
-        DataSplit split = data.load();
-        Dataset test = split.test();
+        Dataset test = data.loadTest();
         if (a.inputs() != test.features() || a.outputs() != test.classes()) {
             throw new DatasetException("the network in " + file + " takes " + a.inputs() + " inputs and gives "
                     + a.outputs() + " classes, but the data has " + test.features() + " features and " + test.classes()

@@ -95,7 +95,7 @@ final class GradientStatsCommand implements Callable<Integer> {
     int draws;
 
     @Option(names = "--weights", paramLabel = "FILE",
-            description = "fgsm: attack this trained network (weights.bin) instead of training the reference one.")
+            description = "fgsm: attack this trained network (a model.safetensors) instead of training the reference one.")
     Path weights;
 
     @Option(names = "--train-epochs", paramLabel = "N", defaultValue = "100",
@@ -287,7 +287,7 @@ final class GradientStatsCommand implements Callable<Integer> {
         Sequential net;
         String what;
         if (weights != null) {
-            SavedModel saved = WeightsFile.isLegacy(weights) ? WeightsFile.read(weights) : ModelFile.load(weights);
+            SavedModel saved = ModelFile.load(weights);
             net = saved.model();
             what = saved.architecture() + " from " + weights;
         } else {

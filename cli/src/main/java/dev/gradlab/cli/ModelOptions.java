@@ -1,6 +1,6 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.HeapBudget;
+import dev.gradlab.core.io.HeapBudget;
 import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
 import picocli.CommandLine.Option;

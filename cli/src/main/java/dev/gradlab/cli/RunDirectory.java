@@ -26,7 +26,7 @@ final class RunDirectory implements AutoCloseable {
 
     /** What a run writes; the only files {@code --overwrite} removes. */
     static final List<String> RUN_FILES = List.of(MetricsCsv.FILE_NAME, "training.png", ModelFile.FILE_NAME,
-            Checkpoint.FILE_NAME, RunDirectory.INCOMPLETE, WeightsFile.FILE_NAME, Genome.FILE_NAME);
+            Checkpoint.FILE_NAME, RunDirectory.INCOMPLETE, Genome.FILE_NAME);
 
     /** The marker of a run that stopped before its last epoch; its checkpoint resumes it. */
     static final String INCOMPLETE = "INCOMPLETE";

@@ -3,8 +3,6 @@ package dev.gradlab.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -64,20 +62,17 @@ class OversizedInputsTest {
     }
 
     @Test
-    void aSmallWeightsFileWhoseHeaderClaimsAHugeNetwork() throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        byte[] header = "layers=784-2000000-10\nactivation=sigmoid\nbias=false\n".getBytes(StandardCharsets.UTF_8);
-        out.write("GRADLABW".getBytes(StandardCharsets.US_ASCII));
-        out.writeInt(1);
-        out.writeInt(header.length);
-        out.write(header);
-        out.writeInt(2);
-        out.write(new byte[51_000]);
-        out.writeInt(0);
-        Path file = Files.write(dir.resolve("weights.bin"), WeightsFileTest.withChecksum(bytes.toByteArray()));
+    void aSmallModelFileWhoseHeaderClaimsAHugeNetwork() throws Exception {
+        String header = "{\"__metadata__\":{\"format\":\"gradlab-mlp\",\"layers\":\"784-2000000-10\","
+                + "\"activation\":\"sigmoid\",\"bias\":\"false\",\"checksum\":\"crc32:00000000\"},"
+                + "\"0.weight\":{\"dtype\":\"F32\",\"shape\":[2000000,784],\"data_offsets\":[0,6272000000]},"
+                + "\"2.weight\":{\"dtype\":\"F32\",\"shape\":[10,2000000],\"data_offsets\":[6272000000,6352000000]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer bytes = ByteBuffer.allocate(8 + h.length + 51_000).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bytes.putLong(h.length).put(h);
+        Path file = Files.write(dir.resolve("model.safetensors"), bytes.array());
         assertOneLine(gradlab("evaluate", "--weights", file.toString()), "gradlab evaluate: " + file + ": at byte ",
-                "file length must be 6352000100 bytes for 784-2000000-10 sigmoid, no biases, got " + Files.size(file));
+                "truncated: tensor \"0.weight\" needs data up to offset 6272000000, the file has 51000 bytes of data");
     }
 
     @Test
@@ -106,18 +101,20 @@ class OversizedInputsTest {
             return; // not a Unix-like system
         }
         assertOneLine(gradlab("evaluate", "--weights", zero.toString()), "gradlab evaluate: /dev/zero: ",
-                "expected a regular file (a model.safetensors written by gradlab train), actual a device or other special file");
+                "expected a regular file (a model.safetensors written by gradlab train or ModelFile.save), actual a device or"
+                        + " other special file");
     }
 
     @Test
-    void aWeightsFileOverTwoGigabytes() throws Exception {
-        Path file = dir.resolve("huge.bin");
+    void aModelFileOverTwoGigabytes() throws Exception {
+        Path file = dir.resolve("huge.safetensors");
         try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.SPARSE)) {
             c.write(ByteBuffer.wrap("GRADLABW".getBytes(StandardCharsets.US_ASCII)));
             c.write(ByteBuffer.wrap(new byte[1]), 2_500_000_000L); // sparse: takes no disk space
         }
         assertOneLine(gradlab("evaluate", "--weights", file.toString()), "gradlab evaluate: " + file + ": ",
-                "file length must be at most 2147483647 bytes (a network of at most 536 million parameters), got 2500000001");
+                "file length must be at most 2147483639 bytes for a model.safetensors written by gradlab train or"
+                        + " ModelFile.save, got 2500000001");
     }
 }

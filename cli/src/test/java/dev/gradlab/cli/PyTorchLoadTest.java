@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gradlab.core.model.Activation;
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.data.FashionMnist;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +56,20 @@ class PyTorchLoadTest {
         assertTrue(f.length == 4 && f[0].equals("correct") && f[3].equals("1000"), torch.output);
         String accuracy = String.format(Locale.ROOT, "test accuracy %.2f%%", 100.0 * Integer.parseInt(f[1]) / 1000);
         assertEquals(evaluate.lastLine(), accuracy);
+    }
+
+    /** Non-ASCII metadata: the header is padded by its UTF-8 bytes, so PyTorch still finds the data aligned. */
+    @Test
+    void pyTorchLoadsAModelFileWithNonAsciiMetadata() throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy")).code == 0,
+                "/usr/bin/python3 with torch and numpy is not installed (apt-get install python3-torch python3-numpy)");
+        Architecture a = Architecture.of(784, new int[] {8}, 10, Activation.RELU, true);
+        Path model = dir.resolve("model.safetensors");
+        ModelFile.save(model, a, a.build(3), Map.of("note", "café, 日本語, Ωμέγα"));
+        Result torch = run(List.of(PYTHON.toString(), SCRIPT.toString(), model.toString(),
+                resource("t10k-images-idx3-ubyte.gz").toString(), resource("t10k-labels-idx1-ubyte.gz").toString()));
+        assertEquals(0, torch.code, torch.output);
+        assertTrue(torch.output.strip().matches("correct \\d+ of 1000"), torch.output);
     }
 
     private Path resource(String name) throws IOException {

@@ -50,6 +50,11 @@ public final class FashionMnist {
         return MnistFormat.loadResources(SUBSET_RESOURCES, SUBSET);
     }
 
+    /** The test set of {@link #subset()} alone. */
+    public static Dataset subsetTest() {
+        return MnistFormat.loadTestResources(SUBSET_RESOURCES, SUBSET);
+    }
+
     /**
      * Loads the full set from {@code dir}, which holds {@code train-images-idx3-ubyte},
      * {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte},
@@ -73,5 +78,10 @@ public final class FashionMnist {
     /** As {@link #locate(Path, boolean)} with a configured locator. */
     public static DataSplit locate(Path dirOrNull, boolean allowDownload, DataLocator locator) {
         return load(locator.locate(FILES, dirOrNull, allowDownload));
+    }
+
+    /** The test set alone of {@link #locate(Path, boolean)}: the training files are found, not read. */
+    public static Dataset locateTest(Path dirOrNull, boolean allowDownload) {
+        return MnistFormat.loadTest(DataLocator.defaults().locate(FILES, dirOrNull, allowDownload), FILES, true);
     }
 }

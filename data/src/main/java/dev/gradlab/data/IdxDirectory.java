@@ -22,6 +22,17 @@ public final class IdxDirectory {
 
     /** Loads the four files in {@code dir}, checking their structure (no digests). */
     public static DataSplit load(Path dir) {
+        checkDirectory(dir);
+        return MnistFormat.load(dir, FILES, false);
+    }
+
+    /** The test files alone of {@link #load}: the training files are not read. */
+    public static Dataset loadTest(Path dir) {
+        checkDirectory(dir);
+        return MnistFormat.loadTest(dir, FILES, false);
+    }
+
+    private static void checkDirectory(Path dir) {
         if (dir == null) {
             throw new IllegalArgumentException("dir must not be null");
         }
@@ -29,7 +40,6 @@ public final class IdxDirectory {
             throw new DatasetException(dir + ": expected a directory holding the four IDX files, actual "
                     + (Files.exists(dir) ? "not a directory" : "no such file or directory"));
         }
-        return MnistFormat.load(dir, FILES, false);
     }
 
     private static DatasetFiles.DataFile unpinned(DatasetFiles.DataFile f) {

@@ -1,6 +1,6 @@
 package dev.gradlab.data;
 
-import dev.gradlab.core.HeapBudget;
+import dev.gradlab.core.io.HeapBudget;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -51,4 +51,9 @@ public final class Mnist {
     public static DataSplit locate(Path dirOrNull, boolean allowDownload, DataLocator locator) {
         return load(locator.locate(FILES, dirOrNull, allowDownload));
     }
+
+    /** The test set alone of {@link #locate(Path, boolean)}: the training files are found, not read. */
+    public static Dataset locateTest(Path dirOrNull, boolean allowDownload) {
+        return MnistFormat.loadTest(DataLocator.defaults().locate(FILES, dirOrNull, allowDownload), FILES, true);
+    }
 }

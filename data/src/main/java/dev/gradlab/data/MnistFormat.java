@@ -1,11 +1,12 @@
 package dev.gradlab.data;
 
-import dev.gradlab.core.HeapBudget;
+import dev.gradlab.core.io.HeapBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Arrays;
 
 /**
@@ -64,11 +65,30 @@ final class MnistFormat {
                 dataset(readFile(dir, spec.testImages(), verify), readFile(dir, spec.testLabels(), verify)));
     }
 
+    /**
+     * Loads only the test files of {@code spec} from {@code dir}, for a caller that never trains
+     * (evaluating a saved model): the training set's 60,000 images are not read.
+     */
+    static Dataset loadTest(Path dir, DatasetFiles spec, boolean verify) {
+        for (DatasetFiles.DataFile f : List.of(spec.testImages(), spec.testLabels())) {
+            if (find(dir, f.name()) == null) {
+                throw new DatasetException(dir + ": " + spec.displayName() + " file " + f.name() + ": expected "
+                        + f.name() + ".gz or " + f.name() + ", actual neither exists");
+            }
+        }
+        return dataset(readFile(dir, spec.testImages(), verify), readFile(dir, spec.testLabels(), verify));
+    }
+
     /** Loads the four files from class-path resources under {@code folder}. */
     static DataSplit loadResources(String folder, DatasetFiles spec) {
         return new DataSplit(
                 dataset(readResource(folder, spec.trainImages()), readResource(folder, spec.trainLabels())),
                 dataset(readResource(folder, spec.testImages()), readResource(folder, spec.testLabels())));
+    }
+
+    /** Loads only the test files from class-path resources under {@code folder}. */
+    static Dataset loadTestResources(String folder, DatasetFiles spec) {
+        return dataset(readResource(folder, spec.testImages()), readResource(folder, spec.testLabels()));
     }
 
     private static IdxArray readFile(Path dir, DatasetFiles.DataFile f, boolean verify) {

@@ -62,4 +62,13 @@ class FashionMnistSubsetTest {
             assertTrue(text.contains("The MIT License"));
         }
     }
+
+    @Test
+    void theTestSetAloneIsTheSplitsTestSet() {
+        Dataset whole = FashionMnist.subset().test();
+        Dataset alone = FashionMnist.subsetTest();
+        assertEquals(whole.size(), alone.size());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(whole.images(), alone.images());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(whole.labels(), alone.labels());
+    }
 }

@@ -1,17 +1,18 @@
 package dev.gradlab.optim;
 
-import dev.gradlab.core.HeapBudget;
+import dev.gradlab.core.io.AtomicFile;
+import dev.gradlab.core.io.BinaryReader;
+import dev.gradlab.core.io.HeapBudget;
 import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFormatException;
-import dev.gradlab.core.model.SafeTensors;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32;
@@ -138,7 +139,7 @@ public final class Genome {
         CRC32 crc = new CRC32();
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
-        SafeTensors.writeAtomically(file, out -> out.write(b.array()));
+        AtomicFile.write(file, out -> out.write(b.array()));
     }
 
     /**
@@ -148,17 +149,12 @@ public final class Genome {
      *     file, the byte offset and what was expected there
      */
     public static Genome read(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > MAX_FILE) {
-            throw new ModelFormatException(file + ": at byte offset " + MAX_FILE + ": a genome file is at most "
-                    + MAX_FILE + " bytes (" + (MAX_FILE / 8) + " mutations), got " + size);
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        Reader in = new Reader(file.toString(), ByteBuffer.wrap(bytes));
+        BinaryReader in = BinaryReader.open(file, MAX_FILE, "a " + FILE_NAME + " written by gradlab train --method ga",
+                ByteOrder.BIG_ENDIAN);
         byte[] magic = in.bytes(MAGIC.length, "magic");
         if (!Arrays.equals(magic, MAGIC)) {
-            throw in.error(0, "not a gradlab genome file: magic must be \"GRADLABG\", got "
-                    + new String(magic, StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", "?"));
+            throw in.error(0, "not a gradlab genome file: magic must be \"GRADLABG\", got \""
+                    + new String(magic, StandardCharsets.ISO_8859_1) + "\"");
         }
         int version = in.int32("format version");
         if (version != VERSION) {
@@ -199,79 +195,35 @@ public final class Genome {
         at = in.position();
         int count = in.int32("mutation count");
         long expected = at + 4L + 8L * count + 4L;
-        if (count < 0 || expected != bytes.length) {
+        if (count < 0 || expected != in.size()) {
             throw in.error(at, "the mutation count " + count + " needs a file of " + expected + " bytes, got "
-                    + bytes.length + (expected > bytes.length ? " (truncated)" : ""));
+                    + in.size() + (expected > in.size() ? " (truncated)" : ""));
         }
         long[] mutations = new long[count];
         for (int k = 0; k < count; k++) {
             mutations[k] = in.int64("mutation seed " + k);
         }
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, in.position());
         int crcAt = in.position();
+        int computed = (int) in.crc32(0, crcAt);
         int stored = in.int32("checksum");
-        if (stored != (int) crc.getValue()) {
+        if (stored != computed) {
             throw in.error(crcAt, String.format("checksum mismatch: stored %08x, computed %08x over the preceding"
-                    + " bytes; the file is corrupt", stored, (int) crc.getValue()));
+                    + " bytes; the file is corrupt", stored, computed));
         }
         Architecture architecture = new Architecture(sizes, ACTIVATIONS[activation], bias == 1);
-        HeapBudget.require(4 * architecture.parameterCount(), file + ": the network " + architecture);
+        HeapBudget.require(parameterBytes(sizes), file + ": the network " + architecture);
         return new Genome(architecture, sigma, rank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(rank),
                 initialSeed, mutations);
     }
 
-    /** Bounds-checked big-endian fields, each failure naming the file and the offset. */
-    private static final class Reader {
-        private final String file;
-        private final ByteBuffer bytes;
-
-        Reader(String file, ByteBuffer bytes) {
-            this.file = file;
-            this.bytes = bytes;
+    /** The bytes of the network's floats, saturating at {@link Long#MAX_VALUE} (64 layers of 2^31 overflow). */
+    private static long parameterBytes(int[] sizes) {
+        long bytes = 0;
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            long layer = 4L * sizes[i + 1] * (sizes[i] + 1L);
+            bytes = layer > Long.MAX_VALUE - bytes ? Long.MAX_VALUE : bytes + layer;
         }
-
-        int position() {
-            return bytes.position();
-        }
-
-        private void need(int n, String field) {
-            if (bytes.remaining() < n) {
-                throw error(bytes.position(), "truncated: " + field + " needs " + n + " bytes, only "
-                        + bytes.remaining() + " left in a file of " + bytes.capacity() + " bytes");
-            }
-        }
-
-        byte[] bytes(int n, String field) {
-            need(n, field);
-            byte[] b = new byte[n];
-            bytes.get(b);
-            return b;
-        }
-
-        int int8(String field) {
-            need(1, field);
-            return bytes.get();
-        }
-
-        int int32(String field) {
-            need(4, field);
-            return bytes.getInt();
-        }
-
-        long int64(String field) {
-            need(8, field);
-            return bytes.getLong();
-        }
-
-        float float32(String field) {
-            need(4, field);
-            return bytes.getFloat();
-        }
-
-        ModelFormatException error(long offset, String message) {
-            return new ModelFormatException(file + ": at byte offset " + offset + ": " + message);
-        }
+        return bytes;
     }
 
     @Override

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradlab.core.Parameters;
-import dev.gradlab.core.model.SafeTensors;
+import dev.gradlab.core.model.ModelFormatException;
+import dev.gradlab.core.io.AtomicFile;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.Dataset;
 import java.io.IOException;
@@ -123,7 +124,7 @@ class CheckpointTest {
     void aWriteThatFailsHalfwayLeavesThePreviousFileAndNoPart() throws IOException {
         Path file = dir.resolve(Checkpoint.FILE_NAME);
         Files.writeString(file, "previous");
-        var e = assertThrows(IOException.class, () -> SafeTensors.writeAtomically(file, out -> {
+        var e = assertThrows(IOException.class, () -> AtomicFile.write(file, out -> {
             out.write(new byte[1000]);
             throw new IOException("disk full");
         }));
@@ -147,5 +148,102 @@ class CheckpointTest {
         assertEquals("epochs must be at least the checkpoint's 3 epochs done, got 2", e.getMessage());
         assertFalse(e.getMessage().isEmpty());
         assertTrue(trainer.apply(3).resumeFrom(c).build() != null);
+    }
+
+    /** A checkpoint of {@link Fixtures#tiny()} after one epoch of Adam, as bytes. */
+    private byte[] tinyCheckpoint() throws IOException {
+        Sequential model = Fixtures.tiny();
+        Adam adam = new Adam(model.parameters(), 0.01f);
+        Trainer.builder().model(model).optimizer(adam).train(new Dataset(Fixtures.inputs(20, 6, 1).data().clone(),
+                Fixtures.labels(20, 3, 2), 6, 3)).epochs(1).batchSize(10).build().run();
+        Path file = dir.resolve("written.safetensors");
+        Checkpoint.of(model, adam, new Backprop(), 1, 2, 2, 0, Map.of("run", "test")).write(file);
+        return Files.readAllBytes(file);
+    }
+
+    private String rejected(byte[] bytes) throws IOException {
+        Path file = Files.write(dir.resolve(Checkpoint.FILE_NAME), bytes);
+        var e = assertThrows(ModelFormatException.class, () -> {
+            Sequential model = Fixtures.tiny();
+            Checkpoint.read(file).restore(model, new Adam(model.parameters(), 0.01f), new Backprop());
+        });
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void aFlippedExponentIsAChecksumMismatchNamingTheFile() throws IOException {
+        byte[] b = tinyCheckpoint();
+        assertTrue(SafeTensorsBytes.header(b).contains("\"checksum\":\"crc32:"), SafeTensorsBytes.header(b));
+        for (int value = 0; value < 3; value++) {
+            byte[] flipped = b.clone();
+            flipped[SafeTensorsBytes.dataStart(b) + 4 * value + 3] ^= 0x40;   // the top bits of the exponent
+            String m = rejected(flipped);
+            assertTrue(m.contains(": at byte 8: checksum mismatch"), m);
+        }
+    }
+
+    @Test
+    void aCheckpointWithoutAChecksumStillLoadsAndItsValuesAreStillChecked() throws IOException {
+        byte[] b = tinyCheckpoint();
+        String header = SafeTensorsBytes.header(b);
+        String withoutChecksum = header.replaceFirst(",\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"", "")
+                .replaceFirst(",\"checksum\":\"crc32:[0-9a-f]{8}\"", "");
+        assertTrue(!withoutChecksum.equals(header), header);
+        byte[] old = SafeTensorsBytes.withHeader(b, withoutChecksum);
+        Path file = Files.write(dir.resolve(Checkpoint.FILE_NAME), old);
+        Checkpoint c = Checkpoint.read(file);
+        assertEquals(1, c.epoch());
+        assertArrayEquals(Checkpoint.read(Files.write(dir.resolve("b"), b)).parameters().get(0), c.parameters().get(0));
+
+        int start = SafeTensorsBytes.dataStart(old);
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            String m = rejected(SafeTensorsBytes.withFloat(old, start + 4 * 7, bad));
+            assertEquals(file + ": at byte " + (start + 28) + ": tensor \"model.0\" value 7 must be finite, got " + bad, m);
+        }
+    }
+
+    @Test
+    void aChangedMetadataEntryIsAMetadataChecksumMismatch() throws IOException {
+        byte[] b = tinyCheckpoint();
+        String h = SafeTensorsBytes.header(b);
+        for (String[] edit : new String[][] {{"\"epoch\":\"1\"", "\"epoch\":\"3\""},
+                {"\"optimizer.group.0.lr\":\"0.01\"", "\"optimizer.group.0.lr\":\"0.11\""},
+                {"\"info.run\":\"test\"", "\"info.run\":\"tesu\""}}) {
+            String m = rejected(SafeTensorsBytes.withHeader(b, h.replace(edit[0], edit[1])));
+            assertTrue(m.contains(": at byte 8: metadata checksum mismatch"), m);
+        }
+    }
+
+    /**
+     * Entries edited by hand, as in a file without the metadata checksum (older checkpoints have
+     * none): each is refused by the check of its own.
+     */
+    @Test
+    void aDamagedCheckpointIsAFormatErrorNamingTheFileAndTheField() throws IOException {
+        byte[] b = tinyCheckpoint();
+        String h = SafeTensorsBytes.header(b).replaceFirst(",\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"", "");
+        assertTrue(!h.contains("metadata_checksum"), h);
+        String m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"epoch\":\"1\"", "\"epoch\":\"-1\"")));
+        assertTrue(m.contains(": at byte 8: __metadata__ epoch must be an integer in [0, 2147483647], got '-1'"), m);
+        m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"step\":\"2\"", "\"step\":\"x\"")));
+        assertTrue(m.contains("step"), m);
+        m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"optimizer.group.0.lr\"", "\"optimizer.group.0.xr\"")));
+        assertTrue(m.contains("group settings must have the keys"), m);
+        m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"optimizer.group.0.lr\":\"0.01\"",
+                "\"optimizer.group.0.lr\":\"NaN\"")));
+        assertTrue(m.contains("optimizer.group.0.lr must be a finite number, got 'NaN'"), m);
+        m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"optimizer.group.0.params\":\"0,1,2,3\"",
+                "\"optimizer.group.0.params\":\"0,1,2\"")));
+        assertTrue(m.contains("optimizer.group.<g>.params entries must hold the 4 model tensors in order, got 3"), m);
+        m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"model.3\"", "\"model.7\"")));
+        assertTrue(m.contains("model.7"), m);
+
+        // A whole checkpoint, of a network of other sizes than the one it is restored into.
+        Path file = Files.write(dir.resolve(Checkpoint.FILE_NAME), b);
+        Sequential wide = Fixtures.wide();
+        var e = assertThrows(ModelFormatException.class,
+                () -> Checkpoint.read(file).restore(wide, new Adam(wide.parameters(), 0.01f), new Backprop()));
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
     }
 }

@@ -67,17 +67,17 @@ class GenomeTest {
         for (int cut : cuts) {
             Files.write(file, Arrays.copyOf(whole, cut));
             var e = assertThrows(ModelFormatException.class, () -> Genome.read(file), "cut at " + cut);
-            assertTrue(e.getMessage().startsWith(file + ": at byte offset "), e.getMessage());
+            assertTrue(e.getMessage().startsWith(file + ": at byte "), e.getMessage());
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         }
         Files.write(file, Arrays.copyOf(whole, 60));
         var e = assertThrows(ModelFormatException.class, () -> Genome.read(file));
         // 12-7-3: the mutation count is at 34 + 4·3 = 46; 3 seeds need 46 + 4 + 24 + 4 = 78 bytes.
-        assertEquals(file + ": at byte offset 46: the mutation count 3 needs a file of 78 bytes, got 60 (truncated)",
+        assertEquals(file + ": at byte 46: the mutation count 3 needs a file of 78 bytes, got 60 (truncated)",
                 e.getMessage());
         Files.write(file, Arrays.copyOf(whole, whole.length + 1));
         e = assertThrows(ModelFormatException.class, () -> Genome.read(file));
-        assertTrue(e.getMessage().contains("at byte offset 46") && e.getMessage().contains("got 79"), e.getMessage());
+        assertTrue(e.getMessage().contains("at byte 46") && e.getMessage().contains("got 79"), e.getMessage());
     }
 
     @Test
@@ -85,16 +85,16 @@ class GenomeTest {
         Path file = dir.resolve("g.bin");
         new Genome(NET, 0.01f, Perturbation.fullRank(), 1, 10, 20, 30).write(file);
         byte[] whole = Files.readAllBytes(file);
-        assertEquals(file + ": at byte offset 0: not a gradlab genome file: magic must be \"GRADLABG\", got \"GRADLABX\"",
+        assertEquals(file + ": at byte 0: not a gradlab genome file: magic must be \"GRADLABG\", got \"GRADLABX\"",
                 corrupt(file, whole, 7, (byte) 'X').replace("got GRADLABX", "got \"GRADLABX\""));
-        assertTrue(corrupt(file, whole, 11, (byte) 2).startsWith(file + ": at byte offset 8: format version must be 1"));
-        assertTrue(corrupt(file, whole, 15, (byte) 1).startsWith(file + ": at byte offset 12: layer count"));
-        assertTrue(corrupt(file, whole, 28, (byte) 9).startsWith(file + ": at byte offset 28: activation must be"));
-        assertTrue(corrupt(file, whole, 29, (byte) 2).startsWith(file + ": at byte offset 29: bias must be 0 or 1"));
-        assertTrue(corrupt(file, whole, 30, (byte) 0xff).startsWith(file + ": at byte offset 30: sigma"));
+        assertTrue(corrupt(file, whole, 11, (byte) 2).startsWith(file + ": at byte 8: format version must be 1"));
+        assertTrue(corrupt(file, whole, 15, (byte) 1).startsWith(file + ": at byte 12: layer count"));
+        assertTrue(corrupt(file, whole, 28, (byte) 9).startsWith(file + ": at byte 28: activation must be"));
+        assertTrue(corrupt(file, whole, 29, (byte) 2).startsWith(file + ": at byte 29: bias must be 0 or 1"));
+        assertTrue(corrupt(file, whole, 30, (byte) 0xff).startsWith(file + ": at byte 30: sigma"));
         // A flipped bit in a mutation seed parses, and the checksum at the end catches it.
         String flipped = corrupt(file, whole, 60, (byte) (whole[60] ^ 1));
-        assertTrue(flipped.startsWith(file + ": at byte offset " + (whole.length - 4) + ": checksum mismatch"), flipped);
+        assertTrue(flipped.startsWith(file + ": at byte " + (whole.length - 4) + ": checksum mismatch"), flipped);
     }
 
     private static String corrupt(Path file, byte[] whole, int at, byte value) throws IOException {

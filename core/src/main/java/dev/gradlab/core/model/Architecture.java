@@ -120,6 +120,40 @@ public record Architecture(int[] sizes, Activation activation, boolean bias) {
         return new Sequential(layers.toArray(Module[]::new));
     }
 
+    /**
+     * Checks that {@code model} is the network this architecture describes, module by module: a
+     * {@link Sequential} of {@link Linear} layers of these sizes, with or without biases as this says,
+     * each hidden one followed by this activation's module (its exact class, not a user's subclass
+     * or module). Shapes alone are not enough: another activation has no parameters to differ by.
+     *
+     * @throws IllegalArgumentException naming the first module that differs
+     */
+    public void requireDescribes(Module model) {
+        if (!(model instanceof Sequential sequential)) {
+            throw new IllegalArgumentException("model must be a Sequential for " + this + ", got " + model);
+        }
+        List<Module> modules = sequential.layers();
+        int expected = 2 * (sizes.length - 1) - 1;
+        if (modules.size() != expected) {
+            throw new IllegalArgumentException("model must have " + expected + " modules for " + this + ", got "
+                    + modules.size() + ": " + modules);
+        }
+        Class<? extends Module> activationClass = activation.create().getClass();
+        for (int i = 0; i < modules.size(); i++) {
+            Module m = modules.get(i);
+            int layer = i / 2;
+            String wanted = i % 2 == 1 ? activationClass.getSimpleName()
+                    : "Linear(" + sizes[layer] + ", " + sizes[layer + 1] + (bias ? "" : ", bias=false") + ")";
+            boolean matches = i % 2 == 1 ? m.getClass() == activationClass
+                    : m instanceof Linear l && l.in() == sizes[layer] && l.out() == sizes[layer + 1]
+                    && (l.bias() != null) == bias;
+            if (!matches) {
+                throw new IllegalArgumentException("model module " + i + " must be " + wanted + " for " + this + ", got "
+                        + m);
+            }
+        }
+    }
+
     /** The sizes joined by dashes, as in "784-512-10". */
     public String layers() {
         return Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-"));

@@ -1,5 +1,6 @@
 package dev.gradlab.core.model;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,10 +12,14 @@ import java.util.Map;
  */
 final class Json {
 
+    /** A safetensors header nests three levels; deeper input is refused before it exhausts the stack. */
+    private static final int MAX_DEPTH = 16;
+
     private final String text;
     private final String file;
     private final long base;
     private int pos;
+    private int depth;
 
     private Json(String text, String file, long base) {
         this.text = text;
@@ -22,7 +27,7 @@ final class Json {
         this.base = base;
     }
 
-    /** Parses {@code text}, which starts at byte {@code base} of {@code file} (ASCII offsets). */
+    /** Parses {@code text}, which starts at byte {@code base} of {@code file}. */
     static Object parse(String text, String file, long base) {
         Json j = new Json(text, file, base);
         Object v = j.value();
@@ -53,7 +58,9 @@ final class Json {
     }
 
     private ModelFormatException error(String message) {
-        return new ModelFormatException(file + ": at byte " + (base + pos) + ": " + message);
+        int at = Math.min(pos, text.length());
+        return new ModelFormatException(file, base + text.substring(0, at).getBytes(StandardCharsets.UTF_8).length,
+                message);
     }
 
     private void space() {
@@ -76,12 +83,16 @@ final class Json {
             throw error("expected a value, got the end of the header");
         }
         char c = text.charAt(pos);
+        if ((c == '{' || c == '[') && ++depth > MAX_DEPTH) {
+            throw error("objects and arrays nest deeper than " + MAX_DEPTH + " levels");
+        }
         if (c == '{') {
             Map<String, Object> m = new LinkedHashMap<>();
             pos++;
             space();
             if (pos < text.length() && text.charAt(pos) == '}') {
                 pos++;
+                depth--;
                 return m;
             }
             do {
@@ -96,6 +107,7 @@ final class Json {
                 space();
             } while (pos < text.length() && text.charAt(pos) == ',' && ++pos > 0);
             expect('}');
+            depth--;
             return m;
         }
         if (c == '[') {
@@ -104,6 +116,7 @@ final class Json {
             space();
             if (pos < text.length() && text.charAt(pos) == ']') {
                 pos++;
+                depth--;
                 return l;
             }
             do {
@@ -111,6 +124,7 @@ final class Json {
                 space();
             } while (pos < text.length() && text.charAt(pos) == ',' && ++pos > 0);
             expect(']');
+            depth--;
             return l;
         }
         if (c == '"') {

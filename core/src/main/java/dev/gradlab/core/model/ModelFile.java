@@ -19,23 +19,30 @@ import java.util.Set;
  *
  * <p>The header's {@code __metadata__} holds the architecture ({@code format=gradlab-mlp},
  * {@code layers=784-512-10}, {@code activation=sigmoid}, {@code bias=false}), the CRC-32 of the data
- * ({@code checksum=crc32:1a2b3c4d}) and any informational entries the writer adds. {@link #load}
- * rejects, naming the file and the byte offset, everything {@link SafeTensors#read} rejects, a
- * missing or malformed architecture, tensors missing, extra or of the wrong shape for it, and a
- * checksum mismatch.
+ * ({@code checksum=crc32:1a2b3c4d}) and any informational entries the writer adds. {@link #save}
+ * refuses a model that the architecture does not describe, module by module. {@link #load} rejects
+ * with a {@link ModelFormatException}, naming the file and the byte offset, everything
+ * {@link SafeTensors#read} rejects (a checksum mismatch, a value that is not finite, ...), a missing
+ * checksum, a missing or malformed architecture, and tensors missing, extra or of the wrong shape
+ * for it, before the network is built.
  */
 public final class ModelFile {
 
     public static final String FILE_NAME = "model.safetensors";
     static final String FORMAT = "gradlab-mlp";
-    private static final Set<String> RESERVED = Set.of("format", "layers", "activation", "bias", "checksum");
+    private static final Set<String> RESERVED = Set.of("format", "layers", "activation", "bias", SafeTensors.CHECKSUM);
+    private static final String EXPECTED = "a model.safetensors written by gradlab train or ModelFile.save";
 
     private ModelFile() {
     }
 
     /**
-     * Writes {@code model}'s parameters, whose shapes must be {@code architecture}'s, with the
-     * informational entries {@code info}; replaces the file atomically.
+     * Writes {@code model}'s parameters with the informational entries {@code info}; replaces the
+     * file atomically.
+     *
+     * @throws IllegalArgumentException when {@code architecture} does not describe {@code model}
+     *     ({@link Architecture#requireDescribes}), a value is not finite, or {@code info} sets a
+     *     reserved key
      */
     public static void save(Path file, Architecture architecture, Module model, Map<String, String> info)
             throws IOException {
@@ -45,7 +52,6 @@ public final class ModelFile {
         metadata.put("layers", architecture.layers());
         metadata.put("activation", architecture.activation().toString());
         metadata.put("bias", Boolean.toString(architecture.bias()));
-        metadata.put("checksum", checksum(SafeTensors.crc32(tensors)));
         info.forEach((key, value) -> {
             if (RESERVED.contains(key)) {
                 throw new IllegalArgumentException("info must not set the reserved key '" + key + "'");
@@ -56,10 +62,11 @@ public final class ModelFile {
     }
 
     /**
-     * The parameters of {@code model} by their PyTorch names; checks that they have
-     * {@code architecture}'s shapes. The entries share the parameters' arrays.
+     * The parameters of {@code model} by their PyTorch names; checks that {@code architecture}
+     * describes {@code model}. The entries share the parameters' arrays.
      */
     public static Map<String, SafeTensors.Entry> tensors(Architecture architecture, Module model) {
+        architecture.requireDescribes(model);
         List<Tensor> parameters = model.parameters();
         List<int[]> shapes = architecture.parameterShapes();
         List<String> names = architecture.parameterNames();
@@ -81,20 +88,18 @@ public final class ModelFile {
 
     /** Reads a model file into a new network of the architecture its metadata names. */
     public static SavedModel load(Path file) throws IOException {
-        SafeTensors.Contents contents = SafeTensors.read(file);
+        SafeTensors.Contents contents = SafeTensors.read(file, EXPECTED);
         Map<String, String> metadata = contents.metadata();
         String name = file.toString();
         if (!FORMAT.equals(metadata.get("format"))) {
-            throw SafeTensors.error(name, 8, "__metadata__ must have format=" + FORMAT + ", got "
-                    + (metadata.containsKey("format") ? "'" + metadata.get("format") + "'" : "no format entry"));
+            throw SafeTensors.error(name, 8, "__metadata__ must have format=" + FORMAT + " (expected " + EXPECTED
+                    + "), got " + (metadata.containsKey("format") ? "'" + metadata.get("format") + "'" : "no format entry"));
+        }
+        if (!metadata.containsKey(SafeTensors.CHECKSUM)) {
+            throw SafeTensors.error(name, 8, "__metadata__ must have a checksum entry, got keys " + metadata.keySet());
         }
         Architecture architecture = architecture(name, metadata);
-        String expected = metadata.get("checksum");
-        String actual = checksum(contents.dataCrc32());
-        if (!actual.equals(expected)) {
-            throw SafeTensors.error(name, 8, "checksum mismatch: the metadata says " + expected + ", the data has "
-                    + actual + "; the file is corrupt");
-        }
+        check(name, architecture, contents.tensors());
         Sequential model = architecture.build(0);
         load(name, architecture, contents.tensors(), model);
         Map<String, String> info = new LinkedHashMap<>(metadata);
@@ -104,20 +109,29 @@ public final class ModelFile {
 
     /** Copies {@code tensors} into {@code model}, checking names and shapes against {@code architecture}. */
     public static void load(String file, Architecture architecture, Map<String, SafeTensors.Entry> tensors, Module model) {
+        check(file, architecture, tensors);
+        List<String> names = architecture.parameterNames();
+        List<Tensor> parameters = model.parameters();
+        for (int i = 0; i < names.size(); i++) {
+            float[] values = tensors.get(names.get(i)).data();
+            System.arraycopy(values, 0, parameters.get(i).data(), 0, values.length);
+        }
+    }
+
+    /** Checks the tensors' names and shapes against {@code architecture}, before anything is built. */
+    private static void check(String file, Architecture architecture, Map<String, SafeTensors.Entry> tensors) {
         List<String> names = architecture.parameterNames();
         List<int[]> shapes = architecture.parameterShapes();
         if (!tensors.keySet().equals(Set.copyOf(names))) {
             throw SafeTensors.error(file, 8, "tensors must be " + names + " for " + architecture + ", got "
                     + tensors.keySet());
         }
-        List<Tensor> parameters = model.parameters();
         for (int i = 0; i < names.size(); i++) {
             SafeTensors.Entry e = tensors.get(names.get(i));
             if (!Arrays.equals(e.shape(), shapes.get(i))) {
                 throw SafeTensors.error(file, 8, "tensor " + names.get(i) + " must have shape "
                         + Arrays.toString(shapes.get(i)) + " for " + architecture + ", got " + Arrays.toString(e.shape()));
             }
-            System.arraycopy(e.data(), 0, parameters.get(i).data(), 0, e.data().length);
         }
     }
 
@@ -134,9 +148,5 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw SafeTensors.error(file, 8, "__metadata__ does not describe a network: " + e.getMessage());
         }
-    }
-
-    private static String checksum(long crc) {
-        return String.format("crc32:%08x", crc);
     }
 }

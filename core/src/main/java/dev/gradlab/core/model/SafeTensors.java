@@ -1,17 +1,13 @@
 package dev.gradlab.core.model;
 
-import dev.gradlab.core.HeapBudget;
+import dev.gradlab.core.io.AtomicFile;
+import dev.gradlab.core.io.BinaryReader;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,20 +19,24 @@ import java.util.zip.CRC32;
 /**
  * The safetensors format, for float32 tensors: an 8-byte little-endian header length {@code N},
  * {@code N} bytes of JSON ({@code {"__metadata__": {string: string}, name: {"dtype": "F32",
- * "shape": [...], "data_offsets": [begin, end]}, ...}}, padded with spaces to a multiple of 8),
+ * "shape": [...], "data_offsets": [begin, end]}, ...}}, padded with spaces to a multiple of 8 bytes),
  * then the tensors' raw little-endian values, {@code data_offsets} counted from the end of the
- * header. It is what {@code safetensors.torch.load_file} reads.
+ * header. It is what {@code safetensors.torch.load_file} reads. {@link #write} adds the entry
+ * {@code checksum=crc32:1a2b3c4d} to the metadata, the CRC-32 of the data.
  *
- * <p>{@link #read} is strict: a header length past the file, malformed JSON, another dtype, a shape
- * that does not match its byte range, ranges that overlap, leave gaps, stop short of the file's end
- * or run past it are all errors that name the file and the byte offset. {@link #write} replaces the
- * file atomically (a sibling temporary file, flushed to disk, then renamed), so a reader sees the
- * old file or the new one, never a part.
+ * <p>{@link #read} is strict: a header length past the file, malformed UTF-8 or JSON, another dtype,
+ * a shape that does not match its byte range, ranges that overlap, leave gaps, stop short of the
+ * file's end or run past it, a {@code checksum} entry the data does not match, and a value that is
+ * not finite (gradlab never writes one) are all {@link ModelFormatException}s that name the file and
+ * the byte offset. {@link #write} replaces the file atomically ({@link AtomicFile}), so a reader sees
+ * the old file or the new one, never a part.
  */
 public final class SafeTensors {
 
     /** Larger headers are refused before anything is allocated, as the reference implementation does. */
     static final long MAX_HEADER = 100_000_000;
+    /** The metadata entry {@link #write} adds: the CRC-32 of the data. */
+    public static final String CHECKSUM = "checksum";
 
     private SafeTensors() {
     }
@@ -60,50 +60,59 @@ public final class SafeTensors {
         }
     }
 
-    /** What a file holds: the tensors in the order of their data, the metadata, and the data's CRC-32. */
-    public record Contents(Map<String, Entry> tensors, Map<String, String> metadata, long dataCrc32) {
+    /** What a file holds: the tensors in the order of their data, and the metadata. */
+    public record Contents(Map<String, Entry> tensors, Map<String, String> metadata) {
     }
 
-    /** The CRC-32 of the tensors' data as {@link #write} lays it out. */
-    public static long crc32(Map<String, Entry> tensors) {
-        CRC32 crc = new CRC32();
-        ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (Entry e : tensors.values()) {
-            forEachChunk(e.data(), buffer, b -> crc.update(b.array(), 0, b.position()));
-        }
-        return crc.getValue();
-    }
-
-    /** Writes the tensors, in the map's order, and the metadata; replaces {@code file} atomically. */
+    /**
+     * Writes the tensors, in the map's order, and the metadata followed by the {@value #CHECKSUM}
+     * entry; replaces {@code file} atomically.
+     *
+     * @throws IllegalArgumentException for a tensor named {@code __metadata__}, a metadata key
+     *     {@value #CHECKSUM}, or a value that is not finite (named by tensor and index)
+     */
     public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(tensors, "tensors");
-        Objects.requireNonNull(metadata, "metadata");
-        StringBuilder json = new StringBuilder("{");
-        if (!metadata.isEmpty()) {
-            json.append("\"__metadata__\":{");
-            int k = 0;
-            for (var m : metadata.entrySet()) {
-                json.append(k++ > 0 ? "," : "").append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue()));
-            }
-            json.append('}');
+        if (metadata.containsKey(CHECKSUM)) {
+            throw new IllegalArgumentException("metadata must not set the reserved key '" + CHECKSUM + "'");
         }
+        CRC32 crc = new CRC32();
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (var t : tensors.entrySet()) {
+            float[] values = t.getValue().data();
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    throw new IllegalArgumentException("tensor \"" + t.getKey() + "\" value " + i
+                            + " must be finite, got " + values[i]);
+                }
+            }
+            forEachChunk(values, chunk, b -> crc.update(b.array(), 0, b.position()));
+        }
+        Map<String, String> withChecksum = new LinkedHashMap<>(metadata);
+        withChecksum.put(CHECKSUM, checksum(crc.getValue()));
+        StringBuilder json = new StringBuilder("{\"__metadata__\":{");
+        int k = 0;
+        for (var m : withChecksum.entrySet()) {
+            json.append(k++ > 0 ? "," : "").append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue()));
+        }
+        json.append('}');
         long offset = 0;
         for (var t : tensors.entrySet()) {
             if (t.getKey().equals("__metadata__")) {
                 throw new IllegalArgumentException("tensor name must not be __metadata__");
             }
             long end = offset + 4L * t.getValue().data().length;
-            json.append(json.length() > 1 ? "," : "").append(Json.quote(t.getKey())).append(":{\"dtype\":\"F32\",\"shape\":")
+            json.append(',').append(Json.quote(t.getKey())).append(":{\"dtype\":\"F32\",\"shape\":")
                     .append(Arrays.toString(t.getValue().shape()).replace(" ", ""))
                     .append(",\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
             offset = end;
         }
         json.append('}');
-        while ((8 + json.length()) % 8 != 0) {
-            json.append(' ');
-        }
-        byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
-        writeAtomically(file, out -> {
+        // Padded by its UTF-8 bytes, not its chars, so that the data starts 8-byte aligned.
+        byte[] text = json.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] header = Arrays.copyOf(text, (text.length + 7) / 8 * 8);
+        Arrays.fill(header, text.length, header.length, (byte) ' ');
+        AtomicFile.write(file, out -> {
             ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             buffer.putLong(header.length);
             out.write(buffer.array(), 0, 8);
@@ -114,7 +123,7 @@ public final class SafeTensors {
                     try {
                         out.write(b.array(), 0, b.position());
                     } catch (IOException x) {
-                        throw new java.io.UncheckedIOException(x);
+                        throw new UncheckedIOException(x);
                     }
                 });
             }
@@ -123,35 +132,32 @@ public final class SafeTensors {
 
     /** Reads a whole file, checking everything listed in the class comment. */
     public static Contents read(Path file) throws IOException {
-        String name = file.toString();
-        // Only a regular file has a length to check before it is read: not /dev/zero, not a directory.
-        if (!Files.isRegularFile(file)) {
-            throw error(name, 0, "expected a regular file (a model.safetensors written by gradlab train), actual "
-                    + (!Files.exists(file) ? "no such file" : Files.isDirectory(file) ? "a directory"
-                    : "a device or other special file"));
+        return read(file, "a safetensors file");
+    }
+
+    /**
+     * Reads a whole file, checking everything listed in the class comment; {@code expected} says
+     * in the errors what the file should have been ("a model.safetensors written by gradlab train").
+     */
+    public static Contents read(Path file, String expected) throws IOException {
+        BinaryReader in = BinaryReader.open(file, Long.MAX_VALUE, expected, ByteOrder.LITTLE_ENDIAN);
+        String name = in.file();
+        if (in.size() < 8) {
+            throw in.error(0, "truncated: the header length needs 8 bytes, the file has " + in.size()
+                    + " (expected " + expected + ")");
         }
-        long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 8) {
-            throw error(name, 0, "file length must be at most " + (Integer.MAX_VALUE - 8) + " bytes, got " + size);
-        }
-        HeapBudget.require(size, "reading " + name);
-        byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 8) {
-            throw error(name, 0, "truncated: the header length needs 8 bytes, the file has " + bytes.length);
-        }
-        long n = in.getLong(0);
+        long n = in.int64("header length");
         if (n < 2 || n > MAX_HEADER) {
-            throw error(name, 0, "header length must be in [2, " + MAX_HEADER + "], got " + n
-                    + " (not a safetensors file?)");
+            throw in.error(0, "not a safetensors file (expected " + expected + "): the first 8 bytes must be a"
+                    + " header length in [2, " + MAX_HEADER + "], got " + n);
         }
-        if (8 + n > bytes.length) {
-            throw error(name, 0, "truncated: the header length is " + n + " bytes, only " + (bytes.length - 8) + " follow");
+        if (n > in.remaining()) {
+            throw in.error(0, "truncated: the header length is " + n + " bytes, only " + in.remaining() + " follow");
         }
+        Object parsed = Json.parse(in.utf8(n, "header"), name, 8);
         long dataStart = 8 + n;
-        Object parsed = Json.parse(new String(bytes, 8, (int) n, StandardCharsets.UTF_8), name, 8);
         if (!(parsed instanceof Map<?, ?> header)) {
-            throw error(name, 8, "header must be a JSON object");
+            throw in.error(8, "header must be a JSON object");
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Object[]> ranges = new ArrayList<>();
@@ -159,11 +165,11 @@ public final class SafeTensors {
             String key = (String) e.getKey();
             if (key.equals("__metadata__")) {
                 if (!(e.getValue() instanceof Map<?, ?> m)) {
-                    throw error(name, 8, "__metadata__ must be an object of strings");
+                    throw in.error(8, "__metadata__ must be an object of strings");
                 }
                 for (var kv : m.entrySet()) {
                     if (!(kv.getValue() instanceof String v)) {
-                        throw error(name, 8, "__metadata__ value of \"" + kv.getKey() + "\" must be a string");
+                        throw in.error(8, "__metadata__ value of \"" + kv.getKey() + "\" must be a string");
                     }
                     metadata.put((String) kv.getKey(), v);
                 }
@@ -172,45 +178,58 @@ public final class SafeTensors {
             ranges.add(new Object[] {key, describe(name, key, e.getValue())});
         }
         ranges.sort((a, b) -> Long.compare(((long[]) a[1])[0], ((long[]) b[1])[0]));
-        Map<String, Entry> tensors = new LinkedHashMap<>();
-        long expected = 0;
-        long dataLength = bytes.length - dataStart;
+        long expectedBegin = 0;
+        long dataLength = in.size() - dataStart;
         for (Object[] r : ranges) {
             String key = (String) r[0];
             long[] d = (long[]) r[1];
             long begin = d[0];
             long end = d[1];
-            if (begin != expected) {
-                throw error(name, dataStart + Math.min(begin, expected), "tensor \"" + key + "\" must start at data offset "
-                        + expected + (begin < expected ? " (it overlaps the one before)" : " (no gaps)") + ", got " + begin);
+            if (begin != expectedBegin) {
+                throw in.error(dataStart + Math.min(begin, expectedBegin), "tensor \"" + key + "\" must start at data"
+                        + " offset " + expectedBegin + (begin < expectedBegin ? " (it overlaps the one before)" : " (no gaps)")
+                        + ", got " + begin);
             }
             if (end > dataLength) {
-                throw error(name, dataStart + begin, "truncated: tensor \"" + key + "\" needs data up to offset " + end
+                throw in.error(dataStart + begin, "truncated: tensor \"" + key + "\" needs data up to offset " + end
                         + ", the file has " + dataLength + " bytes of data");
             }
+            expectedBegin = end;
+        }
+        if (expectedBegin != dataLength) {
+            throw in.error(dataStart + expectedBegin, "the file must end after the last tensor, got "
+                    + (dataLength - expectedBegin) + " trailing bytes");
+        }
+        // The checksum first: a damaged value is reported as damage, not as the value it became.
+        if (metadata.containsKey(CHECKSUM)) {
+            String actual = checksum(in.crc32((int) dataStart, (int) dataLength));
+            if (!actual.equals(metadata.get(CHECKSUM))) {
+                throw in.error(8, "checksum mismatch: the metadata says " + metadata.get(CHECKSUM) + ", the data has "
+                        + actual + "; the file is corrupt");
+            }
+        }
+        Map<String, Entry> tensors = new LinkedHashMap<>();
+        for (Object[] r : ranges) {
+            long[] d = (long[]) r[1];
             int[] shape = new int[d.length - 2];
             for (int i = 0; i < shape.length; i++) {
                 shape[i] = (int) d[i + 2];
             }
-            float[] values = new float[(int) ((end - begin) / 4)];
-            in.position((int) (dataStart + begin));
-            in.asFloatBuffer().get(values);
-            tensors.put(key, new Entry(shape, values));
-            expected = end;
+            in.position(dataStart + d[0]);
+            tensors.put((String) r[0], new Entry(shape, in.floats((d[1] - d[0]) / 4, "tensor \"" + r[0] + "\"")));
         }
-        if (expected != dataLength) {
-            throw error(name, dataStart + expected, "the file must end after the last tensor, got "
-                    + (dataLength - expected) + " trailing bytes");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes, (int) dataStart, (int) dataLength);
-        return new Contents(tensors, metadata, crc.getValue());
+        return new Contents(tensors, metadata);
+    }
+
+    private static String checksum(long crc) {
+        return String.format("crc32:%08x", crc);
     }
 
     /** A tensor's header entry as {begin, end, dims...}, checked against itself. */
     private static long[] describe(String file, String key, Object value) {
         if (!(value instanceof Map<?, ?> m) || !m.keySet().equals(java.util.Set.of("dtype", "shape", "data_offsets"))) {
-            throw error(file, 8, "tensor \"" + key + "\" must have exactly dtype, shape and data_offsets, got " + value);
+            throw error(file, 8, "tensor \"" + key + "\" must have exactly dtype, shape and data_offsets, got "
+                    + value);
         }
         if (!"F32".equals(m.get("dtype"))) {
             throw error(file, 8, "tensor \"" + key + "\" must have dtype F32, got " + m.get("dtype"));
@@ -223,6 +242,9 @@ public final class SafeTensors {
                 throw error(file, 8, "tensor \"" + key + "\" shape must have dimensions in [0, 2^31), got " + Arrays.toString(shape));
             }
             count *= d;
+            if (count > Integer.MAX_VALUE) {
+                break;   // reported below, before a product of many large dimensions can overflow
+            }
         }
         if (offsets[0] < 0 || offsets[1] - offsets[0] != 4 * count || count > Integer.MAX_VALUE) {
             throw error(file, 8, "tensor \"" + key + "\" data_offsets must span 4 x " + count + " bytes for shape "
@@ -245,7 +267,7 @@ public final class SafeTensors {
     }
 
     static ModelFormatException error(String file, long offset, String message) {
-        return new ModelFormatException(file + ": at byte " + offset + ": " + message);
+        return new ModelFormatException(file, offset, message);
     }
 
     private static void forEachChunk(float[] data, ByteBuffer buffer, java.util.function.Consumer<ByteBuffer> sink) {
@@ -258,41 +280,5 @@ public final class SafeTensors {
         }
         sink.accept(buffer);
         buffer.clear();
-    }
-
-    /** Something that writes a file's bytes. */
-    @FunctionalInterface
-    public interface Content {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    /**
-     * Writes {@code file} through a sibling temporary file that is flushed to disk and then renamed
-     * over it, so that a crash at any moment leaves the old file or the new one, never a part.
-     */
-    public static void writeAtomically(Path file, Content content) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temporary = parent.resolve(file.getFileName() + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                 OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
-                try {
-                    content.writeTo(out);
-                } catch (java.io.UncheckedIOException e) {
-                    throw e.getCause();
-                }
-                out.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
     }
 }

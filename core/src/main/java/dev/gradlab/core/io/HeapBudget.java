@@ -1,4 +1,4 @@
-package dev.gradlab.core;
+package dev.gradlab.core.io;
 
 /**
  * Checks, before a large allocation, that the JVM's heap can hold it, so that an oversized request
