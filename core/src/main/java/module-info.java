@@ -11,7 +11,7 @@ module dev.gradlab.core {
     exports dev.gradlab.core.nn;
     exports dev.gradlab.core.ops;
     exports dev.gradlab.core.population;
-    // An internal package is exported only to the gradlab modules that use it, never to users, e.g.
-    // "exports dev.gradlab.core.io to dev.gradlab.data, dev.gradlab.optim;". cli runs on the class
-    // path (its shaded jar drops the descriptors), where every package is readable.
+    // Internal: atomic writing and strict bounded reading of files, for the gradlab modules only. cli
+    // runs on the class path (its shaded jar drops the descriptors), where every package is readable.
+    exports dev.gradlab.core.io to dev.gradlab.data, dev.gradlab.optim;
 }

@@ -55,8 +55,8 @@ class GradientAssertionsTest {
     @Property(tries = 100)
     void matmul(@ForAll @IntRange(min = 1, max = 8) int m, @ForAll @IntRange(min = 1, max = 16) int k,
                 @ForAll @IntRange(min = 1, max = 8) int n, @ForAll long seed) {
-        Tensor a = Tensor.uniform(seed, 0.5f, 1, m, k);
-        Tensor b = Tensor.uniform(seed + 1, 0.5f, 1, k, n);
+        Tensor a = Tensor.uniform(seed, -1, 1, m, k);
+        Tensor b = Tensor.uniform(seed + 1, -1, 1, k, n);
         assertGradient(xs -> xs[0].matmul(xs[1]), a, b);
         assertThrows(AssertionError.class, () -> assertGradient(xs -> SmoothOps.scaled(WRONG, xs[0].matmul(xs[1])), a, b));
     }

@@ -115,6 +115,7 @@ public final class ModelFile {
         for (int i = 0; i < names.size(); i++) {
             float[] values = tensors.get(names.get(i)).data();
             System.arraycopy(values, 0, parameters.get(i).data(), 0, values.length);
+            parameters.get(i).bumpVersion();
         }
     }
 
