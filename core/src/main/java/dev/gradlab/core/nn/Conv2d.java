@@ -3,6 +3,10 @@ package dev.gradlab.core.nn;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.TorchGenerator;
 import dev.gradlab.core.ops.Conv2dFunction;
+import dev.gradlab.core.population.MatrixProduct;
+import dev.gradlab.core.population.Member;
+import dev.gradlab.core.population.PopulationForward;
+import dev.gradlab.core.population.SharedInput;
 import java.util.List;
 
 /**
@@ -11,8 +15,11 @@ import java.util.List;
  * {@code OH = (H + 2·padding − k)/stride + 1}; see {@link Conv2dFunction} for the op and its
  * gradients. Default initialisation as PyTorch's: weight and bias from {@code U(−1/√fan_in,
  * 1/√fan_in)}, {@code fan_in = in·k·k}, the same numbers as PyTorch for the same seed.
+ *
+ * <p>In a population its weight is the matrix {@code out × in·k·k} that multiplies the im2col matrix,
+ * so it takes the same perturbations as {@link Linear}'s (see {@link #share}).
  */
-public final class Conv2d implements Module {
+public final class Conv2d implements PopulationForward<Conv2d.Product> {
 
     private final int in;
     private final int out;
@@ -68,12 +75,58 @@ public final class Conv2d implements Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        checkInput(x);
+        Conv2dFunction conv = new Conv2dFunction(stride, padding);
+        return bias == null ? conv.apply(x, weight) : conv.apply(x, weight, bias);
+    }
+
+    private void checkInput(Tensor x) {
         if (x.rank() != 4 || x.dim(1) != in) {
             throw new IllegalArgumentException(this + " needs input of shape [batch, " + in + ", height, width], got "
                     + java.util.Arrays.toString(x.shape()));
         }
-        Conv2dFunction conv = new Conv2dFunction(stride, padding);
-        return bias == null ? conv.apply(x, weight) : conv.apply(x, weight, bias);
+    }
+
+    /**
+     * What a convolution's shared phase hands to its member phase: the product of the input's im2col
+     * matrix with the weight, and the output's size (N, ·, OH, OW) to lay its rows out in.
+     */
+    public record Product(MatrixProduct product, int samples, int height, int width) {
+    }
+
+    /**
+     * The shared phase: {@code X = im2col(x)} once for the members that see {@code x}, and the product
+     * {@code X·Wᵀ} with the weight as the matrix {@code out × in·k·k}. On the population's input its
+     * base is the unperturbed output as rows, {@code S = X·Wᵀ + b}, and a direction costs only its
+     * perturbation's product (full-rank {@code σ·X·Eᵀ}, once for both members of a pair; low-rank
+     * {@code σ·(X·B)·Aᵀ/√r}, {@code X·B} of every direction one GEMM made here), as {@link Linear}'s.
+     */
+    @Override
+    public Product share(Tensor x, Tensor y, SharedInput shared) {
+        checkInput(x);
+        Tensor columns = Conv2dFunction.im2col(x, kernel, stride, padding);
+        int n = x.dim(0);
+        int oh = Conv2dFunction.outputSize(x.dim(2), kernel, stride, padding);
+        int ow = Conv2dFunction.outputSize(x.dim(3), kernel, stride, padding);
+        Tensor base = y == null ? null : Conv2dFunction.imagesToRows(y);
+        return new Product(shared.product(columns, weight, base), n, oh, ow);
+    }
+
+    /**
+     * The member phase: on the shared input {@code S + s·σ·X·Eᵀ + s·σ·e_b}; on a member's own input
+     * {@code X·(W + sσE)ᵀ + (b + sσ·e_b)} (full-rank; the plain forward at the member's weights, in the
+     * same order) or {@code X·Wᵀ + sσ·(X·B)·Aᵀ/√r + (b + sσ·e_b)} (low-rank); laid out as
+     * (N, out, OH, OW).
+     */
+    @Override
+    public Tensor forwardMember(Product shared, Member member) {
+        MatrixProduct product = shared.product();
+        Tensor rows = product.member(member);
+        float[] b = null;
+        if (bias != null) {
+            b = (product.base() == null ? member.perturbed(bias) : member.perturbation(bias)).data();
+        }
+        return Conv2dFunction.rowsToImages(rows, b, shared.samples(), shared.height(), shared.width());
     }
 
     @Override

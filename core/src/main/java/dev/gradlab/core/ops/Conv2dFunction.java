@@ -59,26 +59,21 @@ public final class Conv2dFunction extends Function {
         w = x.dim(3);
         o = weight.dim(0);
         k = weight.dim(2);
-        if (h + 2 * padding < k || w + 2 * padding < k) {
-            throw new IllegalArgumentException("conv2d: kernel " + k + " is larger than the padded input "
-                    + (h + 2 * padding) + "x" + (w + 2 * padding) + " (input " + Arrays.toString(x.shape())
-                    + ", padding " + padding + ")");
-        }
+        checkFits(x, k, padding);
+        oh = outputSize(h, k, stride, padding);
+        ow = outputSize(w, k, stride, padding);
         if (bias != null) {
             checkShape("bias", bias, o);
         }
-        oh = (h + 2 * padding - k) / stride + 1;
-        ow = (w + 2 * padding - k) / stride + 1;
         int rows = n * oh * ow;
         int cols = c * k * k;
-        Tensor columns = Workspace.uninitialized(rows, cols);
-        im2col(x.data(), columns.data());
+        Tensor columns = im2col(x, k, stride, padding);
         Tensor product = Workspace.uninitialized(rows, o);
         Blas.sgemm(false, true, rows, o, cols, 1f, columns.data(), 0, cols, weight.data(), 0, cols,
                 0f, product.data(), 0, o);
         Tensor y = newTensor(n, o, oh, ow);
         float[] b = bias == null ? null : bias.data();
-        positionsToChannels(product.data(), b, y.data());
+        positionsToChannels(product.data(), b, y.data(), n, o, oh * ow);
         saveForBackward(columns, weight);
         return y;
     }
@@ -90,7 +85,7 @@ public final class Conv2dFunction extends Function {
         int rows = n * oh * ow;
         int cols = c * k * k;
         Tensor gt = Workspace.uninitialized(rows, o);
-        channelsToPositions(g.data(), gt.data());
+        channelsToPositions(g.data(), gt.data(), n, o, oh * ow);
         Tensor gx = null;
         Tensor gw = null;
         Tensor gb = null;
@@ -99,7 +94,8 @@ public final class Conv2dFunction extends Function {
             Blas.sgemm(false, false, rows, cols, o, 1f, gt.data(), 0, o, weight.data(), 0, cols,
                     0f, gColumns.data(), 0, cols);
             gx = newTensor(n, c, h, w);
-            col2im(gColumns.data(), gx.data());
+            // col2im, the adjoint of im2col: each column entry added to the pixel it was read from.
+            patches(gx.data(), gColumns.data(), false, n, c, h, w, k, stride, padding, oh, ow);
         }
         if (needsInputGrad(1)) {
             gw = newTensorLike(weight);
@@ -124,14 +120,70 @@ public final class Conv2dFunction extends Function {
         return hasBias ? new Tensor[] {gx, gw, gb} : new Tensor[] {gx, gw};
     }
 
-    /** Row {@code (s, i, j)} of the column matrix: the k×k patch of every channel under output pixel (i, j). */
-    private void im2col(float[] x, float[] columns) {
-        patches(x, columns, true);
+    /** The output's size along a side of {@code size} pixels: {@code (size + 2·padding − kernel)/stride + 1}. */
+    public static int outputSize(int size, int kernel, int stride, int padding) {
+        return (size + 2 * padding - kernel) / stride + 1;
     }
 
-    /** The adjoint of {@link #im2col}: each column entry added to the pixel it was read from. */
-    private void col2im(float[] columns, float[] gx) {
-        patches(gx, columns, false);
+    /** Throws unless the kernel fits in the padded input {@code x} (N, C, H, W). */
+    private static void checkFits(Tensor x, int kernel, int padding) {
+        if (x.dim(2) + 2 * padding < kernel || x.dim(3) + 2 * padding < kernel) {
+            throw new IllegalArgumentException("conv2d: kernel " + kernel + " is larger than the padded input "
+                    + (x.dim(2) + 2 * padding) + "x" + (x.dim(3) + 2 * padding) + " (input "
+                    + Arrays.toString(x.shape()) + ", padding " + padding + ")");
+        }
+    }
+
+    /**
+     * The im2col matrix of {@code x} (N, C, H, W) for a {@code kernel × kernel} kernel, as the
+     * convolution's forward builds it: {@code (N·OH·OW) × (C·k·k)}, row {@code (s, i, j)} holding the
+     * patch of every channel under output pixel (i, j), zero in the padding; a workspace tensor.
+     * For a module that multiplies it with weights of its own (a population's perturbed ones).
+     *
+     * @throws IllegalArgumentException when {@code x} is not of rank 4 or the kernel is larger than
+     *     the padded input
+     */
+    public static Tensor im2col(Tensor x, int kernel, int stride, int padding) {
+        if (x.rank() != 4 || kernel < 1 || stride < 1 || padding < 0) {
+            throw new IllegalArgumentException("im2col needs input (N, C, H, W), kernel, stride >= 1 and padding >= 0,"
+                    + " got " + Arrays.toString(x.shape()) + ", kernel=" + kernel + ", stride=" + stride
+                    + ", padding=" + padding);
+        }
+        checkFits(x, kernel, padding);
+        int oh = outputSize(x.dim(2), kernel, stride, padding);
+        int ow = outputSize(x.dim(3), kernel, stride, padding);
+        Tensor columns = Workspace.uninitialized(x.dim(0) * oh * ow, x.dim(1) * kernel * kernel);
+        patches(x.data(), columns.data(), true, x.dim(0), x.dim(1), x.dim(2), x.dim(3), kernel, stride, padding,
+                oh, ow);
+        return columns;
+    }
+
+    /**
+     * A product of the im2col matrix, {@code (N·OH·OW) × O} with a row per output position, laid
+     * out as the convolution's output (N, O, OH, OW), adding {@code bias[o]} to channel o when bias
+     * is not null; a workspace tensor. The forward's own last step.
+     */
+    public static Tensor rowsToImages(Tensor rows, float[] bias, int n, int oh, int ow) {
+        int o = rows.rank() == 2 ? rows.dim(1) : -1;
+        if (o < 0 || rows.dim(0) != n * oh * ow || (bias != null && bias.length < o)) {
+            throw new IllegalArgumentException("rowsToImages needs rows [" + n * oh * ow + ", channels] and a bias of"
+                    + " the channels, got " + Arrays.toString(rows.shape()) + " and "
+                    + (bias == null ? "none" : bias.length));
+        }
+        Tensor y = Workspace.uninitialized(n, o, oh, ow);
+        positionsToChannels(rows.data(), bias, y.data(), n, o, oh * ow);
+        return y;
+    }
+
+    /** The inverse of {@link #rowsToImages} without a bias: (N, O, OH, OW) as {@code (N·OH·OW) × O}. */
+    public static Tensor imagesToRows(Tensor y) {
+        if (y.rank() != 4) {
+            throw new IllegalArgumentException("imagesToRows needs (N, O, OH, OW), got " + Arrays.toString(y.shape()));
+        }
+        int plane = y.dim(2) * y.dim(3);
+        Tensor rows = Workspace.uninitialized(y.dim(0) * plane, y.dim(1));
+        channelsToPositions(y.data(), rows.data(), y.dim(0), y.dim(1), plane);
+        return rows;
     }
 
     /**
@@ -139,7 +191,8 @@ public final class Conv2dFunction extends Function {
      * the pixel into the entry (zero in the padding); otherwise adds the entry to the pixel. A sample's
      * rows and pixels belong to it alone, so samples run in parallel without races.
      */
-    private void patches(float[] image, float[] columns, boolean gather) {
+    private static void patches(float[] image, float[] columns, boolean gather, int n, int c, int h, int w, int k,
+                                int stride, int padding, int oh, int ow) {
         int cols = c * k * k;
         Parallel.forEach(n, s -> {
             for (int i = 0; i < oh; i++) {
@@ -177,8 +230,7 @@ public final class Conv2dFunction extends Function {
     }
 
     /** (N·OH·OW) × O, a row per position, to (N, O, OH, OW), adding the bias when there is one. */
-    private void positionsToChannels(float[] product, float[] bias, float[] y) {
-        int plane = oh * ow;
+    private static void positionsToChannels(float[] product, float[] bias, float[] y, int n, int o, int plane) {
         Parallel.forEach(n, s -> {
             for (int ch = 0; ch < o; ch++) {
                 float b = bias == null ? 0f : bias[ch];
@@ -191,8 +243,7 @@ public final class Conv2dFunction extends Function {
     }
 
     /** (N, O, OH, OW) to (N·OH·OW) × O: the output gradient as the GEMM's rows. */
-    private void channelsToPositions(float[] g, float[] gt) {
-        int plane = oh * ow;
+    private static void channelsToPositions(float[] g, float[] gt, int n, int o, int plane) {
         Parallel.forEach(n, s -> {
             for (int ch = 0; ch < o; ch++) {
                 int from = (s * o + ch) * plane;

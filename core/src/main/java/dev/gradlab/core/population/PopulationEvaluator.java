@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * member's loss depends only on its own direction, so the losses are the same, to the bit, on any
  * number of threads.
  *
+ * <p>The model runs in evaluation mode ({@link Module#eval()}: dropout is the identity), so that a
+ * member's loss does not depend on a random mask or on which thread drew it; each module's mode is
+ * restored when the call returns.
+ *
  * <p>An evaluator keeps its per-thread buffers between calls; it is not for concurrent use.
  */
 public final class PopulationEvaluator {
@@ -54,6 +58,11 @@ public final class PopulationEvaluator {
         int threads = Math.max(1, Math.min(Parallel.threads(), directions));
         Evaluation ev = new Evaluation(model, population, threads);
         fallbacks = ev.fallbacks;
+        boolean[] modes = new boolean[ev.modules.size()];
+        for (int i = 0; i < modes.length; i++) {
+            modes[i] = ev.modules.get(i).isTraining();
+        }
+        model.eval();
         try (var noGrad = Tape.noGrad(); Workspace centerSpace = Workspace.open()) {
             Tensor x = batch.inputs();
             for (int i = 0; i < ev.steps.length; i++) {
@@ -88,6 +97,11 @@ public final class PopulationEvaluator {
                 });
             }
             return loss;
+        } finally {
+            // Containers first: a container's train(mode) sets its layers, which are restored after it.
+            for (int i = 0; i < modes.length; i++) {
+                ev.modules.get(i).train(modes[i]);
+            }
         }
     }
 
@@ -110,6 +124,8 @@ public final class PopulationEvaluator {
         final Tensor[] params;
         final long[] noiseOffsets;
         final List<Module> fallbacks = new ArrayList<>();
+        /** The model and every module in it that the plan opened or ran, containers before their layers. */
+        final List<Module> modules = new ArrayList<>();
         final SharedInput shared = new SharedInput(this, null);
         /** The first step's input, which every member shares. */
         Tensor input;
@@ -132,6 +148,7 @@ public final class PopulationEvaluator {
         }
 
         private void flatten(Module module, List<Step<?>> plan, List<Tensor> all) {
+            modules.add(module);
             if (module instanceof Sequential s) {
                 for (Module layer : s.layers()) {
                     flatten(layer, plan, all);

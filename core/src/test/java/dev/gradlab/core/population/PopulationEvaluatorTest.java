@@ -2,6 +2,7 @@ package dev.gradlab.core.population;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
 import dev.gradlab.core.example.Softplus;
+import dev.gradlab.core.nn.Dropout;
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.nn.ReLU;
@@ -88,11 +90,16 @@ class PopulationEvaluatorTest {
         return Batch.of(Tensor.wrap(x, ROWS, IN), labels);
     }
 
-    /** Member by member, through the model's ordinary forward at explicitly perturbed weights. */
-    private static float[] memberByMember(Module model, Objective objective, Batch batch, Population population) {
+    /**
+     * Member by member, through the model's ordinary forward at explicitly perturbed weights, in
+     * evaluation mode as populations run.
+     */
+    static float[] memberByMember(Module model, Objective objective, Batch batch, Population population) {
         List<Tensor> params = model.parameters();
         float[] w0 = Parameters.flatten(params);
         float[] losses = new float[population.members()];
+        boolean training = model.isTraining();
+        model.eval();
         try (var scope = Tape.noGrad()) {
             for (int m = 0; m < population.members(); m++) {
                 int d = population.antithetic() ? m / 2 : m;
@@ -101,6 +108,8 @@ class PopulationEvaluatorTest {
                 losses[m] = objective.value(model.forward(batch.inputs()), batch);
                 Parameters.unflatten(w0, params);
             }
+        } finally {
+            model.train(training);
         }
         return losses;
     }
@@ -188,6 +197,46 @@ class PopulationEvaluatorTest {
         }
     }
 
+    @Test
+    void populationsRunInEvaluationModeAndRestoreTheModelsModes() {
+        Linear first = new Linear(IN, 7, true, 1);
+        Dropout dropout = new Dropout(0.5f, 1);
+        Sigmoid sigmoid = new Sigmoid();
+        Linear last = new Linear(7, CLASSES, true, 3);
+        Sequential model = new Sequential(first, dropout, sigmoid, last);
+        Sequential withoutDropout = new Sequential(first, sigmoid, last);
+        Batch batch = batch();
+        for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(1)}) {
+            Population population = Population.es(p, 0.05f, true, 9, 0, 5);
+            float[] expected = new float[population.members()];
+            float expectedCenter = new PopulationEvaluator().evaluate(withoutDropout, Objective.crossEntropy(), batch,
+                    population, expected);
+            for (int t = 1; t <= 2; t++) {
+                model.train(); // as backprop leaves it
+                float[] losses = new float[population.members()];
+                float center;
+                try (var threads = Parallel.withThreads(t)) {
+                    center = new PopulationEvaluator().evaluate(model, Objective.crossEntropy(), batch, population,
+                            losses);
+                }
+                // Dropout was the identity: the losses are those of the model without it, to the bit.
+                assertEquals(expectedCenter, center, p + ", " + t + " threads");
+                assertArrayEquals(expected, losses, p + ", " + t + " threads");
+                assertTrue(model.isTraining() && dropout.isTraining(), "training mode is restored");
+            }
+        }
+        // Each module's own mode comes back, also when they differ.
+        Population two = Population.es(Perturbation.fullRank(), 0.05f, true, 9, 0, 2);
+        model.train();
+        dropout.eval();
+        new PopulationEvaluator().evaluate(model, Objective.crossEntropy(), batch, two, new float[4]);
+        assertTrue(model.isTraining());
+        assertFalse(dropout.isTraining());
+        model.eval();
+        new PopulationEvaluator().evaluate(model, Objective.crossEntropy(), batch, two, new float[4]);
+        assertFalse(model.isTraining() || dropout.isTraining());
+    }
+
     /** A module whose output is its parameter itself, or a tensor viewing the parameter's values. */
     static final class Logits implements Module {
         final Tensor logits;
@@ -243,9 +292,12 @@ class PopulationEvaluatorTest {
 
     @Test
     void repeatedEvaluationsReuseTheirWorkspaceArrays() {
-        Batch batch = batch();
-        Module model = new Sequential(new Linear(IN, 7, true, 1), new Sigmoid(), new Scale(7, 3),
-                new Linear(7, CLASSES, true, 3));
+        assertReusesWorkspaceArrays(new Sequential(new Linear(IN, 7, true, 1), new Sigmoid(), new Scale(7, 3),
+                new Linear(7, CLASSES, true, 3)), batch());
+    }
+
+    /** After a first evaluation, repeated ones take no new arrays from the workspace pool, for each family. */
+    static void assertReusesWorkspaceArrays(Module model, Batch batch) {
         for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(2)}) {
             Population population = Population.es(p, 0.1f, true, 4, 2, 5);
             float[] losses = new float[population.members()];
