@@ -4,6 +4,7 @@ import dev.gradlab.core.Batch;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.EvalMode;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.data.Dataset;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ public final class Metrics {
         nonEmpty(d);
         double total = 0;
         long correct = 0;
-        try (var scope = Tape.noGrad()) {
+        try (var eval = EvalMode.of(model); var scope = Tape.noGrad()) {
             for (int from = 0; from < d.size(); from += SLICE) {
                 int rows = Math.min(SLICE, d.size() - from);
                 int[] labels = Arrays.copyOfRange(d.labels(), from, from + rows);

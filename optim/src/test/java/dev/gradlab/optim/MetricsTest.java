@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradlab.core.Objective;
+import dev.gradlab.core.nn.Dropout;
 import dev.gradlab.core.nn.Linear;
+import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.Dataset;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,20 @@ class MetricsTest {
         assertEquals(Metrics.loss(model, Objective.crossEntropy(), d), e.loss());
         assertEquals(Metrics.accuracy(model, d), e.accuracy());
         assertTrue(Float.isNaN(Metrics.evaluate(model, null, d).loss()));
+    }
+
+    /** A test pass runs in evaluation mode (dropout off), as PyTorch's model.eval(), and leaves the mode as it was. */
+    @Test
+    void evaluationRunsInEvalModeAndRestoresTheMode() {
+        Dataset d = data();
+        Linear linear = new Linear(4, 3, true, 5);
+        Sequential withDropout = new Sequential(new Dropout(0.5f, 7), linear);
+        Metrics.Evaluation plain = Metrics.evaluate(linear, Objective.crossEntropy(), d);
+        Metrics.Evaluation e = Metrics.evaluate(withDropout, Objective.crossEntropy(), d);
+        assertEquals(plain.loss(), e.loss());
+        assertEquals(plain.accuracy(), e.accuracy());
+        assertTrue(withDropout.isTraining());
+        assertTrue(withDropout.layers().get(0).isTraining());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.gradlab.core.ParameterBinding;
 import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
+import dev.gradlab.core.nn.EvalMode;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.simd.Parallel;
@@ -58,12 +59,7 @@ public final class PopulationEvaluator {
         int threads = Math.max(1, Math.min(Parallel.threads(), directions));
         Evaluation ev = new Evaluation(model, population, threads);
         fallbacks = ev.fallbacks;
-        boolean[] modes = new boolean[ev.modules.size()];
-        for (int i = 0; i < modes.length; i++) {
-            modes[i] = ev.modules.get(i).isTraining();
-        }
-        model.eval();
-        try (var noGrad = Tape.noGrad(); Workspace centerSpace = Workspace.open()) {
+        try (var eval = EvalMode.of(model); var noGrad = Tape.noGrad(); Workspace centerSpace = Workspace.open()) {
             Tensor x = batch.inputs();
             for (int i = 0; i < ev.steps.length; i++) {
                 Tensor y = ev.steps[i].module.forward(x);
@@ -97,11 +93,6 @@ public final class PopulationEvaluator {
                 });
             }
             return loss;
-        } finally {
-            // Containers first: a container's train(mode) sets its layers, which are restored after it.
-            for (int i = 0; i < modes.length; i++) {
-                ev.modules.get(i).train(modes[i]);
-            }
         }
     }
 
@@ -124,8 +115,6 @@ public final class PopulationEvaluator {
         final Tensor[] params;
         final long[] noiseOffsets;
         final List<Module> fallbacks = new ArrayList<>();
-        /** The model and every module in it that the plan opened or ran, containers before their layers. */
-        final List<Module> modules = new ArrayList<>();
         final SharedInput shared = new SharedInput(this, null);
         /** The first step's input, which every member shares. */
         Tensor input;
@@ -148,7 +137,6 @@ public final class PopulationEvaluator {
         }
 
         private void flatten(Module module, List<Step<?>> plan, List<Tensor> all) {
-            modules.add(module);
             if (module instanceof Sequential s) {
                 for (Module layer : s.layers()) {
                     flatten(layer, plan, all);
