@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -54,6 +56,10 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (methods.stream().distinct().count() < methods.size()) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--methods': must name each"
+                    + " method once, got " + methods.stream().map(Method::toString).collect(Collectors.joining(",")));
+        }
         Path out = run.out.orDefault("-compare");
         long seed = run.seed;
         if (Files.exists(out) && (!Files.isDirectory(out) || !empty(out))) {
