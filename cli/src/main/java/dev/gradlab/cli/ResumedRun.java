@@ -1,8 +1,10 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.ModelFormatException;
 import dev.gradlab.optim.Checkpoint;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +75,14 @@ final class ResumedRun implements Callable<Integer> {
             throw new ParameterException(cli, "Invalid value for option '--epochs': must be at least the "
                     + checkpoint.epoch() + " epochs already done in " + command.resume + ", got " + original.epochs);
         }
+        // A run that did all its epochs and committed is finished; one stopped before its commit is completed.
+        boolean committed = !Files.exists(command.resume.resolve(RunDirectory.INCOMPLETE))
+                && Files.exists(command.resume.resolve(ModelFile.FILE_NAME));
+        if (original.epochs == checkpoint.epoch() && committed) {
+            throw new ParameterException(cli, "Invalid value for option '--epochs': the run in " + command.resume
+                    + " has finished its " + Text.count(checkpoint.epoch(), "epoch") + "; give --epochs larger than "
+                    + checkpoint.epoch() + " to train it further");
+        }
         original.run.out.out = command.resume;   // writes into the run's own directory, as it is
         original.resume = command.resume;
         original.progress = command.progress;
@@ -82,6 +92,6 @@ final class ResumedRun implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return original.train(checkpoint);
+        return original.train(checkpoint, original.resume);
     }
 }

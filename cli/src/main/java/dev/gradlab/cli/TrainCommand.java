@@ -31,6 +31,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -119,22 +120,36 @@ final class TrainCommand implements Callable<Integer> {
     private record Outcome(TrainingResult result, Sequential model, Genome genome) {
     }
 
+    /**
+     * Trains, or resumes, holding the run directory's lock throughout; first deals with what runs
+     * killed outright left beside it.
+     */
     @Override
     public Integer call() throws IOException {
-        return resume != null ? ResumedRun.of(this).call() : train(null);
+        Path target = resume != null ? resume.toRealPath() : run.out.orDefault("");
+        if (resume == null && Files.isSymbolicLink(target)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': "
+                    + RunDirectory.obstacle(target, overwrite));
+        }
+        try (RunDirectory.Lock lock = RunDirectory.lock(target)) {
+            for (String found : RunDirectory.sweep(target, resume == null && overwrite)) {
+                spec.commandLine().getErr().println("gradlab train: " + found);
+            }
+            spec.commandLine().getErr().flush();
+            return resume != null ? ResumedRun.of(this).call() : train(null, target);
+        }
     }
 
     /**
-     * Trains into a new run directory at {@code --out}, or, resuming from {@code resumeFrom}, straight
-     * into {@code --out}, the run's own directory, whose checkpoint is replaced atomically every epoch.
-     * Every setting is checked before anything is printed or written.
+     * Trains into a new run directory at {@code target}, or, resuming from {@code resumeFrom},
+     * straight into {@code target}, the run's own directory, whose checkpoint is replaced atomically
+     * every epoch. Every setting is checked before anything is printed or written.
      */
-    int train(Checkpoint resumeFrom) throws IOException {
+    int train(Checkpoint resumeFrom, Path target) throws IOException {
         method.check(spec.commandLine().getParseResult().matchedOptions().stream().map(OptionSpec::longestName).toList());
-        Path target = run.out.orDefault("");
         String obstacle = resumeFrom != null ? null : RunDirectory.obstacle(target, overwrite);
         if (obstacle != null) {
-            throw new IllegalArgumentException("Invalid value for option '--out': " + obstacle);
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': " + obstacle);
         }
         try (var threads = run.threads.open()) {
             DataSplit split = data.load();
@@ -231,6 +246,13 @@ final class TrainCommand implements Callable<Integer> {
             });
             history = csv.rows();
         }
+        // A resumed run that had done all its epochs trained none now: its accuracy is its last epoch's.
+        float accuracy = resumeFrom != null && resumeFrom.epoch() == epochCount && history.size() == epochCount
+                ? history.get(epochCount - 1).testAccuracy() : outcome.result().testAccuracy();
+        if (Float.isNaN(accuracy)) {
+            throw new IllegalStateException("no test accuracy for the run's last epoch in "
+                    + dir.resolve(MetricsCsv.FILE_NAME) + "; train it further with --epochs");
+        }
 
         Map<String, String> info = new LinkedHashMap<>();
         info.put("method", plan.method());
@@ -239,7 +261,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put("batch", Integer.toString(batch));
         info.put("seed", Long.toString(this.run.seed));
         info.put("data", data.data);
-        info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", outcome.result().testAccuracy()));
+        info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", accuracy));
         ModelFile.save(dir.resolve(ModelFile.FILE_NAME), architecture, outcome.model(), info);
         if (outcome.genome() != null) {
             outcome.genome().write(dir.resolve(Genome.FILE_NAME));
@@ -255,7 +277,7 @@ final class TrainCommand implements Callable<Integer> {
                 outcome.result().wallNanos() / 1e9, outcome.result().lossEvaluations(), MetricsCsv.FILE_NAME,
                 "training.png", ModelFile.FILE_NAME, outcome.genome() != null ? Genome.FILE_NAME : Checkpoint.FILE_NAME,
                 target);
-        stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * outcome.result().testAccuracy());
+        stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * accuracy);
         stdout.flush();
         return 0;
     }
@@ -276,10 +298,11 @@ final class TrainCommand implements Callable<Integer> {
                 return Float.POSITIVE_INFINITY;
             }
             try {
-                return Float.parseFloat(value);
+                Float.parseFloat(value);
             } catch (NumberFormatException e) {
                 throw new TypeConversionException("must be a finite number > 0 or 'off', got '" + value + "'");
             }
+            return Float32.parse(value);
         }
     }
 }
