@@ -1,5 +1,6 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Batch;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
@@ -87,8 +88,8 @@ public final class GeneticAlgorithm {
         this.shuffle = b.shuffle;
         this.listener = b.listener;
         if (!(elites <= parents && parents <= population && elites < population)) {
-            throw new IllegalArgumentException("elites E, parents T and population P must satisfy 1 <= E <= T <= P"
-                    + " and E < P, got E = " + elites + ", T = " + parents + ", P = " + population);
+            throw new InvalidSettingException("parents", "must satisfy 1 <= E <= T <= P and E < P for elites E,"
+                    + " parents T and population P, got E = " + elites + ", T = " + parents + ", P = " + population);
         }
         for (Dataset d : new Dataset[] {train, validation, test}) {
             if (d != null && d.size() == 0) {

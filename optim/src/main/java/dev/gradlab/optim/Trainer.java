@@ -1,5 +1,6 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Batch;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Tensor;
@@ -64,7 +65,7 @@ public final class Trainer {
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
         if (resumeFrom != null && resumeFrom.epoch() > epochs) {
-            throw new IllegalArgumentException("epochs must be at least the checkpoint's " + resumeFrom.epoch()
+            throw new InvalidSettingException("epochs", "must be at least the checkpoint's " + resumeFrom.epoch()
                     + " epochs done, got " + epochs);
         }
         if (sigmaSchedule != null) {
@@ -79,13 +80,13 @@ public final class Trainer {
     /** A σ schedule needs evolution strategies, and a σ that stays finite and > 0 in every epoch. */
     private void checkSigmaSchedule() {
         if (!(estimator instanceof EvolutionStrategies es)) {
-            throw new IllegalArgumentException("sigmaSchedule needs an EvolutionStrategies estimator, got "
+            throw new InvalidSettingException("sigmaSchedule", "needs an EvolutionStrategies estimator, got "
                     + estimator.name());
         }
         for (int epoch = 0; epoch < epochs; epoch++) {
             float sigma = (float) sigmaSchedule.lr(es.initialSigma(), epoch);
             if (!(sigma > 0) || Float.isInfinite(sigma)) {
-                throw new IllegalArgumentException("sigmaSchedule must keep sigma finite and > 0, got " + sigma
+                throw new InvalidSettingException("sigmaSchedule", "must keep sigma finite and > 0, got " + sigma
                         + " at epoch " + (epoch + 1) + " from sigma " + es.initialSigma());
             }
         }
@@ -188,7 +189,7 @@ public final class Trainer {
          */
         public Builder maxLoss(float maxLoss) {
             if (!(maxLoss > 0)) {
-                throw new IllegalArgumentException("maxLoss must be > 0 (or +Infinity for no bound), got " + maxLoss);
+                throw new InvalidSettingException("maxLoss", "must be > 0 (or +Infinity for no bound), got " + maxLoss);
             }
             this.maxLoss = maxLoss;
             return this;
