@@ -63,7 +63,7 @@ final class CompareCommand implements Callable<Integer> {
         Path out = run.out.orDefault("-compare");
         long seed = run.seed;
         if (Files.exists(out) && (!Files.isDirectory(out) || !empty(out))) {
-            throw new IllegalArgumentException("Invalid value for option '--out': " + out
+            throw Usage.error("Invalid value for option '--out': " + out
                     + " must be absent or an empty directory");
         }
         PrintWriter stdout = spec.commandLine().getOut();

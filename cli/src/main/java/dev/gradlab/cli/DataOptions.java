@@ -37,7 +37,7 @@ final class DataOptions {
      */
     DataSplit load() {
         if (download && !data.equals("full") && !data.equals("mnist")) {
-            throw new IllegalArgumentException(
+            throw Usage.error(
                     "option '--download' applies to --data full or mnist, got --data " + (data.isEmpty() ? "''" : data));
         }
         return switch (data) {

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,18 +35,14 @@ enum Method {
     ES(OptimizerChoice.ADAM, 50, 0.05f, 100, Options.OPTIMIZER, Options.POPULATION, Options.ES, Options.PERTURBATION) {
         @Override
         GradientEstimator estimator(PopulationOptions o, long seed) {
-            EvolutionStrategies.Builder es = EvolutionStrategies.builder();
-            Usage.option("--population", () -> es.population(o.population(this)));
-            Usage.option("--sigma", () -> es.sigma(o.sigma(this)));
-            return es.antithetic(o.antithetic()).rankShaping(o.rankShaping()).baseline(o.baseline())
+            return EvolutionStrategies.builder().population(o.population(this)).sigma(o.sigma(this)).antithetic(o.antithetic()).rankShaping(o.rankShaping()).baseline(o.baseline())
                     .perturbation(o.perturbation()).seed(seed).build();
         }
     },
     FD(OptimizerChoice.ADAM, 50, 0.001f, 100, Options.OPTIMIZER, Options.POPULATION) {
         @Override
         GradientEstimator estimator(PopulationOptions o, long seed) {
-            return Usage.options(Map.of("directions", "--population", "eps", "--sigma"),
-                    () -> FiniteDifferences.directional(o.population(this), o.sigma(this), seed));
+            return FiniteDifferences.directional(o.population(this), o.sigma(this), seed);
         }
     },
     GA(null, GaDefaults.EPOCHS, GaDefaults.SIGMA, GaDefaults.POPULATION, Options.POPULATION, Options.PERTURBATION,
@@ -119,7 +114,7 @@ enum Method {
     void check(Collection<String> given) {
         for (String option : given) {
             if (Options.ALL.contains(option) && !options.contains(option)) {
-                throw new IllegalArgumentException("option '" + option + "' does not apply to --method " + this);
+                throw Usage.error("option '" + option + "' does not apply to --method " + this);
             }
         }
     }
@@ -138,14 +133,9 @@ enum Method {
                 Arrays.copyOf(train.labels(), kept), f, train.classes());
         Dataset validation = held == 0 ? null : new Dataset(Arrays.copyOfRange(train.images(), kept * f,
                 train.size() * f), Arrays.copyOfRange(train.labels(), kept, train.size()), f, train.classes());
-        GeneticAlgorithm.Builder ga = GeneticAlgorithm.builder().architecture(architecture).initialSeed(seed).seed(seed);
-        Usage.option("--population", () -> ga.population(o.population(GA)));
-        Usage.option("--parents", () -> ga.parents(o.parents()));
-        Usage.option("--elites", () -> ga.elites(o.elites()));
-        Usage.option("--sigma", () -> ga.sigma(o.sigma(GA)));
-        Usage.option("--epochs", () -> ga.epochs(epochs));
-        Usage.option("--batch", () -> ga.batchSize(batch));
-        return ga.perturbation(o.perturbation()).train(fitness).validation(validation).test(split.test())
+        return GeneticAlgorithm.builder().architecture(architecture).initialSeed(seed).seed(seed)
+                .population(o.population(GA)).parents(o.parents()).elites(o.elites()).sigma(o.sigma(GA))
+                .epochs(epochs).batchSize(batch).perturbation(o.perturbation()).train(fitness).validation(validation).test(split.test())
                 .shuffle(shuffle);
     }
 

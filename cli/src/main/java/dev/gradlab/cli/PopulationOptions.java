@@ -78,7 +78,7 @@ final class PopulationOptions {
     int holdout(int trainSize) {
         int held = holdout != null ? holdout : Method.GaDefaults.HOLDOUT;
         if (held < 0 || held >= trainSize) {
-            throw new IllegalArgumentException("Invalid value for option '--holdout': must be in [0, " + trainSize
+            throw Usage.error("Invalid value for option '--holdout': must be in [0, " + trainSize
                     + "), fewer than the training images, got " + held);
         }
         return held;
@@ -100,15 +100,15 @@ final class PopulationOptions {
     Perturbation perturbation() {
         PerturbationChoice choice = perturbation != null ? perturbation : Method.PERTURBATION;
         if (rank != null && choice != PerturbationChoice.LOWRANK) {
-            throw new IllegalArgumentException("option '--rank' applies only to --perturbation lowrank");
+            throw Usage.error("option '--rank' applies only to --perturbation lowrank");
         }
-        return Usage.option("--rank", () -> choice.of(rank != null ? rank : Method.RANK));
+        return choice.of(rank != null ? rank : Method.RANK);
     }
 
     /** {@code --sigma-schedule} over {@code epochs}; null for none. */
     LrSchedule sigmaSchedule(int epochs) {
         return describeSigmaSchedule().equals("none") ? null
-                : Usage.option("--sigma-schedule", () -> LrSchedule.parse(sigmaSchedule, epochs));
+                : Usage.as("sigmaSchedule", () -> LrSchedule.parse(sigmaSchedule, epochs));
     }
 
     String describeSigmaSchedule() {

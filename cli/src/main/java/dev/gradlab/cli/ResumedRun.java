@@ -40,7 +40,7 @@ final class ResumedRun implements Callable<Integer> {
                 : all.subList(all.indexOf(spec.name()) + 1, all.size());
         for (String a : args) {
             if (a.contains("\n")) {
-                throw new IllegalArgumentException("arguments must not contain line breaks, got '" + a + "'");
+                throw Usage.error("arguments must not contain line breaks, got '" + a + "'");
             }
         }
         Map<String, String> info = new LinkedHashMap<>();

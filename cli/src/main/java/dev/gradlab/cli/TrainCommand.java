@@ -155,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
             DataSplit split = data.load();
             int held = method == Method.GA ? population.holdout(split.train().size()) : 0;
             if (batch > split.train().size() - held) {
-                throw new IllegalArgumentException("Invalid value for option '--batch': must be at most the "
+                throw Usage.error("Invalid value for option '--batch': must be at most the "
                         + (split.train().size() - held) + " training images"
                         + (held > 0 ? " left after the " + held + " held out" : "") + ", got " + batch);
             }
@@ -175,9 +175,7 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer<?> rule = optimizer.create(method, network.parameters());
         Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator).optimizer(rule)
                 .train(split.train()).test(split.test()).shuffle(shuffle).seed(run.seed);
-        Usage.option("--epochs", () -> trainer.epochs(epochCount));
-        Usage.option("--batch", () -> trainer.batchSize(batch));
-        Usage.option("--max-loss", () -> trainer.maxLoss(maxLoss));
+        trainer.epochs(epochCount).batchSize(batch).maxLoss(maxLoss);
         LrSchedule lr = optimizer.schedule(epochCount);
         LrSchedule sigma = population.sigmaSchedule(epochCount);
         String schedule = optimizer.describeSchedule();
@@ -192,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
             trainer.resumeFrom(resumeFrom);
         }
         // Checks the settings together before the run prints anything.
-        Usage.options(Map.of("sigmaSchedule", "--sigma-schedule"), trainer::build);
+        trainer.build();
         Map<String, String> settings = ResumedRun.settings(spec, epochCount);
         return new Plan(estimator.name() + (sigmaSchedule.equals("none") ? "" : " sigma schedule " + sigmaSchedule),
                 rule + (schedule.equals("none") ? "" : " schedule " + schedule),
