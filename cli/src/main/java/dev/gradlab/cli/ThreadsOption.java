@@ -10,7 +10,7 @@ final class ThreadsOption {
             description = "Threads to compute on, at most " + Parallel.MAX_THREADS + " (default: all processors).")
     Integer threads;
 
-    /** The scope to run the command's work in: {@code --threads} (at most {@link Parallel#MAX_THREADS}), or the current count. */
+    /** The scope to run the command's work in: {@code --threads} (1 to {@link Parallel#MAX_THREADS}), or the current count. */
     Parallel.Threads open() {
         if (threads != null && (threads < 1 || threads > Parallel.MAX_THREADS)) {
             throw Usage.error("Invalid value for option '--threads': must be in [1, " + Parallel.MAX_THREADS + "], got "

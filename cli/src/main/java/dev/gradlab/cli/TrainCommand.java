@@ -6,6 +6,7 @@ import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.optim.Checkpoint;
 import dev.gradlab.optim.EpochMetrics;
+import dev.gradlab.optim.EvolutionStrategies;
 import dev.gradlab.optim.GeneticAlgorithm;
 import dev.gradlab.optim.Genome;
 import dev.gradlab.optim.GradientEstimator;
@@ -48,12 +49,12 @@ import picocli.CommandLine.TypeConversionException;
                         + " no biases, backprop with SGD lr 0.1 momentum 0.9, batch 100, 100 epochs, seed 42."},
         footer = {"", "Defaults that depend on --method (options given always win):",
                 "  backprop  sgd, lr 0.1, momentum 0.9, 100 epochs",
-                "  es        adam, lr 0.01, 50 epochs, sigma 0.05,",
-                "            100 antithetic pairs, rank shaping, lowrank rank 1",
+                "  es        adam, lr 0.01, 50 epochs, sigma " + EvolutionStrategies.DEFAULT_SIGMA + ",",
+                "            " + EvolutionStrategies.DEFAULT_POPULATION + " antithetic pairs, rank shaping, lowrank rank 1",
                 "  fd        adam, lr 0.01, 50 epochs, step (sigma) 0.001, 100 directions",
-                "  ga        no optimizer, " + Method.GaDefaults.EPOCHS + " epochs, sigma " + Method.GaDefaults.SIGMA
-                        + ", population " + Method.GaDefaults.POPULATION + ",",
-                "            parents " + Method.GaDefaults.PARENTS + ", elites " + Method.GaDefaults.ELITES + ", holdout "
+                "  ga        no optimizer, " + Method.GaDefaults.EPOCHS + " epochs, sigma " + GeneticAlgorithm.DEFAULT_SIGMA
+                        + ", population " + GeneticAlgorithm.DEFAULT_POPULATION + ",",
+                "            parents " + GeneticAlgorithm.DEFAULT_PARENTS + ", elites " + GeneticAlgorithm.DEFAULT_ELITES + ", holdout "
                         + Method.GaDefaults.HOLDOUT + ", lowrank rank 1",
                 "", "Writes metrics.csv, training.png and model.safetensors (read by 'gradlab",
                 "evaluate' and by PyTorch's safetensors.torch.load_file) into --out when the",

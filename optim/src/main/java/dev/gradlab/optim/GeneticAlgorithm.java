@@ -108,6 +108,12 @@ public final class GeneticAlgorithm {
         return new Builder();
     }
 
+    /** The builder's default population {@code P}, parents {@code T}, elites {@code E} and σ. */
+    public static final int DEFAULT_POPULATION = 500;
+    public static final int DEFAULT_PARENTS = 20;
+    public static final int DEFAULT_ELITES = 5;
+    public static final float DEFAULT_SIGMA = 0.01f;
+
     /**
      * Settings of a {@link GeneticAlgorithm}; the architecture and the training set are required. The
      * defaults are those that reach 0.75 on the embedded Fashion-MNIST subset (see docs/optim.md).
@@ -116,10 +122,10 @@ public final class GeneticAlgorithm {
         private Architecture architecture;
         private long initialSeed;
         private Objective objective = Objective.crossEntropy();
-        private int population = 500;
-        private int parents = 20;
-        private int elites = 5;
-        private float sigma = 0.01f;
+        private int population = DEFAULT_POPULATION;
+        private int parents = DEFAULT_PARENTS;
+        private int elites = DEFAULT_ELITES;
+        private float sigma = DEFAULT_SIGMA;
         private Perturbation perturbation = Perturbation.lowRank(1);
         private long seed;
         private Dataset train;
