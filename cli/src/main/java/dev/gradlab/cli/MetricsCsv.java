@@ -32,9 +32,9 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
         List<String> kept = new ArrayList<>();
         if (keepEpochs > 0 && Files.exists(file)) {
             List<String> lines = Files.readAllLines(file);
-            for (String line : lines.subList(Math.min(1, lines.size()), Math.min(lines.size(), keepEpochs + 1))) {
-                rows.add(parse(line));
-                kept.add(line);
+            for (int i = 1; i < Math.min(lines.size(), keepEpochs + 1); i++) {
+                rows.add(parse(file, i, lines.get(i)));
+                kept.add(lines.get(i));
             }
         }
         writer = Files.newBufferedWriter(file);
@@ -51,16 +51,32 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
     static List<EpochMetrics> read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
         List<EpochMetrics> rows = new ArrayList<>();
-        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-            rows.add(parse(line));
+        for (int i = 1; i < lines.size(); i++) {
+            rows.add(parse(file, i, lines.get(i)));
         }
         return rows;
     }
 
-    private static EpochMetrics parse(String line) {
-        String[] f = line.split(",");
-        return new EpochMetrics(Integer.parseInt(f[0]) - 1, Float.parseFloat(f[1]), Float.parseFloat(f[2]),
-                Float.parseFloat(f[3]), Long.parseLong(f[4]), (long) (Double.parseDouble(f[5]) * 1e9));
+    /** Row {@code index} (the header is 0) of {@code file}; a damaged one is an error naming the file and line. */
+    private static EpochMetrics parse(Path file, int index, String line) {
+        String[] f = line.split(",", -1);
+        try {
+            if (f.length != 6 || Integer.parseInt(f[0]) != index) {
+                throw new NumberFormatException();
+            }
+            return new EpochMetrics(index - 1, Float.parseFloat(f[1]), Float.parseFloat(f[2]),
+                    Float.parseFloat(f[3]), Long.parseLong(f[4]), (long) (Double.parseDouble(f[5]) * 1e9));
+        } catch (NumberFormatException e) {
+            throw new FormatException(file + ": line " + (index + 1) + ": expected epoch " + index + " and five numbers"
+                    + " (" + HEADER + "), got " + Text.quote(line));
+        }
+    }
+
+    /** A {@code metrics.csv} that this class did not write, or that was damaged since. */
+    static final class FormatException extends RuntimeException {
+        FormatException(String message) {
+            super(message);
+        }
     }
 
     @Override

@@ -170,7 +170,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Plan gradient(Architecture architecture, DataSplit split, int epochCount, Checkpoint resumeFrom) {
+    private Plan gradient(Architecture architecture, DataSplit split, int epochCount, Checkpoint resumeFrom)
+            throws IOException {
         Sequential network = architecture.build(run.seed);
         GradientEstimator estimator = method.estimator(population, run.seed);
         Optimizer<?> rule = optimizer.create(method, network.parameters());
@@ -192,7 +193,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         // Checks the settings together before the run prints anything.
         trainer.build();
-        Map<String, String> settings = ResumedRun.settings(spec, epochCount);
+        Map<String, String> settings = ResumedRun.settings(spec, epochCount, data.files());
         return new Plan(estimator.name() + (sigmaSchedule.equals("none") ? "" : " sigma schedule " + sigmaSchedule),
                 rule + (schedule.equals("none") ? "" : " schedule " + schedule),
                 (dir, listener) -> new Outcome(trainer.listener(listener)
