@@ -80,7 +80,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: 100 for backprop, 50 for es and fd).")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "100", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    /** The batch size when {@code --batch} is left out. */
+    static final int BATCH = 100;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + BATCH, description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Mixin
@@ -226,24 +229,7 @@ final class TrainCommand implements Callable<Integer> {
         List<EpochMetrics> history;
         try (ConsoleListener console = new ConsoleListener(stdout, spec.commandLine().getErr(), showProgress());
              MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), resumeFrom == null ? 0 : resumeFrom.epoch())) {
-            outcome = plan.run().apply(dir, new GeneticAlgorithm.Listener() {
-                @Override
-                public void onStart(int epochs, int batchesPerEpoch) {
-                    console.onStart(epochs, batchesPerEpoch);
-                    csv.onStart(epochs, batchesPerEpoch);
-                }
-
-                @Override
-                public void onBatch(int epoch, int batch, float loss) {
-                    console.onBatch(epoch, batch, loss);
-                }
-
-                @Override
-                public void onEpoch(EpochMetrics m) {
-                    csv.onEpoch(m);
-                    console.onEpoch(m);
-                }
-            });
+            outcome = plan.run().apply(dir, listener(console, csv));
             history = csv.rows();
         }
         // A resumed run that had done all its epochs trained none now: its accuracy is its last epoch's.
@@ -280,6 +266,28 @@ final class TrainCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * accuracy);
         stdout.flush();
         return 0;
+    }
+
+    /** The console's lines and the CSV's rows of a run, as the listener of a Trainer or a GeneticAlgorithm. */
+    static GeneticAlgorithm.Listener listener(ConsoleListener console, MetricsCsv csv) {
+        return new GeneticAlgorithm.Listener() {
+            @Override
+            public void onStart(int epochs, int batchesPerEpoch) {
+                console.onStart(epochs, batchesPerEpoch);
+                csv.onStart(epochs, batchesPerEpoch);
+            }
+
+            @Override
+            public void onBatch(int epoch, int batch, float loss) {
+                console.onBatch(epoch, batch, loss);
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                csv.onEpoch(m);
+                console.onEpoch(m);
+            }
+        };
     }
 
     private boolean showProgress() {

@@ -142,4 +142,12 @@ class RunSafetyTest {
         assertEquals("", run.out());
         assertFalse(Files.exists(out));
     }
+
+    @Test
+    void compareReportsAsItselfNotAsTrain() {
+        Run run = Run.of("compare", "--methods", "backprop", "--epochs", "1", "--hidden", "8", "--threads", "0",
+                "--out", dir.resolve("compare").toString());
+        assertFails(run, 2, "--threads");
+        assertTrue(run.err().startsWith("gradlab compare: "), run.err());
+    }
 }
