@@ -21,6 +21,7 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
     static final String FILE_NAME = "metrics.csv";
     static final String HEADER = "epoch,train_loss,test_loss,test_accuracy,loss_evaluations,elapsed_seconds";
 
+    private final Path file;
     private final BufferedWriter writer;
     private final List<EpochMetrics> rows = new ArrayList<>();
 
@@ -37,14 +38,20 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
                 kept.add(lines.get(i));
             }
         }
+        this.file = file;
         writer = Files.newBufferedWriter(file);
-        writer.write(HEADER);
-        writer.newLine();
-        for (String line : kept) {
-            writer.write(line);
+        try {
+            writer.write(HEADER);
             writer.newLine();
+            for (String line : kept) {
+                writer.write(line);
+                writer.newLine();
+            }
+            writer.flush();
+        } catch (IOException e) {
+            writer.close();
+            throw Output.withPath(file, e);
         }
-        writer.flush();
     }
 
     /** The rows of a {@code metrics.csv} this class wrote. */
@@ -88,7 +95,7 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
             writer.newLine();
             writer.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + FILE_NAME + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(Output.withPath(file, e));
         }
     }
 
@@ -99,6 +106,10 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        writer.close();
+        try {
+            writer.close();
+        } catch (IOException e) {
+            throw Output.withPath(file, e);
+        }
     }
 }
