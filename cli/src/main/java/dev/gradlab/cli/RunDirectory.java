@@ -274,12 +274,12 @@ final class RunDirectory implements AutoCloseable {
     }
 
     private static Path parent(Path target) {
-        return target.toAbsolutePath().getParent();
+        return target.toAbsolutePath().normalize().getParent();
     }
 
     /** The target's name, cut to at most {@link #NAME_BYTES} bytes of UTF-8 (whole characters). */
     private static String shortName(Path target) {
-        String name = target.getFileName().toString();
+        String name = target.toAbsolutePath().normalize().getFileName().toString();
         int end = 0;
         int bytes = 0;
         while (end < name.length()) {

@@ -131,6 +131,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path target = resume != null ? resume.toRealPath() : run.out.orDefault("");
+        if (target.toAbsolutePath().normalize().getParent() == null) {
+            throw Usage.error("Invalid value for option '" + (resume != null ? "--resume" : "--out") + "': " + target
+                    + " is the root directory; give a directory under it");
+        }
         if (resume == null && Files.isSymbolicLink(target)) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': "
                     + RunDirectory.obstacle(target, overwrite));

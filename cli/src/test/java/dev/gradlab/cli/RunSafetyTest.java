@@ -125,6 +125,12 @@ class RunSafetyTest {
     }
 
     @Test
+    void theRootIsNoRunDirectory() {
+        assertFails(Run.of("train", "--out", "/", "--epochs", "1"), 2, "'--out': / is the root directory");
+        assertFails(Run.of("train", "--resume", "/"), 2, "'--resume': / is the root directory");
+    }
+
+    @Test
     void aNameAtTheFileSystemsLimitStillRuns() throws IOException {
         Path out = dir.resolve("n".repeat(250));
         Run run = train(out, "--epochs", "1");
