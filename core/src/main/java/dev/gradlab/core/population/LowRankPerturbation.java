@@ -21,7 +21,7 @@ final class LowRankPerturbation extends Perturbation {
 
     LowRankPerturbation(int rank) {
         if (rank < 1) {
-            throw new InvalidSettingException("rank", "must be >= 1 for low-rank perturbations, got " + rank);
+            throw new InvalidSettingException("rank", "must be >= 1, got " + rank + " (low-rank perturbations need rank >= 1)");
         }
         this.rank = rank;
         this.norm = (float) (1 / Math.sqrt(rank));
