@@ -125,8 +125,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Trains, or resumes, holding the run directory's lock throughout; first deals with what runs
-     * killed outright left beside it.
+     * Trains, or resumes, holding the run directory's lock from the check of what is in it to the
+     * end; first deals with what runs killed outright left beside it.
      */
     @Override
     public Integer call() throws IOException {
@@ -135,29 +135,47 @@ final class TrainCommand implements Callable<Integer> {
             throw Usage.error("Invalid value for option '" + (resume != null ? "--resume" : "--out") + "': " + target
                     + " is the root directory; give a directory under it");
         }
-        if (resume == null && Files.isSymbolicLink(target)) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': "
-                    + RunDirectory.obstacle(target, overwrite));
+        if (resume == null) {
+            return train(null, target);
         }
-        try (RunDirectory.Lock lock = RunDirectory.lock(target)) {
-            for (String found : RunDirectory.sweep(target, resume == null && overwrite)) {
+        try (RunDirectory.Lock lock = lock(target, false)) {
+            return ResumedRun.of(this).call();
+        }
+    }
+
+    /** The lock of {@code target}, after reporting what killed runs left beside it (see {@link RunDirectory#sweep}). */
+    private RunDirectory.Lock lock(Path target, boolean overwrite) throws IOException {
+        RunDirectory.Lock lock = RunDirectory.lock(target);
+        try {
+            for (String found : RunDirectory.sweep(target, overwrite)) {
                 spec.commandLine().getErr().println("gradlab train: " + found);
             }
             spec.commandLine().getErr().flush();
-            return resume != null ? ResumedRun.of(this).call() : train(null, target);
+            return lock;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** {@code --out}'s problem, if any, as a usage error. */
+    private void checkOut(Path target) throws IOException {
+        String obstacle = RunDirectory.obstacle(target, overwrite);
+        if (obstacle != null) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': " + obstacle);
         }
     }
 
     /**
      * Trains into a new run directory at {@code target}, or, resuming from {@code resumeFrom},
      * straight into {@code target}, the run's own directory, whose checkpoint is replaced atomically
-     * every epoch. Every setting is checked before anything is printed or written.
+     * every epoch. Every setting is checked before anything is printed or written; a new run takes
+     * the target's lock once they are.
      */
     int train(Checkpoint resumeFrom, Path target) throws IOException {
         method.check(spec.commandLine().getParseResult().matchedOptions().stream().map(OptionSpec::longestName).toList());
-        String obstacle = resumeFrom != null ? null : RunDirectory.obstacle(target, overwrite);
-        if (obstacle != null) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': " + obstacle);
+        if (resumeFrom == null) {
+            checkOut(target);
         }
         try (var threads = run.threads.open()) {
             DataSplit split = data.load();
@@ -171,8 +189,14 @@ final class TrainCommand implements Callable<Integer> {
             int epochCount = epochs != null ? epochs : method.epochs;
             Plan plan = method == Method.GA ? evolution(architecture, split, epochCount)
                     : gradient(architecture, split, epochCount, resumeFrom);
-            try (RunDirectory dir = resumeFrom == null ? RunDirectory.open(target) : null) {
-                return train(plan, architecture, split, epochCount, resumeFrom, dir, target);
+            if (resumeFrom != null) {
+                return train(plan, architecture, split, epochCount, resumeFrom, null, target);
+            }
+            try (RunDirectory.Lock lock = lock(target, overwrite)) {
+                checkOut(target);   // again: another run may have written it, or a killed one been moved there
+                try (RunDirectory dir = RunDirectory.open(target)) {
+                    return train(plan, architecture, split, epochCount, null, dir, target);
+                }
             }
         }
     }
