@@ -18,8 +18,10 @@ final class Choices<E extends Enum<E>> implements ITypeConverter<E>, Iterable<St
         this.type = type;
     }
 
-    /** Registers a converter for each enum type the commands use. */
+    /** Registers a converter for each enum type the commands use, and float32's for float options. */
     static void register(CommandLine cli) {
+        cli.registerConverter(Float.class, new Float32());
+        cli.registerConverter(float.class, new Float32());
         cli.registerConverter(Activation.class, new Choices<>(Activation.class));
         cli.registerConverter(Method.class, new Choices<>(Method.class));
         cli.registerConverter(OptimizerChoice.class, new Choices<>(OptimizerChoice.class));

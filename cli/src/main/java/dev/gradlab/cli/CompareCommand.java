@@ -1,25 +1,36 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.model.Activation;
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelFile;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.data.DataSplit;
 import dev.gradlab.optim.EpochMetrics;
+import dev.gradlab.optim.GeneticAlgorithm;
+import dev.gradlab.optim.Genome;
+import dev.gradlab.optim.GradientEstimator;
+import dev.gradlab.optim.Optimizer;
+import dev.gradlab.optim.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gradlab compare}: runs {@code gradlab train} once per method, each with its own defaults, on
- * the same data and seed, into one subdirectory per method, then draws every run's test accuracy
+ * {@code gradlab compare}: trains once per method, each with the defaults of {@code gradlab train
+ * --method NAME}, on the same data and seed, into one subdirectory per method, then draws every run's test accuracy
  * against training time and against loss evaluations in {@code compare.png}.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
@@ -42,40 +53,38 @@ final class CompareCommand implements Callable<Integer> {
             description = "Epochs for every method (default: each method's own, as 'gradlab train --help' lists).")
     Integer epochs;
 
-    @Option(names = "--hidden", paramLabel = "SIZES", description = "Hidden layer sizes, as for train (default: 512).")
-    String hidden;
+    @Option(names = "--hidden", paramLabel = "SIZES", split = ",", defaultValue = "512",
+            description = "Hidden layer sizes, as for train (default: ${DEFAULT-VALUE}).")
+    int[] hidden;
 
-    @Option(names = "--data", paramLabel = "subset|full|mnist|DIR", defaultValue = "subset",
-            description = "The data, as for train (default: ${DEFAULT-VALUE}).")
-    String data;
+    @Mixin
+    DataOptions data;
 
     @Mixin
     RunOptions run;
 
     @Override
     public Integer call() throws IOException {
+        if (methods.stream().distinct().count() < methods.size()) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--methods': must name each"
+                    + " method once, got " + methods.stream().map(Method::toString).collect(Collectors.joining(",")));
+        }
         Path out = run.out.orDefault("-compare");
         long seed = run.seed;
         if (Files.exists(out) && (!Files.isDirectory(out) || !empty(out))) {
-            throw new IllegalArgumentException("Invalid value for option '--out': " + out
-                    + " must be absent or an empty directory");
+            throw Usage.error("Invalid value for option '--out': " + out + " must be absent or an empty directory");
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
         Map<String, List<EpochMetrics>> runs = new LinkedHashMap<>();
-        for (Method m : methods) {
-            List<String> args = new ArrayList<>(List.of("train", "--method", m.toString(), "--seed",
-                    Long.toString(seed), "--data", data, "--out", out.resolve(m.toString()).toString(), "--no-progress"));
-            add(args, "--epochs", epochs);
-            add(args, "--hidden", hidden);
-            add(args, "--threads", run.threads.threads);
-            int code = Main.run(stdout, stderr, args.toArray(String[]::new));
-            if (code != 0) {
-                return code;
+        try (var threads = run.threads.open()) {
+            DataSplit split = data.load();
+            Architecture architecture = Architecture.of(split.train().features(), hidden, split.train().classes(),
+                    Activation.SIGMOID, false);
+            for (Method m : methods) {
+                runs.put(m.toString(), train(m, architecture, split, Files.createDirectories(out.resolve(m.toString()))));
             }
-            runs.put(m.toString(), MetricsCsv.read(out.resolve(m.toString()).resolve(MetricsCsv.FILE_NAME)));
         }
-        GradientStatsCharts.methods(out.resolve(CHART), "gradlab compare (" + data + ", seed " + seed + ")", runs);
+        GradientStatsCharts.methods(out.resolve(CHART), "gradlab compare (" + data.data + ", seed " + seed + ")", runs);
         stdout.printf(Locale.ROOT, "%-9s %9s %9s %14s %s%n", "method", "accuracy", "seconds", "loss evals",
                 "first reached 70%");
         for (var e : runs.entrySet()) {
@@ -98,10 +107,52 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private static void add(List<String> args, String option, Object value) {
-        if (value != null) {
-            args.add(option);
-            args.add(value.toString());
+    /**
+     * Trains {@code method} with its defaults into {@code dir}: metrics.csv, training.png,
+     * model.safetensors (and genome.bin for ga). Returns its epochs' metrics.
+     */
+    private List<EpochMetrics> train(Method method, Architecture architecture, DataSplit split, Path dir)
+            throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        int epochCount = epochs != null ? epochs : method.epochs;
+        PopulationOptions defaults = new PopulationOptions();
+        long seed = run.seed;
+        Sequential model;
+        Genome genome = null;
+        String description;
+        List<EpochMetrics> rows;
+        stdout.printf(Locale.ROOT, "%s: %s, %s%n", method, architecture, Text.count(epochCount, "epoch"));
+        try (ConsoleListener console = new ConsoleListener(stdout, spec.commandLine().getErr(), false);
+             MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), 0)) {
+            GeneticAlgorithm.Listener listener = TrainCommand.listener(console, csv);
+            if (method == Method.GA) {
+                GeneticAlgorithm.Result r = Method.evolution(defaults, architecture, split, epochCount,
+                        TrainCommand.BATCH, false, seed).listener(listener).build().run();
+                model = r.model();
+                genome = r.champion();
+                description = method.toString();
+            } else {
+                model = architecture.build(seed);
+                GradientEstimator estimator = method.estimator(defaults, seed);
+                Optimizer<?> rule = method.optimizer.create(model.parameters(), method.optimizer.lr, null);
+                Trainer.builder().model(model).estimator(estimator).optimizer(rule).train(split.train())
+                        .test(split.test()).seed(seed).epochs(epochCount).batchSize(TrainCommand.BATCH)
+                        .listener(listener).build().run();
+                description = estimator.name() + ", " + rule;
+            }
+            rows = csv.rows();
         }
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("method", description);
+        info.put("epochs", Integer.toString(epochCount));
+        info.put("seed", Long.toString(seed));
+        info.put("data", data.data);
+        info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", rows.get(rows.size() - 1).testAccuracy()));
+        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), architecture, model, info);
+        if (genome != null) {
+            genome.write(dir.resolve(Genome.FILE_NAME));
+        }
+        TrainingChart.write(dir.resolve("training.png"), "gradlab compare: " + architecture + ", " + method, rows);
+        return rows;
     }
 }

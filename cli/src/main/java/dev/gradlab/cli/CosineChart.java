@@ -3,8 +3,6 @@ package dev.gradlab.cli;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
@@ -68,8 +66,6 @@ final class CosineChart {
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setLineWidth(2f);
         }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-        }
+        Output.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -6,11 +6,15 @@ import dev.gradlab.data.DatasetException;
 import dev.gradlab.data.FashionMnist;
 import dev.gradlab.data.IdxDirectory;
 import dev.gradlab.data.Mnist;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,7 +55,7 @@ final class DataOptions {
     private <T> T load(Supplier<T> subset, BiFunction<Path, Boolean, T> full, BiFunction<Path, Boolean, T> mnist,
                        Function<Path, T> directory) {
         if (download && !data.equals("full") && !data.equals("mnist")) {
-            throw new IllegalArgumentException(
+            throw Usage.error(
                     "option '--download' applies to --data full or mnist, got --data " + (data.isEmpty() ? "''" : data));
         }
         return switch (data) {
@@ -71,6 +75,29 @@ final class DataOptions {
                 }
             }
         };
+    }
+
+    /** {@code --data}'s value as the checkpoint keeps it: a directory absolute, so that a run resumes from anywhere. */
+    static String absolute(String data) {
+        return data.equals("subset") || data.equals("full") || data.equals("mnist") ? data
+                : Path.of(data).toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * What the files of a directory of one's own are (name, size and time of each), to tell on resume
+     * that they changed; null for the named sets, whose digests are checked.
+     */
+    String files() throws IOException {
+        if (data.equals("subset") || data.equals("full") || data.equals("mnist") || !Files.isDirectory(Path.of(data))) {
+            return null;
+        }
+        List<String> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of(data))) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                files.add(p.getFileName() + " " + Files.size(p) + " bytes " + Files.getLastModifiedTime(p));
+            }
+        }
+        return String.join(", ", files);
     }
 
     /** A short description of the split for the run's summary line. */

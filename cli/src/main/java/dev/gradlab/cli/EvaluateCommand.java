@@ -54,7 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private int evaluate() throws IOException {
         if ((weights == null) == (genome == null)) {
-            throw new IllegalArgumentException("give exactly one of --weights FILE and --genome FILE");
+            throw Usage.error("give exactly one of --weights FILE and --genome FILE");
         }
         PrintWriter out = spec.commandLine().getOut();
         Architecture a;

@@ -26,8 +26,8 @@ public final class GradlabCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of train, evaluate, compare, gradients, graph,"
-                + " backprop-trace, gradient-stats, info");
+        throw new ParameterException(spec.commandLine(), "missing command: one of "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** The version from the jar's manifest (the Maven project's version), or "development" when run from classes. */

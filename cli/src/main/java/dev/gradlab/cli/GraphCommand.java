@@ -57,7 +57,7 @@ final class GraphCommand implements Callable<Integer> {
     private int draw() throws IOException {
         Dataset train = data.load().train();
         if (batch < 1 || batch > train.size()) {
-            throw new IllegalArgumentException("Invalid value for option '--batch': must be in [1, "
+            throw Usage.error("Invalid value for option '--batch': must be in [1, "
                     + train.size() + "], got " + batch);
         }
         Architecture architecture = model.architecture(train.features(), train.classes());

@@ -1,15 +1,16 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.InvalidSettingException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Entry point of the {@code gradlab} command. Exit codes: 0 success, 1 a failure reported by the
- * library or the file system (one line; the stack trace only with {@code --verbose}), 2 a usage error
- * (one line naming the option, the expected and the given value): picocli's parse errors, and every
- * {@link IllegalArgumentException} a command lets through, which is how the library refuses a value
- * (see {@link Usage}).
+ * Entry point of the {@code gradlab} command. Exit codes: 0 success, 2 a usage error (one line naming
+ * the option, the expected and the given value): picocli's parse errors, the commands' own
+ * ({@link Usage#error}) and the library's refusals of a setting an option gave
+ * ({@link InvalidSettingException}, named by {@link Usage#OPTIONS}); 1 anything else, a failure of
+ * the file system or of the run, or a bug (one line; the stack trace with {@code --verbose}).
  */
 public final class Main {
 
@@ -17,8 +18,6 @@ public final class Main {
     public static final int USAGE = 2;
     /** Exit code of a failure while running a valid command. */
     public static final int FAILURE = 1;
-
-    private static final java.util.List<String> COMMANDS = java.util.List.of("train", "evaluate", "compare", "gradients", "info", "help");
 
     private Main() {
     }
@@ -52,7 +51,12 @@ public final class Main {
     }
 
     private static String commandName(String[] args) {
-        return args.length > 0 && COMMANDS.contains(args[0]) ? "gradlab " + args[0] : "gradlab";
+        return args.length > 0 && commands().contains(args[0]) ? "gradlab " + args[0] : "gradlab";
+    }
+
+    /** The commands, as picocli knows them, in the order of {@code gradlab --help}. */
+    static java.util.List<String> commands() {
+        return java.util.List.copyOf(new CommandLine(new GradlabCommand()).getSubcommands().keySet());
     }
 
     /** The configured command line, with gradlab's error handling, writing to the given streams. */
@@ -71,7 +75,7 @@ public final class Main {
         String message = e.getMessage();
         if (cmd.getParent() == null && e instanceof CommandLine.UnmatchedArgumentException u
                 && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
-            message = "unknown command '" + u.getUnmatched().get(0) + "': expected one of " + String.join(", ", COMMANDS);
+            message = "unknown command '" + u.getUnmatched().get(0) + "': expected one of " + String.join(", ", commands());
         }
         return usageError(cmd, message);
     }
@@ -84,8 +88,14 @@ public final class Main {
     }
 
     private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        if (e instanceof IllegalArgumentException) {
-            return usageError(cmd, describe(e));
+        if (e instanceof Usage.UsageException) {
+            return usageError(cmd, e.getMessage());
+        }
+        if (e instanceof InvalidSettingException s) {
+            String option = Usage.OPTIONS.get(s.setting());
+            if (option != null && cmd.getCommandSpec().findOption(option) != null) {
+                return usageError(cmd, "Invalid value for option '" + option + "': " + s.problem());
+            }
         }
         PrintWriter err = cmd.getErr();
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));

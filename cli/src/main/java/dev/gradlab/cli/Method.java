@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -23,7 +22,8 @@ import java.util.stream.Stream;
  * leaves out. backprop reproduces the notebook; es and fd use the settings that train well on the
  * subset (antithetic pairs with centered ranks and Adam, after OpenAI's evolution-strategies
  * starter), since the notebook's own ES estimator has a cosine of about zero to the gradient. ga is
- * no gradient method: it has no optimizer, and its own settings ({@link GaDefaults}). The learning
+ * no gradient method: it has no optimizer; it takes the library's settings but for its epochs and
+ * held-out images ({@link GaDefaults}). The learning
  * rate's default is the optimizer's ({@link OptimizerChoice}).
  */
 enum Method {
@@ -33,25 +33,23 @@ enum Method {
             return new Backprop();
         }
     },
-    ES(OptimizerChoice.ADAM, 50, 0.05f, 100, Options.OPTIMIZER, Options.POPULATION, Options.ES, Options.PERTURBATION) {
+    ES(OptimizerChoice.ADAM, 50, EvolutionStrategies.DEFAULT_SIGMA, EvolutionStrategies.DEFAULT_POPULATION,
+            Options.OPTIMIZER, Options.POPULATION, Options.ES, Options.PERTURBATION) {
         @Override
         GradientEstimator estimator(PopulationOptions o, long seed) {
-            EvolutionStrategies.Builder es = EvolutionStrategies.builder();
-            Usage.option("--population", () -> es.population(o.population(this)));
-            Usage.option("--sigma", () -> es.sigma(o.sigma(this)));
-            return es.antithetic(o.antithetic()).rankShaping(o.rankShaping()).baseline(o.baseline())
+            return EvolutionStrategies.builder().population(o.population(this)).sigma(o.sigma(this))
+                    .antithetic(o.antithetic()).rankShaping(o.rankShaping()).baseline(o.baseline())
                     .perturbation(o.perturbation()).seed(seed).build();
         }
     },
     FD(OptimizerChoice.ADAM, 50, 0.001f, 100, Options.OPTIMIZER, Options.POPULATION) {
         @Override
         GradientEstimator estimator(PopulationOptions o, long seed) {
-            return Usage.options(Map.of("directions", "--population", "eps", "--sigma"),
-                    () -> FiniteDifferences.directional(o.population(this), o.sigma(this), seed));
+            return FiniteDifferences.directional(o.population(this), o.sigma(this), seed);
         }
     },
-    GA(null, GaDefaults.EPOCHS, GaDefaults.SIGMA, GaDefaults.POPULATION, Options.POPULATION, Options.PERTURBATION,
-            Options.GA) {
+    GA(null, GaDefaults.EPOCHS, GeneticAlgorithm.DEFAULT_SIGMA, GeneticAlgorithm.DEFAULT_POPULATION,
+            Options.POPULATION, Options.PERTURBATION, Options.GA) {
         @Override
         GradientEstimator estimator(PopulationOptions o, long seed) {
             throw new IllegalStateException("ga is not a gradient estimator");
@@ -59,16 +57,12 @@ enum Method {
     };
 
     /**
-     * The genetic algorithm's settings for the options left out: on the subset (900 images for
-     * fitness, 100 held out) 112 epochs are 1,008 generations, about 0.75 test accuracy in under a
-     * minute on 2 threads; σ 0.005 learns far slower, 0.05 and above plateau lower.
+     * The genetic algorithm's settings that the library has no default for: on the subset (900
+     * images for fitness, 100 held out) 112 epochs are 1,008 generations, with the library's
+     * population, parents, elites and σ about 0.75 test accuracy in under a minute on 2 threads.
      */
     static final class GaDefaults {
         static final int EPOCHS = 112;
-        static final float SIGMA = 0.01f;
-        static final int POPULATION = 500;
-        static final int PARENTS = 20;
-        static final int ELITES = 5;
         static final int HOLDOUT = 100;
 
         private GaDefaults() {
@@ -119,7 +113,7 @@ enum Method {
     void check(Collection<String> given) {
         for (String option : given) {
             if (Options.ALL.contains(option) && !options.contains(option)) {
-                throw new IllegalArgumentException("option '" + option + "' does not apply to --method " + this);
+                throw Usage.error("option '" + option + "' does not apply to --method " + this);
             }
         }
     }
@@ -138,14 +132,9 @@ enum Method {
                 Arrays.copyOf(train.labels(), kept), f, train.classes());
         Dataset validation = held == 0 ? null : new Dataset(Arrays.copyOfRange(train.images(), kept * f,
                 train.size() * f), Arrays.copyOfRange(train.labels(), kept, train.size()), f, train.classes());
-        GeneticAlgorithm.Builder ga = GeneticAlgorithm.builder().architecture(architecture).initialSeed(seed).seed(seed);
-        Usage.option("--population", () -> ga.population(o.population(GA)));
-        Usage.option("--parents", () -> ga.parents(o.parents()));
-        Usage.option("--elites", () -> ga.elites(o.elites()));
-        Usage.option("--sigma", () -> ga.sigma(o.sigma(GA)));
-        Usage.option("--epochs", () -> ga.epochs(epochs));
-        Usage.option("--batch", () -> ga.batchSize(batch));
-        return ga.perturbation(o.perturbation()).train(fitness).validation(validation).test(split.test())
+        return GeneticAlgorithm.builder().architecture(architecture).initialSeed(seed).seed(seed)
+                .population(o.population(GA)).parents(o.parents()).elites(o.elites()).sigma(o.sigma(GA))
+                .epochs(epochs).batchSize(batch).perturbation(o.perturbation()).train(fitness).validation(validation).test(split.test())
                 .shuffle(shuffle);
     }
 

@@ -21,6 +21,7 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
     static final String FILE_NAME = "metrics.csv";
     static final String HEADER = "epoch,train_loss,test_loss,test_accuracy,loss_evaluations,elapsed_seconds";
 
+    private final Path file;
     private final BufferedWriter writer;
     private final List<EpochMetrics> rows = new ArrayList<>();
 
@@ -32,35 +33,57 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
         List<String> kept = new ArrayList<>();
         if (keepEpochs > 0 && Files.exists(file)) {
             List<String> lines = Files.readAllLines(file);
-            for (String line : lines.subList(Math.min(1, lines.size()), Math.min(lines.size(), keepEpochs + 1))) {
-                rows.add(parse(line));
-                kept.add(line);
+            for (int i = 1; i < Math.min(lines.size(), keepEpochs + 1); i++) {
+                rows.add(parse(file, i, lines.get(i)));
+                kept.add(lines.get(i));
             }
         }
+        this.file = file;
         writer = Files.newBufferedWriter(file);
-        writer.write(HEADER);
-        writer.newLine();
-        for (String line : kept) {
-            writer.write(line);
+        try {
+            writer.write(HEADER);
             writer.newLine();
+            for (String line : kept) {
+                writer.write(line);
+                writer.newLine();
+            }
+            writer.flush();
+        } catch (IOException e) {
+            writer.close();
+            throw Output.withPath(file, e);
         }
-        writer.flush();
     }
 
     /** The rows of a {@code metrics.csv} this class wrote. */
     static List<EpochMetrics> read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
         List<EpochMetrics> rows = new ArrayList<>();
-        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-            rows.add(parse(line));
+        for (int i = 1; i < lines.size(); i++) {
+            rows.add(parse(file, i, lines.get(i)));
         }
         return rows;
     }
 
-    private static EpochMetrics parse(String line) {
-        String[] f = line.split(",");
-        return new EpochMetrics(Integer.parseInt(f[0]) - 1, Float.parseFloat(f[1]), Float.parseFloat(f[2]),
-                Float.parseFloat(f[3]), Long.parseLong(f[4]), (long) (Double.parseDouble(f[5]) * 1e9));
+    /** Row {@code index} (the header is 0) of {@code file}; a damaged one is an error naming the file and line. */
+    private static EpochMetrics parse(Path file, int index, String line) {
+        String[] f = line.split(",", -1);
+        try {
+            if (f.length != 6 || Integer.parseInt(f[0]) != index) {
+                throw new NumberFormatException();
+            }
+            return new EpochMetrics(index - 1, Float.parseFloat(f[1]), Float.parseFloat(f[2]),
+                    Float.parseFloat(f[3]), Long.parseLong(f[4]), (long) (Double.parseDouble(f[5]) * 1e9));
+        } catch (NumberFormatException e) {
+            throw new FormatException(file + ": line " + (index + 1) + ": expected epoch " + index + " and five numbers"
+                    + " (" + HEADER + "), got " + Text.quote(line));
+        }
+    }
+
+    /** A {@code metrics.csv} that this class did not write, or that was damaged since. */
+    static final class FormatException extends RuntimeException {
+        FormatException(String message) {
+            super(message);
+        }
     }
 
     @Override
@@ -72,7 +95,7 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
             writer.newLine();
             writer.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + FILE_NAME + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(Output.withPath(file, e));
         }
     }
 
@@ -83,6 +106,10 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        writer.close();
+        try {
+            writer.close();
+        } catch (IOException e) {
+            throw Output.withPath(file, e);
+        }
     }
 }

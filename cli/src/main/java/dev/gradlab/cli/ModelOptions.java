@@ -24,7 +24,7 @@ final class ModelOptions {
      * their gradient and an optimizer's two state vectors (16 bytes a parameter).
      */
     Architecture architecture(int features, int classes) {
-        Architecture a = Usage.option("--hidden", () -> Architecture.of(features, hidden, classes, activation, bias));
+        Architecture a = Architecture.of(features, hidden, classes, activation, bias);
         HeapBudget.require(16 * a.parameterCount(), "the network " + a + " (" + a.parameterCount() + " parameters)");
         return a;
     }

@@ -5,7 +5,6 @@ import dev.gradlab.optim.LrSchedule;
 import dev.gradlab.optim.Optimizer;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The optimizer of a gradient method (backprop, es, fd) and its learning-rate schedule. */
@@ -39,17 +38,16 @@ final class OptimizerOptions {
     Optimizer<?> create(Method method, List<Tensor> params) {
         OptimizerChoice choice = choice(method);
         if (momentum != null && choice != OptimizerChoice.SGD) {
-            throw new IllegalArgumentException("option '--momentum' applies to --optimizer sgd, got --optimizer " + choice);
+            throw Usage.error("option '--momentum' applies to --optimizer sgd, got --optimizer " + choice);
         }
-        return Usage.options(Map.of("lr", "--lr", "momentum", "--momentum"),
-                () -> choice.create(params, lr != null ? lr : choice.lr, momentum));
+        return choice.create(params, lr != null ? lr : choice.lr, momentum);
     }
 
     /** {@code --warmup}, then {@code --lr-schedule}, over {@code epochs}; null when the rate stays constant. */
     LrSchedule schedule(int epochs) {
-        LrSchedule warm = warmup == null ? null : Usage.option("--warmup", () -> LrSchedule.warmup(warmup));
+        LrSchedule warm = warmup == null ? null : LrSchedule.warmup(warmup);
         LrSchedule main = spec(lrSchedule).equals("none") ? null
-                : Usage.option("--lr-schedule", () -> LrSchedule.parse(lrSchedule, epochs));
+                : Usage.as("lrSchedule", () -> LrSchedule.parse(lrSchedule, epochs));
         return warm == null ? main : main == null ? warm : warm.then(main);
     }
 

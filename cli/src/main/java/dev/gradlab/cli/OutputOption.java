@@ -21,7 +21,7 @@ final class OutputOption {
     Path orDefault(String suffix) {
         if (out != null) {
             if (out.toString().isEmpty()) {
-                throw new IllegalArgumentException("Invalid value for option '--out': must name a directory,"
+                throw Usage.error("Invalid value for option '--out': must name a directory,"
                         + " got an empty path");
             }
             return out;

@@ -1,6 +1,8 @@
 package dev.gradlab.cli;
 
 import dev.gradlab.core.population.Perturbation;
+import dev.gradlab.optim.EvolutionStrategies;
+import dev.gradlab.optim.GeneticAlgorithm;
 import dev.gradlab.optim.LrSchedule;
 import picocli.CommandLine.Option;
 
@@ -12,8 +14,8 @@ import picocli.CommandLine.Option;
 final class PopulationOptions {
 
     @Option(names = "--sigma", paramLabel = "S",
-            description = "es: standard deviation of the perturbations (default 0.05); fd: the step (default 0.001);"
-                    + " ga: of the mutations (default " + Method.GaDefaults.SIGMA + ").")
+            description = "es: standard deviation of the perturbations (default " + EvolutionStrategies.DEFAULT_SIGMA + "); fd: the step (default 0.001);"
+                    + " ga: of the mutations (default " + GeneticAlgorithm.DEFAULT_SIGMA + ").")
     Float sigma;
 
     @Option(names = "--sigma-schedule", paramLabel = "SPEC", defaultValue = "none",
@@ -23,16 +25,16 @@ final class PopulationOptions {
 
     @Option(names = "--population", paramLabel = "N",
             description = "es: perturbations per step (pairs with --antithetic); fd: random directions per step (default: 100);"
-                    + " ga: individuals per generation, elites included (default: " + Method.GaDefaults.POPULATION + ").")
+                    + " ga: individuals per generation, elites included (default: " + GeneticAlgorithm.DEFAULT_POPULATION + ").")
     Integer population;
 
     @Option(names = "--parents", paramLabel = "T",
-            description = "ga: the fittest T of a generation breed the next (default: " + Method.GaDefaults.PARENTS + ").")
+            description = "ga: the fittest T of a generation breed the next (default: " + GeneticAlgorithm.DEFAULT_PARENTS + ").")
     Integer parents;
 
     @Option(names = "--elites", paramLabel = "E",
             description = "ga: the fittest E pass on unchanged; the best of them on the held-out images is the champion"
-                    + " (default: " + Method.GaDefaults.ELITES + ").")
+                    + " (default: " + GeneticAlgorithm.DEFAULT_ELITES + ").")
     Integer elites;
 
     @Option(names = "--holdout", paramLabel = "N",
@@ -67,18 +69,18 @@ final class PopulationOptions {
     }
 
     int parents() {
-        return parents != null ? parents : Method.GaDefaults.PARENTS;
+        return parents != null ? parents : GeneticAlgorithm.DEFAULT_PARENTS;
     }
 
     int elites() {
-        return elites != null ? elites : Method.GaDefaults.ELITES;
+        return elites != null ? elites : GeneticAlgorithm.DEFAULT_ELITES;
     }
 
     /** The training images held out of {@code trainSize}, fewer than all. */
     int holdout(int trainSize) {
         int held = holdout != null ? holdout : Method.GaDefaults.HOLDOUT;
         if (held < 0 || held >= trainSize) {
-            throw new IllegalArgumentException("Invalid value for option '--holdout': must be in [0, " + trainSize
+            throw Usage.error("Invalid value for option '--holdout': must be in [0, " + trainSize
                     + "), fewer than the training images, got " + held);
         }
         return held;
@@ -100,15 +102,15 @@ final class PopulationOptions {
     Perturbation perturbation() {
         PerturbationChoice choice = perturbation != null ? perturbation : Method.PERTURBATION;
         if (rank != null && choice != PerturbationChoice.LOWRANK) {
-            throw new IllegalArgumentException("option '--rank' applies only to --perturbation lowrank");
+            throw Usage.error("option '--rank' applies only to --perturbation lowrank");
         }
-        return Usage.option("--rank", () -> choice.of(rank != null ? rank : Method.RANK));
+        return choice.of(rank != null ? rank : Method.RANK);
     }
 
     /** {@code --sigma-schedule} over {@code epochs}; null for none. */
     LrSchedule sigmaSchedule(int epochs) {
         return describeSigmaSchedule().equals("none") ? null
-                : Usage.option("--sigma-schedule", () -> LrSchedule.parse(sigmaSchedule, epochs));
+                : Usage.as("sigmaSchedule", () -> LrSchedule.parse(sigmaSchedule, epochs));
     }
 
     String describeSigmaSchedule() {

@@ -6,11 +6,16 @@ import picocli.CommandLine.Option;
 /** {@code --threads}: the thread scope a command's work runs in. */
 final class ThreadsOption {
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on (default: all processors).")
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads to compute on, at most " + Parallel.MAX_THREADS + " (default: all processors).")
     Integer threads;
 
-    /** The scope to run the command's work in: {@code --threads}, or the current count. */
+    /** The scope to run the command's work in: {@code --threads} (1 to {@link Parallel#MAX_THREADS}), or the current count. */
     Parallel.Threads open() {
-        return Usage.option("--threads", () -> Parallel.withThreads(threads != null ? threads : Parallel.threads()));
+        if (threads != null && (threads < 1 || threads > Parallel.MAX_THREADS)) {
+            throw Usage.error("Invalid value for option '--threads': must be in [1, " + Parallel.MAX_THREADS + "], got "
+                    + threads);
+        }
+        return Parallel.withThreads(threads != null ? threads : Parallel.threads());
     }
 }

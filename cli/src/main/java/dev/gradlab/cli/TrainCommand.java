@@ -6,6 +6,7 @@ import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.optim.Checkpoint;
 import dev.gradlab.optim.EpochMetrics;
+import dev.gradlab.optim.EvolutionStrategies;
 import dev.gradlab.optim.GeneticAlgorithm;
 import dev.gradlab.optim.Genome;
 import dev.gradlab.optim.GradientEstimator;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -48,12 +50,12 @@ import picocli.CommandLine.TypeConversionException;
                         + " no biases, backprop with SGD lr 0.1 momentum 0.9, batch 100, 100 epochs, seed 42."},
         footer = {"", "Defaults that depend on --method (options given always win):",
                 "  backprop  sgd, lr 0.1, momentum 0.9, 100 epochs",
-                "  es        adam, lr 0.01, 50 epochs, sigma 0.05,",
-                "            100 antithetic pairs, rank shaping, lowrank rank 1",
+                "  es        adam, lr 0.01, 50 epochs, sigma " + EvolutionStrategies.DEFAULT_SIGMA + ",",
+                "            " + EvolutionStrategies.DEFAULT_POPULATION + " antithetic pairs, rank shaping, lowrank rank 1",
                 "  fd        adam, lr 0.01, 50 epochs, step (sigma) 0.001, 100 directions",
-                "  ga        no optimizer, " + Method.GaDefaults.EPOCHS + " epochs, sigma " + Method.GaDefaults.SIGMA
-                        + ", population " + Method.GaDefaults.POPULATION + ",",
-                "            parents " + Method.GaDefaults.PARENTS + ", elites " + Method.GaDefaults.ELITES + ", holdout "
+                "  ga        no optimizer, " + Method.GaDefaults.EPOCHS + " epochs, sigma " + GeneticAlgorithm.DEFAULT_SIGMA
+                        + ", population " + GeneticAlgorithm.DEFAULT_POPULATION + ",",
+                "            parents " + GeneticAlgorithm.DEFAULT_PARENTS + ", elites " + GeneticAlgorithm.DEFAULT_ELITES + ", holdout "
                         + Method.GaDefaults.HOLDOUT + ", lowrank rank 1",
                 "", "Writes metrics.csv, training.png and model.safetensors (read by 'gradlab",
                 "evaluate' and by PyTorch's safetensors.torch.load_file) into --out when the",
@@ -79,7 +81,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: 100 for backprop, 50 for es and fd).")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "100", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    /** The batch size when {@code --batch} is left out. */
+    static final int BATCH = 100;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + BATCH, description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Mixin
@@ -120,28 +125,64 @@ final class TrainCommand implements Callable<Integer> {
     private record Outcome(TrainingResult result, Sequential model, Genome genome) {
     }
 
+    /**
+     * Trains, or resumes, holding the run directory's lock from the check of what is in it to the
+     * end; first deals with what runs killed outright left beside it.
+     */
     @Override
     public Integer call() throws IOException {
-        return resume != null ? ResumedRun.of(this).call() : train(null);
+        Path target = resume != null ? resume.toRealPath() : run.out.orDefault("");
+        if (target.toAbsolutePath().normalize().getParent() == null) {
+            throw Usage.error("Invalid value for option '" + (resume != null ? "--resume" : "--out") + "': " + target
+                    + " is the root directory; give a directory under it");
+        }
+        if (resume == null) {
+            return train(null, target);
+        }
+        try (RunDirectory.Lock lock = lock(target, false)) {
+            return ResumedRun.of(this).call();
+        }
+    }
+
+    /** The lock of {@code target}, after reporting what killed runs left beside it (see {@link RunDirectory#sweep}). */
+    private RunDirectory.Lock lock(Path target, boolean overwrite) throws IOException {
+        RunDirectory.Lock lock = RunDirectory.lock(target);
+        try {
+            for (String found : RunDirectory.sweep(target, overwrite)) {
+                spec.commandLine().getErr().println("gradlab train: " + found);
+            }
+            spec.commandLine().getErr().flush();
+            return lock;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** {@code --out}'s problem, if any, as a usage error. */
+    private void checkOut(Path target) throws IOException {
+        String obstacle = RunDirectory.obstacle(target, overwrite);
+        if (obstacle != null) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--out': " + obstacle);
+        }
     }
 
     /**
-     * Trains into a new run directory at {@code --out}, or, resuming from {@code resumeFrom}, straight
-     * into {@code --out}, the run's own directory, whose checkpoint is replaced atomically every epoch.
-     * Every setting is checked before anything is printed or written.
+     * Trains into a new run directory at {@code target}, or, resuming from {@code resumeFrom},
+     * straight into {@code target}, the run's own directory, whose checkpoint is replaced atomically
+     * every epoch. Every setting is checked before anything is printed or written; a new run takes
+     * the target's lock once they are.
      */
-    int train(Checkpoint resumeFrom) throws IOException {
+    int train(Checkpoint resumeFrom, Path target) throws IOException {
         method.check(spec.commandLine().getParseResult().matchedOptions().stream().map(OptionSpec::longestName).toList());
-        Path target = run.out.orDefault("");
-        String obstacle = resumeFrom != null ? null : RunDirectory.obstacle(target, overwrite);
-        if (obstacle != null) {
-            throw new IllegalArgumentException("Invalid value for option '--out': " + obstacle);
+        if (resumeFrom == null) {
+            checkOut(target);
         }
         try (var threads = run.threads.open()) {
             DataSplit split = data.load();
             int held = method == Method.GA ? population.holdout(split.train().size()) : 0;
             if (batch > split.train().size() - held) {
-                throw new IllegalArgumentException("Invalid value for option '--batch': must be at most the "
+                throw Usage.error("Invalid value for option '--batch': must be at most the "
                         + (split.train().size() - held) + " training images"
                         + (held > 0 ? " left after the " + held + " held out" : "") + ", got " + batch);
             }
@@ -149,21 +190,26 @@ final class TrainCommand implements Callable<Integer> {
             int epochCount = epochs != null ? epochs : method.epochs;
             Plan plan = method == Method.GA ? evolution(architecture, split, epochCount)
                     : gradient(architecture, split, epochCount, resumeFrom);
-            try (RunDirectory dir = resumeFrom == null ? RunDirectory.open(target) : null) {
-                return train(plan, architecture, split, epochCount, resumeFrom, dir, target);
+            if (resumeFrom != null) {
+                return train(plan, architecture, split, epochCount, resumeFrom, null, target);
+            }
+            try (RunDirectory.Lock lock = lock(target, overwrite)) {
+                checkOut(target);   // again: another run may have written it, or a killed one been moved there
+                try (RunDirectory dir = RunDirectory.open(target)) {
+                    return train(plan, architecture, split, epochCount, null, dir, target);
+                }
             }
         }
     }
 
-    private Plan gradient(Architecture architecture, DataSplit split, int epochCount, Checkpoint resumeFrom) {
+    private Plan gradient(Architecture architecture, DataSplit split, int epochCount, Checkpoint resumeFrom)
+            throws IOException {
         Sequential network = architecture.build(run.seed);
         GradientEstimator estimator = method.estimator(population, run.seed);
         Optimizer<?> rule = optimizer.create(method, network.parameters());
         Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator).optimizer(rule)
                 .train(split.train()).test(split.test()).shuffle(shuffle).seed(run.seed);
-        Usage.option("--epochs", () -> trainer.epochs(epochCount));
-        Usage.option("--batch", () -> trainer.batchSize(batch));
-        Usage.option("--max-loss", () -> trainer.maxLoss(maxLoss));
+        trainer.epochs(epochCount).batchSize(batch).maxLoss(maxLoss);
         LrSchedule lr = optimizer.schedule(epochCount);
         LrSchedule sigma = population.sigmaSchedule(epochCount);
         String schedule = optimizer.describeSchedule();
@@ -178,8 +224,8 @@ final class TrainCommand implements Callable<Integer> {
             trainer.resumeFrom(resumeFrom);
         }
         // Checks the settings together before the run prints anything.
-        Usage.options(Map.of("sigmaSchedule", "--sigma-schedule"), trainer::build);
-        Map<String, String> settings = ResumedRun.settings(spec, epochCount);
+        trainer.build();
+        Map<String, String> settings = ResumedRun.settings(spec, epochCount, data.files());
         return new Plan(estimator.name() + (sigmaSchedule.equals("none") ? "" : " sigma schedule " + sigmaSchedule),
                 rule + (schedule.equals("none") ? "" : " schedule " + schedule),
                 (dir, listener) -> new Outcome(trainer.listener(listener)
@@ -212,25 +258,15 @@ final class TrainCommand implements Callable<Integer> {
         List<EpochMetrics> history;
         try (ConsoleListener console = new ConsoleListener(stdout, spec.commandLine().getErr(), showProgress());
              MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), resumeFrom == null ? 0 : resumeFrom.epoch())) {
-            outcome = plan.run().apply(dir, new GeneticAlgorithm.Listener() {
-                @Override
-                public void onStart(int epochs, int batchesPerEpoch) {
-                    console.onStart(epochs, batchesPerEpoch);
-                    csv.onStart(epochs, batchesPerEpoch);
-                }
-
-                @Override
-                public void onStep(TrainingStep step) {
-                    console.onStep(step);
-                }
-
-                @Override
-                public void onEpoch(EpochMetrics m) {
-                    csv.onEpoch(m);
-                    console.onEpoch(m);
-                }
-            });
+            outcome = plan.run().apply(dir, listener(console, csv));
             history = csv.rows();
+        }
+        // A resumed run that had done all its epochs trained none now: its accuracy is its last epoch's.
+        float accuracy = resumeFrom != null && resumeFrom.epoch() == epochCount && history.size() == epochCount
+                ? history.get(epochCount - 1).testAccuracy() : outcome.result().testAccuracy();
+        if (Float.isNaN(accuracy)) {
+            throw new IllegalStateException("no test accuracy for the run's last epoch in "
+                    + dir.resolve(MetricsCsv.FILE_NAME) + "; train it further with --epochs");
         }
 
         Map<String, String> info = new LinkedHashMap<>();
@@ -240,7 +276,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put("batch", Integer.toString(batch));
         info.put("seed", Long.toString(this.run.seed));
         info.put("data", data.data);
-        info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", outcome.result().testAccuracy()));
+        info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", accuracy));
         ModelFile.save(dir.resolve(ModelFile.FILE_NAME), architecture, outcome.model(), info);
         if (outcome.genome() != null) {
             outcome.genome().write(dir.resolve(Genome.FILE_NAME));
@@ -256,9 +292,31 @@ final class TrainCommand implements Callable<Integer> {
                 outcome.result().wallNanos() / 1e9, outcome.result().lossEvaluations(), MetricsCsv.FILE_NAME,
                 "training.png", ModelFile.FILE_NAME, outcome.genome() != null ? Genome.FILE_NAME : Checkpoint.FILE_NAME,
                 target);
-        stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * outcome.result().testAccuracy());
+        stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * accuracy);
         stdout.flush();
         return 0;
+    }
+
+    /** The console's lines and the CSV's rows of a run, as the listener of a Trainer or a GeneticAlgorithm. */
+    static GeneticAlgorithm.Listener listener(ConsoleListener console, MetricsCsv csv) {
+        return new GeneticAlgorithm.Listener() {
+            @Override
+            public void onStart(int epochs, int batchesPerEpoch) {
+                console.onStart(epochs, batchesPerEpoch);
+                csv.onStart(epochs, batchesPerEpoch);
+            }
+
+            @Override
+            public void onStep(TrainingStep step) {
+                console.onStep(step);
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                csv.onEpoch(m);
+                console.onEpoch(m);
+            }
+        };
     }
 
     private boolean showProgress() {
@@ -277,10 +335,11 @@ final class TrainCommand implements Callable<Integer> {
                 return Float.POSITIVE_INFINITY;
             }
             try {
-                return Float.parseFloat(value);
+                Float.parseFloat(value);
             } catch (NumberFormatException e) {
                 throw new TypeConversionException("must be a finite number > 0 or 'off', got '" + value + "'");
             }
+            return Float32.parse(value);
         }
     }
 }

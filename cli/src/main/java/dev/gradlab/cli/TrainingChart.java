@@ -4,8 +4,6 @@ import dev.gradlab.optim.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -68,9 +66,7 @@ final class TrainingChart {
         XYSeries accuracy = series(chart.addSeries("test accuracy (%)", epochs, percent), ACCURACY, 1);
         accuracy.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
         style.putYAxisGroupDecimalPatternMap(1, "0");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-        }
+        Output.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static XYSeries series(XYSeries s, Color color, int axis) {

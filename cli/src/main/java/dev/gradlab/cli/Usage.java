@@ -1,53 +1,64 @@
 package dev.gradlab.cli;
 
+import dev.gradlab.core.InvalidSettingException;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Options' values on their way into the library, which checks them: the library's
- * {@link IllegalArgumentException} comes back naming the option instead of the library's argument
- * ({@code epochs must be >= 1, got 0} from {@code --warmup 0} reads
- * {@code Invalid value for option '--warmup': must be >= 1, got 0}). {@link Main} turns every
- * {@code IllegalArgumentException} into a usage error.
+ * The command line's half of the library's contract: the library refuses a user's setting with an
+ * {@link InvalidSettingException} that names it as its API does ({@code batchSize}); {@link #OPTIONS}
+ * says which option sets it ({@code --batch}), and {@link Main} reports the refusal as a usage error
+ * naming that option. Any other exception from the library is a failure.
  */
 final class Usage {
 
-    /** The library's messages start with the argument's name: "sigma must be finite and > 0, got 0.0". */
-    private static final Pattern SUBJECT = Pattern.compile("^(\\S+) (must .*)", Pattern.DOTALL);
+    /** The option that sets each of the library's settings, by the builder method or parameter's name. */
+    static final Map<String, String> OPTIONS = Map.ofEntries(
+            Map.entry("lr", "--lr"),
+            Map.entry("momentum", "--momentum"),
+            Map.entry("epochs", "--epochs"),
+            Map.entry("batchSize", "--batch"),
+            Map.entry("batch", "--batch"),
+            Map.entry("maxLoss", "--max-loss"),
+            Map.entry("population", "--population"),
+            Map.entry("directions", "--population"),
+            Map.entry("sigma", "--sigma"),
+            Map.entry("eps", "--sigma"),
+            Map.entry("parents", "--parents"),
+            Map.entry("elites", "--elites"),
+            Map.entry("rank", "--rank"),
+            Map.entry("hidden", "--hidden"),
+            Map.entry("warmup", "--warmup"),
+            Map.entry("lrSchedule", "--lr-schedule"),
+            Map.entry("sigmaSchedule", "--sigma-schedule"));
 
     private Usage() {
     }
 
-    /** {@code call}'s result; its IllegalArgumentException, reworded to name {@code option}. */
-    static <T> T option(String option, Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (IllegalArgumentException e) {
-            Matcher m = SUBJECT.matcher(String.valueOf(e.getMessage()));
-            throw invalid(option, m.matches() ? m.group(2) : e.getMessage(), e);
-        }
-    }
-
     /**
-     * {@code call}'s result, for a call that takes several options: its IllegalArgumentException is
-     * reworded to name the option that {@code optionOf} gives for the library's argument, and left
-     * as it is for an argument not in the map.
+     * {@code call}'s result; a refusal of its value is reported as a refusal of {@code setting}: for
+     * {@code LrSchedule.parse}, whose {@code spec} may be either schedule, the Trainer's setting it is
+     * parsed for ({@code lrSchedule} or {@code sigmaSchedule}).
      */
-    static <T> T options(Map<String, String> optionOf, Supplier<T> call) {
+    static <T> T as(String setting, Supplier<T> call) {
         try {
             return call.get();
-        } catch (IllegalArgumentException e) {
-            Matcher m = SUBJECT.matcher(String.valueOf(e.getMessage()));
-            if (m.matches() && optionOf.containsKey(m.group(1))) {
-                throw invalid(optionOf.get(m.group(1)), m.group(2), e);
-            }
-            throw e;
+        } catch (InvalidSettingException e) {
+            InvalidSettingException renamed = new InvalidSettingException(setting, e.problem());
+            renamed.initCause(e);
+            throw renamed;
         }
     }
 
-    private static IllegalArgumentException invalid(String option, String problem, IllegalArgumentException cause) {
-        return new IllegalArgumentException("Invalid value for option '" + option + "': " + problem, cause);
+    /** A usage error the command line finds itself: {@code message} names the option. */
+    static UsageException error(String message) {
+        return new UsageException(message);
+    }
+
+    /** A usage error found by the command line, not by picocli's parser: {@link Main} reports it as such. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
     }
 }

@@ -184,7 +184,8 @@ class CommandLineTest {
     @Test
     void geneticSettingsThatCannotWorkAreUsageErrors() {
         assertOneLineError(Run.of("train", "--method", "ga", "--parents", "30", "--population", "20"), 2,
-                "1 <= E <= T <= P and E < P, got E = 5, T = 30, P = 20");
+                "'--parents': must satisfy 1 <= E <= T <= P and E < P for elites E, parents T and population P, got E = 5,"
+                        + " T = 30, P = 20");
         assertOneLineError(Run.of("train", "--method", "ga", "--lr", "0.1"), 2,
                 "option '--lr' does not apply to --method ga");
         assertOneLineError(Run.of("train", "--parents", "3"), 2, "option '--parents' does not apply to --method backprop");

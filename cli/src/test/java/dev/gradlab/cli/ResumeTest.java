@@ -75,10 +75,57 @@ class ResumeTest {
         Run extra = Run.of("train", "--resume", run.toString(), "--lr", "0.5");
         assertEquals(2, extra.exitCode(), extra.err());
         assertTrue(extra.err().contains("option '--lr' does not apply with --resume"), extra.err());
-        Run fewer = Run.of("train", "--resume", run.toString(), "--epochs", "1", "--no-progress");
-        assertEquals(0, fewer.exitCode(), fewer.err());
+        Run more = Run.of("train", "--resume", run.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(0, more.exitCode(), more.err());
         Run missing = Run.of("train", "--resume", dir.resolve("none").toString());
         assertEquals(1, missing.exitCode(), missing.err());
         assertTrue(missing.err().contains("no such file"), missing.err());
+    }
+
+    /** A directory of four IDX files with {@code n} training and {@code n} test images. */
+    private static Path idx(Path data, int n) throws IOException {
+        Files.createDirectories(data);
+        for (String set : List.of("train", "t10k")) {
+            java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + 784 * n).putInt(0x00000803).putInt(n)
+                    .putInt(28).putInt(28);
+            for (int i = 0; i < 784 * n; i++) {
+                images.put((byte) (i * 7 % 256));
+            }
+            java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(8 + n).putInt(0x00000801).putInt(n);
+            for (int i = 0; i < n; i++) {
+                labels.put((byte) (i % 10));
+            }
+            Files.write(data.resolve(set + "-images-idx3-ubyte"), images.array());
+            Files.write(data.resolve(set + "-labels-idx1-ubyte"), labels.array());
+        }
+        return data;
+    }
+
+    @Test
+    void theCheckpointKeepsTheDataDirectoryAbsoluteAndAResumeNoticesChangedData() throws IOException {
+        Path data = idx(dir.resolve("data"), 4);
+        Path relative = Path.of("").toAbsolutePath().relativize(data);
+        Path run = dir.resolve("run");
+        train(run, "backprop", "--epochs", "1", "--batch", "2", "--data", relative.toString());
+        String args = dev.gradlab.optim.Checkpoint.read(run.resolve("checkpoint.safetensors")).info().get("args");
+        assertTrue(args.contains("--data\n" + data.toAbsolutePath()), args);
+
+        idx(data, 6);
+        Run resumed = Run.of("train", "--resume", run.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(1, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.err().contains(data.toAbsolutePath().toString()) && resumed.err().contains("changed"),
+                resumed.err());
+    }
+
+    @Test
+    void aDamagedMetricsFileIsAFailureNamingTheFileAndLine() throws IOException {
+        Path run = dir.resolve("run");
+        train(run, "backprop", "--epochs", "1");
+        Path csv = run.resolve("metrics.csv");
+        Files.writeString(csv, MetricsCsv.HEADER + "\n1,0.5\u0001,x\n");
+        Run resumed = Run.of("train", "--resume", run.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(1, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.err().contains(csv + ": line 2") && resumed.err().contains("\\u0001"), resumed.err());
+        assertTrue(!resumed.err().contains("\u0001") && !resumed.err().contains("see gradlab"), resumed.err());
     }
 }

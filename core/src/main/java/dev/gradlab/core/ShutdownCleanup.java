@@ -18,8 +18,13 @@ public final class ShutdownCleanup {
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(ShutdownCleanup::deleteQuietly),
-                "gradlab-cleanup"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(ShutdownCleanup::deleteQuietly),
+                    "gradlab-cleanup"));
+        } catch (IllegalStateException e) {
+            // First used while the JVM shuts down (by another shutdown hook): no hook can be added, and
+            // none is needed, since whoever registers a path now removes it before the JVM ends.
+        }
     }
 
     private ShutdownCleanup() {

@@ -1,10 +1,14 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Tensor;
 import java.util.List;
 import java.util.Objects;
 
-/** Argument checks shared by the public entry points; messages name the argument and both values. */
+/**
+ * Argument checks shared by the public entry points; messages name the argument and both values. A
+ * user's setting (a rate, a size, a σ) that is out of range is an {@link InvalidSettingException}.
+ */
 final class Checks {
 
     private Checks() {
@@ -21,42 +25,42 @@ final class Checks {
 
     static float finiteAtLeast(String name, float value, float min) {
         if (!(value >= min) || Float.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " must be finite and >= " + min + ", got " + value);
+            throw new InvalidSettingException(name, "must be finite and >= " + min + ", got " + value);
         }
         return value;
     }
 
     static double finiteAtLeast(String name, double value, double min) {
         if (!(value >= min) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " must be finite and >= " + min + ", got " + value);
+            throw new InvalidSettingException(name, "must be finite and >= " + min + ", got " + value);
         }
         return value;
     }
 
     static double inUnitInterval(String name, double value) {
         if (!(value >= 0 && value < 1)) {
-            throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+            throw new InvalidSettingException(name, "must be in [0, 1), got " + value);
         }
         return value;
     }
 
     static float positive(String name, float value) {
         if (!(value > 0) || Float.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " must be finite and > 0, got " + value);
+            throw new InvalidSettingException(name, "must be finite and > 0, got " + value);
         }
         return value;
     }
 
     static float inUnitInterval(String name, float value) {
         if (!(value >= 0 && value < 1)) {
-            throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+            throw new InvalidSettingException(name, "must be in [0, 1), got " + value);
         }
         return value;
     }
 
     static int positive(String name, int value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+            throw new InvalidSettingException(name, "must be >= 1, got " + value);
         }
         return value;
     }

@@ -72,10 +72,14 @@ public final class EvolutionStrategies implements GradientEstimator {
         return new Builder();
     }
 
+    /** The builder's default number of directions and σ. */
+    public static final int DEFAULT_POPULATION = 100;
+    public static final float DEFAULT_SIGMA = 0.05f;
+
     /** Settings of an {@link EvolutionStrategies}; the defaults are the notebook's vanilla estimator. */
     public static final class Builder {
-        private int population = 100;
-        private float sigma = 0.05f;
+        private int population = DEFAULT_POPULATION;
+        private float sigma = DEFAULT_SIGMA;
         private boolean antithetic;
         private boolean rankShaping;
         private boolean baseline;

@@ -1,5 +1,6 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Losses;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
@@ -38,7 +39,7 @@ public final class Fgsm {
      */
     public static Tensor perturb(Module model, Tensor x, int[] labels, float epsilon) {
         if (!(epsilon >= 0) || !Float.isFinite(epsilon)) {
-            throw new IllegalArgumentException("epsilon must be a finite number >= 0, got " + epsilon);
+            throw new InvalidSettingException("epsilon", "must be a finite number >= 0, got " + epsilon);
         }
         float[] g = inputGradient(model, x, labels).data();
         float[] out = x.data().clone();

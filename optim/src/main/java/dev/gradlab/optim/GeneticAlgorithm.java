@@ -1,5 +1,6 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Batch;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
@@ -73,8 +74,8 @@ public final class GeneticAlgorithm {
         this.validation = b.validation;
         this.listeners = List.copyOf(b.listeners);
         if (!(elites <= parents && parents <= population && elites < population)) {
-            throw new IllegalArgumentException("elites E, parents T and population P must satisfy 1 <= E <= T <= P"
-                    + " and E < P, got E = " + elites + ", T = " + parents + ", P = " + population);
+            throw new InvalidSettingException("parents", "must satisfy 1 <= E <= T <= P and E < P for elites E,"
+                    + " parents T and population P, got E = " + elites + ", T = " + parents + ", P = " + population);
         }
         this.loop = b.settings("GeneticAlgorithm");
         if (validation != null && validation.size() == 0) {
@@ -86,6 +87,12 @@ public final class GeneticAlgorithm {
         return new Builder();
     }
 
+    /** The builder's default population {@code P}, parents {@code T}, elites {@code E} and σ. */
+    public static final int DEFAULT_POPULATION = 500;
+    public static final int DEFAULT_PARENTS = 20;
+    public static final int DEFAULT_ELITES = 5;
+    public static final float DEFAULT_SIGMA = 0.01f;
+
     /**
      * Settings of a {@link GeneticAlgorithm}; the architecture and the training set are required. The
      * defaults are those that reach 0.75 on the embedded Fashion-MNIST subset (see docs/optim.md).
@@ -96,10 +103,10 @@ public final class GeneticAlgorithm {
     public static final class Builder extends LoopBuilder<Builder> {
         private Architecture architecture;
         private long initialSeed;
-        private int population = 500;
-        private int parents = 20;
-        private int elites = 5;
-        private float sigma = 0.01f;
+        private int population = DEFAULT_POPULATION;
+        private int parents = DEFAULT_PARENTS;
+        private int elites = DEFAULT_ELITES;
+        private float sigma = DEFAULT_SIGMA;
         private Perturbation perturbation = Perturbation.lowRank(1);
         private Dataset validation;
         private final List<Listener> listeners = new ArrayList<>();

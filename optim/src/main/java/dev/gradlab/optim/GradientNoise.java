@@ -1,5 +1,6 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
@@ -44,7 +45,7 @@ public final class GradientNoise {
      */
     public static Stats minibatch(Module model, Dataset data, float[] full, int batch, int draws, long seed) {
         if (batch < 1 || batch > data.size()) {
-            throw new IllegalArgumentException("batch must be in [1, " + data.size() + "], got " + batch);
+            throw new InvalidSettingException("batch", "must be in [1, " + data.size() + "], got " + batch);
         }
         Checks.positive("draws", draws);
         SplittableRandom random = new SplittableRandom(seed);

@@ -1,5 +1,6 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Objective;
 import dev.gradlab.data.Dataset;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ public abstract class LoopBuilder<B extends LoopBuilder<B>> {
      */
     public B maxLoss(float maxLoss) {
         if (!(maxLoss > 0)) {
-            throw new IllegalArgumentException("maxLoss must be > 0 (or +Infinity for no bound), got " + maxLoss);
+            throw new InvalidSettingException("maxLoss", "must be > 0 (or +Infinity for no bound), got " + maxLoss);
         }
         this.maxLoss = maxLoss;
         return self();

@@ -1,5 +1,6 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.InvalidSettingException;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -66,7 +67,7 @@ public interface LrSchedule {
     /** {@code LinearLR}: the factor goes from {@code start} to {@code end} in {@code epochs} epochs, then stays. */
     static LrSchedule linear(double start, double end, int epochs) {
         if (!(start > 0 && start <= 1)) {
-            throw new IllegalArgumentException("start must be in (0, 1], got " + start);
+            throw new InvalidSettingException("start", "must be in (0, 1], got " + start);
         }
         Checks.finiteAtLeast("end", end, 0);
         Checks.positive("epochs", epochs);
@@ -75,7 +76,7 @@ public interface LrSchedule {
 
     /** Linear warm-up over {@code epochs} epochs: {@code base · (epoch + 1) / (epochs + 1)}, then the base. */
     static LrSchedule warmup(int epochs) {
-        Checks.positive("epochs", epochs);
+        Checks.positive("warmup", epochs);
         return linear(1.0 / (epochs + 1), 1, epochs);
     }
 
@@ -108,8 +109,11 @@ public interface LrSchedule {
                 default -> throw new IllegalArgumentException("unknown schedule '" + f[0] + "'");
             };
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("schedule must be none, step:STEP:GAMMA, cosine[:T[:ETA_MIN]], warmup:N"
-                    + " or linear:START:END:N, joined by commas, got '" + part + "': " + e.getMessage(), e);
+            InvalidSettingException refused = new InvalidSettingException("spec", "must be none, step:STEP:GAMMA,"
+                    + " cosine[:T[:ETA_MIN]], warmup:N or linear:START:END:N, joined by commas, got '" + part + "': "
+                    + e.getMessage());
+            refused.initCause(e);
+            throw refused;
         }
     }
 

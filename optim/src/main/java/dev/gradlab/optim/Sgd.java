@@ -1,5 +1,6 @@
 package dev.gradlab.optim;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class Sgd extends Optimizer<Sgd.Group> {
             Checks.finiteAtLeast("momentum", momentum, 0);
             Checks.finiteAtLeast("dampening", dampening, 0);
             if (nesterov && (momentum == 0 || dampening != 0)) {
-                throw new IllegalArgumentException("nesterov needs momentum > 0 and dampening 0, got momentum "
+                throw new InvalidSettingException("nesterov", "needs momentum > 0 and dampening 0, got momentum "
                         + momentum + " and dampening " + dampening);
             }
             this.momentum = momentum;

@@ -53,7 +53,7 @@ public final class Trainer {
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
         if (resumeFrom != null && resumeFrom.epoch() > loop.epochs()) {
-            throw new IllegalArgumentException("epochs must be at least the checkpoint's " + resumeFrom.epoch()
+            throw new InvalidSettingException("epochs", "must be at least the checkpoint's " + resumeFrom.epoch()
                     + " epochs done, got " + loop.epochs());
         }
         b.settingSchedules.forEach((name, schedule) -> settingSchedules.put(scheduled(name, schedule), schedule));

@@ -83,7 +83,7 @@ class LrScheduleTest {
     void aMalformedScheduleNamesWhatWasExpected() {
         for (String bad : new String[] {"step:10", "cosine:0", "linear:0:1:5", "exp:0.9", "warmup:2:3", ""}) {
             var e = assertThrows(IllegalArgumentException.class, () -> LrSchedule.parse(bad, 10), bad);
-            assertTrue(e.getMessage().startsWith("schedule must be none, step:STEP:GAMMA"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("spec must be none, step:STEP:GAMMA"), e.getMessage());
             assertTrue(e.getMessage().contains("got '" + bad + "'"), e.getMessage());
         }
         var e = assertThrows(IllegalArgumentException.class, () -> LrSchedule.parse("step:10", 10));

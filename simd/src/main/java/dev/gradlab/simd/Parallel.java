@@ -19,13 +19,16 @@ import java.util.function.IntConsumer;
  */
 public final class Parallel {
 
+    /** The most threads a pool has: far past any useful count, short of starting threads by the thousand. */
+    public static final int MAX_THREADS = 256;
+
     private static volatile Pool pool = new Pool(
             threadsProperty(System.getProperty("gradlab.threads")), "system property gradlab.threads");
 
     /** The value of {@code -Dgradlab.threads}, strictly: a malformed value is an error, not the default. */
     static int threadsProperty(String value) {
         if (value == null) {
-            return Runtime.getRuntime().availableProcessors();
+            return Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
         }
         try {
             return Integer.parseInt(value.strip());
@@ -43,7 +46,7 @@ public final class Parallel {
     }
 
     /**
-     * Computes on {@code threads} threads ({@code >= 1}) until the returned scope is closed, which
+     * Computes on {@code threads} threads (1 to {@link #MAX_THREADS}) until the returned scope is closed, which
      * restores the previous count. The setting is the process's, not the calling thread's: scopes
      * nest and must close in reverse order of opening, as try-with-resources does.
      */
@@ -158,8 +161,8 @@ public final class Parallel {
         private volatile boolean stopped;
 
         Pool(int threads, String name) {
-            if (threads < 1) {
-                throw new IllegalArgumentException(name + " must be >= 1, got " + threads);
+            if (threads < 1 || threads > MAX_THREADS) {
+                throw new IllegalArgumentException(name + " must be in [1, " + MAX_THREADS + "], got " + threads);
             }
             this.threads = threads;
             this.workers = new Worker[threads - 1];

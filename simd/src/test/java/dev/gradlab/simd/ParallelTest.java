@@ -44,9 +44,11 @@ class ParallelTest {
     }
 
     @Test
-    void rejectsFewerThanOneThread() {
+    void rejectsACountOutsideOneToTheMaximum() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.withThreads(0));
-        assertEquals("threads must be >= 1, got 0", e.getMessage());
+        assertEquals("threads must be in [1, 256], got 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Parallel.withThreads(Parallel.MAX_THREADS + 1));
+        assertEquals("threads must be in [1, 256], got 257", e.getMessage());
     }
 
     @Test

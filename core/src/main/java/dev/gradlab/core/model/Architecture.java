@@ -1,5 +1,6 @@
 package dev.gradlab.core.model;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.TorchGenerator;
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Module;
@@ -32,6 +33,11 @@ public record Architecture(int[] sizes, Activation activation, boolean bias) {
 
     /** The network with input {@code features}, the given hidden sizes and {@code classes} outputs. */
     public static Architecture of(int features, int[] hidden, int classes, Activation activation, boolean bias) {
+        for (int size : hidden) {
+            if (size < 1) {
+                throw new InvalidSettingException("hidden", "must be sizes >= 1, got " + Arrays.toString(hidden));
+            }
+        }
         int[] sizes = new int[hidden.length + 2];
         sizes[0] = features;
         System.arraycopy(hidden, 0, sizes, 1, hidden.length);

@@ -1,5 +1,6 @@
 package dev.gradlab.core.population;
 
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
 import dev.gradlab.simd.Blas;
@@ -20,7 +21,7 @@ final class LowRankPerturbation extends Perturbation {
 
     LowRankPerturbation(int rank) {
         if (rank < 1) {
-            throw new IllegalArgumentException("low-rank perturbations need rank >= 1, got " + rank);
+            throw new InvalidSettingException("rank", "must be >= 1, got " + rank + " (low-rank perturbations need rank >= 1)");
         }
         this.rank = rank;
         this.norm = (float) (1 / Math.sqrt(rank));
