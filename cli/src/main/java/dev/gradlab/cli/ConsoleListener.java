@@ -11,8 +11,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * What a training run shows on the console: optionally a progress bar over all batches (on the error
- * stream), and one line per epoch on the output stream, {@code Epoch k, cost = …, acc = …%}, as the
- * notebook printed. Batch losses only update the bar, never print a line.
+ * stream), and one line per epoch on the output stream, {@code Epoch k, cost = …, acc = …%}, the
+ * reference experiment's format. Batch losses only update the bar, never print a line.
  */
 final class ConsoleListener implements TrainingListener, AutoCloseable {
 

@@ -117,7 +117,7 @@ final class GradientsCommand implements Callable<Integer> {
         addRow(labelsOfRows, estimators, hasTheory, "backprop (reference)", new Backprop(), false);
         addRow(labelsOfRows, estimators, hasTheory, "fd directional N=" + population + " step " + step,
                 FiniteDifferences.directional(population, step, run.seed), true);
-        addRow(labelsOfRows, estimators, hasTheory, "es vanilla N=" + population + " (the notebook's)",
+        addRow(labelsOfRows, estimators, hasTheory, "es vanilla N=" + population + " (reference)",
                 es(population, false, false, false, run.seed), false);
         addRow(labelsOfRows, estimators, hasTheory, "es baseline N=" + population,
                 es(population, false, false, true, run.seed), false);
@@ -148,7 +148,7 @@ final class GradientsCommand implements Callable<Integer> {
         Map<String, double[]> curves = new LinkedHashMap<>();
         curves.put("es antithetic", new double[sweep.length]);
         curves.put("es antithetic + ranks", new double[sweep.length]);
-        curves.put("es vanilla (the notebook's)", new double[sweep.length]);
+        curves.put("es vanilla (reference)", new double[sweep.length]);
         for (int rank : LOW_RANKS) {
             curves.put("es antithetic, low-rank r=" + rank, new double[sweep.length]);
         }

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 /**
  * How {@code gradlab train} gets its gradients: the recipe of each method, its estimator (or, for
  * ga, its genetic algorithm), the options it takes and the settings it uses for every one the user
- * leaves out. backprop reproduces the notebook; es and fd use the settings that train well on the
+ * leaves out. backprop reproduces the reference experiment; es and fd use the settings that train well on the
  * subset (antithetic pairs with centered ranks and Adam, after OpenAI's evolution-strategies
- * starter), since the notebook's own ES estimator has a cosine of about zero to the gradient. ga is
+ * starter), since the reference experiment's own ES estimator has a cosine of about zero to the gradient. ga is
  * no gradient method: it has no optimizer; it takes the library's settings but for its epochs and
  * held-out images ({@link GaDefaults}). The learning
  * rate's default is the optimizer's ({@link OptimizerChoice}).

@@ -16,7 +16,7 @@ final class ModelOptions {
             description = "Hidden layer sizes, comma-separated for several layers, e.g. 256,128 (default: ${DEFAULT-VALUE}).")
     int[] hidden;
 
-    @Option(names = "--bias", description = "Give the linear layers biases (default: no biases, as the notebook).")
+    @Option(names = "--bias", description = "Give the linear layers biases (default: no biases, as the reference experiment).")
     boolean bias;
 
     /**

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The optimizers {@code --optimizer} offers, each with the learning rate it gets when {@code --lr}
- * is left out: SGD's trains the notebook's network by backprop; Adam's trains it by ES and FD (after
+ * is left out: SGD's trains the reference network by backprop; Adam's trains it by ES and FD (after
  * OpenAI's evolution-strategies starter), whichever method it is paired with.
  */
 enum OptimizerChoice {
@@ -26,7 +26,7 @@ enum OptimizerChoice {
         }
     };
 
-    /** SGD's momentum when {@code --momentum} is left out, the notebook's. */
+    /** SGD's momentum when {@code --momentum} is left out, the reference experiment's. */
     static final float MOMENTUM = 0.9f;
 
     final float lr;

@@ -43,7 +43,7 @@ final class PopulationOptions {
     Integer holdout;
 
     @Option(names = "--antithetic", negatable = true,
-            description = "es: mirrored pairs w±v (default: on; --no-antithetic with --no-rank-shaping is the notebook's estimator).")
+            description = "es: mirrored pairs w±v (default: on; --no-antithetic with --no-rank-shaping is the reference experiment's vanilla estimator).")
     Boolean antithetic;
 
     @Option(names = "--rank-shaping", negatable = true, description = "es: replace losses by centered ranks (default: on).")

@@ -46,7 +46,7 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an MLP on Fashion-MNIST and report its test accuracy.",
-                "The defaults reproduce the notebook: the embedded 1000/1000 subset, 784-512-10, sigmoid,"
+                "The defaults reproduce the reference experiment: the embedded 1000/1000 subset, 784-512-10, sigmoid,"
                         + " no biases, backprop with SGD lr 0.1 momentum 0.9, batch 100, 100 epochs, seed 42."},
         footer = {"", "Defaults that depend on --method (options given always win):",
                 "  backprop  sgd, lr 0.1, momentum 0.9, 100 epochs",
@@ -91,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
     PopulationOptions population;
 
     @Option(names = "--shuffle", negatable = true,
-            description = "Shuffle the training set every epoch (default: off, the notebook's fixed order).")
+            description = "Shuffle the training set every epoch (default: off, the reference experiment's fixed order).")
     boolean shuffle;
 
     @Mixin

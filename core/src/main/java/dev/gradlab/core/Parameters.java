@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A list of parameter tensors seen as one flat vector, in list order: what gradient estimators
- * perturb, and the notebook's {@code get_model_weights}/{@code set_model_weights}.
+ * perturb, and what a genome's weights are read from and written to.
  */
 public final class Parameters {
 

@@ -7,7 +7,7 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
- * Splits a data set into mini-batches, in order (as the reference notebook does) or in a shuffled
+ * Splits a data set into mini-batches, in order (as the reference experiment does) or in a shuffled
  * order that depends only on the seed and the epoch number, so a run can be repeated or resumed at
  * any epoch. Batches are copied into one reused buffer per batch size (the full size and, unless
  * dropped, the smaller last batch); nothing is allocated per batch. One epoch at a time: a

@@ -17,7 +17,7 @@ import java.util.List;
  * backpropagation.
  *
  * <ul>
- *   <li>vanilla (the notebook's estimator, exactly): {@code g = 1/(N σ) Σ E_i L(w + σ E_i)};
+ *   <li>vanilla (the reference experiment's estimator, exactly): {@code g = 1/(N σ) Σ E_i L(w + σ E_i)};
  *   <li>antithetic (mirrored) pairs: {@code g = 1/(2 N σ) Σ E_i (L(w + σ E_i) − L(w − σ E_i))};
  *       {@code N} counts pairs, so it evaluates {@code 2N} losses;
  *   <li>rank shaping: the losses are first replaced by their centered ranks in {@code [−0.5, 0.5]}
@@ -76,7 +76,7 @@ public final class EvolutionStrategies implements GradientEstimator {
     public static final int DEFAULT_POPULATION = 100;
     public static final float DEFAULT_SIGMA = 0.05f;
 
-    /** Settings of an {@link EvolutionStrategies}; the defaults are the notebook's vanilla estimator. */
+    /** Settings of an {@link EvolutionStrategies}; the defaults are the reference experiment's vanilla estimator. */
     public static final class Builder {
         private int population = DEFAULT_POPULATION;
         private float sigma = DEFAULT_SIGMA;
