@@ -23,6 +23,7 @@ final class InfoCommand implements Callable<Integer> {
         boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         out.printf("java      %s (%s, %s)%n", Runtime.version(), System.getProperty("java.vm.name"),
                 System.getProperty("java.home"));
+        out.printf("chosen by %s%n", Main.jdkChoice());
         out.printf("os        %s %s, %d processors%n", System.getProperty("os.name"), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors());
         out.printf("vector    %s%n", Simd.vectorized() ? "yes (Vector API kernels active)" : "no (scalar kernels)");

@@ -32,6 +32,11 @@ public final class Main {
 
     /** Runs one command line with the given streams and returns its exit code (never exits). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+            err.println("gradlab: java " + Runtime.version() + " in " + System.getProperty("java.home")
+                    + ", chosen by " + jdkChoice());
+            err.flush();
+        }
         try {
             return commandLine(out, err).execute(args);
         } catch (OutOfMemoryError e) {
@@ -48,6 +53,14 @@ public final class Main {
             err.flush();
             return FAILURE;
         }
+    }
+
+    /**
+     * Why this JVM runs gradlab: what the {@code gradlab} launcher says it chose (JAVA_HOME, the
+     * default java, or the newest JDK 21+ when the default is older), or the command line that started it.
+     */
+    static String jdkChoice() {
+        return System.getProperty("gradlab.jdk", "the java command that started it (not the gradlab launcher)");
     }
 
     private static String commandName(String[] args) {

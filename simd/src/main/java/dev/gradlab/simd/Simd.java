@@ -131,6 +131,12 @@ public final class Simd {
                 System.getLogger(Simd.class.getName()).log(Level.WARNING, "gradlab: " + why);
                 return new InUse(Scalar.IMPLEMENTATION, why);
             }
+            if (Runtime.version().feature() < 21) {
+                // Measured: on JDK 17 some JVMs run the same vector code paths 1.7x slower than others.
+                System.getLogger(Simd.class.getName()).log(Level.WARNING, "gradlab: the Vector API code runs"
+                        + " slower, and unevenly from one JVM to the next, on JDK " + Runtime.version().feature()
+                        + " than on JDK 21 or newer: use JDK 21+ for full speed (./gradlab picks one when installed)");
+            }
             return new InUse(vector.implementation, "vector: " + vector.implementation);
         }
     }
