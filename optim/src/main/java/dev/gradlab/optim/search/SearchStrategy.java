@@ -100,9 +100,13 @@ public abstract class SearchStrategy {
 
     /**
      * Asks and tells until the next generation would exceed {@code budget} evaluations in all;
-     * returns the evaluations used.
+     * returns the evaluations used. A budget below one generation's population is refused.
      */
     public final long minimize(FlatFitness fitness, long budget) {
+        if (budget < evaluations + populationSize()) {
+            throw new dev.gradlab.core.InvalidSettingException("budget", "must leave room for one generation of "
+                    + populationSize() + " members after the " + evaluations + " evaluations done, got " + budget);
+        }
         while (evaluations + populationSize() <= budget) {
             Generation g = ask();
             tell(g, g.evaluate(fitness));

@@ -35,6 +35,18 @@ public final class TestFunction implements FlatFitness {
         this.optimum = optimum;
     }
 
+    /** The names {@link #of(String, int, long)} takes. */
+    public static final java.util.List<String> NAMES = java.util.List.of("sphere", "ellipsoid", "rastrigin", "rosenbrock");
+
+    /** Instance {@code seed} of the function named {@code function} (one of {@link #NAMES}). */
+    public static TestFunction of(String function, int dim, long seed) {
+        if (!NAMES.contains(function)) {
+            throw new dev.gradlab.core.InvalidSettingException("function", "must be one of " + NAMES + ", got '"
+                    + function + "'");
+        }
+        return of(Kind.valueOf(function.toUpperCase(java.util.Locale.ROOT)), dim, seed);
+    }
+
     /** Instance {@code seed} of {@code kind} in {@code dim} dimensions. */
     public static TestFunction of(Kind kind, int dim, long seed) {
         if (dim < 1 || kind == Kind.ROSENBROCK && dim < 2) {
