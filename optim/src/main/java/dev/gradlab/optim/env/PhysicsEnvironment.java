@@ -55,11 +55,14 @@ abstract class PhysicsEnvironment implements VectorEnvironment {
     }
 
     @Override
-    public void reset(long seed, float[] observations) {
+    public void reset(long seed, int period, float[] observations) {
         checkLength("observations", observations, observationSize());
+        if (period < 1) {
+            throw new IllegalArgumentException("period must be >= 1, got " + period);
+        }
         for (int p = 0; p < environments; p++) {
             // SplittableRandom mixes its seed, so consecutive seeds give independent streams.
-            initial(new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p), state, p * stateSize);
+            initial(new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p % period), state, p * stateSize);
             observe(state, p * stateSize, observations, p * observationSize());
         }
         Arrays.fill(steps, 0);

@@ -24,7 +24,16 @@ public interface VectorEnvironment {
      * Starts a fresh episode in every environment, environment {@code p}'s initial state drawn from
      * {@code (seed, p)} alone, and writes the observations.
      */
-    void reset(long seed, float[] observations);
+    default void reset(long seed, float[] observations) {
+        reset(seed, environments(), observations);
+    }
+
+    /**
+     * Starts a fresh episode in every environment, environment {@code p} from {@code (seed, p mod
+     * period)}: groups of {@code period} environments start alike (every member of a population on
+     * the same episodes).
+     */
+    void reset(long seed, int period, float[] observations);
 
     /**
      * Steps every environment that is not done with its action; writes the observations, each
