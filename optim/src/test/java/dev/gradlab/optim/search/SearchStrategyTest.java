@@ -186,6 +186,24 @@ class SearchStrategyTest {
     }
 
     @Test
+    void openAiEsMembersAreThePopulationOfTheSameSeedAndGeneration() {
+        float[] center = {0.5f, -1f, 2f, 0.25f, 3f};
+        OpenAiEs es = OpenAiEs.builder(center).sigma(0.2f).population(6).seed(9).build();
+        es.tell(es.ask(), new double[6]);
+        Generation g = es.ask();
+        float[] now = es.center();
+        dev.gradlab.core.population.Population population = dev.gradlab.core.population.Population.es(
+                dev.gradlab.core.population.Perturbation.fullRank(), 0.2f, true, 9, g.index(), 3);
+        float[] x = new float[5];
+        for (int m = 0; m < 6; m++) {
+            g.member(m, x);
+            dev.gradlab.core.Tensor p = dev.gradlab.core.Tensor.wrap(now.clone(), 5);
+            population.apply(m / 2, m % 2 == 0 ? 0.2f : -0.2f, java.util.List.of(p));
+            assertArrayEquals(p.data(), x, 1e-6f, "member " + m);
+        }
+    }
+
+    @Test
     void docsExample() {
         // docs/optim.md, "Ask and tell"
         TestFunction rastrigin = TestFunction.of(TestFunction.Kind.RASTRIGIN, 10, 1);
