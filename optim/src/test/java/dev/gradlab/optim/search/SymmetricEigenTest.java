@@ -10,7 +10,7 @@ class SymmetricEigenTest {
     @Test
     void decomposesRandomSymmetricMatrices() {
         SplittableRandom random = new SplittableRandom(3);
-        for (int n : new int[] {1, 2, 5, 17}) {
+        for (int n : new int[] {1, 2, 5, 17, 120}) {
             double[] a = new double[n * n];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j <= i; j++) {
@@ -33,5 +33,18 @@ class SymmetricEigenTest {
                 }
             }
         }
+    }
+
+    @Test
+    void decomposesDiagonalAndRepeatedEigenvalues() {
+        double[] a = {3, 0, 0, 0, 3, 0, 0, 0, 1e-6};
+        double[] values = new double[3];
+        double[] v = new double[9];
+        SymmetricEigen.decompose(a, 3, values, v);
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        assertEquals(1e-6, sorted[0], 1e-18);
+        assertEquals(3, sorted[1], 1e-15);
+        assertEquals(3, sorted[2], 1e-15);
     }
 }
