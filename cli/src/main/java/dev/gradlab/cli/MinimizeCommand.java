@@ -55,7 +55,10 @@ final class MinimizeCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%s on %s, %d-D, population %d, budget %d, %d threads%n", strategy, function, dim,
                     search.populationSize(), budget, t.threads());
             long used = Usage.options(options, () -> search.minimize(f, budget));
-            out.printf(Locale.ROOT, "best f = %.6g after %d evaluations%n", search.bestFitness(), used);
+            double best = search.bestFitness();
+            // Zero is the optimum itself (the optima are float vectors): print it as 0, not 0.00000.
+            out.printf(Locale.ROOT, "best f = %s after %d evaluations%n",
+                    best == 0 ? "0" : String.format(Locale.ROOT, "%.6g", best), used);
         }
         out.flush();
         return 0;
