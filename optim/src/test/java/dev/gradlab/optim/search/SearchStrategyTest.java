@@ -231,6 +231,8 @@ class SearchStrategyTest {
     }
 
     private static void assertStatesEqual(SearchState a, SearchState b) {
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
         assertEquals(a.strategy(), b.strategy());
         assertArrayEquals(a.longs(), b.longs());
         assertArrayEquals(a.floats(), b.floats());
