@@ -34,6 +34,13 @@ public final class PopulationEvaluator {
 
     private Worker[] workers = new Worker[0];
     private List<Module> fallbacks = List.of();
+    /** Lockstep: every direction's noise of {@link #noisePopulation}, [direction][parameter], kept between steps. */
+    private float[][][] lockstepNoise;
+    private Population noisePopulation;
+    private Tensor[] noiseParams;
+
+    /** The most noise numbers {@link #forwardLockstep} keeps between calls (64 MiB of floats). */
+    static final long LOCKSTEP_NOISE_LIMIT = 16L << 20;
 
     /**
      * Fills {@code losses[m]} with {@code objective} at member {@code m} (see {@link Population}) and
@@ -114,6 +121,7 @@ public final class PopulationEvaluator {
         int threads = Math.max(1, Math.min(Parallel.threads(), directions));
         Evaluation ev = new Evaluation(model, population, threads);
         fallbacks = ev.fallbacks;
+        ev.noiseCache = lockstepNoise(ev);
         try (var noGrad = Tape.noGrad(); Workspace centerSpace = Workspace.open()) {
             prepareWorkers(ev, threads);
             Tensor x = inputs;
@@ -149,6 +157,55 @@ public final class PopulationEvaluator {
         }
     }
 
+    /**
+     * Every direction's noise for every parameter, generated once per population and model and kept
+     * for the following calls (the steps of one rollout), so that a step costs products, not noise;
+     * null (each worker regenerates its direction's noise) above {@link #LOCKSTEP_NOISE_LIMIT}.
+     */
+    private float[][][] lockstepNoise(Evaluation ev) {
+        if (ev.population == noisePopulation && sameTensors(ev.params, noiseParams)) {
+            return lockstepNoise;
+        }
+        lockstepNoise = null;
+        noisePopulation = null;
+        Population population = ev.population;
+        int directions = population.directions();
+        long perDirection = 0;
+        for (Tensor p : ev.params) {
+            perDirection += population.perturbation().noiseLength(p);
+        }
+        if (perDirection * directions > LOCKSTEP_NOISE_LIMIT) {
+            return null;
+        }
+        float[][][] cache = new float[directions][ev.params.length][];
+        int tasks = Math.min(Parallel.threads(), directions);
+        Parallel.forEach(tasks, t -> {
+            for (int d = t; d < directions; d += tasks) {
+                for (int i = 0; i < ev.params.length; i++) {
+                    int n = population.perturbation().noiseLength(ev.params[i]);
+                    cache[d][i] = new float[n];
+                    population.noise(d, ev.noiseOffsets[i], cache[d][i], 0, n);
+                }
+            }
+        });
+        lockstepNoise = cache;
+        noisePopulation = population;
+        noiseParams = ev.params;
+        return cache;
+    }
+
+    private static boolean sameTensors(Tensor[] a, Tensor[] b) {
+        if (b == null || a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void prepareWorkers(Evaluation ev, int threads) {
         if (workers.length < threads) {
             workers = Arrays.copyOf(workers, threads);
@@ -179,6 +236,8 @@ public final class PopulationEvaluator {
         final long[] noiseOffsets;
         final List<Module> fallbacks = new ArrayList<>();
         final SharedInput shared = new SharedInput(this, null);
+        /** Lockstep: every direction's noise, [direction][parameter], or null. */
+        float[][][] noiseCache;
         /** The first step's input, which every member shares. */
         Tensor input;
         ParameterBinding binding;
@@ -368,6 +427,9 @@ public final class PopulationEvaluator {
          * numbers from index 0: generated once per direction, for both members of a pair.
          */
         float[] noise(int i, int d) {
+            if (ev.noiseCache != null) {
+                return ev.noiseCache[d][i];
+            }
             if (noiseDirection[i] != d) {
                 int n = ev.population.perturbation().noiseLength(ev.params[i]);
                 if (noise[i] == null || noise[i].length < n) {

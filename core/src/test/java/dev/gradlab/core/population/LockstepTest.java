@@ -95,6 +95,23 @@ class LockstepTest {
     }
 
     @Test
+    void theNoiseKeptBetweenStepsGivesWhatAFreshEvaluatorGives() {
+        Module model = model();
+        PopulationEvaluator kept = new PopulationEvaluator();
+        for (int step = 0; step < 3; step++) {
+            // Two populations in turn: the kept noise must follow the population it belongs to.
+            Population population = Population.es(Perturbation.lowRank(2), 0.1f, true, 4, step % 2, 5);
+            Tensor inputs = Tensor.uniform(30 + step, -1f, 1f, population.members() * ROWS, 4);
+            float[] a = new float[population.members() * ROWS * 2];
+            float[] b = new float[a.length];
+            kept.forwardLockstep(model, population, inputs, a);
+            kept.forwardLockstep(model, population, inputs, a);
+            new PopulationEvaluator().forwardLockstep(model, population, inputs, b);
+            assertArrayEquals(b, a, "step " + step);
+        }
+    }
+
+    @Test
     void rejectsInputsThatDoNotStackTheMembers() {
         Population population = Population.es(Perturbation.fullRank(), 0.1f, true, 4, 2, 3);
         var e = assertThrows(IllegalArgumentException.class, () -> new PopulationEvaluator()
