@@ -5,7 +5,8 @@ The equations are those published with Gymnasium's CartPole-v1 (gymnasium/envs/c
 cartpole.py, Euler integration) and EvoJAX's CartPoleSwingUp (evojax/task/cartpole.py), written out
 here in float64 so that the Java environments are checked against the equations, not against
 themselves. Run with /usr/bin/python3 from the repository root; the output is committed.
-Actions are float32 values, as the Java environments take them. Each line: task, case, step, action, x, x_dot, theta, theta_dot, reward, terminated.
+Actions are float32 values, as the Java environments take them. Each line: task, case, step,
+action, x, x_dot, theta, theta_dot, reward, terminated.
 """
 import math
 import pathlib

@@ -26,7 +26,8 @@ final class MinimizeCommand implements Callable<Integer> {
             description = "sphere, ellipsoid, rastrigin or rosenbrock (default: ${DEFAULT-VALUE}).")
     String function;
 
-    @Option(names = "--dim", defaultValue = "10", paramLabel = "D", description = "Dimension (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dim", defaultValue = "10", paramLabel = "D",
+            description = "Dimension (default: ${DEFAULT-VALUE}).")
     int dim;
 
     @Option(names = "--budget", defaultValue = "10000", paramLabel = "N",

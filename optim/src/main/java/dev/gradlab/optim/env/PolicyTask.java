@@ -62,14 +62,19 @@ public final class PolicyTask {
 
     /**
      * The strategy {@code method} from the policy's PyTorch-style initialisation: {@code es} OpenAI-ES
-     * (σ 0.1, Adam lr 0.03), {@code pgpe} EvoJAX's defaults, {@code snes} σ 0.1; population 64.
+     * (σ 0.1, Adam lr 0.03), {@code pgpe} EvoJAX's defaults (on the swing-up its benchmark's Adam with
+     * lr 0.05), {@code snes} σ 0.1; population 64.
      */
     public SearchStrategy strategy(String method, long seed) {
         float[] x0 = rollouts.policy().initialParameters(seed);
         return switch (method) {
             case "es" -> OpenAiEs.builder(x0).sigma(0.1f).population(64).optimizer(CenterOptimizer.adam(0.03f))
                     .seed(seed).build();
-            case "pgpe" -> Pgpe.builder(x0).sigma(0.1f).population(64).seed(seed).build();
+            // On the swing-up, EvoJAX's benchmark configuration: Adam with lr 0.05 on the center.
+            case "pgpe" -> Pgpe.builder(x0).sigma(0.1f).population(64).seed(seed)
+                    .optimizer(name.equals("swingup") ? CenterOptimizer.adam(0.05f)
+                            : CenterOptimizer.clipUp(0.15f, 0.15f, 0.9f))
+                    .build();
             case "snes" -> Snes.builder(x0).sigma(0.1f).population(64).seed(seed).build();
             default -> throw new InvalidSettingException("method", "must be one of " + METHODS + ", got '" + method
                     + "'");

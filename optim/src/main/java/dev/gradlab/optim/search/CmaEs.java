@@ -6,7 +6,8 @@ import java.util.Arrays;
  * CMA-ES with full covariance (Hansen's tutorial, arXiv:1604.00772, positive weights only) and
  * IPOP restarts (Auger and Hansen 2005). Members {@code x_k = m + σ·B·D·z_k}, {@code C = B·D²·Bᵀ},
  * with the μ best of λ recombined by the weights {@code w_i ∝ ln((λ+1)/2) − ln i}:
- * {@code m ← m + σ·Σ w_i y_i}; the evolution paths {@code p_σ ← (1 − c_σ)p_σ + √(c_σ(2 − c_σ)μ_eff)·B·Σ w_i z_i}
+ * {@code m ← m + σ·Σ w_i y_i}; the evolution paths
+ * {@code p_σ ← (1 − c_σ)p_σ + √(c_σ(2 − c_σ)μ_eff)·B·Σ w_i z_i}
  * and {@code p_c ← (1 − c_c)p_c + h_σ√(c_c(2 − c_c)μ_eff)·Σ w_i y_i}; the rank-one and rank-μ update
  * {@code C ← (1 − c_1 − c_μ + (1 − h_σ)c_1c_c(2 − c_c))C + c_1 p_c p_cᵀ + c_μ Σ w_i y_i y_iᵀ}; and
  * {@code σ ← σ·exp(c_σ/d_σ·(|p_σ|/E|N(0, I)| − 1))}, with the tutorial's default constants. Ties
@@ -71,7 +72,8 @@ public final class CmaEs extends SearchStrategy {
             throw new dev.gradlab.core.InvalidSettingException("population", "must be >= 2, got " + lambda0);
         }
         if (builder.maxRestarts < 0) {
-            throw new dev.gradlab.core.InvalidSettingException("maxRestarts", "must be >= 0, got " + builder.maxRestarts);
+            throw new dev.gradlab.core.InvalidSettingException("maxRestarts",
+                    "must be >= 0, got " + builder.maxRestarts);
         }
         this.maxRestarts = builder.maxRestarts;
         this.chiN = Math.sqrt(n) * (1 - 1.0 / (4 * n) + 1.0 / (21.0 * n * n));
