@@ -5,7 +5,8 @@ package dev.gradlab.optim.search;
  * pairs {@code c ± σ·z_d}, centered ranks, and the estimate
  * {@code g = 1/(P·σ) Σ_m u_m·s_m·z_{d(m)}} ({@code u_m} the negated centered rank, so the best member
  * weighs most; {@code s_m = ±1}) handed to a {@link CenterOptimizer} as the ascent direction.
- * Defaults (evosax's OpenES): σ 0.04, Adam lr 0.05; population {@code 2·⌈(4 + 3 ln D)/2⌉}, at least 8.
+ * Defaults: σ 0.04 and Adam lr 0.01, evosax's initial values (evosax decays both by 0.999 a
+ * generation, to 0.01 and 0.001; here they stay fixed); population {@code 2·⌈(4 + 3 ln D)/2⌉}, at least 8.
  */
 public final class OpenAiEs extends SearchStrategy {
 
@@ -90,7 +91,7 @@ public final class OpenAiEs extends SearchStrategy {
         private float sigma = 0.04f;
         private int population;
         private long seed;
-        private CenterOptimizer optimizer = CenterOptimizer.adam(0.05f);
+        private CenterOptimizer optimizer = CenterOptimizer.adam(0.01f);
 
         private Builder(float[] center) {
             this.center = center.clone();
