@@ -7,8 +7,9 @@ package dev.gradlab.optim.search;
  * {@code g_c = 1/n Σ_d (u_d⁺ − u_d⁻)/2 · ε_d} goes to the center's {@link CenterOptimizer} and
  * {@code g_σ = 1/n Σ_d ((u_d⁺ + u_d⁻)/2 − b) · (ε_d² − σ²)/σ} ({@code b} the mean utility) moves
  * σ by {@code lrSigma·g_σ}, clipped to within {@code maxChange·σ} of its value.
- * Defaults (EvoJAX's): population 64, σ 0.1, ClipUp with lr 0.15, max speed 0.15 and momentum 0.9,
- * lrSigma 0.1, maxChange 0.2.
+ * Defaults: EvoJAX's σ 0.1, center lr 0.15, lrSigma 0.1 and maxChange 0.2, with ClipUp (EvoTorch's
+ * default optimizer for PGPE; EvoJAX's default is plain SGD) at EvoJAX's max speed 0.15 and
+ * momentum 0.9; population 64, as in EvoJAX's benchmark configurations.
  */
 public final class Pgpe extends SearchStrategy {
 
