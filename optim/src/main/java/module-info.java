@@ -8,4 +8,6 @@ module dev.gradlab.optim {
     requires transitive dev.gradlab.data;
 
     exports dev.gradlab.optim;
+    exports dev.gradlab.optim.env;
+    exports dev.gradlab.optim.search;
 }

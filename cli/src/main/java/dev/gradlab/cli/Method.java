@@ -54,7 +54,26 @@ enum Method {
         GradientEstimator estimator(PopulationOptions o, long seed) {
             throw new IllegalStateException("ga is not a gradient estimator");
         }
+    },
+    /** PGPE, for a reinforcement-learning {@code --task} only (the optim.search strategy). */
+    PGPE(null, 0, 0f, 0) {
+        @Override
+        GradientEstimator estimator(PopulationOptions o, long seed) {
+            throw taskOnly(this);
+        }
+    },
+    /** SNES, for a reinforcement-learning {@code --task} only (the optim.search strategy). */
+    SNES(null, 0, 0f, 0) {
+        @Override
+        GradientEstimator estimator(PopulationOptions o, long seed) {
+            throw taskOnly(this);
+        }
     };
+
+    private static RuntimeException taskOnly(Method method) {
+        return Usage.error("--method " + method + " trains a policy with --task cartpole|swingup; on images use"
+                + " --method es");
+    }
 
     /**
      * The genetic algorithm's settings that the library has no default for: on the subset (900

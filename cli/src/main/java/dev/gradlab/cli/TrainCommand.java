@@ -69,7 +69,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--method", paramLabel = "NAME", defaultValue = "backprop",
             description = "Gradient: backprop, es (evolution strategies) or fd (finite differences); or ga, a genetic"
-                    + " algorithm with no gradient (default: ${DEFAULT-VALUE}).")
+                    + " algorithm with no gradient; pgpe and snes with --task (default: ${DEFAULT-VALUE}).")
     Method method;
 
     @Mixin
@@ -77,6 +77,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     OptimizerOptions optimizer;
+
+    @Option(names = "--task", paramLabel = "NAME",
+            description = "Train a policy on an environment instead of a classifier on images: cartpole or swingup,"
+                    + " with --method es, pgpe or snes; --epochs caps the generations (default 200 for cartpole,"
+                    + " 2000 for swingup).")
+    String task;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: 100 for backprop, 50 for es and fd).")
     Integer epochs;
@@ -131,6 +137,12 @@ final class TrainCommand implements Callable<Integer> {
      */
     @Override
     public Integer call() throws IOException {
+        if (task != null) {
+            int generations = epochs != null ? epochs : task.equals("swingup") ? 2000 : 200;
+            try (var t = run.threads.open()) {
+                return new TaskTraining(task, method.toString(), run.seed, generations).run(spec.commandLine().getOut());
+            }
+        }
         Path target = resume != null ? resume.toRealPath() : run.out.orDefault("");
         if (target.toAbsolutePath().normalize().getParent() == null) {
             throw Usage.error("Invalid value for option '" + (resume != null ? "--resume" : "--out") + "': " + target

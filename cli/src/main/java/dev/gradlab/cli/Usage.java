@@ -30,7 +30,13 @@ final class Usage {
             Map.entry("hidden", "--hidden"),
             Map.entry("warmup", "--warmup"),
             Map.entry("lrSchedule", "--lr-schedule"),
-            Map.entry("sigmaSchedule", "--sigma-schedule"));
+            Map.entry("sigmaSchedule", "--sigma-schedule"),
+            Map.entry("function", "--function"),
+            Map.entry("dim", "--dim"),
+            Map.entry("strategy", "--strategy"),
+            Map.entry("budget", "--budget"),
+            Map.entry("task", "--task"),
+            Map.entry("method", "--method"));
 
     private Usage() {
     }

@@ -39,6 +39,13 @@ public final class PopulationEvaluator {
 
     private Worker[] workers = new Worker[0];
     private List<Module> fallbacks = List.of();
+    /** Lockstep: every direction's noise of {@link #noisePopulation}, [direction][parameter], kept between steps. */
+    private float[][][] lockstepNoise;
+    private Population noisePopulation;
+    private Tensor[] noiseParams;
+
+    /** The most noise numbers {@link #forwardLockstep} keeps between calls (64 MiB of floats). */
+    static final long LOCKSTEP_NOISE_LIMIT = 16L << 20;
 
     /**
      * Fills {@code losses[m]} with {@code objective} at member {@code m} (see {@link Population}) and
@@ -74,13 +81,7 @@ public final class PopulationEvaluator {
                 Arrays.fill(losses, 0, population.members(), loss);
                 return loss;
             }
-            if (workers.length < threads) {
-                workers = Arrays.copyOf(workers, threads);
-            }
-            for (int w = 0; w < threads; w++) {
-                workers[w] = workers[w] == null ? new Worker(w) : workers[w];
-                workers[w].reset(ev);
-            }
+            prepareWorkers(ev, threads);
             AtomicInteger next = new AtomicInteger();
             try (ParameterBinding binding = ev.fallbacks.isEmpty() ? null : ParameterBinding.open(List.of(ev.params))) {
                 ev.binding = binding;
@@ -93,6 +94,130 @@ public final class PopulationEvaluator {
                 });
             }
             return loss;
+        }
+    }
+
+    /**
+     * Lockstep: every member's output on inputs of its own (member {@code m}'s observation at step
+     * {@code t} of a rollout), in one call. Member {@code m}'s input is its block of rows
+     * {@code [m·R, (m + 1)·R)} of {@code inputs}, {@code R = inputs.dim(0) / population.members()};
+     * its output goes to the same block of rows of {@code out}. For each module with parameters the
+     * unperturbed forward of all members' rows is one call on the stacked rows (for a
+     * {@code Linear}, one GEMM: every member's base product), and each member then adds only its
+     * own correction through the module's {@link PopulationForward} member phase on its rows with that
+     * base (low-rank: its rank-{@code r} product {@code X_m·B_m}); a module without parameters runs once
+     * on the stacked rows, any other module takes the functional fallback on each member's rows.
+     * Every member's output depends only on its own rows and direction: the same on any thread count.
+     *
+     * @return the shape of one member's output block ({@code [R, ...]})
+     * @throws IllegalArgumentException when {@code inputs.dim(0)} is not a multiple of the members,
+     *     or {@code out} does not hold exactly the members' outputs
+     */
+    public int[] forwardLockstep(Module model, Population population, Tensor inputs, float[] out) {
+        if (model == null || population == null || inputs == null || out == null) {
+            throw new IllegalArgumentException("model, population, inputs and out must not be null");
+        }
+        int members = population.members();
+        if (inputs.rank() < 2 || inputs.dim(0) % members != 0) {
+            throw new IllegalArgumentException("inputs must stack the population's " + members
+                    + " members' rows, [members·rows, ...], got " + Arrays.toString(inputs.shape()));
+        }
+        int directions = population.directions();
+        int threads = Math.max(1, Math.min(Parallel.threads(), directions));
+        Evaluation ev = new Evaluation(model, population, threads);
+        fallbacks = ev.fallbacks;
+        ev.noiseCache = lockstepNoise(ev);
+        try (var noGrad = Tape.noGrad(); Workspace centerSpace = Workspace.open()) {
+            prepareWorkers(ev, threads);
+            Tensor x = inputs;
+            try (ParameterBinding binding = ev.fallbacks.isEmpty() ? null : ParameterBinding.open(List.of(ev.params))) {
+                ev.binding = binding;
+                for (Step<?> step : ev.steps) {
+                    Tensor base = step.module.forward(x);
+                    Tensor y = base;
+                    if (step.params.length > 0) {
+                        Tensor stacked = Workspace.uninitialized(base.shape());
+                        Tensor in = x;
+                        AtomicInteger next = new AtomicInteger();
+                        Parallel.forEach(threads, slot -> {
+                            try (var scope = Tape.noGrad()) {
+                                for (int d; (d = next.getAndIncrement()) < directions; ) {
+                                    workers[slot].runLockstep(step, d, in, base, stacked);
+                                }
+                            }
+                        });
+                        y = stacked;
+                    }
+                    x = y;
+                }
+            }
+            if (out.length != x.size()) {
+                throw new IllegalArgumentException("out must hold the members' outputs, " + Arrays.toString(x.shape())
+                        + " = " + x.size() + " floats, got " + out.length);
+            }
+            System.arraycopy(x.data(), 0, out, 0, x.size());
+            int[] shape = x.shape().clone();
+            shape[0] /= members;
+            return shape;
+        }
+    }
+
+    /**
+     * Every direction's noise for every parameter, generated once per population and model and kept
+     * for the following calls (the steps of one rollout), so that a step costs products, not noise;
+     * null (each worker regenerates its direction's noise) above {@link #LOCKSTEP_NOISE_LIMIT}.
+     */
+    private float[][][] lockstepNoise(Evaluation ev) {
+        if (ev.population == noisePopulation && sameTensors(ev.params, noiseParams)) {
+            return lockstepNoise;
+        }
+        lockstepNoise = null;
+        noisePopulation = null;
+        Population population = ev.population;
+        int directions = population.directions();
+        long perDirection = 0;
+        for (Tensor p : ev.params) {
+            perDirection += population.perturbation().noiseLength(p);
+        }
+        if (perDirection * directions > LOCKSTEP_NOISE_LIMIT) {
+            return null;
+        }
+        float[][][] cache = new float[directions][ev.params.length][];
+        int tasks = Math.min(Parallel.threads(), directions);
+        Parallel.forEach(tasks, t -> {
+            for (int d = t; d < directions; d += tasks) {
+                for (int i = 0; i < ev.params.length; i++) {
+                    int n = population.perturbation().noiseLength(ev.params[i]);
+                    cache[d][i] = new float[n];
+                    population.noise(d, ev.noiseOffsets[i], cache[d][i], 0, n);
+                }
+            }
+        });
+        lockstepNoise = cache;
+        noisePopulation = population;
+        noiseParams = ev.params;
+        return cache;
+    }
+
+    private static boolean sameTensors(Tensor[] a, Tensor[] b) {
+        if (b == null || a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void prepareWorkers(Evaluation ev, int threads) {
+        if (workers.length < threads) {
+            workers = Arrays.copyOf(workers, threads);
+        }
+        for (int w = 0; w < threads; w++) {
+            workers[w] = workers[w] == null ? new Worker(w) : workers[w];
+            workers[w].reset(ev);
         }
     }
 
@@ -116,6 +241,8 @@ public final class PopulationEvaluator {
         final long[] noiseOffsets;
         final List<Module> fallbacks = new ArrayList<>();
         final SharedInput shared = new SharedInput(this, null);
+        /** Lockstep: every direction's noise, [direction][parameter], or null. */
+        float[][][] noiseCache;
         /** The first step's input, which every member shares. */
         Tensor input;
         ParameterBinding binding;
@@ -204,6 +331,19 @@ public final class PopulationEvaluator {
             m.own.step = this;
             return forward.forwardMember(forward.share(x, null, m.own), m);
         }
+
+        /**
+         * Member {@code m}'s output on its own input {@code x}, given the unperturbed output {@code y}
+         * of the same rows (lockstep): the member phase on that base, or the fallback.
+         */
+        Tensor forwardOwn(Tensor x, Tensor y, Member m) {
+            m.step = this;
+            if (forward == null) {
+                return m.forwardBound(x);
+            }
+            m.own.step = this;
+            return forward.forwardMember(forward.share(x, y, m.own), m);
+        }
     }
 
     /** One thread's members, its noise for the direction it evaluates, and its fallback's bound values. */
@@ -255,10 +395,46 @@ public final class PopulationEvaluator {
         }
 
         /**
+         * Lockstep: direction {@code d}'s members through {@code step}, each on its own block of rows
+         * of the stacked input {@code x} with the same rows of the unperturbed output {@code y} as
+         * base; their outputs go to their rows of {@code stacked}.
+         */
+        void runLockstep(Step<?> step, int d, Tensor x, Tensor y, Tensor stacked) {
+            boolean antithetic = ev.population.antithetic();
+            int count = antithetic ? 2 : 1;
+            int all = ev.population.members();
+            int inBlock = x.size() / all;
+            int outBlock = y.size() / all;
+            try (Workspace space = Workspace.open()) {
+                for (int m = 0; m < count; m++) {
+                    Member member = members[m];
+                    member.direction = d;
+                    member.index = antithetic ? 2 * d + m : d;
+                    Tensor xm = Workspace.uninitialized(block(x.shape(), all));
+                    Tensor ym = Workspace.uninitialized(block(y.shape(), all));
+                    System.arraycopy(x.data(), member.index * inBlock, xm.data(), 0, inBlock);
+                    System.arraycopy(y.data(), member.index * outBlock, ym.data(), 0, outBlock);
+                    Tensor o = step.forwardOwn(xm, ym, member);
+                    System.arraycopy(o.data(), 0, stacked.data(), member.index * outBlock, outBlock);
+                }
+            }
+        }
+
+        /** The shape of one member's rows of a stacked tensor. */
+        private static int[] block(int[] shape, int members) {
+            int[] b = shape.clone();
+            b[0] /= members;
+            return b;
+        }
+
+        /**
          * Direction {@code d}'s noise for parameter {@code i}, the {@link Perturbation#noiseLength}
          * numbers from index 0: generated once per direction, for both members of a pair.
          */
         float[] noise(int i, int d) {
+            if (ev.noiseCache != null) {
+                return ev.noiseCache[d][i];
+            }
             if (noiseDirection[i] != d) {
                 int n = ev.population.perturbation().noiseLength(ev.params[i]);
                 if (noise[i] == null || noise[i].length < n) {

@@ -1,0 +1,42 @@
+package dev.gradlab.optim.env;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradlab.optim.search.SearchStrategy;
+import dev.gradlab.simd.Parallel;
+import org.junit.jupiter.api.Test;
+
+/** A 4→64→2 tanh policy trained by OpenAI-ES and PGPE solves CartPole-v1 (mean return ≥ 475 over 100 fresh episodes). */
+class CartPoleTrainingTest {
+
+    static final PolicyTask TASK = PolicyTask.named("cartpole");
+
+    @Test
+    void openAiEsSolvesCartPole() {
+        SearchStrategy es = TASK.strategy("es", 0);
+        try (var t = Parallel.withThreads(2)) {
+            TASK.train(es, 0, 200, (g, n, r) -> { });
+        }
+        double test = TASK.test(es, 0);
+        assertTrue(test >= 475, "mean return over 100 fresh episodes " + test + " after " + es.evaluations());
+    }
+
+    @Test
+    void pgpeSolvesCartPole() {
+        SearchStrategy pgpe = TASK.strategy("pgpe", 0);
+        try (var t = Parallel.withThreads(2)) {
+            TASK.train(pgpe, 0, 200, (g, n, r) -> { });
+        }
+        double test = TASK.test(pgpe, 0);
+        assertTrue(test >= 475, "mean return over 100 fresh episodes " + test + " after " + pgpe.evaluations());
+    }
+
+    @Test
+    void aPolicyOfZerosAlwaysPushesLeftAndFailsFast() {
+        // Zero logits tie, argmax picks action 0: the cart is pushed left every step and the pole falls.
+        double r = TASK.rollouts().meanReturn(new float[450], 10, 1);
+        assertTrue(r > 5 && r < 20, "return " + r);
+        assertEquals(450, TASK.rollouts().policy().parameterCount());
+    }
+}
