@@ -5,6 +5,7 @@ import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelSpec;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
@@ -39,7 +40,7 @@ import java.util.Objects;
  *       there is the <em>champion</em>, so that one lucky batch does not crown one (without a
  *       held-out set the champion is the fittest elite).
  * </ol>
- * Generation 0's only parent, and only elite, is the network {@code architecture.build(initialSeed)},
+ * Generation 0's only parent, and only elite, is the network {@code spec.build(initialSeed)},
  * the initial weights the other methods start from. After each epoch the champion is evaluated on the test set
  * and reported as an {@link EpochMetrics} (train loss: the mean over the epoch's generations of the
  * best fitness's loss), so the listeners of a {@link Trainer} serve here too.
@@ -51,7 +52,7 @@ import java.util.Objects;
  */
 public final class GeneticAlgorithm {
 
-    private final Architecture architecture;
+    private final ModelSpec spec;
     private final long initialSeed;
     private final int population;
     private final int parents;
@@ -63,7 +64,7 @@ public final class GeneticAlgorithm {
     private final List<Listener> listeners;
 
     private GeneticAlgorithm(Builder b) {
-        this.architecture = LoopSettings.required(b.architecture, "architecture", "GeneticAlgorithm");
+        this.spec = LoopSettings.required(b.spec, "model", "GeneticAlgorithm");
         this.initialSeed = b.initialSeed;
         this.population = b.population;
         this.parents = b.parents;
@@ -87,14 +88,14 @@ public final class GeneticAlgorithm {
     }
 
     /**
-     * Settings of a {@link GeneticAlgorithm}; the architecture and the training set are required. The
+     * Settings of a {@link GeneticAlgorithm}; the model and the training set are required. The
      * defaults are those that reach 0.75 on the embedded Fashion-MNIST subset (see docs/optim.md).
      * Those it shares with the {@link Trainer} (the data, epochs, batches, listeners) are
      * {@link LoopBuilder}'s; here the batches are not shuffled by default, and an epoch has one
      * generation per batch.
      */
     public static final class Builder extends LoopBuilder<Builder> {
-        private Architecture architecture;
+        private ModelSpec spec;
         private long initialSeed;
         private int population = 500;
         private int parents = 20;
@@ -108,13 +109,21 @@ public final class GeneticAlgorithm {
             super(false);
         }
 
-        /** The network every genome builds. */
-        public Builder architecture(Architecture architecture) {
-            this.architecture = Objects.requireNonNull(architecture, "architecture");
+        /**
+         * The network every genome builds, any {@link dev.gradlab.core.nn.Sequential} of built-in
+         * modules (an MLP, a convnet): {@code spec.build(seed)} makes it, and each genome records it.
+         */
+        public Builder model(ModelSpec spec) {
+            this.spec = Objects.requireNonNull(spec, "spec");
             return this;
         }
 
-        /** Seeds generation 0's network, {@code architecture.build(initialSeed)}; default 0. */
+        /** The MLP every genome builds: {@code model(architecture.spec())}. */
+        public Builder architecture(Architecture architecture) {
+            return model(Objects.requireNonNull(architecture, "architecture").spec());
+        }
+
+        /** Seeds generation 0's network, {@code spec.build(initialSeed)}; default 0. */
         public Builder initialSeed(long initialSeed) {
             this.initialSeed = initialSeed;
             return this;
@@ -202,7 +211,7 @@ public final class GeneticAlgorithm {
 
     /** Evolves for the configured epochs. */
     public Result run() {
-        Sequential model = architecture.build(initialSeed);
+        Sequential model = spec.build(initialSeed);
         Generations generations = new Generations(model);
         TrainingResult result = new TrainingLoop(loop, model, List.of(), generations.guard).run(generations, 0, 0, 0);
         return new Result(generations.genomes.get(generations.champion), model, result);
@@ -229,7 +238,7 @@ public final class GeneticAlgorithm {
             this.params = model.parameters();
             this.guard = new DivergenceGuard(params, loop.maxLoss());
             this.weights = new ArrayList<>(List.of(Parameters.flatten(params)));
-            genomes.add(new Genome(architecture, sigma, perturbation, initialSeed));
+            genomes.add(new Genome(spec, sigma, perturbation, initialSeed));
         }
 
         @Override

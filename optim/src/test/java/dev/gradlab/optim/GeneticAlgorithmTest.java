@@ -167,7 +167,7 @@ class GeneticAlgorithmTest {
         assertEquals("batchSize", e.setting());
         assertEquals("batchSize must be <= the training set's size 1, got 2", e.getMessage());
         var missing = assertThrows(IllegalStateException.class, () -> GeneticAlgorithm.builder().train(ONE).build());
-        assertEquals("architecture is not set: GeneticAlgorithm.builder().architecture(...) is required",
+        assertEquals("model is not set: GeneticAlgorithm.builder().model(...) is required",
                 missing.getMessage());
         missing = assertThrows(IllegalStateException.class, () -> GeneticAlgorithm.builder().architecture(LINE).build());
         assertEquals("train is not set: GeneticAlgorithm.builder().train(...) is required", missing.getMessage());

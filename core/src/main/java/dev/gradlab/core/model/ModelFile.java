@@ -19,9 +19,9 @@ import java.util.TreeSet;
  * {@code model.load_state_dict(safetensors.torch.load_file(path), strict=True)}.
  *
  * <p>The header's {@code __metadata__} holds {@code format=gradlab-model}, the model's
- * {@link ModelSpec} as JSON ({@code spec}) when it is a {@link Sequential} of built-in modules, the
- * CRC-32 of the data ({@code checksum=crc32:1a2b3c4d}) and any informational entries the writer
- * adds. {@link #load} rebuilds the model from the spec; {@link #loadInto} loads the tensors by name
+ * {@link ModelSpec} as JSON ({@code spec}) when it is a {@link Sequential} of built-in modules, any
+ * informational entries the writer adds, the CRC-32 of the data ({@code checksum=crc32:1a2b3c4d})
+ * and that of the other entries ({@code metadata_checksum}, see {@link SafeTensors#metadataChecksum}). {@link #load} rebuilds the model from the spec; {@link #loadInto} loads the tensors by name
  * into a model the caller built, which is how a user's own module is read back. Files of the
  * earlier format {@code format=gradlab-mlp} (an MLP described by {@code layers}, {@code activation}
  * and {@code bias} entries, with the same tensor names) load as well.
@@ -38,7 +38,8 @@ public final class ModelFile {
     /** The format of files written before specs: MLPs only. */
     static final String MLP_FORMAT = "gradlab-mlp";
     static final String SPEC = "spec";
-    private static final Set<String> RESERVED = Set.of("format", SPEC, SafeTensors.CHECKSUM);
+    static final String METADATA_CHECKSUM = "metadata_checksum";
+    private static final Set<String> RESERVED = Set.of("format", SPEC, METADATA_CHECKSUM, SafeTensors.CHECKSUM);
     private static final Set<String> MLP_RESERVED = Set.of("format", "layers", "activation", "bias",
             SafeTensors.CHECKSUM);
     private static final String EXPECTED = "a model.safetensors written by gradlab train or ModelFile.save";
@@ -65,6 +66,7 @@ public final class ModelFile {
             }
             metadata.put(key, value);
         });
+        metadata.put(METADATA_CHECKSUM, SafeTensors.metadataChecksum(metadata));
         SafeTensors.write(file, tensors(model), metadata);
     }
 
@@ -120,6 +122,12 @@ public final class ModelFile {
         if (!metadata.containsKey(SafeTensors.CHECKSUM)) {
             throw SafeTensors.error(file.toString(), 8, "__metadata__ must have a checksum entry, got keys "
                     + metadata.keySet());
+        }
+        // Files of the MLP format have no metadata checksum; their entries are checked one by one.
+        if (FORMAT.equals(format) && !SafeTensors.metadataChecksum(metadata).equals(metadata.get(METADATA_CHECKSUM))) {
+            throw SafeTensors.error(file.toString(), 8, "__metadata__ " + METADATA_CHECKSUM + " mismatch: the entry is "
+                    + metadata.get(METADATA_CHECKSUM) + ", the entries have " + SafeTensors.metadataChecksum(metadata)
+                    + "; the file is corrupt");
         }
         return contents;
     }

@@ -43,11 +43,13 @@ public final class ModelSpec {
     private final String json;
     private final Function<Source, Sequential> factory;
     private final String description;
+    private final long parameterCount;
 
-    private ModelSpec(String json, Function<Source, Sequential> factory, String description) {
+    private ModelSpec(String json, Function<Source, Sequential> factory, String description, long parameterCount) {
         this.json = json;
         this.factory = factory;
         this.description = description;
+        this.parameterCount = parameterCount;
     }
 
     /**
@@ -77,7 +79,7 @@ public final class ModelSpec {
         }
         Layer root = layer(tree, "spec");
         Function<Source, Sequential> factory = s -> (Sequential) root.module.apply(s);
-        return new ModelSpec(json, factory, root.description);
+        return new ModelSpec(json, factory, root.description, root.parameters);
     }
 
     /**
@@ -95,9 +97,12 @@ public final class ModelSpec {
         return json;
     }
 
-    /** The number of floats the model's parameters hold. */
+    /**
+     * The number of floats the model's parameters hold, known before it is built (saturating at
+     * {@link Long#MAX_VALUE}), so that a reader can refuse a model the heap cannot hold.
+     */
     public long parameterCount() {
-        return build(0).parameters().stream().mapToLong(t -> t.data().length).sum();
+        return parameterCount;
     }
 
     @Override
@@ -117,7 +122,10 @@ public final class ModelSpec {
     }
 
     /** A parsed layer: how to build it from the generator, and how to print it. */
-    private record Layer(Function<Source, Module> module, String description) {
+    private record Layer(Function<Source, Module> module, String description, long parameters) {
+        Layer(Function<Source, Module> module, String description) {
+            this(module, description, 0);
+        }
     }
 
     /** What a build draws from: the generator, advanced layer by layer, and the seed it started from. */
@@ -172,7 +180,7 @@ public final class ModelSpec {
                 boolean bias = f.bool("bias");
                 f.done(Set.of("in_features", "out_features", "bias"));
                 yield new Layer(s -> new Linear(in, out, bias, s.generator()), "Linear(" + in + ", " + out
-                        + (bias ? "" : ", bias=false") + ")");
+                        + (bias ? "" : ", bias=false") + ")", weights(out, in, 1, bias));
             }
             case "Conv2d" -> {
                 int in = f.positive("in_channels");
@@ -183,7 +191,9 @@ public final class ModelSpec {
                 boolean bias = f.bool("bias");
                 f.done(Set.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "bias"));
                 yield new Layer(s -> new Conv2d(in, out, kernel, stride, padding, bias, s.generator()),
-                        new Conv2d(in, out, kernel, stride, padding, bias, new TorchGenerator(0)).toString());
+                        "Conv2d(" + in + ", " + out + ", kernel_size=" + kernel + (stride == 1 ? "" : ", stride=" + stride)
+                        + (padding == 0 ? "" : ", padding=" + padding) + (bias ? "" : ", bias=false") + ")",
+                        weights(out, in, (long) kernel * kernel, bias));
             }
             case "MaxPool2d", "AvgPool2d" -> {
                 int kernel = f.positive("kernel_size");
@@ -243,8 +253,11 @@ public final class ModelSpec {
             layers.add(layer(rest, where + " layer " + name));
         }
         StringBuilder description = new StringBuilder("Sequential(");
+        long parameters = 0;
         for (int i = 0; i < layers.size(); i++) {
             description.append(i > 0 ? ", " : "").append(layers.get(i).description());
+            long p = layers.get(i).parameters();
+            parameters = p > Long.MAX_VALUE - parameters ? Long.MAX_VALUE : parameters + p;
         }
         return new Layer(s -> {
             Map<String, Module> built = new LinkedHashMap<>();
@@ -252,7 +265,16 @@ public final class ModelSpec {
                 built.put(names.get(i), layers.get(i).module().apply(s));
             }
             return new Sequential(built);
-        }, description.append(')').toString());
+        }, description.append(')').toString(), parameters);
+    }
+
+    /** {@code out × in × window} weights plus {@code out} biases, saturating at {@link Long#MAX_VALUE}. */
+    private static long weights(int out, int in, long window, boolean bias) {
+        try {
+            return Math.addExact(Math.multiplyExact((long) out * in, window), bias ? out : 0);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** A spec object's fields, read with messages that name the layer and the field. */

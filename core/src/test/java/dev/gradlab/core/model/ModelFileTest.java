@@ -121,8 +121,10 @@ class ModelFileTest {
         m = rejected(withHeader(good, header, header.replace("\"4.bias\"", "\"5.bias\""))).getMessage();
         assertTrue(m.contains("tensors must be [0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias]"), m);
         m = rejected(withHeader(good, header, header.replace("\\\"out_features\\\":3", "\\\"out_features\\\":2"))).getMessage();
+        assertTrue(m.contains("__metadata__ metadata_checksum mismatch"), m);
+        m = rejected(withChecksum(withHeader(good, header, header.replace("\\\"out_features\\\":3", "\\\"out_features\\\":2")))).getMessage();
         assertTrue(m.contains("tensor 4.weight must have shape [2, 4]"), m);
-        m = rejected(withHeader(good, header, header.replace("\\\"in_features\\\":6", "\\\"in_features\\\":0"))).getMessage();
+        m = rejected(withChecksum(withHeader(good, header, header.replace("\\\"in_features\\\":6", "\\\"in_features\\\":0")))).getMessage();
         assertTrue(m.contains("__metadata__ spec does not describe a model: spec layer 0 field in_features must be an"
                 + " integer >= 1, got 0"), m);
         m = rejected(withHeader(good, header, header.replace("{\"__metadata__\"", "[\"__metadata__\""))).getMessage();
@@ -228,7 +230,7 @@ class ModelFileTest {
                 StandardCharsets.UTF_8);
         String m = rejected(withHeader(good, header, header.replace("\"spec\":", "\"spec\"\u001b"))).getMessage();
         assertTrue(m.contains("\\u001b") && m.chars().noneMatch(c -> c < 0x20), m);
-        m = rejected(withHeader(good, header, header.replace("ReQU", "R\u0007QU"))).getMessage();
+        m = rejected(withChecksum(withHeader(good, header, header.replace("ReQU", "R\u0007QU")))).getMessage();
         assertTrue(m.contains("R\\u0007QU") && m.chars().noneMatch(c -> c < 0x20), m);
     }
 
@@ -243,14 +245,19 @@ class ModelFileTest {
         assertTrue(e.getMessage().length() < 1100 && e.getMessage().endsWith(" characters in all)"), e.getMessage());
     }
 
-    /** The file with the checksum in its header recomputed over its data. */
+    /** The file with the checksums in its header recomputed over its data and its metadata. */
     static byte[] withChecksum(byte[] file) {
         int n = (int) ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(file, 8 + n, file.length - 8 - n);
         String header = new String(file, 8, n, StandardCharsets.UTF_8);
-        String patched = header.replaceFirst("crc32:[0-9a-f]{8}", String.format("crc32:%08x", crc.getValue()));
-        return withHeader(file, header, patched.equals(header) ? header : patched, true);
+        String patched = header.replaceFirst("\"checksum\":\"crc32:[0-9a-f]{8}\"",
+                String.format("\"checksum\":\"crc32:%08x\"", crc.getValue()));
+        @SuppressWarnings("unchecked")
+        var metadata = (Map<String, String>) ((Map<String, Object>) Json.parse(header, "test", 8)).get("__metadata__");
+        patched = patched.replaceFirst("\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"",
+                "\"metadata_checksum\":\"" + SafeTensors.metadataChecksum(metadata) + "\"");
+        return withHeader(file, header, patched, true);
     }
 
     @Test
