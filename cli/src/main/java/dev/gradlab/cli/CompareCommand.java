@@ -42,6 +42,9 @@ final class CompareCommand implements Callable<Integer> {
             description = "Epochs for every method (default: each method's own, as 'gradlab train --help' lists).")
     Integer epochs;
 
+    @Option(names = "--model", paramLabel = "mlp|cnn", description = "The network, as for train (default: mlp).")
+    String model;
+
     @Option(names = "--hidden", paramLabel = "SIZES", description = "Hidden layer sizes, as for train (default: 512).")
     String hidden;
 
@@ -67,6 +70,7 @@ final class CompareCommand implements Callable<Integer> {
             List<String> args = new ArrayList<>(List.of("train", "--method", m.toString(), "--seed",
                     Long.toString(seed), "--data", data, "--out", out.resolve(m.toString()).toString(), "--no-progress"));
             add(args, "--epochs", epochs);
+            add(args, "--model", model);
             add(args, "--hidden", hidden);
             add(args, "--threads", run.threads.threads);
             int code = Main.run(stdout, stderr, args.toArray(String[]::new));
