@@ -244,6 +244,10 @@ public final class ModelSpec {
         for (int i = 0; i < list.size(); i++) {
             Fields item = new Fields(list.get(i), where + " layer " + i);
             String name = item.string("name");
+            if (name.isEmpty() || name.contains(".")) {
+                throw new IllegalArgumentException(where + " layer " + i + " name must be non-empty and without '.', got '"
+                        + name + "'");
+            }
             if (names.contains(name)) {
                 throw new IllegalArgumentException(where + " layer " + i + " name '" + name + "' is used twice");
             }

@@ -85,6 +85,9 @@ class AnyModelFileTest {
         e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse(
                 "{\"type\":\"Sequential\",\"layers\":[{\"name\":\"0\",\"type\":\"Gelu\"}]}"));
         assertTrue(e.getMessage().contains("type must be one of Sequential, Linear"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse(
+                "{\"type\":\"Sequential\",\"layers\":[{\"name\":\"a.b\",\"type\":\"ReLU\"}]}"));
+        assertTrue(e.getMessage().startsWith("spec layer 0 name must be non-empty and without '.'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("{\"type\":\"Linear\"}"));
         assertTrue(e.getMessage().startsWith("spec must describe a Sequential"), e.getMessage());
     }
