@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongFunction;
 
 /**
  * The simple genetic algorithm of Such et al. 2017 ("Deep Neuroevolution", arXiv 1712.06567): no
@@ -53,6 +54,7 @@ import java.util.Objects;
 public final class GeneticAlgorithm {
 
     private final ModelSpec spec;
+    private final LongFunction<Sequential> model;
     private final long initialSeed;
     private final int population;
     private final int parents;
@@ -64,7 +66,8 @@ public final class GeneticAlgorithm {
     private final List<Listener> listeners;
 
     private GeneticAlgorithm(Builder b) {
-        this.spec = LoopSettings.required(b.spec, "model", "GeneticAlgorithm");
+        this.model = LoopSettings.required(b.model, "model", "GeneticAlgorithm");
+        this.spec = b.spec;
         this.initialSeed = b.initialSeed;
         this.population = b.population;
         this.parents = b.parents;
@@ -96,6 +99,7 @@ public final class GeneticAlgorithm {
      */
     public static final class Builder extends LoopBuilder<Builder> {
         private ModelSpec spec;
+        private LongFunction<Sequential> model;
         private long initialSeed;
         private int population = 500;
         private int parents = 20;
@@ -115,6 +119,18 @@ public final class GeneticAlgorithm {
          */
         public Builder model(ModelSpec spec) {
             this.spec = Objects.requireNonNull(spec, "spec");
+            this.model = spec::build;
+            return this;
+        }
+
+        /**
+         * Any network, a user's own modules too: {@code model.apply(seed)} builds it. Its genomes
+         * rebuild the champion but cannot be written ({@link Genome#write}); save the champion's
+         * weights with {@code ModelFile.save} instead.
+         */
+        public Builder model(LongFunction<Sequential> model) {
+            this.model = Objects.requireNonNull(model, "model");
+            this.spec = null;
             return this;
         }
 
@@ -211,7 +227,7 @@ public final class GeneticAlgorithm {
 
     /** Evolves for the configured epochs. */
     public Result run() {
-        Sequential model = spec.build(initialSeed);
+        Sequential model = this.model.apply(initialSeed);
         Generations generations = new Generations(model);
         TrainingResult result = new TrainingLoop(loop, model, List.of(), generations.guard).run(generations, 0, 0, 0);
         return new Result(generations.genomes.get(generations.champion), model, result);
@@ -238,7 +254,8 @@ public final class GeneticAlgorithm {
             this.params = model.parameters();
             this.guard = new DivergenceGuard(params, loop.maxLoss());
             this.weights = new ArrayList<>(List.of(Parameters.flatten(params)));
-            genomes.add(new Genome(spec, sigma, perturbation, initialSeed));
+            genomes.add(spec != null ? new Genome(spec, sigma, perturbation, initialSeed)
+                    : new Genome(GeneticAlgorithm.this.model, sigma, perturbation, initialSeed));
         }
 
         @Override

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.LongFunction;
 import java.util.zip.CRC32;
 
 /**
@@ -58,6 +59,7 @@ public final class Genome {
             Activation.TANH};
 
     private final ModelSpec spec;
+    private final LongFunction<Sequential> model;
     private final byte[] specBytes;
     private final float sigma;
     private final Perturbation perturbation;
@@ -68,11 +70,26 @@ public final class Genome {
      * @throws IllegalArgumentException when an argument is null or σ is not finite and positive
      */
     public Genome(ModelSpec spec, float sigma, Perturbation perturbation, long initialSeed, long... mutations) {
-        if (spec == null || perturbation == null || mutations == null) {
-            throw new IllegalArgumentException("spec, perturbation and mutations must not be null");
+        this(Objects.requireNonNull(spec, "spec"), spec::build, sigma, perturbation, initialSeed, mutations);
+    }
+
+    /**
+     * The genome of a model without a spec, such as one holding a user's own module:
+     * {@code model.apply(seed)} builds it. It rebuilds as any genome, but cannot be written.
+     */
+    public Genome(LongFunction<Sequential> model, float sigma, Perturbation perturbation, long initialSeed,
+                  long... mutations) {
+        this(null, Objects.requireNonNull(model, "model"), sigma, perturbation, initialSeed, mutations);
+    }
+
+    private Genome(ModelSpec spec, LongFunction<Sequential> model, float sigma, Perturbation perturbation,
+                   long initialSeed, long... mutations) {
+        if (perturbation == null || mutations == null) {
+            throw new IllegalArgumentException("perturbation and mutations must not be null");
         }
         this.spec = spec;
-        this.specBytes = spec.json().getBytes(StandardCharsets.UTF_8);
+        this.model = model;
+        this.specBytes = spec == null ? null : spec.json().getBytes(StandardCharsets.UTF_8);
         this.sigma = Checks.positive("sigma", sigma);
         this.perturbation = perturbation;
         this.initialSeed = initialSeed;
@@ -89,10 +106,10 @@ public final class Genome {
     public Genome mutate(long seed) {
         long[] chain = Arrays.copyOf(mutations, mutations.length + 1);
         chain[mutations.length] = seed;
-        return new Genome(spec, sigma, perturbation, initialSeed, chain);
+        return new Genome(spec, model, sigma, perturbation, initialSeed, chain);
     }
 
-    /** The model every link of the chain mutates. */
+    /** The model every link of the chain mutates, or null for a model without a spec (a user's module). */
     public ModelSpec spec() {
         return spec;
     }
@@ -116,11 +133,11 @@ public final class Genome {
 
     /** The network this chain describes: the initial weights, then every mutation in order. */
     public Sequential rebuild() {
-        Sequential model = spec.build(initialSeed);
+        Sequential network = model.apply(initialSeed);
         for (long seed : mutations) {
-            applyMutation(model, seed);
+            applyMutation(network, seed);
         }
-        return model;
+        return network;
     }
 
     /** {@code θ ← θ + σ·E(seed)} on {@code model}'s parameters: one link of the chain. */
@@ -130,6 +147,10 @@ public final class Genome {
 
     /** The file's length for this genome. */
     public int fileLength() {
+        if (specBytes == null) {
+            throw new IllegalStateException("a genome of a model without a spec (a user's module) has no file: write"
+                    + " the rebuilt model's tensors with ModelFile.save instead");
+        }
         return 40 + specBytes.length + 8 * mutations.length;
     }
 
@@ -264,7 +285,7 @@ public final class Genome {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Genome g && spec.equals(g.spec) && Float.compare(sigma, g.sigma) == 0
+        return o instanceof Genome g && (spec != null ? spec.equals(g.spec) : model == g.model) && Float.compare(sigma, g.sigma) == 0
                 && perturbation.rank() == g.perturbation.rank() && initialSeed == g.initialSeed
                 && Arrays.equals(mutations, g.mutations);
     }
@@ -276,7 +297,7 @@ public final class Genome {
 
     @Override
     public String toString() {
-        return "Genome(" + spec + ", sigma=" + sigma + ", " + perturbation + ", initial seed " + initialSeed
+        return "Genome(" + (spec != null ? spec : "a model without a spec") + ", sigma=" + sigma + ", " + perturbation + ", initial seed " + initialSeed
                 + ", " + mutations.length + " mutations)";
     }
 }
