@@ -7,10 +7,16 @@ import dev.gradlab.core.model.ModelSpec;
 import dev.gradlab.core.nn.Convnets;
 import dev.gradlab.core.nn.Sequential;
 import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options that choose the network (shared by train, gradients and graph). */
 final class ModelOptions {
+
+    /** The command these options are mixed into, to see which of them the user gave. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp",
             description = {"The network: mlp, the multi-layer perceptron that --hidden, --activation and --bias"
@@ -55,6 +61,11 @@ final class ModelOptions {
                 yield new Network(a.spec(), a.toString());
             }
             case "cnn" -> {
+                for (String mlpOnly : new String[] {"--hidden", "--activation", "--bias"}) {
+                    if (command != null && command.commandLine().getParseResult().hasMatchedOption(mlpOnly)) {
+                        throw new IllegalArgumentException("option '" + mlpOnly + "' does not apply to --model cnn");
+                    }
+                }
                 if (features != 28 * 28 || classes != 10) {
                     throw new IllegalArgumentException("Invalid value for option '--model': cnn takes 28x28 images"
                             + " (784 features) in 10 classes, the data has " + features + " features and " + classes

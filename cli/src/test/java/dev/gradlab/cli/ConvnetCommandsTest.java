@@ -96,6 +96,9 @@ class ConvnetCommandsTest {
         assertEquals(2, unknown.exitCode(), unknown.err());
         assertTrue(unknown.err().contains("Invalid value for option '--model': expected one of mlp, cnn, got 'rnn'"),
                 unknown.err());
+        Run hidden = Run.of("train", "--model", "cnn", "--hidden", "16", "--out", dir.resolve("z").toString());
+        assertEquals(2, hidden.exitCode(), hidden.err());
+        assertTrue(hidden.err().contains("option '--hidden' does not apply to --model cnn"), hidden.err());
         Run gradients = Run.of("gradients", "--model", "cnn", "--out", dir.resolve("y").toString());
         assertEquals(2, gradients.exitCode(), gradients.err());
         assertTrue(gradients.err().contains("Invalid value for option '--model': this command takes mlp only"),
