@@ -3,16 +3,18 @@
 
 The file is parsed with json and numpy alone (no safetensors package): an 8-byte little-endian
 header length, the JSON header, then little-endian float32 data at each tensor's data_offsets.
-The architecture comes from the header's __metadata__; the tensors go into the equivalent
-nn.Sequential with load_state_dict, and the script prints the number of correctly classified
-images of an IDX test set (gzip), scaled by / 255 as gradlab does. Run with Debian's
-/usr/bin/python3 and python3-torch:
+The network comes from the header's __metadata__ (its "spec", or the layers, activation and bias
+entries of the earlier MLP format); the tensors go into the equivalent nn.Sequential with
+load_state_dict(strict=True), and the script prints the number of correctly classified images of an
+IDX test set (gzip), scaled by / 255 as gradlab does. Run with Debian's /usr/bin/python3 and
+python3-torch:
 
     /usr/bin/python3 cli/scripts/torch_evaluate.py MODEL t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 """
 import gzip
 import json
 import sys
+from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -44,7 +46,34 @@ def load(path):
     return meta, tensors
 
 
+def module(spec):
+    """The PyTorch module a gradlab spec (its JSON, see ModelSpec) describes."""
+    t = spec["type"]
+    if t == "Sequential":
+        return nn.Sequential(OrderedDict((layer["name"], module(layer)) for layer in spec["layers"]))
+    if t == "Linear":
+        return nn.Linear(spec["in_features"], spec["out_features"], bias=spec["bias"])
+    if t == "Conv2d":
+        return nn.Conv2d(spec["in_channels"], spec["out_channels"], spec["kernel_size"], spec["stride"],
+                         spec["padding"], bias=spec["bias"])
+    if t == "MaxPool2d":
+        return nn.MaxPool2d(spec["kernel_size"], spec["stride"])
+    if t == "AvgPool2d":
+        return nn.AvgPool2d(spec["kernel_size"], spec["stride"])
+    if t == "Flatten":
+        return nn.Flatten(spec["start_dim"], spec["end_dim"])
+    if t == "Unflatten":
+        return nn.Unflatten(spec["dim"], tuple(spec["unflattened_size"]))
+    if t == "Dropout":
+        return nn.Dropout(float(spec["p"]))
+    if t == "ReQU":
+        return ReQU()
+    return ACTIVATIONS[t.lower()]()
+
+
 def model(meta):
+    if "spec" in meta:
+        return module(json.loads(meta["spec"]))
     sizes = [int(s) for s in meta["layers"].split("-")]
     bias = meta["bias"] == "true"
     layers = []
@@ -62,7 +91,8 @@ def idx(path, offset):
 def main():
     meta, tensors = load(sys.argv[1])
     net = model(meta)
-    net.load_state_dict(tensors)
+    net.load_state_dict(tensors, strict=True)
+    net.eval()
     labels = torch.from_numpy(idx(sys.argv[3], 8).astype(np.int64))
     images = torch.from_numpy(idx(sys.argv[2], 16).reshape(len(labels), -1).astype(np.float32) / 255)
     with torch.no_grad():

@@ -2,6 +2,8 @@ package dev.gradlab.cli;
 
 import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelSpec;
+import dev.gradlab.core.nn.Convnets;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
@@ -53,6 +55,10 @@ final class CompareCommand implements Callable<Integer> {
             description = "Epochs for every method (default: each method's own, as 'gradlab train --help' lists).")
     Integer epochs;
 
+    @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp",
+            description = "The network, as for train: mlp, or cnn, the reference convnet (default: ${DEFAULT-VALUE}).")
+    String model;
+
     @Option(names = "--hidden", paramLabel = "SIZES", split = ",", defaultValue = "512",
             description = "Hidden layer sizes, as for train (default: ${DEFAULT-VALUE}).")
     int[] hidden;
@@ -78,10 +84,9 @@ final class CompareCommand implements Callable<Integer> {
         Map<String, List<EpochMetrics>> runs = new LinkedHashMap<>();
         try (var threads = run.threads.open()) {
             DataSplit split = data.load();
-            Architecture architecture = Architecture.of(split.train().features(), hidden, split.train().classes(),
-                    Activation.SIGMOID, false);
+            ModelOptions.Network network = network(split.train().features(), split.train().classes());
             for (Method m : methods) {
-                runs.put(m.toString(), train(m, architecture, split, Files.createDirectories(out.resolve(m.toString()))));
+                runs.put(m.toString(), train(m, network, split, Files.createDirectories(out.resolve(m.toString()))));
             }
         }
         GradientStatsCharts.methods(out.resolve(CHART), "gradlab compare (" + data.data + ", seed " + seed + ")", runs);
@@ -111,7 +116,26 @@ final class CompareCommand implements Callable<Integer> {
      * Trains {@code method} with its defaults into {@code dir}: metrics.csv, training.png,
      * model.safetensors (and genome.bin for ga). Returns its epochs' metrics.
      */
-    private List<EpochMetrics> train(Method method, Architecture architecture, DataSplit split, Path dir)
+    /** The mlp of --hidden (sigmoid, no biases, as train's default), or the reference convnet. */
+    private ModelOptions.Network network(int features, int classes) {
+        return switch (model.strip().toLowerCase(Locale.ROOT)) {
+            case "mlp" -> {
+                Architecture a = Architecture.of(features, hidden, classes, Activation.SIGMOID, false);
+                yield new ModelOptions.Network(a.spec(), a.toString());
+            }
+            case "cnn" -> {
+                if (features != 28 * 28 || classes != 10) {
+                    throw Usage.error("Invalid value for option '--model': cnn takes 28x28 images (784 features) in"
+                            + " 10 classes, the data has " + features + " features and " + classes + " classes");
+                }
+                yield new ModelOptions.Network(ModelSpec.of(Convnets.reference(0)), "reference convnet");
+            }
+            default -> throw Usage.error("Invalid value for option '--model': expected one of mlp, cnn, got '"
+                    + model + "'");
+        };
+    }
+
+    private List<EpochMetrics> train(Method method, ModelOptions.Network network, DataSplit split, Path dir)
             throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         int epochCount = epochs != null ? epochs : method.epochs;
@@ -121,18 +145,18 @@ final class CompareCommand implements Callable<Integer> {
         Genome genome = null;
         String description;
         List<EpochMetrics> rows;
-        stdout.printf(Locale.ROOT, "%s: %s, %s%n", method, architecture, Text.count(epochCount, "epoch"));
+        stdout.printf(Locale.ROOT, "%s: %s, %s%n", method, network, Text.count(epochCount, "epoch"));
         try (ConsoleListener console = new ConsoleListener(stdout, spec.commandLine().getErr(), false);
              MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), 0)) {
             GeneticAlgorithm.Listener listener = TrainCommand.listener(console, csv);
             if (method == Method.GA) {
-                GeneticAlgorithm.Result r = Method.evolution(defaults, architecture, split, epochCount,
+                GeneticAlgorithm.Result r = Method.evolution(defaults, network.spec(), split, epochCount,
                         TrainCommand.BATCH, false, seed).listener(listener).build().run();
                 model = r.model();
                 genome = r.champion();
                 description = method.toString();
             } else {
-                model = architecture.build(seed);
+                model = network.build(seed);
                 GradientEstimator estimator = method.estimator(defaults, seed);
                 Optimizer<?> rule = method.optimizer.create(model.parameters(), method.optimizer.lr, null);
                 Trainer.builder().model(model).estimator(estimator).optimizer(rule).train(split.train())
@@ -148,11 +172,11 @@ final class CompareCommand implements Callable<Integer> {
         info.put("seed", Long.toString(seed));
         info.put("data", data.data);
         info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", rows.get(rows.size() - 1).testAccuracy()));
-        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), architecture, model, info);
+        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), model, info);
         if (genome != null) {
             genome.write(dir.resolve(Genome.FILE_NAME));
         }
-        TrainingChart.write(dir.resolve("training.png"), "gradlab compare: " + architecture + ", " + method, rows);
+        TrainingChart.write(dir.resolve("training.png"), "gradlab compare: " + network + ", " + method, rows);
         return rows;
     }
 }

@@ -1,6 +1,6 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.Tensor;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.SavedModel;
 import dev.gradlab.data.Dataset;
@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
  * A damaged file is a failure naming the file and the byte offset (exit 1), not a usage error.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Read a model file written by 'gradlab train' (model.safetensors; the architecture is in"
-                + " its header), or rebuild one from the seeds of a genome.bin (--method ga), and print the test"
+        description = {"Read a model file written by 'gradlab train' (model.safetensors; the network, an mlp or"
+                + " a convnet, is in its header), or rebuild one from the seeds of a genome.bin (--method ga), and print the test"
                 + " accuracy on the chosen data."})
 final class EvaluateCommand implements Callable<Integer> {
 
@@ -57,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw Usage.error("give exactly one of --weights FILE and --genome FILE");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Architecture a;
+        Object a;
         Module network;
         Path file;
         if (genome != null) {
@@ -65,7 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
             long start = System.nanoTime();
             network = g.rebuild();
             file = genome;
-            a = g.architecture();
+            a = g.spec();
             out.printf(Locale.ROOT, "genome %s: %s, sigma %s, %s, initial seed %d, %d mutations; rebuilt in %.2f s%n",
                     genome, a, g.sigma(), g.perturbation(), g.initialSeed(), g.mutations().length,
                     (System.nanoTime() - start) / 1e9);
@@ -73,18 +73,30 @@ final class EvaluateCommand implements Callable<Integer> {
             SavedModel saved = ModelFile.load(weights);
             network = saved.model();
             file = weights;
-            a = saved.architecture();
+            a = saved.spec();
             out.printf("weights %s: %s%s%n", weights, a, saved.info().isEmpty() ? "" : ", " + saved.info());
         }
         Dataset test = data.loadTest();
-        if (a.inputs() != test.features() || a.outputs() != test.classes()) {
-            throw new DatasetException("the network in " + file + " takes " + a.inputs() + " inputs and gives "
-                    + a.outputs() + " classes, but the data has " + test.features() + " features and " + test.classes()
-                    + " classes");
-        }
+        requireFits(network, file, test);
         out.printf(Locale.ROOT, "test images %d (%s)%n", test.size(), data.data);
         out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * Metrics.accuracy(network, test));
         out.flush();
         return 0;
+    }
+
+    /** One test image through the network: it must take the data's features and give its classes. */
+    private static void requireFits(Module network, Path file, Dataset test) {
+        int[] shape;
+        try {
+            Tensor x = Tensor.of(java.util.Arrays.copyOf(test.images(), test.features()), 1, test.features());
+            shape = network.eval().forward(x).shape();
+        } catch (IllegalArgumentException e) {
+            throw new DatasetException("the network in " + file + " does not take the data's " + test.features()
+                    + " features: " + e.getMessage());
+        }
+        if (shape.length != 2 || shape[1] != test.classes()) {
+            throw new DatasetException("the network in " + file + " gives outputs of shape "
+                    + java.util.Arrays.toString(shape) + ", but the data has " + test.classes() + " classes");
+        }
     }
 }

@@ -289,7 +289,7 @@ final class GradientStatsCommand implements Callable<Integer> {
         if (weights != null) {
             SavedModel saved = ModelFile.load(weights);
             net = saved.model();
-            what = saved.architecture() + " from " + weights;
+            what = saved.spec() + " from " + weights;
         } else {
             Architecture a = Architecture.of(test.features(), new int[] {hidden}, test.classes(), Activation.SIGMOID, false);
             net = a.build(run.seed);

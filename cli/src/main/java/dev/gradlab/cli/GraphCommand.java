@@ -1,6 +1,5 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.Losses;
 import dev.gradlab.core.TapeGraph;
 import dev.gradlab.core.Tensor;
@@ -11,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,8 +58,8 @@ final class GraphCommand implements Callable<Integer> {
             throw Usage.error("Invalid value for option '--batch': must be in [1, "
                     + train.size() + "], got " + batch);
         }
-        Architecture architecture = model.architecture(train.features(), train.classes());
-        Sequential network = architecture.build(run.seed);
+        ModelOptions.Network net = model.network(train.features(), train.classes());
+        Sequential network = net.build(run.seed);
         Tensor x = Tensor.of(Arrays.copyOf(train.images(), batch * train.features()), batch, train.features());
         int[] labels = Arrays.copyOf(train.labels(), batch);
         Path dir = run.out.create("graph");
@@ -69,21 +67,20 @@ final class GraphCommand implements Callable<Integer> {
         try (TapeGraph graph = TapeGraph.record()) {
             Tensor loss = Losses.crossEntropy(network.forward(x), labels);
             loss.backward();
-            graph.name(x, "x (input)").name(loss, "loss");
-            List<Tensor> parameters = network.parameters();
-            int p = 0;
-            for (int layer = 1; layer < architecture.sizes().length; layer++) {
-                graph.name(parameters.get(p++), "W" + layer);
-                if (architecture.bias()) {
-                    graph.name(parameters.get(p++), "b" + layer);
-                }
+            graph.name(loss, "loss");
+            try {
+                graph.name(x, "x (input)");
+            } catch (IllegalArgumentException e) {
+                // The convnet's first op takes a reshaped view of x (Unflatten): x itself is not on the tape.
             }
+            // Parameters by their state_dict names (0.weight, 2.bias, ...), as PyTorch names them.
+            network.stateDict().forEach((name, parameter) -> graph.name(parameter, name));
             dot = graph.toDot();
         }
         Path dotFile = dir.resolve("tape.dot");
         Files.writeString(dotFile, dot);
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf("gradlab graph: %s, batch %d, one forward and backward pass%n", architecture, batch);
+        stdout.printf("gradlab graph: %s, batch %d, one forward and backward pass%n", net, batch);
         if (Graphviz.available()) {
             Graphviz.render(dotFile, "svg", dir.resolve("tape.svg"));
             Graphviz.render(dotFile, "png", dir.resolve("tape.png"));

@@ -1,6 +1,6 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelSpec;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.optim.Backprop;
@@ -141,7 +141,7 @@ enum Method {
      * The genetic algorithm on the training set less its last {@code --holdout} images, which choose
      * the champion among the elites; the caller adds the listener.
      */
-    static GeneticAlgorithm.Builder evolution(PopulationOptions o, Architecture architecture, DataSplit split,
+    static GeneticAlgorithm.Builder evolution(PopulationOptions o, ModelSpec model, DataSplit split,
                                               int epochs, int batch, boolean shuffle, long seed) {
         Dataset train = split.train();
         int held = o.holdout(train.size());
@@ -151,7 +151,7 @@ enum Method {
                 Arrays.copyOf(train.labels(), kept), f, train.classes());
         Dataset validation = held == 0 ? null : new Dataset(Arrays.copyOfRange(train.images(), kept * f,
                 train.size() * f), Arrays.copyOfRange(train.labels(), kept, train.size()), f, train.classes());
-        return GeneticAlgorithm.builder().architecture(architecture).initialSeed(seed).seed(seed)
+        return GeneticAlgorithm.builder().model(model).initialSeed(seed).seed(seed)
                 .population(o.population(GA)).parents(o.parents()).elites(o.elites()).sigma(o.sigma(GA))
                 .epochs(epochs).batchSize(batch).perturbation(o.perturbation()).train(fitness).validation(validation).test(split.test())
                 .shuffle(shuffle);

@@ -1,6 +1,5 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
@@ -198,25 +197,25 @@ final class TrainCommand implements Callable<Integer> {
                         + (split.train().size() - held) + " training images"
                         + (held > 0 ? " left after the " + held + " held out" : "") + ", got " + batch);
             }
-            Architecture architecture = model.architecture(split.train().features(), split.train().classes());
+            ModelOptions.Network network = model.network(split.train().features(), split.train().classes());
             int epochCount = epochs != null ? epochs : method.epochs;
-            Plan plan = method == Method.GA ? evolution(architecture, split, epochCount)
-                    : gradient(architecture, split, epochCount, resumeFrom);
+            Plan plan = method == Method.GA ? evolution(network, split, epochCount)
+                    : gradient(network, split, epochCount, resumeFrom);
             if (resumeFrom != null) {
-                return train(plan, architecture, split, epochCount, resumeFrom, null, target);
+                return train(plan, network, split, epochCount, resumeFrom, null, target);
             }
             try (RunDirectory.Lock lock = lock(target, overwrite)) {
                 checkOut(target);   // again: another run may have written it, or a killed one been moved there
                 try (RunDirectory dir = RunDirectory.open(target)) {
-                    return train(plan, architecture, split, epochCount, null, dir, target);
+                    return train(plan, network, split, epochCount, null, dir, target);
                 }
             }
         }
     }
 
-    private Plan gradient(Architecture architecture, DataSplit split, int epochCount, Checkpoint resumeFrom)
+    private Plan gradient(ModelOptions.Network model, DataSplit split, int epochCount, Checkpoint resumeFrom)
             throws IOException {
-        Sequential network = architecture.build(run.seed);
+        Sequential network = model.build(run.seed);
         GradientEstimator estimator = method.estimator(population, run.seed);
         Optimizer<?> rule = optimizer.create(method, network.parameters());
         Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator).optimizer(rule)
@@ -244,8 +243,8 @@ final class TrainCommand implements Callable<Integer> {
                         .checkpoint(dir.resolve(Checkpoint.FILE_NAME), settings).build().run(), network, null));
     }
 
-    private Plan evolution(Architecture architecture, DataSplit split, int epochCount) {
-        GeneticAlgorithm.Builder ga = Method.evolution(population, architecture, split, epochCount, batch, shuffle,
+    private Plan evolution(ModelOptions.Network network, DataSplit split, int epochCount) {
+        GeneticAlgorithm.Builder ga = Method.evolution(population, network.spec(), split, epochCount, batch, shuffle,
                 run.seed);
         ga.build();
         String description = String.format(Locale.ROOT, "ga P=%d T=%d E=%d %s sigma %s holdout %d",
@@ -257,12 +256,12 @@ final class TrainCommand implements Callable<Integer> {
         });
     }
 
-    private int train(Plan plan, Architecture architecture, DataSplit split, int epochCount, Checkpoint resumeFrom,
+    private int train(Plan plan, ModelOptions.Network network, DataSplit split, int epochCount, Checkpoint resumeFrom,
                       RunDirectory run, Path target) throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         Path dir = run != null ? run.path() : target;
         stdout.printf(Locale.ROOT, "gradlab train: %s (%d parameters), %s, %s, batch %d, %s, seed %d%n",
-                architecture, architecture.parameterCount(), plan.method(), plan.optimizer(), batch,
+                network, network.spec().parameterCount(), plan.method(), plan.optimizer(), batch,
                 Text.count(epochCount, "epoch"), this.run.seed);
         stdout.printf(Locale.ROOT, "data %s; %s; %s%n", DataOptions.describe(data.data, split),
                 Simd.vectorized() ? "Vector API kernels" : "scalar kernels", Text.count(Parallel.threads(), "thread"));
@@ -289,11 +288,11 @@ final class TrainCommand implements Callable<Integer> {
         info.put("seed", Long.toString(this.run.seed));
         info.put("data", data.data);
         info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", accuracy));
-        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), architecture, outcome.model(), info);
+        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), outcome.model(), info);
         if (outcome.genome() != null) {
             outcome.genome().write(dir.resolve(Genome.FILE_NAME));
         }
-        TrainingChart.write(dir.resolve("training.png"), "gradlab train: " + architecture + ", " + plan.method(), history);
+        TrainingChart.write(dir.resolve("training.png"), "gradlab train: " + network + ", " + plan.method(), history);
         if (run != null) {
             run.commit();
         } else {

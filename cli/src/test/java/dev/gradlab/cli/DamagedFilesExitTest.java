@@ -72,17 +72,17 @@ class DamagedFilesExitTest {
         CRC32 crc = new CRC32();
         crc.update(nan, start, nan.length - start);
         String header = new String(nan, 8, start - 8, StandardCharsets.UTF_8)
-                .replaceFirst("crc32:[0-9a-f]{8}", String.format("crc32:%08x", crc.getValue()));
+                .replaceFirst("\"checksum\":\"crc32:[0-9a-f]{8}", String.format("\"checksum\":\"crc32:%08x", crc.getValue()));
         System.arraycopy(header.getBytes(StandardCharsets.UTF_8), 0, nan, 8, start - 8);
         assertFailureNamingTheFile("--weights", nan, "tensor \"0.weight\" value 1 must be finite, got NaN");
 
-        // An absurd shape, a control byte in the header, and a file of the format no release shipped.
+        // An absurd shape in the spec, a control byte in the header, and a file of the format no release shipped.
         String h = new String(model, 8, start - 8, StandardCharsets.UTF_8);
-        byte[] layers = h.replace("\"layers\":\"784-8-10\"", "\"layers\":\"784-9999999-10\"").getBytes(StandardCharsets.UTF_8);
+        byte[] layers = h.replace("\\\"out_features\\\":8,", "\\\"out_features\\\":9999999,").getBytes(StandardCharsets.UTF_8);
         assertTrue(layers.length == start - 8 + 6, h);
-        assertFailureNamingTheFile("--weights", withHeader(model, layers), "must have shape [9999999, 784]");
+        assertFailureNamingTheFile("--weights", withHeader(model, layers), "metadata_checksum mismatch");
         byte[] control = model.clone();
-        control[h.indexOf("\"activation\"") + 8 + 1] = 0x1b;
+        control[h.indexOf("\"spec\"") + 8 + 6] = 0x1b;   // the colon after the key
         assertFailureNamingTheFile("--weights", control, "\\u001b");
         assertFailureNamingTheFile("--weights", "GRADLABW\0\0\0\1 older weights".getBytes(StandardCharsets.ISO_8859_1),
                 "at byte 0: not a safetensors file (expected a model.safetensors written by gradlab train");
@@ -95,8 +95,8 @@ class DamagedFilesExitTest {
         flipped[genome.length - 6] ^= 1;
         assertFailureNamingTheFile("--genome", flipped, "checksum mismatch");
         byte[] layers = genome.clone();
-        layers[15] = 0x7f;
-        assertFailureNamingTheFile("--genome", layers, "at byte 12: layer count");
+        layers[12] = 0x7f;
+        assertFailureNamingTheFile("--genome", layers, "at byte 12: spec length");
     }
 
     /** A damaged checkpoint fails the resume with exit 1, naming the file and the entry or offset. */

@@ -37,7 +37,7 @@ class LearnCommandsTest {
         String dot = Files.readString(out.resolve("tape.dot"));
         // 3 layers: 3 matmuls and 3 bias adds, 2 ReQUs, cross-entropy.
         assertEquals(9, dot.split("shape=box", -1).length - 1, dot);
-        assertTrue(dot.contains("W3\\n[10, 4]"), dot);
+        assertTrue(dot.contains("4.weight\\n[10, 4]"), dot);
         assertTrue(dot.contains("x (input)\\n[3, 784]"), dot);
         assertTrue(dot.contains("ReQUFunction\\nforward: z = x²·[x>0]\\nbackward: ∂L/∂x = ∂L/∂z·2x·[x>0]"), dot);
     }

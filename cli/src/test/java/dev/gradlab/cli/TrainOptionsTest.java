@@ -57,10 +57,12 @@ class TrainOptionsTest {
     }
 
     @Test
-    void everySettingOfTheTableIsSetByAnOptionOfTrain() {
-        var spec = new CommandLine(new TrainCommand()).getCommandSpec();
+    void everySettingOfTheTableIsSetByAnOptionOfTrainOrMinimize() {
+        var train = new CommandLine(new TrainCommand()).getCommandSpec();
+        var minimize = new CommandLine(new MinimizeCommand()).getCommandSpec();
         for (var e : Usage.OPTIONS.entrySet()) {
-            assertNotNull(spec.findOption(e.getValue()), e.getKey() + " -> " + e.getValue());
+            assertNotNull(train.findOption(e.getValue()) != null ? train.findOption(e.getValue())
+                    : minimize.findOption(e.getValue()), e.getKey() + " -> " + e.getValue());
         }
     }
 }

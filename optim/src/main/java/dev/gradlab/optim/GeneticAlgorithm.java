@@ -6,6 +6,7 @@ import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelSpec;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongFunction;
 
 /**
  * The simple genetic algorithm of Such et al. 2017 ("Deep Neuroevolution", arXiv 1712.06567): no
@@ -40,7 +42,7 @@ import java.util.Objects;
  *       there is the <em>champion</em>, so that one lucky batch does not crown one (without a
  *       held-out set the champion is the fittest elite).
  * </ol>
- * Generation 0's only parent, and only elite, is the network {@code architecture.build(initialSeed)},
+ * Generation 0's only parent, and only elite, is the network {@code spec.build(initialSeed)},
  * the initial weights the other methods start from. After each epoch the champion is evaluated on the test set
  * and reported as an {@link EpochMetrics} (train loss: the mean over the epoch's generations of the
  * best fitness's loss), so the listeners of a {@link Trainer} serve here too.
@@ -52,7 +54,8 @@ import java.util.Objects;
  */
 public final class GeneticAlgorithm {
 
-    private final Architecture architecture;
+    private final ModelSpec spec;
+    private final LongFunction<Sequential> model;
     private final long initialSeed;
     private final int population;
     private final int parents;
@@ -64,7 +67,8 @@ public final class GeneticAlgorithm {
     private final List<Listener> listeners;
 
     private GeneticAlgorithm(Builder b) {
-        this.architecture = LoopSettings.required(b.architecture, "architecture", "GeneticAlgorithm");
+        this.model = LoopSettings.required(b.model, "model", "GeneticAlgorithm");
+        this.spec = b.spec;
         this.initialSeed = b.initialSeed;
         this.population = b.population;
         this.parents = b.parents;
@@ -94,14 +98,15 @@ public final class GeneticAlgorithm {
     public static final float DEFAULT_SIGMA = 0.01f;
 
     /**
-     * Settings of a {@link GeneticAlgorithm}; the architecture and the training set are required. The
+     * Settings of a {@link GeneticAlgorithm}; the model and the training set are required. The
      * defaults are those that reach 0.75 on the embedded Fashion-MNIST subset (see docs/optim.md).
      * Those it shares with the {@link Trainer} (the data, epochs, batches, listeners) are
      * {@link LoopBuilder}'s; here the batches are not shuffled by default, and an epoch has one
      * generation per batch.
      */
     public static final class Builder extends LoopBuilder<Builder> {
-        private Architecture architecture;
+        private ModelSpec spec;
+        private LongFunction<Sequential> model;
         private long initialSeed;
         private int population = DEFAULT_POPULATION;
         private int parents = DEFAULT_PARENTS;
@@ -115,13 +120,33 @@ public final class GeneticAlgorithm {
             super(false);
         }
 
-        /** The network every genome builds. */
-        public Builder architecture(Architecture architecture) {
-            this.architecture = Objects.requireNonNull(architecture, "architecture");
+        /**
+         * The network every genome builds, any {@link dev.gradlab.core.nn.Sequential} of built-in
+         * modules (an MLP, a convnet): {@code spec.build(seed)} makes it, and each genome records it.
+         */
+        public Builder model(ModelSpec spec) {
+            this.spec = Objects.requireNonNull(spec, "spec");
+            this.model = spec::build;
             return this;
         }
 
-        /** Seeds generation 0's network, {@code architecture.build(initialSeed)}; default 0. */
+        /**
+         * Any network, a user's own modules too: {@code model.apply(seed)} builds it. Its genomes
+         * rebuild the champion but cannot be written ({@link Genome#write}); save the champion's
+         * weights with {@code ModelFile.save} instead.
+         */
+        public Builder model(LongFunction<Sequential> model) {
+            this.model = Objects.requireNonNull(model, "model");
+            this.spec = null;
+            return this;
+        }
+
+        /** The MLP every genome builds: {@code model(architecture.spec())}. */
+        public Builder architecture(Architecture architecture) {
+            return model(Objects.requireNonNull(architecture, "architecture").spec());
+        }
+
+        /** Seeds generation 0's network, {@code spec.build(initialSeed)}; default 0. */
         public Builder initialSeed(long initialSeed) {
             this.initialSeed = initialSeed;
             return this;
@@ -209,7 +234,7 @@ public final class GeneticAlgorithm {
 
     /** Evolves for the configured epochs. */
     public Result run() {
-        Sequential model = architecture.build(initialSeed);
+        Sequential model = this.model.apply(initialSeed);
         Generations generations = new Generations(model);
         TrainingResult result = new TrainingLoop(loop, model, List.of(), generations.guard).run(generations, 0, 0, 0);
         return new Result(generations.genomes.get(generations.champion), model, result);
@@ -236,7 +261,8 @@ public final class GeneticAlgorithm {
             this.params = model.parameters();
             this.guard = new DivergenceGuard(params, loop.maxLoss());
             this.weights = new ArrayList<>(List.of(Parameters.flatten(params)));
-            genomes.add(new Genome(architecture, sigma, perturbation, initialSeed));
+            genomes.add(spec != null ? new Genome(spec, sigma, perturbation, initialSeed)
+                    : new Genome(GeneticAlgorithm.this.model, sigma, perturbation, initialSeed));
         }
 
         @Override

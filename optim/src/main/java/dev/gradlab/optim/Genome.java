@@ -6,6 +6,7 @@ import dev.gradlab.core.io.HeapBudget;
 import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFormatException;
+import dev.gradlab.core.model.ModelSpec;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
@@ -15,11 +16,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.LongFunction;
 import java.util.zip.CRC32;
 
 /**
  * An individual of a {@link GeneticAlgorithm} as the chain of seeds that made it (Such et al. 2017,
- * "Deep Neuroevolution"), never a weight vector: the network {@code architecture.build(initialSeed)}
+ * "Deep Neuroevolution"), never a weight vector: the network {@code spec.build(initialSeed)}
  * followed by one mutation {@code θ ← θ + σ·E(seed_k)} per seed, in order, {@code E} being the
  * direction of {@code Population.ofSeeds(perturbation, σ, seed_k)}. {@link #rebuild()} replays the
  * chain and gives the weights the algorithm held, bit for bit.
@@ -28,33 +31,36 @@ import java.util.zip.CRC32;
  * <pre>
  * offset    bytes  field
  * 0         8      magic, the ASCII bytes "GRADLABG"
- * 8         4      format version, int32 = 1
- * 12        4      layer count L, int32, 2..64
- * 16        4·L    layer sizes from input to output, int32, each >= 1
- * 16+4L     1      activation after every hidden layer: 0 sigmoid, 1 relu, 2 requ, 3 tanh
- * 17+4L     1      bias: 0 none, 1 every linear layer has one
- * 18+4L     4      σ, float32, finite and > 0
- * 22+4L     4      perturbation: 0 full-rank, r >= 1 low-rank of rank r
- * 26+4L     8      initial seed, int64
- * 34+4L     4      mutation count n, int32 >= 0
- * 38+4L     8·n    the mutation seeds, int64, in the order they were applied
- * 38+4L+8n  4      CRC-32 of every byte before it
+ * 8         4      format version, int32 = 2
+ * 12        4      spec length S, int32, 2..2^20
+ * 16        S      the model's {@link ModelSpec} as UTF-8 JSON
+ * 16+S      4      σ, float32, finite and > 0
+ * 20+S      4      perturbation: 0 full-rank, r >= 1 low-rank of rank r
+ * 24+S      8      initial seed, int64
+ * 32+S      4      mutation count n, int32 >= 0
+ * 36+S      8·n    the mutation seeds, int64, in the order they were applied
+ * 36+S+8n   4      CRC-32 of every byte before it
  * </pre>
- * The reference network (784-512-10) after 1,000 mutations takes 8,054 bytes. A reader rejects a
- * wrong magic or version, a field out of range, a truncated or overlong file and a checksum mismatch
- * with a {@link ModelFormatException} naming the file and the byte offset.
+ * Files of format version 1, written before specs, still load: there an MLP's layer count L, its
+ * L sizes (int32), activation (int8: 0 sigmoid, 1 relu, 2 requ, 3 tanh) and bias (int8: 0 or 1)
+ * stand in place of the spec, and the rest follows as above. A reader rejects a wrong magic or
+ * version, a field out of range, a truncated or overlong file and a checksum mismatch with a
+ * {@link ModelFormatException} naming the file and the byte offset.
  */
 public final class Genome {
 
     public static final String FILE_NAME = "genome.bin";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final byte[] MAGIC = "GRADLABG".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_LAYERS = 64;
+    private static final int MAX_SPEC = 1 << 20;
     private static final long MAX_FILE = 1L << 28;
     private static final Activation[] ACTIVATIONS = {Activation.SIGMOID, Activation.RELU, Activation.REQU,
             Activation.TANH};
 
-    private final Architecture architecture;
+    private final ModelSpec spec;
+    private final LongFunction<Sequential> model;
+    private final byte[] specBytes;
     private final float sigma;
     private final Perturbation perturbation;
     private final long initialSeed;
@@ -63,27 +69,49 @@ public final class Genome {
     /**
      * @throws IllegalArgumentException when an argument is null or σ is not finite and positive
      */
-    public Genome(Architecture architecture, float sigma, Perturbation perturbation, long initialSeed,
+    public Genome(ModelSpec spec, float sigma, Perturbation perturbation, long initialSeed, long... mutations) {
+        this(Objects.requireNonNull(spec, "spec"), spec::build, sigma, perturbation, initialSeed, mutations);
+    }
+
+    /**
+     * The genome of a model without a spec, such as one holding a user's own module:
+     * {@code model.apply(seed)} builds it. It rebuilds as any genome, but cannot be written.
+     */
+    public Genome(LongFunction<Sequential> model, float sigma, Perturbation perturbation, long initialSeed,
                   long... mutations) {
-        if (architecture == null || perturbation == null || mutations == null) {
-            throw new IllegalArgumentException("architecture, perturbation and mutations must not be null");
+        this(null, Objects.requireNonNull(model, "model"), sigma, perturbation, initialSeed, mutations);
+    }
+
+    private Genome(ModelSpec spec, LongFunction<Sequential> model, float sigma, Perturbation perturbation,
+                   long initialSeed, long... mutations) {
+        if (perturbation == null || mutations == null) {
+            throw new IllegalArgumentException("perturbation and mutations must not be null");
         }
-        this.architecture = architecture;
+        this.spec = spec;
+        this.model = model;
+        this.specBytes = spec == null ? null : spec.json().getBytes(StandardCharsets.UTF_8);
         this.sigma = Checks.positive("sigma", sigma);
         this.perturbation = perturbation;
         this.initialSeed = initialSeed;
         this.mutations = mutations.clone();
     }
 
+    /** The genome of an MLP: {@code architecture.spec()}. */
+    public Genome(Architecture architecture, float sigma, Perturbation perturbation, long initialSeed,
+                  long... mutations) {
+        this(Objects.requireNonNull(architecture, "architecture").spec(), sigma, perturbation, initialSeed, mutations);
+    }
+
     /** This genome followed by one more mutation. */
     public Genome mutate(long seed) {
         long[] chain = Arrays.copyOf(mutations, mutations.length + 1);
         chain[mutations.length] = seed;
-        return new Genome(architecture, sigma, perturbation, initialSeed, chain);
+        return new Genome(spec, model, sigma, perturbation, initialSeed, chain);
     }
 
-    public Architecture architecture() {
-        return architecture;
+    /** The model every link of the chain mutates, or null for a model without a spec (a user's module). */
+    public ModelSpec spec() {
+        return spec;
     }
 
     public float sigma() {
@@ -105,11 +133,11 @@ public final class Genome {
 
     /** The network this chain describes: the initial weights, then every mutation in order. */
     public Sequential rebuild() {
-        Sequential model = architecture.build(initialSeed);
+        Sequential network = model.apply(initialSeed);
         for (long seed : mutations) {
-            applyMutation(model, seed);
+            applyMutation(network, seed);
         }
-        return model;
+        return network;
     }
 
     /** {@code θ ← θ + σ·E(seed)} on {@code model}'s parameters: one link of the chain. */
@@ -119,19 +147,17 @@ public final class Genome {
 
     /** The file's length for this genome. */
     public int fileLength() {
-        return 42 + 4 * architecture.sizes().length + 8 * mutations.length;
+        if (specBytes == null) {
+            throw new IllegalStateException("a genome of a model without a spec (a user's module) has no file: write"
+                    + " the rebuilt model's tensors with ModelFile.save instead");
+        }
+        return 40 + specBytes.length + 8 * mutations.length;
     }
 
     /** Writes {@value #FILE_NAME}'s format to {@code file}, replacing it atomically. */
     public void write(Path file) throws IOException {
-        int[] sizes = architecture.sizes();
         ByteBuffer b = ByteBuffer.allocate(fileLength());
-        b.put(MAGIC).putInt(VERSION).putInt(sizes.length);
-        for (int s : sizes) {
-            b.putInt(s);
-        }
-        b.put((byte) Arrays.asList(ACTIVATIONS).indexOf(architecture.activation()));
-        b.put((byte) (architecture.bias() ? 1 : 0));
+        b.put(MAGIC).putInt(VERSION).putInt(specBytes.length).put(specBytes);
         b.putFloat(sigma).putInt(perturbation.rank()).putLong(initialSeed).putInt(mutations.length);
         for (long m : mutations) {
             b.putLong(m);
@@ -157,30 +183,13 @@ public final class Genome {
                     + new String(magic, StandardCharsets.ISO_8859_1) + "\"");
         }
         int version = in.int32("format version");
-        if (version != VERSION) {
-            throw in.error(8, "format version must be " + VERSION + ", got " + version);
+        if (version != VERSION && version != 1) {
+            throw in.error(8, "format version must be " + VERSION + " (or 1, written before specs), got " + version);
         }
-        int layers = in.int32("layer count");
-        if (layers < 2 || layers > MAX_LAYERS) {
-            throw in.error(12, "layer count must be in [2, " + MAX_LAYERS + "], got " + layers);
-        }
-        int[] sizes = new int[layers];
-        for (int i = 0; i < layers; i++) {
-            int at = in.position();
-            sizes[i] = in.int32("layer size " + i);
-            if (sizes[i] < 1) {
-                throw in.error(at, "layer size " + i + " must be >= 1, got " + sizes[i]);
-            }
-        }
-        int at = in.position();
-        int activation = in.int8("activation");
-        if (activation < 0 || activation >= ACTIVATIONS.length) {
-            throw in.error(at, "activation must be 0..3 (sigmoid, relu, requ, tanh), got " + activation);
-        }
-        int bias = in.int8("bias");
-        if (bias != 0 && bias != 1) {
-            throw in.error(at + 1, "bias must be 0 or 1, got " + bias);
-        }
+        // The spec is parsed after the checksum is verified, so that damage is reported as damage.
+        Architecture mlp = version == 1 ? architecture(in) : null;
+        String json = version == 1 ? null : specText(in);
+        int at;
         at = in.position();
         float sigma = in.float32("sigma");
         if (!(sigma > 0) || !Float.isFinite(sigma)) {
@@ -210,10 +219,58 @@ public final class Genome {
             throw in.error(crcAt, String.format("checksum mismatch: stored %08x, computed %08x over the preceding"
                     + " bytes; the file is corrupt", stored, computed));
         }
-        Architecture architecture = new Architecture(sizes, ACTIVATIONS[activation], bias == 1);
-        HeapBudget.require(parameterBytes(sizes), file + ": the network " + architecture);
-        return new Genome(architecture, sigma, rank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(rank),
+        ModelSpec spec = mlp != null ? mlp.spec() : spec(in, json);
+        return new Genome(spec, sigma, rank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(rank),
                 initialSeed, mutations);
+    }
+
+    /** A version 2 file's spec text, at byte 12. */
+    private static String specText(BinaryReader in) {
+        int length = in.int32("spec length");
+        if (length < 2 || length > MAX_SPEC) {
+            throw in.error(12, "spec length must be in [2, " + MAX_SPEC + "], got " + length);
+        }
+        return new String(in.bytes(length, "spec"), StandardCharsets.UTF_8);
+    }
+
+    /** The spec {@code json} describes, and that the heap can hold. */
+    private static ModelSpec spec(BinaryReader in, String json) {
+        ModelSpec spec;
+        try {
+            spec = ModelSpec.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw in.error(16, "the spec does not describe a model: " + e.getMessage());
+        }
+        HeapBudget.require(4 * Math.min(spec.parameterCount(), Long.MAX_VALUE / 4), in.file() + ": the network " + spec);
+        return spec;
+    }
+
+    /** A version 1 file's MLP, at byte 12. */
+    private static Architecture architecture(BinaryReader in) {
+        int layers = in.int32("layer count");
+        if (layers < 2 || layers > MAX_LAYERS) {
+            throw in.error(12, "layer count must be in [2, " + MAX_LAYERS + "], got " + layers);
+        }
+        int[] sizes = new int[layers];
+        for (int i = 0; i < layers; i++) {
+            int at = in.position();
+            sizes[i] = in.int32("layer size " + i);
+            if (sizes[i] < 1) {
+                throw in.error(at, "layer size " + i + " must be >= 1, got " + sizes[i]);
+            }
+        }
+        int at = in.position();
+        int activation = in.int8("activation");
+        if (activation < 0 || activation >= ACTIVATIONS.length) {
+            throw in.error(at, "activation must be 0..3 (sigmoid, relu, requ, tanh), got " + activation);
+        }
+        int bias = in.int8("bias");
+        if (bias != 0 && bias != 1) {
+            throw in.error(at + 1, "bias must be 0 or 1, got " + bias);
+        }
+        Architecture architecture = new Architecture(sizes, ACTIVATIONS[activation], bias == 1);
+        HeapBudget.require(parameterBytes(sizes), in.file() + ": the network " + architecture);
+        return architecture;
     }
 
     /** The bytes of the network's floats, saturating at {@link Long#MAX_VALUE} (64 layers of 2^31 overflow). */
@@ -228,7 +285,7 @@ public final class Genome {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Genome g && architecture.equals(g.architecture) && Float.compare(sigma, g.sigma) == 0
+        return o instanceof Genome g && (spec != null ? spec.equals(g.spec) : model == g.model) && Float.compare(sigma, g.sigma) == 0
                 && perturbation.rank() == g.perturbation.rank() && initialSeed == g.initialSeed
                 && Arrays.equals(mutations, g.mutations);
     }
@@ -240,7 +297,7 @@ public final class Genome {
 
     @Override
     public String toString() {
-        return "Genome(" + architecture + ", sigma=" + sigma + ", " + perturbation + ", initial seed " + initialSeed
+        return "Genome(" + (spec != null ? spec : "a model without a spec") + ", sigma=" + sigma + ", " + perturbation + ", initial seed " + initialSeed
                 + ", " + mutations.length + " mutations)";
     }
 }

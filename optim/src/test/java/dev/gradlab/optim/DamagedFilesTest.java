@@ -8,7 +8,16 @@ import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.ModelFormatException;
+import dev.gradlab.core.model.ModelSpec;
 import dev.gradlab.core.model.SavedModel;
+import dev.gradlab.core.TorchGenerator;
+import dev.gradlab.core.nn.Conv2d;
+import dev.gradlab.core.nn.Dropout;
+import dev.gradlab.core.nn.Flatten;
+import dev.gradlab.core.nn.Linear;
+import dev.gradlab.core.nn.MaxPool2d;
+import dev.gradlab.core.nn.ReLU;
+import dev.gradlab.core.nn.Unflatten;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.data.Dataset;
@@ -79,7 +88,7 @@ class DamagedFilesTest {
         for (byte[] bytes : damaged(original)) {
             if (recomputeChecksum) {
                 try {
-                    bytes = SafeTensorsBytes.withChecksum(bytes);
+                    bytes = SafeTensorsBytes.withChecksums(bytes);
                 } catch (RuntimeException e) {
                     continue;   // a header the helper cannot find its way through is covered without it
                 }
@@ -110,7 +119,7 @@ class DamagedFilesTest {
 
     private static String loadModel(Path file) throws IOException {
         SavedModel m = ModelFile.load(file);
-        return m.architecture() + ": " + values(Parameters.flatten(m.model().parameters()));
+        return m.spec() + ": " + values(Parameters.flatten(m.model().parameters()));
     }
 
     private byte[] checkpoint() throws IOException {
@@ -148,6 +157,18 @@ class DamagedFilesTest {
         check("model.safetensors", original, DamagedFilesTest::loadModel, true);
     }
 
+    /** A convnet's file, whose spec (JSON in the metadata) the damage reaches too. */
+    @Test
+    void damagedConvnetFilesLoadTheirValuesOrAreRejectedNamingTheFile() throws IOException {
+        Path file = dir.resolve("written.safetensors");
+        TorchGenerator g = new TorchGenerator(2);
+        ModelFile.save(file, new Sequential(new Unflatten(1, 1, 6, 6), new Conv2d(1, 2, 3, g), new ReLU(),
+                new MaxPool2d(2), new Flatten(), new Dropout(0.5f, 1), new Linear(8, 2, true, g)), Map.of());
+        byte[] original = Files.readAllBytes(file);
+        check("model.safetensors", original, DamagedFilesTest::loadModel, false);
+        check("model.safetensors", original, DamagedFilesTest::loadModel, true);
+    }
+
     @Test
     void damagedCheckpointsLoadTheirValuesOrAreRejectedNamingTheFile() throws IOException {
         byte[] original = checkpoint();
@@ -162,5 +183,11 @@ class DamagedFilesTest {
         int loaded = check("genome.bin", Files.readAllBytes(file), f -> Genome.read(f).toString() + " "
                 + values(Parameters.flatten(Genome.read(f).rebuild().parameters())), false);
         assertEquals(0, loaded, "the checksum covers every byte");
+        new Genome(ModelSpec.of(new Sequential(new Unflatten(1, 1, 6, 6), new Conv2d(1, 2, 3, new TorchGenerator(0)),
+                new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(8, 2, true, 0))), 0.02f, Perturbation.fullRank(),
+                5, 11).write(file);
+        loaded = check("genome.bin", Files.readAllBytes(file), f -> Genome.read(f).toString() + " "
+                + values(Parameters.flatten(Genome.read(f).rebuild().parameters())), false);
+        assertEquals(0, loaded, "the checksum covers every byte of a convnet's genome");
     }
 }

@@ -7,13 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.TorchGenerator;
 import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.nn.Module;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.core.nn.Tanh;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.simd.Parallel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 class GeneticAlgorithmTest {
@@ -136,10 +143,16 @@ class GeneticAlgorithmTest {
         }
     }
 
+    private static final Architecture SMALL = new Architecture(new int[] {20, 16, 3}, Activation.TANH, true);
+
     private static GeneticAlgorithm small(Perturbation p, List<Float> losses) {
+        return small(p, losses, GeneticAlgorithm.builder().architecture(SMALL));
+    }
+
+    private static GeneticAlgorithm small(Perturbation p, List<Float> losses, GeneticAlgorithm.Builder model) {
         Dataset train = new Dataset(Fixtures.inputs(60, 20, 5).data(), Fixtures.labels(60, 3, 6), 20, 3);
         Dataset held = new Dataset(Fixtures.inputs(20, 20, 8).data(), Fixtures.labels(20, 3, 9), 20, 3);
-        return GeneticAlgorithm.builder().architecture(new Architecture(new int[] {20, 16, 3}, Activation.TANH, true))
+        return model
                 .initialSeed(1).population(30).parents(5).elites(2).sigma(0.05f).perturbation(p).seed(4)
                 .train(train).validation(held).test(held).batchSize(20).epochs(5).shuffle(true)
                 .listener(new GeneticAlgorithm.Listener() {
@@ -149,6 +162,54 @@ class GeneticAlgorithmTest {
                         losses.add(step.loss());
                     }
                 }).build();
+    }
+
+    /** A network from a factory evolves as the same network from its spec, to the bit. */
+    @Test
+    void aModelFactoryEvolvesAsTheSpecOfTheSameNetwork() {
+        var fromSpec = small(Perturbation.lowRank(1), new ArrayList<>()).run();
+        var fromFactory = small(Perturbation.lowRank(1), new ArrayList<>(),
+                GeneticAlgorithm.builder().model(SMALL::build)).run();
+        assertArrayEquals(Parameters.flatten(fromSpec.model().parameters()),
+                Parameters.flatten(fromFactory.model().parameters()));
+        assertArrayEquals(fromSpec.champion().mutations(), fromFactory.champion().mutations());
+    }
+
+    /** A user's own module, which has no spec: it evolves, its champion rebuilds, and its genome has no file. */
+    @Test
+    void aUsersModuleEvolvesAndItsChampionRebuildsButHasNoFile() {
+        LongFunction<Sequential> model = seed -> {
+            TorchGenerator g = new TorchGenerator(seed);
+            return new Sequential(new Dense(20, 16, g), new Tanh(), new Dense(16, 3, g));
+        };
+        var result = small(Perturbation.fullRank(), new ArrayList<>(), GeneticAlgorithm.builder().model(model)).run();
+        assertTrue(result.champion().mutations().length >= 1, result.champion().toString());
+        assertEquals(null, result.champion().spec());
+        assertArrayEquals(Parameters.flatten(result.model().parameters()),
+                Parameters.flatten(result.champion().rebuild().parameters()));
+        var e = assertThrows(IllegalStateException.class, () -> result.champion().write(Path.of("genome.bin")));
+        assertTrue(e.getMessage().startsWith("a genome of a model without a spec"), e.getMessage());
+    }
+
+    /** A fully connected layer of a user's own: no population protocol, so populations take the fallback. */
+    private static final class Dense implements Module {
+        private final Tensor weight;
+        private final Tensor bias;
+
+        Dense(int in, int out, TorchGenerator g) {
+            weight = Tensor.uniform(g, -0.3f, 0.3f, out, in).requiresGrad(true);
+            bias = Tensor.uniform(g, -0.3f, 0.3f, out).requiresGrad(true);
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.matmul(weight, false, true).add(bias);
+        }
+
+        @Override
+        public List<Tensor> parameters() {
+            return List.of(weight, bias);
+        }
     }
 
     @Test
@@ -167,7 +228,7 @@ class GeneticAlgorithmTest {
         assertEquals("batchSize", e.setting());
         assertEquals("batchSize must be <= the training set's size 1, got 2", e.getMessage());
         var missing = assertThrows(IllegalStateException.class, () -> GeneticAlgorithm.builder().train(ONE).build());
-        assertEquals("architecture is not set: GeneticAlgorithm.builder().architecture(...) is required",
+        assertEquals("model is not set: GeneticAlgorithm.builder().model(...) is required",
                 missing.getMessage());
         missing = assertThrows(IllegalStateException.class, () -> GeneticAlgorithm.builder().architecture(LINE).build());
         assertEquals("train is not set: GeneticAlgorithm.builder().train(...) is required", missing.getMessage());

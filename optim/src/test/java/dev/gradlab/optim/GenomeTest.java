@@ -9,9 +9,13 @@ import dev.gradlab.core.Parameters;
 import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFormatException;
+import dev.gradlab.core.model.ModelSpec;
+import dev.gradlab.core.nn.Convnets;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GenomeTest {
 
     private static final Architecture NET = new Architecture(new int[] {12, 7, 3}, Activation.RELU, true);
+    /** The bytes of NET's spec in a genome file. */
+    private static final int SPEC = NET.spec().json().getBytes(StandardCharsets.UTF_8).length;
 
     @TempDir
     Path dir;
@@ -46,7 +52,7 @@ class GenomeTest {
         Genome g = new Genome(NET, 0.004f, Perturbation.lowRank(3), -2, new long[1000]).mutate(77);
         Path file = dir.resolve(Genome.FILE_NAME);
         g.write(file);
-        assertEquals(42 + 4 * 3 + 8 * 1001, Files.size(file));
+        assertEquals(40 + SPEC + 8 * 1001, Files.size(file));
         assertEquals(g.fileLength(), Files.size(file));
         Genome read = Genome.read(file);
         assertEquals(g, read);
@@ -62,22 +68,24 @@ class GenomeTest {
         Path file = dir.resolve("g.bin");
         new Genome(NET, 0.01f, Perturbation.fullRank(), 1, 10, 20, 30).write(file);
         byte[] whole = Files.readAllBytes(file);
-        // Cut inside the magic, the sizes, the seed, the mutation seeds and the checksum.
-        int[] cuts = {0, 5, 20, 40, 50, 60, whole.length - 1};
+        // Cut inside the magic, the spec, the seed, the mutation seeds and the checksum.
+        int[] cuts = {0, 5, 20, 40, SPEC + 18, SPEC + 30, SPEC + 40, whole.length - 1};
         for (int cut : cuts) {
             Files.write(file, Arrays.copyOf(whole, cut));
             var e = assertThrows(ModelFormatException.class, () -> Genome.read(file), "cut at " + cut);
             assertTrue(e.getMessage().startsWith(file + ": at byte "), e.getMessage());
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         }
-        Files.write(file, Arrays.copyOf(whole, 60));
+        int count = 32 + SPEC;
+        Files.write(file, Arrays.copyOf(whole, count + 10));
         var e = assertThrows(ModelFormatException.class, () -> Genome.read(file));
-        // 12-7-3: the mutation count is at 34 + 4·3 = 46; 3 seeds need 46 + 4 + 24 + 4 = 78 bytes.
-        assertEquals(file + ": at byte 46: the mutation count 3 needs a file of 78 bytes, got 60 (truncated)",
-                e.getMessage());
+        // The mutation count is at 32 + S; 3 seeds need 32 + S + 4 + 24 + 4 bytes.
+        assertEquals(file + ": at byte " + count + ": the mutation count 3 needs a file of " + (count + 32) + " bytes, got "
+                + (count + 10) + " (truncated)", e.getMessage());
         Files.write(file, Arrays.copyOf(whole, whole.length + 1));
         e = assertThrows(ModelFormatException.class, () -> Genome.read(file));
-        assertTrue(e.getMessage().contains("at byte 46") && e.getMessage().contains("got 79"), e.getMessage());
+        assertTrue(e.getMessage().contains("at byte " + count) && e.getMessage().contains("got " + (count + 33)),
+                e.getMessage());
     }
 
     @Test
@@ -87,14 +95,44 @@ class GenomeTest {
         byte[] whole = Files.readAllBytes(file);
         assertEquals(file + ": at byte 0: not a gradlab genome file: magic must be \"GRADLABG\", got \"GRADLABX\"",
                 corrupt(file, whole, 7, (byte) 'X').replace("got GRADLABX", "got \"GRADLABX\""));
-        assertTrue(corrupt(file, whole, 11, (byte) 2).startsWith(file + ": at byte 8: format version must be 1"));
-        assertTrue(corrupt(file, whole, 15, (byte) 1).startsWith(file + ": at byte 12: layer count"));
-        assertTrue(corrupt(file, whole, 28, (byte) 9).startsWith(file + ": at byte 28: activation must be"));
-        assertTrue(corrupt(file, whole, 29, (byte) 2).startsWith(file + ": at byte 29: bias must be 0 or 1"));
-        assertTrue(corrupt(file, whole, 30, (byte) 0xff).startsWith(file + ": at byte 30: sigma"));
-        // A flipped bit in a mutation seed parses, and the checksum at the end catches it.
-        String flipped = corrupt(file, whole, 60, (byte) (whole[60] ^ 1));
-        assertTrue(flipped.startsWith(file + ": at byte " + (whole.length - 4) + ": checksum mismatch"), flipped);
+        assertTrue(corrupt(file, whole, 11, (byte) 3).startsWith(file + ": at byte 8: format version must be 2"));
+        assertTrue(corrupt(file, whole, 12, (byte) 0x7f).startsWith(file + ": at byte 12: spec length"));
+        assertTrue(corrupt(file, whole, 16 + SPEC, (byte) 0xff).startsWith(file + ": at byte " + (16 + SPEC) + ": sigma"));
+        // A flipped bit in the spec or a mutation seed parses, and the checksum at the end catches it.
+        for (int at : new int[] {30, SPEC + 40}) {
+            String flipped = corrupt(file, whole, at, (byte) (whole[at] ^ 1));
+            assertTrue(flipped.startsWith(file + ": at byte " + (whole.length - 4) + ": checksum mismatch"), flipped);
+        }
+    }
+
+    /** A genome of a convnet records its spec and rebuilds it. */
+    @Test
+    void aConvnetsGenomeRebuildsTheConvnet() throws IOException {
+        ModelSpec spec = ModelSpec.of(Convnets.reference(0));
+        Genome g = new Genome(spec, 0.01f, Perturbation.lowRank(1), 3, 5, 6);
+        Path file = dir.resolve(Genome.FILE_NAME);
+        g.write(file);
+        Genome read = Genome.read(file);
+        assertEquals(spec, read.spec());
+        var expected = Convnets.reference(3);
+        for (long s : new long[] {5, 6}) {
+            Population.ofSeeds(Perturbation.lowRank(1), 0.01f, s).apply(0, 0.01f, expected.parameters());
+        }
+        assertArrayEquals(Parameters.flatten(expected.parameters()), Parameters.flatten(read.rebuild().parameters()));
+    }
+
+    /** A genome file of format version 1 (an MLP's sizes in place of a spec), committed as written then. */
+    @Test
+    void aGenomeFileOfFormatVersion1StillLoads() throws IOException {
+        Path file = dir.resolve(Genome.FILE_NAME);
+        try (InputStream in = getClass().getResourceAsStream("genome-format-1.bin")) {
+            Files.copy(in, file);
+        }
+        Architecture written = Architecture.of(4, new int[] {3}, 2, Activation.RELU, true);
+        Genome expected = new Genome(written, 0.05f, Perturbation.lowRank(1), 7, 11L, 12L, 13L);
+        Genome read = Genome.read(file);
+        assertEquals(expected, read);
+        assertArrayEquals(Parameters.flatten(expected.rebuild().parameters()), Parameters.flatten(read.rebuild().parameters()));
     }
 
     private static String corrupt(Path file, byte[] whole, int at, byte value) throws IOException {

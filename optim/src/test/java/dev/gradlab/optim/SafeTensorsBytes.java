@@ -32,12 +32,30 @@ final class SafeTensorsBytes {
         return out.array();
     }
 
-    /** The file with the header's {@code crc32:} checksum recomputed over its data. */
+    /** The file with the header's data checksum ({@code "checksum":"crc32:..."}) recomputed over its data. */
     static byte[] withChecksum(byte[] file) {
         int start = dataStart(file);
         CRC32 crc = new CRC32();
         crc.update(file, start, file.length - start);
-        return withHeader(file, header(file).replaceFirst("crc32:[0-9a-f]{8}", String.format("crc32:%08x", crc.getValue())));
+        return withHeader(file, header(file).replaceFirst("\"checksum\":\"crc32:[0-9a-f]{8}\"",
+                String.format("\"checksum\":\"crc32:%08x\"", crc.getValue())));
+    }
+
+    /**
+     * The file with the data checksum and the metadata's own ({@code metadata_checksum}) recomputed,
+     * so that damage to the metadata reaches the parser; throws when the header no longer parses.
+     */
+    static byte[] withChecksums(byte[] file) throws java.io.IOException {
+        byte[] resealed = withChecksum(file);
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile("reseal", ".safetensors");
+        try {
+            java.nio.file.Files.write(tmp, resealed);
+            var metadata = dev.gradlab.core.model.SafeTensors.read(tmp).metadata();
+            return withHeader(resealed, header(resealed).replaceFirst("\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"",
+                    "\"metadata_checksum\":\"" + dev.gradlab.core.model.SafeTensors.metadataChecksum(metadata) + "\""));
+        } finally {
+            java.nio.file.Files.delete(tmp);
+        }
     }
 
     /** The file with {@code value} at byte {@code at}, little-endian. */

@@ -126,6 +126,11 @@ public record Architecture(int[] sizes, Activation activation, boolean bias) {
         return new Sequential(layers.toArray(Module[]::new));
     }
 
+    /** The spec of {@link #build}'s network, which rebuilds it with the same weights for a seed. */
+    public ModelSpec spec() {
+        return ModelSpec.of(build(0));
+    }
+
     /**
      * Checks that {@code model} is the network this architecture describes, module by module: a
      * {@link Sequential} of {@link Linear} layers of these sizes, with or without biases as this says,

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON a safetensors header needs: objects (kept in order), arrays, strings and integers.
+ * The JSON a safetensors header and a {@link ModelSpec} need: objects (kept in order), arrays,
+ * strings, integers and booleans.
  * {@link #parse} fails with a {@link ModelFormatException} naming the file and the byte offset.
  */
 final class Json {
@@ -129,6 +130,12 @@ final class Json {
         }
         if (c == '"') {
             return string();
+        }
+        for (String literal : new String[] {"true", "false"}) {
+            if (text.startsWith(literal, pos)) {
+                pos += literal.length();
+                return Boolean.valueOf(literal);
+            }
         }
         if (c == '-' || (c >= '0' && c <= '9')) {
             int start = pos;

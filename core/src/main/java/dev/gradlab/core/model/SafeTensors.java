@@ -221,6 +221,21 @@ public final class SafeTensors {
         return new Contents(tensors, metadata);
     }
 
+    /**
+     * The CRC-32 of the metadata entries other than the checksums ({@value #CHECKSUM} and
+     * {@code metadata_checksum}), sorted by key, as {@code crc32:1a2b3c4d}: the data's checksum does
+     * not cover the metadata, where a damaged entry (a model's spec) would load silently.
+     */
+    public static String metadataChecksum(Map<String, String> metadata) {
+        CRC32 crc = new CRC32();
+        new java.util.TreeMap<>(metadata).forEach((k, v) -> {
+            if (!k.equals("metadata_checksum") && !k.equals(CHECKSUM)) {
+                crc.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        return checksum(crc.getValue());
+    }
+
     private static String checksum(long crc) {
         return String.format("crc32:%08x", crc);
     }

@@ -39,7 +39,7 @@ class ModelFileTest {
     void roundTripKeepsArchitectureInfoAndEveryValue() throws IOException {
         Sequential model = SMALL.build(7);
         SavedModel back = ModelFile.load(written(SMALL, model));
-        assertEquals(SMALL, back.architecture());
+        assertEquals(SMALL.spec(), back.spec());
         assertEquals(Map.of("method", "backprop"), back.info());
         assertArrayEquals(Parameters.flatten(model.parameters()), Parameters.flatten(back.model().parameters()));
     }
@@ -68,7 +68,7 @@ class ModelFileTest {
         assertTrue(header.contains("\"0.weight\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}"), header);
         assertTrue(header.contains("\"0.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[24,32]}"), header);
         assertTrue(header.contains("\"2.weight\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[32,48]}"), header);
-        assertTrue(header.contains("\"layers\":\"3-2-2\",\"activation\":\"sigmoid\",\"bias\":\"true\""), header);
+        assertTrue(header.contains("\"format\":\"gradlab-model\",\"spec\":\"{\\\"type\\\":\\\"Sequential\\\""), header);
         assertEquals(8 + n + 4 * (6 + 2 + 4 + 2), b.length);
         assertEquals(model.parameters().get(0).data()[1], in.getFloat((int) (8 + n + 4)));
         assertEquals(java.util.List.of("0.weight", "0.bias", "2.weight", "2.bias"), a.parameterNames());
@@ -120,8 +120,13 @@ class ModelFileTest {
         assertTrue(m.contains("tensor 0.weight must have shape [5, 6]"), m);
         m = rejected(withHeader(good, header, header.replace("\"4.bias\"", "\"5.bias\""))).getMessage();
         assertTrue(m.contains("tensors must be [0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias]"), m);
-        m = rejected(withHeader(good, header, header.replace("\"layers\":\"6-5-4-3\"", "\"layers\":\"6-5-4\""))).getMessage();
-        assertTrue(m.contains("tensors must be"), m);
+        m = rejected(withHeader(good, header, header.replace("\\\"out_features\\\":3", "\\\"out_features\\\":2"))).getMessage();
+        assertTrue(m.contains("__metadata__ metadata_checksum mismatch"), m);
+        m = rejected(withChecksum(withHeader(good, header, header.replace("\\\"out_features\\\":3", "\\\"out_features\\\":2")))).getMessage();
+        assertTrue(m.contains("tensor 4.weight must have shape [2, 4]"), m);
+        m = rejected(withChecksum(withHeader(good, header, header.replace("\\\"in_features\\\":6", "\\\"in_features\\\":0")))).getMessage();
+        assertTrue(m.contains("__metadata__ spec does not describe a model: spec layer 0 field in_features must be an"
+                + " integer >= 1, got 0"), m);
         m = rejected(withHeader(good, header, header.replace("{\"__metadata__\"", "[\"__metadata__\""))).getMessage();
         assertTrue(m.contains("at byte 23: expected ']', got ':'"), m);
     }
@@ -223,10 +228,10 @@ class ModelFileTest {
         byte[] good = Files.readAllBytes(written(SMALL, SMALL.build(3)));
         String header = new String(good, 8, (int) ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong(0),
                 StandardCharsets.UTF_8);
-        String m = rejected(withHeader(good, header, header.replace("\"layers\":", "\"layers\"\u001b"))).getMessage();
+        String m = rejected(withHeader(good, header, header.replace("\"spec\":", "\"spec\"\u001b"))).getMessage();
         assertTrue(m.contains("\\u001b") && m.chars().noneMatch(c -> c < 0x20), m);
-        m = rejected(withHeader(good, header, header.replace("\"requ\"", "\"r\u0007qu\""))).getMessage();
-        assertTrue(m.contains("r\\u0007qu") && m.chars().noneMatch(c -> c < 0x20), m);
+        m = rejected(withChecksum(withHeader(good, header, header.replace("ReQU", "R\u0007QU")))).getMessage();
+        assertTrue(m.contains("R\\u0007QU") && m.chars().noneMatch(c -> c < 0x20), m);
     }
 
     /** A huge value from the file is cut in the message, not printed whole. */
@@ -235,19 +240,24 @@ class ModelFileTest {
         Path file = dir.resolve("huge.safetensors");
         SafeTensors.write(file, Map.of(), Map.of("format", "x".repeat(100_000)));
         var e = assertThrows(ModelFormatException.class, () -> ModelFile.load(file));
-        assertTrue(e.getMessage().startsWith(file + ": at byte 8: __metadata__ must have format=gradlab-mlp"),
+        assertTrue(e.getMessage().startsWith(file + ": at byte 8: __metadata__ must have format=gradlab-model"),
                 e.getMessage());
         assertTrue(e.getMessage().length() < 1100 && e.getMessage().endsWith(" characters in all)"), e.getMessage());
     }
 
-    /** The file with the checksum in its header recomputed over its data. */
+    /** The file with the checksums in its header recomputed over its data and its metadata. */
     static byte[] withChecksum(byte[] file) {
         int n = (int) ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(file, 8 + n, file.length - 8 - n);
         String header = new String(file, 8, n, StandardCharsets.UTF_8);
-        String patched = header.replaceFirst("crc32:[0-9a-f]{8}", String.format("crc32:%08x", crc.getValue()));
-        return withHeader(file, header, patched.equals(header) ? header : patched, true);
+        String patched = header.replaceFirst("\"checksum\":\"crc32:[0-9a-f]{8}\"",
+                String.format("\"checksum\":\"crc32:%08x\"", crc.getValue()));
+        @SuppressWarnings("unchecked")
+        var metadata = (Map<String, String>) ((Map<String, Object>) Json.parse(header, "test", 8)).get("__metadata__");
+        patched = patched.replaceFirst("\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"",
+                "\"metadata_checksum\":\"" + SafeTensors.metadataChecksum(metadata) + "\"");
+        return withHeader(file, header, patched, true);
     }
 
     @Test
