@@ -1,0 +1,148 @@
+package dev.gradlab.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.gradlab.core.Batch;
+import dev.gradlab.core.Objective;
+import dev.gradlab.core.Parameters;
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.core.population.Population;
+import dev.gradlab.core.population.PopulationEvaluator;
+import dev.gradlab.data.Dataset;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A worker's state, kept in its Hazelcast instance's user context: the jobs it accepted (each with
+ * its network and data set) and the last round of each. Its tasks run one at a time.
+ */
+final class WorkerContext {
+
+    static final String KEY = "dev.gradlab.cluster.worker";
+    private static final int JOBS_KEPT = 4;
+
+    private final Function<String, Dataset> data;
+    private final Identity identity;
+    private final ClusterWorker.Listener listener;
+    private final Map<String, String> digests = new HashMap<>();
+    private final Map<String, Dataset> datasets = new HashMap<>();
+    private final Map<String, Accepted> jobs = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Accepted> eldest) {
+            return size() > JOBS_KEPT;
+        }
+    };
+    private final PopulationEvaluator evaluator = new PopulationEvaluator();
+    private float[] losses = new float[0];
+
+    WorkerContext(Function<String, Dataset> data, Identity identity, ClusterWorker.Listener listener) {
+        this.data = data;
+        this.identity = identity;
+        this.listener = listener;
+    }
+
+    static WorkerContext of(HazelcastInstance instance) {
+        Object context = instance.getUserContext().get(KEY);
+        if (!(context instanceof WorkerContext w)) {
+            throw new IllegalStateException("member " + instance.getCluster().getLocalMember().getAddress()
+                    + " is not a gradlab worker");
+        }
+        return w;
+    }
+
+    /** A job this worker takes part in: its network (at the last round's parameters) and data. */
+    private static final class Accepted {
+        final Sequential model;
+        final Objective objective;
+        final Dataset dataset;
+        Round round;
+        Batch batch;
+
+        Accepted(Sequential model, Objective objective, Dataset dataset) {
+            this.model = model;
+            this.objective = objective;
+            this.dataset = dataset;
+        }
+    }
+
+    /** Null when this worker takes part in {@code job}, or why it does not. */
+    synchronized String accept(Job job) {
+        // The trainer's identity against this worker's: "library version <worker's> differs from the trainer's <...>".
+        String reason = job.identity.mismatch(identity);
+        Dataset dataset = null;
+        if (reason == null) {
+            try {
+                dataset = datasets.computeIfAbsent(job.dataSpec, data);
+                String digest = digests.computeIfAbsent(job.dataSpec, s -> Identity.digest(datasets.get(s)));
+                if (!digest.equals(job.dataDigest)) {
+                    reason = "data digest " + Identity.shortDigest(digest) + " of data spec '" + job.dataSpec
+                            + "' on the worker differs from the trainer's " + Identity.shortDigest(job.dataDigest)
+                            + " (" + dataset.size() + " examples here)";
+                } else if (dataset.features() != job.architecture.inputs()) {
+                    reason = "data spec '" + job.dataSpec + "' has " + dataset.features() + " features, the network "
+                            + job.architecture + " takes " + job.architecture.inputs();
+                }
+            } catch (RuntimeException e) {
+                reason = "cannot load data spec '" + job.dataSpec + "': " + e.getMessage();
+            }
+        }
+        if (reason == null) {
+            jobs.put(job.id, new Accepted(job.architecture.build(0), Job.objective(job.objective), dataset));
+            listener.onAccepted(job.id, job.architecture.toString(), job.dataSpec);
+        } else {
+            listener.onRefused(job.id, reason);
+        }
+        return reason;
+    }
+
+    /** The unperturbed loss, then the losses of directions {@code [from, to)}'s members. */
+    synchronized float[] evaluate(String jobId, long round, Round payload, int from, int to) {
+        Accepted job = jobs.get(jobId);
+        if (job == null) {
+            throw new IllegalStateException("job " + jobId + " is unknown to this worker (not accepted, or dropped)");
+        }
+        if (payload != null) {
+            if (payload.parameters.length != Parameters.count(job.model.parameters())) {
+                throw new IllegalArgumentException("round " + round + " has " + payload.parameters.length
+                        + " parameters, the job's network " + Parameters.count(job.model.parameters()));
+            }
+            Parameters.unflatten(payload.parameters, job.model.parameters());
+            job.batch = batch(job.dataset, payload.rows, job.batch);
+            job.round = payload;
+        } else if (job.round == null || job.round.number != round) {
+            throw new RoundMissingException(jobId, round);
+        }
+        if (from < 0 || to > job.round.directions || from >= to) {
+            throw new IllegalArgumentException("range [" + from + ", " + to + ") is not within the round's "
+                    + job.round.directions + " directions");
+        }
+        Population population = job.round.range(from, to);
+        int members = population.members();
+        losses = losses.length >= members ? losses : new float[members];
+        float center = evaluator.evaluate(job.model, job.objective, job.batch, population, losses);
+        float[] out = new float[1 + members];
+        out[0] = center;
+        System.arraycopy(losses, 0, out, 1, members);
+        return out;
+    }
+
+    /** The batch of rows {@code rows} of {@code data}, in {@code reuse}'s arrays when they fit. */
+    private static Batch batch(Dataset data, int[] rows, Batch reuse) {
+        int f = data.features();
+        Batch b = reuse != null && reuse.rows() == rows.length ? reuse : Batch.of(Tensor.zeros(rows.length, f),
+                new int[rows.length]);
+        float[] x = b.inputs().data();
+        for (int r = 0; r < rows.length; r++) {
+            int row = rows[r];
+            if (row < 0 || row >= data.size()) {
+                throw new IllegalArgumentException("batch row " + r + " is index " + row + ", outside the data set's "
+                        + data.size() + " examples");
+            }
+            System.arraycopy(data.images(), row * f, x, r * f, f);
+            b.labels()[r] = data.labels()[row];
+        }
+        return b;
+    }
+}
