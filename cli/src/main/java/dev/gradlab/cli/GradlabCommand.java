@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "gradlab", mixinStandardHelpOptions = true, versionProvider = GradlabCommand.Version.class,
         description = "Gradients of neural networks, computed and estimated, on the Java Vector API.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, GradientsCommand.class, GraphCommand.class,
-                BackpropTraceCommand.class, GradientStatsCommand.class, InfoCommand.class,
+                BackpropTraceCommand.class, GradientStatsCommand.class, InfoCommand.class, WorkerCommand.class,
                 picocli.CommandLine.HelpCommand.class})
 public final class GradlabCommand implements Runnable {
 
@@ -27,7 +27,7 @@ public final class GradlabCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "missing command: one of train, evaluate, compare, gradients, graph,"
-                + " backprop-trace, gradient-stats, info");
+                + " backprop-trace, gradient-stats, info, worker");
     }
 
     /** The version from the jar's manifest (the Maven project's version), or "development" when run from classes. */

@@ -6,6 +6,7 @@ import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.optim.Checkpoint;
 import dev.gradlab.optim.EpochMetrics;
+import dev.gradlab.optim.EvolutionStrategies;
 import dev.gradlab.optim.GeneticAlgorithm;
 import dev.gradlab.optim.Genome;
 import dev.gradlab.optim.GradientEstimator;
@@ -95,6 +96,12 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Mixin
+    ClusterOptions cluster;
+
+    /** The cluster a run with --cluster evaluates its populations on. */
+    private ClusterOptions.Session onCluster;
+
     @Option(names = "--overwrite", description = "Let --out be a previous run's directory, replaced when this run ends.")
     boolean overwrite;
 
@@ -147,10 +154,17 @@ final class TrainCommand implements Callable<Integer> {
             }
             Architecture architecture = model.architecture(split.train().features(), split.train().classes());
             int epochCount = epochs != null ? epochs : method.epochs;
-            Plan plan = method == Method.GA ? evolution(architecture, split, epochCount)
-                    : gradient(architecture, split, epochCount, resumeFrom);
-            try (RunDirectory dir = resumeFrom == null ? RunDirectory.open(target) : null) {
-                return train(plan, architecture, split, epochCount, resumeFrom, dir, target);
+            if (cluster.cluster != null && method != Method.ES && method != Method.GA) {
+                throw new IllegalArgumentException("option '--cluster' applies to --method es or ga, got --method " + method);
+            }
+            try (ClusterOptions.Session c = cluster.cluster == null ? null
+                    : cluster.open(architecture, data.data, split.train(), spec.commandLine().getOut())) {
+                onCluster = c;
+                Plan plan = method == Method.GA ? evolution(architecture, split, epochCount)
+                        : gradient(architecture, split, epochCount, resumeFrom);
+                try (RunDirectory dir = resumeFrom == null ? RunDirectory.open(target) : null) {
+                    return train(plan, architecture, split, epochCount, resumeFrom, dir, target);
+                }
             }
         }
     }
@@ -158,12 +172,18 @@ final class TrainCommand implements Callable<Integer> {
     private Plan gradient(Architecture architecture, DataSplit split, int epochCount, Checkpoint resumeFrom) {
         Sequential network = architecture.build(run.seed);
         GradientEstimator estimator = method.estimator(population, run.seed);
+        if (onCluster != null) {
+            estimator = onCluster.withEvaluator((EvolutionStrategies) estimator);
+        }
         Optimizer<?> rule = optimizer.create(method, network.parameters());
         Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator).optimizer(rule)
                 .train(split.train()).test(split.test()).shuffle(shuffle).seed(run.seed);
         Usage.option("--epochs", () -> trainer.epochs(epochCount));
         Usage.option("--batch", () -> trainer.batchSize(batch));
         Usage.option("--max-loss", () -> trainer.maxLoss(maxLoss));
+        if (onCluster != null) {
+            trainer.listener(onCluster);
+        }
         LrSchedule lr = optimizer.schedule(epochCount);
         LrSchedule sigma = population.sigmaSchedule(epochCount);
         String schedule = optimizer.describeSchedule();
@@ -189,6 +209,9 @@ final class TrainCommand implements Callable<Integer> {
     private Plan evolution(Architecture architecture, DataSplit split, int epochCount) {
         GeneticAlgorithm.Builder ga = Method.evolution(population, architecture, split, epochCount, batch, shuffle,
                 run.seed);
+        if (onCluster != null) {
+            ga.evaluator(onCluster.evaluator()).listener(onCluster);
+        }
         ga.build();
         String description = String.format(Locale.ROOT, "ga P=%d T=%d E=%d %s sigma %s holdout %d",
                 population.population(method), population.parents(), population.elites(), population.perturbation(),
