@@ -255,6 +255,29 @@ class ClusterEvaluatorTest {
     }
 
     @Test
+    void aWorkerThatJoinsTakesWorkFromALaterRound() throws IOException {
+        cluster("joined", 3);
+        worker(DATA, Identity.local());
+        List<ClusterWorker> late = new ArrayList<>();
+        List<Long> lateRounds = new ArrayList<>();
+        ClusterEvaluator cluster = trainer(new ClusterEvaluator.Listener() {
+            @Override
+            public void onRange(String worker, long round, int from, int to) {
+                if (round == 2 && late.isEmpty()) {
+                    late.add(worker(DATA, Identity.local()));
+                }
+                if (!late.isEmpty() && worker.equals(late.get(0).address())) {
+                    lateRounds.add(round);
+                }
+            }
+        });
+        assertBitsEqual(trainEs(null, Perturbation.lowRank(1)), trainEs(cluster, Perturbation.lowRank(1)));
+        assertFalse(lateRounds.isEmpty(), "the worker that joined in round 2 took part later");
+        assertTrue(lateRounds.get(0) > 2, "it started in round " + lateRounds.get(0));
+        assertEquals(2, cluster.workers());
+    }
+
+    @Test
     void workersWithOtherCodeOrDataAreRefusedAndNeverUsed() throws IOException {
         cluster("refused", 4);
         Identity here = Identity.local();
