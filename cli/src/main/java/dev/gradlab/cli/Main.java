@@ -18,7 +18,7 @@ public final class Main {
     /** Exit code of a failure while running a valid command. */
     public static final int FAILURE = 1;
 
-    private static final java.util.List<String> COMMANDS = java.util.List.of("train", "evaluate", "compare", "gradients", "info", "worker", "help");
+    private static final java.util.List<String> COMMANDS = java.util.List.of("train", "evaluate", "compare", "gradients", "info", "help");
 
     private Main() {
     }
