@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.core.OperationTimeoutException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.gradlab.core.Batch;
@@ -416,7 +417,9 @@ public final class ClusterEvaluator implements PopulationLossEvaluator, AutoClos
         return find(t, MemberLeftException.class) != null || find(t, TargetNotMemberException.class) != null
                 || find(t, TargetDisconnectedException.class) != null
                 || find(t, HazelcastInstanceNotActiveException.class) != null
-                || find(t, RejectedExecutionException.class) != null;
+                || find(t, RejectedExecutionException.class) != null
+                // A member that stops answering without leaving (a network partition): its range goes elsewhere.
+                || find(t, OperationTimeoutException.class) != null;
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {

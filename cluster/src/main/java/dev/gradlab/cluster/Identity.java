@@ -47,7 +47,9 @@ record Identity(String version, String code, String kernels) {
             for (Path p : sources) {
                 digestTree(p, digest);
             }
-            id = new Identity(libraryVersion(), HexFormat.of().formatHex(digest.digest()), Simd.describe());
+            // The implementations and their vector width, not the reason a scalar one was chosen.
+            String kernels = Simd.vectorized() ? Simd.kernels() + ", " + Simd.gemm() : "scalar";
+            id = new Identity(libraryVersion(), HexFormat.of().formatHex(digest.digest()), kernels);
             local = id;
         }
         return id;
