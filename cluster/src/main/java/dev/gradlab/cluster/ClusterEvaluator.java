@@ -20,6 +20,8 @@ import dev.gradlab.core.population.Population;
 import dev.gradlab.core.population.PopulationEvaluator;
 import dev.gradlab.core.population.PopulationLossEvaluator;
 import dev.gradlab.data.Dataset;
+import dev.gradlab.optim.Genome;
+import dev.gradlab.optim.GenomeEvaluator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,7 +58,7 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Not for concurrent use. Closing it leaves the cluster; the workers stay up for the next trainer.
  */
-public final class ClusterEvaluator implements PopulationLossEvaluator, AutoCloseable {
+public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
 
     /** What the evaluator tells its user about the cluster; called on the evaluating thread. */
     public interface Listener {
@@ -210,6 +212,15 @@ public final class ClusterEvaluator implements PopulationLossEvaluator, AutoClos
 
     @Override
     public float evaluate(Module model, Objective objective, Batch batch, Population population, float[] losses) {
+        int d = check(model, objective, population, losses);
+        parameters = parameters.length == d ? parameters : new float[d];
+        Parameters.flatten(model.parameters(), parameters);
+        Round r = new Round(++round, parameters, null, population, rowIndex.rows(batch));
+        return new Schedule(r, model, batch, population, losses).run();
+    }
+
+    /** The model's parameter count, once the arguments are checked against this evaluator's job. */
+    private int check(Module model, Objective objective, Population population, float[] losses) {
         if (!objective.name().equals(this.objective.name())) {
             throw new IllegalArgumentException("objective must be the cluster evaluator's " + this.objective.name()
                     + ", got " + objective.name());
@@ -224,9 +235,19 @@ public final class ClusterEvaluator implements PopulationLossEvaluator, AutoClos
             throw new IllegalArgumentException("model has " + d + " parameters, the cluster's network " + architecture
                     + " has " + architecture.parameterCount());
         }
-        parameters = parameters.length == d ? parameters : new float[d];
-        Parameters.flatten(params, parameters);
-        Round r = new Round(++round, parameters, population, rowIndex.rows(batch));
+        return d;
+    }
+
+    /** As {@link #evaluate(Module, Objective, Batch, Population, float[])}, sending {@code parent}'s chain of seeds. */
+    @Override
+    public float evaluate(Genome parent, Module model, Objective objective, Batch batch, Population population,
+                          float[] losses) {
+        if (!parent.architecture().equals(architecture)) {
+            throw new IllegalArgumentException("genome's network must be the cluster's " + architecture + ", got "
+                    + parent.architecture());
+        }
+        check(model, objective, population, losses);
+        Round r = new Round(++round, null, parent, population, rowIndex.rows(batch));
         return new Schedule(r, model, batch, population, losses).run();
     }
 

@@ -3,19 +3,25 @@ package dev.gradlab.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
+import dev.gradlab.optim.Genome;
 import java.io.IOException;
 
 /**
- * One population evaluation of a job: the parameters (D floats), the population as its seeds and
- * streams, and the batch as row indices into the job's data set. Sent to each worker once, with the
+ * One population evaluation of a job: the parameters (D floats, or for the genetic algorithm the
+ * parent's chain of seeds), the population as its seeds and streams, and the batch as row indices
+ * into the job's data set. Sent to each worker once, with the
  * first range it is given.
  */
 final class Round implements IdentifiedDataSerializable {
 
     long number;
+    /** The parameters, or null when they are {@link #genome}'s. */
     float[] parameters;
+    /** The genetic algorithm's parent whose weights the parameters are: its chain of seeds travels instead. */
+    Genome genome;
     int rank;
     float sigma;
     boolean antithetic;
@@ -27,13 +33,19 @@ final class Round implements IdentifiedDataSerializable {
     boolean consecutive;
     int directions;
     int[] rows;
+    /** A genome as read, to be completed with the job's network ({@link #genome(Architecture)}). */
+    private long initialSeed;
+    private long[] mutations;
+    private float mutationSigma;
+    private int mutationRank;
 
     Round() {
     }
 
-    Round(long number, float[] parameters, Population population, int[] rows) {
+    Round(long number, float[] parameters, Genome genome, Population population, int[] rows) {
         this.number = number;
         this.parameters = parameters;
+        this.genome = genome;
         this.rank = population.perturbation().rank();
         this.sigma = population.sigma();
         this.antithetic = population.antithetic();
@@ -53,6 +65,16 @@ final class Round implements IdentifiedDataSerializable {
         }
     }
 
+    /** The genome as read, on the job's network; null when the parameters came as numbers. */
+    Genome genome(Architecture architecture) {
+        if (genome == null && mutations != null) {
+            genome = new Genome(architecture, mutationSigma,
+                    mutationRank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(mutationRank), initialSeed,
+                    mutations);
+        }
+        return genome;
+    }
+
     /** Directions {@code [from, to)} of the round's population, as a population of their own. */
     Population range(int from, int to) {
         long[] s = new long[to - from];
@@ -68,7 +90,15 @@ final class Round implements IdentifiedDataSerializable {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeLong(number);
-        out.writeFloatArray(parameters);
+        out.writeBoolean(genome != null);
+        if (genome == null) {
+            out.writeFloatArray(parameters);
+        } else {
+            out.writeLong(genome.initialSeed());
+            out.writeLongArray(genome.mutations());
+            out.writeFloat(genome.sigma());
+            out.writeInt(genome.perturbation().rank());
+        }
         out.writeInt(rank);
         out.writeFloat(sigma);
         out.writeBoolean(antithetic);
@@ -82,7 +112,14 @@ final class Round implements IdentifiedDataSerializable {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         number = in.readLong();
-        parameters = in.readFloatArray();
+        if (!in.readBoolean()) {
+            parameters = in.readFloatArray();
+        } else {
+            initialSeed = in.readLong();
+            mutations = in.readLongArray();
+            mutationSigma = in.readFloat();
+            mutationRank = in.readInt();
+        }
         rank = in.readInt();
         sigma = in.readFloat();
         antithetic = in.readBoolean();

@@ -5,10 +5,13 @@ import dev.gradlab.core.Batch;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Population;
 import dev.gradlab.core.population.PopulationEvaluator;
 import dev.gradlab.data.Dataset;
+import dev.gradlab.optim.Genome;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +38,16 @@ final class WorkerContext {
         }
     };
     private final PopulationEvaluator evaluator = new PopulationEvaluator();
+    /** The genetic algorithm's recent parents' weights by genome, at most about 128 MB of them. */
+    private int weightsKept = 8;
+    private final Map<Genome, float[]> weights = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Genome, float[]> eldest) {
+            return size() > weightsKept;
+        }
+    };
+    private Sequential scratch;
+    private Architecture scratchArchitecture;
     private float[] losses = new float[0];
 
     WorkerContext(Function<String, Dataset> data, Identity identity, ClusterWorker.Listener listener) {
@@ -54,14 +67,16 @@ final class WorkerContext {
 
     /** A job this worker takes part in: its network (at the last round's parameters) and data. */
     private static final class Accepted {
+        final Architecture architecture;
         final Sequential model;
         final Objective objective;
         final Dataset dataset;
         Round round;
         Batch batch;
 
-        Accepted(Sequential model, Objective objective, Dataset dataset) {
-            this.model = model;
+        Accepted(Architecture architecture, Objective objective, Dataset dataset) {
+            this.architecture = architecture;
+            this.model = architecture.build(0);
             this.objective = objective;
             this.dataset = dataset;
         }
@@ -89,7 +104,7 @@ final class WorkerContext {
             }
         }
         if (reason == null) {
-            jobs.put(job.id, new Accepted(job.architecture.build(0), Job.objective(job.objective), dataset));
+            jobs.put(job.id, new Accepted(job.architecture, Job.objective(job.objective), dataset));
             listener.onAccepted(job.id, job.architecture.toString(), job.dataSpec);
         } else {
             listener.onRefused(job.id, reason);
@@ -104,11 +119,13 @@ final class WorkerContext {
             throw new IllegalStateException("job " + jobId + " is unknown to this worker (not accepted, or dropped)");
         }
         if (payload != null) {
-            if (payload.parameters.length != Parameters.count(job.model.parameters())) {
-                throw new IllegalArgumentException("round " + round + " has " + payload.parameters.length
+            Genome genome = payload.genome(job.architecture);
+            float[] parameters = genome != null ? weights(genome) : payload.parameters;
+            if (parameters.length != Parameters.count(job.model.parameters())) {
+                throw new IllegalArgumentException("round " + round + " has " + parameters.length
                         + " parameters, the job's network " + Parameters.count(job.model.parameters()));
             }
-            Parameters.unflatten(payload.parameters, job.model.parameters());
+            Parameters.unflatten(parameters, job.model.parameters());
             job.batch = batch(job.dataset, payload.rows, job.batch);
             job.round = payload;
         } else if (job.round == null || job.round.number != round) {
@@ -126,6 +143,41 @@ final class WorkerContext {
         out[0] = center;
         System.arraycopy(losses, 0, out, 1, members);
         return out;
+    }
+
+    /**
+     * {@code genome}'s weights: kept from an earlier round, or its parent's (kept from the previous
+     * generation) with the last mutation applied as the genetic algorithm applies it, or the whole
+     * chain replayed. Every way gives the algorithm's weights to the bit.
+     */
+    private float[] weights(Genome genome) {
+        float[] w = weights.get(genome);
+        if (w == null) {
+            long[] chain = genome.mutations();
+            float[] parent = chain.length == 0 ? null : weights.get(new Genome(genome.architecture(), genome.sigma(),
+                    genome.perturbation(), genome.initialSeed(), Arrays.copyOf(chain, chain.length - 1)));
+            if (parent != null) {
+                Sequential model = scratch(genome.architecture());
+                Parameters.unflatten(parent, model.parameters());
+                long seed = chain[chain.length - 1];
+                Population.ofSeeds(genome.perturbation(), genome.sigma(), seed).apply(0, genome.sigma(),
+                        model.parameters());
+                w = Parameters.flatten(model.parameters());
+            } else {
+                w = Parameters.flatten(genome.rebuild().parameters());
+            }
+            weightsKept = Math.max(8, (int) Math.min(1024, (1L << 25) / Math.max(1, w.length)));
+            weights.put(genome, w);
+        }
+        return w;
+    }
+
+    private Sequential scratch(Architecture architecture) {
+        if (scratch == null || !scratchArchitecture.equals(architecture)) {
+            scratch = architecture.build(0);
+            scratchArchitecture = architecture;
+        }
+        return scratch;
     }
 
     /** The batch of rows {@code rows} of {@code data}, in {@code reuse}'s arrays when they fit. */

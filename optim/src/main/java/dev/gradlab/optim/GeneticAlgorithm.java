@@ -277,8 +277,10 @@ public final class GeneticAlgorithm {
                             own[k++] = seeds[c];
                         }
                     }
-                    center = evaluator.evaluate(model, objective, b, Population.ofSeeds(perturbation, sigma, own),
-                            memberLosses);
+                    Population mutations = Population.ofSeeds(perturbation, sigma, own);
+                    center = evaluator instanceof GenomeEvaluator g
+                            ? g.evaluate(genomes.get(j), model, objective, b, mutations, memberLosses)
+                            : evaluator.evaluate(model, objective, b, mutations, memberLosses);
                     evaluations += n + 1;
                     for (int c = 0, k = 0; c < children; c++) {
                         if (parentOf[c] == j) {
