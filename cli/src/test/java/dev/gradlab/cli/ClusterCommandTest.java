@@ -66,6 +66,16 @@ class ClusterCommandTest {
             assertEquals(0, here.exitCode(), here.err());
             assertArrayEquals(Files.readAllBytes(dir.resolve("here/model.safetensors")),
                     Files.readAllBytes(dir.resolve("cluster/model.safetensors")));
+
+            // A cluster run's checkpoint resumes on the cluster (its command line is in the checkpoint).
+            Run third = Run.of("train", "--resume", dir.resolve("cluster").toString(), "--epochs", "3");
+            assertEquals(0, third.exitCode(), third.err());
+            assertTrue(third.out().contains("cluster: 1 worker took part in epoch 3\n"), third.out());
+            Run hereThree = Run.of("train", "--method", "es", "--epochs", "3", "--population", "6", "--hidden", "8",
+                    "--threads", "1", "--out", dir.resolve("here3").toString());
+            assertEquals(0, hereThree.exitCode(), hereThree.err());
+            assertArrayEquals(Files.readAllBytes(dir.resolve("here3/model.safetensors")),
+                    Files.readAllBytes(dir.resolve("cluster/model.safetensors")));
         }
     }
 
