@@ -94,8 +94,8 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
     private final HazelcastInstance instance;
     private final IExecutorService executor;
     private final PopulationEvaluator local = new PopulationEvaluator();
-    private final Set<java.util.UUID> accepted = new HashSet<>();
-    private final Set<java.util.UUID> refused = new HashSet<>();
+    private final Set<UUID> accepted = new HashSet<>();
+    private final Set<UUID> refused = new HashSet<>();
     private float[] parameters = new float[0];
     private float[] rangeLosses = new float[0];
     private long round;
@@ -195,7 +195,7 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
         }
     }
 
-    /** The workers that took part in the last round or are known to the evaluator and still members. */
+    /** The workers that accepted this evaluator's job and are still members of the cluster. */
     public int workers() {
         int n = 0;
         for (Member m : instance.getCluster().getMembers()) {
