@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -309,13 +308,5 @@ class ClusterEvaluatorTest {
         assertTrue(data.contains("data digest") && data.contains("data spec 'subset'"), data);
         assertEquals(List.of(good.address()), used.stream().distinct().toList());
         assertEquals(2, events.size(), "each refused worker says so too: " + events);
-    }
-
-    @Test
-    void aClusterNeedsAName() {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.gradlab.core.InvalidSettingException.class,
-                () -> ClusterSettings.builder().members(List.of("127.0.0.1:5701")).build());
-        assertEquals("cluster", e.setting());
-        assertTrue(Arrays.asList(e.getMessage().split(" ")).contains("required),"), e.getMessage());
     }
 }
