@@ -84,7 +84,7 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
     }
 
     private final ClusterSettings settings;
-    private final Architecture architecture;
+    private final Network network;
     private final Objective objective;
     private final Listener listener;
     private final int rangesPerWorker;
@@ -102,18 +102,18 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
 
     private ClusterEvaluator(Builder b) {
         this.settings = Objects.requireNonNull(b.settings, "settings");
-        this.architecture = Objects.requireNonNull(b.architecture, "architecture");
+        this.network = Objects.requireNonNull(b.network, "architecture (or referenceConvnet)");
         this.objective = b.objective;
         Job.objective(objective.name());
         this.listener = b.listener;
         this.rangesPerWorker = b.rangesPerWorker;
         this.inFlight = b.inFlight;
         Dataset data = Objects.requireNonNull(b.data, "data");
-        if (data.features() != architecture.inputs()) {
+        if (data.features() != network.inputs()) {
             throw new IllegalArgumentException("data set has " + data.features() + " features, the network "
-                    + architecture + " takes " + architecture.inputs());
+                    + network + " takes " + network.inputs());
         }
-        this.job = new Job(UUID.randomUUID().toString(), architecture, objective.name(), b.dataSpec,
+        this.job = new Job(UUID.randomUUID().toString(), network, objective.name(), b.dataSpec,
                 Identity.digest(data), b.identity != null ? b.identity : Identity.local());
         this.rowIndex = new RowIndex(data);
         Config config = settings.config("trainer");
@@ -129,7 +129,7 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
     /** Settings of a {@link ClusterEvaluator}: the cluster, the network, and the data set with its spec. */
     public static final class Builder {
         private ClusterSettings settings;
-        private Architecture architecture;
+        private Network network;
         private Dataset data;
         private String dataSpec;
         private Objective objective = Objective.crossEntropy();
@@ -149,7 +149,13 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
 
         /** The network the evaluated models are; workers build it and set its parameters each round. */
         public Builder architecture(Architecture architecture) {
-            this.architecture = architecture;
+            this.network = Network.of(Objects.requireNonNull(architecture, "architecture"));
+            return this;
+        }
+
+        /** The evaluated models are {@code Convnets.reference} networks (ES only: genomes are MLPs). */
+        public Builder referenceConvnet() {
+            this.network = Network.referenceConvnet();
             return this;
         }
 
@@ -231,9 +237,9 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
         }
         var params = model.parameters();
         int d = Parameters.count(params);
-        if (d != architecture.parameterCount()) {
-            throw new IllegalArgumentException("model has " + d + " parameters, the cluster's network " + architecture
-                    + " has " + architecture.parameterCount());
+        if (d != network.parameters()) {
+            throw new IllegalArgumentException("model has " + d + " parameters, the cluster's network " + network
+                    + " has " + network.parameters());
         }
         return d;
     }
@@ -242,8 +248,8 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
     @Override
     public float evaluate(Genome parent, Module model, Objective objective, Batch batch, Population population,
                           float[] losses) {
-        if (!parent.architecture().equals(architecture)) {
-            throw new IllegalArgumentException("genome's network must be the cluster's " + architecture + ", got "
+        if (!parent.architecture().equals(network.architecture())) {
+            throw new IllegalArgumentException("genome's network must be the cluster's " + network + ", got "
                     + parent.architecture());
         }
         check(model, objective, population, losses);

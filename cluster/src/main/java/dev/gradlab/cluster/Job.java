@@ -4,8 +4,6 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.gradlab.core.Objective;
-import dev.gradlab.core.model.Activation;
-import dev.gradlab.core.model.Architecture;
 import java.io.IOException;
 import java.util.List;
 
@@ -20,7 +18,7 @@ final class Job implements IdentifiedDataSerializable {
     static final List<Objective> OBJECTIVES = List.of(Objective.crossEntropy(), Objective.oneHotMse());
 
     String id;
-    Architecture architecture;
+    Network network;
     String objective;
     String dataSpec;
     String dataDigest;
@@ -29,9 +27,9 @@ final class Job implements IdentifiedDataSerializable {
     Job() {
     }
 
-    Job(String id, Architecture architecture, String objective, String dataSpec, String dataDigest, Identity identity) {
+    Job(String id, Network network, String objective, String dataSpec, String dataDigest, Identity identity) {
         this.id = id;
-        this.architecture = architecture;
+        this.network = network;
         this.objective = objective;
         this.dataSpec = dataSpec;
         this.dataDigest = dataDigest;
@@ -51,9 +49,7 @@ final class Job implements IdentifiedDataSerializable {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeString(id);
-        out.writeIntArray(architecture.sizes());
-        out.writeString(architecture.activation().name());
-        out.writeBoolean(architecture.bias());
+        out.writeString(network.spec());
         out.writeString(objective);
         out.writeString(dataSpec);
         out.writeString(dataDigest);
@@ -65,7 +61,7 @@ final class Job implements IdentifiedDataSerializable {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         id = in.readString();
-        architecture = new Architecture(in.readIntArray(), Activation.valueOf(in.readString()), in.readBoolean());
+        network = Network.parse(in.readString());
         objective = in.readString();
         dataSpec = in.readString();
         dataDigest = in.readString();

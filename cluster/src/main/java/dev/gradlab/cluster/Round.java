@@ -68,6 +68,9 @@ final class Round implements IdentifiedDataSerializable {
     /** The genome as read, on the job's network; null when the parameters came as numbers. */
     Genome genome(Architecture architecture) {
         if (genome == null && mutations != null) {
+            if (architecture == null) {
+                throw new IllegalArgumentException("a genome's round needs an MLP job, this job's network is not one");
+            }
             genome = new Genome(architecture, mutationSigma,
                     mutationRank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(mutationRank), initialSeed,
                     mutations);

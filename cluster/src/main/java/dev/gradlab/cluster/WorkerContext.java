@@ -67,6 +67,7 @@ final class WorkerContext {
 
     /** A job this worker takes part in: its network (at the last round's parameters) and data. */
     private static final class Accepted {
+        /** The MLP's architecture, or null for the reference convnet. */
         final Architecture architecture;
         final Sequential model;
         final Objective objective;
@@ -74,9 +75,9 @@ final class WorkerContext {
         Round round;
         Batch batch;
 
-        Accepted(Architecture architecture, Objective objective, Dataset dataset) {
-            this.architecture = architecture;
-            this.model = architecture.build(0);
+        Accepted(Network network, Objective objective, Dataset dataset) {
+            this.architecture = network.architecture();
+            this.model = network.build();
             this.objective = objective;
             this.dataset = dataset;
         }
@@ -95,17 +96,17 @@ final class WorkerContext {
                     reason = "data digest " + Identity.shortDigest(digest) + " of data spec '" + job.dataSpec
                             + "' on the worker differs from the trainer's " + Identity.shortDigest(job.dataDigest)
                             + " (" + dataset.size() + " examples here)";
-                } else if (dataset.features() != job.architecture.inputs()) {
+                } else if (dataset.features() != job.network.inputs()) {
                     reason = "data spec '" + job.dataSpec + "' has " + dataset.features() + " features, the network "
-                            + job.architecture + " takes " + job.architecture.inputs();
+                            + job.network + " takes " + job.network.inputs();
                 }
             } catch (RuntimeException e) {
                 reason = "cannot load data spec '" + job.dataSpec + "': " + e.getMessage();
             }
         }
         if (reason == null) {
-            jobs.put(job.id, new Accepted(job.architecture, Job.objective(job.objective), dataset));
-            listener.onAccepted(job.id, job.architecture.toString(), job.dataSpec);
+            jobs.put(job.id, new Accepted(job.network, Job.objective(job.objective), dataset));
+            listener.onAccepted(job.id, job.network.toString(), job.dataSpec);
         } else {
             listener.onRefused(job.id, reason);
         }

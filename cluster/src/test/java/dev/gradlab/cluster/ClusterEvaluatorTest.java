@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.nn.Convnets;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.PopulationLossEvaluator;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -169,6 +171,40 @@ class ClusterEvaluatorTest {
         assertBitsEqual(new float[] {centerHere}, new float[] {centerThere});
         assertEquals(List.of(), events);
         assertEquals(3, cluster.workers());
+    }
+
+    @Test
+    void theReferenceConvnetTrainsOnTheClusterAsItDoesHere() throws IOException {
+        cluster("convnet", 3);
+        int rows = 60;
+        Dataset small = new Dataset(Arrays.copyOf(TRAIN.images(), rows * TRAIN.features()),
+                Arrays.copyOf(TRAIN.labels(), rows), TRAIN.features(), TRAIN.classes());
+        Function<String, Dataset> data = spec -> spec.equals("first-60") ? small : DATA.apply(spec);
+        worker(data, Identity.local());
+        worker(data, Identity.local());
+        List<String> used = new ArrayList<>();
+        ClusterEvaluator cluster = ClusterEvaluator.builder().settings(settings()).referenceConvnet()
+                .data("first-60", small).listener(new ClusterEvaluator.Listener() {
+                    @Override
+                    public void onRange(String worker, long round, int from, int to) {
+                        used.add(worker);
+                    }
+                }).build();
+        open.add(0, cluster);
+        float[][] runs = new float[2][];
+        for (int i = 0; i < 2; i++) {
+            Sequential model = Convnets.reference(4);
+            EvolutionStrategies.Builder es = EvolutionStrategies.builder().population(3).sigma(0.05f).antithetic(true)
+                    .perturbation(Perturbation.lowRank(1)).seed(8);
+            if (i == 1) {
+                es.evaluator(cluster);
+            }
+            Trainer.builder().model(model).estimator(es.build()).optimizer(new Adam(model.parameters(), 0.01f))
+                    .train(small).epochs(1).batchSize(30).seed(2).build().run();
+            runs[i] = Parameters.flatten(model.parameters());
+        }
+        assertBitsEqual(runs[0], runs[1]);
+        assertEquals(2, used.stream().distinct().count(), "workers used: " + used);
     }
 
     @Test
