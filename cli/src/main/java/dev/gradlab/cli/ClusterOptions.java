@@ -24,11 +24,12 @@ import picocli.CommandLine.Option;
 final class ClusterOptions {
 
     @Option(names = "--cluster", paramLabel = "NAME",
-            description = "Evaluate populations on the workers of the Hazelcast cluster NAME (es and ga).")
+            description = "The Hazelcast cluster's name: train --method es|ga evaluates its populations on the"
+                    + " cluster's workers; a worker joins it (required).")
     String cluster;
 
     @Option(names = "--members", paramLabel = "HOST:PORT", split = ",",
-            description = "Members to join, comma-separated (default: this machine's port 5701).")
+            description = "Members to join, comma-separated (default: the --bind address, ports 5701-5703).")
     List<String> members = new ArrayList<>();
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
