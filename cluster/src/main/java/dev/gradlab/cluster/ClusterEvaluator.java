@@ -339,6 +339,14 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
                 pending.addFirst(e.range);
                 return;
             }
+            if (find(cause, JobUnknownException.class) != null) {
+                // The worker dropped this job for newer trainers': greeted again next round, others take the range.
+                accepted.remove(e.worker.getUuid());
+                busy.remove(e.worker);
+                holding.remove(e.worker);
+                pending.addFirst(e.range);
+                return;
+            }
             if (gone(cause)) {
                 busy.remove(e.worker);
                 holding.remove(e.worker);

@@ -33,10 +33,10 @@ public final class ClusterWorker implements AutoCloseable {
     private final CountDownLatch down = new CountDownLatch(1);
 
     private ClusterWorker(ClusterSettings settings, Function<String, Dataset> data, Listener listener,
-                          Identity identity) {
+                          Identity identity, int jobsKept) {
         Config config = settings.config("worker");
         Wire.register(config);
-        config.getUserContext().put(WorkerContext.KEY, new WorkerContext(data, identity, listener));
+        config.getUserContext().put(WorkerContext.KEY, new WorkerContext(data, identity, listener, jobsKept));
         config.addListenerConfig(new com.hazelcast.config.ListenerConfig(
                 (com.hazelcast.core.LifecycleListener) event -> {
                     if (event.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
@@ -53,13 +53,14 @@ public final class ClusterWorker implements AutoCloseable {
      *     trainer's batches are)
      */
     public static ClusterWorker start(ClusterSettings settings, Function<String, Dataset> data, Listener listener) {
-        return start(settings, data, listener, Identity.local());
+        return start(settings, data, listener, Identity.local(), WorkerContext.JOBS_KEPT);
     }
 
+    /** A worker of another identity, or that serves fewer trainers at once, for tests. */
     static ClusterWorker start(ClusterSettings settings, Function<String, Dataset> data, Listener listener,
-                               Identity identity) {
+                               Identity identity, int jobsKept) {
         return new ClusterWorker(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(data, "data"),
-                Objects.requireNonNull(listener, "listener"), identity);
+                Objects.requireNonNull(listener, "listener"), identity, jobsKept);
     }
 
     /** The address and port this worker listens on. */

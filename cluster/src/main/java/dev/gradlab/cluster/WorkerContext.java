@@ -24,17 +24,19 @@ import java.util.function.Function;
 final class WorkerContext {
 
     static final String KEY = "dev.gradlab.cluster.worker";
-    private static final int JOBS_KEPT = 4;
+    /** Trainers a worker serves at once; one more makes the least recent greet it again. */
+    static final int JOBS_KEPT = 16;
 
     private final Function<String, Dataset> data;
     private final Identity identity;
     private final ClusterWorker.Listener listener;
+    private final int jobsKept;
     private final Map<String, String> digests = new HashMap<>();
     private final Map<String, Dataset> datasets = new HashMap<>();
     private final Map<String, Accepted> jobs = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Accepted> eldest) {
-            return size() > JOBS_KEPT;
+            return size() > jobsKept;
         }
     };
     private final PopulationEvaluator evaluator = new PopulationEvaluator();
@@ -50,7 +52,8 @@ final class WorkerContext {
     private Architecture scratchArchitecture;
     private float[] losses = new float[0];
 
-    WorkerContext(Function<String, Dataset> data, Identity identity, ClusterWorker.Listener listener) {
+    WorkerContext(Function<String, Dataset> data, Identity identity, ClusterWorker.Listener listener, int jobsKept) {
+        this.jobsKept = jobsKept;
         this.data = data;
         this.identity = identity;
         this.listener = listener;
@@ -117,7 +120,7 @@ final class WorkerContext {
     synchronized float[] evaluate(String jobId, long round, Round payload, int from, int to) {
         Accepted job = jobs.get(jobId);
         if (job == null) {
-            throw new IllegalStateException("job " + jobId + " is unknown to this worker (not accepted, or dropped)");
+            throw new JobUnknownException(jobId);
         }
         if (payload != null) {
             Genome genome = payload.genome(job.architecture);

@@ -84,12 +84,16 @@ class ClusterEvaluatorTest {
     }
 
     private ClusterWorker worker(Function<String, Dataset> data, Identity identity) {
+        return worker(data, identity, WorkerContext.JOBS_KEPT);
+    }
+
+    private ClusterWorker worker(Function<String, Dataset> data, Identity identity, int jobsKept) {
         ClusterWorker w = ClusterWorker.start(settings(), data, new ClusterWorker.Listener() {
             @Override
             public void onRefused(String job, String reason) {
                 events.add("worker refused: " + reason);
             }
-        }, identity);
+        }, identity, jobsKept);
         open.add(w::kill);
         return w;
     }
@@ -320,6 +324,45 @@ class ClusterEvaluatorTest {
         assertFalse(lateRounds.isEmpty(), "the worker that joined in round 2 took part later");
         assertTrue(lateRounds.get(0) > 2, "it started in round " + lateRounds.get(0));
         assertEquals(2, cluster.workers());
+    }
+
+    @Test
+    void aWorkerThatDroppedTheJobForAnotherTrainerIsGreetedAgain() throws IOException {
+        cluster("dropped", 3);
+        ClusterWorker only = worker(DATA, Identity.local(), 1);
+        ClusterEvaluator other = trainer(new ClusterEvaluator.Listener() {
+        });
+        List<Long> rounds = new ArrayList<>();
+        List<Long> localRounds = new ArrayList<>();
+        ClusterEvaluator cluster = trainer(new ClusterEvaluator.Listener() {
+            @Override
+            public void onRange(String worker, long round, int from, int to) {
+                rounds.add(round);
+            }
+
+            @Override
+            public void onLocal(long round, int from, int to, String reason) {
+                localRounds.add(round);
+            }
+
+            @Override
+            public void onRound(long round, int workers) {
+                if (round == 2) {
+                    // Another trainer's job takes the worker's only place.
+                    Sequential model = NETWORK.build(1);
+                    var batch = new dev.gradlab.data.Batcher(TRAIN, 10, false, 0, false).epoch(0).iterator().next();
+                    other.evaluate(model, dev.gradlab.core.Objective.crossEntropy(), batch,
+                            dev.gradlab.core.population.Population.ofSeeds(Perturbation.lowRank(1), 0.1f, 1, 2),
+                            new float[2]);
+                }
+            }
+        });
+        assertBitsEqual(trainEs(null, Perturbation.lowRank(1)), trainEs(cluster, Perturbation.lowRank(1)));
+        assertEquals(List.of(3L), localRounds.stream().distinct().toList(), "round 3 finished here");
+        assertTrue(rounds.stream().anyMatch(r -> r > 3), "the worker, greeted again, took part after round 3: "
+                + rounds);
+        assertEquals(1, cluster.workers());
+        assertEquals(3, only.clusterSize());
     }
 
     @Test
