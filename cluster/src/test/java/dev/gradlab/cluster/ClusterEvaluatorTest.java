@@ -140,28 +140,70 @@ class ClusterEvaluatorTest {
         }
     }
 
+    /** What the trainer's listener heard; a test overrides {@link #range} or {@link #roundDone} to act then. */
+    private static class Recorder implements ClusterEvaluator.Listener {
+        final List<String> workers = new ArrayList<>();
+        final List<Long> rounds = new ArrayList<>();
+        final List<Long> localRounds = new ArrayList<>();
+        final List<String> reasons = new ArrayList<>();
+        final List<String> refusals = new ArrayList<>();
+        final List<String> resubmitted = new ArrayList<>();
+        final List<Integer> sizes = new ArrayList<>();
+
+        /** After a range of {@code round} came back from {@code worker}. */
+        void range(String worker, long round) {
+        }
+
+        /** After round {@code round} is complete. */
+        void roundDone(long round) {
+        }
+
+        @Override
+        public final void onRange(String worker, long round, int from, int to) {
+            workers.add(worker);
+            rounds.add(round);
+            range(worker, round);
+        }
+
+        @Override
+        public final void onResubmitted(String worker, long round, int from, int to, String cause) {
+            resubmitted.add(worker + " round " + round + " [" + from + ", " + to + ")");
+        }
+
+        @Override
+        public final void onRefused(String worker, String reason) {
+            refusals.add(worker + ": " + reason);
+        }
+
+        @Override
+        public final void onLocal(long round, int from, int to, String reason) {
+            localRounds.add(round);
+            reasons.add(reason);
+        }
+
+        @Override
+        public final void onRound(long round, int workers) {
+            sizes.add(workers);
+            roundDone(round);
+        }
+
+        List<String> distinctWorkers() {
+            return workers.stream().distinct().toList();
+        }
+    }
+
     @Test
     void esOnThreeWorkersEqualsTheLocalRunBitForBit() throws IOException {
         cluster("equal", 4);
         for (int i = 0; i < 3; i++) {
             worker(DATA, Identity.local());
         }
-        List<String> used = new ArrayList<>();
-        ClusterEvaluator cluster = trainer(new ClusterEvaluator.Listener() {
-            @Override
-            public void onRange(String worker, long round, int from, int to) {
-                used.add(worker);
-            }
-
-            @Override
-            public void onLocal(long round, int from, int to, String reason) {
-                events.add("local " + reason);
-            }
-        });
+        Recorder heard = new Recorder();
+        ClusterEvaluator cluster = trainer(heard);
         for (Perturbation p : List.of(Perturbation.lowRank(1), Perturbation.fullRank())) {
             assertBitsEqual(trainEs(null, p), trainEs(cluster, p));
         }
-        assertEquals(3, used.stream().distinct().count(), "workers used: " + used);
+        assertEquals(3, heard.distinctWorkers().size(), "workers used: " + heard.workers);
         // The losses themselves, member by member, for a population that is not evolution strategies'.
         Sequential model = NETWORK.build(5);
         var population = dev.gradlab.core.population.Population.ofSeeds(Perturbation.fullRank(), 0.1f, 9, 4, 1, 7, 3);
@@ -173,6 +215,7 @@ class ClusterEvaluatorTest {
         float centerThere = cluster.evaluate(model, dev.gradlab.core.Objective.crossEntropy(), batch, population, there);
         assertBitsEqual(here, there);
         assertBitsEqual(new float[] {centerHere}, new float[] {centerThere});
+        assertEquals(List.of(), heard.localRounds);
         assertEquals(List.of(), events);
         assertEquals(3, cluster.workers());
     }
@@ -186,14 +229,9 @@ class ClusterEvaluatorTest {
         Function<String, Dataset> data = spec -> spec.equals("first-60") ? small : DATA.apply(spec);
         worker(data, Identity.local());
         worker(data, Identity.local());
-        List<String> used = new ArrayList<>();
+        Recorder heard = new Recorder();
         ClusterEvaluator cluster = ClusterEvaluator.builder().settings(settings()).referenceConvnet()
-                .data("first-60", small).listener(new ClusterEvaluator.Listener() {
-                    @Override
-                    public void onRange(String worker, long round, int from, int to) {
-                        used.add(worker);
-                    }
-                }).build();
+                .data("first-60", small).listener(heard).build();
         open.add(0, cluster);
         float[][] runs = new float[2][];
         for (int i = 0; i < 2; i++) {
@@ -208,7 +246,7 @@ class ClusterEvaluatorTest {
             runs[i] = Parameters.flatten(model.parameters());
         }
         assertBitsEqual(runs[0], runs[1]);
-        assertEquals(2, used.stream().distinct().count(), "workers used: " + used);
+        assertEquals(2, heard.distinctWorkers().size(), "workers used: " + heard.workers);
     }
 
     @Test
@@ -216,8 +254,8 @@ class ClusterEvaluatorTest {
         cluster("ga", 3);
         worker(DATA, Identity.local());
         worker(DATA, Identity.local());
-        ClusterEvaluator cluster = trainer(new ClusterEvaluator.Listener() {
-        });
+        Recorder heard = new Recorder();
+        ClusterEvaluator cluster = trainer(heard);
         float[][] runs = new float[2][];
         for (int i = 0; i < 2; i++) {
             GeneticAlgorithm.Builder ga = GeneticAlgorithm.builder().architecture(NETWORK).initialSeed(2).seed(2)
@@ -228,27 +266,23 @@ class ClusterEvaluatorTest {
             runs[i] = Parameters.flatten(ga.build().run().model().parameters());
         }
         assertBitsEqual(runs[0], runs[1]);
+        assertEquals(2, heard.distinctWorkers().size(), "workers used: " + heard.workers);
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void aWorkerKilledOrLeavingInTheMiddleOfAStepChangesNothing(boolean killed) throws IOException {
         cluster(killed ? "killed" : "left", 4);
-        List<ClusterWorker> workers = new ArrayList<>();
+        List<ClusterWorker> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            workers.add(worker(DATA, Identity.local()));
+            members.add(worker(DATA, Identity.local()));
         }
-        List<String> resubmitted = new ArrayList<>();
-        List<Integer> sizes = new ArrayList<>();
-        ClusterEvaluator cluster = trainer(new ClusterEvaluator.Listener() {
-            private boolean done;
-
+        Recorder heard = new Recorder() {
             @Override
-            public void onRange(String worker, long round, int from, int to) {
-                // The first range of round 3 back: its worker holds another range, unfinished; it dies now.
-                if (round == 3 && !done) {
-                    done = true;
-                    ClusterWorker w = workers.stream().filter(x -> x.address().equals(worker)).findFirst().orElseThrow();
+            void range(String worker, long round) {
+                // The first range of round 3 back: its worker holds another range, unfinished; it goes now.
+                if (round == 3 && rounds.indexOf(3L) == rounds.size() - 1) {
+                    ClusterWorker w = members.stream().filter(x -> x.address().equals(worker)).findFirst().orElseThrow();
                     if (killed) {
                         w.kill();
                     } else {
@@ -256,50 +290,35 @@ class ClusterEvaluatorTest {
                     }
                 }
             }
-
-            @Override
-            public void onResubmitted(String worker, long round, int from, int to, String cause) {
-                resubmitted.add(worker + " round " + round + " [" + from + ", " + to + ")");
-            }
-
-            @Override
-            public void onRound(long round, int workers) {
-                sizes.add(workers);
-            }
-        });
+        };
+        ClusterEvaluator cluster = trainer(heard);
         assertBitsEqual(trainEs(null, Perturbation.lowRank(1)), trainEs(cluster, Perturbation.lowRank(1)));
         if (killed) {
             // A worker that leaves gracefully may finish what it holds first; a killed one cannot.
-            assertFalse(resubmitted.isEmpty(), "the killed worker's unfinished range was sent again");
+            assertFalse(heard.resubmitted.isEmpty(), "the killed worker's unfinished range was sent again");
         }
-        assertTrue(resubmitted.stream().allMatch(s -> s.contains("round 3 ")), resubmitted.toString());
-        assertEquals(3, (int) sizes.get(0));
-        assertEquals(2, (int) sizes.get(sizes.size() - 1), "rounds after the kill use the 2 workers left: " + sizes);
+        assertTrue(heard.resubmitted.stream().allMatch(s -> s.contains("round 3 ")), heard.resubmitted.toString());
+        assertEquals(3, (int) heard.sizes.get(0));
+        assertEquals(2, (int) heard.sizes.get(heard.sizes.size() - 1), "later rounds use the 2 workers left: "
+                + heard.sizes);
     }
 
     @Test
     void withNoWorkerLeftTheTrainerEvaluatesHereAndSaysSo() throws IOException {
         cluster("alone", 2);
         ClusterWorker only = worker(DATA, Identity.local());
-        List<Long> localRounds = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
-        ClusterEvaluator cluster = trainer(new ClusterEvaluator.Listener() {
+        Recorder heard = new Recorder() {
             @Override
-            public void onRange(String worker, long round, int from, int to) {
+            void range(String worker, long round) {
                 if (round == 2) {
                     only.kill();
                 }
             }
-
-            @Override
-            public void onLocal(long round, int from, int to, String reason) {
-                localRounds.add(round);
-                reasons.add(reason);
-            }
-        });
+        };
+        ClusterEvaluator cluster = trainer(heard);
         assertBitsEqual(trainEs(null, Perturbation.lowRank(1)), trainEs(cluster, Perturbation.lowRank(1)));
-        assertEquals(2L, localRounds.get(0), "the rest of round 2 is evaluated here");
-        assertTrue(reasons.get(0).startsWith("no worker left in cluster '" + name + "'"), reasons.get(0));
+        assertEquals(2L, heard.localRounds.get(0), "the rest of round 2 is evaluated here");
+        assertTrue(heard.reasons.get(0).startsWith("no worker left in cluster '" + name + "'"), heard.reasons.get(0));
         assertEquals(0, cluster.workers());
     }
 
@@ -308,21 +327,19 @@ class ClusterEvaluatorTest {
         cluster("joined", 3);
         worker(DATA, Identity.local());
         List<ClusterWorker> late = new ArrayList<>();
-        List<Long> lateRounds = new ArrayList<>();
-        ClusterEvaluator cluster = trainer(new ClusterEvaluator.Listener() {
+        Recorder heard = new Recorder() {
             @Override
-            public void onRange(String worker, long round, int from, int to) {
+            void range(String worker, long round) {
                 if (round == 2 && late.isEmpty()) {
                     late.add(worker(DATA, Identity.local()));
                 }
-                if (!late.isEmpty() && worker.equals(late.get(0).address())) {
-                    lateRounds.add(round);
-                }
             }
-        });
+        };
+        ClusterEvaluator cluster = trainer(heard);
         assertBitsEqual(trainEs(null, Perturbation.lowRank(1)), trainEs(cluster, Perturbation.lowRank(1)));
-        assertFalse(lateRounds.isEmpty(), "the worker that joined in round 2 took part later");
-        assertTrue(lateRounds.get(0) > 2, "it started in round " + lateRounds.get(0));
+        int first = heard.workers.indexOf(late.get(0).address());
+        assertTrue(first >= 0, "the worker that joined in round 2 took part later");
+        assertTrue(heard.rounds.get(first) > 2, "it started in round " + heard.rounds.get(first));
         assertEquals(2, cluster.workers());
     }
 
@@ -330,23 +347,10 @@ class ClusterEvaluatorTest {
     void aWorkerThatDroppedTheJobForAnotherTrainerIsGreetedAgain() throws IOException {
         cluster("dropped", 3);
         ClusterWorker only = worker(DATA, Identity.local(), 1);
-        ClusterEvaluator other = trainer(new ClusterEvaluator.Listener() {
-        });
-        List<Long> rounds = new ArrayList<>();
-        List<Long> localRounds = new ArrayList<>();
-        ClusterEvaluator cluster = trainer(new ClusterEvaluator.Listener() {
+        ClusterEvaluator other = trainer(new Recorder());
+        Recorder heard = new Recorder() {
             @Override
-            public void onRange(String worker, long round, int from, int to) {
-                rounds.add(round);
-            }
-
-            @Override
-            public void onLocal(long round, int from, int to, String reason) {
-                localRounds.add(round);
-            }
-
-            @Override
-            public void onRound(long round, int workers) {
+            void roundDone(long round) {
                 if (round == 2) {
                     // Another trainer's job takes the worker's only place.
                     Sequential model = NETWORK.build(1);
@@ -356,11 +360,12 @@ class ClusterEvaluatorTest {
                             new float[2]);
                 }
             }
-        });
+        };
+        ClusterEvaluator cluster = trainer(heard);
         assertBitsEqual(trainEs(null, Perturbation.lowRank(1)), trainEs(cluster, Perturbation.lowRank(1)));
-        assertEquals(List.of(3L), localRounds.stream().distinct().toList(), "round 3 finished here");
-        assertTrue(rounds.stream().anyMatch(r -> r > 3), "the worker, greeted again, took part after round 3: "
-                + rounds);
+        assertEquals(List.of(3L), heard.localRounds.stream().distinct().toList(), "round 3 finished here");
+        assertTrue(heard.rounds.stream().anyMatch(r -> r > 3), "the worker, greeted again, took part after round 3: "
+                + heard.rounds);
         assertEquals(1, cluster.workers());
         assertEquals(3, only.clusterSize());
     }
@@ -375,27 +380,16 @@ class ClusterEvaluatorTest {
         images[5] += 1f;
         Dataset changed = new Dataset(images, TRAIN.labels(), TRAIN.features(), TRAIN.classes());
         ClusterWorker otherData = worker(spec -> changed, here);
-        List<String> refusals = new ArrayList<>();
-        List<String> used = new ArrayList<>();
-        ClusterEvaluator cluster = trainer(new ClusterEvaluator.Listener() {
-            @Override
-            public void onRefused(String worker, String reason) {
-                refusals.add(worker + ": " + reason);
-            }
-
-            @Override
-            public void onRange(String worker, long round, int from, int to) {
-                used.add(worker);
-            }
-        });
+        Recorder heard = new Recorder();
+        ClusterEvaluator cluster = trainer(heard);
         assertBitsEqual(trainEs(null, Perturbation.lowRank(1)), trainEs(cluster, Perturbation.lowRank(1)));
-        Collections.sort(refusals);
-        assertEquals(2, refusals.size(), refusals.toString());
-        String version = refusals.stream().filter(s -> s.startsWith(otherVersion.address())).findFirst().orElseThrow();
+        assertEquals(2, heard.refusals.size(), heard.refusals.toString());
+        String version = heard.refusals.stream().filter(s -> s.startsWith(otherVersion.address())).findFirst()
+                .orElseThrow();
         assertTrue(version.contains("library version 0.0.1 differs from the trainer's " + here.version()), version);
-        String data = refusals.stream().filter(s -> s.startsWith(otherData.address())).findFirst().orElseThrow();
+        String data = heard.refusals.stream().filter(s -> s.startsWith(otherData.address())).findFirst().orElseThrow();
         assertTrue(data.contains("data digest") && data.contains("data spec 'subset'"), data);
-        assertEquals(List.of(good.address()), used.stream().distinct().toList());
+        assertEquals(List.of(good.address()), heard.distinctWorkers());
         assertEquals(2, events.size(), "each refused worker says so too: " + events);
     }
 }
