@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "gradlab", mixinStandardHelpOptions = true, versionProvider = GradlabCommand.Version.class,
         description = "Gradients of neural networks, computed and estimated, on the Java Vector API.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, GradientsCommand.class, GraphCommand.class,
-                BackpropTraceCommand.class, GradientStatsCommand.class, InfoCommand.class, MinimizeCommand.class,
+                BackpropTraceCommand.class, GradientStatsCommand.class, InfoCommand.class, MinimizeCommand.class, WorkerCommand.class,
                 picocli.CommandLine.HelpCommand.class})
 public final class GradlabCommand implements Runnable {
 

@@ -105,6 +105,12 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Mixin
+    ClusterOptions cluster;
+
+    /** The cluster a run with --cluster evaluates its populations on. */
+    private ClusterOptions.Session onCluster;
+
     @Option(names = "--overwrite", description = "Let --out be a previous run's directory, replaced when this run ends.")
     boolean overwrite;
 
@@ -199,15 +205,22 @@ final class TrainCommand implements Callable<Integer> {
             }
             ModelOptions.Network network = model.network(split.train().features(), split.train().classes());
             int epochCount = epochs != null ? epochs : method.epochs;
-            Plan plan = method == Method.GA ? evolution(network, split, epochCount)
-                    : gradient(network, split, epochCount, resumeFrom);
-            if (resumeFrom != null) {
-                return train(plan, network, split, epochCount, resumeFrom, null, target);
+            if (cluster.cluster != null && method != Method.ES && method != Method.GA) {
+                throw Usage.error("option '--cluster' applies to --method es or ga, got --method " + method);
             }
-            try (RunDirectory.Lock lock = lock(target, overwrite)) {
-                checkOut(target);   // again: another run may have written it, or a killed one been moved there
-                try (RunDirectory dir = RunDirectory.open(target)) {
-                    return train(plan, network, split, epochCount, null, dir, target);
+            try (ClusterOptions.Session c = cluster.cluster == null ? null
+                    : cluster.open(network.spec(), data.data, split.train(), spec.commandLine().getOut())) {
+                onCluster = c;
+                Plan plan = method == Method.GA ? evolution(network, split, epochCount)
+                        : gradient(network, split, epochCount, resumeFrom);
+                if (resumeFrom != null) {
+                    return train(plan, network, split, epochCount, resumeFrom, null, target);
+                }
+                try (RunDirectory.Lock lock = lock(target, overwrite)) {
+                    checkOut(target);   // again: another run may have written it, or a killed one been moved there
+                    try (RunDirectory dir = RunDirectory.open(target)) {
+                        return train(plan, network, split, epochCount, null, dir, target);
+                    }
                 }
             }
         }
@@ -217,10 +230,16 @@ final class TrainCommand implements Callable<Integer> {
             throws IOException {
         Sequential network = model.build(run.seed);
         GradientEstimator estimator = method.estimator(population, run.seed);
+        if (onCluster != null) {
+            estimator = onCluster.withEvaluator((EvolutionStrategies) estimator);
+        }
         Optimizer<?> rule = optimizer.create(method, network.parameters());
         Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator).optimizer(rule)
                 .train(split.train()).test(split.test()).shuffle(shuffle).seed(run.seed);
         trainer.epochs(epochCount).batchSize(batch).maxLoss(maxLoss);
+        if (onCluster != null) {
+            trainer.listener(onCluster);
+        }
         LrSchedule lr = optimizer.schedule(epochCount);
         LrSchedule sigma = population.sigmaSchedule(epochCount);
         String schedule = optimizer.describeSchedule();
@@ -246,6 +265,9 @@ final class TrainCommand implements Callable<Integer> {
     private Plan evolution(ModelOptions.Network network, DataSplit split, int epochCount) {
         GeneticAlgorithm.Builder ga = Method.evolution(population, network.spec(), split, epochCount, batch, shuffle,
                 run.seed);
+        if (onCluster != null) {
+            ga.evaluator(onCluster.evaluator()).listener(onCluster);
+        }
         ga.build();
         String description = String.format(Locale.ROOT, "ga P=%d T=%d E=%d %s sigma %s holdout %d",
                 population.population(method), population.parents(), population.elites(), population.perturbation(),

@@ -36,7 +36,11 @@ final class Usage {
             Map.entry("strategy", "--strategy"),
             Map.entry("budget", "--budget"),
             Map.entry("task", "--task"),
-            Map.entry("method", "--method"));
+            Map.entry("method", "--method"),
+            Map.entry("cluster", "--cluster"),
+            Map.entry("members", "--members"),
+            Map.entry("bind", "--bind"),
+            Map.entry("port", "--port"));
 
     private Usage() {
     }

@@ -114,7 +114,7 @@ class DivergenceAndOutputTest {
         Run unknown = Run.of("trian");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().startsWith("gradlab: unknown command 'trian': expected one of train, evaluate, compare,"
-                + " gradients, graph, backprop-trace, gradient-stats, info, minimize, help"), unknown.err());
+                + " gradients, graph, backprop-trace, gradient-stats, info, minimize, worker, help"), unknown.err());
     }
 
     @Test

@@ -57,12 +57,14 @@ class TrainOptionsTest {
     }
 
     @Test
-    void everySettingOfTheTableIsSetByAnOptionOfTrainOrMinimize() {
+    void everySettingOfTheTableIsSetByAnOptionOfACommand() {
         var train = new CommandLine(new TrainCommand()).getCommandSpec();
         var minimize = new CommandLine(new MinimizeCommand()).getCommandSpec();
+        var worker = new CommandLine(new WorkerCommand()).getCommandSpec();
         for (var e : Usage.OPTIONS.entrySet()) {
-            assertNotNull(train.findOption(e.getValue()) != null ? train.findOption(e.getValue())
-                    : minimize.findOption(e.getValue()), e.getKey() + " -> " + e.getValue());
+            var option = java.util.stream.Stream.of(train, minimize, worker).map(c -> c.findOption(e.getValue()))
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            assertNotNull(option, e.getKey() + " -> " + e.getValue());
         }
     }
 }

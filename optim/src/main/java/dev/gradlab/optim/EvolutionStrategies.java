@@ -9,6 +9,7 @@ import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
 import dev.gradlab.core.population.PopulationEvaluator;
+import dev.gradlab.core.population.PopulationLossEvaluator;
 import java.util.List;
 
 /**
@@ -53,7 +54,7 @@ public final class EvolutionStrategies implements GradientEstimator {
     private final long seed;
     private final Perturbation perturbation;
 
-    private final PopulationEvaluator evaluator = new PopulationEvaluator();
+    private final PopulationLossEvaluator evaluator;
     private float[] losses = new float[0];
     private float[] weights = new float[0];
     private float[] gradient = new float[0];
@@ -66,6 +67,7 @@ public final class EvolutionStrategies implements GradientEstimator {
         this.baseline = b.baseline;
         this.seed = b.seed;
         this.perturbation = b.perturbation;
+        this.evaluator = b.evaluator != null ? b.evaluator : new PopulationEvaluator();
     }
 
     public static Builder builder() {
@@ -85,6 +87,7 @@ public final class EvolutionStrategies implements GradientEstimator {
         private boolean baseline;
         private long seed;
         private Perturbation perturbation = Perturbation.fullRank();
+        private PopulationLossEvaluator evaluator;
 
         private Builder() {
         }
@@ -127,6 +130,19 @@ public final class EvolutionStrategies implements GradientEstimator {
                 throw new IllegalArgumentException("perturbation is null");
             }
             this.perturbation = perturbation;
+            return this;
+        }
+
+        /**
+         * What computes the members' losses; default a {@link PopulationEvaluator} of this estimator's
+         * own. Another one (gradlab-cluster's, across machines) changes where they are computed, not
+         * the estimate.
+         */
+        public Builder evaluator(PopulationLossEvaluator evaluator) {
+            if (evaluator == null) {
+                throw new IllegalArgumentException("evaluator is null");
+            }
+            this.evaluator = evaluator;
             return this;
         }
 

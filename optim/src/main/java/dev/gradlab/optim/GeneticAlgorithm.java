@@ -11,6 +11,7 @@ import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
 import dev.gradlab.core.population.PopulationEvaluator;
+import dev.gradlab.core.population.PopulationLossEvaluator;
 import dev.gradlab.data.Dataset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ public final class GeneticAlgorithm {
     private final Dataset validation;
     private final LoopSettings loop;
     private final List<Listener> listeners;
+    private final PopulationLossEvaluator evaluator;
 
     private GeneticAlgorithm(Builder b) {
         this.model = LoopSettings.required(b.model, "model", "GeneticAlgorithm");
@@ -77,6 +79,7 @@ public final class GeneticAlgorithm {
         this.perturbation = b.perturbation;
         this.validation = b.validation;
         this.listeners = List.copyOf(b.listeners);
+        this.evaluator = b.evaluator;
         if (!(elites <= parents && parents <= population && elites < population)) {
             throw new InvalidSettingException("parents", "must satisfy 1 <= E <= T <= P and E < P for elites E,"
                     + " parents T and population P, got E = " + elites + ", T = " + parents + ", P = " + population);
@@ -115,6 +118,7 @@ public final class GeneticAlgorithm {
         private Perturbation perturbation = Perturbation.lowRank(1);
         private Dataset validation;
         private final List<Listener> listeners = new ArrayList<>();
+        private PopulationLossEvaluator evaluator;
 
         private Builder() {
             super(false);
@@ -194,6 +198,15 @@ public final class GeneticAlgorithm {
             return super.listener(listener);
         }
 
+        /**
+         * What computes the children's losses; default a {@link PopulationEvaluator} of the run's own.
+         * Another one (gradlab-cluster's, across machines) changes where they are computed, not the run.
+         */
+        public Builder evaluator(PopulationLossEvaluator evaluator) {
+            this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+            return this;
+        }
+
         public GeneticAlgorithm build() {
             return new GeneticAlgorithm(this);
         }
@@ -244,7 +257,8 @@ public final class GeneticAlgorithm {
     private final class Generations implements TrainingLoop.Method {
         private final Sequential model;
         private final List<Tensor> params;
-        private final PopulationEvaluator evaluator = new PopulationEvaluator();
+        private final PopulationLossEvaluator evaluator = GeneticAlgorithm.this.evaluator != null
+                ? GeneticAlgorithm.this.evaluator : new PopulationEvaluator();
         private final DivergenceGuard guard;
         private final List<float[]> weights;
         private final List<Genome> genomes = new ArrayList<>();
@@ -296,8 +310,10 @@ public final class GeneticAlgorithm {
                             own[k++] = seeds[c];
                         }
                     }
-                    center = evaluator.evaluate(model, objective, b, Population.ofSeeds(perturbation, sigma, own),
-                            memberLosses);
+                    Population mutations = Population.ofSeeds(perturbation, sigma, own);
+                    center = evaluator instanceof GenomeEvaluator g
+                            ? g.evaluate(genomes.get(j), model, objective, b, mutations, memberLosses)
+                            : evaluator.evaluate(model, objective, b, mutations, memberLosses);
                     evaluations += n + 1;
                     for (int c = 0, k = 0; c < children; c++) {
                         if (parentOf[c] == j) {

@@ -65,6 +65,26 @@ public final class Population {
         return new Population(perturbation, sigma, false, seeds.clone(), new long[seeds.length]);
     }
 
+    /**
+     * Directions given by their seeds and streams, direction {@code d} being stream {@code streams[d]}
+     * of {@code seeds[d]}: what {@link #seed(int)} and {@link #stream(int)} describe, rebuilt (in
+     * another process, or for a range of a population's directions).
+     */
+    public static Population of(Perturbation perturbation, float sigma, boolean antithetic, long[] seeds,
+                                long[] streams) {
+        return new Population(perturbation, sigma, antithetic, seeds.clone(), streams.clone());
+    }
+
+    /** The seed of direction {@code direction}'s noise stream. */
+    public long seed(int direction) {
+        return seeds[direction];
+    }
+
+    /** The stream of direction {@code direction}'s noise, within its {@link #seed(int) seed}. */
+    public long stream(int direction) {
+        return streams[direction];
+    }
+
     /** The stream of direction {@code direction} at training step {@code step}. */
     public static long stream(long step, int direction) {
         return step * 0x1_0000_0000L + direction;

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>An evaluator keeps its per-thread buffers between calls; it is not for concurrent use.
  */
-public final class PopulationEvaluator {
+public final class PopulationEvaluator implements PopulationLossEvaluator {
 
     private Worker[] workers = new Worker[0];
     private List<Module> fallbacks = List.of();
@@ -54,6 +54,7 @@ public final class PopulationEvaluator {
      * @throws IllegalArgumentException when {@code losses} has fewer than {@code population.members()}
      *     entries, or when the model, objective and batch do not fit together
      */
+    @Override
     public float evaluate(Module model, Objective objective, Batch batch, Population population, float[] losses) {
         if (model == null || objective == null || batch == null || population == null) {
             throw new IllegalArgumentException("model, objective, batch and population must not be null");
