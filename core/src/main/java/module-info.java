@@ -13,5 +13,7 @@ module dev.gradlab.core {
     exports dev.gradlab.core.population;
     // Internal: atomic writing and strict bounded reading of files, for the gradlab modules only. cli
     // runs on the class path (its shaded jar drops the descriptors), where every package is readable.
-    exports dev.gradlab.core.io to dev.gradlab.data, dev.gradlab.optim;
+    exports dev.gradlab.core.io to
+            dev.gradlab.data,
+            dev.gradlab.optim;
 }

@@ -1,7 +1,7 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.BackpropTrace;
+import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Sequential;
 import java.io.IOException;
@@ -12,23 +12,29 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code gradlab backprop-trace}: one forward and backward pass of a 2-3-2 network with fixed
  * weights on one sample, every value and every chain-rule product written out, and each parameter
  * gradient beside its central difference; also written to {@code trace.txt}.
  */
-@Command(name = "backprop-trace", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Backpropagation by hand, on a 2-3-2 network and one sample.",
-                "Fixed weights, x = [1, 0.5], label 1. Prints every forward value, every local gradient as the chain-rule product it",
-                "computes (in the tape's order), and the parameter gradients beside central differences."})
+@Command(
+        name = "backprop-trace",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Backpropagation by hand, on a 2-3-2 network and one sample.",
+            "Fixed weights, x = [1, 0.5], label 1. Prints every forward value, every local gradient as the chain-rule product it",
+            "computes (in the tape's order), and the parameter gradients beside central differences."
+        })
 final class BackpropTraceCommand implements Callable<Integer> {
 
     /** The fixed weights: small, distinct and of both signs, so that every product can be told apart. */
     static final float[] W1 = {0.5f, -0.3f, 0.8f, 0.2f, -0.6f, 0.4f};
+
     static final float[] B1 = {0.1f, -0.2f, 0.05f};
     static final float[] W2 = {0.7f, -0.5f, 0.3f, -0.4f, 0.6f, 0.9f};
     static final float[] B2 = {0.0f, 0.1f};
@@ -38,7 +44,10 @@ final class BackpropTraceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "sigmoid",
+    @Option(
+            names = "--activation",
+            paramLabel = "NAME",
+            defaultValue = "sigmoid",
             description = "Hidden-layer activation: sigmoid, relu, requ or tanh (default: ${DEFAULT-VALUE}).")
     Activation activation;
 
@@ -55,10 +64,17 @@ final class BackpropTraceCommand implements Callable<Integer> {
         System.arraycopy(B2, 0, l2.bias().data(), 0, B2.length);
         BackpropTrace trace = BackpropTrace.of(new Sequential(l1, activation.create(), l2), X, LABEL);
         Path dir = out.create("backprop-trace");
-        String header = String.format(Locale.ROOT, "gradlab backprop-trace: 2-3-2 %s with biases, x = [1, 0.5], label %d,"
-                + " cross-entropy%n%n", activation, LABEL);
-        String text = header + trace + String.format(Locale.ROOT, "%n%nlargest |backprop − central difference| = %.1e%n",
-                trace.maxFiniteDifferenceError());
+        String header = String.format(
+                Locale.ROOT,
+                "gradlab backprop-trace: 2-3-2 %s with biases, x = [1, 0.5], label %d," + " cross-entropy%n%n",
+                activation,
+                LABEL);
+        String text = header
+                + trace
+                + String.format(
+                        Locale.ROOT,
+                        "%n%nlargest |backprop − central difference| = %.1e%n",
+                        trace.maxFiniteDifferenceError());
         Files.writeString(dir.resolve("trace.txt"), text);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(text);

@@ -40,7 +40,9 @@ final class Choices<E extends Enum<E>> implements ITypeConverter<E>, Iterable<St
 
     @Override
     public Iterator<String> iterator() {
-        return Arrays.stream(type.getEnumConstants()).map(e -> e.toString().toLowerCase(Locale.ROOT))
-                .collect(Collectors.toList()).iterator();
+        return Arrays.stream(type.getEnumConstants())
+                .map(e -> e.toString().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toList())
+                .iterator();
     }
 }

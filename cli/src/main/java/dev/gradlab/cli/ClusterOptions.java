@@ -22,20 +22,31 @@ import picocli.CommandLine.Option;
  */
 final class ClusterOptions {
 
-    @Option(names = "--cluster", paramLabel = "NAME",
+    @Option(
+            names = "--cluster",
+            paramLabel = "NAME",
             description = "The Hazelcast cluster's name: train --method es|ga evaluates its populations on the"
                     + " cluster's workers; a worker joins it (required).")
     String cluster;
 
-    @Option(names = "--members", paramLabel = "HOST:PORT", split = ",",
+    @Option(
+            names = "--members",
+            paramLabel = "HOST:PORT",
+            split = ",",
             description = "Members to join, comma-separated (default: the --bind address, ports 5701-5703).")
     List<String> members = new ArrayList<>();
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--bind",
+            paramLabel = "ADDRESS",
+            defaultValue = "127.0.0.1",
             description = "IP address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
     String bind;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "5701",
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "5701",
             description = "Port to listen on, or the next free one above it (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -45,7 +56,12 @@ final class ClusterOptions {
             // Hazelcast's start-up log is noise on the console; -Dhazelcast.logging.type=jdk brings it back.
             System.setProperty("hazelcast.logging.type", "none");
         }
-        return ClusterSettings.builder().name(cluster).members(members).bind(bind).port(port, true).build();
+        return ClusterSettings.builder()
+                .name(cluster)
+                .members(members)
+                .bind(bind)
+                .port(port, true)
+                .build();
     }
 
     /**
@@ -54,8 +70,12 @@ final class ClusterOptions {
      */
     Session open(ModelSpec model, String dataSpec, Dataset train, PrintWriter out) {
         Session t = new Session(out);
-        t.evaluator = ClusterEvaluator.builder().settings(settings()).model(model).data(dataSpec, train)
-                .listener(t).build();
+        t.evaluator = ClusterEvaluator.builder()
+                .settings(settings())
+                .model(model)
+                .data(dataSpec, train)
+                .listener(t)
+                .build();
         out.printf(Locale.ROOT, "cluster '%s': trainer at %s%n", cluster, t.evaluator.address());
         out.flush();
         return t;
@@ -78,9 +98,16 @@ final class ClusterOptions {
 
         /** {@code es} evaluating on the cluster. */
         EvolutionStrategies withEvaluator(EvolutionStrategies es) {
-            return EvolutionStrategies.builder().population(es.population()).sigma(es.sigma())
-                    .antithetic(es.antithetic()).rankShaping(es.rankShaping()).baseline(es.baseline())
-                    .perturbation(es.perturbation()).seed(es.seed()).evaluator(evaluator).build();
+            return EvolutionStrategies.builder()
+                    .population(es.population())
+                    .sigma(es.sigma())
+                    .antithetic(es.antithetic())
+                    .rankShaping(es.rankShaping())
+                    .baseline(es.baseline())
+                    .perturbation(es.perturbation())
+                    .seed(es.seed())
+                    .evaluator(evaluator)
+                    .build();
         }
 
         @Override
@@ -97,8 +124,13 @@ final class ClusterOptions {
 
         @Override
         public void onResubmitted(String worker, long round, int from, int to, String cause) {
-            out.printf(Locale.ROOT, "cluster: worker %s left during round %d; its directions [%d, %d) go to others%n",
-                    worker, round, from, to);
+            out.printf(
+                    Locale.ROOT,
+                    "cluster: worker %s left during round %d; its directions [%d, %d) go to others%n",
+                    worker,
+                    round,
+                    from,
+                    to);
             out.flush();
         }
 
@@ -113,8 +145,13 @@ final class ClusterOptions {
 
         @Override
         public void onEpoch(EpochMetrics m) {
-            out.printf(Locale.ROOT, "cluster: %d worker%s took part in epoch %d%s%n", workers.size(),
-                    workers.size() == 1 ? "" : "s", m.epoch() + 1, local ? " (now evaluating here)" : "");
+            out.printf(
+                    Locale.ROOT,
+                    "cluster: %d worker%s took part in epoch %d%s%n",
+                    workers.size(),
+                    workers.size() == 1 ? "" : "s",
+                    m.epoch() + 1,
+                    local ? " (now evaluating here)" : "");
             out.flush();
             workers.clear();
         }

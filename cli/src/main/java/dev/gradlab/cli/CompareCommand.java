@@ -2,9 +2,9 @@ package dev.gradlab.cli;
 
 import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.ModelSpec;
 import dev.gradlab.core.nn.Convnets;
-import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.optim.EpochMetrics;
@@ -35,11 +35,16 @@ import picocli.CommandLine.Spec;
  * --method NAME}, on the same data and seed, into one subdirectory per method, then draws every run's test accuracy
  * against training time and against loss evaluations in {@code compare.png}.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train with backprop, evolution strategies and the genetic algorithm, each with the defaults"
-                + " of 'gradlab train --method NAME', on the same data and seed, and draw test accuracy against"
-                + " training time and against loss evaluations in one PNG.",
-                "Writes one run directory per method and compare.png into --out, which must be absent or empty."})
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train with backprop, evolution strategies and the genetic algorithm, each with the defaults"
+                    + " of 'gradlab train --method NAME', on the same data and seed, and draw test accuracy against"
+                    + " training time and against loss evaluations in one PNG.",
+            "Writes one run directory per method and compare.png into --out, which must be absent or empty."
+        })
 final class CompareCommand implements Callable<Integer> {
 
     static final String CHART = "compare.png";
@@ -47,19 +52,32 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--methods", paramLabel = "NAME,...", split = ",", defaultValue = "backprop,es,ga",
+    @Option(
+            names = "--methods",
+            paramLabel = "NAME,...",
+            split = ",",
+            defaultValue = "backprop,es,ga",
             description = "The methods to run, in order (default: ${DEFAULT-VALUE}).")
     List<Method> methods;
 
-    @Option(names = "--epochs", paramLabel = "N",
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
             description = "Epochs for every method (default: each method's own, as 'gradlab train --help' lists).")
     Integer epochs;
 
-    @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp",
+    @Option(
+            names = "--model",
+            paramLabel = "mlp|cnn",
+            defaultValue = "mlp",
             description = "The network, as for train: mlp, or cnn, the reference convnet (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--hidden", paramLabel = "SIZES", split = ",", defaultValue = "512",
+    @Option(
+            names = "--hidden",
+            paramLabel = "SIZES",
+            split = ",",
+            defaultValue = "512",
             description = "Hidden layer sizes, as for train (default: ${DEFAULT-VALUE}).")
     int[] hidden;
 
@@ -72,8 +90,10 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (methods.stream().distinct().count() < methods.size()) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--methods': must name each"
-                    + " method once, got " + methods.stream().map(Method::toString).collect(Collectors.joining(",")));
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '--methods': must name each" + " method once, got "
+                            + methods.stream().map(Method::toString).collect(Collectors.joining(",")));
         }
         Path out = run.out.orDefault("-compare");
         long seed = run.seed;
@@ -84,22 +104,43 @@ final class CompareCommand implements Callable<Integer> {
         Map<String, List<EpochMetrics>> runs = new LinkedHashMap<>();
         try (var threads = run.threads.open()) {
             DataSplit split = data.load();
-            ModelOptions.Network network = network(split.train().features(), split.train().classes());
+            ModelOptions.Network network =
+                    network(split.train().features(), split.train().classes());
             for (Method m : methods) {
                 runs.put(m.toString(), train(m, network, split, Files.createDirectories(out.resolve(m.toString()))));
             }
         }
         GradientStatsCharts.methods(out.resolve(CHART), "gradlab compare (" + data.data + ", seed " + seed + ")", runs);
-        stdout.printf(Locale.ROOT, "%-9s %9s %9s %14s %s%n", "method", "accuracy", "seconds", "loss evals",
+        stdout.printf(
+                Locale.ROOT,
+                "%-9s %9s %9s %14s %s%n",
+                "method",
+                "accuracy",
+                "seconds",
+                "loss evals",
                 "first reached 70%");
         for (var e : runs.entrySet()) {
             List<EpochMetrics> rows = e.getValue();
             EpochMetrics last = rows.get(rows.size() - 1);
-            EpochMetrics first = rows.stream().filter(r -> r.testAccuracy() >= 0.70f).findFirst().orElse(null);
-            stdout.printf(Locale.ROOT, "%-9s %8.2f%% %9.1f %14d %s%n", e.getKey(), 100.0 * last.testAccuracy(),
-                    last.elapsedNanos() / 1e9, last.lossEvaluations(), first == null ? "never"
-                            : String.format(Locale.ROOT, "epoch %d, %.1f s, %d evaluations", first.epoch() + 1,
-                            first.elapsedNanos() / 1e9, first.lossEvaluations()));
+            EpochMetrics first = rows.stream()
+                    .filter(r -> r.testAccuracy() >= 0.70f)
+                    .findFirst()
+                    .orElse(null);
+            stdout.printf(
+                    Locale.ROOT,
+                    "%-9s %8.2f%% %9.1f %14d %s%n",
+                    e.getKey(),
+                    100.0 * last.testAccuracy(),
+                    last.elapsedNanos() / 1e9,
+                    last.lossEvaluations(),
+                    first == null
+                            ? "never"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "epoch %d, %.1f s, %d evaluations",
+                                    first.epoch() + 1,
+                                    first.elapsedNanos() / 1e9,
+                                    first.lossEvaluations()));
         }
         stdout.printf("wrote %s in %s%n", CHART, out);
         stdout.flush();
@@ -130,8 +171,8 @@ final class CompareCommand implements Callable<Integer> {
                 }
                 yield new ModelOptions.Network(ModelSpec.of(Convnets.reference(0)), "reference convnet");
             }
-            default -> throw Usage.error("Invalid value for option '--model': expected one of mlp, cnn, got '"
-                    + model + "'");
+            default ->
+                throw Usage.error("Invalid value for option '--model': expected one of mlp, cnn, got '" + model + "'");
         };
     }
 
@@ -146,12 +187,16 @@ final class CompareCommand implements Callable<Integer> {
         String description;
         List<EpochMetrics> rows;
         stdout.printf(Locale.ROOT, "%s: %s, %s%n", method, network, Text.count(epochCount, "epoch"));
-        try (ConsoleListener console = new ConsoleListener(stdout, spec.commandLine().getErr(), false);
-             MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), 0)) {
+        try (ConsoleListener console =
+                        new ConsoleListener(stdout, spec.commandLine().getErr(), false);
+                MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), 0)) {
             GeneticAlgorithm.Listener listener = TrainCommand.listener(console, csv);
             if (method == Method.GA) {
-                GeneticAlgorithm.Result r = Method.evolution(defaults, network.spec(), split, epochCount,
-                        TrainCommand.BATCH, false, seed).listener(listener).build().run();
+                GeneticAlgorithm.Result r = Method.evolution(
+                                defaults, network.spec(), split, epochCount, TrainCommand.BATCH, false, seed)
+                        .listener(listener)
+                        .build()
+                        .run();
                 model = r.model();
                 genome = r.champion();
                 description = method.toString();
@@ -159,9 +204,18 @@ final class CompareCommand implements Callable<Integer> {
                 model = network.build(seed);
                 GradientEstimator estimator = method.estimator(defaults, seed);
                 Optimizer<?> rule = method.optimizer.create(model.parameters(), method.optimizer.lr, null);
-                Trainer.builder().model(model).estimator(estimator).optimizer(rule).train(split.train())
-                        .test(split.test()).seed(seed).epochs(epochCount).batchSize(TrainCommand.BATCH)
-                        .listener(listener).build().run();
+                Trainer.builder()
+                        .model(model)
+                        .estimator(estimator)
+                        .optimizer(rule)
+                        .train(split.train())
+                        .test(split.test())
+                        .seed(seed)
+                        .epochs(epochCount)
+                        .batchSize(TrainCommand.BATCH)
+                        .listener(listener)
+                        .build()
+                        .run();
                 description = estimator.name() + ", " + rule;
             }
             rows = csv.rows();
@@ -171,7 +225,9 @@ final class CompareCommand implements Callable<Integer> {
         info.put("epochs", Integer.toString(epochCount));
         info.put("seed", Long.toString(seed));
         info.put("data", data.data);
-        info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", rows.get(rows.size() - 1).testAccuracy()));
+        info.put(
+                "test_accuracy",
+                String.format(Locale.ROOT, "%.4f", rows.get(rows.size() - 1).testAccuracy()));
         ModelFile.save(dir.resolve(ModelFile.FILE_NAME), model, info);
         if (genome != null) {
             genome.write(dir.resolve(Genome.FILE_NAME));

@@ -17,11 +17,16 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class CosineChart {
 
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0xd62728),
-            new Color(0x9467bd), new Color(0x2ca02c), new Color(0x8c564b)};
+    private static final Color[] COLORS = {
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x2ca02c),
+        new Color(0x8c564b)
+    };
 
-    private CosineChart() {
-    }
+    private CosineChart() {}
 
     /**
      * Draws each measured series (name to cosines at {@code populations}) and the theory for
@@ -40,7 +45,9 @@ final class CosineChart {
         style.setLegendPosition(Styler.LegendPosition.InsideNW);
         style.setXAxisLogarithmic(true);
         style.setMarkerSize(8);
-        boolean positive = measured.values().stream().flatMapToDouble(java.util.Arrays::stream).allMatch(c -> c > 0);
+        boolean positive = measured.values().stream()
+                .flatMapToDouble(java.util.Arrays::stream)
+                .allMatch(c -> c > 0);
         style.setYAxisLogarithmic(positive);
         style.setYAxisDecimalPattern(positive ? "0.###" : "0.000");
 
@@ -56,7 +63,8 @@ final class CosineChart {
         XYSeries curve = chart.addSeries("theory √(N/(N+D)), D = " + dimension, n, theory);
         curve.setMarker(SeriesMarkers.NONE);
         curve.setLineColor(Color.GRAY);
-        curve.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
+        curve.setLineStyle(
+                new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
         int k = 0;
         for (Map.Entry<String, double[]> e : measured.entrySet()) {
             XYSeries s = chart.addSeries(e.getKey(), populations, e.getValue());

@@ -9,11 +9,11 @@ import dev.gradlab.data.Mnist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
@@ -27,15 +27,21 @@ import picocli.CommandLine.Option;
  */
 final class DataOptions {
 
-    @Option(names = "--data", paramLabel = "subset|full|mnist|DIR", defaultValue = "subset",
-            description = {"Data set (default: ${DEFAULT-VALUE}): 'subset' is the embedded first 1000 training and"
-                    + " 1000 test Fashion-MNIST images (offline); 'full' is the whole Fashion-MNIST found in"
-                    + " $GRADLAB_DATA/fashion-mnist, in gradlab/fashion-mnist under $XDG_CACHE_HOME (default $HOME/.cache)"
-                    + " or in /usr/share/datasets/fashion-mnist (or downloaded with --download); 'mnist' likewise for MNIST; DIR is a directory holding"
-                    + " four MNIST-format IDX files (gzip or raw), checked for structure, not digests."})
+    @Option(
+            names = "--data",
+            paramLabel = "subset|full|mnist|DIR",
+            defaultValue = "subset",
+            description = {
+                "Data set (default: ${DEFAULT-VALUE}): 'subset' is the embedded first 1000 training and"
+                        + " 1000 test Fashion-MNIST images (offline); 'full' is the whole Fashion-MNIST found in"
+                        + " $GRADLAB_DATA/fashion-mnist, in gradlab/fashion-mnist under $XDG_CACHE_HOME (default $HOME/.cache)"
+                        + " or in /usr/share/datasets/fashion-mnist (or downloaded with --download); 'mnist' likewise for MNIST; DIR is a directory holding"
+                        + " four MNIST-format IDX files (gzip or raw), checked for structure, not digests."
+            })
     String data;
 
-    @Option(names = "--download",
+    @Option(
+            names = "--download",
             description = "With --data full or mnist, download (and verify) the data set when it is not found.")
     boolean download;
 
@@ -52,11 +58,14 @@ final class DataOptions {
         return load(FashionMnist::subsetTest, FashionMnist::locateTest, Mnist::locateTest, IdxDirectory::loadTest);
     }
 
-    private <T> T load(Supplier<T> subset, BiFunction<Path, Boolean, T> full, BiFunction<Path, Boolean, T> mnist,
-                       Function<Path, T> directory) {
+    private <T> T load(
+            Supplier<T> subset,
+            BiFunction<Path, Boolean, T> full,
+            BiFunction<Path, Boolean, T> mnist,
+            Function<Path, T> directory) {
         if (download && !data.equals("full") && !data.equals("mnist")) {
-            throw Usage.error(
-                    "option '--download' applies to --data full or mnist, got --data " + (data.isEmpty() ? "''" : data));
+            throw Usage.error("option '--download' applies to --data full or mnist, got --data "
+                    + (data.isEmpty() ? "''" : data));
         }
         return switch (data) {
             case "subset" -> subset.get();
@@ -65,8 +74,9 @@ final class DataOptions {
             default -> {
                 Path dir = Path.of(data);
                 if (!Files.isDirectory(dir)) {
-                    throw new DatasetException("data directory " + dir + (Files.exists(dir)
-                            ? " is not a directory" : " does not exist") + " (--data takes subset, full, mnist or a directory)");
+                    throw new DatasetException(
+                            "data directory " + dir + (Files.exists(dir) ? " is not a directory" : " does not exist")
+                                    + " (--data takes subset, full, mnist or a directory)");
                 }
                 try {
                     yield directory.apply(dir);
@@ -79,7 +89,8 @@ final class DataOptions {
 
     /** {@code --data}'s value as the checkpoint keeps it: a directory absolute, so that a run resumes from anywhere. */
     static String absolute(String data) {
-        return data.equals("subset") || data.equals("full") || data.equals("mnist") ? data
+        return data.equals("subset") || data.equals("full") || data.equals("mnist")
+                ? data
                 : Path.of(data).toAbsolutePath().normalize().toString();
     }
 

@@ -3,9 +3,9 @@ package dev.gradlab.cli;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.SavedModel;
+import dev.gradlab.core.nn.Module;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.data.DatasetException;
-import dev.gradlab.core.nn.Module;
 import dev.gradlab.optim.Genome;
 import dev.gradlab.optim.Metrics;
 import java.io.IOException;
@@ -24,10 +24,15 @@ import picocli.CommandLine.Spec;
  * or rebuilds a network from a genetic algorithm's {@code genome.bin}, and reports its test accuracy.
  * A damaged file is a failure naming the file and the byte offset (exit 1), not a usage error.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Read a model file written by 'gradlab train' (model.safetensors; the network, an mlp or"
-                + " a convnet, is in its header), or rebuild one from the seeds of a genome.bin (--method ga), and print the test"
-                + " accuracy on the chosen data."})
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Read a model file written by 'gradlab train' (model.safetensors; the network, an mlp or"
+                    + " a convnet, is in its header), or rebuild one from the seeds of a genome.bin (--method ga), and print the test"
+                    + " accuracy on the chosen data."
+        })
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -36,7 +41,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--weights", paramLabel = "FILE", description = "The model file (the model.safetensors of a run).")
     Path weights;
 
-    @Option(names = "--genome", paramLabel = "FILE", description = "A genome.bin of 'gradlab train --method ga', instead of --weights.")
+    @Option(
+            names = "--genome",
+            paramLabel = "FILE",
+            description = "A genome.bin of 'gradlab train --method ga', instead of --weights.")
     Path genome;
 
     @Mixin
@@ -66,8 +74,15 @@ final class EvaluateCommand implements Callable<Integer> {
             network = g.rebuild();
             file = genome;
             a = g.spec();
-            out.printf(Locale.ROOT, "genome %s: %s, sigma %s, %s, initial seed %d, %d mutations; rebuilt in %.2f s%n",
-                    genome, a, g.sigma(), g.perturbation(), g.initialSeed(), g.mutations().length,
+            out.printf(
+                    Locale.ROOT,
+                    "genome %s: %s, sigma %s, %s, initial seed %d, %d mutations; rebuilt in %.2f s%n",
+                    genome,
+                    a,
+                    g.sigma(),
+                    g.perturbation(),
+                    g.initialSeed(),
+                    g.mutations().length,
                     (System.nanoTime() - start) / 1e9);
         } else {
             SavedModel saved = ModelFile.load(weights);

@@ -23,8 +23,8 @@ final class Float32 implements ITypeConverter<Float> {
         }
         float f = (float) exact;
         if (f == 0 && exact != 0) {
-            throw new TypeConversionException("'" + value + "' rounds to 0 in float32, whose smallest positive value is "
-                    + Float.MIN_VALUE);
+            throw new TypeConversionException(
+                    "'" + value + "' rounds to 0 in float32, whose smallest positive value is " + Float.MIN_VALUE);
         }
         if (Float.isInfinite(f) && !value.contains("Infinity")) {
             throw new TypeConversionException("'" + value + "' is beyond float range (+-" + Float.MAX_VALUE + ")");

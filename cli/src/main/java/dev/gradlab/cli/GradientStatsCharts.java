@@ -28,11 +28,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class GradientStatsCharts {
 
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-            new Color(0xd62728)};
+    private static final Color[] COLORS = {
+        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728)
+    };
 
-    private GradientStatsCharts() {
-    }
+    private GradientStatsCharts() {}
 
     /** A white chart in the style of the other gradlab figures. */
     private static XYChart chart(int width, int height, String title, String xTitle, String yTitle) {
@@ -77,8 +77,10 @@ final class GradientStatsCharts {
             for (int k = 0; k < norms.length; k++) {
                 double[][] xy = positive(steps, norms[k]);
                 if (xy[0].length > 0) {
-                    line(chart.addSeries("layer " + (k + 1) + (k == norms.length - 1 ? " (out)" : ""), xy[0], xy[1]),
-                            layerColor(k, norms.length), false);
+                    line(
+                            chart.addSeries("layer " + (k + 1) + (k == norms.length - 1 ? " (out)" : ""), xy[0], xy[1]),
+                            layerColor(k, norms.length),
+                            false);
                 }
             }
             if (chart.getSeriesMap().isEmpty()) {
@@ -90,13 +92,15 @@ final class GradientStatsCharts {
     }
 
     /** Two panels against the x values (log x): mean cosine to the full gradient, and relative variance (log y). */
-    static void noise(Path file, String title, String xTitle, Map<String, double[][]> cosineAndVariance) throws IOException {
+    static void noise(Path file, String title, String xTitle, Map<String, double[][]> cosineAndVariance)
+            throws IOException {
         XYChart cosine = chart(640, 440, "cosine to the full-data gradient", xTitle, "mean cosine");
         XYChart variance = chart(640, 440, "relative variance E‖ĝ − g‖² / ‖g‖²", xTitle, "relative variance");
         cosine.getStyler().setXAxisLogarithmic(true);
         cosine.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         // ES cosines are orders of magnitude below mini-batch ones: a log axis shows both.
-        boolean positive = cosineAndVariance.values().stream().allMatch(v -> Arrays.stream(v[1]).allMatch(c -> c > 0));
+        boolean positive = cosineAndVariance.values().stream()
+                .allMatch(v -> Arrays.stream(v[1]).allMatch(c -> c > 0));
         cosine.getStyler().setYAxisLogarithmic(positive);
         cosine.getStyler().setYAxisDecimalPattern(positive ? "0.####" : "0.00");
         variance.getStyler().setXAxisLogarithmic(true);
@@ -108,7 +112,8 @@ final class GradientStatsCharts {
             Color color = COLORS[c++ % COLORS.length];
             line(cosine.addSeries(e.getKey(), v[0], v[1]), color, true);
             // A variance below 1e-9 is float rounding of an exact 0 (the batch was the whole data set).
-            double[][] xy = positive(v[0], Arrays.stream(v[2]).map(r -> r < 1e-9 ? 0 : r).toArray());
+            double[][] xy = positive(
+                    v[0], Arrays.stream(v[2]).map(r -> r < 1e-9 ? 0 : r).toArray());
             if (xy[0].length > 0) {
                 line(variance.addSeries(e.getKey(), xy[0], xy[1]), color, true);
             }
@@ -140,7 +145,9 @@ final class GradientStatsCharts {
         int cell = width * scale + 24;
         int captionHeight = 34;
         int top = 36;
-        BufferedImage image = new BufferedImage(perRow * cell + 8, top + rows.length * (height * scale + captionHeight + 8),
+        BufferedImage image = new BufferedImage(
+                perRow * cell + 8,
+                top + rows.length * (height * scale + captionHeight + 8),
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -197,8 +204,8 @@ final class GradientStatsCharts {
      */
     static void methods(Path file, String title, Map<String, List<EpochMetrics>> runs) throws IOException {
         XYChart time = chart(640, 440, title, "training time (s)", "test accuracy (%)");
-        XYChart evaluations = chart(640, 440, "test accuracy against loss evaluations", "loss evaluations (log)",
-                "test accuracy (%)");
+        XYChart evaluations = chart(
+                640, 440, "test accuracy against loss evaluations", "loss evaluations (log)", "test accuracy (%)");
         evaluations.getStyler().setXAxisLogarithmic(true);
         evaluations.getStyler().setXAxisDecimalPattern("0.#E0");
         for (XYChart c : List.of(time, evaluations)) {
@@ -207,9 +214,12 @@ final class GradientStatsCharts {
         int k = 0;
         for (var run : runs.entrySet()) {
             List<EpochMetrics> rows = run.getValue();
-            double[] seconds = rows.stream().mapToDouble(m -> m.elapsedNanos() / 1e9).toArray();
-            double[] evals = rows.stream().mapToDouble(EpochMetrics::lossEvaluations).toArray();
-            double[] accuracy = rows.stream().mapToDouble(m -> 100.0 * m.testAccuracy()).toArray();
+            double[] seconds =
+                    rows.stream().mapToDouble(m -> m.elapsedNanos() / 1e9).toArray();
+            double[] evals =
+                    rows.stream().mapToDouble(EpochMetrics::lossEvaluations).toArray();
+            double[] accuracy =
+                    rows.stream().mapToDouble(m -> 100.0 * m.testAccuracy()).toArray();
             Color color = COLORS[k++ % COLORS.length];
             line(time.addSeries(run.getKey(), seconds, accuracy), color, false);
             line(evaluations.addSeries(run.getKey(), evals, accuracy), color, false);

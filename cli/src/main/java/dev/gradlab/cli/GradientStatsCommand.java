@@ -1,11 +1,11 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.model.Activation;
-import dev.gradlab.core.model.Architecture;
-import dev.gradlab.core.model.SavedModel;
-import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.Tape;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.model.Activation;
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelFile;
+import dev.gradlab.core.model.SavedModel;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
@@ -47,17 +47,26 @@ import picocli.CommandLine.Spec;
  * adversarial examples by FGSM on the trained reference network ({@code fgsm.png},
  * {@code fgsm-examples.png}).
  */
-@Command(name = "gradient-stats", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Properties of gradients, with plots: vanishing gradients, gradient noise, FGSM.",
-                "Vanishing/exploding gradients per layer in a deep narrow network (vanishing.png), mini-batch and ES gradient noise against the full-data",
-                "gradient (noise.png), and FGSM adversarial examples on the trained reference network",
-                "(fgsm.png, fgsm-examples.png). Numbers also go to vanishing.csv, noise.csv and fgsm.csv."})
+@Command(
+        name = "gradient-stats",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Properties of gradients, with plots: vanishing gradients, gradient noise, FGSM.",
+            "Vanishing/exploding gradients per layer in a deep narrow network (vanishing.png), mini-batch and ES gradient noise against the full-data",
+            "gradient (noise.png), and FGSM adversarial examples on the trained reference network",
+            "(fgsm.png, fgsm-examples.png). Numbers also go to vanishing.csv, noise.csv and fgsm.csv."
+        })
 final class GradientStatsCommand implements Callable<Integer> {
 
-    private static final String[] CLASSES = {"T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
-            "sneaker", "bag", "boot"};
+    private static final String[] CLASSES = {
+        "T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "boot"
+    };
 
-    enum Part { VANISHING, NOISE, FGSM;
+    enum Part {
+        VANISHING,
+        NOISE,
+        FGSM;
 
         @Override
         public String toString() {
@@ -68,41 +77,80 @@ final class GradientStatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--parts", paramLabel = "P,P", split = ",", defaultValue = "vanishing,noise,fgsm",
+    @Option(
+            names = "--parts",
+            paramLabel = "P,P",
+            split = ",",
+            defaultValue = "vanishing,noise,fgsm",
             description = "Which parts to run: vanishing, noise, fgsm (default: ${DEFAULT-VALUE}).")
     List<String> parts;
 
-    @Option(names = "--depth", paramLabel = "N", defaultValue = "8", description = "vanishing: hidden layers (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--depth",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "vanishing: hidden layers (default: ${DEFAULT-VALUE}).")
     int depth;
 
-    @Option(names = "--width", paramLabel = "N", defaultValue = "64", description = "vanishing: units per hidden layer (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--width",
+            paramLabel = "N",
+            defaultValue = "64",
+            description = "vanishing: units per hidden layer (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10",
-            description = "vanishing: training epochs per activation, SGD lr 0.1 momentum 0.9, batch 100 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            defaultValue = "10",
+            description =
+                    "vanishing: training epochs per activation, SGD lr 0.1 momentum 0.9, batch 100 (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--hidden", paramLabel = "N", defaultValue = "512",
-            description = "noise and fgsm: the hidden layer of the reference network 784-N-10, sigmoid (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--hidden",
+            paramLabel = "N",
+            defaultValue = "512",
+            description =
+                    "noise and fgsm: the hidden layer of the reference network 784-N-10, sigmoid (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--batches", paramLabel = "B,B,...", split = ",", defaultValue = "1,3,10,30,100,300,1000",
-            description = "noise: mini-batch sizes, and the loss evaluations of the ES estimates (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batches",
+            paramLabel = "B,B,...",
+            split = ",",
+            defaultValue = "1,3,10,30,100,300,1000",
+            description =
+                    "noise: mini-batch sizes, and the loss evaluations of the ES estimates (default: ${DEFAULT-VALUE}).")
     int[] batches;
 
-    @Option(names = "--draws", paramLabel = "R", defaultValue = "20",
+    @Option(
+            names = "--draws",
+            paramLabel = "R",
+            defaultValue = "20",
             description = "noise: mini-batch gradients drawn per size (ES: at most 3) (default: ${DEFAULT-VALUE}).")
     int draws;
 
-    @Option(names = "--weights", paramLabel = "FILE",
-            description = "fgsm: attack this trained network (a model.safetensors) instead of training the reference one.")
+    @Option(
+            names = "--weights",
+            paramLabel = "FILE",
+            description =
+                    "fgsm: attack this trained network (a model.safetensors) instead of training the reference one.")
     Path weights;
 
-    @Option(names = "--train-epochs", paramLabel = "N", defaultValue = "100",
-            description = "fgsm: epochs of the reference training when no --weights is given (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--train-epochs",
+            paramLabel = "N",
+            defaultValue = "100",
+            description =
+                    "fgsm: epochs of the reference training when no --weights is given (default: ${DEFAULT-VALUE}).")
     int trainEpochs;
 
-    @Option(names = "--epsilons", paramLabel = "E,E,...", split = ",", defaultValue = "0,0.01,0.02,0.03,0.05,0.1,0.15,0.2",
+    @Option(
+            names = "--epsilons",
+            paramLabel = "E,E,...",
+            split = ",",
+            defaultValue = "0,0.01,0.02,0.03,0.05,0.1,0.15,0.2",
             description = "fgsm: the ε to test (default: ${DEFAULT-VALUE}).")
     float[] epsilons;
 
@@ -147,13 +195,27 @@ final class GradientStatsCommand implements Callable<Integer> {
     private EnumSet<Part> validate() {
         EnumSet<Part> chosen = EnumSet.noneOf(Part.class);
         for (String p : parts) {
-            Part part = Arrays.stream(Part.values()).filter(x -> x.toString().equalsIgnoreCase(p.strip())).findFirst()
-                    .orElseThrow(() -> usage("Invalid value for option '--parts': expected vanishing, noise or fgsm, got '"
-                            + p + "'"));
+            Part part = Arrays.stream(Part.values())
+                    .filter(x -> x.toString().equalsIgnoreCase(p.strip()))
+                    .findFirst()
+                    .orElseThrow(() -> usage(
+                            "Invalid value for option '--parts': expected vanishing, noise or fgsm, got '" + p + "'"));
             chosen.add(part);
         }
-        for (var e : Map.of("--depth", depth, "--width", width, "--epochs", epochs, "--hidden", hidden, "--draws", draws,
-                "--train-epochs", trainEpochs).entrySet()) {
+        for (var e : Map.of(
+                        "--depth",
+                        depth,
+                        "--width",
+                        width,
+                        "--epochs",
+                        epochs,
+                        "--hidden",
+                        hidden,
+                        "--draws",
+                        draws,
+                        "--train-epochs",
+                        trainEpochs)
+                .entrySet()) {
             if (e.getValue() < 1) {
                 throw usage("Invalid value for option '" + e.getKey() + "': must be >= 1, got " + e.getValue());
             }
@@ -185,10 +247,22 @@ final class GradientStatsCommand implements Callable<Integer> {
         Arrays.setAll(stepAxis, i -> i + 1);
         Map<String, double[][]> norms = new LinkedHashMap<>();
         String layers = null;
-        stdout.printf(Locale.ROOT, "vanishing and exploding gradients: %d hidden layers of %d, no biases, SGD lr 0.1"
-                + " momentum 0.9, batch %d, %d steps%n", depth, width, batch, steps);
+        stdout.printf(
+                Locale.ROOT,
+                "vanishing and exploding gradients: %d hidden layers of %d, no biases, SGD lr 0.1"
+                        + " momentum 0.9, batch %d, %d steps%n",
+                depth,
+                width,
+                batch,
+                steps);
         stdout.printf(Locale.ROOT, "%-8s  %14s  %14s  %14s  %14s%n", "", "first step", "", "last step", "");
-        stdout.printf(Locale.ROOT, "%-8s  %14s  %14s  %14s  %14s%n", "", "‖∂L/∂W1‖", "‖∂L/∂W_out‖ ÷", "‖∂L/∂W1‖",
+        stdout.printf(
+                Locale.ROOT,
+                "%-8s  %14s  %14s  %14s  %14s%n",
+                "",
+                "‖∂L/∂W1‖",
+                "‖∂L/∂W_out‖ ÷",
+                "‖∂L/∂W1‖",
                 "‖∂L/∂W_out‖ ÷");
         try (var csv = Files.newBufferedWriter(dir.resolve("vanishing.csv"))) {
             csv.write("activation,step,layer,grad_norm,loss\n");
@@ -204,18 +278,27 @@ final class GradientStatsCommand implements Callable<Integer> {
                 int[] done = {0};
                 String stopped = "";
                 try {
-                    Trainer.builder().model(net).optimizer(new Sgd(net.parameters(), 0.1f, 0.9f)).train(train)
-                            .epochs(epochs).batchSize(batch).shuffle(false).maxLoss(Float.POSITIVE_INFINITY)
+                    Trainer.builder()
+                            .model(net)
+                            .optimizer(new Sgd(net.parameters(), 0.1f, 0.9f))
+                            .train(train)
+                            .epochs(epochs)
+                            .batchSize(batch)
+                            .shuffle(false)
+                            .maxLoss(Float.POSITIVE_INFINITY)
                             .listener(new TrainingListener() {
                                 @Override
                                 public void onStep(TrainingStep step) {
                                     int t = done[0]++;
                                     losses[t] = step.loss();
                                     for (int k = 0; k < n.length; k++) {
-                                        n[k][t] = norm(step.parameters().get(k).grad().data());
+                                        n[k][t] = norm(
+                                                step.parameters().get(k).grad().data());
                                     }
                                 }
-                            }).build().run();
+                            })
+                            .build()
+                            .run();
                 } catch (TrainingDivergedException e) {
                     stopped = "  (diverged at step " + (e.step() + 1) + "; stopped)";
                 } catch (TrainingStalledException e) {
@@ -223,42 +306,67 @@ final class GradientStatsCommand implements Callable<Integer> {
                 }
                 for (int t = 0; t < done[0]; t++) {
                     for (int k = 0; k < n.length; k++) {
-                        csv.write(String.format(Locale.ROOT, "%s,%d,%d,%.6g,%.6g%n", activation, t + 1, k + 1, n[k][t],
-                                losses[t]));
+                        csv.write(String.format(
+                                Locale.ROOT, "%s,%d,%d,%.6g,%.6g%n", activation, t + 1, k + 1, n[k][t], losses[t]));
                     }
                 }
                 int last = Math.max(0, done[0] - 1);
                 int out = n.length - 1;
-                stdout.printf(Locale.ROOT, "%-8s  %14.3e  %14s  %14.3e  %14s%s%n", activation, n[0][0],
-                        ratio(n[out][0], n[0][0]), n[0][last], ratio(n[out][last], n[0][last]), stopped);
+                stdout.printf(
+                        Locale.ROOT,
+                        "%-8s  %14.3e  %14s  %14.3e  %14s%s%n",
+                        activation,
+                        n[0][0],
+                        ratio(n[out][0], n[0][0]),
+                        n[0][last],
+                        ratio(n[out][last], n[0][last]),
+                        stopped);
                 norms.put(activation.toString(), n);
             }
         }
-        GradientStatsCharts.vanishing(dir.resolve("vanishing.png"), layers + ", gradient norm per layer", stepAxis, norms);
+        GradientStatsCharts.vanishing(
+                dir.resolve("vanishing.png"), layers + ", gradient norm per layer", stepAxis, norms);
         stdout.println("(÷: the output layer's norm divided by the first layer's)");
         stdout.flush();
     }
 
     /** Mini-batch and ES gradients at the reference network's initial weights against the full-data gradient. */
     private void noise(Dataset train, Path dir) throws IOException {
-        Architecture a = Architecture.of(train.features(), new int[] {hidden}, train.classes(), Activation.SIGMOID, false);
+        Architecture a =
+                Architecture.of(train.features(), new int[] {hidden}, train.classes(), Activation.SIGMOID, false);
         Sequential net = a.build(run.seed);
         float[] full = GradientNoise.fullGradient(net, train);
         int[] sizes = Arrays.stream(batches).filter(b -> b <= train.size()).toArray();
         double[][] minibatch = new double[3][sizes.length];
         double[][] es = new double[3][sizes.length];
-        stdout.printf(Locale.ROOT, "%ngradient noise: %s at its initial weights (seed %d), against the gradient over all %d"
-                + " training images%n", a, run.seed, train.size());
-        stdout.printf(Locale.ROOT, "%8s  %14s  %14s  %14s  %14s%n", "B or N", "mini-batch cos", "rel. variance",
-                "ES cos", "rel. variance");
+        stdout.printf(
+                Locale.ROOT,
+                "%ngradient noise: %s at its initial weights (seed %d), against the gradient over all %d"
+                        + " training images%n",
+                a,
+                run.seed,
+                train.size());
+        stdout.printf(
+                Locale.ROOT,
+                "%8s  %14s  %14s  %14s  %14s%n",
+                "B or N",
+                "mini-batch cos",
+                "rel. variance",
+                "ES cos",
+                "rel. variance");
         try (var csv = Files.newBufferedWriter(dir.resolve("noise.csv"))) {
             csv.write("estimator,size,cosine,relative_variance,draws\n");
             for (int i = 0; i < sizes.length; i++) {
                 int b = sizes[i];
                 GradientNoise.Stats m = GradientNoise.minibatch(net, train, full, b, draws, run.seed + i);
                 // N loss evaluations: N/2 antithetic pairs (one pair at least), each loss on all training images.
-                var estimator = EvolutionStrategies.builder().population(Math.max(1, b / 2)).sigma(0.05f).antithetic(true)
-                        .rankShaping(false).seed(run.seed + 1000 + i).build();
+                var estimator = EvolutionStrategies.builder()
+                        .population(Math.max(1, b / 2))
+                        .sigma(0.05f)
+                        .antithetic(true)
+                        .rankShaping(false)
+                        .seed(run.seed + 1000 + i)
+                        .build();
                 GradientNoise.Stats e = GradientNoise.estimator(net, train, full, estimator, Math.min(3, draws));
                 minibatch[0][i] = b;
                 minibatch[1][i] = m.cosine();
@@ -266,19 +374,31 @@ final class GradientStatsCommand implements Callable<Integer> {
                 es[0][i] = 2 * Math.max(1, b / 2);
                 es[1][i] = e.cosine();
                 es[2][i] = e.relativeVariance();
-                stdout.printf(Locale.ROOT, "%8d  %14.4f  %14.4g  %14.4f  %14.4g%n", b, m.cosine(), m.relativeVariance(),
-                        e.cosine(), e.relativeVariance());
+                stdout.printf(
+                        Locale.ROOT,
+                        "%8d  %14.4f  %14.4g  %14.4f  %14.4g%n",
+                        b,
+                        m.cosine(),
+                        m.relativeVariance(),
+                        e.cosine(),
+                        e.relativeVariance());
                 stdout.flush();
-                csv.write(String.format(Locale.ROOT, "minibatch,%d,%.6f,%.6g,%d%n", b, m.cosine(), m.relativeVariance(), draws));
-                csv.write(String.format(Locale.ROOT, "es_antithetic,%d,%.6f,%.6g,%d%n", (int) es[0][i], e.cosine(),
-                        e.relativeVariance(), e.draws()));
+                csv.write(String.format(
+                        Locale.ROOT, "minibatch,%d,%.6f,%.6g,%d%n", b, m.cosine(), m.relativeVariance(), draws));
+                csv.write(String.format(
+                        Locale.ROOT,
+                        "es_antithetic,%d,%.6f,%.6g,%d%n",
+                        (int) es[0][i],
+                        e.cosine(),
+                        e.relativeVariance(),
+                        e.draws()));
             }
         }
         Map<String, double[][]> curves = new LinkedHashMap<>();
         curves.put("mini-batch gradient of B images", minibatch);
         curves.put("ES, N loss evaluations on all " + train.size() + " images", es);
-        GradientStatsCharts.noise(dir.resolve("noise.png"), a.layers(), "B images (mini-batch) or N loss evaluations (ES)",
-                curves);
+        GradientStatsCharts.noise(
+                dir.resolve("noise.png"), a.layers(), "B images (mini-batch) or N loss evaluations (ES)", curves);
     }
 
     /** FGSM on the trained reference network: accuracy against ε, and a strip of adversarial images. */
@@ -291,14 +411,27 @@ final class GradientStatsCommand implements Callable<Integer> {
             net = saved.model();
             what = saved.spec() + " from " + weights;
         } else {
-            Architecture a = Architecture.of(test.features(), new int[] {hidden}, test.classes(), Activation.SIGMOID, false);
+            Architecture a =
+                    Architecture.of(test.features(), new int[] {hidden}, test.classes(), Activation.SIGMOID, false);
             net = a.build(run.seed);
-            Trainer.builder().model(net).estimator(new Backprop()).optimizer(new Sgd(net.parameters(), 0.1f, 0.9f))
-                    .train(split.train()).test(test).epochs(trainEpochs).batchSize(Math.min(100, split.train().size()))
-                    .seed(run.seed).build().run();
+            Trainer.builder()
+                    .model(net)
+                    .estimator(new Backprop())
+                    .optimizer(new Sgd(net.parameters(), 0.1f, 0.9f))
+                    .train(split.train())
+                    .test(test)
+                    .epochs(trainEpochs)
+                    .batchSize(Math.min(100, split.train().size()))
+                    .seed(run.seed)
+                    .build()
+                    .run();
             what = a + ", trained by backprop (SGD lr 0.1 momentum 0.9, batch 100, " + trainEpochs + " epochs)";
         }
-        stdout.printf(Locale.ROOT, "%nFGSM: x' = clip(x + ε·sign(∂L/∂x), 0, 1) on the %d test images; %s%n", test.size(), what);
+        stdout.printf(
+                Locale.ROOT,
+                "%nFGSM: x' = clip(x + ε·sign(∂L/∂x), 0, 1) on the %d test images; %s%n",
+                test.size(),
+                what);
         double[] eps = new double[epsilons.length];
         double[] acc = new double[epsilons.length];
         try (var csv = Files.newBufferedWriter(dir.resolve("fgsm.csv"))) {
@@ -327,9 +460,15 @@ final class GradientStatsCommand implements Callable<Integer> {
             captions[1][k] = "ε=" + shown + "\nsays " + name(after[k]) + (after[k] == labels[k] ? "" : " ✗");
         }
         int side = (int) Math.round(Math.sqrt(f));
-        GradientStatsCharts.images(dir.resolve("fgsm-examples.png"), "the first " + show + " test images (top) and their"
-                + " FGSM copies at ε = " + shown + " (bottom), with the network's answers", new float[][] {x.data(),
-                adversarial.data()}, side, f / side, show, captions);
+        GradientStatsCharts.images(
+                dir.resolve("fgsm-examples.png"),
+                "the first " + show + " test images (top) and their" + " FGSM copies at ε = " + shown
+                        + " (bottom), with the network's answers",
+                new float[][] {x.data(), adversarial.data()},
+                side,
+                f / side,
+                show,
+                captions);
     }
 
     private static int[] predict(Sequential net, Tensor x) {

@@ -1,9 +1,9 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.population.Perturbation;
-import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.data.Dataset;
 import dev.gradlab.optim.Backprop;
@@ -36,10 +36,15 @@ import picocli.CommandLine.Spec;
  * one batch (cosine, relative error, loss evaluations, time), and sweeps the ES population N, drawing
  * the measured cosines against the theoretical {@code √(N/(N+D))} in {@code cosine.png}.
  */
-@Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare each gradient estimator with backprop on one batch, and sweep the ES population.",
-                "At the initial weights, on the first --batch training images; the sweep draws the cosine against"
-                        + " the theory sqrt(N/(N+D)) in cosine.png."})
+@Command(
+        name = "gradients",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Compare each gradient estimator with backprop on one batch, and sweep the ES population.",
+            "At the initial weights, on the first --batch training images; the sweep draws the cosine against"
+                    + " the theory sqrt(N/(N+D)) in cosine.png."
+        })
 final class GradientsCommand implements Callable<Integer> {
 
     /** The ranks of the low-rank (EGGROLL) rows and curves. */
@@ -54,27 +59,47 @@ final class GradientsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "100",
             description = "Size of the batch (the first N training images; default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--population", paramLabel = "N", defaultValue = "100",
-            description = "Perturbations (es) or directions (fd) of each estimator in the table (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--population",
+            paramLabel = "N",
+            defaultValue = "100",
+            description =
+                    "Perturbations (es) or directions (fd) of each estimator in the table (default: ${DEFAULT-VALUE}).")
     int population;
 
-    @Option(names = "--sigma", paramLabel = "S", defaultValue = "0.05",
+    @Option(
+            names = "--sigma",
+            paramLabel = "S",
+            defaultValue = "0.05",
             description = "es: standard deviation of the perturbations (default: ${DEFAULT-VALUE}).")
     float sigma;
 
-    @Option(names = "--step", paramLabel = "H", defaultValue = "0.001",
+    @Option(
+            names = "--step",
+            paramLabel = "H",
+            defaultValue = "0.001",
             description = "fd: the finite-difference step (default: ${DEFAULT-VALUE}).")
     float step;
 
-    @Option(names = "--sweep", paramLabel = "N,N,...", split = ",", defaultValue = "10,30,100,300,1000",
+    @Option(
+            names = "--sweep",
+            paramLabel = "N,N,...",
+            split = ",",
+            defaultValue = "10,30,100,300,1000",
             description = "Populations of the ES sweep drawn in cosine.png (default: ${DEFAULT-VALUE}).")
     int[] sweep;
 
-    @Option(names = "--repeats", paramLabel = "R", defaultValue = "1",
+    @Option(
+            names = "--repeats",
+            paramLabel = "R",
+            defaultValue = "1",
             description = "Independent estimates averaged at each swept N (default: ${DEFAULT-VALUE}).")
     int repeats;
 
@@ -97,8 +122,10 @@ final class GradientsCommand implements Callable<Integer> {
         DataSplit split = data.load();
         Dataset train = split.train();
         if (batch > train.size()) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--batch': must be at most the "
-                    + train.size() + " training images, got " + batch);
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '--batch': must be at most the " + train.size() + " training images, got "
+                            + batch);
         }
         Architecture architecture = model.architecture(train.features(), train.classes());
         Sequential network = architecture.build(run.seed);
@@ -107,41 +134,85 @@ final class GradientsCommand implements Callable<Integer> {
         long dimension = architecture.parameterCount();
         Path dir = run.out.create("gradients");
 
-        stdout.printf(Locale.ROOT, "gradlab gradients: %s, D = %d parameters, initial weights (seed %d), batch of %d,"
-                + " %s%n%n", architecture, dimension, run.seed, batch, Text.count(Parallel.threads(), "thread"));
+        stdout.printf(
+                Locale.ROOT,
+                "gradlab gradients: %s, D = %d parameters, initial weights (seed %d), batch of %d," + " %s%n%n",
+                architecture,
+                dimension,
+                run.seed,
+                batch,
+                Text.count(Parallel.threads(), "thread"));
 
         // Each row: a label, the estimator and whether √(N/(N+D)) is its expected cosine.
         List<String> labelsOfRows = new ArrayList<>();
         List<GradientEstimator> estimators = new ArrayList<>();
         List<Boolean> hasTheory = new ArrayList<>();
         addRow(labelsOfRows, estimators, hasTheory, "backprop (reference)", new Backprop(), false);
-        addRow(labelsOfRows, estimators, hasTheory, "fd directional N=" + population + " step " + step,
-                FiniteDifferences.directional(population, step, run.seed), true);
-        addRow(labelsOfRows, estimators, hasTheory, "es vanilla N=" + population + " (reference)",
-                es(population, false, false, false, run.seed), false);
-        addRow(labelsOfRows, estimators, hasTheory, "es baseline N=" + population,
-                es(population, false, false, true, run.seed), false);
-        addRow(labelsOfRows, estimators, hasTheory, "es antithetic N=" + population + " pairs",
-                es(population, true, false, false, run.seed), true);
-        addRow(labelsOfRows, estimators, hasTheory, "es antithetic + ranks N=" + population + " pairs",
-                es(population, true, true, false, run.seed), true);
+        addRow(
+                labelsOfRows,
+                estimators,
+                hasTheory,
+                "fd directional N=" + population + " step " + step,
+                FiniteDifferences.directional(population, step, run.seed),
+                true);
+        addRow(
+                labelsOfRows,
+                estimators,
+                hasTheory,
+                "es vanilla N=" + population + " (reference)",
+                es(population, false, false, false, run.seed),
+                false);
+        addRow(
+                labelsOfRows,
+                estimators,
+                hasTheory,
+                "es baseline N=" + population,
+                es(population, false, false, true, run.seed),
+                false);
+        addRow(
+                labelsOfRows,
+                estimators,
+                hasTheory,
+                "es antithetic N=" + population + " pairs",
+                es(population, true, false, false, run.seed),
+                true);
+        addRow(
+                labelsOfRows,
+                estimators,
+                hasTheory,
+                "es antithetic + ranks N=" + population + " pairs",
+                es(population, true, true, false, run.seed),
+                true);
         for (int rank : LOW_RANKS) {
-            addRow(labelsOfRows, estimators, hasTheory, "es antithetic low-rank r=" + rank + " N=" + population + " pairs",
-                    es(population, true, false, false, run.seed, Perturbation.lowRank(rank)), true);
+            addRow(
+                    labelsOfRows,
+                    estimators,
+                    hasTheory,
+                    "es antithetic low-rank r=" + rank + " N=" + population + " pairs",
+                    es(population, true, false, false, run.seed, Perturbation.lowRank(rank)),
+                    true);
         }
         if (dimension <= FULL_FD_LIMIT) {
-            addRow(labelsOfRows, estimators, hasTheory, "fd central, every coordinate, step " + step,
-                    FiniteDifferences.central(step), false);
+            addRow(
+                    labelsOfRows,
+                    estimators,
+                    hasTheory,
+                    "fd central, every coordinate, step " + step,
+                    FiniteDifferences.central(step),
+                    false);
         }
         List<EstimatorComparison.Row> rows = EstimatorComparison.compare(network, x, labels, estimators, 0);
         List<Row> table = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            table.add(new Row(labelsOfRows.get(i), rows.get(i), hasTheory.get(i) ? theory(population, dimension) : Double.NaN));
+            table.add(new Row(
+                    labelsOfRows.get(i), rows.get(i), hasTheory.get(i) ? theory(population, dimension) : Double.NaN));
         }
         printTable(stdout, table);
         if (dimension > FULL_FD_LIMIT) {
-            stdout.printf(Locale.ROOT, "(fd central over every coordinate skipped: it needs %d loss evaluations;"
-                    + " try --hidden 8)%n", 2 * dimension);
+            stdout.printf(
+                    Locale.ROOT,
+                    "(fd central over every coordinate skipped: it needs %d loss evaluations;" + " try --hidden 8)%n",
+                    2 * dimension);
         }
 
         double[] populations = Arrays.stream(sweep).asDoubleStream().toArray();
@@ -153,10 +224,22 @@ final class GradientsCommand implements Callable<Integer> {
             curves.put("es antithetic, low-rank r=" + rank, new double[sweep.length]);
         }
         int kinds = curves.size();
-        stdout.printf(Locale.ROOT, "%nES sweep (mean cosine over %d estimate%s, sigma %s)%n", repeats,
-                repeats == 1 ? "" : "s", sigma);
-        stdout.printf(Locale.ROOT, "%8s  %10s  %12s  %12s  %12s  %12s  %12s%n", "N", "theory", "antithetic", "+ ranks",
-                "vanilla", "low-rank r=" + LOW_RANKS[0], "low-rank r=" + LOW_RANKS[1]);
+        stdout.printf(
+                Locale.ROOT,
+                "%nES sweep (mean cosine over %d estimate%s, sigma %s)%n",
+                repeats,
+                repeats == 1 ? "" : "s",
+                sigma);
+        stdout.printf(
+                Locale.ROOT,
+                "%8s  %10s  %12s  %12s  %12s  %12s  %12s%n",
+                "N",
+                "theory",
+                "antithetic",
+                "+ ranks",
+                "vanilla",
+                "low-rank r=" + LOW_RANKS[0],
+                "low-rank r=" + LOW_RANKS[1]);
         for (int i = 0; i < sweep.length; i++) {
             int n = sweep[i];
             List<GradientEstimator> variants = new ArrayList<>();
@@ -178,12 +261,24 @@ final class GradientsCommand implements Callable<Integer> {
             for (double[] curve : curves.values()) {
                 curve[i] = mean[column++];
             }
-            stdout.printf(Locale.ROOT, "%8d  %10.4f  %12.4f  %12.4f  %12.4f  %12.4f  %12.4f%n", n, theory(n, dimension),
-                    mean[0], mean[1], mean[2], mean[3], mean[4]);
+            stdout.printf(
+                    Locale.ROOT,
+                    "%8d  %10.4f  %12.4f  %12.4f  %12.4f  %12.4f  %12.4f%n",
+                    n,
+                    theory(n, dimension),
+                    mean[0],
+                    mean[1],
+                    mean[2],
+                    mean[3],
+                    mean[4]);
             stdout.flush();
         }
-        CosineChart.write(dir.resolve("cosine.png"), "ES cosine to backprop: " + architecture + ", batch " + batch,
-                dimension, populations, curves);
+        CosineChart.write(
+                dir.resolve("cosine.png"),
+                "ES cosine to backprop: " + architecture + ", batch " + batch,
+                dimension,
+                populations,
+                curves);
         writeCsv(dir.resolve("gradients.csv"), table, sweep, dimension, curves);
         stdout.printf("%nwrote cosine.png and gradients.csv in %s%n", dir);
         stdout.flush();
@@ -226,37 +321,63 @@ final class GradientsCommand implements Callable<Integer> {
         return es(n, antithetic, ranks, baseline, seed, Perturbation.fullRank());
     }
 
-    private GradientEstimator es(int n, boolean antithetic, boolean ranks, boolean baseline, long seed,
-                                 Perturbation perturbation) {
-        return EvolutionStrategies.builder().population(n).sigma(sigma).antithetic(antithetic).rankShaping(ranks)
-                .baseline(baseline).perturbation(perturbation).seed(seed).build();
+    private GradientEstimator es(
+            int n, boolean antithetic, boolean ranks, boolean baseline, long seed, Perturbation perturbation) {
+        return EvolutionStrategies.builder()
+                .population(n)
+                .sigma(sigma)
+                .antithetic(antithetic)
+                .rankShaping(ranks)
+                .baseline(baseline)
+                .perturbation(perturbation)
+                .seed(seed)
+                .build();
     }
 
     static double theory(int n, long dimension) {
         return EstimatorComparison.theoreticalCosine(n, Math.toIntExact(dimension));
     }
 
-    private static void addRow(List<String> labels, List<GradientEstimator> estimators, List<Boolean> hasTheory,
-                               String label, GradientEstimator estimator, boolean theory) {
+    private static void addRow(
+            List<String> labels,
+            List<GradientEstimator> estimators,
+            List<Boolean> hasTheory,
+            String label,
+            GradientEstimator estimator,
+            boolean theory) {
         labels.add(label);
         estimators.add(estimator);
         hasTheory.add(theory);
     }
 
     private static void printTable(PrintWriter out, List<Row> rows) {
-        out.printf(Locale.ROOT, "%-42s  %8s  %8s  %10s  %11s  %10s%n", "estimator", "cosine", "theory", "rel.error",
-                "loss evals", "time");
+        out.printf(
+                Locale.ROOT,
+                "%-42s  %8s  %8s  %10s  %11s  %10s%n",
+                "estimator",
+                "cosine",
+                "theory",
+                "rel.error",
+                "loss evals",
+                "time");
         for (Row row : rows) {
             EstimatorComparison.Row c = row.comparison();
-            out.printf(Locale.ROOT, "%-42s  %8.4f  %8s  %10.4g  %11d  %10s%n", row.name(), c.cosine(),
-                    Double.isNaN(row.theory()) ? "-" : String.format(Locale.ROOT, "%.4f", row.theory()), c.relativeError(),
-                    c.lossEvaluations(), time(c.nanos()));
+            out.printf(
+                    Locale.ROOT,
+                    "%-42s  %8.4f  %8s  %10.4g  %11d  %10s%n",
+                    row.name(),
+                    c.cosine(),
+                    Double.isNaN(row.theory()) ? "-" : String.format(Locale.ROOT, "%.4f", row.theory()),
+                    c.relativeError(),
+                    c.lossEvaluations(),
+                    time(c.nanos()));
         }
         out.flush();
     }
 
     private static String time(long nanos) {
-        return nanos < 1_000_000_000L ? String.format(Locale.ROOT, "%.1f ms", nanos / 1e6)
+        return nanos < 1_000_000_000L
+                ? String.format(Locale.ROOT, "%.1f ms", nanos / 1e6)
                 : String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
     }
 
@@ -266,19 +387,29 @@ final class GradientsCommand implements Callable<Integer> {
             w.write("estimator,population,cosine,theory,relative_error,loss_evaluations,seconds\n");
             for (Row row : table) {
                 EstimatorComparison.Row c = row.comparison();
-                w.write(String.format(Locale.ROOT, "\"%s\",,%.6f,%s,%.6g,%d,%.6f%n", row.name(), c.cosine(),
+                w.write(String.format(
+                        Locale.ROOT,
+                        "\"%s\",,%.6f,%s,%.6g,%d,%.6f%n",
+                        row.name(),
+                        c.cosine(),
                         Double.isNaN(row.theory()) ? "" : String.format(Locale.ROOT, "%.6f", row.theory()),
-                        c.relativeError(), c.lossEvaluations(), c.nanos() / 1e9));
+                        c.relativeError(),
+                        c.lossEvaluations(),
+                        c.nanos() / 1e9));
             }
             for (Map.Entry<String, double[]> curve : curves.entrySet()) {
                 for (int i = 0; i < sweep.length; i++) {
-                    w.write(String.format(Locale.ROOT, "\"sweep: %s\",%d,%.6f,%.6f,,,%n", curve.getKey(), sweep[i],
-                            curve.getValue()[i], theory(sweep[i], dimension)));
+                    w.write(String.format(
+                            Locale.ROOT,
+                            "\"sweep: %s\",%d,%.6f,%.6f,,,%n",
+                            curve.getKey(),
+                            sweep[i],
+                            curve.getValue()[i],
+                            theory(sweep[i], dimension)));
                 }
             }
         }
     }
 
-    private record Row(String name, EstimatorComparison.Row comparison, double theory) {
-    }
+    private record Row(String name, EstimatorComparison.Row comparison, double theory) {}
 }

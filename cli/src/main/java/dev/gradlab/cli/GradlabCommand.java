@@ -9,25 +9,42 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The {@code gradlab} command: its subcommands do the work. */
-@Command(name = "gradlab", mixinStandardHelpOptions = true, versionProvider = GradlabCommand.Version.class,
+@Command(
+        name = "gradlab",
+        mixinStandardHelpOptions = true,
+        versionProvider = GradlabCommand.Version.class,
         description = "Gradients of neural networks, computed and estimated, on the Java Vector API.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, GradientsCommand.class, GraphCommand.class,
-                BackpropTraceCommand.class, GradientStatsCommand.class, InfoCommand.class, MinimizeCommand.class, WorkerCommand.class,
-                picocli.CommandLine.HelpCommand.class})
+        subcommands = {
+            TrainCommand.class,
+            EvaluateCommand.class,
+            CompareCommand.class,
+            GradientsCommand.class,
+            GraphCommand.class,
+            BackpropTraceCommand.class,
+            GradientStatsCommand.class,
+            InfoCommand.class,
+            MinimizeCommand.class,
+            WorkerCommand.class,
+            picocli.CommandLine.HelpCommand.class
+        })
 public final class GradlabCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
 
     // Read from the parse result by Main's failure handler; declared here so that every command accepts it.
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
             description = "On failure, print the stack trace as well as the message.")
     boolean verbose;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw new ParameterException(
+                spec.commandLine(),
+                "missing command: one of "
+                        + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** The version from the jar's manifest (the Maven project's version), or "development" when run from classes. */
@@ -35,8 +52,9 @@ public final class GradlabCommand implements Runnable {
         @Override
         public String[] getVersion() {
             String version = GradlabCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"gradlab " + (version == null ? "development" : version)
-                    + " (Java " + Runtime.version() + ")"};
+            return new String[] {
+                "gradlab " + (version == null ? "development" : version) + " (Java " + Runtime.version() + ")"
+            };
         }
     }
 }

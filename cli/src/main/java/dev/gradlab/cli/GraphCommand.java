@@ -22,11 +22,15 @@ import picocli.CommandLine.Spec;
  * writes it as Graphviz DOT ({@code tape.dot}), and as {@code tape.svg} and {@code tape.png} when
  * Graphviz's {@code dot} is installed.
  */
-@Command(name = "graph", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Draw the tape of one forward and backward pass of the chosen network.",
-                "One node per op and per tensor, with shapes, formulas and the norm of the gradient along"
-                        + " each edge.",
-                "Writes tape.dot, and tape.svg and tape.png when Graphviz's dot is installed."})
+@Command(
+        name = "graph",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Draw the tape of one forward and backward pass of the chosen network.",
+            "One node per op and per tensor, with shapes, formulas and the norm of the gradient along" + " each edge.",
+            "Writes tape.dot, and tape.svg and tape.png when Graphviz's dot is installed."
+        })
 final class GraphCommand implements Callable<Integer> {
 
     @Spec
@@ -35,7 +39,10 @@ final class GraphCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "100",
             description = "Rows of the batch (the first N training images; default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -55,8 +62,7 @@ final class GraphCommand implements Callable<Integer> {
     private int draw() throws IOException {
         Dataset train = data.load().train();
         if (batch < 1 || batch > train.size()) {
-            throw Usage.error("Invalid value for option '--batch': must be in [1, "
-                    + train.size() + "], got " + batch);
+            throw Usage.error("Invalid value for option '--batch': must be in [1, " + train.size() + "], got " + batch);
         }
         ModelOptions.Network net = model.network(train.features(), train.classes());
         Sequential network = net.build(run.seed);
@@ -86,8 +92,10 @@ final class GraphCommand implements Callable<Integer> {
             Graphviz.render(dotFile, "png", dir.resolve("tape.png"));
             stdout.printf("wrote tape.dot, tape.svg and tape.png in %s%n", dir);
         } else {
-            stdout.printf("wrote tape.dot in %s (install Graphviz's dot for tape.svg and tape.png:"
-                    + " dot -Tpng tape.dot -o tape.png)%n", dir);
+            stdout.printf(
+                    "wrote tape.dot in %s (install Graphviz's dot for tape.svg and tape.png:"
+                            + " dot -Tpng tape.dot -o tape.png)%n",
+                    dir);
         }
         stdout.flush();
         return 0;

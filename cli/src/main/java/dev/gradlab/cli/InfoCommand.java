@@ -10,7 +10,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code gradlab info}: the JDK, whether the Vector API path is active, the SIMD width and the threads. */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
         description = "Show the JDK, the SIMD implementation in use, the vector width and the threads.")
 final class InfoCommand implements Callable<Integer> {
 
@@ -21,15 +23,22 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        out.printf("java      %s (%s, %s)%n", Runtime.version(), System.getProperty("java.vm.name"),
-                System.getProperty("java.home"));
+        out.printf(
+                "java      %s (%s, %s)%n",
+                Runtime.version(), System.getProperty("java.vm.name"), System.getProperty("java.home"));
         out.printf("chosen by %s%n", Main.jdkChoice());
-        out.printf("os        %s %s, %d processors%n", System.getProperty("os.name"), System.getProperty("os.arch"),
+        out.printf(
+                "os        %s %s, %d processors%n",
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors());
         out.printf("vector    %s%n", Simd.vectorized() ? "yes (Vector API kernels active)" : "no (scalar kernels)");
         out.printf("kernels   %s%n", Simd.describe());
-        out.printf("species   %s%n", module ? Species.describe()
-                : "unknown: jdk.incubator.vector is not readable (run with --add-modules jdk.incubator.vector)");
+        out.printf(
+                "species   %s%n",
+                module
+                        ? Species.describe()
+                        : "unknown: jdk.incubator.vector is not readable (run with --add-modules jdk.incubator.vector)");
         out.printf("threads   %d%n", Parallel.threads());
         if (module) {
             // The JVM prints it on stderr for every command and offers no switch to turn it off.

@@ -19,8 +19,7 @@ public final class Main {
     /** Exit code of a failure while running a valid command. */
     public static final int FAILURE = 1;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         // The plots are drawn off screen; never try to reach a display.
@@ -33,8 +32,8 @@ public final class Main {
     /** Runs one command line with the given streams and returns its exit code (never exits). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         if (java.util.Arrays.asList(args).contains("--verbose")) {
-            err.println("gradlab: java " + Runtime.version() + " in " + System.getProperty("java.home")
-                    + ", chosen by " + jdkChoice());
+            err.println("gradlab: java " + Runtime.version() + " in " + System.getProperty("java.home") + ", chosen by "
+                    + jdkChoice());
             err.flush();
         }
         try {
@@ -69,7 +68,8 @@ public final class Main {
 
     /** The commands, as picocli knows them, in the order of {@code gradlab --help}. */
     static java.util.List<String> commands() {
-        return java.util.List.copyOf(new CommandLine(new GradlabCommand()).getSubcommands().keySet());
+        return java.util.List.copyOf(
+                new CommandLine(new GradlabCommand()).getSubcommands().keySet());
     }
 
     /** The configured command line, with gradlab's error handling, writing to the given streams. */
@@ -86,9 +86,12 @@ public final class Main {
     private static int usageError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         String message = e.getMessage();
-        if (cmd.getParent() == null && e instanceof CommandLine.UnmatchedArgumentException u
-                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
-            message = "unknown command '" + u.getUnmatched().get(0) + "': expected one of " + String.join(", ", commands());
+        if (cmd.getParent() == null
+                && e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown command '" + u.getUnmatched().get(0) + "': expected one of "
+                    + String.join(", ", commands());
         }
         return usageError(cmd, message);
     }
@@ -132,7 +135,8 @@ public final class Main {
     /** The exception's own message, or its type when it has none; causes add their message. */
     static String describe(Throwable e) {
         String message = e.getMessage() == null || e.getMessage().isBlank()
-                ? e.getClass().getSimpleName() : e.getMessage();
+                ? e.getClass().getSimpleName()
+                : e.getMessage();
         if (e instanceof java.io.UncheckedIOException && e.getCause() != null) {
             return describe(e.getCause());
         }
@@ -140,9 +144,13 @@ public final class Main {
             return "no such file: " + message;
         }
         if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
-            String what = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists (expected a directory or nothing)"
-                    : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            String what = e instanceof java.nio.file.AccessDeniedException
+                    ? "permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException
+                            ? "already exists (expected a directory or nothing)"
+                            : f.getReason() != null
+                                    ? f.getReason()
+                                    : e.getClass().getSimpleName();
             return oneLine(f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what);
         }
         if (e instanceof java.io.IOException) {

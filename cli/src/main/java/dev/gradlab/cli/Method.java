@@ -33,13 +33,26 @@ enum Method {
             return new Backprop();
         }
     },
-    ES(OptimizerChoice.ADAM, 50, EvolutionStrategies.DEFAULT_SIGMA, EvolutionStrategies.DEFAULT_POPULATION,
-            Options.OPTIMIZER, Options.POPULATION, Options.ES, Options.PERTURBATION) {
+    ES(
+            OptimizerChoice.ADAM,
+            50,
+            EvolutionStrategies.DEFAULT_SIGMA,
+            EvolutionStrategies.DEFAULT_POPULATION,
+            Options.OPTIMIZER,
+            Options.POPULATION,
+            Options.ES,
+            Options.PERTURBATION) {
         @Override
         GradientEstimator estimator(PopulationOptions o, long seed) {
-            return EvolutionStrategies.builder().population(o.population(this)).sigma(o.sigma(this))
-                    .antithetic(o.antithetic()).rankShaping(o.rankShaping()).baseline(o.baseline())
-                    .perturbation(o.perturbation()).seed(seed).build();
+            return EvolutionStrategies.builder()
+                    .population(o.population(this))
+                    .sigma(o.sigma(this))
+                    .antithetic(o.antithetic())
+                    .rankShaping(o.rankShaping())
+                    .baseline(o.baseline())
+                    .perturbation(o.perturbation())
+                    .seed(seed)
+                    .build();
         }
     },
     FD(OptimizerChoice.ADAM, 50, 0.001f, 100, Options.OPTIMIZER, Options.POPULATION) {
@@ -48,8 +61,14 @@ enum Method {
             return FiniteDifferences.directional(o.population(this), o.sigma(this), seed);
         }
     },
-    GA(null, GaDefaults.EPOCHS, GeneticAlgorithm.DEFAULT_SIGMA, GeneticAlgorithm.DEFAULT_POPULATION,
-            Options.POPULATION, Options.PERTURBATION, Options.GA) {
+    GA(
+            null,
+            GaDefaults.EPOCHS,
+            GeneticAlgorithm.DEFAULT_SIGMA,
+            GeneticAlgorithm.DEFAULT_POPULATION,
+            Options.POPULATION,
+            Options.PERTURBATION,
+            Options.GA) {
         @Override
         GradientEstimator estimator(PopulationOptions o, long seed) {
             throw new IllegalStateException("ga is not a gradient estimator");
@@ -71,8 +90,8 @@ enum Method {
     };
 
     private static RuntimeException taskOnly(Method method) {
-        return Usage.error("--method " + method + " trains a policy with --task cartpole|swingup; on images use"
-                + " --method es");
+        return Usage.error(
+                "--method " + method + " trains a policy with --task cartpole|swingup; on images use" + " --method es");
     }
 
     /**
@@ -84,8 +103,7 @@ enum Method {
         static final int EPOCHS = 112;
         static final int HOLDOUT = 100;
 
-        private GaDefaults() {
-        }
+        private GaDefaults() {}
     }
 
     /** The options that only some methods take, by what they set. */
@@ -95,11 +113,11 @@ enum Method {
         static final List<String> PERTURBATION = List.of("--perturbation", "--rank");
         static final List<String> ES = List.of("--antithetic", "--rank-shaping", "--baseline", "--sigma-schedule");
         static final List<String> GA = List.of("--parents", "--elites", "--holdout");
-        static final Set<String> ALL = Stream.of(OPTIMIZER, POPULATION, PERTURBATION, ES, GA).flatMap(List::stream)
+        static final Set<String> ALL = Stream.of(OPTIMIZER, POPULATION, PERTURBATION, ES, GA)
+                .flatMap(List::stream)
                 .collect(Collectors.toUnmodifiableSet());
 
-        private Options() {
-        }
+        private Options() {}
     }
 
     /**
@@ -108,6 +126,7 @@ enum Method {
      * evaluations per second.
      */
     static final PerturbationChoice PERTURBATION = PerturbationChoice.LOWRANK;
+
     static final int RANK = 1;
 
     final OptimizerChoice optimizer;
@@ -141,19 +160,40 @@ enum Method {
      * The genetic algorithm on the training set less its last {@code --holdout} images, which choose
      * the champion among the elites; the caller adds the listener.
      */
-    static GeneticAlgorithm.Builder evolution(PopulationOptions o, ModelSpec model, DataSplit split,
-                                              int epochs, int batch, boolean shuffle, long seed) {
+    static GeneticAlgorithm.Builder evolution(
+            PopulationOptions o, ModelSpec model, DataSplit split, int epochs, int batch, boolean shuffle, long seed) {
         Dataset train = split.train();
         int held = o.holdout(train.size());
         int kept = train.size() - held;
         int f = train.features();
-        Dataset fitness = held == 0 ? train : new Dataset(Arrays.copyOf(train.images(), kept * f),
-                Arrays.copyOf(train.labels(), kept), f, train.classes());
-        Dataset validation = held == 0 ? null : new Dataset(Arrays.copyOfRange(train.images(), kept * f,
-                train.size() * f), Arrays.copyOfRange(train.labels(), kept, train.size()), f, train.classes());
-        return GeneticAlgorithm.builder().model(model).initialSeed(seed).seed(seed)
-                .population(o.population(GA)).parents(o.parents()).elites(o.elites()).sigma(o.sigma(GA))
-                .epochs(epochs).batchSize(batch).perturbation(o.perturbation()).train(fitness).validation(validation).test(split.test())
+        Dataset fitness = held == 0
+                ? train
+                : new Dataset(
+                        Arrays.copyOf(train.images(), kept * f),
+                        Arrays.copyOf(train.labels(), kept),
+                        f,
+                        train.classes());
+        Dataset validation = held == 0
+                ? null
+                : new Dataset(
+                        Arrays.copyOfRange(train.images(), kept * f, train.size() * f),
+                        Arrays.copyOfRange(train.labels(), kept, train.size()),
+                        f,
+                        train.classes());
+        return GeneticAlgorithm.builder()
+                .model(model)
+                .initialSeed(seed)
+                .seed(seed)
+                .population(o.population(GA))
+                .parents(o.parents())
+                .elites(o.elites())
+                .sigma(o.sigma(GA))
+                .epochs(epochs)
+                .batchSize(batch)
+                .perturbation(o.perturbation())
+                .train(fitness)
+                .validation(validation)
+                .test(split.test())
                 .shuffle(shuffle);
     }
 

@@ -71,8 +71,13 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
             if (f.length != 6 || Integer.parseInt(f[0]) != index) {
                 throw new NumberFormatException();
             }
-            return new EpochMetrics(index - 1, Float.parseFloat(f[1]), Float.parseFloat(f[2]),
-                    Float.parseFloat(f[3]), Long.parseLong(f[4]), (long) (Double.parseDouble(f[5]) * 1e9));
+            return new EpochMetrics(
+                    index - 1,
+                    Float.parseFloat(f[1]),
+                    Float.parseFloat(f[2]),
+                    Float.parseFloat(f[3]),
+                    Long.parseLong(f[4]),
+                    (long) (Double.parseDouble(f[5]) * 1e9));
         } catch (NumberFormatException e) {
             throw new FormatException(file + ": line " + (index + 1) + ": expected epoch " + index + " and five numbers"
                     + " (" + HEADER + "), got " + Text.quote(line));
@@ -90,8 +95,15 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
     public void onEpoch(EpochMetrics m) {
         rows.add(m);
         try {
-            writer.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.4f,%d,%.3f", m.epoch() + 1, m.trainLoss(), m.testLoss(),
-                    m.testAccuracy(), m.lossEvaluations(), m.elapsedNanos() / 1e9));
+            writer.write(String.format(
+                    Locale.ROOT,
+                    "%d,%.6f,%.6f,%.4f,%d,%.3f",
+                    m.epoch() + 1,
+                    m.trainLoss(),
+                    m.testLoss(),
+                    m.testAccuracy(),
+                    m.lossEvaluations(),
+                    m.elapsedNanos() / 1e9));
             writer.newLine();
             writer.flush();
         } catch (IOException e) {

@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 /** The optimizer of a gradient method (backprop, es, fd) and its learning-rate schedule. */
 final class OptimizerOptions {
 
-    @Option(names = "--optimizer", paramLabel = "NAME",
+    @Option(
+            names = "--optimizer",
+            paramLabel = "NAME",
             description = "Optimizer: sgd or adam (default: sgd for backprop, adam for es and fd).")
     OptimizerChoice optimizer;
 
@@ -20,12 +22,17 @@ final class OptimizerOptions {
     @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum, PyTorch's semantics (default: 0.9).")
     Float momentum;
 
-    @Option(names = "--lr-schedule", paramLabel = "SPEC", defaultValue = "none",
+    @Option(
+            names = "--lr-schedule",
+            paramLabel = "SPEC",
+            defaultValue = "none",
             description = "Learning rate per epoch: none, step:EPOCHS:GAMMA (times GAMMA every EPOCHS epochs) or cosine"
                     + " (annealed to 0 over the run), as torch.optim.lr_scheduler (default: ${DEFAULT-VALUE}).")
     String lrSchedule;
 
-    @Option(names = "--warmup", paramLabel = "N",
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
             description = "Linear learning-rate warm-up: epoch k < N runs at (k+1)/(N+1) of the rate (default: none).")
     Integer warmup;
 
@@ -46,7 +53,8 @@ final class OptimizerOptions {
     /** {@code --warmup}, then {@code --lr-schedule}, over {@code epochs}; null when the rate stays constant. */
     LrSchedule schedule(int epochs) {
         LrSchedule warm = warmup == null ? null : LrSchedule.warmup(warmup);
-        LrSchedule main = spec(lrSchedule).equals("none") ? null
+        LrSchedule main = spec(lrSchedule).equals("none")
+                ? null
                 : Usage.as("lrSchedule", () -> LrSchedule.parse(lrSchedule, epochs));
         return warm == null ? main : main == null ? warm : warm.then(main);
     }

@@ -9,8 +9,7 @@ import java.nio.file.Path;
 /** Writing the command's own files so that every I/O error names the file, a full disk included. */
 final class Output {
 
-    private Output() {
-    }
+    private Output() {}
 
     /** What writes a file's bytes. */
     interface Body {
@@ -38,7 +37,9 @@ final class Output {
         while (root.getCause() instanceof IOException cause) {
             root = cause;
         }
-        FileSystemException named = new FileSystemException(file.toString(), null,
+        FileSystemException named = new FileSystemException(
+                file.toString(),
+                null,
                 root.getMessage() != null ? root.getMessage() : e.getClass().getSimpleName());
         named.initCause(e);
         return named;

@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 /** {@code --out}: the directory a command writes into, the one given or a new one under {@code runs/}. */
 final class OutputOption {
 
-    @Option(names = "--out", paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
             description = "Output directory (default: a new one in runs/, named by the date and time).")
     Path out;
 
@@ -21,8 +23,7 @@ final class OutputOption {
     Path orDefault(String suffix) {
         if (out != null) {
             if (out.toString().isEmpty()) {
-                throw Usage.error("Invalid value for option '--out': must name a directory,"
-                        + " got an empty path");
+                throw Usage.error("Invalid value for option '--out': must name a directory," + " got an empty path");
             }
             return out;
         }

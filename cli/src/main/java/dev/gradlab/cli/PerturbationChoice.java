@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /** The perturbation families {@code --perturbation} offers. */
 enum PerturbationChoice {
-    FULL, LOWRANK;
+    FULL,
+    LOWRANK;
 
     Perturbation of(int rank) {
         return this == FULL ? Perturbation.fullRank() : Perturbation.lowRank(rank);

@@ -13,51 +13,82 @@ import picocli.CommandLine.Option;
  */
 final class PopulationOptions {
 
-    @Option(names = "--sigma", paramLabel = "S",
-            description = "es: standard deviation of the perturbations (default " + EvolutionStrategies.DEFAULT_SIGMA + "); fd: the step (default 0.001);"
-                    + " ga: of the mutations (default " + GeneticAlgorithm.DEFAULT_SIGMA + ").")
+    @Option(
+            names = "--sigma",
+            paramLabel = "S",
+            description = "es: standard deviation of the perturbations (default " + EvolutionStrategies.DEFAULT_SIGMA
+                    + "); fd: the step (default 0.001);" + " ga: of the mutations (default "
+                    + GeneticAlgorithm.DEFAULT_SIGMA + ").")
     Float sigma;
 
-    @Option(names = "--sigma-schedule", paramLabel = "SPEC", defaultValue = "none",
+    @Option(
+            names = "--sigma-schedule",
+            paramLabel = "SPEC",
+            defaultValue = "none",
             description = "es: sigma per epoch, with the schedules of --lr-schedule (default: ${DEFAULT-VALUE});"
                     + " cosine:T:MIN anneals it to MIN over T epochs.")
     String sigmaSchedule;
 
-    @Option(names = "--population", paramLabel = "N",
-            description = "es: perturbations per step (pairs with --antithetic); fd: random directions per step (default: 100);"
-                    + " ga: individuals per generation, elites included (default: " + GeneticAlgorithm.DEFAULT_POPULATION + ").")
+    @Option(
+            names = "--population",
+            paramLabel = "N",
+            description =
+                    "es: perturbations per step (pairs with --antithetic); fd: random directions per step (default: 100);"
+                            + " ga: individuals per generation, elites included (default: "
+                            + GeneticAlgorithm.DEFAULT_POPULATION + ").")
     Integer population;
 
-    @Option(names = "--parents", paramLabel = "T",
-            description = "ga: the fittest T of a generation breed the next (default: " + GeneticAlgorithm.DEFAULT_PARENTS + ").")
+    @Option(
+            names = "--parents",
+            paramLabel = "T",
+            description = "ga: the fittest T of a generation breed the next (default: "
+                    + GeneticAlgorithm.DEFAULT_PARENTS + ").")
     Integer parents;
 
-    @Option(names = "--elites", paramLabel = "E",
+    @Option(
+            names = "--elites",
+            paramLabel = "E",
             description = "ga: the fittest E pass on unchanged; the best of them on the held-out images is the champion"
                     + " (default: " + GeneticAlgorithm.DEFAULT_ELITES + ").")
     Integer elites;
 
-    @Option(names = "--holdout", paramLabel = "N",
+    @Option(
+            names = "--holdout",
+            paramLabel = "N",
             description = "ga: the last N training images are held out to choose the champion among the elites, 0 for"
                     + " none (default: " + Method.GaDefaults.HOLDOUT + ").")
     Integer holdout;
 
-    @Option(names = "--antithetic", negatable = true,
-            description = "es: mirrored pairs w±v (default: on; --no-antithetic with --no-rank-shaping is the reference experiment's vanilla estimator).")
+    @Option(
+            names = "--antithetic",
+            negatable = true,
+            description =
+                    "es: mirrored pairs w±v (default: on; --no-antithetic with --no-rank-shaping is the reference experiment's vanilla estimator).")
     Boolean antithetic;
 
-    @Option(names = "--rank-shaping", negatable = true, description = "es: replace losses by centered ranks (default: on).")
+    @Option(
+            names = "--rank-shaping",
+            negatable = true,
+            description = "es: replace losses by centered ranks (default: on).")
     Boolean rankShaping;
 
-    @Option(names = "--baseline", negatable = true, description = "es: subtract the mean loss of the population (default: off).")
+    @Option(
+            names = "--baseline",
+            negatable = true,
+            description = "es: subtract the mean loss of the population (default: off).")
     Boolean baseline;
 
-    @Option(names = "--perturbation", paramLabel = "KIND",
+    @Option(
+            names = "--perturbation",
+            paramLabel = "KIND",
             description = "es and ga: full (Gaussian noise on every weight) or lowrank (A·Bᵀ/√r per weight matrix,"
                     + " EGGROLL) (default: lowrank).")
     PerturbationChoice perturbation;
 
-    @Option(names = "--rank", paramLabel = "R", description = "es and ga with --perturbation lowrank: the rank r (default: 1).")
+    @Option(
+            names = "--rank",
+            paramLabel = "R",
+            description = "es and ga with --perturbation lowrank: the rank r (default: 1).")
     Integer rank;
 
     float sigma(Method method) {
@@ -109,7 +140,8 @@ final class PopulationOptions {
 
     /** {@code --sigma-schedule} over {@code epochs}; null for none. */
     LrSchedule sigmaSchedule(int epochs) {
-        return describeSigmaSchedule().equals("none") ? null
+        return describeSigmaSchedule().equals("none")
+                ? null
                 : Usage.as("sigmaSchedule", () -> LrSchedule.parse(sigmaSchedule, epochs));
     }
 

@@ -31,7 +31,8 @@ final class ProgressLine implements ProgressBarConsumer {
         Integer columns = Integer.getInteger("gradlab.columns");
         if (columns == null) {
             try {
-                columns = Integer.valueOf(System.getenv().getOrDefault("COLUMNS", "100").strip());
+                columns = Integer.valueOf(
+                        System.getenv().getOrDefault("COLUMNS", "100").strip());
             } catch (NumberFormatException e) {
                 columns = 100;
             }

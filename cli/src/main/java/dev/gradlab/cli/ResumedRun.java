@@ -4,9 +4,9 @@ import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.ModelFormatException;
 import dev.gradlab.optim.Checkpoint;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +27,8 @@ final class ResumedRun implements Callable<Integer> {
     /** Options that may accompany --resume; every other setting comes from the checkpoint. */
     private static final Set<String> ALLOWED = Set.of("--resume", "--epochs", "--threads", "--progress", "--verbose");
     /** Options that do not change what a run computes, left out of the settings kept (the value's count). */
-    private static final Map<String, Integer> NOT_KEPT = Map.of("--threads", 1, "--progress", 0, "--no-progress", 0,
-            "--verbose", 0);
+    private static final Map<String, Integer> NOT_KEPT =
+            Map.of("--threads", 1, "--progress", 0, "--no-progress", 0, "--verbose", 0);
 
     private final TrainCommand original;
     private final Checkpoint checkpoint;
@@ -48,8 +48,8 @@ final class ResumedRun implements Callable<Integer> {
     static Map<String, String> settings(CommandSpec spec, int epochs, String dataFiles) {
         // The whole command line, from which the command's own arguments are those after its name.
         List<String> all = spec.commandLine().getParseResult().originalArgs();
-        List<String> given = spec.commandLine().getParent() == null ? all
-                : all.subList(all.indexOf(spec.name()) + 1, all.size());
+        List<String> given =
+                spec.commandLine().getParent() == null ? all : all.subList(all.indexOf(spec.name()) + 1, all.size());
         List<String> args = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
             String a = given.get(i);
@@ -60,7 +60,8 @@ final class ResumedRun implements Callable<Integer> {
             if (NOT_KEPT.containsKey(name)) {
                 i += a.contains("=") ? 0 : NOT_KEPT.get(name);
             } else if (name.equals("--data")) {
-                String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : i + 1 < given.size() ? given.get(++i) : "";
+                String value =
+                        a.contains("=") ? a.substring(a.indexOf('=') + 1) : i + 1 < given.size() ? given.get(++i) : "";
                 args.addAll(List.of("--data", DataOptions.absolute(value)));
             } else {
                 args.add(a);
@@ -79,8 +80,10 @@ final class ResumedRun implements Callable<Integer> {
         CommandLine cli = command.spec.commandLine();
         for (var option : cli.getParseResult().matchedOptions()) {
             if (!ALLOWED.contains(option.longestName())) {
-                throw new ParameterException(cli, "option '" + option.longestName() + "' does not apply with --resume:"
-                        + " the run's settings come from its checkpoint");
+                throw new ParameterException(
+                        cli,
+                        "option '" + option.longestName() + "' does not apply with --resume:"
+                                + " the run's settings come from its checkpoint");
             }
         }
         Path file = command.resume.resolve(Checkpoint.FILE_NAME);
@@ -108,16 +111,21 @@ final class ResumedRun implements Callable<Integer> {
         parser.parseArgs(argv.toArray(String[]::new));
 
         if (original.epochs < checkpoint.epoch()) {
-            throw new ParameterException(cli, "Invalid value for option '--epochs': must be at least the "
-                    + checkpoint.epoch() + " epochs already done in " + command.resume + ", got " + original.epochs);
+            throw new ParameterException(
+                    cli,
+                    "Invalid value for option '--epochs': must be at least the " + checkpoint.epoch()
+                            + " epochs already done in " + command.resume + ", got " + original.epochs);
         }
         // A run that did all its epochs and committed is finished; one stopped before its commit is completed.
         boolean committed = !Files.exists(command.resume.resolve(RunDirectory.INCOMPLETE))
                 && Files.exists(command.resume.resolve(ModelFile.FILE_NAME));
         if (original.epochs == checkpoint.epoch() && committed) {
-            throw new ParameterException(cli, "Invalid value for option '--epochs': the run in " + command.resume
-                    + " has finished its " + Text.count(checkpoint.epoch(), "epoch") + "; give --epochs larger than "
-                    + checkpoint.epoch() + " to train it further");
+            throw new ParameterException(
+                    cli,
+                    "Invalid value for option '--epochs': the run in " + command.resume
+                            + " has finished its " + Text.count(checkpoint.epoch(), "epoch")
+                            + "; give --epochs larger than "
+                            + checkpoint.epoch() + " to train it further");
         }
         String kept = checkpoint.info().get("data_files");
         String now = original.data.files();

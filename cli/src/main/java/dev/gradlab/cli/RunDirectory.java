@@ -40,8 +40,13 @@ import java.util.stream.Stream;
 final class RunDirectory implements AutoCloseable {
 
     /** What a run writes; the only files {@code --overwrite} removes. */
-    static final List<String> RUN_FILES = List.of(MetricsCsv.FILE_NAME, "training.png", ModelFile.FILE_NAME,
-            Checkpoint.FILE_NAME, RunDirectory.INCOMPLETE, Genome.FILE_NAME);
+    static final List<String> RUN_FILES = List.of(
+            MetricsCsv.FILE_NAME,
+            "training.png",
+            ModelFile.FILE_NAME,
+            Checkpoint.FILE_NAME,
+            RunDirectory.INCOMPLETE,
+            Genome.FILE_NAME);
 
     /** The marker of a run that stopped before its last epoch; its checkpoint resumes it. */
     static final String INCOMPLETE = "INCOMPLETE";
@@ -68,7 +73,8 @@ final class RunDirectory implements AutoCloseable {
      */
     static String obstacle(Path target, boolean overwrite) throws IOException {
         if (Files.isSymbolicLink(target)) {
-            return target + " is a symbolic link (to " + Files.readSymbolicLink(target) + "); give the directory itself";
+            return target + " is a symbolic link (to " + Files.readSymbolicLink(target)
+                    + "); give the directory itself";
         }
         if (!Files.exists(target)) {
             return null;
@@ -85,9 +91,12 @@ final class RunDirectory implements AutoCloseable {
                     + (names.contains(INCOMPLETE) ? "continue its run with --resume " + target + ", or " : "")
                     + "choose another directory, or give --overwrite to replace the run in it";
         }
-        List<String> foreign = names.stream().filter(n -> !RUN_FILES.contains(n)).toList();
-        return foreign.isEmpty() ? null : target + " holds files a run does not write (" + foreign
-                + "); --overwrite replaces only a previous run's " + RUN_FILES;
+        List<String> foreign =
+                names.stream().filter(n -> !RUN_FILES.contains(n)).toList();
+        return foreign.isEmpty()
+                ? null
+                : target + " holds files a run does not write (" + foreign
+                        + "); --overwrite replaces only a previous run's " + RUN_FILES;
     }
 
     /** Creates the temporary directory beside {@code target}. */
@@ -115,7 +124,8 @@ final class RunDirectory implements AutoCloseable {
         Files.createDirectories(parent);
         Path file = parent.resolve("." + shortName(target) + ".lock");
         byte[] token = (ProcessHandle.current().pid() + " " + System.nanoTime() + " "
-                + ThreadLocalRandom.current().nextLong() + "\n").getBytes(StandardCharsets.US_ASCII);
+                        + ThreadLocalRandom.current().nextLong() + "\n")
+                .getBytes(StandardCharsets.US_ASCII);
         while (true) {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock held = null;
@@ -185,7 +195,9 @@ final class RunDirectory implements AutoCloseable {
         List<Path> found;
         try (Stream<Path> s = Files.list(parent)) {
             found = s.filter(p -> leftover.matcher(p.getFileName().toString()).matches()
-                    && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+                            && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .sorted()
+                    .toList();
         }
         List<String> said = new ArrayList<>();
         for (Path p : found) {
@@ -193,12 +205,13 @@ final class RunDirectory implements AutoCloseable {
                 delete(p);
                 said.add("removed " + p + ", left by a run killed before its first checkpoint");
             } else if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)
-                    || Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) && list(target).isEmpty()) {
+                    || Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)
+                            && list(target).isEmpty()) {
                 markIncomplete(p, target);
                 Files.deleteIfExists(target);
                 Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
-                said.add("found " + p + ", a run killed after a checkpoint; moved it to " + target
-                        + " marked " + INCOMPLETE + ": continue it with --resume " + target);
+                said.add("found " + p + ", a run killed after a checkpoint; moved it to " + target + " marked "
+                        + INCOMPLETE + ": continue it with --resume " + target);
             } else if (overwrite) {
                 delete(p);
                 said.add("removed " + p + ", a run killed after a checkpoint, which --overwrite replaces");
@@ -258,8 +271,9 @@ final class RunDirectory implements AutoCloseable {
     }
 
     private static void markIncomplete(Path dir, Path target) throws IOException {
-        Files.writeString(dir.resolve(INCOMPLETE), "stopped before its last epoch; continue it with"
-                + " gradlab train --resume " + target + "\n");
+        Files.writeString(
+                dir.resolve(INCOMPLETE),
+                "stopped before its last epoch; continue it with" + " gradlab train --resume " + target + "\n");
     }
 
     /** Settles a run that did not commit (see {@link #settle}). */

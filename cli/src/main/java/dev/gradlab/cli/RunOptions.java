@@ -12,7 +12,10 @@ final class RunOptions {
     @Mixin
     OutputOption out;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "42",
             description = "Seed of the initial weights, the batch order and the noise (default: ${DEFAULT-VALUE}).")
     long seed;
 }

@@ -13,7 +13,6 @@ import java.util.Locale;
  */
 final class TaskTraining {
 
-
     private final String task;
     private final String method;
     private final long seed;
@@ -30,12 +29,23 @@ final class TaskTraining {
     int run(PrintWriter out) {
         PolicyTask policyTask = PolicyTask.named(task);
         SearchStrategy strategy = policyTask.strategy(method, seed);
-        out.printf(Locale.ROOT, "%s by %s: %d parameters, population %d, seed %d%n", task, method,
-                strategy.dimension(), strategy.populationSize(), seed);
+        out.printf(
+                Locale.ROOT,
+                "%s by %s: %d parameters, population %d, seed %d%n",
+                task,
+                method,
+                strategy.dimension(),
+                strategy.populationSize(),
+                seed);
         long start = System.nanoTime();
         policyTask.train(strategy, seed, maxGenerations, (generation, evaluations, meanReturn) -> {
-            out.printf(Locale.ROOT, "generation %d  evaluations %d  mean return %.1f  %.1f s%n", generation,
-                    evaluations, meanReturn, (System.nanoTime() - start) / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "generation %d  evaluations %d  mean return %.1f  %.1f s%n",
+                    generation,
+                    evaluations,
+                    meanReturn,
+                    (System.nanoTime() - start) / 1e9);
             out.flush();
         });
         out.printf(Locale.ROOT, "mean return over 100 fresh episodes: %.1f%n", policyTask.test(strategy, seed));

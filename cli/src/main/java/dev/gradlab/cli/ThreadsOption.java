@@ -6,7 +6,9 @@ import picocli.CommandLine.Option;
 /** {@code --threads}: the thread scope a command's work runs in. */
 final class ThreadsOption {
 
-    @Option(names = "--threads", paramLabel = "N",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
             description = "Threads to compute on, at most " + Parallel.MAX_THREADS + " (default: all processors).")
     Integer threads;
 

@@ -43,30 +43,42 @@ import picocli.CommandLine.TypeConversionException;
  * algorithm, the champion's {@code genome.bin}) into the output directory. The library checks the
  * values; {@link Method} is the recipe of each method.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train an MLP on Fashion-MNIST and report its test accuracy.",
-                "The defaults reproduce the reference experiment: the embedded 1000/1000 subset, 784-512-10, sigmoid,"
-                        + " no biases, backprop with SGD lr 0.1 momentum 0.9, batch 100, 100 epochs, seed 42."},
-        footer = {"", "Defaults that depend on --method (options given always win):",
-                "  backprop  sgd, lr 0.1, momentum 0.9, 100 epochs",
-                "  es        adam, lr 0.01, 50 epochs, sigma " + EvolutionStrategies.DEFAULT_SIGMA + ",",
-                "            " + EvolutionStrategies.DEFAULT_POPULATION + " antithetic pairs, rank shaping, lowrank rank 1",
-                "  fd        adam, lr 0.01, 50 epochs, step (sigma) 0.001, 100 directions",
-                "  ga        no optimizer, " + Method.GaDefaults.EPOCHS + " epochs, sigma " + GeneticAlgorithm.DEFAULT_SIGMA
-                        + ", population " + GeneticAlgorithm.DEFAULT_POPULATION + ",",
-                "            parents " + GeneticAlgorithm.DEFAULT_PARENTS + ", elites " + GeneticAlgorithm.DEFAULT_ELITES + ", holdout "
-                        + Method.GaDefaults.HOLDOUT + ", lowrank rank 1",
-                "", "Writes metrics.csv, training.png and model.safetensors (read by 'gradlab",
-                "evaluate' and by PyTorch's safetensors.torch.load_file) into --out when the",
-                "run ends; --out must be absent or empty, or a previous run's with --overwrite.",
-                "ga also writes genome.bin, the champion's seed chain (read by 'gradlab",
-                "evaluate --genome')."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train an MLP on Fashion-MNIST and report its test accuracy.",
+            "The defaults reproduce the reference experiment: the embedded 1000/1000 subset, 784-512-10, sigmoid,"
+                    + " no biases, backprop with SGD lr 0.1 momentum 0.9, batch 100, 100 epochs, seed 42."
+        },
+        footer = {
+            "",
+            "Defaults that depend on --method (options given always win):",
+            "  backprop  sgd, lr 0.1, momentum 0.9, 100 epochs",
+            "  es        adam, lr 0.01, 50 epochs, sigma " + EvolutionStrategies.DEFAULT_SIGMA + ",",
+            "            " + EvolutionStrategies.DEFAULT_POPULATION + " antithetic pairs, rank shaping, lowrank rank 1",
+            "  fd        adam, lr 0.01, 50 epochs, step (sigma) 0.001, 100 directions",
+            "  ga        no optimizer, " + Method.GaDefaults.EPOCHS + " epochs, sigma " + GeneticAlgorithm.DEFAULT_SIGMA
+                    + ", population " + GeneticAlgorithm.DEFAULT_POPULATION + ",",
+            "            parents " + GeneticAlgorithm.DEFAULT_PARENTS + ", elites " + GeneticAlgorithm.DEFAULT_ELITES
+                    + ", holdout " + Method.GaDefaults.HOLDOUT + ", lowrank rank 1",
+            "",
+            "Writes metrics.csv, training.png and model.safetensors (read by 'gradlab",
+            "evaluate' and by PyTorch's safetensors.torch.load_file) into --out when the",
+            "run ends; --out must be absent or empty, or a previous run's with --overwrite.",
+            "ga also writes genome.bin, the champion's seed chain (read by 'gradlab",
+            "evaluate --genome')."
+        })
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--method", paramLabel = "NAME", defaultValue = "backprop",
+    @Option(
+            names = "--method",
+            paramLabel = "NAME",
+            defaultValue = "backprop",
             description = "Gradient: backprop, es (evolution strategies) or fd (finite differences); or ga, a genetic"
                     + " algorithm with no gradient; pgpe and snes with --task (default: ${DEFAULT-VALUE}).")
     Method method;
@@ -77,26 +89,38 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     OptimizerOptions optimizer;
 
-    @Option(names = "--task", paramLabel = "NAME",
+    @Option(
+            names = "--task",
+            paramLabel = "NAME",
             description = "Train a policy on an environment instead of a classifier on images: cartpole or swingup,"
                     + " with --method es, pgpe or snes; --epochs caps the generations (default 200 for cartpole,"
                     + " 2000 for swingup).")
     String task;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: 100 for backprop, 50 for es and fd).")
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            description = "Passes over the training set (default: 100 for backprop, 50 for es and fd).")
     Integer epochs;
 
     /** The batch size when {@code --batch} is left out. */
     static final int BATCH = 100;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + BATCH, description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "" + BATCH,
+            description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Mixin
     PopulationOptions population;
 
-    @Option(names = "--shuffle", negatable = true,
-            description = "Shuffle the training set every epoch (default: off, the reference experiment's fixed order).")
+    @Option(
+            names = "--shuffle",
+            negatable = true,
+            description =
+                    "Shuffle the training set every epoch (default: off, the reference experiment's fixed order).")
     boolean shuffle;
 
     @Mixin
@@ -111,30 +135,38 @@ final class TrainCommand implements Callable<Integer> {
     /** The cluster a run with --cluster evaluates its populations on. */
     private ClusterOptions.Session onCluster;
 
-    @Option(names = "--overwrite", description = "Let --out be a previous run's directory, replaced when this run ends.")
+    @Option(
+            names = "--overwrite",
+            description = "Let --out be a previous run's directory, replaced when this run ends.")
     boolean overwrite;
 
-    @Option(names = "--max-loss", paramLabel = "LOSS|off", defaultValue = "10000", converter = MaxLoss.class,
+    @Option(
+            names = "--max-loss",
+            paramLabel = "LOSS|off",
+            defaultValue = "10000",
+            converter = MaxLoss.class,
             description = "Stop as diverged when a batch or test loss exceeds LOSS (default: ${DEFAULT-VALUE});"
                     + " NaN and infinity always stop.")
     float maxLoss;
 
-    @Option(names = "--resume", paramLabel = "RUN_DIR",
+    @Option(
+            names = "--resume",
+            paramLabel = "RUN_DIR",
             description = "Continue the run in RUN_DIR from its checkpoint, with the run's own settings;"
                     + " only --epochs (to raise the total), --threads and --progress may be given with it.")
     Path resume;
 
-    @Option(names = "--progress", negatable = true,
+    @Option(
+            names = "--progress",
+            negatable = true,
             description = "Show a progress bar on stderr (default: when stderr is a terminal).")
     Boolean progress;
 
     /** A run ready to start: what it prints of its method and optimizer, and how it trains into a directory. */
-    private record Plan(String method, String optimizer, BiFunction<Path, GeneticAlgorithm.Listener, Outcome> run) {
-    }
+    private record Plan(String method, String optimizer, BiFunction<Path, GeneticAlgorithm.Listener, Outcome> run) {}
 
     /** What a run ends with; {@code genome} only for the genetic algorithm. */
-    private record Outcome(TrainingResult result, Sequential model, Genome genome) {
-    }
+    private record Outcome(TrainingResult result, Sequential model, Genome genome) {}
 
     /**
      * Trains, or resumes, holding the run directory's lock from the check of what is in it to the
@@ -145,7 +177,8 @@ final class TrainCommand implements Callable<Integer> {
         if (task != null) {
             int generations = epochs != null ? epochs : task.equals("swingup") ? 2000 : 200;
             try (var t = run.threads.open()) {
-                return new TaskTraining(task, method.toString(), run.seed, generations).run(spec.commandLine().getOut());
+                return new TaskTraining(task, method.toString(), run.seed, generations)
+                        .run(spec.commandLine().getOut());
             }
         }
         Path target = resume != null ? resume.toRealPath() : run.out.orDefault("");
@@ -191,7 +224,9 @@ final class TrainCommand implements Callable<Integer> {
      * the target's lock once they are.
      */
     int train(Checkpoint resumeFrom, Path target) throws IOException {
-        method.check(spec.commandLine().getParseResult().matchedOptions().stream().map(OptionSpec::longestName).toList());
+        method.check(spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(OptionSpec::longestName)
+                .toList());
         if (resumeFrom == null) {
             checkOut(target);
         }
@@ -203,21 +238,28 @@ final class TrainCommand implements Callable<Integer> {
                         + (split.train().size() - held) + " training images"
                         + (held > 0 ? " left after the " + held + " held out" : "") + ", got " + batch);
             }
-            ModelOptions.Network network = model.network(split.train().features(), split.train().classes());
+            ModelOptions.Network network =
+                    model.network(split.train().features(), split.train().classes());
             int epochCount = epochs != null ? epochs : method.epochs;
             if (cluster.cluster != null && method != Method.ES && method != Method.GA) {
                 throw Usage.error("option '--cluster' applies to --method es or ga, got --method " + method);
             }
-            try (ClusterOptions.Session c = cluster.cluster == null ? null
-                    : cluster.open(network.spec(), data.data, split.train(), spec.commandLine().getOut())) {
+            try (ClusterOptions.Session c = cluster.cluster == null
+                    ? null
+                    : cluster.open(
+                            network.spec(),
+                            data.data,
+                            split.train(),
+                            spec.commandLine().getOut())) {
                 onCluster = c;
-                Plan plan = method == Method.GA ? evolution(network, split, epochCount)
+                Plan plan = method == Method.GA
+                        ? evolution(network, split, epochCount)
                         : gradient(network, split, epochCount, resumeFrom);
                 if (resumeFrom != null) {
                     return train(plan, network, split, epochCount, resumeFrom, null, target);
                 }
                 try (RunDirectory.Lock lock = lock(target, overwrite)) {
-                    checkOut(target);   // again: another run may have written it, or a killed one been moved there
+                    checkOut(target); // again: another run may have written it, or a killed one been moved there
                     try (RunDirectory dir = RunDirectory.open(target)) {
                         return train(plan, network, split, epochCount, null, dir, target);
                     }
@@ -234,8 +276,14 @@ final class TrainCommand implements Callable<Integer> {
             estimator = onCluster.withEvaluator((EvolutionStrategies) estimator);
         }
         Optimizer<?> rule = optimizer.create(method, network.parameters());
-        Trainer.Builder trainer = Trainer.builder().model(network).estimator(estimator).optimizer(rule)
-                .train(split.train()).test(split.test()).shuffle(shuffle).seed(run.seed);
+        Trainer.Builder trainer = Trainer.builder()
+                .model(network)
+                .estimator(estimator)
+                .optimizer(rule)
+                .train(split.train())
+                .test(split.test())
+                .shuffle(shuffle)
+                .seed(run.seed);
         trainer.epochs(epochCount).batchSize(batch).maxLoss(maxLoss);
         if (onCluster != null) {
             trainer.listener(onCluster);
@@ -256,47 +304,80 @@ final class TrainCommand implements Callable<Integer> {
         // Checks the settings together before the run prints anything.
         trainer.build();
         Map<String, String> settings = ResumedRun.settings(spec, epochCount, data.files());
-        return new Plan(estimator.name() + (sigmaSchedule.equals("none") ? "" : " sigma schedule " + sigmaSchedule),
+        return new Plan(
+                estimator.name() + (sigmaSchedule.equals("none") ? "" : " sigma schedule " + sigmaSchedule),
                 rule + (schedule.equals("none") ? "" : " schedule " + schedule),
-                (dir, listener) -> new Outcome(trainer.listener(listener)
-                        .checkpoint(dir.resolve(Checkpoint.FILE_NAME), settings).build().run(), network, null));
+                (dir, listener) -> new Outcome(
+                        trainer.listener(listener)
+                                .checkpoint(dir.resolve(Checkpoint.FILE_NAME), settings)
+                                .build()
+                                .run(),
+                        network,
+                        null));
     }
 
     private Plan evolution(ModelOptions.Network network, DataSplit split, int epochCount) {
-        GeneticAlgorithm.Builder ga = Method.evolution(population, network.spec(), split, epochCount, batch, shuffle,
-                run.seed);
+        GeneticAlgorithm.Builder ga =
+                Method.evolution(population, network.spec(), split, epochCount, batch, shuffle, run.seed);
         if (onCluster != null) {
             ga.evaluator(onCluster.evaluator()).listener(onCluster);
         }
         ga.build();
-        String description = String.format(Locale.ROOT, "ga P=%d T=%d E=%d %s sigma %s holdout %d",
-                population.population(method), population.parents(), population.elites(), population.perturbation(),
-                population.sigma(method), population.holdout(split.train().size()));
+        String description = String.format(
+                Locale.ROOT,
+                "ga P=%d T=%d E=%d %s sigma %s holdout %d",
+                population.population(method),
+                population.parents(),
+                population.elites(),
+                population.perturbation(),
+                population.sigma(method),
+                population.holdout(split.train().size()));
         return new Plan(description, "no optimizer", (dir, listener) -> {
             GeneticAlgorithm.Result r = ga.listener(listener).build().run();
             return new Outcome(r.result(), r.model(), r.champion());
         });
     }
 
-    private int train(Plan plan, ModelOptions.Network network, DataSplit split, int epochCount, Checkpoint resumeFrom,
-                      RunDirectory run, Path target) throws IOException {
+    private int train(
+            Plan plan,
+            ModelOptions.Network network,
+            DataSplit split,
+            int epochCount,
+            Checkpoint resumeFrom,
+            RunDirectory run,
+            Path target)
+            throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         Path dir = run != null ? run.path() : target;
-        stdout.printf(Locale.ROOT, "gradlab train: %s (%d parameters), %s, %s, batch %d, %s, seed %d%n",
-                network, network.spec().parameterCount(), plan.method(), plan.optimizer(), batch,
-                Text.count(epochCount, "epoch"), this.run.seed);
-        stdout.printf(Locale.ROOT, "data %s; %s; %s%n", DataOptions.describe(data.data, split),
-                Simd.vectorized() ? "Vector API kernels" : "scalar kernels", Text.count(Parallel.threads(), "thread"));
+        stdout.printf(
+                Locale.ROOT,
+                "gradlab train: %s (%d parameters), %s, %s, batch %d, %s, seed %d%n",
+                network,
+                network.spec().parameterCount(),
+                plan.method(),
+                plan.optimizer(),
+                batch,
+                Text.count(epochCount, "epoch"),
+                this.run.seed);
+        stdout.printf(
+                Locale.ROOT,
+                "data %s; %s; %s%n",
+                DataOptions.describe(data.data, split),
+                Simd.vectorized() ? "Vector API kernels" : "scalar kernels",
+                Text.count(Parallel.threads(), "thread"));
         Outcome outcome;
         List<EpochMetrics> history;
-        try (ConsoleListener console = new ConsoleListener(stdout, spec.commandLine().getErr(), showProgress());
-             MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), resumeFrom == null ? 0 : resumeFrom.epoch())) {
+        try (ConsoleListener console =
+                        new ConsoleListener(stdout, spec.commandLine().getErr(), showProgress());
+                MetricsCsv csv = new MetricsCsv(
+                        dir.resolve(MetricsCsv.FILE_NAME), resumeFrom == null ? 0 : resumeFrom.epoch())) {
             outcome = plan.run().apply(dir, listener(console, csv));
             history = csv.rows();
         }
         // A resumed run that had done all its epochs trained none now: its accuracy is its last epoch's.
         float accuracy = resumeFrom != null && resumeFrom.epoch() == epochCount && history.size() == epochCount
-                ? history.get(epochCount - 1).testAccuracy() : outcome.result().testAccuracy();
+                ? history.get(epochCount - 1).testAccuracy()
+                : outcome.result().testAccuracy();
         if (Float.isNaN(accuracy)) {
             throw new IllegalStateException("no test accuracy for the run's last epoch in "
                     + dir.resolve(MetricsCsv.FILE_NAME) + "; train it further with --epochs");
@@ -321,9 +402,15 @@ final class TrainCommand implements Callable<Integer> {
             Files.deleteIfExists(dir.resolve(RunDirectory.INCOMPLETE));
         }
 
-        stdout.printf(Locale.ROOT, "trained in %.1f s (%d loss evaluations); wrote %s, %s, %s and %s in %s%n",
-                outcome.result().wallNanos() / 1e9, outcome.result().lossEvaluations(), MetricsCsv.FILE_NAME,
-                "training.png", ModelFile.FILE_NAME, outcome.genome() != null ? Genome.FILE_NAME : Checkpoint.FILE_NAME,
+        stdout.printf(
+                Locale.ROOT,
+                "trained in %.1f s (%d loss evaluations); wrote %s, %s, %s and %s in %s%n",
+                outcome.result().wallNanos() / 1e9,
+                outcome.result().lossEvaluations(),
+                MetricsCsv.FILE_NAME,
+                "training.png",
+                ModelFile.FILE_NAME,
+                outcome.genome() != null ? Genome.FILE_NAME : Checkpoint.FILE_NAME,
                 target);
         stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * accuracy);
         stdout.flush();

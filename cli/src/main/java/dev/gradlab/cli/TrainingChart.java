@@ -19,8 +19,7 @@ final class TrainingChart {
     private static final Color TEST = new Color(0xff7f0e);
     private static final Color ACCURACY = new Color(0x2ca02c);
 
-    private TrainingChart() {
-    }
+    private TrainingChart() {}
 
     /** Draws the curves of {@code history}, one entry per epoch. */
     static void write(Path file, String title, List<EpochMetrics> history) throws IOException {
@@ -40,7 +39,8 @@ final class TrainingChart {
     }
 
     /** Draws the curves; all arrays have one entry per epoch, accuracy as a fraction in [0, 1]. */
-    static void write(Path file, String title, double[] epochs, double[] trainLoss, double[] testLoss, double[] testAccuracy)
+    static void write(
+            Path file, String title, double[] epochs, double[] trainLoss, double[] testLoss, double[] testAccuracy)
             throws IOException {
         XYChart chart = new XYChart(900, 540);
         chart.setTitle(title);
@@ -64,7 +64,8 @@ final class TrainingChart {
             percent[i] = 100 * testAccuracy[i];
         }
         XYSeries accuracy = series(chart.addSeries("test accuracy (%)", epochs, percent), ACCURACY, 1);
-        accuracy.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
+        accuracy.setLineStyle(
+                new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
         style.putYAxisGroupDecimalPatternMap(1, "0");
         Output.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }

@@ -42,8 +42,7 @@ final class Usage {
             Map.entry("bind", "--bind"),
             Map.entry("port", "--port"));
 
-    private Usage() {
-    }
+    private Usage() {}
 
     /**
      * {@code call}'s result; a refusal of its value is reported as a refusal of {@code setting}: for

@@ -15,10 +15,15 @@ import picocli.CommandLine.Spec;
  * come ({@code gradlab train --cluster}), loading each one's data set itself (the same {@code --data}
  * values as train's, looked up on this machine), until Ctrl-C, which leaves the cluster cleanly.
  */
-@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Join a cluster and evaluate population members for 'gradlab train --cluster'.",
-                "Open-source Hazelcast has no authentication or encryption: run workers only inside a"
-                        + " private network or a VPN (docs/cluster.md). Ctrl-C leaves the cluster."})
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Join a cluster and evaluate population members for 'gradlab train --cluster'.",
+            "Open-source Hazelcast has no authentication or encryption: run workers only inside a"
+                    + " private network or a VPN (docs/cluster.md). Ctrl-C leaves the cluster."
+        })
 final class WorkerCommand implements Callable<Integer> {
 
     @Spec
@@ -37,12 +42,16 @@ final class WorkerCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (var t = threads.open()) {
-            ClusterWorker worker = ClusterWorker.start(cluster.settings(), WorkerCommand::load,
-                    new ClusterWorker.Listener() {
+            ClusterWorker worker =
+                    ClusterWorker.start(cluster.settings(), WorkerCommand::load, new ClusterWorker.Listener() {
                         @Override
                         public void onAccepted(String job, String network, String dataSpec) {
-                            out.printf(Locale.ROOT, "worker: working for trainer job %s: %s on --data %s%n", job,
-                                    network, dataSpec);
+                            out.printf(
+                                    Locale.ROOT,
+                                    "worker: working for trainer job %s: %s on --data %s%n",
+                                    job,
+                                    network,
+                                    dataSpec);
                             out.flush();
                         }
 
@@ -52,9 +61,13 @@ final class WorkerCommand implements Callable<Integer> {
                             out.flush();
                         }
                     });
-            out.printf(Locale.ROOT, "worker %s joined cluster '%s' (%d members); %s; waiting for work, Ctrl-C leaves%n",
-                    worker.address(), cluster.cluster, worker.clusterSize(), Text.count(dev.gradlab.simd.Parallel.threads(),
-                            "thread"));
+            out.printf(
+                    Locale.ROOT,
+                    "worker %s joined cluster '%s' (%d members); %s; waiting for work, Ctrl-C leaves%n",
+                    worker.address(),
+                    cluster.cluster,
+                    worker.clusterSize(),
+                    Text.count(dev.gradlab.simd.Parallel.threads(), "thread"));
             out.flush();
             worker.awaitShutdown();
             out.println("worker: left the cluster");

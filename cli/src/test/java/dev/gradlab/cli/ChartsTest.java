@@ -26,8 +26,13 @@ class ChartsTest {
     @Test
     void trainingChartIsAPng() throws IOException {
         Path file = dir.resolve("training.png");
-        TrainingChart.write(file, "test", new double[] {1, 2, 3}, new double[] {2.3, 1.1, 0.7},
-                new double[] {2.3, 1.2, 0.9}, new double[] {0.1, 0.6, 0.7});
+        TrainingChart.write(
+                file,
+                "test",
+                new double[] {1, 2, 3},
+                new double[] {2.3, 1.1, 0.7},
+                new double[] {2.3, 1.2, 0.9},
+                new double[] {0.1, 0.6, 0.7});
         assertTrue(isPng(file));
         assertTrue(ImageIO.read(file.toFile()).getWidth() > 100);
     }
@@ -35,7 +40,11 @@ class ChartsTest {
     @Test
     void cosineChartIsAPngEvenWithNegativeCosines() throws IOException {
         Path file = dir.resolve("cosine.png");
-        CosineChart.write(file, "test", 406_528, new double[] {10, 100, 1000},
+        CosineChart.write(
+                file,
+                "test",
+                406_528,
+                new double[] {10, 100, 1000},
                 Map.of("antithetic", new double[] {0.005, 0.016, 0.05}, "vanilla", new double[] {0.001, -0.002, 0.0}));
         assertTrue(isPng(file));
     }

@@ -34,7 +34,15 @@ class ClusterCommandTest {
 
     @Test
     void onlyPopulationMethodsTrainOnACluster() {
-        Run r = Run.of("train", "--method", "backprop", "--cluster", "x", "--epochs", "1", "--out",
+        Run r = Run.of(
+                "train",
+                "--method",
+                "backprop",
+                "--cluster",
+                "x",
+                "--epochs",
+                "1",
+                "--out",
                 dir.resolve("run").toString());
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("option '--cluster' applies to --method es or ga, got --method backprop"), r.err());
@@ -43,38 +51,69 @@ class ClusterCommandTest {
     @Test
     void esTrainsOnAWorkerAsItDoesHereAndSaysHowManyTookPart() throws IOException {
         List<Integer> ports = freePorts(2);
-        String name = "gradlab-cli-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        String name = "gradlab-cli-test-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong());
         String members = "127.0.0.1:" + ports.get(0) + ",127.0.0.1:" + ports.get(1);
         List<String> accepted = new ArrayList<>();
-        try (ClusterWorker worker = ClusterWorker.start(ClusterSettings.builder().name(name)
-                .members(List.of(members.split(","))).port(ports.get(0), false).build(), WorkerCommand::load,
+        try (ClusterWorker worker = ClusterWorker.start(
+                ClusterSettings.builder()
+                        .name(name)
+                        .members(List.of(members.split(",")))
+                        .port(ports.get(0), false)
+                        .build(),
+                WorkerCommand::load,
                 new ClusterWorker.Listener() {
                     @Override
                     public void onAccepted(String job, String network, String dataSpec) {
                         accepted.add(network + " " + dataSpec);
                     }
                 })) {
-            String[] common = {"train", "--method", "es", "--epochs", "2", "--population", "6", "--hidden", "8",
-                    "--threads", "1"};
-            Run cluster = Run.of(concat(common, "--out", dir.resolve("cluster").toString(), "--cluster", name,
-                    "--members", members, "--port", Integer.toString(ports.get(1))));
+            String[] common = {
+                "train", "--method", "es", "--epochs", "2", "--population", "6", "--hidden", "8", "--threads", "1"
+            };
+            Run cluster = Run.of(concat(
+                    common,
+                    "--out",
+                    dir.resolve("cluster").toString(),
+                    "--cluster",
+                    name,
+                    "--members",
+                    members,
+                    "--port",
+                    Integer.toString(ports.get(1))));
             assertEquals(0, cluster.exitCode(), cluster.err());
             assertTrue(cluster.out().contains("cluster: 1 worker took part in epoch 1\n"), cluster.out());
             assertTrue(cluster.out().contains("cluster: 1 worker took part in epoch 2\n"), cluster.out());
-            assertEquals(List.of("Sequential(Linear(784, 8, bias=false), Sigmoid(), Linear(8, 10, bias=false)) subset"), accepted);
+            assertEquals(
+                    List.of("Sequential(Linear(784, 8, bias=false), Sigmoid(), Linear(8, 10, bias=false)) subset"),
+                    accepted);
             Run here = Run.of(concat(common, "--out", dir.resolve("here").toString()));
             assertEquals(0, here.exitCode(), here.err());
-            assertArrayEquals(Files.readAllBytes(dir.resolve("here/model.safetensors")),
+            assertArrayEquals(
+                    Files.readAllBytes(dir.resolve("here/model.safetensors")),
                     Files.readAllBytes(dir.resolve("cluster/model.safetensors")));
 
             // A cluster run's checkpoint resumes on the cluster (its command line is in the checkpoint).
             Run third = Run.of("train", "--resume", dir.resolve("cluster").toString(), "--epochs", "3");
             assertEquals(0, third.exitCode(), third.err());
             assertTrue(third.out().contains("cluster: 1 worker took part in epoch 3\n"), third.out());
-            Run hereThree = Run.of("train", "--method", "es", "--epochs", "3", "--population", "6", "--hidden", "8",
-                    "--threads", "1", "--out", dir.resolve("here3").toString());
+            Run hereThree = Run.of(
+                    "train",
+                    "--method",
+                    "es",
+                    "--epochs",
+                    "3",
+                    "--population",
+                    "6",
+                    "--hidden",
+                    "8",
+                    "--threads",
+                    "1",
+                    "--out",
+                    dir.resolve("here3").toString());
             assertEquals(0, hereThree.exitCode(), hereThree.err());
-            assertArrayEquals(Files.readAllBytes(dir.resolve("here3/model.safetensors")),
+            assertArrayEquals(
+                    Files.readAllBytes(dir.resolve("here3/model.safetensors")),
                     Files.readAllBytes(dir.resolve("cluster/model.safetensors")));
         }
     }

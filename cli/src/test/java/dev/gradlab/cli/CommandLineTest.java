@@ -1,13 +1,13 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.model.Activation;
-import dev.gradlab.core.model.Architecture;
-import dev.gradlab.core.model.ModelFile;
-import dev.gradlab.core.model.SavedModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradlab.core.model.Activation;
+import dev.gradlab.core.model.Architecture;
+import dev.gradlab.core.model.ModelFile;
+import dev.gradlab.core.model.SavedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,26 +78,34 @@ class CommandLineTest {
 
     @Test
     void missingDataDirectoryIsAFailure() {
-        assertOneLineError(Run.of("train", "--data", "/nonexistent", "--out", dir.toString()), 1,
+        assertOneLineError(
+                Run.of("train", "--data", "/nonexistent", "--out", dir.toString()),
+                1,
                 "data directory /nonexistent does not exist");
     }
 
     @Test
     void missingOrCorruptWeightsAreFailures() throws IOException {
-        assertOneLineError(Run.of("evaluate", "--weights", dir.resolve("none.bin").toString()), 1, "no such file");
+        assertOneLineError(
+                Run.of("evaluate", "--weights", dir.resolve("none.bin").toString()), 1, "no such file");
         Path bad = dir.resolve("bad.bin");
         Files.writeString(bad, "GRADLABW and then nonsense");
-        assertOneLineError(Run.of("evaluate", "--weights", bad.toString()), 1,
+        assertOneLineError(
+                Run.of("evaluate", "--weights", bad.toString()),
+                1,
                 bad + ": at byte 0: not a safetensors file (expected a model.safetensors written by gradlab train");
         Path notSafetensors = dir.resolve("bad.safetensors");
         Files.writeString(notSafetensors, "{\"0.weight\": 1}");
-        assertOneLineError(Run.of("evaluate", "--weights", notSafetensors.toString()), 1,
+        assertOneLineError(
+                Run.of("evaluate", "--weights", notSafetensors.toString()),
+                1,
                 notSafetensors + ": at byte 0: not a safetensors file");
     }
 
     @Test
     void verbosePrintsTheStackTrace() {
-        Run run = Run.of("evaluate", "--verbose", "--weights", dir.resolve("none.bin").toString());
+        Run run = Run.of(
+                "evaluate", "--verbose", "--weights", dir.resolve("none.bin").toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("\tat "), run.err());
     }
@@ -130,7 +138,10 @@ class CommandLineTest {
 
         Path weights = out.resolve("model.safetensors");
         SavedModel saved = ModelFile.load(weights);
-        assertEquals(Architecture.of(784, new int[] {16}, 10, Activation.SIGMOID, false).spec(), saved.spec());
+        assertEquals(
+                Architecture.of(784, new int[] {16}, 10, Activation.SIGMOID, false)
+                        .spec(),
+                saved.spec());
         assertEquals("2", saved.info().get("epochs"));
 
         Run evaluate = Run.of("evaluate", "--weights", weights.toString());
@@ -141,8 +152,25 @@ class CommandLineTest {
     @Test
     void aGeneticRunWritesItsGenomeAndEvaluateRebuildsItsAccuracy() throws IOException {
         Path out = dir.resolve("ga");
-        Run train = Run.of("train", "--method", "ga", "--epochs", "2", "--hidden", "16", "--population", "12",
-                "--parents", "3", "--elites", "2", "--sigma", "0.02", "--out", out.toString(), "--no-progress");
+        Run train = Run.of(
+                "train",
+                "--method",
+                "ga",
+                "--epochs",
+                "2",
+                "--hidden",
+                "16",
+                "--population",
+                "12",
+                "--parents",
+                "3",
+                "--elites",
+                "2",
+                "--sigma",
+                "0.02",
+                "--out",
+                out.toString(),
+                "--no-progress");
         assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.out().contains("ga P=12 T=3 E=2 low-rank(r=1) sigma 0.02 holdout 100"), train.out());
         assertTrue(train.out().contains("Epoch 2, cost = "), train.out());
@@ -151,30 +179,57 @@ class CommandLineTest {
 
         Path genome = out.resolve(dev.gradlab.optim.Genome.FILE_NAME);
         var g = dev.gradlab.optim.Genome.read(genome);
-        assertEquals(Architecture.of(784, new int[] {16}, 10, Activation.SIGMOID, false).spec(), g.spec());
+        assertEquals(
+                Architecture.of(784, new int[] {16}, 10, Activation.SIGMOID, false)
+                        .spec(),
+                g.spec());
         assertEquals(g.fileLength(), Files.size(genome));
-        assertTrue(g.mutations().length >= 1 && g.mutations().length <= 18, g.toString());   // 2 epochs × 9 batches
+        assertTrue(g.mutations().length >= 1 && g.mutations().length <= 18, g.toString()); // 2 epochs × 9 batches
 
         Run evaluate = Run.of("evaluate", "--genome", genome.toString());
         assertEquals(0, evaluate.exitCode(), evaluate.err());
         assertTrue(evaluate.out().contains(g.mutations().length + " mutations; rebuilt in "), evaluate.out());
         assertEquals(train.lastLine(), evaluate.lastLine());
-        assertEquals(train.lastLine(), Run.of("evaluate", "--weights", out.resolve("model.safetensors").toString())
-                .lastLine());
+        assertEquals(
+                train.lastLine(),
+                Run.of("evaluate", "--weights", out.resolve("model.safetensors").toString())
+                        .lastLine());
         // --overwrite accepts a GA run's directory: genome.bin is one of a run's files.
-        assertEquals(0, Run.of("train", "--method", "ga", "--epochs", "1", "--hidden", "8", "--population", "4",
-                "--parents", "2", "--elites", "1", "--out", out.toString(), "--overwrite", "--no-progress").exitCode());
+        assertEquals(
+                0,
+                Run.of(
+                                "train",
+                                "--method",
+                                "ga",
+                                "--epochs",
+                                "1",
+                                "--hidden",
+                                "8",
+                                "--population",
+                                "4",
+                                "--parents",
+                                "2",
+                                "--elites",
+                                "1",
+                                "--out",
+                                out.toString(),
+                                "--overwrite",
+                                "--no-progress")
+                        .exitCode());
     }
 
     @Test
     void compareRunsEachMethodAndDrawsTheirCurves() throws IOException {
         Path out = dir.resolve("compare");
-        Run run = Run.of("compare", "--methods", "backprop,ga", "--epochs", "2", "--hidden", "8", "--out", out.toString());
+        Run run = Run.of(
+                "compare", "--methods", "backprop,ga", "--epochs", "2", "--hidden", "8", "--out", out.toString());
         assertEquals(0, run.exitCode(), run.err());
         for (String m : List.of("backprop", "ga")) {
             List<String> csv = Files.readAllLines(out.resolve(m).resolve("metrics.csv"));
             assertEquals(3, csv.size(), csv.toString());
-            String accuracy = String.format(java.util.Locale.ROOT, "%.2f%%",
+            String accuracy = String.format(
+                    java.util.Locale.ROOT,
+                    "%.2f%%",
                     100 * Double.parseDouble(csv.get(2).split(",")[3]));
             assertTrue(run.out().lines().anyMatch(l -> l.startsWith(m + " ") && l.contains(accuracy)), run.out());
         }
@@ -185,34 +240,70 @@ class CommandLineTest {
 
     @Test
     void geneticSettingsThatCannotWorkAreUsageErrors() {
-        assertOneLineError(Run.of("train", "--method", "ga", "--parents", "30", "--population", "20"), 2,
+        assertOneLineError(
+                Run.of("train", "--method", "ga", "--parents", "30", "--population", "20"),
+                2,
                 "'--parents': must satisfy 1 <= E <= T <= P and E < P for elites E, parents T and population P, got E = 5,"
                         + " T = 30, P = 20");
-        assertOneLineError(Run.of("train", "--method", "ga", "--lr", "0.1"), 2,
-                "option '--lr' does not apply to --method ga");
-        assertOneLineError(Run.of("train", "--parents", "3"), 2, "option '--parents' does not apply to --method backprop");
+        assertOneLineError(
+                Run.of("train", "--method", "ga", "--lr", "0.1"), 2, "option '--lr' does not apply to --method ga");
+        assertOneLineError(
+                Run.of("train", "--parents", "3"), 2, "option '--parents' does not apply to --method backprop");
         assertOneLineError(Run.of("evaluate"), 2, "give exactly one of --weights FILE and --genome FILE");
     }
 
     @Test
     void aScheduledRunNamesItsSchedule() {
-        Run run = Run.of("train", "--epochs", "2", "--hidden", "8", "--lr-schedule", "step:1:0.5", "--warmup", "1",
-                "--out", dir.resolve("scheduled").toString(), "--no-progress");
+        Run run = Run.of(
+                "train",
+                "--epochs",
+                "2",
+                "--hidden",
+                "8",
+                "--lr-schedule",
+                "step:1:0.5",
+                "--warmup",
+                "1",
+                "--out",
+                dir.resolve("scheduled").toString(),
+                "--no-progress");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().lines().findFirst().orElseThrow().contains("schedule warmup:1,step:1:0.5"), run.out());
     }
 
     @Test
     void esAndFdTrainAndPrintWithoutAProgressBarOnStdout() {
-        Run es = Run.of("train", "--method", "es", "--epochs", "1", "--hidden", "8", "--population", "4",
-                "--out", dir.resolve("es").toString(), "--progress");
+        Run es = Run.of(
+                "train",
+                "--method",
+                "es",
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--population",
+                "4",
+                "--out",
+                dir.resolve("es").toString(),
+                "--progress");
         assertEquals(0, es.exitCode(), es.err());
         assertTrue(es.lastLine().startsWith("test accuracy "), es.out());
         assertFalse(es.out().contains("\r") || es.out().contains("\033"), es.out());
         assertTrue(es.err().contains("train"), es.err());
 
-        Run fd = Run.of("train", "--method", "fd", "--epochs", "1", "--hidden", "8", "--population", "4",
-                "--out", dir.resolve("fd").toString(), "--no-progress");
+        Run fd = Run.of(
+                "train",
+                "--method",
+                "fd",
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--population",
+                "4",
+                "--out",
+                dir.resolve("fd").toString(),
+                "--no-progress");
         assertEquals(0, fd.exitCode(), fd.err());
         assertEquals("", fd.err());
     }
@@ -220,13 +311,31 @@ class CommandLineTest {
     @Test
     void gradientsPrintsTheTableAndDrawsTheSweep() throws IOException {
         Path out = dir.resolve("gradients");
-        Run run = Run.of("gradients", "--hidden", "4", "--batch", "20", "--population", "8", "--sweep", "2,8",
-                "--out", out.toString());
+        Run run = Run.of(
+                "gradients",
+                "--hidden",
+                "4",
+                "--batch",
+                "20",
+                "--population",
+                "8",
+                "--sweep",
+                "2,8",
+                "--out",
+                out.toString());
         assertEquals(0, run.exitCode(), run.err());
-        String backprop = run.out().lines().filter(l -> l.startsWith("backprop")).findFirst().orElseThrow();
+        String backprop = run.out()
+                .lines()
+                .filter(l -> l.startsWith("backprop"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(backprop.contains("1.0000"), backprop);
         // A small network gets the full central differences, which must agree with backprop.
-        String central = run.out().lines().filter(l -> l.startsWith("fd central")).findFirst().orElseThrow();
+        String central = run.out()
+                .lines()
+                .filter(l -> l.startsWith("fd central"))
+                .findFirst()
+                .orElseThrow();
         double cosine = Double.parseDouble(central.substring(42).strip().split("\\s+")[0]);
         assertTrue(cosine > 0.99, central);
         assertTrue(ChartsTest.isPng(out.resolve("cosine.png")));

@@ -31,8 +31,17 @@ class ConvnetCommandsTest {
     }
 
     private static Run train(Path out, String method, int epochs, String... more) {
-        List<String> args = new ArrayList<>(List.of("train", "--model", "cnn", "--method", method, "--epochs",
-                Integer.toString(epochs), "--out", out.toString(), "--no-progress"));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--model",
+                "cnn",
+                "--method",
+                method,
+                "--epochs",
+                Integer.toString(epochs),
+                "--out",
+                out.toString(),
+                "--no-progress"));
         if (method.equals("ga")) {
             args.addAll(List.of("--population", "6", "--parents", "2", "--elites", "1"));
         } else if (!method.equals("backprop")) {
@@ -72,36 +81,58 @@ class ConvnetCommandsTest {
         train(stopped, "backprop", 1, "--batch", "250");
         Run resumed = Run.of("train", "--resume", stopped.toString(), "--epochs", "2", "--no-progress");
         assertEquals(0, resumed.exitCode(), resumed.err());
-        assertArrayEquals(Files.readAllBytes(straight.resolve(ModelFile.FILE_NAME)),
+        assertArrayEquals(
+                Files.readAllBytes(straight.resolve(ModelFile.FILE_NAME)),
                 Files.readAllBytes(stopped.resolve(ModelFile.FILE_NAME)));
     }
 
     @Test
     void graphAndCompareTakeTheConvnet() throws IOException {
-        Run graph = Run.of("graph", "--model", "cnn", "--batch", "2", "--out", dir.resolve("graph").toString());
+        Run graph = Run.of(
+                "graph",
+                "--model",
+                "cnn",
+                "--batch",
+                "2",
+                "--out",
+                dir.resolve("graph").toString());
         assertEquals(0, graph.exitCode(), graph.err());
         String text = Files.readString(dir.resolve("graph").resolve("tape.dot"));
         assertTrue(text.contains("1.weight") && text.contains("8.bias"), text);
 
         Path out = dir.resolve("compare");
-        Run compare = Run.of("compare", "--model", "cnn", "--methods", "backprop", "--epochs", "1", "--out",
-                out.toString());
+        Run compare =
+                Run.of("compare", "--model", "cnn", "--methods", "backprop", "--epochs", "1", "--out", out.toString());
         assertEquals(0, compare.exitCode(), compare.err());
-        assertEquals(CNN, ModelFile.load(out.resolve("backprop").resolve(ModelFile.FILE_NAME)).spec());
+        assertEquals(
+                CNN,
+                ModelFile.load(out.resolve("backprop").resolve(ModelFile.FILE_NAME))
+                        .spec());
     }
 
     @Test
     void aModelThatDoesNotFitTheOptionIsAUsageError() {
-        Run unknown = Run.of("train", "--model", "rnn", "--out", dir.resolve("x").toString());
+        Run unknown =
+                Run.of("train", "--model", "rnn", "--out", dir.resolve("x").toString());
         assertEquals(2, unknown.exitCode(), unknown.err());
-        assertTrue(unknown.err().contains("Invalid value for option '--model': expected one of mlp, cnn, got 'rnn'"),
+        assertTrue(
+                unknown.err().contains("Invalid value for option '--model': expected one of mlp, cnn, got 'rnn'"),
                 unknown.err());
-        Run hidden = Run.of("train", "--model", "cnn", "--hidden", "16", "--out", dir.resolve("z").toString());
+        Run hidden = Run.of(
+                "train",
+                "--model",
+                "cnn",
+                "--hidden",
+                "16",
+                "--out",
+                dir.resolve("z").toString());
         assertEquals(2, hidden.exitCode(), hidden.err());
         assertTrue(hidden.err().contains("option '--hidden' does not apply to --model cnn"), hidden.err());
-        Run gradients = Run.of("gradients", "--model", "cnn", "--out", dir.resolve("y").toString());
+        Run gradients =
+                Run.of("gradients", "--model", "cnn", "--out", dir.resolve("y").toString());
         assertEquals(2, gradients.exitCode(), gradients.err());
-        assertTrue(gradients.err().contains("Invalid value for option '--model': this command takes mlp only"),
+        assertTrue(
+                gradients.err().contains("Invalid value for option '--model': this command takes mlp only"),
                 gradients.err());
     }
 }

@@ -35,9 +35,23 @@ class DamagedFilesExitTest {
         assertEquals(0, run.exitCode(), run.err());
         model = Files.readAllBytes(out.resolve("model.safetensors"));
         Path ga = dir.resolve("ga");
-        run = Run.of("train", "--method", "ga", "--epochs", "1", "--population", "4", "--parents", "2", "--elites", "1",
-                "--hidden", "8", "--out",
-                ga.toString(), "--no-progress");
+        run = Run.of(
+                "train",
+                "--method",
+                "ga",
+                "--epochs",
+                "1",
+                "--population",
+                "4",
+                "--parents",
+                "2",
+                "--elites",
+                "1",
+                "--hidden",
+                "8",
+                "--out",
+                ga.toString(),
+                "--no-progress");
         assertEquals(0, run.exitCode(), run.err());
         genome = Files.readAllBytes(ga.resolve("genome.bin"));
     }
@@ -72,19 +86,23 @@ class DamagedFilesExitTest {
         CRC32 crc = new CRC32();
         crc.update(nan, start, nan.length - start);
         String header = new String(nan, 8, start - 8, StandardCharsets.UTF_8)
-                .replaceFirst("\"checksum\":\"crc32:[0-9a-f]{8}", String.format("\"checksum\":\"crc32:%08x", crc.getValue()));
+                .replaceFirst(
+                        "\"checksum\":\"crc32:[0-9a-f]{8}", String.format("\"checksum\":\"crc32:%08x", crc.getValue()));
         System.arraycopy(header.getBytes(StandardCharsets.UTF_8), 0, nan, 8, start - 8);
         assertFailureNamingTheFile("--weights", nan, "tensor \"0.weight\" value 1 must be finite, got NaN");
 
         // An absurd shape in the spec, a control byte in the header, and a file of the format no release shipped.
         String h = new String(model, 8, start - 8, StandardCharsets.UTF_8);
-        byte[] layers = h.replace("\\\"out_features\\\":8,", "\\\"out_features\\\":9999999,").getBytes(StandardCharsets.UTF_8);
+        byte[] layers = h.replace("\\\"out_features\\\":8,", "\\\"out_features\\\":9999999,")
+                .getBytes(StandardCharsets.UTF_8);
         assertTrue(layers.length == start - 8 + 6, h);
         assertFailureNamingTheFile("--weights", withHeader(model, layers), "metadata_checksum mismatch");
         byte[] control = model.clone();
-        control[h.indexOf("\"spec\"") + 8 + 6] = 0x1b;   // the colon after the key
+        control[h.indexOf("\"spec\"") + 8 + 6] = 0x1b; // the colon after the key
         assertFailureNamingTheFile("--weights", control, "\\u001b");
-        assertFailureNamingTheFile("--weights", "GRADLABW\0\0\0\1 older weights".getBytes(StandardCharsets.ISO_8859_1),
+        assertFailureNamingTheFile(
+                "--weights",
+                "GRADLABW\0\0\0\1 older weights".getBytes(StandardCharsets.ISO_8859_1),
                 "at byte 0: not a safetensors file (expected a model.safetensors written by gradlab train");
     }
 
@@ -114,12 +132,17 @@ class DamagedFilesExitTest {
 
         byte[] flipped = checkpoint.clone();
         flipped[start + 3] ^= 0x40;
-        byte[] negative = withHeader(checkpoint, h.replace("\"epoch\":\"1\"", "\"epoch\":\"-1\"")
-                .getBytes(StandardCharsets.UTF_8));
-        byte[] groupKey = withHeader(checkpoint, h.replace("\"optimizer.group.0.lr\"", "\"optimizer.group.0.xr\"")
-                .getBytes(StandardCharsets.UTF_8));
-        String[] fragments = {"at byte 8: checksum mismatch", "epoch must be an integer in [0, 2147483647], got '-1'",
-                "group settings must have the keys"};
+        byte[] negative = withHeader(
+                checkpoint, h.replace("\"epoch\":\"1\"", "\"epoch\":\"-1\"").getBytes(StandardCharsets.UTF_8));
+        byte[] groupKey = withHeader(
+                checkpoint,
+                h.replace("\"optimizer.group.0.lr\"", "\"optimizer.group.0.xr\"")
+                        .getBytes(StandardCharsets.UTF_8));
+        String[] fragments = {
+            "at byte 8: checksum mismatch",
+            "epoch must be an integer in [0, 2147483647], got '-1'",
+            "group settings must have the keys"
+        };
         byte[][] damaged = {flipped, negative, groupKey};
         for (int i = 0; i < damaged.length; i++) {
             Files.write(file, damaged[i]);
@@ -133,7 +156,11 @@ class DamagedFilesExitTest {
 
     private static byte[] withHeader(byte[] file, byte[] header) {
         int start = dataStart(file);
-        ByteBuffer out = ByteBuffer.allocate(8 + header.length + file.length - start).order(ByteOrder.LITTLE_ENDIAN);
-        return out.putLong(header.length).put(header).put(file, start, file.length - start).array();
+        ByteBuffer out =
+                ByteBuffer.allocate(8 + header.length + file.length - start).order(ByteOrder.LITTLE_ENDIAN);
+        return out.putLong(header.length)
+                .put(header)
+                .put(file, start, file.length - start)
+                .array();
     }
 }

@@ -42,19 +42,46 @@ class DivergenceAndOutputTest {
 
     @Test
     void aReluBlowUpIsCaughtByTheBound() {
-        Run run = Run.of("train", "--hidden", "16", "--activation", "relu", "--lr", "1e6", "--out",
-                dir.resolve("run").toString(), "--no-progress");
+        Run run = Run.of(
+                "train",
+                "--hidden",
+                "16",
+                "--activation",
+                "relu",
+                "--lr",
+                "1e6",
+                "--out",
+                dir.resolve("run").toString(),
+                "--no-progress");
         assertFailsInOneLine(run, "above the bound of 10000.0");
     }
 
     @Test
     void nanWeightsAreCaughtBeforeAnEpochLinePrintsThem() {
-        Run run = Run.of("train", "--hidden", "16", "--activation", "requ", "--lr", "1e5", "--batch", "1000",
-                "--epochs", "4", "--max-loss", "off", "--out", dir.resolve("run").toString(), "--no-progress");
+        Run run = Run.of(
+                "train",
+                "--hidden",
+                "16",
+                "--activation",
+                "requ",
+                "--lr",
+                "1e5",
+                "--batch",
+                "1000",
+                "--epochs",
+                "4",
+                "--max-loss",
+                "off",
+                "--out",
+                dir.resolve("run").toString(),
+                "--no-progress");
         assertEquals(1, run.exitCode(), run.err());
-        List<String> epochLines = run.out().lines().filter(l -> l.startsWith("Epoch ")).toList();
+        List<String> epochLines =
+                run.out().lines().filter(l -> l.startsWith("Epoch ")).toList();
         assertTrue(epochLines.stream().noneMatch(l -> l.contains("NaN") || l.contains("Infinity")), run.out());
-        assertTrue(run.err().contains("epoch " + (epochLines.size() + 1)), "stdout printed " + epochLines + "; " + run.err());
+        assertTrue(
+                run.err().contains("epoch " + (epochLines.size() + 1)),
+                "stdout printed " + epochLines + "; " + run.err());
     }
 
     @Test
@@ -76,16 +103,30 @@ class DivergenceAndOutputTest {
         assertEquals(2, again.exitCode(), again.err());
         assertTrue(again.err().contains("'--out': " + out + " is not empty"), again.err());
 
-        Run failed = Run.of("train", "--epochs", "1", "--hidden", "8", "--lr", "1e6", "--overwrite", "--out", out.toString(),
+        Run failed = Run.of(
+                "train",
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--lr",
+                "1e6",
+                "--overwrite",
+                "--out",
+                out.toString(),
                 "--no-progress");
         assertEquals(1, failed.exitCode(), failed.err());
-        assertArrayEquals(weights, Files.readAllBytes(out.resolve("model.safetensors")), "a failed run leaves the old one whole");
+        assertArrayEquals(
+                weights, Files.readAllBytes(out.resolve("model.safetensors")), "a failed run leaves the old one whole");
         assertArrayEquals(metrics, Files.readAllBytes(out.resolve("metrics.csv")));
 
-        Run replaced = Run.of("train", "--epochs", "2", "--hidden", "8", "--overwrite", "--out", out.toString(), "--no-progress");
+        Run replaced = Run.of(
+                "train", "--epochs", "2", "--hidden", "8", "--overwrite", "--out", out.toString(), "--no-progress");
         assertEquals(0, replaced.exitCode(), replaced.err());
-        assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size(), "the header and the new run's two epochs");
-        assertEquals(List.of("checkpoint.safetensors", "metrics.csv", "model.safetensors", "training.png"), listing(out));
+        assertEquals(
+                3, Files.readAllLines(out.resolve("metrics.csv")).size(), "the header and the new run's two epochs");
+        assertEquals(
+                List.of("checkpoint.safetensors", "metrics.csv", "model.safetensors", "training.png"), listing(out));
         assertEquals(List.of("run"), listing(dir));
     }
 
@@ -104,22 +145,37 @@ class DivergenceAndOutputTest {
         Run emptyOut = Run.of("train", "--out", "");
         assertEquals(2, emptyOut.exitCode());
         assertTrue(emptyOut.err().contains("'--out': must name a directory, got an empty path"), emptyOut.err());
-        Run bigBatch = Run.of("train", "--batch", "1001", "--out", dir.resolve("b").toString());
+        Run bigBatch =
+                Run.of("train", "--batch", "1001", "--out", dir.resolve("b").toString());
         assertEquals(2, bigBatch.exitCode());
-        assertTrue(bigBatch.err().contains("'--batch': must be at most the 1000 training images, got 1001"), bigBatch.err());
+        assertTrue(
+                bigBatch.err().contains("'--batch': must be at most the 1000 training images, got 1001"),
+                bigBatch.err());
         Run download = Run.of("train", "--download", "--out", dir.resolve("d").toString());
         assertEquals(2, download.exitCode());
-        assertTrue(download.err().contains("option '--download' applies to --data full or mnist, got --data subset"),
+        assertTrue(
+                download.err().contains("option '--download' applies to --data full or mnist, got --data subset"),
                 download.err());
         Run unknown = Run.of("trian");
         assertEquals(2, unknown.exitCode());
-        assertTrue(unknown.err().startsWith("gradlab: unknown command 'trian': expected one of train, evaluate, compare,"
-                + " gradients, graph, backprop-trace, gradient-stats, info, minimize, worker, help"), unknown.err());
+        assertTrue(
+                unknown.err()
+                        .startsWith("gradlab: unknown command 'trian': expected one of train, evaluate, compare,"
+                                + " gradients, graph, backprop-trace, gradient-stats, info, minimize, worker, help"),
+                unknown.err());
     }
 
     @Test
     void oneEpochIsSingular() {
-        Run run = Run.of("train", "--epochs", "1", "--hidden", "8", "--out", dir.resolve("one").toString(), "--no-progress");
+        Run run = Run.of(
+                "train",
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--out",
+                dir.resolve("one").toString(),
+                "--no-progress");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().lines().findFirst().orElseThrow().contains(", 1 epoch, seed 42"), run.out());
     }
@@ -133,7 +189,9 @@ class DivergenceAndOutputTest {
         for (String line : joined.lines().skip(1).toList()) {
             assertTrue(line.strip().endsWith("."), "summary cut off: " + line + "\n" + top);
         }
-        assertTrue(joined.contains("Compare each gradient estimator with backprop on one batch, and sweep the ES population."),
+        assertTrue(
+                joined.contains(
+                        "Compare each gradient estimator with backprop on one batch, and sweep the ES population."),
                 top);
         String train = Run.of("train", "--help").out();
         assertFalse(train.contains("~/. ") || train.contains("(. gz") || train.contains("/.\n"), train);

@@ -39,19 +39,32 @@ class ErrorContractTest {
     @Test
     void aLibraryErrorThatIsNoSettingIsAFailure() throws IOException {
         Path out = dir.resolve("run");
-        assertEquals(0, Run.of("train", "--epochs", "1", "--hidden", "8", "--out", out.toString(), "--no-progress")
-                .exitCode());
+        assertEquals(
+                0,
+                Run.of("train", "--epochs", "1", "--hidden", "8", "--out", out.toString(), "--no-progress")
+                        .exitCode());
         // A checkpoint whose command line names another network than its weights: restoring it fails.
         Path file = out.resolve(Checkpoint.FILE_NAME);
         Checkpoint c = Checkpoint.read(file);
         Map<String, String> info = new HashMap<>(c.info());
         info.put("args", info.get("args").replace("--hidden\n8", "--hidden\n9"));
-        new Checkpoint(c.parameters(), c.optimizer(), c.estimator(), c.epoch(), c.step(), c.lossEvaluations(),
-                c.elapsedNanos(), info).write(file);
+        new Checkpoint(
+                        c.parameters(),
+                        c.optimizer(),
+                        c.estimator(),
+                        c.epoch(),
+                        c.step(),
+                        c.lossEvaluations(),
+                        c.elapsedNanos(),
+                        info)
+                .write(file);
 
         Run run = Run.of("train", "--resume", out.toString(), "--epochs", "2", "--no-progress");
         assertExit(run, 1, "gradlab train: ");
-        assertFalse(run.err().contains("usage") || run.err().contains("--help") || run.err().contains("\tat "),
+        assertFalse(
+                run.err().contains("usage")
+                        || run.err().contains("--help")
+                        || run.err().contains("\tat "),
                 run.err());
         Run verbose = Run.of("train", "--verbose", "--resume", out.toString(), "--epochs", "2", "--no-progress");
         assertExit(verbose, 1, "\tat ");
@@ -59,8 +72,17 @@ class ErrorContractTest {
 
     @Test
     void threadsHaveAMaximum() {
-        Run run = Run.of("train", "--threads", "1000", "--epochs", "1", "--hidden", "8", "--no-progress",
-                "--out", dir.resolve("t").toString());
+        Run run = Run.of(
+                "train",
+                "--threads",
+                "1000",
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--no-progress",
+                "--out",
+                dir.resolve("t").toString());
         assertExit(run, 2, "'--threads': must be in [1, 256], got 1000");
         assertEquals("", run.out());
     }

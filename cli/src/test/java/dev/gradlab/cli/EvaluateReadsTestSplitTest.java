@@ -31,8 +31,8 @@ class EvaluateReadsTestSplitTest {
         // Training files that could not be read: evaluate must not try.
         Files.writeString(data.resolve("train-images-idx3-ubyte"), "not an IDX file");
         Files.writeString(data.resolve("train-labels-idx1-ubyte"), "not an IDX file");
-        Run evaluate = Run.of("evaluate", "--weights", out.resolve("model.safetensors").toString(), "--data",
-                data.toString());
+        Run evaluate =
+                Run.of("evaluate", "--weights", out.resolve("model.safetensors").toString(), "--data", data.toString());
         assertEquals(0, evaluate.exitCode(), evaluate.err());
         assertEquals(train.lastLine(), evaluate.lastLine(), "the same 1000 test images");
         assertTrue(evaluate.out().contains("test images 1000"), evaluate.out());

@@ -26,7 +26,10 @@ class FloatOptionsTest {
     void aValueFloat32CannotHoldIsAUsageError(String option, String value, String method, String problem) {
         Run run = Run.of("train", "--method", method, option, value, "--epochs", "1", "--out", dir.toString());
         assertEquals(2, run.exitCode(), run.err());
-        assertTrue(run.err().contains("'" + option + "'") && run.err().contains(problem)
-                && run.err().contains(value), run.err());
+        assertTrue(
+                run.err().contains("'" + option + "'")
+                        && run.err().contains(problem)
+                        && run.err().contains(value),
+                run.err());
     }
 }

@@ -30,8 +30,8 @@ class LearnCommandsTest {
     @Test
     void graphWritesTheDotOfTheChosenNetwork() throws IOException {
         Path out = dir.resolve("graph");
-        Run run = Run.of("graph", "--hidden", "8,4", "--activation", "requ", "--bias", "--batch", "3",
-                "--out", out.toString());
+        Run run = Run.of(
+                "graph", "--hidden", "8,4", "--activation", "requ", "--bias", "--batch", "3", "--out", out.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.lastLine().contains(out.toString()), run.out());
         String dot = Files.readString(out.resolve("tape.dot"));
@@ -58,7 +58,11 @@ class LearnCommandsTest {
         Run run = Run.of("backprop-trace", "--activation", "tanh", "--out", out.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("∂L/∂z1[0] = ∂L/∂h1[0] · tanh'(z1[0]) = "), run.out());
-        String worst = run.out().lines().filter(l -> l.startsWith("largest |backprop")).findFirst().orElseThrow();
+        String worst = run.out()
+                .lines()
+                .filter(l -> l.startsWith("largest |backprop"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(Double.parseDouble(worst.substring(worst.indexOf('=') + 1).strip()) < 1e-3, worst);
         assertTrue(Files.readString(out.resolve("trace.txt")).contains("parameter gradients"));
     }
@@ -66,14 +70,33 @@ class LearnCommandsTest {
     @Test
     void gradientStatsAtTinySizesWritesEveryFigure() throws IOException {
         Path out = dir.resolve("stats");
-        Run run = Run.of("gradient-stats", "--depth", "2", "--width", "6", "--epochs", "1", "--hidden", "6",
-                "--batches", "1,20", "--draws", "2", "--train-epochs", "1", "--epsilons", "0,0.1", "--out", out.toString());
+        Run run = Run.of(
+                "gradient-stats",
+                "--depth",
+                "2",
+                "--width",
+                "6",
+                "--epochs",
+                "1",
+                "--hidden",
+                "6",
+                "--batches",
+                "1,20",
+                "--draws",
+                "2",
+                "--train-epochs",
+                "1",
+                "--epsilons",
+                "0,0.1",
+                "--out",
+                out.toString());
         assertEquals(0, run.exitCode(), run.err());
         for (String png : new String[] {"vanishing.png", "noise.png", "fgsm.png", "fgsm-examples.png"}) {
             assertTrue(ChartsTest.isPng(out.resolve(png)), png);
         }
         assertTrue(run.out().contains("ε = 0.1 "), run.out());
-        assertEquals(4 * 10 * 3 + 1, Files.readAllLines(out.resolve("vanishing.csv")).size());
+        assertEquals(
+                4 * 10 * 3 + 1, Files.readAllLines(out.resolve("vanishing.csv")).size());
         Run bad = Run.of("gradient-stats", "--parts", "vanishing,colour");
         assertEquals(Main.USAGE, bad.exitCode());
         assertTrue(bad.err().contains("expected vanishing, noise or fgsm, got 'colour'"), bad.err());

@@ -13,8 +13,18 @@ class MinimizeCommandTest {
 
     @Test
     void cmaEsOnTheEllipsoidEndsWithTheBestValueAndTheEvaluationsUsed() {
-        Run run = Run.of("minimize", "--function", "ellipsoid", "--dim", "10", "--budget", "10000",
-                "--strategy", "cmaes", "--threads", "2");
+        Run run = Run.of(
+                "minimize",
+                "--function",
+                "ellipsoid",
+                "--dim",
+                "10",
+                "--budget",
+                "10000",
+                "--strategy",
+                "cmaes",
+                "--threads",
+                "2");
         assertEquals(0, run.exitCode(), run.err());
         Matcher m = LAST.matcher(run.lastLine());
         assertTrue(m.matches(), run.lastLine());
@@ -25,7 +35,8 @@ class MinimizeCommandTest {
     @Test
     void everyStrategyRunsOnTheSphere() {
         for (String strategy : new String[] {"es", "pgpe", "snes", "cmaes"}) {
-            Run run = Run.of("minimize", "--function", "sphere", "--dim", "2", "--budget", "300", "--strategy", strategy);
+            Run run =
+                    Run.of("minimize", "--function", "sphere", "--dim", "2", "--budget", "300", "--strategy", strategy);
             assertEquals(0, run.exitCode(), run.err());
             Matcher m = LAST.matcher(run.lastLine());
             assertTrue(m.matches(), run.lastLine());
@@ -37,14 +48,18 @@ class MinimizeCommandTest {
     void badSettingsNameTheirOption() {
         Run unknown = Run.of("minimize", "--function", "ackley");
         assertEquals(2, unknown.exitCode());
-        assertTrue(unknown.err().contains("Invalid value for option '--function': must be one of [sphere, ellipsoid,"
-                + " rastrigin, rosenbrock], got 'ackley'"), unknown.err());
+        assertTrue(
+                unknown.err()
+                        .contains("Invalid value for option '--function': must be one of [sphere, ellipsoid,"
+                                + " rastrigin, rosenbrock], got 'ackley'"),
+                unknown.err());
         Run strategy = Run.of("minimize", "--strategy", "nes");
         assertEquals(2, strategy.exitCode());
         assertTrue(strategy.err().contains("'--strategy'"), strategy.err());
         Run budget = Run.of("minimize", "--budget", "3");
         assertEquals(2, budget.exitCode());
-        assertTrue(budget.err().contains("Invalid value for option '--budget': must leave room for one generation"),
+        assertTrue(
+                budget.err().contains("Invalid value for option '--budget': must leave room for one generation"),
                 budget.err());
         Run dim = Run.of("minimize", "--function", "rosenbrock", "--dim", "1");
         assertEquals(2, dim.exitCode());

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gradlab.core.Tensor;
 import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFile;
-import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Convnets;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.Dataset;
@@ -42,11 +42,22 @@ class PyTorchLoadTest {
 
     @Test
     void pyTorchLoadsTheModelFileAndGetsTheSameTestAccuracy() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy")).code == 0,
+        assumeTrue(
+                Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy")).code == 0,
                 "/usr/bin/python3 with torch and numpy is not installed (apt-get install python3-torch python3-numpy)");
         Path out = dir.resolve("run");
-        Run train = Run.of("train", "--epochs", "2", "--hidden", "16,12", "--bias", "--activation", "tanh",
-                "--out", out.toString(), "--no-progress");
+        Run train = Run.of(
+                "train",
+                "--epochs",
+                "2",
+                "--hidden",
+                "16,12",
+                "--bias",
+                "--activation",
+                "tanh",
+                "--out",
+                out.toString(),
+                "--no-progress");
         assertEquals(0, train.exitCode(), train.err());
         Path model = out.resolve("model.safetensors");
         Run evaluate = Run.of("evaluate", "--weights", model.toString());
@@ -54,8 +65,8 @@ class PyTorchLoadTest {
 
         Path images = resource("t10k-images-idx3-ubyte.gz");
         Path labels = resource("t10k-labels-idx1-ubyte.gz");
-        Result torch = run(List.of(PYTHON.toString(), SCRIPT.toString(), model.toString(), images.toString(),
-                labels.toString()));
+        Result torch = run(
+                List.of(PYTHON.toString(), SCRIPT.toString(), model.toString(), images.toString(), labels.toString()));
         assertEquals(0, torch.code, torch.output);
         String[] f = torch.output.strip().split(" ");
         assertTrue(f.length == 4 && f[0].equals("correct") && f[3].equals("1000"), torch.output);
@@ -66,13 +77,18 @@ class PyTorchLoadTest {
     /** Non-ASCII metadata: the header is padded by its UTF-8 bytes, so PyTorch still finds the data aligned. */
     @Test
     void pyTorchLoadsAModelFileWithNonAsciiMetadata() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy")).code == 0,
+        assumeTrue(
+                Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy")).code == 0,
                 "/usr/bin/python3 with torch and numpy is not installed (apt-get install python3-torch python3-numpy)");
         Architecture a = Architecture.of(784, new int[] {8}, 10, Activation.RELU, true);
         Path model = dir.resolve("model.safetensors");
         ModelFile.save(model, a, a.build(3), Map.of("note", "café, 日本語, Ωμέγα"));
-        Result torch = run(List.of(PYTHON.toString(), SCRIPT.toString(), model.toString(),
-                resource("t10k-images-idx3-ubyte.gz").toString(), resource("t10k-labels-idx1-ubyte.gz").toString()));
+        Result torch = run(List.of(
+                PYTHON.toString(),
+                SCRIPT.toString(),
+                model.toString(),
+                resource("t10k-images-idx3-ubyte.gz").toString(),
+                resource("t10k-labels-idx1-ubyte.gz").toString()));
         assertEquals(0, torch.code, torch.output);
         assertTrue(torch.output.strip().matches("correct \\d+ of 1000"), torch.output);
     }
@@ -84,18 +100,25 @@ class PyTorchLoadTest {
      */
     @Test
     void pyTorchsConvnetLoadsTheConvnetsFileAndGivesTheSameLogits() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy")).code == 0,
+        assumeTrue(
+                Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy")).code == 0,
                 "/usr/bin/python3 with torch and numpy is not installed (apt-get install python3-torch python3-numpy)");
         Sequential net = Convnets.reference(3);
         Path model = dir.resolve("model.safetensors");
         ModelFile.save(model, net, Map.of());
         int n = 20;
         Path images = resource("t10k-images-idx3-ubyte.gz");
-        Result torch = run(List.of(PYTHON.toString(), Path.of("scripts", "torch_convnet_logits.py").toString(),
-                model.toString(), images.toString(), Integer.toString(n)));
+        Result torch = run(List.of(
+                PYTHON.toString(),
+                Path.of("scripts", "torch_convnet_logits.py").toString(),
+                model.toString(),
+                images.toString(),
+                Integer.toString(n)));
         assertEquals(0, torch.code, torch.output);
         Dataset test = FashionMnist.subsetTest();
-        float[] logits = net.eval().forward(Tensor.of(Arrays.copyOf(test.images(), n * 784), n, 784)).data();
+        float[] logits = net.eval()
+                .forward(Tensor.of(Arrays.copyOf(test.images(), n * 784), n, 784))
+                .data();
         String[] lines = torch.output.strip().split("\\R");
         assertEquals(n, lines.length, torch.output);
         for (int i = 0; i < n; i++) {
@@ -103,7 +126,10 @@ class PyTorchLoadTest {
             assertEquals(10, values.length, lines[i]);
             for (int c = 0; c < 10; c++) {
                 double expected = Double.parseDouble(values[c]);
-                assertEquals(expected, logits[i * 10 + c], 1e-4 * Math.max(1, Math.abs(expected)),
+                assertEquals(
+                        expected,
+                        logits[i * 10 + c],
+                        1e-4 * Math.max(1, Math.abs(expected)),
                         "image " + i + " class " + c);
             }
         }
@@ -111,18 +137,26 @@ class PyTorchLoadTest {
 
     /** A convnet trained by gradlab train: PyTorch rebuilds it from the file's spec and classifies as gradlab does. */
     @Test
-    void pyTorchRebuildsATrainedConvnetFromItsSpecAndGetsTheSameTestAccuracy() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy")).code == 0,
+    void pyTorchRebuildsATrainedConvnetFromItsSpecAndGetsTheSameTestAccuracy()
+            throws IOException, InterruptedException {
+        assumeTrue(
+                Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy")).code == 0,
                 "/usr/bin/python3 with torch and numpy is not installed (apt-get install python3-torch python3-numpy)");
         Path out = dir.resolve("run");
         Run train = Run.of("train", "--model", "cnn", "--epochs", "1", "--out", out.toString(), "--no-progress");
         assertEquals(0, train.exitCode(), train.err());
         Path model = out.resolve("model.safetensors");
-        Result torch = run(List.of(PYTHON.toString(), SCRIPT.toString(), model.toString(),
-                resource("t10k-images-idx3-ubyte.gz").toString(), resource("t10k-labels-idx1-ubyte.gz").toString()));
+        Result torch = run(List.of(
+                PYTHON.toString(),
+                SCRIPT.toString(),
+                model.toString(),
+                resource("t10k-images-idx3-ubyte.gz").toString(),
+                resource("t10k-labels-idx1-ubyte.gz").toString()));
         assertEquals(0, torch.code, torch.output);
         String[] f = torch.output.strip().split(" ");
-        assertEquals(train.lastLine(), String.format(Locale.ROOT, "test accuracy %.2f%%", 100.0 * Integer.parseInt(f[1]) / 1000));
+        assertEquals(
+                train.lastLine(),
+                String.format(Locale.ROOT, "test accuracy %.2f%%", 100.0 * Integer.parseInt(f[1]) / 1000));
     }
 
     private Path resource(String name) throws IOException {
@@ -134,11 +168,12 @@ class PyTorchLoadTest {
         return file;
     }
 
-    private record Result(int code, String output) {
-    }
+    private record Result(int code, String output) {}
 
     private static Result run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(new ArrayList<>(command))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Result(p.waitFor(), output);
     }

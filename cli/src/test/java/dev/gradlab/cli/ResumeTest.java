@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** {@code train --epochs 4} against {@code train --epochs 2} and then {@code --resume} to 4: the same bytes. */
 class ResumeTest {
@@ -21,8 +21,8 @@ class ResumeTest {
     Path dir;
 
     private static Run train(Path out, String method, String... more) {
-        List<String> args = new ArrayList<>(List.of("train", "--method", method, "--hidden", "8", "--shuffle",
-                "--out", out.toString(), "--no-progress"));
+        List<String> args = new ArrayList<>(List.of(
+                "train", "--method", method, "--hidden", "8", "--shuffle", "--out", out.toString(), "--no-progress"));
         if (!method.equals("backprop")) {
             args.addAll(List.of("--population", "4"));
         }
@@ -44,7 +44,8 @@ class ResumeTest {
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertTrue(!resumed.out().contains("Epoch 2,") && resumed.out().contains("Epoch 3,"), resumed.out());
         assertEquals(four.lastLine(), resumed.lastLine());
-        assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")),
+        assertArrayEquals(
+                Files.readAllBytes(straight.resolve("model.safetensors")),
                 Files.readAllBytes(stopped.resolve("model.safetensors")));
         List<String> csv = Files.readAllLines(stopped.resolve("metrics.csv"));
         assertEquals(5, csv.size(), csv.toString());
@@ -58,13 +59,19 @@ class ResumeTest {
         Path stopped = dir.resolve("stopped");
         train(stopped, "es", "--epochs", "2", "--sigma-schedule", "step:1:0.5");
         // The checkpoint keeps the sigma of the last epoch done: 0.05 · 0.5.
-        assertEquals(0.025f, dev.gradlab.optim.Checkpoint.read(stopped.resolve("checkpoint.safetensors"))
-                .estimator().get("sigma").floatValue());
+        assertEquals(
+                0.025f,
+                dev.gradlab.optim.Checkpoint.read(stopped.resolve("checkpoint.safetensors"))
+                        .estimator()
+                        .get("sigma")
+                        .floatValue());
 
         Run resumed = Run.of("train", "--resume", stopped.toString(), "--epochs", "4", "--no-progress");
         assertEquals(0, resumed.exitCode(), resumed.err());
-        assertTrue(resumed.out().lines().findFirst().orElseThrow().contains(" sigma schedule step:1:0.5"), resumed.out());
-        assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")),
+        assertTrue(
+                resumed.out().lines().findFirst().orElseThrow().contains(" sigma schedule step:1:0.5"), resumed.out());
+        assertArrayEquals(
+                Files.readAllBytes(straight.resolve("model.safetensors")),
                 Files.readAllBytes(stopped.resolve("model.safetensors")));
     }
 
@@ -86,12 +93,16 @@ class ResumeTest {
     private static Path idx(Path data, int n) throws IOException {
         Files.createDirectories(data);
         for (String set : List.of("train", "t10k")) {
-            java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + 784 * n).putInt(0x00000803).putInt(n)
-                    .putInt(28).putInt(28);
+            java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + 784 * n)
+                    .putInt(0x00000803)
+                    .putInt(n)
+                    .putInt(28)
+                    .putInt(28);
             for (int i = 0; i < 784 * n; i++) {
                 images.put((byte) (i * 7 % 256));
             }
-            java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(8 + n).putInt(0x00000801).putInt(n);
+            java.nio.ByteBuffer labels =
+                    java.nio.ByteBuffer.allocate(8 + n).putInt(0x00000801).putInt(n);
             for (int i = 0; i < n; i++) {
                 labels.put((byte) (i % 10));
             }
@@ -107,13 +118,17 @@ class ResumeTest {
         Path relative = Path.of("").toAbsolutePath().relativize(data);
         Path run = dir.resolve("run");
         train(run, "backprop", "--epochs", "1", "--batch", "2", "--data", relative.toString());
-        String args = dev.gradlab.optim.Checkpoint.read(run.resolve("checkpoint.safetensors")).info().get("args");
+        String args = dev.gradlab.optim.Checkpoint.read(run.resolve("checkpoint.safetensors"))
+                .info()
+                .get("args");
         assertTrue(args.contains("--data\n" + data.toAbsolutePath()), args);
 
         idx(data, 6);
         Run resumed = Run.of("train", "--resume", run.toString(), "--epochs", "2", "--no-progress");
         assertEquals(1, resumed.exitCode(), resumed.err());
-        assertTrue(resumed.err().contains(data.toAbsolutePath().toString()) && resumed.err().contains("changed"),
+        assertTrue(
+                resumed.err().contains(data.toAbsolutePath().toString())
+                        && resumed.err().contains("changed"),
                 resumed.err());
     }
 

@@ -28,7 +28,8 @@ class RunSafetyTest {
     }
 
     private static Run train(Path out, String... more) {
-        List<String> args = new ArrayList<>(List.of("train", "--hidden", "8", "--out", out.toString(), "--no-progress"));
+        List<String> args =
+                new ArrayList<>(List.of("train", "--hidden", "8", "--out", out.toString(), "--no-progress"));
         args.addAll(List.of(more));
         return Run.of(args.toArray(String[]::new));
     }
@@ -48,8 +49,11 @@ class RunSafetyTest {
         byte[] model = Files.readAllBytes(out.resolve(ModelFile.FILE_NAME));
         try (RunDirectory.Lock held = RunDirectory.lock(out)) {
             assertFails(train(out, "--epochs", "1", "--overwrite"), 1, out.toString(), "another run");
-            assertFails(Run.of("train", "--resume", out.toString(), "--epochs", "2", "--no-progress"), 1,
-                    out.toString(), "another run");
+            assertFails(
+                    Run.of("train", "--resume", out.toString(), "--epochs", "2", "--no-progress"),
+                    1,
+                    out.toString(),
+                    "another run");
             assertEquals(0, train(dir.resolve("run2"), "--epochs", "1").exitCode(), "another directory is free");
         }
         assertArrayEquals(model, Files.readAllBytes(out.resolve(ModelFile.FILE_NAME)));
@@ -142,8 +146,8 @@ class RunSafetyTest {
     @Test
     void compareRefusesAMethodNamedTwice() throws IOException {
         Path out = dir.resolve("compare");
-        Run run = Run.of("compare", "--methods", "backprop,backprop", "--epochs", "1", "--hidden", "8",
-                "--out", out.toString());
+        Run run = Run.of(
+                "compare", "--methods", "backprop,backprop", "--epochs", "1", "--hidden", "8", "--out", out.toString());
         assertFails(run, 2, "--methods", "backprop");
         assertEquals("", run.out());
         assertFalse(Files.exists(out));
@@ -151,8 +155,18 @@ class RunSafetyTest {
 
     @Test
     void compareReportsAsItselfNotAsTrain() {
-        Run run = Run.of("compare", "--methods", "backprop", "--epochs", "1", "--hidden", "8", "--threads", "0",
-                "--out", dir.resolve("compare").toString());
+        Run run = Run.of(
+                "compare",
+                "--methods",
+                "backprop",
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--threads",
+                "0",
+                "--out",
+                dir.resolve("compare").toString());
         assertFails(run, 2, "--threads");
         assertTrue(run.err().startsWith("gradlab compare: "), run.err());
     }

@@ -21,8 +21,14 @@ class ShutdownTest {
     @Test
     void aJvmStoppedBeforeTheFirstCheckpointLeavesNothing() throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                ShutdownDuringRun.class.getName(), dir.resolve("run").toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ShutdownDuringRun.class.getName(),
+                        dir.resolve("run").toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), output);
         assertFalse(output.contains("Exception"), output);

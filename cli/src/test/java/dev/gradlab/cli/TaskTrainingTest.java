@@ -21,7 +21,8 @@ class TaskTrainingTest {
         String[] lines = text.toString().strip().split("\\R");
         assertTrue(lines[0].startsWith("cartpole by pgpe: 450 parameters, population 64"), lines[0]);
         assertTrue(lines[1].startsWith("generation 1  evaluations 64  mean return "), lines[1]);
-        Matcher m = Pattern.compile("mean return over 100 fresh episodes: (\\d+\\.\\d)").matcher(lines[lines.length - 1]);
+        Matcher m = Pattern.compile("mean return over 100 fresh episodes: (\\d+\\.\\d)")
+                .matcher(lines[lines.length - 1]);
         assertTrue(m.matches(), lines[lines.length - 1]);
         assertTrue(Double.parseDouble(m.group(1)) >= 475, lines[lines.length - 1]);
     }
@@ -30,18 +31,27 @@ class TaskTrainingTest {
     void unknownTaskOrMethodIsAUsageErrorNamingItsOption() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        assertEquals(Main.USAGE, Main.run(new PrintWriter(out), new PrintWriter(err), "train", "--task", "acrobot",
-                "--method", "es"));
-        assertTrue(err.toString().contains(
-                "Invalid value for option '--task': must be one of [cartpole, swingup], got 'acrobot'"), err.toString());
+        assertEquals(
+                Main.USAGE,
+                Main.run(new PrintWriter(out), new PrintWriter(err), "train", "--task", "acrobot", "--method", "es"));
+        assertTrue(
+                err.toString()
+                        .contains(
+                                "Invalid value for option '--task': must be one of [cartpole, swingup], got 'acrobot'"),
+                err.toString());
         err.getBuffer().setLength(0);
-        assertEquals(Main.USAGE, Main.run(new PrintWriter(out), new PrintWriter(err), "train", "--task", "cartpole",
-                "--method", "ga"));
-        assertTrue(err.toString().contains("Invalid value for option '--method': must be one of [es, pgpe, snes],"
-                + " got 'ga'"), err.toString());
+        assertEquals(
+                Main.USAGE,
+                Main.run(new PrintWriter(out), new PrintWriter(err), "train", "--task", "cartpole", "--method", "ga"));
+        assertTrue(
+                err.toString()
+                        .contains(
+                                "Invalid value for option '--method': must be one of [es, pgpe, snes]," + " got 'ga'"),
+                err.toString());
         err.getBuffer().setLength(0);
-        assertEquals(Main.USAGE, Main.run(new PrintWriter(out), new PrintWriter(err), "train", "--method", "pgpe",
-                "--epochs", "1"));
+        assertEquals(
+                Main.USAGE,
+                Main.run(new PrintWriter(out), new PrintWriter(err), "train", "--method", "pgpe", "--epochs", "1"));
         assertTrue(err.toString().contains("--method pgpe trains a policy with --task"), err.toString());
     }
 }

@@ -27,8 +27,8 @@ class TrainOptionsTest {
                 if (method.options.contains(option)) {
                     continue;
                 }
-                var e = org.junit.jupiter.api.Assertions.assertThrows(Usage.UsageException.class,
-                        () -> method.check(List.of(option)));
+                var e = org.junit.jupiter.api.Assertions.assertThrows(
+                        Usage.UsageException.class, () -> method.check(List.of(option)));
                 assertEquals("option '" + option + "' does not apply to --method " + method, e.getMessage());
             }
         }
@@ -37,11 +37,14 @@ class TrainOptionsTest {
     @Test
     void theLibrarysRefusalsAreUsageErrorsThatNameTheOption() {
         Map<List<String>, String> cases = Map.of(
-                List.of("--method", "es", "--sigma", "0"), "Invalid value for option '--sigma': must be finite and > 0, got 0.0",
-                List.of("--method", "fd", "--population", "0"), "Invalid value for option '--population': must be >= 1, got 0",
+                List.of("--method", "es", "--sigma", "0"),
+                        "Invalid value for option '--sigma': must be finite and > 0, got 0.0",
+                List.of("--method", "fd", "--population", "0"),
+                        "Invalid value for option '--population': must be >= 1, got 0",
                 List.of("--method", "ga", "--elites", "0"), "Invalid value for option '--elites': must be >= 1, got 0",
                 List.of("--lr", "-1"), "Invalid value for option '--lr': must be finite and >= 0.0, got -1.0",
-                List.of("--momentum", "-1"), "Invalid value for option '--momentum': must be finite and >= 0.0, got -1.0",
+                List.of("--momentum", "-1"),
+                        "Invalid value for option '--momentum': must be finite and >= 0.0, got -1.0",
                 List.of("--threads", "0"), "Invalid value for option '--threads': must be in [1, 256], got 0",
                 List.of("--batch", "0"), "Invalid value for option '--batch': must be >= 1, got 0",
                 List.of("--max-loss", "-3"), "Invalid value for option '--max-loss': must be > 0");
@@ -62,8 +65,11 @@ class TrainOptionsTest {
         var minimize = new CommandLine(new MinimizeCommand()).getCommandSpec();
         var worker = new CommandLine(new WorkerCommand()).getCommandSpec();
         for (var e : Usage.OPTIONS.entrySet()) {
-            var option = java.util.stream.Stream.of(train, minimize, worker).map(c -> c.findOption(e.getValue()))
-                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            var option = java.util.stream.Stream.of(train, minimize, worker)
+                    .map(c -> c.findOption(e.getValue()))
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst()
+                    .orElse(null);
             assertNotNull(option, e.getKey() + " -> " + e.getValue());
         }
     }

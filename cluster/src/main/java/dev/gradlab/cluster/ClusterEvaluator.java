@@ -65,24 +65,19 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
     /** What the evaluator tells its user about the cluster; called on the evaluating thread. */
     public interface Listener {
         /** A worker's range came back. */
-        default void onRange(String worker, long round, int from, int to) {
-        }
+        default void onRange(String worker, long round, int from, int to) {}
 
         /** A worker left (or failed to answer) with ranges unfinished; they are sent to others. */
-        default void onResubmitted(String worker, long round, int from, int to, String cause) {
-        }
+        default void onResubmitted(String worker, long round, int from, int to, String cause) {}
 
         /** A worker will never be sent work by this evaluator. */
-        default void onRefused(String worker, String reason) {
-        }
+        default void onRefused(String worker, String reason) {}
 
         /** Directions {@code [from, to)} of round {@code round} were evaluated here: no worker was left. */
-        default void onLocal(long round, int from, int to, String reason) {
-        }
+        default void onLocal(long round, int from, int to, String reason) {}
 
         /** Round {@code round} is complete; {@code workers} workers' results went into it. */
-        default void onRound(long round, int workers) {
-        }
+        default void onRound(long round, int workers) {}
     }
 
     private final ClusterSettings settings;
@@ -115,8 +110,13 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
         if (misfit != null) {
             throw new IllegalArgumentException("data set: " + misfit);
         }
-        this.job = new Job(UUID.randomUUID().toString(), network, objective.name(), b.dataSpec,
-                Identity.digest(data), b.identity != null ? b.identity : Identity.local());
+        this.job = new Job(
+                UUID.randomUUID().toString(),
+                network,
+                objective.name(),
+                b.dataSpec,
+                Identity.digest(data),
+                b.identity != null ? b.identity : Identity.local());
         this.rowIndex = new RowIndex(data);
         Config config = settings.config("trainer");
         Wire.register(config);
@@ -135,14 +135,12 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
         private Dataset data;
         private String dataSpec;
         private Objective objective = Objective.crossEntropy();
-        private Listener listener = new Listener() {
-        };
+        private Listener listener = new Listener() {};
         private int rangesPerWorker = 4;
         private int inFlight = 2;
         private Identity identity;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder settings(ClusterSettings settings) {
             this.settings = settings;
@@ -234,8 +232,8 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
     /** The model's parameter count, once the arguments are checked against this evaluator's job. */
     private int check(Module model, Objective objective, Population population, float[] losses) {
         if (!objective.name().equals(this.objective.name())) {
-            throw new IllegalArgumentException("objective must be the cluster evaluator's " + this.objective.name()
-                    + ", got " + objective.name());
+            throw new IllegalArgumentException(
+                    "objective must be the cluster evaluator's " + this.objective.name() + ", got " + objective.name());
         }
         if (losses.length < population.members()) {
             throw new IllegalArgumentException("losses must have at least " + population.members()
@@ -252,11 +250,11 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
 
     /** As {@link #evaluate(Module, Objective, Batch, Population, float[])}, sending {@code parent}'s chain of seeds. */
     @Override
-    public float evaluate(Genome parent, Module model, Objective objective, Batch batch, Population population,
-                          float[] losses) {
+    public float evaluate(
+            Genome parent, Module model, Objective objective, Batch batch, Population population, float[] losses) {
         if (!parent.spec().equals(network.spec())) {
-            throw new IllegalArgumentException("genome's network must be the cluster's " + network + ", got "
-                    + parent.spec());
+            throw new IllegalArgumentException(
+                    "genome's network must be the cluster's " + network + ", got " + parent.spec());
         }
         check(model, objective, population, losses);
         Round r = new Round(++round, null, parent, population, rowIndex.rows(batch));
@@ -307,8 +305,8 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
                     e = events.take();
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while round " + r.number + " was evaluated on "
-                            + settings, ie);
+                    throw new IllegalStateException(
+                            "interrupted while round " + r.number + " was evaluated on " + settings, ie);
                 }
                 busy.computeIfPresent(e.worker, (m, n) -> n - 1);
                 if (e.error == null) {
@@ -360,8 +358,10 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
                 listener.onResubmitted(name(e.worker), r.number, e.range[0], e.range[1], String.valueOf(cause));
                 return;
             }
-            throw new IllegalStateException("worker " + name(e.worker) + " failed on directions [" + e.range[0] + ", "
-                    + e.range[1] + ") of round " + r.number + ": " + cause, cause);
+            throw new IllegalStateException(
+                    "worker " + name(e.worker) + " failed on directions [" + e.range[0] + ", " + e.range[1]
+                            + ") of round " + r.number + ": " + cause,
+                    cause);
         }
 
         /** Sends pending ranges to the workers with room, the round itself with each worker's first one. */
@@ -379,7 +379,9 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
                         Round payload = holding.add(m) ? r : null;
                         w.setValue(w.getValue() + 1);
                         sent = true;
-                        executor.submitToMember(new RangeTask(job.id, r.number, payload, range[0], range[1]), m,
+                        executor.submitToMember(
+                                new RangeTask(job.id, r.number, payload, range[0], range[1]),
+                                m,
                                 new ExecutionCallback<float[]>() {
                                     @Override
                                     public void onResponse(float[] response) {
@@ -412,15 +414,16 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
         }
     }
 
-    private record Event(Member worker, int[] range, float[] result, Throwable error) {
-    }
+    private record Event(Member worker, int[] range, float[] result, Throwable error) {}
 
     /** The cluster's workers that accepted this job, after a handshake with those not seen before. */
     private List<Member> workersNow() {
         List<Member> workers = new ArrayList<>();
         Map<Member, Future<String>> asked = new HashMap<>();
         for (Member m : instance.getCluster().getMembers()) {
-            if (m.localMember() || !"worker".equals(m.getAttribute(ClusterSettings.ROLE)) || refused.contains(m.getUuid())) {
+            if (m.localMember()
+                    || !"worker".equals(m.getAttribute(ClusterSettings.ROLE))
+                    || refused.contains(m.getUuid())) {
                 continue;
             }
             if (accepted.contains(m.getUuid())) {
@@ -455,7 +458,8 @@ public final class ClusterEvaluator implements GenomeEvaluator, AutoCloseable {
     }
 
     private static boolean gone(Throwable t) {
-        return find(t, MemberLeftException.class) != null || find(t, TargetNotMemberException.class) != null
+        return find(t, MemberLeftException.class) != null
+                || find(t, TargetNotMemberException.class) != null
                 || find(t, TargetDisconnectedException.class) != null
                 || find(t, HazelcastInstanceNotActiveException.class) != null
                 || find(t, RejectedExecutionException.class) != null

@@ -20,6 +20,7 @@ public final class ClusterSettings {
 
     /** The port a member listens on unless told otherwise (Hazelcast's). */
     public static final int DEFAULT_PORT = 5701;
+
     static final String ROLE = "gradlab.role";
     static final String EXECUTOR = "gradlab";
 
@@ -32,8 +33,10 @@ public final class ClusterSettings {
 
     private ClusterSettings(Builder b) {
         if (b.name == null || b.name.isBlank()) {
-            throw new InvalidSettingException("cluster", "must be given (a cluster's name is required), got "
-                    + (b.name == null ? "none" : "'" + b.name + "'"));
+            throw new InvalidSettingException(
+                    "cluster",
+                    "must be given (a cluster's name is required), got "
+                            + (b.name == null ? "none" : "'" + b.name + "'"));
         }
         this.name = b.name;
         this.members = List.copyOf(b.members);
@@ -56,8 +59,7 @@ public final class ClusterSettings {
         private boolean portAutoIncrement = true;
         private final Map<String, String> properties = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The cluster's name: members of clusters with other names never join this one. */
         public Builder name(String name) {
@@ -85,7 +87,8 @@ public final class ClusterSettings {
          */
         public Builder bind(String address) {
             if (address == null || address.isBlank()) {
-                throw new InvalidSettingException("bind", "must be an IP address of this machine, got '" + address + "'");
+                throw new InvalidSettingException(
+                        "bind", "must be an IP address of this machine, got '" + address + "'");
             }
             this.bind = address.strip();
             return this;

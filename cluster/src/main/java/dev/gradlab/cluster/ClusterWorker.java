@@ -21,24 +21,26 @@ public final class ClusterWorker implements AutoCloseable {
     /** What a worker tells its user; called on the worker's task thread. */
     public interface Listener {
         /** A trainer's job was accepted: this worker evaluates its members from now on. */
-        default void onAccepted(String job, String network, String dataSpec) {
-        }
+        default void onAccepted(String job, String network, String dataSpec) {}
 
         /** A trainer's job was refused: this worker takes no part in it. */
-        default void onRefused(String job, String reason) {
-        }
+        default void onRefused(String job, String reason) {}
     }
 
     private final HazelcastInstance instance;
     private final CountDownLatch down = new CountDownLatch(1);
 
-    private ClusterWorker(ClusterSettings settings, Function<String, Dataset> data, Listener listener,
-                          Identity identity, int jobsKept) {
+    private ClusterWorker(
+            ClusterSettings settings,
+            Function<String, Dataset> data,
+            Listener listener,
+            Identity identity,
+            int jobsKept) {
         Config config = settings.config("worker");
         Wire.register(config);
         config.getUserContext().put(WorkerContext.KEY, new WorkerContext(data, identity, listener, jobsKept));
-        config.addListenerConfig(new com.hazelcast.config.ListenerConfig(
-                (com.hazelcast.core.LifecycleListener) event -> {
+        config.addListenerConfig(
+                new com.hazelcast.config.ListenerConfig((com.hazelcast.core.LifecycleListener) event -> {
                     if (event.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
                         down.countDown();
                     }
@@ -57,10 +59,18 @@ public final class ClusterWorker implements AutoCloseable {
     }
 
     /** A worker of another identity, or that serves fewer trainers at once, for tests. */
-    static ClusterWorker start(ClusterSettings settings, Function<String, Dataset> data, Listener listener,
-                               Identity identity, int jobsKept) {
-        return new ClusterWorker(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(data, "data"),
-                Objects.requireNonNull(listener, "listener"), identity, jobsKept);
+    static ClusterWorker start(
+            ClusterSettings settings,
+            Function<String, Dataset> data,
+            Listener listener,
+            Identity identity,
+            int jobsKept) {
+        return new ClusterWorker(
+                Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(data, "data"),
+                Objects.requireNonNull(listener, "listener"),
+                identity,
+                jobsKept);
     }
 
     /** The address and port this worker listens on. */

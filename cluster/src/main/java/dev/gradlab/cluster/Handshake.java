@@ -17,8 +17,7 @@ final class Handshake implements Callable<String>, IdentifiedDataSerializable, H
     Job job;
     private transient HazelcastInstance instance;
 
-    Handshake() {
-    }
+    Handshake() {}
 
     Handshake(Job job) {
         this.job = job;

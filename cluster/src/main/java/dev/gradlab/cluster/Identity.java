@@ -35,10 +35,13 @@ record Identity(String version, String code, String kernels) {
         Identity id = local;
         if (id == null) {
             Set<Path> sources = new LinkedHashSet<>();
-            for (Class<?> c : List.of(Simd.class, Tensor.class, Dataset.class, EvolutionStrategies.class,
-                    Identity.class)) {
+            for (Class<?> c :
+                    List.of(Simd.class, Tensor.class, Dataset.class, EvolutionStrategies.class, Identity.class)) {
                 try {
-                    sources.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
+                    sources.add(Path.of(c.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI()));
                 } catch (URISyntaxException | NullPointerException e) {
                     throw new IllegalStateException("cannot locate the code of " + c.getName(), e);
                 }
@@ -100,7 +103,8 @@ record Identity(String version, String code, String kernels) {
     private static String libraryVersion() {
         try (InputStream in = Identity.class.getResourceAsStream("version.properties")) {
             if (in == null) {
-                throw new IllegalStateException("dev/gradlab/cluster/version.properties is missing from the cluster jar");
+                throw new IllegalStateException(
+                        "dev/gradlab/cluster/version.properties is missing from the cluster jar");
             }
             Properties p = new Properties();
             p.load(in);
@@ -122,7 +126,10 @@ record Identity(String version, String code, String kernels) {
                 files = walk.filter(Files::isRegularFile).sorted().toList();
             }
             for (Path f : files) {
-                digest.update(root.relativize(f).toString().replace('\\', '/').getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update(root.relativize(f)
+                        .toString()
+                        .replace('\\', '/')
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 digest.update(Files.readAllBytes(f));
             }
         } catch (IOException e) {

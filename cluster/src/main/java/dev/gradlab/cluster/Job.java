@@ -24,8 +24,7 @@ final class Job implements IdentifiedDataSerializable {
     String dataDigest;
     Identity identity;
 
-    Job() {
-    }
+    Job() {}
 
     Job(String id, Network network, String objective, String dataSpec, String dataDigest, Identity identity) {
         this.id = id;
@@ -42,7 +41,8 @@ final class Job implements IdentifiedDataSerializable {
                 return o;
             }
         }
-        throw new IllegalArgumentException("objective must be one of " + OBJECTIVES.stream().map(Objective::name).toList()
+        throw new IllegalArgumentException("objective must be one of "
+                + OBJECTIVES.stream().map(Objective::name).toList()
                 + " (the cluster's workers rebuild it by name), got '" + name + "'");
     }
 

@@ -19,12 +19,12 @@ final class RangeTask implements Callable<float[]>, IdentifiedDataSerializable, 
     long round;
     /** The round itself, or null when the worker was sent it with an earlier range. */
     Round payload;
+
     int from;
     int to;
     private transient HazelcastInstance instance;
 
-    RangeTask() {
-    }
+    RangeTask() {}
 
     RangeTask(String job, long round, Round payload, int from, int to) {
         this.job = job;

@@ -22,6 +22,7 @@ final class Round implements IdentifiedDataSerializable {
     float[] parameters;
     /** The genetic algorithm's parent whose weights the parameters are: its chain of seeds travels instead. */
     Genome genome;
+
     int rank;
     float sigma;
     boolean antithetic;
@@ -31,16 +32,17 @@ final class Round implements IdentifiedDataSerializable {
     long[] streams;
     /** Evolution strategies' directions: one seed, streams {@code step·2³² + d}, sent in 16 bytes. */
     boolean consecutive;
+
     int directions;
     int[] rows;
     /** A genome as read, to be completed with the job's network ({@link #genome(Architecture)}). */
     private long initialSeed;
+
     private long[] mutations;
     private float mutationSigma;
     private int mutationRank;
 
-    Round() {
-    }
+    Round() {}
 
     Round(long number, float[] parameters, Genome genome, Population population, int[] rows) {
         this.number = number;
@@ -68,8 +70,11 @@ final class Round implements IdentifiedDataSerializable {
     /** The genome as read, on the job's network; null when the parameters came as numbers. */
     Genome genome(ModelSpec spec) {
         if (genome == null && mutations != null) {
-            genome = new Genome(spec, mutationSigma,
-                    mutationRank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(mutationRank), initialSeed,
+            genome = new Genome(
+                    spec,
+                    mutationSigma,
+                    mutationRank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(mutationRank),
+                    initialSeed,
                     mutations);
         }
         return genome;

@@ -18,6 +18,7 @@ final class RowIndex {
     private final Map<Long, Integer> first = new HashMap<>();
     /** The next index with the same hash, or -1. */
     private final int[] next;
+
     private int[] rows = new int[0];
 
     RowIndex(Dataset data) {
@@ -25,7 +26,8 @@ final class RowIndex {
         this.next = new int[data.size()];
         Arrays.fill(next, -1);
         for (int i = data.size() - 1; i >= 0; i--) {
-            Integer previous = first.put(hash(data.images(), i * data.features(), data.features(), data.labels()[i]), i);
+            Integer previous =
+                    first.put(hash(data.images(), i * data.features(), data.features(), data.labels()[i]), i);
             next[i] = previous == null ? -1 : previous;
         }
     }
@@ -45,8 +47,9 @@ final class RowIndex {
             int label = batch.labels()[r];
             Integer candidate = first.get(hash(x, r * f, f, label));
             int i = candidate == null ? -1 : candidate;
-            while (i >= 0 && !(data.labels()[i] == label
-                    && Arrays.equals(data.images(), i * f, (i + 1) * f, x, r * f, (r + 1) * f))) {
+            while (i >= 0
+                    && !(data.labels()[i] == label
+                            && Arrays.equals(data.images(), i * f, (i + 1) * f, x, r * f, (r + 1) * f))) {
                 i = next[i];
             }
             if (i < 0) {

@@ -11,13 +11,13 @@ final class Wire {
 
     /** gradlab's factory id among the cluster's serializers ("GL"). */
     static final int FACTORY = 0x474C;
+
     static final int JOB = 1;
     static final int ROUND = 2;
     static final int HANDSHAKE = 3;
     static final int RANGE = 4;
 
-    private Wire() {
-    }
+    private Wire() {}
 
     static void register(Config config) {
         config.getSerializationConfig().addDataSerializableFactory(FACTORY, Wire::create);

@@ -42,6 +42,7 @@ final class WorkerContext {
     private final PopulationEvaluator evaluator = new PopulationEvaluator();
     /** The genetic algorithm's recent parents' weights by genome, at most about 128 MB of them. */
     private int weightsKept = 8;
+
     private final Map<Genome, float[]> weights = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Genome, float[]> eldest) {
@@ -62,8 +63,8 @@ final class WorkerContext {
     static WorkerContext of(HazelcastInstance instance) {
         Object context = instance.getUserContext().get(KEY);
         if (!(context instanceof WorkerContext w)) {
-            throw new IllegalStateException("member " + instance.getCluster().getLocalMember().getAddress()
-                    + " is not a gradlab worker");
+            throw new IllegalStateException(
+                    "member " + instance.getCluster().getLocalMember().getAddress() + " is not a gradlab worker");
         }
         return w;
     }
@@ -159,14 +160,20 @@ final class WorkerContext {
         float[] w = weights.get(genome);
         if (w == null) {
             long[] chain = genome.mutations();
-            float[] parent = chain.length == 0 ? null : weights.get(new Genome(genome.spec(), genome.sigma(),
-                    genome.perturbation(), genome.initialSeed(), Arrays.copyOf(chain, chain.length - 1)));
+            float[] parent = chain.length == 0
+                    ? null
+                    : weights.get(new Genome(
+                            genome.spec(),
+                            genome.sigma(),
+                            genome.perturbation(),
+                            genome.initialSeed(),
+                            Arrays.copyOf(chain, chain.length - 1)));
             if (parent != null) {
                 Sequential model = scratch(genome.spec());
                 Parameters.unflatten(parent, model.parameters());
                 long seed = chain[chain.length - 1];
-                Population.ofSeeds(genome.perturbation(), genome.sigma(), seed).apply(0, genome.sigma(),
-                        model.parameters());
+                Population.ofSeeds(genome.perturbation(), genome.sigma(), seed)
+                        .apply(0, genome.sigma(), model.parameters());
                 w = Parameters.flatten(model.parameters());
             } else {
                 w = Parameters.flatten(genome.rebuild().parameters());
@@ -188,8 +195,9 @@ final class WorkerContext {
     /** The batch of rows {@code rows} of {@code data}, in {@code reuse}'s arrays when they fit. */
     private static Batch batch(Dataset data, int[] rows, Batch reuse) {
         int f = data.features();
-        Batch b = reuse != null && reuse.rows() == rows.length ? reuse : Batch.of(Tensor.zeros(rows.length, f),
-                new int[rows.length]);
+        Batch b = reuse != null && reuse.rows() == rows.length
+                ? reuse
+                : Batch.of(Tensor.zeros(rows.length, f), new int[rows.length]);
         float[] x = b.inputs().data();
         for (int r = 0; r < rows.length; r++) {
             int row = rows[r];

@@ -65,13 +65,15 @@ class ClusterEvaluatorTest {
 
     /** A cluster named for this test with {@code members} ports, all listed as its members. */
     private void cluster(String test, int members) throws IOException {
-        name = "gradlab-test-" + test + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        name = "gradlab-test-" + test + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong());
         ports = freePorts(members);
         nextPort = 0;
     }
 
     private ClusterSettings settings() {
-        ClusterSettings.Builder b = ClusterSettings.builder().name(name)
+        ClusterSettings.Builder b = ClusterSettings.builder()
+                .name(name)
                 .members(ports.stream().map(p -> "127.0.0.1:" + p).toList())
                 .port(ports.get(nextPort++), false)
                 // Join at once (members start one after another) and notice a killed member within seconds.
@@ -88,19 +90,28 @@ class ClusterEvaluatorTest {
     }
 
     private ClusterWorker worker(Function<String, Dataset> data, Identity identity, int jobsKept) {
-        ClusterWorker w = ClusterWorker.start(settings(), data, new ClusterWorker.Listener() {
-            @Override
-            public void onRefused(String job, String reason) {
-                events.add("worker refused: " + reason);
-            }
-        }, identity, jobsKept);
+        ClusterWorker w = ClusterWorker.start(
+                settings(),
+                data,
+                new ClusterWorker.Listener() {
+                    @Override
+                    public void onRefused(String job, String reason) {
+                        events.add("worker refused: " + reason);
+                    }
+                },
+                identity,
+                jobsKept);
         open.add(w::kill);
         return w;
     }
 
     private ClusterEvaluator trainer(ClusterEvaluator.Listener listener) {
-        ClusterEvaluator e = ClusterEvaluator.builder().settings(settings()).architecture(NETWORK)
-                .data("subset", TRAIN).listener(listener).build();
+        ClusterEvaluator e = ClusterEvaluator.builder()
+                .settings(settings())
+                .architecture(NETWORK)
+                .data("subset", TRAIN)
+                .listener(listener)
+                .build();
         open.add(0, e);
         return e;
     }
@@ -121,13 +132,26 @@ class ClusterEvaluatorTest {
     /** The parameters after two epochs of low-rank antithetic ES with Adam on the subset. */
     private static float[] trainEs(PopulationLossEvaluator evaluator, Perturbation perturbation) {
         Sequential model = NETWORK.build(7);
-        EvolutionStrategies.Builder es = EvolutionStrategies.builder().population(12).sigma(0.05f).antithetic(true)
-                .perturbation(perturbation).seed(3);
+        EvolutionStrategies.Builder es = EvolutionStrategies.builder()
+                .population(12)
+                .sigma(0.05f)
+                .antithetic(true)
+                .perturbation(perturbation)
+                .seed(3);
         if (evaluator != null) {
             es.evaluator(evaluator);
         }
-        Trainer.builder().model(model).estimator(es.build()).optimizer(new Adam(model.parameters(), 0.01f))
-                .train(TRAIN).epochs(2).batchSize(200).shuffle(true).seed(11).build().run();
+        Trainer.builder()
+                .model(model)
+                .estimator(es.build())
+                .optimizer(new Adam(model.parameters(), 0.01f))
+                .train(TRAIN)
+                .epochs(2)
+                .batchSize(200)
+                .shuffle(true)
+                .seed(11)
+                .build()
+                .run();
         return Parameters.flatten(model.parameters());
     }
 
@@ -151,12 +175,10 @@ class ClusterEvaluatorTest {
         final List<Integer> sizes = new ArrayList<>();
 
         /** After a range of {@code round} came back from {@code worker}. */
-        void range(String worker, long round) {
-        }
+        void range(String worker, long round) {}
 
         /** After round {@code round} is complete. */
-        void roundDone(long round) {
-        }
+        void roundDone(long round) {}
 
         @Override
         public final void onRange(String worker, long round, int from, int to) {
@@ -207,12 +229,16 @@ class ClusterEvaluatorTest {
         // The losses themselves, member by member, for a population that is not evolution strategies'.
         Sequential model = NETWORK.build(5);
         var population = dev.gradlab.core.population.Population.ofSeeds(Perturbation.fullRank(), 0.1f, 9, 4, 1, 7, 3);
-        var batch = new dev.gradlab.data.Batcher(TRAIN, 50, true, 1, false).epoch(0).iterator().next();
+        var batch = new dev.gradlab.data.Batcher(TRAIN, 50, true, 1, false)
+                .epoch(0)
+                .iterator()
+                .next();
         float[] here = new float[5];
         float[] there = new float[5];
-        float centerHere = new dev.gradlab.core.population.PopulationEvaluator().evaluate(model,
-                dev.gradlab.core.Objective.crossEntropy(), batch, population, here);
-        float centerThere = cluster.evaluate(model, dev.gradlab.core.Objective.crossEntropy(), batch, population, there);
+        float centerHere = new dev.gradlab.core.population.PopulationEvaluator()
+                .evaluate(model, dev.gradlab.core.Objective.crossEntropy(), batch, population, here);
+        float centerThere =
+                cluster.evaluate(model, dev.gradlab.core.Objective.crossEntropy(), batch, population, there);
         assertBitsEqual(here, there);
         assertBitsEqual(new float[] {centerHere}, new float[] {centerThere});
         assertEquals(List.of(), heard.localRounds);
@@ -224,25 +250,44 @@ class ClusterEvaluatorTest {
     void theReferenceConvnetTrainsOnTheClusterAsItDoesHere() throws IOException {
         cluster("convnet", 3);
         int rows = 60;
-        Dataset small = new Dataset(Arrays.copyOf(TRAIN.images(), rows * TRAIN.features()),
-                Arrays.copyOf(TRAIN.labels(), rows), TRAIN.features(), TRAIN.classes());
+        Dataset small = new Dataset(
+                Arrays.copyOf(TRAIN.images(), rows * TRAIN.features()),
+                Arrays.copyOf(TRAIN.labels(), rows),
+                TRAIN.features(),
+                TRAIN.classes());
         Function<String, Dataset> data = spec -> spec.equals("first-60") ? small : DATA.apply(spec);
         worker(data, Identity.local());
         worker(data, Identity.local());
         Recorder heard = new Recorder();
-        ClusterEvaluator cluster = ClusterEvaluator.builder().settings(settings()).referenceConvnet()
-                .data("first-60", small).listener(heard).build();
+        ClusterEvaluator cluster = ClusterEvaluator.builder()
+                .settings(settings())
+                .referenceConvnet()
+                .data("first-60", small)
+                .listener(heard)
+                .build();
         open.add(0, cluster);
         float[][] runs = new float[2][];
         for (int i = 0; i < 2; i++) {
             Sequential model = Convnets.reference(4);
-            EvolutionStrategies.Builder es = EvolutionStrategies.builder().population(3).sigma(0.05f).antithetic(true)
-                    .perturbation(Perturbation.lowRank(1)).seed(8);
+            EvolutionStrategies.Builder es = EvolutionStrategies.builder()
+                    .population(3)
+                    .sigma(0.05f)
+                    .antithetic(true)
+                    .perturbation(Perturbation.lowRank(1))
+                    .seed(8);
             if (i == 1) {
                 es.evaluator(cluster);
             }
-            Trainer.builder().model(model).estimator(es.build()).optimizer(new Adam(model.parameters(), 0.01f))
-                    .train(small).epochs(1).batchSize(30).seed(2).build().run();
+            Trainer.builder()
+                    .model(model)
+                    .estimator(es.build())
+                    .optimizer(new Adam(model.parameters(), 0.01f))
+                    .train(small)
+                    .epochs(1)
+                    .batchSize(30)
+                    .seed(2)
+                    .build()
+                    .run();
             runs[i] = Parameters.flatten(model.parameters());
         }
         assertBitsEqual(runs[0], runs[1]);
@@ -258,8 +303,16 @@ class ClusterEvaluatorTest {
         ClusterEvaluator cluster = trainer(heard);
         float[][] runs = new float[2][];
         for (int i = 0; i < 2; i++) {
-            GeneticAlgorithm.Builder ga = GeneticAlgorithm.builder().architecture(NETWORK).initialSeed(2).seed(2)
-                    .population(24).parents(4).elites(2).train(TRAIN).epochs(1).batchSize(250);
+            GeneticAlgorithm.Builder ga = GeneticAlgorithm.builder()
+                    .architecture(NETWORK)
+                    .initialSeed(2)
+                    .seed(2)
+                    .population(24)
+                    .parents(4)
+                    .elites(2)
+                    .train(TRAIN)
+                    .epochs(1)
+                    .batchSize(250);
             if (i == 1) {
                 ga.evaluator(cluster);
             }
@@ -282,7 +335,10 @@ class ClusterEvaluatorTest {
             void range(String worker, long round) {
                 // The first range of round 3 back: its worker holds another range, unfinished; it goes now.
                 if (round == 3 && rounds.indexOf(3L) == rounds.size() - 1) {
-                    ClusterWorker w = members.stream().filter(x -> x.address().equals(worker)).findFirst().orElseThrow();
+                    ClusterWorker w = members.stream()
+                            .filter(x -> x.address().equals(worker))
+                            .findFirst()
+                            .orElseThrow();
                     if (killed) {
                         w.kill();
                     } else {
@@ -299,8 +355,10 @@ class ClusterEvaluatorTest {
         }
         assertTrue(heard.resubmitted.stream().allMatch(s -> s.contains("round 3 ")), heard.resubmitted.toString());
         assertEquals(3, (int) heard.sizes.get(0));
-        assertEquals(2, (int) heard.sizes.get(heard.sizes.size() - 1), "later rounds use the 2 workers left: "
-                + heard.sizes);
+        assertEquals(
+                2,
+                (int) heard.sizes.get(heard.sizes.size() - 1),
+                "later rounds use the 2 workers left: " + heard.sizes);
     }
 
     @Test
@@ -354,8 +412,14 @@ class ClusterEvaluatorTest {
                 if (round == 2) {
                     // Another trainer's job takes the worker's only place.
                     Sequential model = NETWORK.build(1);
-                    var batch = new dev.gradlab.data.Batcher(TRAIN, 10, false, 0, false).epoch(0).iterator().next();
-                    other.evaluate(model, dev.gradlab.core.Objective.crossEntropy(), batch,
+                    var batch = new dev.gradlab.data.Batcher(TRAIN, 10, false, 0, false)
+                            .epoch(0)
+                            .iterator()
+                            .next();
+                    other.evaluate(
+                            model,
+                            dev.gradlab.core.Objective.crossEntropy(),
+                            batch,
                             dev.gradlab.core.population.Population.ofSeeds(Perturbation.lowRank(1), 0.1f, 1, 2),
                             new float[2]);
                 }
@@ -364,8 +428,9 @@ class ClusterEvaluatorTest {
         ClusterEvaluator cluster = trainer(heard);
         assertBitsEqual(trainEs(null, Perturbation.lowRank(1)), trainEs(cluster, Perturbation.lowRank(1)));
         assertEquals(List.of(3L), heard.localRounds.stream().distinct().toList(), "round 3 finished here");
-        assertTrue(heard.rounds.stream().anyMatch(r -> r > 3), "the worker, greeted again, took part after round 3: "
-                + heard.rounds);
+        assertTrue(
+                heard.rounds.stream().anyMatch(r -> r > 3),
+                "the worker, greeted again, took part after round 3: " + heard.rounds);
         assertEquals(1, cluster.workers());
         assertEquals(3, only.clusterSize());
     }
@@ -384,10 +449,15 @@ class ClusterEvaluatorTest {
         ClusterEvaluator cluster = trainer(heard);
         assertBitsEqual(trainEs(null, Perturbation.lowRank(1)), trainEs(cluster, Perturbation.lowRank(1)));
         assertEquals(2, heard.refusals.size(), heard.refusals.toString());
-        String version = heard.refusals.stream().filter(s -> s.startsWith(otherVersion.address())).findFirst()
+        String version = heard.refusals.stream()
+                .filter(s -> s.startsWith(otherVersion.address()))
+                .findFirst()
                 .orElseThrow();
         assertTrue(version.contains("library version 0.0.1 differs from the trainer's " + here.version()), version);
-        String data = heard.refusals.stream().filter(s -> s.startsWith(otherData.address())).findFirst().orElseThrow();
+        String data = heard.refusals.stream()
+                .filter(s -> s.startsWith(otherData.address()))
+                .findFirst()
+                .orElseThrow();
         assertTrue(data.contains("data digest") && data.contains("data spec 'subset'"), data);
         assertEquals(List.of(good.address()), heard.distinctWorkers());
         assertEquals(2, events.size(), "each refused worker says so too: " + events);

@@ -33,24 +33,45 @@ class ClusterSettingsTest {
 
     @Test
     void bindAndMembersAreWhatTheUserGave() {
-        Config c = ClusterSettings.builder().name("lab").bind("10.0.0.2").members(List.of("10.0.0.1:5701", "10.0.0.3"))
-                .port(6000, false).build().config("trainer");
-        assertEquals(List.of("10.0.0.2"), List.copyOf(c.getNetworkConfig().getInterfaces().getInterfaces()));
-        assertEquals(List.of("10.0.0.1:5701", "10.0.0.3"), c.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+        Config c = ClusterSettings.builder()
+                .name("lab")
+                .bind("10.0.0.2")
+                .members(List.of("10.0.0.1:5701", "10.0.0.3"))
+                .port(6000, false)
+                .build()
+                .config("trainer");
+        assertEquals(
+                List.of("10.0.0.2"),
+                List.copyOf(c.getNetworkConfig().getInterfaces().getInterfaces()));
+        assertEquals(
+                List.of("10.0.0.1:5701", "10.0.0.3"),
+                c.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
         assertEquals(6000, c.getNetworkConfig().getPort());
         assertFalse(c.getNetworkConfig().isPortAutoIncrement());
     }
 
     @Test
     void badSettingsAreRefusedByName() {
-        assertEquals("cluster", assertThrows(InvalidSettingException.class,
-                () -> ClusterSettings.builder().name(" ").build()).setting());
-        assertEquals("members", assertThrows(InvalidSettingException.class,
-                () -> ClusterSettings.builder().members(List.of("a,b"))).setting());
-        assertEquals("bind", assertThrows(InvalidSettingException.class,
-                () -> ClusterSettings.builder().bind("")).setting());
-        InvalidSettingException port = assertThrows(InvalidSettingException.class,
-                () -> ClusterSettings.builder().port(70000, true));
+        assertEquals(
+                "cluster",
+                assertThrows(
+                                InvalidSettingException.class,
+                                () -> ClusterSettings.builder().name(" ").build())
+                        .setting());
+        assertEquals(
+                "members",
+                assertThrows(
+                                InvalidSettingException.class,
+                                () -> ClusterSettings.builder().members(List.of("a,b")))
+                        .setting());
+        assertEquals(
+                "bind",
+                assertThrows(
+                                InvalidSettingException.class,
+                                () -> ClusterSettings.builder().bind(""))
+                        .setting());
+        InvalidSettingException port = assertThrows(
+                InvalidSettingException.class, () -> ClusterSettings.builder().port(70000, true));
         assertEquals("port must be in 1..65535, got 70000", port.getMessage());
     }
 }

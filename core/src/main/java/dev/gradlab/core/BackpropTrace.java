@@ -42,8 +42,7 @@ public final class BackpropTrace {
     private final List<Double> tapeValues = new ArrayList<>();
     private float loss;
 
-    private BackpropTrace() {
-    }
+    private BackpropTrace() {}
 
     /** {@link #of(Sequential, float[], int, double)} with {@link #DEFAULT_STEP}. */
     public static BackpropTrace of(Sequential model, float[] x, int label) {
@@ -65,7 +64,8 @@ public final class BackpropTrace {
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
             if (!(m instanceof Linear) && !m.parameters().isEmpty()) {
-                throw new IllegalArgumentException("layer " + i + " (" + m + ") must be a Linear or have no parameters");
+                throw new IllegalArgumentException(
+                        "layer " + i + " (" + m + ") must be a Linear or have no parameters");
             }
         }
         BackpropTrace trace = new BackpropTrace();
@@ -133,8 +133,17 @@ public final class BackpropTrace {
             } else {
                 name = "h" + linear;
                 for (int j = 0; j < current.size(); j++) {
-                    lines.add(String.format(Locale.ROOT, "  %s[%d] = %s(%s[%d]) = %s(%s) = %s", name, j, function(layer),
-                            inName, j, function(layer), num(in.data()[j]), num(current.data()[j])));
+                    lines.add(String.format(
+                            Locale.ROOT,
+                            "  %s[%d] = %s(%s[%d]) = %s(%s) = %s",
+                            name,
+                            j,
+                            function(layer),
+                            inName,
+                            j,
+                            function(layer),
+                            num(in.data()[j]),
+                            num(current.data()[j])));
                 }
             }
             values.add(current);
@@ -159,8 +168,16 @@ public final class BackpropTrace {
         for (int i = 0; i < p.length; i++) {
             double product = p[i] - (i == label ? 1 : 0);
             check(product, logits.grad().data()[i]);
-            lines.add(String.format(Locale.ROOT, "  ∂L/∂%s[%d] = p[%d] − [%d = label] = %s − %d = %s", logitsName, i, i,
-                    i, num(p[i]), i == label ? 1 : 0, num(product)));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "  ∂L/∂%s[%d] = p[%d] − [%d = label] = %s − %d = %s",
+                    logitsName,
+                    i,
+                    i,
+                    i,
+                    num(p[i]),
+                    i == label ? 1 : 0,
+                    num(product)));
         }
         for (int k = layers.size() - 1; k >= 0; k--) {
             Tensor in = values.get(k);
@@ -173,8 +190,10 @@ public final class BackpropTrace {
         }
 
         lines.add("");
-        lines.add(String.format(Locale.ROOT, "parameter gradients: backprop and central difference (L(w+h) − L(w−h)) / 2h,"
-                + " h = %s", step));
+        lines.add(String.format(
+                Locale.ROOT,
+                "parameter gradients: backprop and central difference (L(w+h) − L(w−h)) / 2h," + " h = %s",
+                step));
         linear = 0;
         for (Module layer : layers) {
             if (layer instanceof Linear lin) {
@@ -192,12 +211,24 @@ public final class BackpropTrace {
         for (int i = 0; i < lin.out(); i++) {
             StringBuilder terms = new StringBuilder();
             for (int j = 0; j < lin.in(); j++) {
-                terms.append(j == 0 ? "" : " + ").append(factor(w[i * lin.in() + j])).append("·")
+                terms.append(j == 0 ? "" : " + ")
+                        .append(factor(w[i * lin.in() + j]))
+                        .append("·")
                         .append(factor(in.data()[j]));
             }
             String bias = lin.bias() == null ? "" : " + " + factor(lin.bias().data()[i]);
-            lines.add(String.format(Locale.ROOT, "  %s[%d] = Σ_j W%d[%d][j]·%s[j]%s = %s%s = %s", name, i, k, i, inName,
-                    lin.bias() == null ? "" : " + b" + k + "[" + i + "]", terms, bias, num(out.data()[i])));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "  %s[%d] = Σ_j W%d[%d][j]·%s[j]%s = %s%s = %s",
+                    name,
+                    i,
+                    k,
+                    i,
+                    inName,
+                    lin.bias() == null ? "" : " + b" + k + "[" + i + "]",
+                    terms,
+                    bias,
+                    num(out.data()[i])));
         }
     }
 
@@ -210,8 +241,19 @@ public final class BackpropTrace {
             for (int j = 0; j < lin.in(); j++) {
                 double product = (double) g[i] * in.data()[j];
                 check(product, wg[i * lin.in() + j]);
-                lines.add(String.format(Locale.ROOT, "  ∂L/∂W%s[%d][%d] = ∂L/∂%s[%d] · %s[%d] = %s · %s = %s", k, i, j,
-                        outName, i, inName, j, factor(g[i]), factor(in.data()[j]), num(product)));
+                lines.add(String.format(
+                        Locale.ROOT,
+                        "  ∂L/∂W%s[%d][%d] = ∂L/∂%s[%d] · %s[%d] = %s · %s = %s",
+                        k,
+                        i,
+                        j,
+                        outName,
+                        i,
+                        inName,
+                        j,
+                        factor(g[i]),
+                        factor(in.data()[j]),
+                        num(product)));
             }
             if (lin.bias() != null) {
                 check(g[i], lin.bias().grad().data()[i]);
@@ -225,12 +267,23 @@ public final class BackpropTrace {
             StringBuilder terms = new StringBuilder();
             double sum = 0;
             for (int i = 0; i < lin.out(); i++) {
-                terms.append(i == 0 ? "" : " + ").append(factor(g[i])).append("·").append(factor(w[i * lin.in() + j]));
+                terms.append(i == 0 ? "" : " + ")
+                        .append(factor(g[i]))
+                        .append("·")
+                        .append(factor(w[i * lin.in() + j]));
                 sum += (double) g[i] * w[i * lin.in() + j];
             }
             check(sum, in.grad().data()[j]);
-            lines.add(String.format(Locale.ROOT, "  ∂L/∂%s[%d] = Σ_i ∂L/∂%s[i]·W%s[i][%d] = %s = %s", inName, j, outName, k,
-                    j, terms, num(sum)));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "  ∂L/∂%s[%d] = Σ_i ∂L/∂%s[i]·W%s[i][%d] = %s = %s",
+                    inName,
+                    j,
+                    outName,
+                    k,
+                    j,
+                    terms,
+                    num(sum)));
         }
     }
 
@@ -246,8 +299,19 @@ public final class BackpropTrace {
         for (int j = 0; j < in.size(); j++) {
             double product = (double) g[j] * derivative[j];
             check(product, in.grad().data()[j]);
-            lines.add(String.format(Locale.ROOT, "  ∂L/∂%s[%d] = ∂L/∂%s[%d] · %s'(%s[%d]) = %s · %s = %s", inName, j, outName,
-                    j, function(layer), inName, j, factor(g[j]), factor(derivative[j]), num(product)));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "  ∂L/∂%s[%d] = ∂L/∂%s[%d] · %s'(%s[%d]) = %s · %s = %s",
+                    inName,
+                    j,
+                    outName,
+                    j,
+                    function(layer),
+                    inName,
+                    j,
+                    factor(g[j]),
+                    factor(derivative[j]),
+                    num(product)));
         }
     }
 
@@ -261,18 +325,26 @@ public final class BackpropTrace {
             double fd;
             try (var scope = Tape.noGrad()) {
                 data[e] = up;
-                double lUp = Losses.crossEntropy(model.forward(x), new int[] {label}).item();
+                double lUp =
+                        Losses.crossEntropy(model.forward(x), new int[] {label}).item();
                 data[e] = down;
-                double lDown = Losses.crossEntropy(model.forward(x), new int[] {label}).item();
+                double lDown =
+                        Losses.crossEntropy(model.forward(x), new int[] {label}).item();
                 fd = (lUp - lDown) / ((double) up - down);
             } finally {
                 data[e] = original;
             }
             String element = cols == 0 ? name + "[" + e + "]" : name + "[" + e / cols + "][" + e % cols + "]";
-            ParameterGradient pg = new ParameterGradient(element, parameter.grad().data()[e], fd);
+            ParameterGradient pg =
+                    new ParameterGradient(element, parameter.grad().data()[e], fd);
             gradients.add(pg);
-            lines.add(String.format(Locale.ROOT, "  %-9s backprop %11s   central difference %11s   |difference| %.1e",
-                    element, num(pg.backprop()), num(fd), pg.error()));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "  %-9s backprop %11s   central difference %11s   |difference| %.1e",
+                    element,
+                    num(pg.backprop()),
+                    num(fd),
+                    pg.error()));
         }
     }
 

@@ -22,12 +22,12 @@ public record Batch(Tensor inputs, int[] labels, Tensor targets) {
         }
         int rows = inputs.dim(0);
         if (labels != null && labels.length != rows) {
-            throw new IllegalArgumentException("batch labels must have one entry per row (" + rows + "), got "
-                    + labels.length);
+            throw new IllegalArgumentException(
+                    "batch labels must have one entry per row (" + rows + "), got " + labels.length);
         }
         if (targets != null && (targets.rank() != 2 || targets.dim(0) != rows)) {
-            throw new IllegalArgumentException("batch targets must be " + rows + " rows × outputs, got shape "
-                    + Arrays.toString(targets.shape()));
+            throw new IllegalArgumentException(
+                    "batch targets must be " + rows + " rows × outputs, got shape " + Arrays.toString(targets.shape()));
         }
     }
 

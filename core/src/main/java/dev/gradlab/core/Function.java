@@ -33,7 +33,12 @@ public abstract class Function {
 
     private static final Tensor[] NONE = new Tensor[0];
 
-    private enum State { NEW, RECORDED, DONE, RELEASED }
+    private enum State {
+        NEW,
+        RECORDED,
+        DONE,
+        RELEASED
+    }
 
     private State state = State.NEW;
     private boolean[] needsInputGrad;
@@ -69,8 +74,7 @@ public abstract class Function {
      * @param forward the output in terms of the inputs
      * @param backward the gradient of each input in terms of the output's gradient {@code ∂L/∂z}
      */
-    public record Formula(String forward, String backward) {
-    }
+    public record Formula(String forward, String backward) {}
 
     /** This function's {@link Formula}, or null (the default) when it gives none. */
     protected Formula formula() {
@@ -159,8 +163,10 @@ public abstract class Function {
             if (t != null && t.version != savedVersions[i]) {
                 throw new IllegalStateException("backward(): one of the tensors needed for gradient computation has"
                         + " been modified by an in-place operation: " + name() + " saved tensor " + i + " ("
-                        + (t.isLeaf() ? (t.requiresGrad() ? "a leaf that requires grad" : "a leaf") : "made by "
-                        + t.creator.name()) + ", shape " + Arrays.toString(t.shapeRef()) + ") at version "
+                        + (t.isLeaf()
+                                ? (t.requiresGrad() ? "a leaf that requires grad" : "a leaf")
+                                : "made by " + t.creator.name())
+                        + ", shape " + Arrays.toString(t.shapeRef()) + ") at version "
                         + savedVersions[i] + ", and it is now at version " + t.version + " (an optimizer step,"
                         + " zeroGrad or loading values changed it); call backward before optimizer.step(), or"
                         + " recompute the forward pass");
@@ -174,8 +180,8 @@ public abstract class Function {
             throw new IllegalStateException(name() + ": saved tensors were released after backward");
         }
         if (i < 0 || i >= saved.length) {
-            throw new IllegalArgumentException(name() + ": saved tensor index " + i + " out of range, "
-                    + saved.length + " saved");
+            throw new IllegalArgumentException(
+                    name() + ": saved tensor index " + i + " out of range, " + saved.length + " saved");
         }
         return saved[i];
     }
@@ -205,8 +211,8 @@ public abstract class Function {
     /** Throws unless {@code t} has the expected shape, naming both shapes. */
     protected final void checkShape(String what, Tensor t, int... expected) {
         if (!Arrays.equals(t.shapeRef(), expected)) {
-            throw new IllegalArgumentException(name() + ": " + what + " must have shape "
-                    + Arrays.toString(expected) + ", got " + Arrays.toString(t.shapeRef()));
+            throw new IllegalArgumentException(name() + ": " + what + " must have shape " + Arrays.toString(expected)
+                    + ", got " + Arrays.toString(t.shapeRef()));
         }
     }
 

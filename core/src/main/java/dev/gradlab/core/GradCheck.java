@@ -46,8 +46,7 @@ public final class GradCheck {
     /** The default number of elements checked per tensor before sampling. */
     public static final int DEFAULT_MAX_ELEMENTS = 64;
 
-    private GradCheck() {
-    }
+    private GradCheck() {}
 
     /** Step, tolerances and sampling of a check. */
     public record Options(double eps, double tolerance, double floor, double noiseUlps, int maxElements, long seed) {
@@ -56,8 +55,8 @@ public final class GradCheck {
          * {@link #DEFAULT_EPS}, {@link #DEFAULT_TOLERANCE}, {@link #DEFAULT_FLOOR},
          * {@link #DEFAULT_NOISE_ULPS}, {@link #DEFAULT_MAX_ELEMENTS}, seed 0.
          */
-        public static final Options DEFAULTS = new Options(DEFAULT_EPS, DEFAULT_TOLERANCE, DEFAULT_FLOOR,
-                DEFAULT_NOISE_ULPS, DEFAULT_MAX_ELEMENTS, 0L);
+        public static final Options DEFAULTS = new Options(
+                DEFAULT_EPS, DEFAULT_TOLERANCE, DEFAULT_FLOOR, DEFAULT_NOISE_ULPS, DEFAULT_MAX_ELEMENTS, 0L);
 
         public Options {
             if (!(eps > 0) || !(tolerance > 0) || !(floor > 0) || !(noiseUlps >= 0) || maxElements < 1) {
@@ -96,8 +95,14 @@ public final class GradCheck {
      * The outcome: how many elements were checked and the worst one (largest error), which is the
      * failing one when the check failed.
      */
-    public record Result(int checked, String tensor, int[] index, double analytic, double numerical,
-                         double error, double tolerance) {
+    public record Result(
+            int checked,
+            String tensor,
+            int[] index,
+            double analytic,
+            double numerical,
+            double error,
+            double tolerance) {
 
         public boolean passed() {
             return error <= tolerance;
@@ -157,14 +162,15 @@ public final class GradCheck {
     public static Result check(Supplier<Tensor> loss, Map<String, Tensor> tensors, Options options) {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             if (!e.getValue().requiresGrad() || !e.getValue().isLeaf()) {
-                throw new IllegalArgumentException("GradCheck: " + e.getKey() + " must be a leaf that requires a gradient");
+                throw new IllegalArgumentException(
+                        "GradCheck: " + e.getKey() + " must be a leaf that requires a gradient");
             }
             e.getValue().setGrad(null);
         }
         Tensor value = loss.get();
         if (value.size() != 1) {
-            throw new IllegalArgumentException("GradCheck: the loss must have one element, shape is "
-                    + Arrays.toString(value.shape()));
+            throw new IllegalArgumentException(
+                    "GradCheck: the loss must have one element, shape is " + Arrays.toString(value.shape()));
         }
         double noise = options.noiseUlps() * Math.ulp(Math.abs(value.item())) / options.eps();
         value.backward();
@@ -174,7 +180,8 @@ public final class GradCheck {
         SplittableRandom random = new SplittableRandom(options.seed());
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
-            float[] analytic = t.grad() == null ? new float[t.size()] : t.grad().data().clone();
+            float[] analytic =
+                    t.grad() == null ? new float[t.size()] : t.grad().data().clone();
             for (int index : chooseIndices(t.size(), options.maxElements(), random)) {
                 double numerical = numericalDerivative(loss, t.data(), index, options.eps());
                 double a = analytic[index];
@@ -185,16 +192,22 @@ public final class GradCheck {
                 }
                 checked++;
                 if (worst == null || error > worst.error()) {
-                    worst = new Result(0, e.getKey(), unravel(index, t.shape()), a, numerical, error,
-                            options.tolerance());
+                    worst = new Result(
+                            0, e.getKey(), unravel(index, t.shape()), a, numerical, error, options.tolerance());
                 }
             }
         }
         if (worst == null) {
             return new Result(0, "none", new int[0], 0, 0, 0, options.tolerance());
         }
-        return new Result(checked, worst.tensor(), worst.index(), worst.analytic(), worst.numerical(),
-                worst.error(), worst.tolerance());
+        return new Result(
+                checked,
+                worst.tensor(),
+                worst.index(),
+                worst.analytic(),
+                worst.numerical(),
+                worst.error(),
+                worst.tolerance());
     }
 
     /** Richardson-extrapolated central difference of the loss in element {@code index} of {@code data}. */

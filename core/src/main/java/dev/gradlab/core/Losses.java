@@ -6,8 +6,7 @@ import dev.gradlab.core.ops.MeanSquaredError;
 /** Loss functions, each returning a rank-0 tensor that {@link Tensor#backward()} can start from. */
 public final class Losses {
 
-    private Losses() {
-    }
+    private Losses() {}
 
     /**
      * Mean cross-entropy of {@code logits} (rows × classes) against integer class labels, through a

@@ -47,8 +47,7 @@ public interface Objective {
     final class CrossEntropyObjective implements Objective {
         static final CrossEntropyObjective INSTANCE = new CrossEntropyObjective();
 
-        private CrossEntropyObjective() {
-        }
+        private CrossEntropyObjective() {}
 
         @Override
         public Tensor loss(Tensor output, Batch batch) {
@@ -59,7 +58,7 @@ public interface Objective {
         public float value(Tensor output, Batch batch) {
             int[] labels = labels(batch, name());
             if (output.rank() != 2 || output.dim(0) != labels.length) {
-                return loss(output, batch).item();   // the op's own shape and label checks
+                return loss(output, batch).item(); // the op's own shape and label checks
             }
             int cols = output.dim(1);
             for (int i = 0; i < labels.length; i++) {
@@ -100,8 +99,8 @@ public interface Objective {
         private Tensor target(Tensor output, Batch batch) {
             if (!oneHot) {
                 if (batch.targets() == null) {
-                    throw new IllegalArgumentException("mse needs a batch with targets; for class labels use"
-                            + " Objective.oneHotMse()");
+                    throw new IllegalArgumentException(
+                            "mse needs a batch with targets; for class labels use" + " Objective.oneHotMse()");
                 }
                 return batch.targets();
             }
@@ -115,8 +114,8 @@ public interface Objective {
             float[] data = t.data();
             for (int i = 0; i < labels.length; i++) {
                 if (labels[i] < 0 || labels[i] >= cols) {
-                    throw new IllegalArgumentException(name() + ": the label of row " + i + " must be in [0, "
-                            + cols + "), got " + labels[i]);
+                    throw new IllegalArgumentException(
+                            name() + ": the label of row " + i + " must be in [0, " + cols + "), got " + labels[i]);
                 }
                 data[i * cols + labels[i]] = 1f;
             }

@@ -51,8 +51,8 @@ public final class ParameterBinding implements AutoCloseable {
      */
     public void bind(float[][] values) {
         if (values.length != params.length) {
-            throw new IllegalArgumentException("values must have one array per parameter (" + params.length
-                    + "), got " + values.length);
+            throw new IllegalArgumentException(
+                    "values must have one array per parameter (" + params.length + "), got " + values.length);
         }
         for (int i = 0; i < params.length; i++) {
             if (values[i] != null && values[i].length != params[i].size()) {

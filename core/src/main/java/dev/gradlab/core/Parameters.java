@@ -8,8 +8,7 @@ import java.util.List;
  */
 public final class Parameters {
 
-    private Parameters() {
-    }
+    private Parameters() {}
 
     /** The total number of elements. */
     public static int count(List<Tensor> params) {

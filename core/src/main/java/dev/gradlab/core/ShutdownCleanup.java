@@ -19,16 +19,16 @@ public final class ShutdownCleanup {
 
     static {
         try {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(ShutdownCleanup::deleteQuietly),
-                    "gradlab-cleanup"));
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(() -> PENDING.forEach(ShutdownCleanup::deleteQuietly), "gradlab-cleanup"));
         } catch (IllegalStateException e) {
             // First used while the JVM shuts down (by another shutdown hook): no hook can be added, and
             // none is needed, since whoever registers a path now removes it before the JVM ends.
         }
     }
 
-    private ShutdownCleanup() {
-    }
+    private ShutdownCleanup() {}
 
     /** Registers {@code path} (a file, or a directory of files) for removal if the JVM stops. */
     public static Path register(Path path) {

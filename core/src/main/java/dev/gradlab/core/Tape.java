@@ -11,8 +11,7 @@ public final class Tape {
 
     private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
 
-    private Tape() {
-    }
+    private Tape() {}
 
     /** Per-thread recording switches and the traversal's reusable arrays. */
     private static final class State {
@@ -55,8 +54,9 @@ public final class Tape {
                 return;
             }
             if (Thread.currentThread() != owner) {
-                throw new IllegalStateException("a no-grad scope must be closed on the thread that opened it ("
-                        + owner.getName() + "), not on " + Thread.currentThread().getName());
+                throw new IllegalStateException(
+                        "a no-grad scope must be closed on the thread that opened it (" + owner.getName() + "), not on "
+                                + Thread.currentThread().getName());
             }
             closed = true;
             STATE.get().noGradDepth--;
@@ -99,8 +99,8 @@ public final class Tape {
     /** See {@link Tensor#backward()}. */
     static void backward(Tensor root) {
         if (root.size() != 1) {
-            throw new IllegalStateException("backward() needs a one-element tensor (a loss), shape is "
-                    + Arrays.toString(root.shapeRef()));
+            throw new IllegalStateException(
+                    "backward() needs a one-element tensor (a loss), shape is " + Arrays.toString(root.shapeRef()));
         }
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward(): tensor " + Arrays.toString(root.shapeRef())
@@ -144,8 +144,9 @@ public final class Tape {
         f.checkSavedVersions();
         Tensor[] grads = f.runBackward(g);
         if (grads == null || grads.length != inputs.length) {
-            throw new IllegalStateException(f.name() + ".backward returned " + (grads == null ? "null" : grads.length
-                    + " gradients") + ", expected one per input (" + inputs.length + ")");
+            throw new IllegalStateException(
+                    f.name() + ".backward returned " + (grads == null ? "null" : grads.length + " gradients")
+                            + ", expected one per input (" + inputs.length + ")");
         }
         for (int i = 0; i < inputs.length; i++) {
             Tensor gi = grads[i];

@@ -69,8 +69,7 @@ public final class TapeGraph implements AutoCloseable {
     private final List<Op> order = new ArrayList<>();
     private boolean closed;
 
-    private TapeGraph() {
-    }
+    private TapeGraph() {}
 
     /**
      * Starts noting what the tape records on this thread, until {@link #close()}.
@@ -176,19 +175,29 @@ public final class TapeGraph implements AutoCloseable {
             String label = (n.name != null ? n.name : n.leaf ? (n.requiresGrad ? "parameter" : "input") : "tensor")
                     + "\n" + Arrays.toString(n.shape) + (kind.isEmpty() ? "" : "\n" + kind);
             String fill = !n.leaf ? "#ffffff" : n.requiresGrad ? "#fde9c8" : "#e8e8e8";
-            dot.append(String.format(Locale.ROOT, "  t%d [shape=ellipse, style=filled, fillcolor=\"%s\", label=\"%s\"];%n",
-                    n.id, fill, escape(label)));
+            dot.append(String.format(
+                    Locale.ROOT,
+                    "  t%d [shape=ellipse, style=filled, fillcolor=\"%s\", label=\"%s\"];%n",
+                    n.id,
+                    fill,
+                    escape(label)));
         }
         for (Op op : order) {
-            String label = op.name + (op.formula == null ? "\n(no formula given)"
-                    : "\nforward: " + op.formula.forward() + "\nbackward: " + op.formula.backward());
-            dot.append(String.format(Locale.ROOT, "  op%d [shape=box, style=\"rounded,filled\", fillcolor=\"#dbe8f7\","
-                    + " label=\"%s\"];%n", op.id, escape(label)));
+            String label = op.name
+                    + (op.formula == null
+                            ? "\n(no formula given)"
+                            : "\nforward: " + op.formula.forward() + "\nbackward: " + op.formula.backward());
+            dot.append(String.format(
+                    Locale.ROOT,
+                    "  op%d [shape=box, style=\"rounded,filled\", fillcolor=\"#dbe8f7\"," + " label=\"%s\"];%n",
+                    op.id,
+                    escape(label)));
             for (int i = 0; i < op.inputs.length; i++) {
-                dot.append(String.format(Locale.ROOT, "  t%d -> op%d%s;%n", op.inputs[i].id, op.id,
-                        edgeLabel(op.inputGradNorms[i])));
+                dot.append(String.format(
+                        Locale.ROOT, "  t%d -> op%d%s;%n", op.inputs[i].id, op.id, edgeLabel(op.inputGradNorms[i])));
             }
-            dot.append(String.format(Locale.ROOT, "  op%d -> t%d%s;%n", op.id, op.output.id, edgeLabel(op.outputGradNorm)));
+            dot.append(String.format(
+                    Locale.ROOT, "  op%d -> t%d%s;%n", op.id, op.output.id, edgeLabel(op.outputGradNorm)));
         }
         dot.append("}\n");
         return dot.toString();

@@ -102,8 +102,8 @@ public final class Tensor {
         }
         int size = checkedSize(shape);
         if (data.length != size) {
-            throw new IllegalArgumentException("data has " + data.length + " elements, shape "
-                    + Arrays.toString(shape) + " needs " + size);
+            throw new IllegalArgumentException(
+                    "data has " + data.length + " elements, shape " + Arrays.toString(shape) + " needs " + size);
         }
         return new Tensor(data, shape.clone());
     }
@@ -174,8 +174,8 @@ public final class Tensor {
             }
             size *= d;
             if (size > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than "
-                        + Integer.MAX_VALUE + " elements");
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(shape) + " has more than " + Integer.MAX_VALUE + " elements");
             }
         }
         return (int) size;
@@ -354,7 +354,8 @@ public final class Tensor {
     Tensor gradStorage() {
         if (grad == null) {
             grad = spareGrad != null && !spareGrad.released && Arrays.equals(spareGrad.shape, shape)
-                    ? spareGrad : new Tensor(new float[data.length], shape);
+                    ? spareGrad
+                    : new Tensor(new float[data.length], shape);
             spareGrad = null;
         }
         return grad;

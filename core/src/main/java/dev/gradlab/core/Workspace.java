@@ -72,8 +72,8 @@ public final class Workspace implements AutoCloseable {
             throw new IllegalStateException("a workspace must be closed on the thread that opened it");
         }
         if (pool.depth != depth) {
-            throw new IllegalStateException("workspaces must close innermost first: this one is at depth "
-                    + depth + ", the innermost open one at " + pool.depth);
+            throw new IllegalStateException("workspaces must close innermost first: this one is at depth " + depth
+                    + ", the innermost open one at " + pool.depth);
         }
         closed = true;
         pool.releaseTo(mark);

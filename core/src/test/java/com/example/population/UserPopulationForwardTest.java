@@ -28,8 +28,9 @@ class UserPopulationForwardTest {
     private static final int IN = 11;
     private static final int HIDDEN = 9;
     private static final int CLASSES = 5;
-    private static final Perturbation[] PERTURBATIONS = {Perturbation.fullRank(), Perturbation.lowRank(1),
-            Perturbation.lowRank(2)};
+    private static final Perturbation[] PERTURBATIONS = {
+        Perturbation.fullRank(), Perturbation.lowRank(1), Perturbation.lowRank(2)
+    };
 
     /** The same module with no population path of its own: the evaluator's functional fallback. */
     private static Module opaque(Module m) {
@@ -103,8 +104,8 @@ class UserPopulationForwardTest {
                     try (var t = Parallel.withThreads(threads)) {
                         String where = p + (antithetic ? ", antithetic, " : ", ") + threads + " threads";
                         assertArrayEquals(expected, evaluate(model, batch, population, List.of()), where);
-                        assertArrayEquals(expected, evaluate(fallback, batch, population, List.of(first2, second2)),
-                                where);
+                        assertArrayEquals(
+                                expected, evaluate(fallback, batch, population, List.of(first2, second2)), where);
                     }
                 }
             }

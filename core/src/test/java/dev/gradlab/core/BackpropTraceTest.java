@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 class BackpropTraceTest {
 
-    static final float[] W1 = {0.5f, -0.3f, 0.8f, 0.2f, -0.6f, 0.4f};   // 3 × 2
+    static final float[] W1 = {0.5f, -0.3f, 0.8f, 0.2f, -0.6f, 0.4f}; // 3 × 2
     static final float[] B1 = {0.1f, -0.2f, 0.05f};
-    static final float[] W2 = {0.7f, -0.5f, 0.3f, -0.4f, 0.6f, 0.9f};   // 2 × 3
+    static final float[] W2 = {0.7f, -0.5f, 0.3f, -0.4f, 0.6f, 0.9f}; // 2 × 3
     static final float[] B2 = {0.0f, 0.1f};
     static final float[] X = {1.0f, 0.5f};
     static final int LABEL = 1;
@@ -109,8 +109,13 @@ class BackpropTraceTest {
         List<BackpropTrace.ParameterGradient> grads = trace.parameterGradients();
         assertEquals(expected.length, grads.size());
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], grads.get(i).backprop(), 1e-6, grads.get(i).name());
-            assertEquals(expected[i], grads.get(i).finiteDifference(), 1e-3, grads.get(i).name());
+            assertEquals(
+                    expected[i], grads.get(i).backprop(), 1e-6, grads.get(i).name());
+            assertEquals(
+                    expected[i],
+                    grads.get(i).finiteDifference(),
+                    1e-3,
+                    grads.get(i).name());
         }
         assertTrue(trace.maxFiniteDifferenceError() < 1e-3, "max error " + trace.maxFiniteDifferenceError());
         assertTrue(trace.maxProductMismatch() < 1e-6, "mismatch " + trace.maxProductMismatch());
@@ -118,10 +123,17 @@ class BackpropTraceTest {
         assertEquals("b2[1]", grads.get(16).name());
 
         String text = trace.toString();
-        assertTrue(text.contains(String.format(java.util.Locale.ROOT, "h1[0] = sigmoid(z1[0]) = sigmoid(%.6f) = %.6f",
-                W1[0] * X[0] + W1[1] * X[1] + B1[0], h[0])), text);
-        assertTrue(text.contains(String.format(java.util.Locale.ROOT, "∂L/∂z2[1] = p[1] − [1 = label] = %.6f − 1 = %.6f",
-                dz2[1] + 1, dz2[1])), text);
+        assertTrue(
+                text.contains(String.format(
+                        java.util.Locale.ROOT,
+                        "h1[0] = sigmoid(z1[0]) = sigmoid(%.6f) = %.6f",
+                        W1[0] * X[0] + W1[1] * X[1] + B1[0],
+                        h[0])),
+                text);
+        assertTrue(
+                text.contains(String.format(
+                        java.util.Locale.ROOT, "∂L/∂z2[1] = p[1] − [1 = label] = %.6f − 1 = %.6f", dz2[1] + 1, dz2[1])),
+                text);
         assertTrue(text.contains("∂L/∂z1[2] = ∂L/∂h1[2] · sigmoid'(z1[2]) = "), text);
         // The backward lines come in the tape's order: output layer first.
         assertTrue(text.indexOf("∂L/∂W2[0][0]") < text.indexOf("∂L/∂h1[0]"), text);
@@ -137,7 +149,11 @@ class BackpropTraceTest {
 
     @Test
     void worksForOtherActivationsAndDeeperNetworks() {
-        var net = new Sequential(new Linear(2, 4, true, 3), new ReLU(), new Linear(4, 3, false, 4), new Sigmoid(),
+        var net = new Sequential(
+                new Linear(2, 4, true, 3),
+                new ReLU(),
+                new Linear(4, 3, false, 4),
+                new Sigmoid(),
                 new Linear(3, 2, true, 5));
         BackpropTrace trace = BackpropTrace.of(net, X, 0);
         assertTrue(trace.maxFiniteDifferenceError() < 1e-3, "max error " + trace.maxFiniteDifferenceError());

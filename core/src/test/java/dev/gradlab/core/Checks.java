@@ -10,8 +10,7 @@ import java.util.function.Supplier;
 /** Test helpers: seeded random tensors and a gradient-check assertion. */
 final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     /** Uniform values in [lo, hi). */
     static Tensor uniform(SplittableRandom random, double lo, double hi, int... shape) {

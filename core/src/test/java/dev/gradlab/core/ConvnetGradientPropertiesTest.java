@@ -35,11 +35,17 @@ class ConvnetGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void conv2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
-                @ForAll @IntRange(min = 1, max = 3) int o, @ForAll @IntRange(min = 1, max = 3) int k,
-                @ForAll @IntRange(min = 1, max = 6) int h, @ForAll @IntRange(min = 1, max = 6) int w,
-                @ForAll @IntRange(min = 1, max = 3) int stride, @ForAll @IntRange(min = 0, max = 2) int padding,
-                @ForAll boolean bias, @ForAll long seed) {
+    void conv2d(
+            @ForAll @IntRange(min = 1, max = 2) int n,
+            @ForAll @IntRange(min = 1, max = 3) int c,
+            @ForAll @IntRange(min = 1, max = 3) int o,
+            @ForAll @IntRange(min = 1, max = 3) int k,
+            @ForAll @IntRange(min = 1, max = 6) int h,
+            @ForAll @IntRange(min = 1, max = 6) int w,
+            @ForAll @IntRange(min = 1, max = 3) int stride,
+            @ForAll @IntRange(min = 0, max = 2) int padding,
+            @ForAll boolean bias,
+            @ForAll long seed) {
         Assume.that(h + 2 * padding >= k && w + 2 * padding >= k);
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -1, 1, n, c, h, w));
@@ -47,11 +53,21 @@ class ConvnetGradientPropertiesTest {
         Tensor b = param(uniform(random, -1, 1, o));
         Tensor g = uniform(random, -1, 1, n, o, outSize(h, k, stride, padding), outSize(w, k, stride, padding));
         if (bias) {
-            assertGradients(() -> weightedSum(new Conv2dFunction(stride, padding).apply(x, weight, b), g),
-                    "x", x, "weight", weight, "bias", b);
+            assertGradients(
+                    () -> weightedSum(new Conv2dFunction(stride, padding).apply(x, weight, b), g),
+                    "x",
+                    x,
+                    "weight",
+                    weight,
+                    "bias",
+                    b);
         } else {
-            assertGradients(() -> weightedSum(new Conv2dFunction(stride, padding).apply(x, weight), g),
-                    "x", x, "weight", weight);
+            assertGradients(
+                    () -> weightedSum(new Conv2dFunction(stride, padding).apply(x, weight), g),
+                    "x",
+                    x,
+                    "weight",
+                    weight);
         }
     }
 
@@ -72,10 +88,14 @@ class ConvnetGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void maxPool2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
-                   @ForAll @IntRange(min = 1, max = 3) int k, @ForAll @IntRange(min = 1, max = 3) int stride,
-                   @ForAll @IntRange(min = 0, max = 4) int extraH, @ForAll @IntRange(min = 0, max = 4) int extraW,
-                   @ForAll long seed) {
+    void maxPool2d(
+            @ForAll @IntRange(min = 1, max = 2) int n,
+            @ForAll @IntRange(min = 1, max = 3) int c,
+            @ForAll @IntRange(min = 1, max = 3) int k,
+            @ForAll @IntRange(min = 1, max = 3) int stride,
+            @ForAll @IntRange(min = 0, max = 4) int extraH,
+            @ForAll @IntRange(min = 0, max = 4) int extraW,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(spreadOut(random, n, c, k + extraH, k + extraW));
         Tensor g = uniform(random, -1, 1, n, c, outSize(k + extraH, k, stride, 0), outSize(k + extraW, k, stride, 0));
@@ -83,10 +103,14 @@ class ConvnetGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void avgPool2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
-                   @ForAll @IntRange(min = 1, max = 3) int k, @ForAll @IntRange(min = 1, max = 3) int stride,
-                   @ForAll @IntRange(min = 0, max = 4) int extraH, @ForAll @IntRange(min = 0, max = 4) int extraW,
-                   @ForAll long seed) {
+    void avgPool2d(
+            @ForAll @IntRange(min = 1, max = 2) int n,
+            @ForAll @IntRange(min = 1, max = 3) int c,
+            @ForAll @IntRange(min = 1, max = 3) int k,
+            @ForAll @IntRange(min = 1, max = 3) int stride,
+            @ForAll @IntRange(min = 0, max = 4) int extraH,
+            @ForAll @IntRange(min = 0, max = 4) int extraW,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -1, 1, n, c, k + extraH, k + extraW));
         Tensor g = uniform(random, -1, 1, n, c, outSize(k + extraH, k, stride, 0), outSize(k + extraW, k, stride, 0));
@@ -94,26 +118,32 @@ class ConvnetGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void flattenAndUnflatten(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 3) int c,
-                             @ForAll @IntRange(min = 1, max = 4) int h, @ForAll @IntRange(min = 1, max = 4) int w,
-                             @ForAll long seed) {
+    void flattenAndUnflatten(
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 3) int c,
+            @ForAll @IntRange(min = 1, max = 4) int h,
+            @ForAll @IntRange(min = 1, max = 4) int w,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor rows = param(uniform(random, -1, 1, n, c * h * w));
         Tensor g = uniform(random, -1, 1, n, c, h * w);
         // Rows to images, then the last two dimensions merged: each step's backward is checked through the other.
-        assertGradients(() -> weightedSum(new Flatten(2, 3).forward(new Unflatten(1, c, h, w).forward(rows)), g),
-                "rows", rows);
+        assertGradients(
+                () -> weightedSum(new Flatten(2, 3).forward(new Unflatten(1, c, h, w).forward(rows)), g), "rows", rows);
     }
 
     @Property(tries = TRIES)
-    void dropoutWithAFixedMask(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 6) int cols,
-                               @ForAll @IntRange(min = 0, max = 9) int tenths, @ForAll long seed) {
+    void dropoutWithAFixedMask(
+            @ForAll @IntRange(min = 1, max = 4) int rows,
+            @ForAll @IntRange(min = 1, max = 6) int cols,
+            @ForAll @IntRange(min = 0, max = 9) int tenths,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -1, 1, rows, cols));
         Tensor g = uniform(random, -1, 1, rows, cols);
         // A fresh generator from the same seed per evaluation: the checker sees one fixed mask.
-        assertGradients(() -> weightedSum(new DropoutFunction(tenths / 10f, new SplittableRandom(seed)).apply(x), g),
-                "x", x);
+        assertGradients(
+                () -> weightedSum(new DropoutFunction(tenths / 10f, new SplittableRandom(seed)).apply(x), g), "x", x);
     }
 
     /** Max-pool whose backward sends each gradient to the window's top-left element, not to its maximum. */
@@ -209,8 +239,8 @@ class ConvnetGradientPropertiesTest {
     }
 
     @Property(tries = 20)
-    void aConvolutionWithAFlippedKernelInItsInputGradientIsRejected(@ForAll @IntRange(min = 2, max = 3) int k,
-                                                                     @ForAll long seed) {
+    void aConvolutionWithAFlippedKernelInItsInputGradientIsRejected(
+            @ForAll @IntRange(min = 2, max = 3) int k, @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -1, 1, 2, 2, k + 2, k + 2));
         Tensor w = param(uniform(random, -1, 1, 3, 2, k, k));

@@ -36,8 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConvnetPyTorchReferenceTest {
 
-    private record Block(String kind, int[] shape, String[] values) {
-    }
+    private record Block(String kind, int[] shape, String[] values) {}
 
     private static final Map<String, Block> REFERENCE = read();
 
@@ -52,7 +51,9 @@ class ConvnetPyTorchReferenceTest {
                     continue;
                 }
                 String[] head = header.trim().split(" ");
-                int[] shape = Arrays.stream(head, 2, head.length).mapToInt(Integer::parseInt).toArray();
+                int[] shape = Arrays.stream(head, 2, head.length)
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
                 String[] values = reader.readLine().trim().split(" ");
                 assertEquals(Arrays.stream(shape).reduce(1, (a, b) -> a * b), values.length, head[0] + ": values");
                 blocks.put(head[0], new Block(head[1], shape, values));
@@ -70,7 +71,9 @@ class ConvnetPyTorchReferenceTest {
     }
 
     private static double[] doubles(String name) {
-        return Arrays.stream(block(name).values()).mapToDouble(Double::parseDouble).toArray();
+        return Arrays.stream(block(name).values())
+                .mapToDouble(Double::parseDouble)
+                .toArray();
     }
 
     /** A float32 block (f32 text or bits) as a tensor of its shape. */
@@ -78,7 +81,8 @@ class ConvnetPyTorchReferenceTest {
         Block b = block(name);
         float[] f = new float[b.values().length];
         for (int i = 0; i < f.length; i++) {
-            f[i] = b.kind().equals("bits") ? Float.intBitsToFloat(Integer.parseUnsignedInt(b.values()[i], 16))
+            f[i] = b.kind().equals("bits")
+                    ? Float.intBitsToFloat(Integer.parseUnsignedInt(b.values()[i], 16))
                     : Float.parseFloat(b.values()[i]);
         }
         return Tensor.wrap(f, b.shape());
@@ -105,8 +109,9 @@ class ConvnetPyTorchReferenceTest {
             int want = Float.floatToRawIntBits(expected.data()[i]);
             int got = Float.floatToRawIntBits(actual.data()[i]);
             if (want != got) {
-                throw new AssertionError(String.format("%s: value %d is %s (%08x), PyTorch's is %s (%08x)", name, i,
-                        actual.data()[i], got, expected.data()[i], want));
+                throw new AssertionError(String.format(
+                        "%s: value %d is %s (%08x), PyTorch's is %s (%08x)",
+                        name, i, actual.data()[i], got, expected.data()[i], want));
             }
         }
     }
@@ -178,7 +183,8 @@ class ConvnetPyTorchReferenceTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (pixels[i] / 255.0);
         }
-        int[] labels = Arrays.stream(doubles("cnn.labels")).mapToInt(v -> (int) v).toArray();
+        int[] labels =
+                Arrays.stream(doubles("cnn.labels")).mapToInt(v -> (int) v).toArray();
         Tensor logits = model.forward(Tensor.wrap(x, labels.length, 784));
         Tensor loss = Losses.crossEntropy(logits, labels);
         loss.backward();

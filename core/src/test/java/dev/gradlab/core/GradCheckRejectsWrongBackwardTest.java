@@ -96,7 +96,8 @@ class GradCheckRejectsWrongBackwardTest {
         Tensor x = Tensor.of(new float[] {0.5f, -0.7f, 1.5f, 0.9f}, 2, 2).requiresGrad(true);
         Tensor w = Tensor.of(new float[] {0.3f, -1.1f, 0.8f, 0.6f}, 2, 2);
         GradCheck.Result result = GradCheck.check(
-                () -> new ReQUWithoutFactorTwo().apply(x).mul(w).sum(), Map.of("activation input", x),
+                () -> new ReQUWithoutFactorTwo().apply(x).mul(w).sum(),
+                Map.of("activation input", x),
                 GradCheck.Options.DEFAULTS);
 
         assertFalse(result.passed(), result::describe);
@@ -105,27 +106,31 @@ class GradCheckRejectsWrongBackwardTest {
         assertTrue(x.data()[result.index()[0] * 2 + result.index()[1]] > 0);
         IllegalStateException e = assertThrows(IllegalStateException.class, result::orThrow);
         assertTrue(e.getMessage().contains("activation input"), e.getMessage());
-        assertTrue(e.getMessage().contains("at index [" + result.index()[0] + ", " + result.index()[1] + "]"),
+        assertTrue(
+                e.getMessage().contains("at index [" + result.index()[0] + ", " + result.index()[1] + "]"),
                 e.getMessage());
         assertTrue(e.getMessage().contains(Double.toString(result.analytic())), e.getMessage());
         assertTrue(e.getMessage().contains(Double.toString(result.numerical())), e.getMessage());
     }
 
     @Property(tries = 20)
-    void reQUWithoutTheFactorTwoIsRejectedOnAnyShape(@ForAll @IntRange(min = 1, max = 5) int rows,
-                                                     @ForAll @IntRange(min = 1, max = 5) int cols,
-                                                     @ForAll long seed) {
+    void reQUWithoutTheFactorTwoIsRejectedOnAnyShape(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 5) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = Checks.uniform(random, 0.1, 2, rows, cols).requiresGrad(true); // positive: the bug shows
         Tensor w = Checks.awayFromZero(random, 0.5, 1, rows, cols);
-        GradCheck.Result result = GradCheck.check(() -> new ReQUWithoutFactorTwo().apply(x).mul(w).sum(), x);
+        GradCheck.Result result =
+                GradCheck.check(() -> new ReQUWithoutFactorTwo().apply(x).mul(w).sum(), x);
         assertFalse(result.passed(), result::describe);
     }
 
     @Property(tries = 20)
-    void linearWithATransposedWeightGradientIsRejectedInAnMlp(@ForAll @IntRange(min = 2, max = 6) int n,
-                                                              @ForAll @IntRange(min = 1, max = 4) int batch,
-                                                              @ForAll long seed) {
+    void linearWithATransposedWeightGradientIsRejectedInAnMlp(
+            @ForAll @IntRange(min = 2, max = 6) int n,
+            @ForAll @IntRange(min = 1, max = 4) int batch,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor weight = Checks.uniform(random, -1, 1, n, n).requiresGrad(true);
         Linear output = new Linear(n, 3, true, seed);
@@ -134,15 +139,16 @@ class GradCheckRejectsWrongBackwardTest {
         int[] labels = random.ints(batch, 0, 3).toArray();
         // The bug shows only where the true weight gradient G differs from Gᵀ by more than the
         // checker resolves (tolerance × floor = 1e-4 absolute): skip the rare nearly symmetric G.
-        Losses.crossEntropy(output.forward(x.matmul(weight, false, true).sigmoid()), labels).backward();
+        Losses.crossEntropy(output.forward(x.matmul(weight, false, true).sigmoid()), labels)
+                .backward();
         Assume.that(maxAsymmetry(weight.grad().data(), n) > 1e-3);
         weight.zeroGrad();
         output.parameters().forEach(Tensor::zeroGrad);
         Map<String, Tensor> named = new LinkedHashMap<>();
         named.put("hidden weight", weight);
         named.put("output weight", model.parameters().get(1));
-        GradCheck.Result result = GradCheck.check(
-                () -> Losses.crossEntropy(model.forward(x), labels), named, GradCheck.Options.DEFAULTS);
+        GradCheck.Result result =
+                GradCheck.check(() -> Losses.crossEntropy(model.forward(x), labels), named, GradCheck.Options.DEFAULTS);
         assertFalse(result.passed(), result::describe);
         assertEquals("hidden weight", result.tensor(), result::describe);
     }
@@ -161,7 +167,8 @@ class GradCheckRejectsWrongBackwardTest {
     void theCorrectReQUPassesTheSameCheck() {
         Tensor x = Tensor.of(new float[] {0.5f, -0.7f, 1.5f, 0.9f}, 2, 2).requiresGrad(true);
         Tensor w = Tensor.of(new float[] {0.3f, -1.1f, 0.8f, 0.6f}, 2, 2);
-        GradCheck.Result result = GradCheck.check(() -> x.requ().mul(w).sum(), x).orThrow();
+        GradCheck.Result result =
+                GradCheck.check(() -> x.requ().mul(w).sum(), x).orThrow();
         assertEquals(4, result.checked());
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Module;
@@ -25,8 +24,11 @@ class InputGradientTest {
             var model = new Sequential(new Linear(12, 7, true, 1), act, new Linear(7, 4, true, 2));
             Tensor x = Checks.uniform(random, 0, 1, 3, 12).requiresGrad(true);
             int[] labels = {0, 2, 3};
-            GradCheck.Result r = GradCheck.check(() -> Losses.crossEntropy(model.forward(x), labels),
-                    Map.of("input", x), GradCheck.Options.DEFAULTS.withEps(1e-3)).orThrow();
+            GradCheck.Result r = GradCheck.check(
+                            () -> Losses.crossEntropy(model.forward(x), labels),
+                            Map.of("input", x),
+                            GradCheck.Options.DEFAULTS.withEps(1e-3))
+                    .orThrow();
             assertEquals(36, r.checked(), r.describe());
         }
     }
@@ -57,8 +59,12 @@ class InputGradientTest {
         Tensor x = Checks.awayFromZero(random, 0.2, 1, 2, 5).requiresGrad(true);
         Tensor w = Checks.uniform(random, -1, 1, 4, 5);
         GradCheck.Result r = GradCheck.check(
-                () -> new GradCheckRejectsWrongBackwardTest.ReQUWithoutFactorTwo().apply(x).matmul(w, false, true).sum(),
-                Map.of("input", x), GradCheck.Options.DEFAULTS);
+                () -> new GradCheckRejectsWrongBackwardTest.ReQUWithoutFactorTwo()
+                        .apply(x)
+                        .matmul(w, false, true)
+                        .sum(),
+                Map.of("input", x),
+                GradCheck.Options.DEFAULTS);
         assertFalse(r.passed(), r.describe());
         assertEquals("input", r.tensor());
     }

@@ -20,14 +20,15 @@ class LossesTest {
             }
             expected -= (logits[r * 3 + labels[r]] - Math.log(norm)) / 2;
         }
-        assertEquals(expected, Losses.crossEntropy(Tensor.of(logits, 2, 3), labels).item(), 1e-6);
+        assertEquals(
+                expected, Losses.crossEntropy(Tensor.of(logits, 2, 3), labels).item(), 1e-6);
     }
 
     @Test
     void crossEntropyIsStableForHugeLogits() {
         Tensor logits = Tensor.of(new float[] {1e4f, -1e4f, 0f, 1e4f}, 2, 2).requiresGrad(true);
         Tensor loss = Losses.crossEntropy(logits, new int[] {0, 0});
-        assertEquals(5000f, loss.item(), 1e-2);                  // (0 + 1e4) / 2
+        assertEquals(5000f, loss.item(), 1e-2); // (0 + 1e4) / 2
         loss.backward();
         for (float g : logits.grad().data()) {
             assertTrue(Float.isFinite(g));
@@ -39,7 +40,10 @@ class LossesTest {
     void badLabelsAreNamed() {
         Tensor logits = Tensor.zeros(2, 3);
         var range = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits, new int[] {0, 3}));
-        assertTrue(range.getMessage().contains("labels[1] (the label of row 1)") && range.getMessage().contains("[0, 3)"), range.getMessage());
+        assertTrue(
+                range.getMessage().contains("labels[1] (the label of row 1)")
+                        && range.getMessage().contains("[0, 3)"),
+                range.getMessage());
         var count = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits, new int[] {0}));
         assertTrue(count.getMessage().contains("(2)") && count.getMessage().contains("got 1"), count.getMessage());
     }

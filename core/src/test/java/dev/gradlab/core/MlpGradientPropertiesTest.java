@@ -35,7 +35,10 @@ import net.jqwik.api.constraints.IntRange;
 class MlpGradientPropertiesTest {
 
     enum Activation {
-        SIGMOID, TANH, RELU, REQU;
+        SIGMOID,
+        TANH,
+        RELU,
+        REQU;
 
         Module layer() {
             return switch (this) {
@@ -52,9 +55,12 @@ class MlpGradientPropertiesTest {
     }
 
     @Property(tries = 40)
-    void everyParameterAndTheInput(@ForAll Activation activation, @ForAll boolean bias,
-                                   @ForAll @IntRange(min = 1, max = 3) int hiddenLayers,
-                                   @ForAll @IntRange(min = 1, max = 5) int batch, @ForAll long seed) {
+    void everyParameterAndTheInput(
+            @ForAll Activation activation,
+            @ForAll boolean bias,
+            @ForAll @IntRange(min = 1, max = 3) int hiddenLayers,
+            @ForAll @IntRange(min = 1, max = 5) int batch,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int[] widths = new int[hiddenLayers + 2];
         for (int i = 0; i < widths.length; i++) {

@@ -25,9 +25,13 @@ class OpGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void matmulInEveryTransposeForm(@ForAll @IntRange(min = 1, max = 6) int m, @ForAll @IntRange(min = 1, max = 6) int n,
-                                    @ForAll @IntRange(min = 1, max = 6) int k, @ForAll boolean transA,
-                                    @ForAll boolean transB, @ForAll long seed) {
+    void matmulInEveryTransposeForm(
+            @ForAll @IntRange(min = 1, max = 6) int m,
+            @ForAll @IntRange(min = 1, max = 6) int n,
+            @ForAll @IntRange(min = 1, max = 6) int k,
+            @ForAll boolean transA,
+            @ForAll boolean transB,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor a = param(uniform(random, -1, 1, transA ? new int[] {k, m} : new int[] {m, k}));
         Tensor b = param(uniform(random, -1, 1, transB ? new int[] {n, k} : new int[] {k, n}));
@@ -36,8 +40,10 @@ class OpGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void add(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int cols,
-             @ForAll long seed) {
+    void add(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 7) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -1, 1, rows, cols));
         Tensor y = param(uniform(random, -1, 1, rows, cols));
@@ -46,8 +52,10 @@ class OpGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void biasAdd(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int cols,
-                 @ForAll long seed) {
+    void biasAdd(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 7) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -1, 1, rows, cols));
         Tensor b = param(uniform(random, -1, 1, cols));
@@ -56,8 +64,10 @@ class OpGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void mulAndSum(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int cols,
-                   @ForAll long seed) {
+    void mulAndSum(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 7) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -2, 2, rows, cols));
         Tensor y = param(uniform(random, -2, 2, rows, cols));
@@ -65,8 +75,10 @@ class OpGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void mean(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int cols,
-              @ForAll long seed) {
+    void mean(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 7) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -2, 2, rows, cols));
         Tensor y = uniform(random, -2, 2, rows, cols);
@@ -74,48 +86,60 @@ class OpGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void sigmoid(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int cols,
-                 @ForAll long seed) {
+    void sigmoid(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 7) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -6, 6, rows, cols));
         assertGradients(() -> weightedSum(x.sigmoid(), new SplittableRandom(seed)), "x", x);
     }
 
     @Property(tries = TRIES)
-    void tanh(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int cols,
-              @ForAll long seed) {
+    void tanh(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 7) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -3, 3, rows, cols));
         assertGradients(() -> weightedSum(x.tanh(), new SplittableRandom(seed)), "x", x);
     }
 
     @Property(tries = TRIES)
-    void relu(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int cols,
-              @ForAll long seed) {
+    void relu(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 7) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(awayFromZero(random, 0.1, 3, rows, cols));
         assertGradients(() -> weightedSum(x.relu(), new SplittableRandom(seed)), "x", x);
     }
 
     @Property(tries = TRIES)
-    void requ(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int cols,
-              @ForAll long seed) {
+    void requ(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 7) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(awayFromZero(random, 0.1, 3, rows, cols));
         assertGradients(() -> weightedSum(x.requ(), new SplittableRandom(seed)), "x", x);
     }
 
     @Property(tries = TRIES)
-    void logSoftmax(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int cols,
-                    @ForAll long seed) {
+    void logSoftmax(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 7) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor x = param(uniform(random, -4, 4, rows, cols));
         assertGradients(() -> weightedSum(x.logSoftmax(), new SplittableRandom(seed)), "x", x);
     }
 
     @Property(tries = TRIES)
-    void crossEntropy(@ForAll @IntRange(min = 1, max = 6) int rows, @ForAll @IntRange(min = 2, max = 7) int classes,
-                      @ForAll long seed) {
+    void crossEntropy(
+            @ForAll @IntRange(min = 1, max = 6) int rows,
+            @ForAll @IntRange(min = 2, max = 7) int classes,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor logits = param(uniform(random, -4, 4, rows, classes));
         int[] labels = random.ints(rows, 0, classes).toArray();
@@ -123,21 +147,30 @@ class OpGradientPropertiesTest {
     }
 
     @Property(tries = TRIES)
-    void crossEntropyScaledByALaterOp(@ForAll @IntRange(min = 1, max = 6) int rows,
-                                      @ForAll @IntRange(min = 2, max = 7) int classes, @ForAll long seed) {
+    void crossEntropyScaledByALaterOp(
+            @ForAll @IntRange(min = 1, max = 6) int rows,
+            @ForAll @IntRange(min = 2, max = 7) int classes,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor logits = param(uniform(random, -4, 4, rows, classes));
         Tensor scale = param(uniform(random, 0.5, 2, 1));
         int[] labels = random.ints(rows, 0, classes).toArray();
-        assertGradients(() -> {
-            Tensor loss = Losses.crossEntropy(logits, labels);
-            return Tensor.wrap(new float[] {1}, 1).mul(scale).sum().mul(loss);
-        }, "logits", logits, "scale", scale);
+        assertGradients(
+                () -> {
+                    Tensor loss = Losses.crossEntropy(logits, labels);
+                    return Tensor.wrap(new float[] {1}, 1).mul(scale).sum().mul(loss);
+                },
+                "logits",
+                logits,
+                "scale",
+                scale);
     }
 
     @Property(tries = TRIES)
-    void mse(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int cols,
-             @ForAll long seed) {
+    void mse(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 7) int cols,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Tensor p = param(uniform(random, -2, 2, rows, cols));
         Tensor t = param(uniform(random, -2, 2, rows, cols));

@@ -62,8 +62,16 @@ class OpsTableTest {
     private static void row(String methods, Function op, String copies) {
         Function.Formula f = op.formula();
         assertNotNull(f, op.getClass().getSimpleName() + " gives no Formula");
-        TABLE.append("| ").append(methods).append(" | `").append(op.getClass().getSimpleName()).append("` | ")
-                .append(cell(f.forward())).append(" | ").append(cell(f.backward())).append(" | ").append(copies)
+        TABLE.append("| ")
+                .append(methods)
+                .append(" | `")
+                .append(op.getClass().getSimpleName())
+                .append("` | ")
+                .append(cell(f.forward()))
+                .append(" | ")
+                .append(cell(f.backward()))
+                .append(" | ")
+                .append(copies)
                 .append(" |\n");
     }
 
@@ -127,13 +135,17 @@ class OpsTableTest {
         String doc = Files.readString(DOC, StandardCharsets.UTF_8);
         int begin = doc.indexOf(BEGIN);
         int end = doc.indexOf(END);
-        assertTrue(begin >= 0 && end > begin, DOC + " must hold the ops table between '" + BEGIN.trim() + "' and '"
-                + END.trim() + "'");
+        assertTrue(
+                begin >= 0 && end > begin,
+                DOC + " must hold the ops table between '" + BEGIN.trim() + "' and '" + END.trim() + "'");
         String expected = doc.substring(0, begin + BEGIN.length()) + table() + doc.substring(end);
         if (Boolean.getBoolean("gradlab.writeDocs")) {
             Files.writeString(DOC, expected, StandardCharsets.UTF_8);
         }
-        assertEquals(expected, doc, "docs/core.md's ops table is out of date: rerun this test with"
-                + " -Dgradlab.writeDocs=true to regenerate it");
+        assertEquals(
+                expected,
+                doc,
+                "docs/core.md's ops table is out of date: rerun this test with"
+                        + " -Dgradlab.writeDocs=true to regenerate it");
     }
 }

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PyTorchReferenceTest {
 
-    private static final Map<String, double[]> REFERENCE = ReferenceFile.read("pytorch_reference.txt").values();
+    private static final Map<String, double[]> REFERENCE =
+            ReferenceFile.read("pytorch_reference.txt").values();
 
     private static float[] floats(String name) {
         double[] d = REFERENCE.get(name);
@@ -42,11 +43,11 @@ class PyTorchReferenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"sigmoid", "relu", "requ", "tanh"})
     void matchesPyTorch(String activation) {
-        Map<String, Supplier<Module>> activations = Map.of("sigmoid", Sigmoid::new, "relu", ReLU::new,
-                "requ", ReQU::new, "tanh", Tanh::new);
+        Map<String, Supplier<Module>> activations =
+                Map.of("sigmoid", Sigmoid::new, "relu", ReLU::new, "requ", ReQU::new, "tanh", Tanh::new);
         int hidden = REFERENCE.get("w1").length / 784;
-        Sequential model = new Sequential(new Linear(784, hidden, false, 0), activations.get(activation).get(),
-                new Linear(hidden, 10, false, 0));
+        Sequential model = new Sequential(
+                new Linear(784, hidden, false, 0), activations.get(activation).get(), new Linear(hidden, 10, false, 0));
         float[] weights = new float[784 * hidden + hidden * 10];
         System.arraycopy(floats("w1"), 0, weights, 0, 784 * hidden);
         System.arraycopy(floats("w2"), 0, weights, 784 * hidden, hidden * 10);
@@ -57,7 +58,9 @@ class PyTorchReferenceTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (pixels[i] / 255.0);
         }
-        int[] labels = java.util.Arrays.stream(REFERENCE.get("labels")).mapToInt(v -> (int) v).toArray();
+        int[] labels = java.util.Arrays.stream(REFERENCE.get("labels"))
+                .mapToInt(v -> (int) v)
+                .toArray();
 
         Tensor logits = model.forward(Tensor.wrap(x, labels.length, 784));
         Tensor loss = Losses.crossEntropy(logits, labels);

@@ -55,20 +55,32 @@ class TapeGraphTest {
         try (TapeGraph graph = TapeGraph.record()) {
             loss = Losses.crossEntropy(model.forward(x), labels);
             loss.backward();
-            graph.name(x, "x").name(model.parameters().get(0), "W1").name(model.parameters().get(1), "W2")
+            graph.name(x, "x")
+                    .name(model.parameters().get(0), "W1")
+                    .name(model.parameters().get(1), "W2")
                     .name(loss, "loss");
             assertEquals(4, graph.opCount());
-            assertEquals(7, graph.tensorCount());   // x, W1, x·W1ᵀ, sigmoid, W2, logits, loss
+            assertEquals(7, graph.tensorCount()); // x, W1, x·W1ᵀ, sigmoid, W2, logits, loss
             dot = graph.toDot();
         }
         assertTrue(dot.startsWith("digraph tape {"), dot);
         assertEquals(4, count(dot, "shape=box"));
         assertEquals(7, count(dot, "shape=ellipse"));
         assertEquals(2, count(dot, "label=\"MatMul\\\\nforward: z = a·bᵀ"));
-        assertEquals(1, count(dot, "label=\"SigmoidFunction\\\\nforward: z = 1 / \\(1 \\+ e⁻ˣ\\)\\\\nbackward: ∂L/∂x = ∂L/∂z·z·\\(1 − z\\)"));
+        assertEquals(
+                1,
+                count(
+                        dot,
+                        "label=\"SigmoidFunction\\\\nforward: z = 1 / \\(1 \\+ e⁻ˣ\\)\\\\nbackward: ∂L/∂x = ∂L/∂z·z·\\(1 − z\\)"));
         assertEquals(1, count(dot, "label=\"CrossEntropy"));
-        for (String tensor : new String[] {"x\\n[4, 784]\\nconstant", "W1\\n[512, 784]\\nleaf, requires grad",
-                "tensor\\n[4, 512]", "W2\\n[10, 512]", "tensor\\n[4, 10]", "loss\\n[]"}) {
+        for (String tensor : new String[] {
+            "x\\n[4, 784]\\nconstant",
+            "W1\\n[512, 784]\\nleaf, requires grad",
+            "tensor\\n[4, 512]",
+            "W2\\n[10, 512]",
+            "tensor\\n[4, 10]",
+            "loss\\n[]"
+        }) {
             assertTrue(dot.contains(tensor), tensor + " in " + dot);
         }
         // 3 edges into and out of each MatMul, 2 for sigmoid and cross-entropy: 10 edges.
@@ -81,7 +93,7 @@ class TapeGraphTest {
         }
         String w1Edge = String.format(Locale.ROOT, "t1 -> op0 [label=\"‖∂L/∂·‖ = %.3g\"]", Math.sqrt(norm));
         assertTrue(dot.contains(w1Edge), w1Edge + " in " + dot);
-        assertTrue(dot.contains("op3 -> t6 [label=\"‖∂L/∂·‖ = 1.00\"]"), dot);   // the seed dL/dL = 1
+        assertTrue(dot.contains("op3 -> t6 [label=\"‖∂L/∂·‖ = 1.00\"]"), dot); // the seed dL/dL = 1
     }
 
     @Test
@@ -120,7 +132,7 @@ class TapeGraphTest {
         assertEquals(1f, z.grad().item());
         assertEquals(1f, y.grad().data()[0]);
         assertEquals(1f, y.grad().data()[1]);
-        assertEquals(1f, x.grad().data()[0], 1e-6f);     // 2x
+        assertEquals(1f, x.grad().data()[0], 1e-6f); // 2x
         assertEquals(-2f, x.grad().data()[1], 1e-6f);
     }
 }

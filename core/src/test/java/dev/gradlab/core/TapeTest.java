@@ -50,12 +50,12 @@ class TapeTest {
     @Test
     void aTensorUsedTwiceAccumulatesBothGradients() {
         Tensor x = Tensor.of(new float[] {1.5f, -2f, 3f}, 3).requiresGrad(true);
-        x.mul(x).sum().backward();                       // d(Σx²)/dx = 2x
+        x.mul(x).sum().backward(); // d(Σx²)/dx = 2x
         assertArrayEquals(new float[] {3f, -4f, 6f}, x.grad().data());
 
         Tensor y = Tensor.of(new float[] {1f, 2f}, 2).requiresGrad(true);
         Tensor s = y.sigmoid();
-        s.add(s).add(y).sum().backward();                // 2σ'(y) + 1, through a shared intermediate
+        s.add(s).add(y).sum().backward(); // 2σ'(y) + 1, through a shared intermediate
         for (int i = 0; i < 2; i++) {
             double sig = 1 / (1 + Math.exp(-y.data()[i]));
             assertEquals(2 * sig * (1 - sig) + 1, y.grad().data()[i], 1e-6);
@@ -73,7 +73,7 @@ class TapeTest {
 
         x.zeroGrad();
         assertNull(x.grad());
-        x.sum().backward();                              // reuses the storage, overwriting stale values
+        x.sum().backward(); // reuses the storage, overwriting stale values
         assertArrayEquals(new float[] {1f, 1f}, x.grad().data());
     }
 
@@ -111,7 +111,9 @@ class TapeTest {
         try {
             var other = CompletableFuture.supplyAsync(Tape::isRecording).join();
             assertTrue(other, "another thread records while this one is in a no-grad scope");
-            var e = assertThrows(Exception.class, () -> CompletableFuture.runAsync(scope::close).join());
+            var e = assertThrows(
+                    Exception.class,
+                    () -> CompletableFuture.runAsync(scope::close).join());
             assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
         } finally {
             scope.close();
@@ -138,7 +140,7 @@ class TapeTest {
         for (int i = 0; i < 100_000; i++) {
             y = y.add(step);
         }
-        y.mul(y).sum().backward();                       // d(y²)/dx = 2y
+        y.mul(y).sum().backward(); // d(y²)/dx = 2y
         assertEquals(2 * y.data()[0], x.grad().data()[0], 1e-6);
     }
 
@@ -150,7 +152,8 @@ class TapeTest {
         loss.backward();
         var e = assertThrows(IllegalStateException.class, loss::backward);
         assertTrue(e.getMessage().contains("already released"), e.getMessage());
-        var through = assertThrows(IllegalStateException.class, () -> hidden.mul(hidden).sum().backward());
+        var through = assertThrows(
+                IllegalStateException.class, () -> hidden.mul(hidden).sum().backward());
         assertTrue(through.getMessage().contains("TanhFunction"), through.getMessage());
     }
 
@@ -167,15 +170,18 @@ class TapeTest {
     void opShapeMismatchesNameBothShapes() {
         Tensor a = Tensor.zeros(2, 3);
         Tensor b = Tensor.zeros(3, 2);
-        for (Runnable op : new Runnable[] {() -> a.add(b), () -> a.mul(b), () -> a.matmul(a),
-                () -> Losses.mse(a, b), () -> a.setGrad(b)}) {
+        for (Runnable op : new Runnable[] {
+            () -> a.add(b), () -> a.mul(b), () -> a.matmul(a), () -> Losses.mse(a, b), () -> a.setGrad(b)
+        }) {
             var e = assertThrows(IllegalArgumentException.class, op::run);
-            assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains(
-                    e.getMessage().contains("[3, 2]") ? "[3, 2]" : "[2, 3]"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("[2, 3]")
+                            && e.getMessage().contains(e.getMessage().contains("[3, 2]") ? "[3, 2]" : "[2, 3]"),
+                    e.getMessage());
         }
         var matmul = assertThrows(IllegalArgumentException.class, () -> a.matmul(Tensor.zeros(2, 4)));
-        assertTrue(matmul.getMessage().contains("[2, 3]") && matmul.getMessage().contains("[2, 4]"),
-                matmul.getMessage());
+        assertTrue(
+                matmul.getMessage().contains("[2, 3]") && matmul.getMessage().contains("[2, 4]"), matmul.getMessage());
     }
 
     @Test
@@ -187,17 +193,19 @@ class TapeTest {
         assertThrows(IllegalStateException.class, () -> y.requiresGrad(false));
         var notScalar = assertThrows(IllegalStateException.class, y::backward);
         assertTrue(notScalar.getMessage().contains("[2, 2]"), notScalar.getMessage());
-        assertThrows(IllegalStateException.class, () -> new Function() {
-            @Override
-            protected Tensor forward(Tensor... in) {
-                return in[0];
-            }
+        assertThrows(
+                IllegalStateException.class,
+                () -> new Function() {
+                    @Override
+                    protected Tensor forward(Tensor... in) {
+                        return in[0];
+                    }
 
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                return new Tensor[] {g};
-            }
-        }.apply(x));
+                    @Override
+                    protected Tensor[] backward(Tensor g) {
+                        return new Tensor[] {g};
+                    }
+                }.apply(x));
     }
 
     @Test

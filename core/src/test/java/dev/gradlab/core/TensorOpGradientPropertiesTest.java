@@ -86,8 +86,12 @@ class TensorOpGradientPropertiesTest {
     private static void checkBinary(Tensor x, Tensor y, BinaryOperator<Tensor> op, long seed) {
         param(x);
         param(y);
-        assertGradients(() -> weightedSum(op.apply(x, y), seed), "x " + Arrays.toString(x.shape()), x,
-                "y " + Arrays.toString(y.shape()), y);
+        assertGradients(
+                () -> weightedSum(op.apply(x, y), seed),
+                "x " + Arrays.toString(x.shape()),
+                x,
+                "y " + Arrays.toString(y.shape()),
+                y);
     }
 
     private static int dim(SplittableRandom r, int rank) {
@@ -96,8 +100,8 @@ class TensorOpGradientPropertiesTest {
 
     // ---- binary, broadcasting ----
 
-    private static void checkBroadcasting(long seed, double lo, double hi, double ylo, double yhi,
-                                          BinaryOperator<Tensor> op) {
+    private static void checkBroadcasting(
+            long seed, double lo, double hi, double ylo, double yhi, BinaryOperator<Tensor> op) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] out = shape(r, 0, 4);
         Tensor x = uniform(r, lo, hi, broadcastable(r, out));
@@ -216,7 +220,10 @@ class TensorOpGradientPropertiesTest {
     void activations(@ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] s = shape(r, 0, 4);
-        checkUnary(awayFromZero(r, 0.05, 2, s), t -> t.relu().add(t.requ()).add(t.sigmoid()).add(t.tanh()), seed);
+        checkUnary(
+                awayFromZero(r, 0.05, 2, s),
+                t -> t.relu().add(t.requ()).add(t.sigmoid()).add(t.tanh()),
+                seed);
     }
 
     // ---- reductions ----
@@ -268,8 +275,12 @@ class TensorOpGradientPropertiesTest {
         int end = r.nextInt(start, s.length);
         int at = r.nextInt(-s.length - 1, s.length + 1);
         // the reshape's weights are drawn for [size], the others' for their own shapes
-        checkUnary(uniform(r, -2, 2, s), t -> t.reshape(-1).add(t.flatten(start, end).reshape(size))
-                .add(t.unsqueeze(at).squeeze(at).reshape(size, -1).reshape(size)), seed);
+        checkUnary(
+                uniform(r, -2, 2, s),
+                t -> t.reshape(-1)
+                        .add(t.flatten(start, end).reshape(size))
+                        .add(t.unsqueeze(at).squeeze(at).reshape(size, -1).reshape(size)),
+                seed);
     }
 
     @Property(tries = TRIES)
@@ -284,8 +295,15 @@ class TensorOpGradientPropertiesTest {
         int[] perm = order.stream().mapToInt(Integer::intValue).toArray();
         int a = dim(r, s.length);
         int b = dim(r, s.length);
-        checkUnary(uniform(r, -2, 2, s), t -> t.permute(perm).flatten(0, -1)
-                .add(t.transpose(a, b).mul(2f).flatten(0, -1).mul(t.transpose(a, b).flatten(0, -1))), seed);
+        checkUnary(
+                uniform(r, -2, 2, s),
+                t -> t.permute(perm)
+                        .flatten(0, -1)
+                        .add(t.transpose(a, b)
+                                .mul(2f)
+                                .flatten(0, -1)
+                                .mul(t.transpose(a, b).flatten(0, -1))),
+                seed);
     }
 
     @Property(tries = TRIES)
@@ -326,8 +344,15 @@ class TensorOpGradientPropertiesTest {
         int start = r.nextInt(size);
         int length = r.nextInt(size - start + 1);
         int[] indices = r.ints(r.nextInt(1, 6), 0, size).toArray();
-        checkUnary(uniform(r, -2, 2, s), t -> t.select(d, index).sum().add(t.narrow(d, start, length).sum(d, true)
-                .mul(t.narrow(d, start, length).sum(d, true)).sum()).add(t.indexSelect(d, indices).square().sum()),
+        checkUnary(
+                uniform(r, -2, 2, s),
+                t -> t.select(d, index)
+                        .sum()
+                        .add(t.narrow(d, start, length)
+                                .sum(d, true)
+                                .mul(t.narrow(d, start, length).sum(d, true))
+                                .sum())
+                        .add(t.indexSelect(d, indices).square().sum()),
                 seed);
     }
 

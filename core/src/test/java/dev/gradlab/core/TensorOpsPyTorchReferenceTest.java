@@ -102,8 +102,12 @@ class TensorOpsPyTorchReferenceTest {
         CASES.put("matmul_vector_matrix", in -> in[0].matmul(in[1]));
         CASES.put("matmul_matrix_vector", in -> in[0].matmul(in[1]));
         CASES.put("matmul_dot", in -> in[0].matmul(in[1]));
-        CASES.put("composite_layer", in -> in[0].matmul(in[1].transpose(0, 1)).add(in[2]).tanh().mean(0, false));
-        CASES.put("composite_attention", in -> in[0].matmul(in[1].transpose(-1, -2)).div(2f).softmax(-1).matmul(in[2]));
+        CASES.put(
+                "composite_layer",
+                in -> in[0].matmul(in[1].transpose(0, 1)).add(in[2]).tanh().mean(0, false));
+        CASES.put(
+                "composite_attention",
+                in -> in[0].matmul(in[1].transpose(-1, -2)).div(2f).softmax(-1).matmul(in[2]));
         CASES.put("composite_layer_norm", in -> {
             Tensor c = in[0].sub(in[0].mean(-1, true));
             return c.div(c.pow(2f).mean(-1, true).add(1e-5f).sqrt());
@@ -111,7 +115,12 @@ class TensorOpsPyTorchReferenceTest {
         CASES.put("composite_mix", in -> {
             Tensor x = in[0];
             Tensor y = in[1];
-            return x.exp().add(1f).log().mul(y.sigmoid()).sum(0, false).div(x.abs().add(1f).max(0, false))
+            return x.exp()
+                    .add(1f)
+                    .log()
+                    .mul(y.sigmoid())
+                    .sum(0, false)
+                    .div(x.abs().add(1f).max(0, false))
                     .add(x.maximum(y).square().mean())
                     .sub(x.clamp(-1f, 1f).pow(2f).sum(1, true).sqrt().min());
         });
@@ -162,8 +171,10 @@ class TensorOpsPyTorchReferenceTest {
         for (int i = 0; i < expected.length; i++) {
             double error = Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), 1e-2 * scale);
             int index = i;
-            assertTrue(error <= 1e-4, () -> block + "[" + index + "]: expected " + expected[index] + ", got "
-                    + actual[index] + " (relative error " + error + ")");
+            assertTrue(
+                    error <= 1e-4,
+                    () -> block + "[" + index + "]: expected " + expected[index] + ", got " + actual[index]
+                            + " (relative error " + error + ")");
         }
     }
 }

@@ -93,7 +93,13 @@ class TensorOpsTest {
 
         Tensor v = Tensor.ones(3).requiresGrad(true);
         Tensor b = Tensor.zeros(4, 1).requiresGrad(true);
-        Tensor z = Tensor.uniform(0, -1, 1, 4, 3).mul(v).add(b).tanh().pow(2f).sum(-1, false).mean();
+        Tensor z = Tensor.uniform(0, -1, 1, 4, 3)
+                .mul(v)
+                .add(b)
+                .tanh()
+                .pow(2f)
+                .sum(-1, false)
+                .mean();
         assertEquals(0, z.rank());
         z.backward();
         assertArrayEquals(new int[] {3}, v.grad().shape());
@@ -126,11 +132,17 @@ class TensorOpsTest {
             binding.bind(new float[][] {member});
             try (var scope = Tape.noGrad()) {
                 assertArrayEquals(member, p.reshape(3, 2).data());
-                assertArrayEquals(new float[] {10, 40, 20, 50, 30, 60}, p.transpose(0, 1).data());
+                assertArrayEquals(
+                        new float[] {10, 40, 20, 50, 30, 60}, p.transpose(0, 1).data());
                 assertArrayEquals(new float[] {40, 50, 60}, p.select(0, 1).data());
-                assertArrayEquals(new float[] {20, 50}, p.narrow(1, 1, 1).flatten(0, 1).data());
-                assertArrayEquals(new float[] {10, 20, 30, 10, 20, 30}, p.narrow(0, 0, 1).expand(2, 3).data());
-                assertArrayEquals(new float[] {40, 50, 60, 10, 20, 30}, p.indexSelect(0, new int[] {1, 0}).data());
+                assertArrayEquals(
+                        new float[] {20, 50}, p.narrow(1, 1, 1).flatten(0, 1).data());
+                assertArrayEquals(
+                        new float[] {10, 20, 30, 10, 20, 30},
+                        p.narrow(0, 0, 1).expand(2, 3).data());
+                assertArrayEquals(
+                        new float[] {40, 50, 60, 10, 20, 30},
+                        p.indexSelect(0, new int[] {1, 0}).data());
             } finally {
                 binding.unbind();
             }
@@ -158,8 +170,10 @@ class TensorOpsTest {
         Tensor x = Checks.uniform(random, -1, 1, rows, cols).requiresGrad(true);
         Tensor b = Checks.uniform(random, -1, 1, 1, cols).requiresGrad(true);
         Tensor w = Checks.awayFromZero(random, 0.5, 1, rows, cols);
-        GradCheck.Result result = GradCheck.check(() -> new AddAveragingTheBroadcastGradient().apply(x, b).mul(w).sum(),
-                Map.of("x", x, "bias", b), GradCheck.Options.DEFAULTS);
+        GradCheck.Result result = GradCheck.check(
+                () -> new AddAveragingTheBroadcastGradient().apply(x, b).mul(w).sum(),
+                Map.of("x", x, "bias", b),
+                GradCheck.Options.DEFAULTS);
         assertFalse(result.passed(), result::describe);
         assertEquals("bias", result.tensor());
     }

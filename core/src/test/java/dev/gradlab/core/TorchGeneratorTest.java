@@ -38,13 +38,26 @@ class TorchGeneratorTest {
         var stream = TorchGeneratorTest.class.getResourceAsStream("torch_init_reference.txt");
         assertNotNull(stream, "torch_init_reference.txt is missing from the test resources");
         try (var reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.US_ASCII))) {
-            return reader.lines().filter(line -> !line.startsWith("#") && !line.isBlank()).map(line -> {
-                String[] f = line.trim().split(" ");
-                int[] shape = Arrays.stream(f[2].split("x")).mapToInt(Integer::parseInt).toArray();
-                int[] head = Arrays.stream(f, 6, f.length).mapToInt(h -> Integer.parseUnsignedInt(h, 16)).toArray();
-                return new Reference(Long.parseLong(f[0]), f[1], shape, Integer.parseInt(f[3]),
-                        Double.parseDouble(f[4]), Long.parseUnsignedLong(f[5], 16), head);
-            }).collect(Collectors.toList());
+            return reader.lines()
+                    .filter(line -> !line.startsWith("#") && !line.isBlank())
+                    .map(line -> {
+                        String[] f = line.trim().split(" ");
+                        int[] shape = Arrays.stream(f[2].split("x"))
+                                .mapToInt(Integer::parseInt)
+                                .toArray();
+                        int[] head = Arrays.stream(f, 6, f.length)
+                                .mapToInt(h -> Integer.parseUnsignedInt(h, 16))
+                                .toArray();
+                        return new Reference(
+                                Long.parseLong(f[0]),
+                                f[1],
+                                shape,
+                                Integer.parseInt(f[3]),
+                                Double.parseDouble(f[4]),
+                                Long.parseUnsignedLong(f[5], 16),
+                                head);
+                    })
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,7 +94,8 @@ class TorchGeneratorTest {
         for (int i = 0; i < r.head().length; i++) {
             int bits = Float.floatToRawIntBits(data[i]);
             if (bits != r.head()[i]) {
-                throw new AssertionError(String.format("%s: value %d is %s (%08x), PyTorch's is %s (%08x)",
+                throw new AssertionError(String.format(
+                        "%s: value %d is %s (%08x), PyTorch's is %s (%08x)",
                         r, i, data[i], bits, Float.intBitsToFloat(r.head()[i]), r.head()[i]));
             }
         }
@@ -135,10 +149,12 @@ class TorchGeneratorTest {
     void badArgumentsAreNamed() {
         TorchGenerator generator = new TorchGenerator(0);
         var range = assertThrows(IllegalArgumentException.class, () -> generator.nextUniform(1, 0));
-        assertTrue(range.getMessage().contains("from=1.0") && range.getMessage().contains("to=0.0"), range.getMessage());
-        var bounds = assertThrows(IllegalArgumentException.class,
-                () -> generator.fillUniform(new float[4], 2, 3, 0, 1));
-        assertTrue(bounds.getMessage().contains("offset=2") && bounds.getMessage().contains("(4)"), bounds.getMessage());
+        assertTrue(
+                range.getMessage().contains("from=1.0") && range.getMessage().contains("to=0.0"), range.getMessage());
+        var bounds =
+                assertThrows(IllegalArgumentException.class, () -> generator.fillUniform(new float[4], 2, 3, 0, 1));
+        assertTrue(
+                bounds.getMessage().contains("offset=2") && bounds.getMessage().contains("(4)"), bounds.getMessage());
         assertThrows(IllegalArgumentException.class, () -> generator.nextUniform(-Float.MAX_VALUE, Float.MAX_VALUE));
     }
 }

@@ -18,8 +18,11 @@ class VersionCounterTest {
         y.data()[0] = 7;
         y.bumpVersion();
         IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
-        assertTrue(e.getMessage().contains("Mul saved tensor 1 (a leaf, shape [3]) at version 0, and it is now at"
-                + " version 1"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "Mul saved tensor 1 (a leaf, shape [3]) at version 0, and it is now at" + " version 1"),
+                e.getMessage());
     }
 
     @Test
@@ -39,6 +42,8 @@ class VersionCounterTest {
         Tensor x = Tensor.of(new float[] {1, 2, 3}, 3).requiresGrad(true);
         Tensor loss = x.square().sum();
         loss.backward();
-        assertEquals(List.of(2f, 4f, 6f), List.of(x.grad().data()[0], x.grad().data()[1], x.grad().data()[2]));
+        assertEquals(
+                List.of(2f, 4f, 6f),
+                List.of(x.grad().data()[0], x.grad().data()[1], x.grad().data()[2]));
     }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class WorkspaceTest {
 
-    private final Sequential model = new Sequential(new Linear(20, 16, false, 1), new Sigmoid(),
-            new Linear(16, 4, false, 2));
+    private final Sequential model =
+            new Sequential(new Linear(20, 16, false, 1), new Sigmoid(), new Linear(16, 4, false, 2));
     private final Tensor x = Tensor.uniform(3, 0, 1, 8, 20);
     private final int[] labels = {0, 1, 2, 3, 3, 2, 1, 0};
 
@@ -44,11 +44,13 @@ class WorkspaceTest {
         }
         Tensor loss = Losses.crossEntropy(model.forward(x), labels);
         loss.backward();
-        float[] expected = Parameters.flatten(model.parameters().stream().map(Tensor::grad).toList());
+        float[] expected =
+                Parameters.flatten(model.parameters().stream().map(Tensor::grad).toList());
 
         assertEquals(loss.item(), step());
         assertEquals(loss.item(), step());
-        float[] actual = Parameters.flatten(model.parameters().stream().map(Tensor::grad).toList());
+        float[] actual =
+                Parameters.flatten(model.parameters().stream().map(Tensor::grad).toList());
         assertArrayEquals(expected, actual);
     }
 

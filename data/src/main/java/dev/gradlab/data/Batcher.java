@@ -88,7 +88,8 @@ public final class Batcher {
         if (!shuffle) {
             return;
         }
-        // Mixing seed and epoch (rather than advancing one generator) makes every epoch's order independent of the others.
+        // Mixing seed and epoch (rather than advancing one generator) makes every epoch's order independent of the
+        // others.
         SplittableRandom random = new SplittableRandom(mix(seed) ^ mix(0x9E3779B97F4A7C15L * (epoch + 1L)));
         for (int i = out.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);

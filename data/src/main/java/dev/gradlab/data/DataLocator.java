@@ -40,8 +40,13 @@ public final class DataLocator {
     private final Duration readTimeout;
     private final Duration deadline;
 
-    private DataLocator(Path home, Function<String, String> environment, boolean systemDirectories, URI baseUri,
-                        Duration readTimeout, Duration deadline) {
+    private DataLocator(
+            Path home,
+            Function<String, String> environment,
+            boolean systemDirectories,
+            URI baseUri,
+            Duration readTimeout,
+            Duration deadline) {
         this.home = home;
         this.environment = environment;
         this.systemDirectories = systemDirectories;
@@ -57,8 +62,13 @@ public final class DataLocator {
      */
     public static DataLocator defaults() {
         String home = System.getenv("HOME");
-        return new DataLocator(Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home),
-                System::getenv, true, null, Downloader.DEFAULT_READ_TIMEOUT, Downloader.DEFAULT_DEADLINE);
+        return new DataLocator(
+                Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home),
+                System::getenv,
+                true,
+                null,
+                Downloader.DEFAULT_READ_TIMEOUT,
+                Downloader.DEFAULT_DEADLINE);
     }
 
     /** Uses {@code home/.cache/gradlab} as the cache, unless the environment sets {@value #CACHE_VARIABLE}. */
@@ -101,8 +111,13 @@ public final class DataLocator {
      * set's public address or the {@code gradlab.data.<dataset>.url} system property.
      */
     public DataLocator withBaseUri(URI baseUri) {
-        return new DataLocator(home, environment, systemDirectories, baseUri == null ? null : directory(baseUri),
-                readTimeout, deadline);
+        return new DataLocator(
+                home,
+                environment,
+                systemDirectories,
+                baseUri == null ? null : directory(baseUri),
+                readTimeout,
+                deadline);
     }
 
     /** {@code $XDG_CACHE_HOME/gradlab/<dataset>}, or {@code <home>/.cache/gradlab/<dataset>} when it is not set. */
@@ -127,7 +142,9 @@ public final class DataLocator {
         }
         List<Path> searched = new ArrayList<>();
         String variable = environment.apply(ENVIRONMENT_VARIABLE);
-        Path fromEnvironment = variable == null || variable.isBlank() ? null : Path.of(variable).resolve(spec.directoryName());
+        Path fromEnvironment = variable == null || variable.isBlank()
+                ? null
+                : Path.of(variable).resolve(spec.directoryName());
         if (fromEnvironment != null) {
             searched.add(fromEnvironment);
         }
@@ -154,8 +171,10 @@ public final class DataLocator {
         try {
             Files.createDirectories(target);
         } catch (java.io.IOException e) {
-            throw new DatasetException(target + ": cannot create the directory to download " + spec.displayName()
-                    + " into: " + e + ". " + whereToPut(spec, searched, target), e);
+            throw new DatasetException(
+                    target + ": cannot create the directory to download " + spec.displayName() + " into: " + e + ". "
+                            + whereToPut(spec, searched, target),
+                    e);
         }
         Downloader downloader = new Downloader(readTimeout, deadline);
         for (DatasetFiles.DataFile f : spec.files()) {
@@ -166,8 +185,10 @@ public final class DataLocator {
             try {
                 downloader.fetch(uri, target.resolve(f.name() + ".gz"), f);
             } catch (UncheckedIOException e) {
-                throw new DatasetException("cannot download " + spec.displayName() + " from " + uri + " ("
-                        + e.getCause() + "). " + whereToPut(spec, searched, target), e);
+                throw new DatasetException(
+                        "cannot download " + spec.displayName() + " from " + uri + " (" + e.getCause() + "). "
+                                + whereToPut(spec, searched, target),
+                        e);
             }
         }
     }
@@ -197,11 +218,17 @@ public final class DataLocator {
         if (searched.size() > 1 || !searched.get(0).equals(target)) {
             s.append(" or any of ").append(searched);
         }
-        s.append(", or name their directory explicitly or through ").append(ENVIRONMENT_VARIABLE)
-                .append("=<dir> with the files in <dir>/").append(spec.directoryName()).append('.');
+        s.append(", or name their directory explicitly or through ")
+                .append(ENVIRONMENT_VARIABLE)
+                .append("=<dir> with the files in <dir>/")
+                .append(spec.directoryName())
+                .append('.');
         if (spec.systemDirectory() != null) {
-            s.append(" On Debian, apt-get install dataset-").append(spec.directoryName()).append(" installs them in ")
-                    .append(spec.systemDirectory()).append('.');
+            s.append(" On Debian, apt-get install dataset-")
+                    .append(spec.directoryName())
+                    .append(" installs them in ")
+                    .append(spec.systemDirectory())
+                    .append('.');
         }
         return s.toString();
     }

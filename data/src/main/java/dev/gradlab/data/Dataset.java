@@ -35,7 +35,8 @@ public final class Dataset {
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("labels[" + i + "] must be in [0, " + classes + "), actual " + labels[i]);
+                throw new IllegalArgumentException(
+                        "labels[" + i + "] must be in [0, " + classes + "), actual " + labels[i]);
             }
         }
         this.images = images;

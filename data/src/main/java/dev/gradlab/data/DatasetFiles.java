@@ -10,12 +10,18 @@ import java.util.List;
  * Digests of the contents rather than of the .gz files, because a distribution may recompress the
  * files (Debian's are recompressed) while the data stay the same.
  */
-record DatasetFiles(String displayName, String directoryName, URI publicBaseUri, Path systemDirectory,
-                    DataFile trainImages, DataFile trainLabels, DataFile testImages, DataFile testLabels) {
+record DatasetFiles(
+        String displayName,
+        String directoryName,
+        URI publicBaseUri,
+        Path systemDirectory,
+        DataFile trainImages,
+        DataFile trainLabels,
+        DataFile testImages,
+        DataFile testLabels) {
 
     /** One IDX file: its name without {@code .gz} and the SHA-256 of its decompressed bytes. */
-    record DataFile(String name, String sha256) {
-    }
+    record DataFile(String name, String sha256) {}
 
     List<DataFile> files() {
         return List.of(trainImages, trainLabels, testImages, testLabels);

@@ -53,8 +53,10 @@ final class Downloader {
         try {
             temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
         } catch (IOException e) {
-            throw new DatasetException(target.getParent() + ": cannot create a temporary file to download "
-                    + target.getFileName() + " into: " + e, e);
+            throw new DatasetException(
+                    target.getParent() + ": cannot create a temporary file to download " + target.getFileName()
+                            + " into: " + e,
+                    e);
         }
         ShutdownCleanup.register(temp);
         try {
@@ -63,9 +65,11 @@ final class Downloader {
             try {
                 idx = IdxReader.read(temp);
             } catch (IdxFormatException e) {
-                throw new DatasetException(uri + ": the downloaded file is not a valid IDX file (" + e.getMessage()
-                        + "); expected the SHA-256 of its IDX content to be " + expected.sha256()
-                        + ", the downloaded bytes have SHA-256 " + sha256(temp), e);
+                throw new DatasetException(
+                        uri + ": the downloaded file is not a valid IDX file (" + e.getMessage()
+                                + "); expected the SHA-256 of its IDX content to be " + expected.sha256()
+                                + ", the downloaded bytes have SHA-256 " + sha256(temp),
+                        e);
             }
             if (!idx.sha256().equals(expected.sha256())) {
                 throw new DigestMismatchException(uri.toString(), expected.sha256(), idx.sha256());
@@ -93,8 +97,10 @@ final class Downloader {
             connection.setInstanceFollowRedirects(true);
             status = connection.getResponseCode();
         } catch (SocketTimeoutException e) {
-            throw new DatasetException(uri + ": no response within the read timeout of " + seconds(readTimeout)
-                    + " (" + e.getMessage() + ")", e);
+            throw new DatasetException(
+                    uri + ": no response within the read timeout of " + seconds(readTimeout) + " (" + e.getMessage()
+                            + ")",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException(uri + ": " + e, e);
         }
@@ -104,7 +110,8 @@ final class Downloader {
             if (status != 200) {
                 throw new DatasetException(uri + ": HTTP status: expected 200, actual " + status);
             }
-            try (InputStream body = connection.getInputStream(); OutputStream out = Files.newOutputStream(temp)) {
+            try (InputStream body = connection.getInputStream();
+                    OutputStream out = Files.newOutputStream(temp)) {
                 byte[] buffer = new byte[1 << 16];
                 for (int n; (n = body.read(buffer)) >= 0; ) {
                     out.write(buffer, 0, n);
@@ -117,11 +124,13 @@ final class Downloader {
                 }
             }
         } catch (SocketTimeoutException e) {
-            throw new DatasetException(uri + ": transfer stalled after " + copied + " of " + length(declared)
-                    + " bytes: no data for the read timeout of " + seconds(readTimeout), e);
+            throw new DatasetException(
+                    uri + ": transfer stalled after " + copied + " of " + length(declared)
+                            + " bytes: no data for the read timeout of " + seconds(readTimeout),
+                    e);
         } catch (IOException e) {
-            throw new DatasetException(uri + ": transfer broke after " + copied + " of " + length(declared)
-                    + " bytes: " + e, e);
+            throw new DatasetException(
+                    uri + ": transfer broke after " + copied + " of " + length(declared) + " bytes: " + e, e);
         } finally {
             connection.disconnect();
         }
@@ -135,7 +144,8 @@ final class Downloader {
     }
 
     private static String seconds(Duration d) {
-        return (d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : Double.toString(d.toMillis() / 1000.0)) + " s";
+        return (d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : Double.toString(d.toMillis() / 1000.0))
+                + " s";
     }
 
     private static int millis(Duration d) {

@@ -22,25 +22,38 @@ public final class FashionMnist {
      * are recompressed (other MD5s) but decompress to the same bytes, whose MD5s are the published
      * uncompressed ones and whose SHA-256s are these.
      */
-    static final DatasetFiles FILES = new DatasetFiles("Fashion-MNIST", NAME,
+    static final DatasetFiles FILES = new DatasetFiles(
+            "Fashion-MNIST",
+            NAME,
             URI.create("https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
             Path.of("/usr/share/datasets/fashion-mnist"),
-            new DatasetFiles.DataFile("train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
-            new DatasetFiles.DataFile("train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
-            new DatasetFiles.DataFile("t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
-            new DatasetFiles.DataFile("t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"));
+            new DatasetFiles.DataFile(
+                    "train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
+            new DatasetFiles.DataFile(
+                    "train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
+            new DatasetFiles.DataFile(
+                    "t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
+            new DatasetFiles.DataFile(
+                    "t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"));
 
     /** The embedded first 1000 training and first 1000 test examples; built by data/scripts/fashion_mnist_subset.py. */
-    static final DatasetFiles SUBSET = new DatasetFiles("Fashion-MNIST subset", NAME + "-subset", FILES.publicBaseUri(), null,
-            new DatasetFiles.DataFile("train-images-idx3-ubyte", "e40edda7e9d8af05f5b762673ec21bbef87429a0c217d9e7953c711409749e45"),
-            new DatasetFiles.DataFile("train-labels-idx1-ubyte", "78ada934314bea75dcf5d086dfaad6ca75d2ed2801b6e35392fdb406a6338c12"),
-            new DatasetFiles.DataFile("t10k-images-idx3-ubyte", "7a6d8e07ea021ec5bc73135ebd0a5770799557ec6f8242d8749c4f32a3cf4643"),
-            new DatasetFiles.DataFile("t10k-labels-idx1-ubyte", "b40abac7ec8228f434940f579deb7cf7b6e3103b5274cb91d1545771f5ef1c8b"));
+    static final DatasetFiles SUBSET = new DatasetFiles(
+            "Fashion-MNIST subset",
+            NAME + "-subset",
+            FILES.publicBaseUri(),
+            null,
+            new DatasetFiles.DataFile(
+                    "train-images-idx3-ubyte", "e40edda7e9d8af05f5b762673ec21bbef87429a0c217d9e7953c711409749e45"),
+            new DatasetFiles.DataFile(
+                    "train-labels-idx1-ubyte", "78ada934314bea75dcf5d086dfaad6ca75d2ed2801b6e35392fdb406a6338c12"),
+            new DatasetFiles.DataFile(
+                    "t10k-images-idx3-ubyte", "7a6d8e07ea021ec5bc73135ebd0a5770799557ec6f8242d8749c4f32a3cf4643"),
+            new DatasetFiles.DataFile(
+                    "t10k-labels-idx1-ubyte", "b40abac7ec8228f434940f579deb7cf7b6e3103b5274cb91d1545771f5ef1c8b"));
 
     static final String SUBSET_RESOURCES = "dev/gradlab/data/fashion-mnist-subset";
 
-    private FashionMnist() {
-    }
+    private FashionMnist() {}
 
     /**
      * The first 1000 training and first 1000 test examples, shipped inside the library (no files,

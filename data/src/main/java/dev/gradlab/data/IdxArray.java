@@ -36,7 +36,8 @@ public final class IdxArray {
 
     public int dim(int axis) {
         if (axis < 0 || axis >= dims.length) {
-            throw new IllegalArgumentException("axis " + axis + " is out of range for dimensions " + Arrays.toString(dims));
+            throw new IllegalArgumentException(
+                    "axis " + axis + " is out of range for dimensions " + Arrays.toString(dims));
         }
         return dims[axis];
     }

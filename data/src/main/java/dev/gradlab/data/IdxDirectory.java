@@ -13,12 +13,17 @@ import java.nio.file.Path;
  */
 public final class IdxDirectory {
 
-    private static final DatasetFiles FILES = new DatasetFiles("MNIST-format data", "idx", FashionMnist.FILES.publicBaseUri(),
-            null, unpinned(FashionMnist.FILES.trainImages()), unpinned(FashionMnist.FILES.trainLabels()),
-            unpinned(FashionMnist.FILES.testImages()), unpinned(FashionMnist.FILES.testLabels()));
+    private static final DatasetFiles FILES = new DatasetFiles(
+            "MNIST-format data",
+            "idx",
+            FashionMnist.FILES.publicBaseUri(),
+            null,
+            unpinned(FashionMnist.FILES.trainImages()),
+            unpinned(FashionMnist.FILES.trainLabels()),
+            unpinned(FashionMnist.FILES.testImages()),
+            unpinned(FashionMnist.FILES.testLabels()));
 
-    private IdxDirectory() {
-    }
+    private IdxDirectory() {}
 
     /** Loads the four files in {@code dir}, checking their structure (no digests). */
     public static DataSplit load(Path dir) {

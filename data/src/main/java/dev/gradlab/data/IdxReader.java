@@ -28,10 +28,10 @@ public final class IdxReader {
     static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
     /** Deflate cannot expand input by more than about 1032:1; a header claiming more is a lie we need not allocate for. */
     private static final long MAX_DEFLATE_RATIO = 1032;
+
     private static final int UNKNOWN_LENGTH_CHUNK = 1 << 20;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** Reads a raw or gzip IDX file. */
     public static IdxArray read(Path file) {
@@ -72,7 +72,8 @@ public final class IdxReader {
         try {
             return parse(source, in, bound);
         } catch (GzipFormatException e) {
-            throw new IdxFormatException(source, "gzip " + e.field + " at compressed offset " + e.offset, e.expected, e.actual);
+            throw new IdxFormatException(
+                    source, "gzip " + e.field + " at compressed offset " + e.offset, e.expected, e.actual);
         }
     }
 
@@ -85,11 +86,17 @@ public final class IdxReader {
         }
         sha256.update(magic);
         if (magic[0] != 0 || magic[1] != 0) {
-            throw new IdxFormatException(source, "magic number at offset 0", "0x0000 in its first two bytes",
+            throw new IdxFormatException(
+                    source,
+                    "magic number at offset 0",
+                    "0x0000 in its first two bytes",
                     String.format("0x%02x%02x", magic[0] & 0xFF, magic[1] & 0xFF));
         }
         if ((magic[2] & 0xFF) != UNSIGNED_BYTE) {
-            throw new IdxFormatException(source, "element type at offset 2", "0x08 (unsigned byte)",
+            throw new IdxFormatException(
+                    source,
+                    "element type at offset 2",
+                    "0x08 (unsigned byte)",
                     String.format("0x%02x", magic[2] & 0xFF));
         }
         int rank = magic[3] & 0xFF;
@@ -99,35 +106,53 @@ public final class IdxReader {
         byte[] header = new byte[4 * rank];
         got = readFully(in, header, 0, header.length);
         if (got < header.length) {
-            throw new IdxFormatException(source, "dimensions at offset 4", rank + " dimensions (" + header.length + " bytes)",
+            throw new IdxFormatException(
+                    source,
+                    "dimensions at offset 4",
+                    rank + " dimensions (" + header.length + " bytes)",
                     got + " bytes");
         }
         sha256.update(header);
         int[] dims = new int[rank];
         long elements = 1;
         for (int i = 0; i < rank; i++) {
-            long d = ((header[4 * i] & 0xFFL) << 24) | ((header[4 * i + 1] & 0xFF) << 16)
-                    | ((header[4 * i + 2] & 0xFF) << 8) | (header[4 * i + 3] & 0xFF);
+            long d = ((header[4 * i] & 0xFFL) << 24)
+                    | ((header[4 * i + 1] & 0xFF) << 16)
+                    | ((header[4 * i + 2] & 0xFF) << 8)
+                    | (header[4 * i + 3] & 0xFF);
             if (d > MAX_ELEMENTS) {
-                throw new IdxFormatException(source, "dimension " + i + " at offset " + (4 + 4 * i),
-                        "at most " + MAX_ELEMENTS, Long.toString(d));
+                throw new IdxFormatException(
+                        source,
+                        "dimension " + i + " at offset " + (4 + 4 * i),
+                        "at most " + MAX_ELEMENTS,
+                        Long.toString(d));
             }
             dims[i] = (int) d;
             elements *= d;
             if (elements > MAX_ELEMENTS) {
-                throw new IdxFormatException(source, "dimensions at offset 4", "at most " + MAX_ELEMENTS + " elements in all",
+                throw new IdxFormatException(
+                        source,
+                        "dimensions at offset 4",
+                        "at most " + MAX_ELEMENTS + " elements in all",
                         "at least " + elements + " for dimensions " + Arrays.toString(Arrays.copyOf(dims, i + 1)));
             }
         }
         long headerLength = 4L + header.length;
         if (sourceBound >= 0 && elements > sourceBound - headerLength) {
-            throw new IdxFormatException(source, "dimensions at offset 4", "at most " + Math.max(0, sourceBound - headerLength)
-                    + " data bytes (all a file of its size can hold)", elements + " for dimensions " + Arrays.toString(dims));
+            throw new IdxFormatException(
+                    source,
+                    "dimensions at offset 4",
+                    "at most " + Math.max(0, sourceBound - headerLength)
+                            + " data bytes (all a file of its size can hold)",
+                    elements + " for dimensions " + Arrays.toString(dims));
         }
         byte[] data = readData(source, in, (int) elements, headerLength, sha256);
         if (in.read() >= 0) {
-            throw new IdxFormatException(source, "end of data at offset " + (headerLength + elements),
-                    "end of file (dimensions " + Arrays.toString(dims) + ")", "more bytes");
+            throw new IdxFormatException(
+                    source,
+                    "end of data at offset " + (headerLength + elements),
+                    "end of file (dimensions " + Arrays.toString(dims) + ")",
+                    "more bytes");
         }
         return new IdxArray(source, dims, data, HexFormat.of().formatHex(sha256.digest()));
     }

@@ -23,16 +23,21 @@ public final class Mnist {
      * 2646ac64…, 27ae3e4e…). Downloads come from the mirror PyTorch's torchvision uses, since the
      * original site no longer serves the files anonymously.
      */
-    static final DatasetFiles FILES = new DatasetFiles("MNIST", NAME,
+    static final DatasetFiles FILES = new DatasetFiles(
+            "MNIST",
+            NAME,
             URI.create("https://ossci-datasets.s3.amazonaws.com/mnist/"),
             null,
-            new DatasetFiles.DataFile("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
-            new DatasetFiles.DataFile("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
-            new DatasetFiles.DataFile("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
-            new DatasetFiles.DataFile("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"));
+            new DatasetFiles.DataFile(
+                    "train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
+            new DatasetFiles.DataFile(
+                    "train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
+            new DatasetFiles.DataFile(
+                    "t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
+            new DatasetFiles.DataFile(
+                    "t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"));
 
-    private Mnist() {
-    }
+    private Mnist() {}
 
     /** Loads the full set from {@code dir} (the four files, gzip or raw), each checked against its pinned SHA-256. */
     public static DataSplit load(Path dir) {

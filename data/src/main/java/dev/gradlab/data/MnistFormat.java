@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Turns the four IDX files of an MNIST-format data set into a {@link DataSplit}: 28×28 unsigned-byte
@@ -29,8 +29,7 @@ final class MnistFormat {
         }
     }
 
-    private MnistFormat() {
-    }
+    private MnistFormat() {}
 
     /** The file holding {@code name} in {@code dir}, gzip ({@code name.gz}) or raw ({@code name}); null if neither exists. */
     static Path find(Path dir, String name) {
@@ -101,7 +100,8 @@ final class MnistFormat {
         String source = "classpath:" + path;
         try (InputStream in = MnistFormat.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
-                throw new DatasetException(source + ": expected a resource of the data module, actual none on the class path");
+                throw new DatasetException(
+                        source + ": expected a resource of the data module, actual none on the class path");
             }
             return verified(IdxReader.read(source, in), f);
         } catch (IOException e) {
@@ -122,7 +122,10 @@ final class MnistFormat {
      */
     static Dataset dataset(IdxArray images, IdxArray labels) {
         if (images.rank() != 3 || images.dim(1) != ROWS || images.dim(2) != COLUMNS) {
-            throw new IdxFormatException(images.source(), "dimensions", "[n, " + ROWS + ", " + COLUMNS + "]",
+            throw new IdxFormatException(
+                    images.source(),
+                    "dimensions",
+                    "[n, " + ROWS + ", " + COLUMNS + "]",
                     Arrays.toString(images.dims()));
         }
         if (labels.rank() != 1) {
@@ -130,7 +133,10 @@ final class MnistFormat {
         }
         int n = images.dim(0);
         if (labels.dim(0) != n) {
-            throw new IdxFormatException(labels.source(), "label count", n + " (the image count of " + images.source() + ")",
+            throw new IdxFormatException(
+                    labels.source(),
+                    "label count",
+                    n + " (the image count of " + images.source() + ")",
                     Integer.toString(labels.dim(0)));
         }
         byte[] labelBytes = labels.data();
@@ -138,8 +144,11 @@ final class MnistFormat {
         for (int i = 0; i < n; i++) {
             int label = labelBytes[i] & 0xFF;
             if (label >= CLASSES) {
-                throw new IdxFormatException(labels.source(), "label " + i + " at offset " + (8 + i),
-                        "a class in 0.." + (CLASSES - 1), Integer.toString(label));
+                throw new IdxFormatException(
+                        labels.source(),
+                        "label " + i + " at offset " + (8 + i),
+                        "a class in 0.." + (CLASSES - 1),
+                        Integer.toString(label));
             }
             y[i] = label;
         }

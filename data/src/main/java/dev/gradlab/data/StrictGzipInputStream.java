@@ -126,7 +126,8 @@ final class StrictGzipInputStream extends InputStream {
         }
         int flags = headerByte(headerCrc, "flags");
         if ((flags & ~FTEXT_FHCRC_FEXTRA_FNAME_FCOMMENT) != 0) {
-            throw new GzipFormatException(start + 3, "flags", "reserved bits 5-7 clear", String.format("0x%02x", flags));
+            throw new GzipFormatException(
+                    start + 3, "flags", "reserved bits 5-7 clear", String.format("0x%02x", flags));
         }
         for (int i = 0; i < 6; i++) {
             headerByte(headerCrc, "mtime, xfl and os"); // informative only
@@ -152,7 +153,8 @@ final class StrictGzipInputStream extends InputStream {
             int stored = nextByte("header CRC-16") | nextByte("header CRC-16") << 8;
             int actual = (int) (headerCrc.getValue() & 0xFFFF);
             if (stored != actual) {
-                throw new GzipFormatException(at, "header CRC-16", String.format("0x%04x", actual), String.format("0x%04x", stored));
+                throw new GzipFormatException(
+                        at, "header CRC-16", String.format("0x%04x", actual), String.format("0x%04x", stored));
             }
         }
     }
@@ -168,11 +170,14 @@ final class StrictGzipInputStream extends InputStream {
         long storedCrc = littleEndianInt("CRC-32");
         long storedSize = littleEndianInt("uncompressed size");
         if (storedCrc != crc.getValue()) {
-            throw new GzipFormatException(at, "CRC-32", String.format("0x%08x", crc.getValue()),
-                    String.format("0x%08x", storedCrc));
+            throw new GzipFormatException(
+                    at, "CRC-32", String.format("0x%08x", crc.getValue()), String.format("0x%08x", storedCrc));
         }
         if (storedSize != (memberBytes & 0xFFFFFFFFL)) {
-            throw new GzipFormatException(at + 4, "uncompressed size (mod 2^32)", Long.toString(memberBytes & 0xFFFFFFFFL),
+            throw new GzipFormatException(
+                    at + 4,
+                    "uncompressed size (mod 2^32)",
+                    Long.toString(memberBytes & 0xFFFFFFFFL),
                     Long.toString(storedSize));
         }
     }

@@ -90,10 +90,13 @@ class BatcherTest {
 
     @Property(tries = 50)
     void shuffledEpochsArePermutationsThatDependOnlyOnSeedAndEpoch(
-            @ForAll @IntRange(min = 1, max = 60) int n, @ForAll @IntRange(min = 1, max = 16) int batchSize,
-            @ForAll long seed, @ForAll @IntRange(min = 0, max = 1000) int epoch) {
+            @ForAll @IntRange(min = 1, max = 60) int n,
+            @ForAll @IntRange(min = 1, max = 16) int batchSize,
+            @ForAll long seed,
+            @ForAll @IntRange(min = 0, max = 1000) int epoch) {
         Batcher batcher = new Batcher(rows(n), batchSize, true, seed, false);
-        int[] order = rowsOf(batcher, epoch).stream().flatMapToInt(Arrays::stream).toArray();
+        int[] order =
+                rowsOf(batcher, epoch).stream().flatMapToInt(Arrays::stream).toArray();
         assertArrayEquals(batcher.order(epoch), order);
         int[] sorted = order.clone();
         Arrays.sort(sorted);
@@ -118,7 +121,8 @@ class BatcherTest {
     @Test
     void rejectsBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> new Batcher(rows(5), 0, false, 0, false));
-        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> new Batcher(rows(5), 6, false, 0, true));
+        IllegalArgumentException tooBig =
+                assertThrows(IllegalArgumentException.class, () -> new Batcher(rows(5), 6, false, 0, true));
         assertTrue(tooBig.getMessage().contains("actual 6"));
         assertEquals(1, new Batcher(rows(5), 6, false, 0, false).batchesPerEpoch());
         assertThrows(IllegalArgumentException.class, () -> new Batcher(rows(5), 2, false, 0, false).epoch(-1));

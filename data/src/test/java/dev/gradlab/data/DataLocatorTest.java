@@ -1,6 +1,5 @@
 package dev.gradlab.data;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,11 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Finding and downloading a small synthetic data set, against an HTTP server on loopback; never the real home. */
 class DataLocatorTest {
 
-    private static final String[] NAMES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-            "t10k-labels-idx1-ubyte"};
+    private static final String[] NAMES = {
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
+    };
 
     @TempDir
     Path temp;
+
     private Path home;
     private Path system;
     private final byte[][] raw = new byte[4][];
@@ -45,7 +46,11 @@ class DataLocatorTest {
         raw[3] = IdxBytes.labels(random, 2);
         home = Files.createDirectories(temp.resolve("home"));
         system = temp.resolve("usr-share");
-        spec = new DatasetFiles("Tiny", "tiny", URI.create("http://192.0.2.1/unused/"), system,
+        spec = new DatasetFiles(
+                "Tiny",
+                "tiny",
+                URI.create("http://192.0.2.1/unused/"),
+                system,
                 new DatasetFiles.DataFile(NAMES[0], IdxBytes.sha256(raw[0])),
                 new DatasetFiles.DataFile(NAMES[1], IdxBytes.sha256(raw[1])),
                 new DatasetFiles.DataFile(NAMES[2], IdxBytes.sha256(raw[2])),
@@ -131,7 +136,9 @@ class DataLocatorTest {
         DataLocator withEnv = locator(Map.of("GRADLAB_DATA", root.toString()));
         install(system, true);
         assertEquals(system, withEnv.locate(spec, null, false));
-        assertEquals(cache(), locator(Map.of()).withSystemDirectories(false).locate(spec, null, true),
+        assertEquals(
+                cache(),
+                locator(Map.of()).withSystemDirectories(false).locate(spec, null, true),
                 "system directories can be skipped");
         assertEquals(cache(), withEnv.locate(spec, null, false));
         install(root.resolve("tiny"), false);
@@ -144,18 +151,25 @@ class DataLocatorTest {
     @Test
     void withoutDownloadSaysWhereTheFilesCanGo() {
         Path root = temp.resolve("data-root");
-        DatasetException e = assertThrows(DatasetException.class,
+        DatasetException e = assertThrows(
+                DatasetException.class,
                 () -> locator(Map.of("GRADLAB_DATA", root.toString())).locate(spec, null, false));
         String m = e.getMessage();
-        assertTrue(m.startsWith("Tiny not found: expected all four files in one of [" + root.resolve("tiny") + ", " + cache()
-                + ", " + system + "]"), m);
-        assertTrue(m.contains("Put the files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
-                + "t10k-labels-idx1-ubyte.gz (gzip or uncompressed) in " + root.resolve("tiny")), m);
+        assertTrue(
+                m.startsWith("Tiny not found: expected all four files in one of [" + root.resolve("tiny") + ", "
+                        + cache() + ", " + system + "]"),
+                m);
+        assertTrue(
+                m.contains(
+                        "Put the files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
+                                + "t10k-labels-idx1-ubyte.gz (gzip or uncompressed) in " + root.resolve("tiny")),
+                m);
         assertTrue(m.contains("allow the download from " + server.base()), m);
         assertEquals(0, server.requests.get());
         Path explicit = temp.resolve("nowhere");
         assertTrue(assertThrows(DatasetException.class, () -> locator(Map.of()).locate(spec, explicit, false))
-                .getMessage().contains("one of [" + explicit + "]"));
+                .getMessage()
+                .contains("one of [" + explicit + "]"));
     }
 
     @Test
@@ -164,11 +178,16 @@ class DataLocatorTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        DataLocator offline = DataLocator.defaults().withHome(home).withEnvironment(Map.of())
+        DataLocator offline = DataLocator.defaults()
+                .withHome(home)
+                .withEnvironment(Map.of())
                 .withBaseUri(URI.create("http://127.0.0.1:" + closedPort + "/data"));
         DatasetException e = assertThrows(DatasetException.class, () -> offline.locate(spec, null, true));
-        assertTrue(e.getMessage().startsWith("cannot download Tiny from http://127.0.0.1:" + closedPort
-                + "/data/train-images-idx3-ubyte.gz"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("cannot download Tiny from http://127.0.0.1:" + closedPort
+                                + "/data/train-images-idx3-ubyte.gz"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("Put the files train-images-idx3-ubyte.gz"), e.getMessage());
         assertTrue(e.getMessage().contains(" in " + cache()), e.getMessage());
         assertEquals(List.of(), listing(cache()));
@@ -179,10 +198,16 @@ class DataLocatorTest {
         byte[] corrupted = IdxBytes.gzip(raw[0]);
         corrupted[corrupted.length / 2] ^= 0x40;
         server.serve(NAMES[0] + ".gz", corrupted);
-        DatasetException e = assertThrows(DatasetException.class, () -> locator(Map.of()).locate(spec, null, true));
+        DatasetException e =
+                assertThrows(DatasetException.class, () -> locator(Map.of()).locate(spec, null, true));
         String m = e.getMessage();
-        assertTrue(m.startsWith(server.base() + "train-images-idx3-ubyte.gz: the downloaded file is not a valid IDX file"), m);
-        assertTrue(m.contains("expected the SHA-256 of its IDX content to be " + spec.trainImages().sha256()), m);
+        assertTrue(
+                m.startsWith(server.base() + "train-images-idx3-ubyte.gz: the downloaded file is not a valid IDX file"),
+                m);
+        assertTrue(
+                m.contains("expected the SHA-256 of its IDX content to be "
+                        + spec.trainImages().sha256()),
+                m);
         assertTrue(m.contains("the downloaded bytes have SHA-256 " + IdxBytes.sha256(corrupted)), m);
         assertEquals(List.of(), listing(cache()));
     }
@@ -191,16 +216,20 @@ class DataLocatorTest {
     void aFileWithOtherContentsIsRejectedNamingBothDigests() throws IOException {
         byte[] other = IdxBytes.labels(new Random(99), 4);
         server.serve(NAMES[1] + ".gz", IdxBytes.gzip(other));
-        DigestMismatchException e = assertThrows(DigestMismatchException.class, () -> locator(Map.of()).locate(spec, null, true));
-        assertEquals(server.base() + "train-labels-idx1-ubyte.gz: SHA-256 of the IDX content: expected "
-                + spec.trainLabels().sha256() + ", actual " + IdxBytes.sha256(other), e.getMessage());
+        DigestMismatchException e = assertThrows(
+                DigestMismatchException.class, () -> locator(Map.of()).locate(spec, null, true));
+        assertEquals(
+                server.base() + "train-labels-idx1-ubyte.gz: SHA-256 of the IDX content: expected "
+                        + spec.trainLabels().sha256() + ", actual " + IdxBytes.sha256(other),
+                e.getMessage());
         assertEquals(List.of("train-images-idx3-ubyte.gz"), listing(cache()), "only the verified file before it stays");
     }
 
     @Test
     void aBrokenTransferLeavesNothingBehind() throws IOException {
         server.serveCut(NAMES[0] + ".gz", IdxBytes.gzip(raw[0]));
-        DatasetException e = assertThrows(DatasetException.class, () -> locator(Map.of()).locate(spec, null, true));
+        DatasetException e =
+                assertThrows(DatasetException.class, () -> locator(Map.of()).locate(spec, null, true));
         String m = e.getMessage();
         assertTrue(m.startsWith(server.base() + "train-images-idx3-ubyte.gz: transfer"), m);
         assertEquals(List.of(), listing(cache()));
@@ -210,8 +239,12 @@ class DataLocatorTest {
     void aTruncatedFileIsRejected() throws IOException {
         byte[] gz = IdxBytes.gzip(raw[2]);
         server.serve(NAMES[2] + ".gz", Arrays.copyOf(gz, gz.length - 20));
-        DatasetException e = assertThrows(DatasetException.class, () -> locator(Map.of()).locate(spec, null, true));
-        assertTrue(e.getMessage().startsWith(server.base() + "t10k-images-idx3-ubyte.gz: the downloaded file is not a valid IDX file"),
+        DatasetException e =
+                assertThrows(DatasetException.class, () -> locator(Map.of()).locate(spec, null, true));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(server.base()
+                                + "t10k-images-idx3-ubyte.gz: the downloaded file is not a valid IDX file"),
                 e.getMessage());
         assertFalse(listing(cache()).contains("t10k-images-idx3-ubyte.gz"));
         assertTrue(listing(cache()).stream().noneMatch(n -> n.endsWith(".part")));
@@ -221,9 +254,13 @@ class DataLocatorTest {
     void aMissingFileIsReportedWithItsStatus() throws IOException {
         LoopbackServer empty = new LoopbackServer();
         try (empty) {
-            DataLocator locator = DataLocator.defaults().withHome(home).withEnvironment(Map.of()).withBaseUri(empty.base());
+            DataLocator locator = DataLocator.defaults()
+                    .withHome(home)
+                    .withEnvironment(Map.of())
+                    .withBaseUri(empty.base());
             DatasetException e = assertThrows(DatasetException.class, () -> locator.locate(spec, null, true));
-            assertEquals(empty.base() + "train-images-idx3-ubyte.gz: HTTP status: expected 200, actual 404", e.getMessage());
+            assertEquals(
+                    empty.base() + "train-images-idx3-ubyte.gz: HTTP status: expected 200, actual 404", e.getMessage());
         }
         assertEquals(List.of(), listing(cache()));
     }
@@ -235,7 +272,9 @@ class DataLocatorTest {
         Files.write(root.resolve("tiny").resolve(NAMES[1] + ".gz"), IdxBytes.gzip(IdxBytes.labels(new Random(5), 4)));
         Path found = locator(Map.of("GRADLAB_DATA", root.toString())).locate(spec, null, true);
         DigestMismatchException e = assertThrows(DigestMismatchException.class, () -> MnistFormat.load(found, spec));
-        assertTrue(e.getMessage().startsWith(root.resolve("tiny").resolve(NAMES[1] + ".gz") + ": SHA-256"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith(root.resolve("tiny").resolve(NAMES[1] + ".gz") + ": SHA-256"),
+                e.getMessage());
         assertEquals(0, server.requests.get());
     }
 }

@@ -26,14 +26,16 @@ class DatasetTest {
 
     @Test
     void rejectsInconsistentArguments() {
-        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> new Dataset(new float[5], new int[2], 2, 2));
+        IllegalArgumentException size =
+                assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[5], new int[2], 2, 2));
         assertTrue(size.getMessage().contains("images has 5 values, expected 2 labels × 2 features = 4"));
-        IllegalArgumentException label = assertThrows(IllegalArgumentException.class,
-                () -> new Dataset(new float[4], new int[] {0, 2}, 2, 2));
+        IllegalArgumentException label =
+                assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[4], new int[] {0, 2}, 2, 2));
         assertTrue(label.getMessage().contains("labels[1] must be in [0, 2), actual 2"));
-        assertThrows(IllegalArgumentException.class, () -> new DataSplit(new Dataset(new float[2], new int[1], 2, 2),
-                new Dataset(new float[3], new int[1], 3, 2)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new DataSplit(
+                        new Dataset(new float[2], new int[1], 2, 2), new Dataset(new float[3], new int[1], 3, 2)));
     }
 
     @Test
@@ -44,14 +46,20 @@ class DatasetTest {
         assertEquals(2, MnistFormat.dataset(images, labels).size());
 
         IdxArray wrongSize = read("small", IdxBytes.idx(new int[] {2, 27, 29}, new byte[2 * 27 * 29]));
-        assertEquals("small: dimensions: expected [n, 28, 28], actual [2, 27, 29]",
-                assertThrows(IdxFormatException.class, () -> MnistFormat.dataset(wrongSize, labels)).getMessage());
+        assertEquals(
+                "small: dimensions: expected [n, 28, 28], actual [2, 27, 29]",
+                assertThrows(IdxFormatException.class, () -> MnistFormat.dataset(wrongSize, labels))
+                        .getMessage());
         IdxArray three = read("three", IdxBytes.labels(random, 3));
-        assertEquals("three: label count: expected 2 (the image count of images), actual 3",
-                assertThrows(IdxFormatException.class, () -> MnistFormat.dataset(images, three)).getMessage());
+        assertEquals(
+                "three: label count: expected 2 (the image count of images), actual 3",
+                assertThrows(IdxFormatException.class, () -> MnistFormat.dataset(images, three))
+                        .getMessage());
         IdxArray eleven = read("eleven", IdxBytes.idx(new int[] {2}, new byte[] {3, 11}));
-        assertEquals("eleven: label 1 at offset 9: expected a class in 0..9, actual 11",
-                assertThrows(IdxFormatException.class, () -> MnistFormat.dataset(images, eleven)).getMessage());
+        assertEquals(
+                "eleven: label 1 at offset 9: expected a class in 0..9, actual 11",
+                assertThrows(IdxFormatException.class, () -> MnistFormat.dataset(images, eleven))
+                        .getMessage());
     }
 
     @Test
@@ -60,7 +68,8 @@ class DatasetTest {
         for (int i = 0; i < 784; i++) {
             pixels[i] = (byte) (i % 256);
         }
-        Dataset d = MnistFormat.dataset(read("i", IdxBytes.idx(new int[] {1, 28, 28}, pixels)),
+        Dataset d = MnistFormat.dataset(
+                read("i", IdxBytes.idx(new int[] {1, 28, 28}, pixels)),
                 read("l", IdxBytes.idx(new int[] {1}, new byte[] {9})));
         for (int i = 0; i < 784; i++) {
             assertEquals((i % 256) / 255f, d.images()[i]);

@@ -26,6 +26,7 @@ class DownloadLimitsTest {
 
     @TempDir
     Path temp;
+
     private Path home;
     private byte[] gz;
     private DatasetFiles spec;
@@ -47,7 +48,10 @@ class DownloadLimitsTest {
     }
 
     private DataLocator locator(Duration readTimeout, Duration deadline) {
-        return DataLocator.defaults().withHome(home).withEnvironment(Map.of()).withBaseUri(server.base())
+        return DataLocator.defaults()
+                .withHome(home)
+                .withEnvironment(Map.of())
+                .withBaseUri(server.base())
                 .withDownloadLimits(readTimeout, deadline);
     }
 
@@ -66,8 +70,10 @@ class DownloadLimitsTest {
         server.serveStalling(NAME + ".gz", gz);
         DataLocator locator = locator(Duration.ofMillis(500), Duration.ofMinutes(10));
         DatasetException e = assertThrows(DatasetException.class, () -> locator.locate(spec, null, true));
-        assertEquals(server.base() + NAME + ".gz: transfer stalled after 1000 of " + gz.length
-                + " bytes: no data for the read timeout of 0.5 s", e.getMessage());
+        assertEquals(
+                server.base() + NAME + ".gz: transfer stalled after 1000 of " + gz.length
+                        + " bytes: no data for the read timeout of 0.5 s",
+                e.getMessage());
         assertEquals(List.of(), cacheListing());
     }
 
@@ -76,14 +82,18 @@ class DownloadLimitsTest {
         server.serveTrickle(NAME + ".gz", gz);
         DataLocator locator = locator(Duration.ofSeconds(30), Duration.ofSeconds(1));
         DatasetException e = assertThrows(DatasetException.class, () -> locator.locate(spec, null, true));
-        assertTrue(e.getMessage().startsWith(server.base() + NAME + ".gz: transfer too slow: expected the whole file within 1 s,"
-                + " actual "), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(server.base() + NAME + ".gz: transfer too slow: expected the whole file within 1 s,"
+                                + " actual "),
+                e.getMessage());
         assertEquals(List.of(), cacheListing());
     }
 
     @Test
     void downloadLimitsMustBePositive() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> DataLocator.defaults().withDownloadLimits(Duration.ZERO, Duration.ofSeconds(1)));
         assertEquals("download limits must be positive durations, got PT0S", e.getMessage());
     }
@@ -92,14 +102,23 @@ class DownloadLimitsTest {
     void aJvmStoppedMidTransferLeavesNothingBehind() throws Exception {
         server.serveStalling(NAME + ".gz", gz);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                DownloadProcess.class.getName(), home.toString(), server.base().toString())
-                .redirectErrorStream(true).redirectOutput(temp.resolve("child.log").toFile()).start();
+        Process child = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DownloadProcess.class.getName(),
+                        home.toString(),
+                        server.base().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(temp.resolve("child.log").toFile())
+                .start();
         try {
             assertTrue(server.stalled.await(60, TimeUnit.SECONDS), "the child never started its download");
             Path cache = home.resolve(".cache/gradlab/mnist");
             try (Stream<Path> s = Files.list(cache)) {
-                assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith(".part")), "a temporary file during the transfer");
+                assertTrue(
+                        s.anyMatch(p -> p.getFileName().toString().endsWith(".part")),
+                        "a temporary file during the transfer");
             }
             child.destroy(); // SIGTERM, which runs the shutdown hooks as Ctrl-C's SIGINT does
             assertTrue(child.waitFor(60, TimeUnit.SECONDS));

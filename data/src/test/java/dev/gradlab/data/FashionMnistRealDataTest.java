@@ -32,7 +32,9 @@ class FashionMnistRealDataTest {
     }
 
     private static void assumeInstalled() {
-        assumeTrue(full != null, DEBIAN + " does not hold the Fashion-MNIST files (apt-get install dataset-fashion-mnist)");
+        assumeTrue(
+                full != null,
+                DEBIAN + " does not hold the Fashion-MNIST files (apt-get install dataset-fashion-mnist)");
     }
 
     @Test
@@ -56,10 +58,14 @@ class FashionMnistRealDataTest {
     void theEmbeddedSubsetIsTheFirstThousandOfEach() {
         assumeInstalled();
         DataSplit subset = FashionMnist.subset();
-        assertArrayEquals(Arrays.copyOf(full.train().images(), 1000 * 784), subset.train().images());
-        assertArrayEquals(Arrays.copyOf(full.train().labels(), 1000), subset.train().labels());
-        assertArrayEquals(Arrays.copyOf(full.test().images(), 1000 * 784), subset.test().images());
-        assertArrayEquals(Arrays.copyOf(full.test().labels(), 1000), subset.test().labels());
+        assertArrayEquals(
+                Arrays.copyOf(full.train().images(), 1000 * 784), subset.train().images());
+        assertArrayEquals(
+                Arrays.copyOf(full.train().labels(), 1000), subset.train().labels());
+        assertArrayEquals(
+                Arrays.copyOf(full.test().images(), 1000 * 784), subset.test().images());
+        assertArrayEquals(
+                Arrays.copyOf(full.test().labels(), 1000), subset.test().labels());
     }
 
     @Test
@@ -76,8 +82,11 @@ class FashionMnistRealDataTest {
             for (DatasetFiles.DataFile f : FashionMnist.FILES.files()) {
                 server.serve(f.name() + ".gz", Files.readAllBytes(DEBIAN.resolve(f.name() + ".gz")));
             }
-            DataLocator locator = DataLocator.defaults().withHome(home).withEnvironment(Map.of())
-                    .withSystemDirectories(false).withBaseUri(server.base());
+            DataLocator locator = DataLocator.defaults()
+                    .withHome(home)
+                    .withEnvironment(Map.of())
+                    .withSystemDirectories(false)
+                    .withBaseUri(server.base());
             DataSplit downloaded = FashionMnist.locate(null, true, locator);
             assertArrayEquals(full.train().labels(), downloaded.train().labels());
             assertArrayEquals(full.test().images(), downloaded.test().images());
@@ -89,8 +98,8 @@ class FashionMnistRealDataTest {
     void mnistRejectsFashionMnistFilesByDigest() {
         assumeInstalled();
         IdxArray labels = IdxReader.read(DEBIAN.resolve("train-labels-idx1-ubyte.gz"));
-        DigestMismatchException e = assertThrows(DigestMismatchException.class,
-                () -> MnistFormat.verified(labels, Mnist.FILES.trainLabels()));
+        DigestMismatchException e = assertThrows(
+                DigestMismatchException.class, () -> MnistFormat.verified(labels, Mnist.FILES.trainLabels()));
         assertEquals(Mnist.FILES.trainLabels().sha256(), e.expected());
         assertEquals(FashionMnist.FILES.trainLabels().sha256(), e.actual());
     }

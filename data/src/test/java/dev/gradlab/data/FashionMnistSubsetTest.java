@@ -39,19 +39,29 @@ class FashionMnistSubsetTest {
 
     @Test
     void returnsFreshArraysOnEachCall() {
-        assertNotSame(FashionMnist.subset().train().images(), FashionMnist.subset().train().images());
+        assertNotSame(
+                FashionMnist.subset().train().images(),
+                FashionMnist.subset().train().images());
     }
 
     @Test
     void checksTheResourcesDigests() {
-        DatasetFiles wrong = new DatasetFiles("subset", "s", FashionMnist.SUBSET.publicBaseUri(), null,
+        DatasetFiles wrong = new DatasetFiles(
+                "subset",
+                "s",
+                FashionMnist.SUBSET.publicBaseUri(),
+                null,
                 FashionMnist.SUBSET.trainImages(),
                 new DatasetFiles.DataFile("train-labels-idx1-ubyte", "00".repeat(32)),
-                FashionMnist.SUBSET.testImages(), FashionMnist.SUBSET.testLabels());
-        DigestMismatchException e = assertThrows(DigestMismatchException.class,
-                () -> MnistFormat.loadResources(FashionMnist.SUBSET_RESOURCES, wrong));
-        assertEquals("classpath:dev/gradlab/data/fashion-mnist-subset/train-labels-idx1-ubyte.gz: SHA-256 of the IDX content: "
-                + "expected " + "00".repeat(32) + ", actual " + FashionMnist.SUBSET.trainLabels().sha256(), e.getMessage());
+                FashionMnist.SUBSET.testImages(),
+                FashionMnist.SUBSET.testLabels());
+        DigestMismatchException e = assertThrows(
+                DigestMismatchException.class, () -> MnistFormat.loadResources(FashionMnist.SUBSET_RESOURCES, wrong));
+        assertEquals(
+                "classpath:dev/gradlab/data/fashion-mnist-subset/train-labels-idx1-ubyte.gz: SHA-256 of the IDX content: "
+                        + "expected " + "00".repeat(32) + ", actual "
+                        + FashionMnist.SUBSET.trainLabels().sha256(),
+                e.getMessage());
     }
 
     @Test

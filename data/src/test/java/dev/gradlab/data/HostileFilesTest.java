@@ -32,15 +32,19 @@ class HostileFilesTest {
         // 2 MB of gzip may inflate to 2 GB, so the claim is not refused up front; it must not be allocated either.
         Path file = Files.write(temp.resolve("claims.gz"), IdxBytes.gzip(claimingBillions(2 << 20)));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.read(file));
-        assertEquals(file + ": data at offset 16: expected 2147376000 bytes, actual " + (2 << 20) + " bytes", e.getMessage());
+        assertEquals(
+                file + ": data at offset 16: expected 2147376000 bytes, actual " + (2 << 20) + " bytes",
+                e.getMessage());
     }
 
     @Test
     void aSmallFileClaimingGigabytesIsRefusedBeforeReading() throws IOException {
         Path file = Files.write(temp.resolve("claims"), claimingBillions(1000));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.read(file));
-        assertEquals(file + ": dimensions at offset 4: expected at most 1000 data bytes (all a file of its size can hold),"
-                + " actual 2147376000 for dimensions [2739000, 28, 28]", e.getMessage());
+        assertEquals(
+                file + ": dimensions at offset 4: expected at most 1000 data bytes (all a file of its size can hold),"
+                        + " actual 2147376000 for dimensions [2739000, 28, 28]",
+                e.getMessage());
     }
 
     private static void install(Path dir, byte[] trainImages, byte[] trainLabels) throws IOException {
@@ -69,15 +73,18 @@ class HostileFilesTest {
         Path dir = temp.resolve("mine");
         install(dir, IdxBytes.images(random, 5), IdxBytes.labels(random, 4));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxDirectory.load(dir));
-        assertEquals(dir.resolve("train-labels-idx1-ubyte") + ": label count: expected 5 (the image count of "
-                + dir.resolve("train-images-idx3-ubyte.gz") + "), actual 4", e.getMessage());
+        assertEquals(
+                dir.resolve("train-labels-idx1-ubyte") + ": label count: expected 5 (the image count of "
+                        + dir.resolve("train-images-idx3-ubyte.gz") + "), actual 4",
+                e.getMessage());
     }
 
     @Test
     void aUsersDirectoryThatIsNotOneSaysSo() {
         Path missing = temp.resolve("missing");
         DatasetException e = assertThrows(DatasetException.class, () -> IdxDirectory.load(missing));
-        assertEquals(missing + ": expected a directory holding the four IDX files, actual no such file or directory",
+        assertEquals(
+                missing + ": expected a directory holding the four IDX files, actual no such file or directory",
                 e.getMessage());
     }
 
@@ -85,13 +92,21 @@ class HostileFilesTest {
     void theCacheFollowsXdgCacheHomeThenHome() {
         Path home = temp.resolve("home");
         DataLocator locator = DataLocator.defaults().withHome(home);
-        assertEquals(home.resolve(".cache/gradlab/mnist"), locator.withEnvironment(Map.of()).cacheDirectory("mnist"));
+        assertEquals(
+                home.resolve(".cache/gradlab/mnist"),
+                locator.withEnvironment(Map.of()).cacheDirectory("mnist"));
         Path xdg = temp.resolve("xdg");
-        assertEquals(xdg.resolve("gradlab/mnist"),
-                locator.withEnvironment(Map.of("XDG_CACHE_HOME", xdg.toString())).cacheDirectory("mnist"));
-        assertEquals(home.resolve(".cache/gradlab/mnist"),
+        assertEquals(
+                xdg.resolve("gradlab/mnist"),
+                locator.withEnvironment(Map.of("XDG_CACHE_HOME", xdg.toString()))
+                        .cacheDirectory("mnist"));
+        assertEquals(
+                home.resolve(".cache/gradlab/mnist"),
                 locator.withEnvironment(Map.of("XDG_CACHE_HOME", "relative")).cacheDirectory("mnist"),
                 "a relative XDG_CACHE_HOME is ignored, as the specification says");
-        assertTrue(DataLocator.defaults().withEnvironment(Map.of()).cacheDirectory("x").isAbsolute());
+        assertTrue(DataLocator.defaults()
+                .withEnvironment(Map.of())
+                .cacheDirectory("x")
+                .isAbsolute());
     }
 }

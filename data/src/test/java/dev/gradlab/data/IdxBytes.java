@@ -12,8 +12,7 @@ import java.util.zip.GZIPOutputStream;
 /** Builds IDX files in memory for the tests. */
 final class IdxBytes {
 
-    private IdxBytes() {
-    }
+    private IdxBytes() {}
 
     static byte[] idx(int[] dims, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);

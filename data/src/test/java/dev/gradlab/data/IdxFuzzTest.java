@@ -28,13 +28,18 @@ class IdxFuzzTest {
     /** Generous: a read of these few-kilobyte files takes microseconds; this only turns a hang into a failure. */
     private static final Duration HANG = Duration.ofSeconds(30);
 
-    record Original(int[] dims, byte[] data, byte[] raw) {
-    }
+    record Original(int[] dims, byte[] data, byte[] raw) {}
 
     @Provide
     Arbitrary<Original> originals() {
-        Arbitrary<int[]> dims = Arbitraries.integers().between(0, 6).array(int[].class).ofMinSize(1).ofMaxSize(3);
-        return dims.flatMap(d -> Arbitraries.bytes().array(byte[].class).ofSize(Arrays.stream(d).reduce(1, (a, b) -> a * b))
+        Arbitrary<int[]> dims = Arbitraries.integers()
+                .between(0, 6)
+                .array(int[].class)
+                .ofMinSize(1)
+                .ofMaxSize(3);
+        return dims.flatMap(d -> Arbitraries.bytes()
+                .array(byte[].class)
+                .ofSize(Arrays.stream(d).reduce(1, (a, b) -> a * b))
                 .map(data -> new Original(d, data, IdxBytes.idx(d, data))));
     }
 
@@ -47,16 +52,18 @@ class IdxFuzzTest {
     }
 
     @Property(tries = 200)
-    void truncatedFilesAreRejected(@ForAll("originals") Original o, @ForAll boolean gzip,
-                                   @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int cut) {
+    void truncatedFilesAreRejected(
+            @ForAll("originals") Original o,
+            @ForAll boolean gzip,
+            @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int cut) {
         byte[] encoded = encode(o, gzip);
         byte[] truncated = Arrays.copyOf(encoded, cut % encoded.length);
         assertThrows(IdxFormatException.class, () -> read(truncated));
     }
 
     @Property(tries = 200)
-    void filesWithTrailingBytesAreRejected(@ForAll("originals") Original o, @ForAll boolean gzip,
-                                           @ForAll @Size(min = 1, max = 16) byte[] extra) {
+    void filesWithTrailingBytesAreRejected(
+            @ForAll("originals") Original o, @ForAll boolean gzip, @ForAll @Size(min = 1, max = 16) byte[] extra) {
         byte[] encoded = encode(o, gzip);
         byte[] longer = Arrays.copyOf(encoded, encoded.length + extra.length);
         System.arraycopy(extra, 0, longer, encoded.length, extra.length);
@@ -65,7 +72,8 @@ class IdxFuzzTest {
 
     @Property(tries = 400)
     void changedFilesLoadTheOriginalOrAreRejected(
-            @ForAll("originals") Original o, @ForAll boolean gzip,
+            @ForAll("originals") Original o,
+            @ForAll boolean gzip,
             @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = Integer.MAX_VALUE) Integer> positions,
             @ForAll @IntRange(min = 1, max = 255) int flip) {
         byte[] mutated = encode(o, gzip).clone();
@@ -94,7 +102,10 @@ class IdxFuzzTest {
 
     @Property(tries = 150)
     void changedDataSetFilesLoadTheOriginalOrAreRejected(
-            @ForAll @IntRange(min = 1, max = 3) int n, @ForAll long seed, @ForAll boolean gzip, @ForAll boolean damageLabels,
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll long seed,
+            @ForAll boolean gzip,
+            @ForAll boolean damageLabels,
             @ForAll @Size(min = 1, max = 3) List<@IntRange(min = 0, max = Integer.MAX_VALUE) Integer> positions,
             @ForAll @IntRange(min = 1, max = 255) int flip) {
         Random random = new Random(seed);
@@ -110,15 +121,20 @@ class IdxFuzzTest {
         byte[] labelsInput = damageLabels ? damaged : labelsFile;
         Dataset loaded;
         try {
-            loaded = assertTimeoutPreemptively(HANG, () -> MnistFormat.dataset(
-                    MnistFormat.verified(IdxReader.read("images", new ByteArrayInputStream(imagesInput)),
-                            new DatasetFiles.DataFile("images", IdxBytes.sha256(images))),
-                    MnistFormat.verified(IdxReader.read("labels", new ByteArrayInputStream(labelsInput)),
-                            new DatasetFiles.DataFile("labels", IdxBytes.sha256(labels)))));
+            loaded = assertTimeoutPreemptively(
+                    HANG,
+                    () -> MnistFormat.dataset(
+                            MnistFormat.verified(
+                                    IdxReader.read("images", new ByteArrayInputStream(imagesInput)),
+                                    new DatasetFiles.DataFile("images", IdxBytes.sha256(images))),
+                            MnistFormat.verified(
+                                    IdxReader.read("labels", new ByteArrayInputStream(labelsInput)),
+                                    new DatasetFiles.DataFile("labels", IdxBytes.sha256(labels)))));
         } catch (IdxFormatException | DigestMismatchException e) {
             return;
         }
-        Dataset expected = MnistFormat.dataset(IdxReader.read("images", new ByteArrayInputStream(images)),
+        Dataset expected = MnistFormat.dataset(
+                IdxReader.read("images", new ByteArrayInputStream(images)),
                 IdxReader.read("labels", new ByteArrayInputStream(labels)));
         assertArrayEquals(expected.images(), loaded.images());
         assertArrayEquals(expected.labels(), loaded.labels());

@@ -83,7 +83,9 @@ class IdxReaderTest {
         byte[] bad = RAW.clone();
         bad[1] = 1;
         IdxFormatException e = fails(bad);
-        assertEquals("test.idx: magic number at offset 0: expected 0x0000 in its first two bytes, actual 0x0001", e.getMessage());
+        assertEquals(
+                "test.idx: magic number at offset 0: expected 0x0000 in its first two bytes, actual 0x0001",
+                e.getMessage());
         assertEquals("test.idx", e.source());
     }
 
@@ -91,7 +93,9 @@ class IdxReaderTest {
     void rejectsOtherElementTypes() {
         byte[] bad = RAW.clone();
         bad[2] = 0x0D;
-        assertEquals("test.idx: element type at offset 2: expected 0x08 (unsigned byte), actual 0x0d", fails(bad).getMessage());
+        assertEquals(
+                "test.idx: element type at offset 2: expected 0x08 (unsigned byte), actual 0x0d",
+                fails(bad).getMessage());
     }
 
     @Test
@@ -100,7 +104,9 @@ class IdxReaderTest {
         bad[3] = 0;
         assertTrue(fails(bad).getMessage().contains("rank at offset 3: expected at least 1, actual 0"));
         assertTrue(fails(Arrays.copyOf(RAW, 3)).getMessage().contains("header at offset 0"));
-        assertTrue(fails(Arrays.copyOf(RAW, 9)).getMessage().contains("dimensions at offset 4: expected 3 dimensions (12 bytes), actual 5 bytes"));
+        assertTrue(fails(Arrays.copyOf(RAW, 9))
+                .getMessage()
+                .contains("dimensions at offset 4: expected 3 dimensions (12 bytes), actual 5 bytes"));
     }
 
     @Test
@@ -108,9 +114,12 @@ class IdxReaderTest {
         IdxFormatException shortData = fails(Arrays.copyOf(RAW, RAW.length - 1));
         assertEquals("test.idx: data at offset 16: expected 24 bytes, actual 23 bytes", shortData.getMessage());
         IdxFormatException longData = fails(Arrays.copyOf(RAW, RAW.length + 1));
-        assertEquals("test.idx: end of data at offset 40: expected end of file (dimensions [2, 3, 4]), actual more bytes",
+        assertEquals(
+                "test.idx: end of data at offset 40: expected end of file (dimensions [2, 3, 4]), actual more bytes",
                 longData.getMessage());
-        assertTrue(fails(IdxBytes.gzip(Arrays.copyOf(RAW, RAW.length + 1))).getMessage().contains("end of data at offset 40"));
+        assertTrue(fails(IdxBytes.gzip(Arrays.copyOf(RAW, RAW.length + 1)))
+                .getMessage()
+                .contains("end of data at offset 40"));
     }
 
     @Test
@@ -120,7 +129,9 @@ class IdxReaderTest {
         byte[] tooMany = IdxBytes.idx(new int[] {65536, 65536}, new byte[8]);
         assertTrue(fails(tooMany).getMessage().contains("dimensions at offset 4: expected at most"));
         byte[] negative = IdxBytes.idx(new int[] {-1}, new byte[8]);
-        assertTrue(fails(negative).getMessage().contains("dimension 0 at offset 4: expected at most 2147483639, actual 4294967295"));
+        assertTrue(fails(negative)
+                .getMessage()
+                .contains("dimension 0 at offset 4: expected at most 2147483639, actual 4294967295"));
     }
 
     @Test
@@ -131,14 +142,21 @@ class IdxReaderTest {
         assertTrue(fails(crc).getMessage().contains("gzip CRC-32 at compressed offset " + (gz.length - 8)));
         byte[] size = gz.clone();
         size[gz.length - 4] ^= 1;
-        assertTrue(fails(size).getMessage().contains("gzip uncompressed size (mod 2^32) at compressed offset " + (gz.length - 4)));
+        assertTrue(fails(size)
+                .getMessage()
+                .contains("gzip uncompressed size (mod 2^32) at compressed offset " + (gz.length - 4)));
         IdxFormatException truncated = fails(Arrays.copyOf(gz, gz.length - 3));
-        assertTrue(truncated.getMessage().contains("expected another byte, actual end of file"), truncated.getMessage());
+        assertTrue(
+                truncated.getMessage().contains("expected another byte, actual end of file"), truncated.getMessage());
         IdxFormatException garbage = fails(concat(gz, new byte[] {0, 0, 0}));
-        assertTrue(garbage.getMessage().contains("gzip member magic at compressed offset " + gz.length), garbage.getMessage());
+        assertTrue(
+                garbage.getMessage().contains("gzip member magic at compressed offset " + gz.length),
+                garbage.getMessage());
         byte[] method = gz.clone();
         method[2] = 7;
-        assertTrue(fails(method).getMessage().contains("compression method at compressed offset 2: expected 8 (deflate), actual 7"));
+        assertTrue(fails(method)
+                .getMessage()
+                .contains("compression method at compressed offset 2: expected 8 (deflate), actual 7"));
         byte[] reserved = gz.clone();
         reserved[3] = (byte) 0x80;
         assertTrue(fails(reserved).getMessage().contains("flags at compressed offset 3"));

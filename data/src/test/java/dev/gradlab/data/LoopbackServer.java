@@ -17,16 +17,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** An HTTP server on 127.0.0.1 serving files from memory, some of them deliberately badly. */
 final class LoopbackServer implements AutoCloseable {
 
-    enum Mode { GOOD, CUT_CONNECTION, STALL, TRICKLE }
-
-    private record Entry(byte[] body, Mode mode) {
+    enum Mode {
+        GOOD,
+        CUT_CONNECTION,
+        STALL,
+        TRICKLE
     }
+
+    private record Entry(byte[] body, Mode mode) {}
 
     private final HttpServer server;
     private final Map<String, Entry> files = new ConcurrentHashMap<>();
     final AtomicInteger requests = new AtomicInteger();
     /** Counted down when a stalling response has sent its first bytes. */
     final CountDownLatch stalled = new CountDownLatch(1);
+
     private final CountDownLatch closing = new CountDownLatch(1);
 
     LoopbackServer() {

@@ -9,11 +9,11 @@ import dev.gradlab.core.nn.Module;
 /** An objective of a model on a batch, evaluated without recording a graph. */
 final class BatchLoss {
 
-    private BatchLoss() {
-    }
+    private BatchLoss() {}
 
     static float of(Module model, Objective objective, Batch batch) {
-        try (var scope = Tape.noGrad(); var ws = Workspace.open()) {
+        try (var scope = Tape.noGrad();
+                var ws = Workspace.open()) {
             return objective.value(model.forward(batch.inputs()), batch);
         }
     }

@@ -38,8 +38,16 @@ import java.util.zip.CRC32;
  *
  * @param source the file it was read from, named by {@link #restore}'s errors; null when it was not
  */
-public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<String, Double> estimator, int epoch,
-                         long step, long lossEvaluations, long elapsedNanos, Map<String, String> info, Path source) {
+public record Checkpoint(
+        List<float[]> parameters,
+        StateDict optimizer,
+        Map<String, Double> estimator,
+        int epoch,
+        long step,
+        long lossEvaluations,
+        long elapsedNanos,
+        Map<String, String> info,
+        Path source) {
 
     public static final String FILE_NAME = "checkpoint.safetensors";
     private static final String FORMAT = "gradlab-checkpoint";
@@ -66,26 +74,46 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
     }
 
     /** A checkpoint made in memory. */
-    public Checkpoint(List<float[]> parameters, StateDict optimizer, Map<String, Double> estimator, int epoch,
-                      long step, long lossEvaluations, long elapsedNanos, Map<String, String> info) {
+    public Checkpoint(
+            List<float[]> parameters,
+            StateDict optimizer,
+            Map<String, Double> estimator,
+            int epoch,
+            long step,
+            long lossEvaluations,
+            long elapsedNanos,
+            Map<String, String> info) {
         this(parameters, optimizer, estimator, epoch, step, lossEvaluations, elapsedNanos, info, null);
     }
 
     /** A checkpoint of a run whose estimator has no settings to keep. */
-    public Checkpoint(List<float[]> parameters, StateDict optimizer, int epoch, long step, long lossEvaluations,
-                      long elapsedNanos, Map<String, String> info) {
+    public Checkpoint(
+            List<float[]> parameters,
+            StateDict optimizer,
+            int epoch,
+            long step,
+            long lossEvaluations,
+            long elapsedNanos,
+            Map<String, String> info) {
         this(parameters, optimizer, Map.of(), epoch, step, lossEvaluations, elapsedNanos, info);
     }
 
     /** The state of a run after {@code epoch} epochs and {@code step} steps; copies the parameters. */
-    public static Checkpoint of(Module model, Optimizer<?> optimizer, GradientEstimator estimator, int epoch,
-                                long step, long lossEvaluations, long elapsedNanos, Map<String, String> info) {
+    public static Checkpoint of(
+            Module model,
+            Optimizer<?> optimizer,
+            GradientEstimator estimator,
+            int epoch,
+            long step,
+            long lossEvaluations,
+            long elapsedNanos,
+            Map<String, String> info) {
         List<float[]> ps = new ArrayList<>();
         for (Tensor p : model.parameters()) {
             ps.add(p.data().clone());
         }
-        return new Checkpoint(ps, optimizer.stateDict(), estimator.settings(), epoch, step, lossEvaluations,
-                elapsedNanos, info);
+        return new Checkpoint(
+                ps, optimizer.stateDict(), estimator.settings(), epoch, step, lossEvaluations, elapsedNanos, info);
     }
 
     /**
@@ -103,16 +131,19 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
             if (source == null) {
                 throw e;
             }
-            throw new ModelFormatException(source.toString(), 8, "the checkpoint does not fit the model, optimizer"
-                    + " and estimator it is restored into: " + e.getMessage());
+            throw new ModelFormatException(
+                    source.toString(),
+                    8,
+                    "the checkpoint does not fit the model, optimizer" + " and estimator it is restored into: "
+                            + e.getMessage());
         }
     }
 
     private void restoreChecked(Module model, Optimizer<?> optimizer, GradientEstimator estimator) {
         List<Tensor> ps = model.parameters();
         if (ps.size() != parameters.size()) {
-            throw new IllegalArgumentException("model must have the checkpoint's " + parameters.size()
-                    + " parameter tensors, got " + ps.size());
+            throw new IllegalArgumentException(
+                    "model must have the checkpoint's " + parameters.size() + " parameter tensors, got " + ps.size());
         }
         for (int i = 0; i < ps.size(); i++) {
             if (ps.get(i).size() != parameters.get(i).length) {
@@ -120,7 +151,8 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
                         + parameters.get(i).length + " values, got " + ps.get(i).size());
             }
         }
-        if (!this.estimator.isEmpty() && !this.estimator.keySet().equals(estimator.settings().keySet())) {
+        if (!this.estimator.isEmpty()
+                && !this.estimator.keySet().equals(estimator.settings().keySet())) {
             throw new IllegalArgumentException("estimator must have the checkpoint's settings "
                     + new java.util.TreeSet<>(this.estimator.keySet()) + ", got " + estimator.name() + " with "
                     + new java.util.TreeSet<>(estimator.settings().keySet()));
@@ -156,10 +188,13 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
             }
         }
         for (var s : new TreeMap<>(optimizer.state()).entrySet()) {
-            meta.put("optimizer.state." + s.getKey() + ".step", Long.toString(s.getValue().step()));
+            meta.put(
+                    "optimizer.state." + s.getKey() + ".step",
+                    Long.toString(s.getValue().step()));
             for (var b : new TreeMap<>(s.getValue().buffers()).entrySet()) {
-                tensors.put("optimizer." + s.getKey() + "." + b.getKey(), new SafeTensors.Entry(
-                        new int[] {b.getValue().length}, b.getValue()));
+                tensors.put(
+                        "optimizer." + s.getKey() + "." + b.getKey(),
+                        new SafeTensors.Entry(new int[] {b.getValue().length}, b.getValue()));
             }
         }
         new TreeMap<>(estimator).forEach((k, v) -> meta.put("estimator." + k, Double.toString(v)));
@@ -178,7 +213,8 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
         SafeTensors.Contents c = SafeTensors.read(file, "a " + FILE_NAME + " written by gradlab train or Trainer");
         Metadata meta = new Metadata(file.toString(), c.metadata());
         if (!FORMAT.equals(c.metadata().get("format"))) {
-            throw meta.error("__metadata__ must have format=" + FORMAT + ", got " + c.metadata().get("format"));
+            throw meta.error("__metadata__ must have format=" + FORMAT + ", got "
+                    + c.metadata().get("format"));
         }
         String stored = c.metadata().get(METADATA_CHECKSUM);
         if (stored != null && !stored.equals(metadataChecksum(c.metadata()))) {
@@ -192,7 +228,9 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
         }
         for (String t : tensors.keySet()) {
             String[] parts = t.split("\\.", 3);
-            if (parts.length != 3 || !parts[0].equals("optimizer") || !parts[1].matches("[0-9]{1,9}")
+            if (parts.length != 3
+                    || !parts[0].equals("optimizer")
+                    || !parts[1].matches("[0-9]{1,9}")
                     || Integer.parseInt(parts[1]) >= ps.size()) {
                 throw meta.error("tensors must be model.0 to model." + (ps.size() - 1) + " and optimizer.<i>.<buffer>"
                         + " of those, got \"" + t + "\"");
@@ -209,8 +247,8 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
             for (String id : params.isEmpty() ? new String[0] : params.split(",", -1)) {
                 // Every parameter in one group after another, in order: what Optimizer.loadStateDict takes.
                 if (!id.equals(Integer.toString(next)) || next >= ps.size()) {
-                    throw meta.error("__metadata__ " + prefix + "params must continue with parameter " + next + " of the "
-                            + ps.size() + " model tensors, got '" + params + "'");
+                    throw meta.error("__metadata__ " + prefix + "params must continue with parameter " + next
+                            + " of the " + ps.size() + " model tensors, got '" + params + "'");
                 }
                 ids.add(next++);
             }
@@ -263,10 +301,16 @@ public record Checkpoint(List<float[]> parameters, StateDict optimizer, Map<Stri
                 throw meta.error("__metadata__ " + k + " must name one of the " + ps.size() + " model tensors");
             }
         }
-        return new Checkpoint(ps, new StateDict(groups, state), estimator,
-                (int) meta.integer("epoch", 0, Integer.MAX_VALUE), meta.integer("step", 0, Long.MAX_VALUE),
-                meta.integer("loss_evaluations", 0, Long.MAX_VALUE), meta.integer("elapsed_nanos", 0, Long.MAX_VALUE),
-                info, file);
+        return new Checkpoint(
+                ps,
+                new StateDict(groups, state),
+                estimator,
+                (int) meta.integer("epoch", 0, Integer.MAX_VALUE),
+                meta.integer("step", 0, Long.MAX_VALUE),
+                meta.integer("loss_evaluations", 0, Long.MAX_VALUE),
+                meta.integer("elapsed_nanos", 0, Long.MAX_VALUE),
+                info,
+                file);
     }
 
     /**

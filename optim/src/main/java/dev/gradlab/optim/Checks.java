@@ -11,8 +11,7 @@ import java.util.Objects;
  */
 final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     static List<Tensor> parameters(List<Tensor> params) {
         Objects.requireNonNull(params, "params");
@@ -73,8 +72,8 @@ final class Checks {
             throw new IllegalArgumentException("x must be a rows x features matrix, got rank " + x.rank());
         }
         if (labels.length != x.dim(0)) {
-            throw new IllegalArgumentException("labels must have one entry per row of x (" + x.dim(0)
-                    + "), got " + labels.length);
+            throw new IllegalArgumentException(
+                    "labels must have one entry per row of x (" + x.dim(0) + "), got " + labels.length);
         }
         return x.dim(0);
     }
@@ -83,8 +82,8 @@ final class Checks {
     static void labels(int[] labels, int classes) {
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("labels[" + i + "] must be in [0, " + classes + "), got "
-                        + labels[i]);
+                throw new IllegalArgumentException(
+                        "labels[" + i + "] must be in [0, " + classes + "), got " + labels[i]);
             }
         }
     }

@@ -37,9 +37,13 @@ final class DivergenceGuard {
             throw new TrainingDivergedException(epoch, batch, step, loss);
         }
         if (loss > maxLoss) {
-            throw new TrainingDivergedException(epoch, batch, step, loss,
+            throw new TrainingDivergedException(
+                    epoch,
+                    batch,
+                    step,
+                    loss,
                     "loss is " + loss + " at " + where(epoch, batch, step) + ", above the bound of " + maxLoss + ADVICE
-                    + ", or raise the bound (or turn it off)");
+                            + ", or raise the bound (or turn it off)");
         }
     }
 
@@ -47,7 +51,11 @@ final class DivergenceGuard {
     void checkWeights(int epoch, int batch, long step) {
         String what = firstNonFinite(false);
         if (what != null) {
-            throw new TrainingDivergedException(epoch, batch, step, Float.NaN,
+            throw new TrainingDivergedException(
+                    epoch,
+                    batch,
+                    step,
+                    Float.NaN,
                     "weights are not finite after " + where(epoch, batch, step) + ": " + what + ADVICE);
         }
     }
@@ -59,9 +67,14 @@ final class DivergenceGuard {
     void checkGradient(int epoch, int batch, long step, float loss) {
         String what = firstNonFinite(true);
         if (what != null) {
-            throw new TrainingDivergedException(epoch, batch, step, loss, "gradient is not finite at "
-                    + where(epoch, batch, step) + " while the loss is " + loss + ": " + what
-                    + "; with es or fd, sigma (the perturbation) is too small for float32: raise it");
+            throw new TrainingDivergedException(
+                    epoch,
+                    batch,
+                    step,
+                    loss,
+                    "gradient is not finite at "
+                            + where(epoch, batch, step) + " while the loss is " + loss + ": " + what
+                            + "; with es or fd, sigma (the perturbation) is too small for float32: raise it");
         }
     }
 
@@ -90,8 +103,13 @@ final class DivergenceGuard {
     /** Checks the test loss after epoch {@code epoch} (from 0). */
     void checkTestLoss(int epoch, long step, float loss) {
         if (!Float.isFinite(loss) || loss > maxLoss) {
-            throw new TrainingDivergedException(epoch, -1, step, loss, "test loss is " + loss + " after epoch " + (epoch + 1)
-                    + (Float.isFinite(loss) ? ", above the bound of " + maxLoss : "") + ADVICE);
+            throw new TrainingDivergedException(
+                    epoch,
+                    -1,
+                    step,
+                    loss,
+                    "test loss is " + loss + " after epoch " + (epoch + 1)
+                            + (Float.isFinite(loss) ? ", above the bound of " + maxLoss : "") + ADVICE);
         }
     }
 

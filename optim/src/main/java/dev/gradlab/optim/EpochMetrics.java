@@ -10,6 +10,5 @@ package dev.gradlab.optim;
  * @param lossEvaluations loss evaluations of the gradient estimator since the start of training
  * @param elapsedNanos wall time since the start of training
  */
-public record EpochMetrics(int epoch, float trainLoss, float testLoss, float testAccuracy,
-                           long lossEvaluations, long elapsedNanos) {
-}
+public record EpochMetrics(
+        int epoch, float trainLoss, float testLoss, float testAccuracy, long lossEvaluations, long elapsedNanos) {}

@@ -16,8 +16,7 @@ import java.util.Objects;
  */
 public final class EstimatorComparison {
 
-    private EstimatorComparison() {
-    }
+    private EstimatorComparison() {}
 
     /**
      * One estimator against backprop.
@@ -30,13 +29,18 @@ public final class EstimatorComparison {
      * @param lossEvaluations what the estimate cost in loss evaluations
      * @param nanos and in wall time
      */
-    public record Row(String estimator, int population, double cosine, double relativeError,
-                      double theoreticalCosine, long lossEvaluations, long nanos) {
-    }
+    public record Row(
+            String estimator,
+            int population,
+            double cosine,
+            double relativeError,
+            double theoreticalCosine,
+            long lossEvaluations,
+            long nanos) {}
 
     /** Each of {@code estimators} at the model's current weights on one batch, at training step {@code step}. */
-    public static List<Row> compare(Module model, Tensor x, int[] labels, List<? extends GradientEstimator> estimators,
-                                    long step) {
+    public static List<Row> compare(
+            Module model, Tensor x, int[] labels, List<? extends GradientEstimator> estimators, long step) {
         Objects.requireNonNull(model, "model");
         Checks.batch(x, labels);
         List<Tensor> params = model.parameters();
@@ -50,20 +54,38 @@ public final class EstimatorComparison {
             Estimate estimate = e.estimate(model, x, labels, step);
             Parameters.flattenGrads(params, g);
             int n = e instanceof EvolutionStrategies es ? es.population() : 0;
-            rows.add(new Row(e.name(), n, cosine(g, reference), relativeError(g, reference),
-                    n > 0 ? theoreticalCosine(n, d) : Double.NaN, estimate.lossEvaluations(), estimate.nanos()));
+            rows.add(new Row(
+                    e.name(),
+                    n,
+                    cosine(g, reference),
+                    relativeError(g, reference),
+                    n > 0 ? theoreticalCosine(n, d) : Double.NaN,
+                    estimate.lossEvaluations(),
+                    estimate.nanos()));
         }
         return rows;
     }
 
     /** Evolution strategies with each population size in {@code populations}, otherwise alike. */
-    public static List<Row> sweep(Module model, Tensor x, int[] labels, int[] populations, float sigma,
-                                  boolean antithetic, boolean rankShaping, long seed) {
+    public static List<Row> sweep(
+            Module model,
+            Tensor x,
+            int[] labels,
+            int[] populations,
+            float sigma,
+            boolean antithetic,
+            boolean rankShaping,
+            long seed) {
         Objects.requireNonNull(populations, "populations");
         List<EvolutionStrategies> estimators = new ArrayList<>();
         for (int n : populations) {
-            estimators.add(EvolutionStrategies.builder().population(n).sigma(sigma).antithetic(antithetic)
-                    .rankShaping(rankShaping).seed(seed).build());
+            estimators.add(EvolutionStrategies.builder()
+                    .population(n)
+                    .sigma(sigma)
+                    .antithetic(antithetic)
+                    .rankShaping(rankShaping)
+                    .seed(seed)
+                    .build());
         }
         return compare(model, x, labels, estimators, 0);
     }
@@ -76,7 +98,8 @@ public final class EstimatorComparison {
     /** Cosine similarity, in double; 0 when either vector is zero. */
     public static double cosine(float[] a, float[] b) {
         if (a.length != b.length) {
-            throw new IllegalArgumentException("vectors must have the same length, got " + a.length + " and " + b.length);
+            throw new IllegalArgumentException(
+                    "vectors must have the same length, got " + a.length + " and " + b.length);
         }
         double dot = 0;
         double na = 0;
@@ -92,8 +115,8 @@ public final class EstimatorComparison {
     /** {@code |a − reference| / |reference|}, in double. */
     public static double relativeError(float[] a, float[] reference) {
         if (a.length != reference.length) {
-            throw new IllegalArgumentException("vectors must have the same length, got " + a.length + " and "
-                    + reference.length);
+            throw new IllegalArgumentException(
+                    "vectors must have the same length, got " + a.length + " and " + reference.length);
         }
         double diff = 0;
         double norm = 0;

@@ -76,6 +76,7 @@ public final class EvolutionStrategies implements GradientEstimator {
 
     /** The builder's default number of directions and σ. */
     public static final int DEFAULT_POPULATION = 100;
+
     public static final float DEFAULT_SIGMA = 0.05f;
 
     /** Settings of an {@link EvolutionStrategies}; the defaults are the reference experiment's vanilla estimator. */
@@ -89,8 +90,7 @@ public final class EvolutionStrategies implements GradientEstimator {
         private Perturbation perturbation = Perturbation.fullRank();
         private PopulationLossEvaluator evaluator;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Number of directions {@code N} (pairs when antithetic); default 100. */
         public Builder population(int population) {

@@ -15,8 +15,7 @@ import java.util.Arrays;
  */
 public final class Fgsm {
 
-    private Fgsm() {
-    }
+    private Fgsm() {}
 
     /**
      * The gradient of the mean cross-entropy of {@code model} on {@code (x, labels)} with respect to
@@ -53,6 +52,7 @@ public final class Fgsm {
     /** The dataset with every image replaced by its adversarial copy at {@code epsilon}, labels unchanged. */
     public static Dataset perturb(Module model, Dataset data, float epsilon) {
         Tensor adversarial = perturb(model, data.imagesTensor(), data.labels(), epsilon);
-        return new Dataset(adversarial.data(), Arrays.copyOf(data.labels(), data.size()), data.features(), data.classes());
+        return new Dataset(
+                adversarial.data(), Arrays.copyOf(data.labels(), data.size()), data.features(), data.classes());
     }
 }

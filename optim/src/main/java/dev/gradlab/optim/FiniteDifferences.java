@@ -30,7 +30,11 @@ import java.util.List;
  */
 public final class FiniteDifferences implements GradientEstimator {
 
-    private enum Kind { FORWARD, CENTRAL, DIRECTIONAL }
+    private enum Kind {
+        FORWARD,
+        CENTRAL,
+        DIRECTIONAL
+    }
 
     private final Kind kind;
     private final float h;
@@ -91,8 +95,8 @@ public final class FiniteDifferences implements GradientEstimator {
         return new Estimate(evaluations, System.nanoTime() - start, loss);
     }
 
-    private long coordinatewise(Module model, List<Tensor> params, Objective objective, Batch batch, float loss,
-                                float[] gradient) {
+    private long coordinatewise(
+            Module model, List<Tensor> params, Objective objective, Batch batch, float loss, float[] gradient) {
         long evaluations = 0;
         long unchanged = 0;
         int g = 0;
@@ -130,8 +134,15 @@ public final class FiniteDifferences implements GradientEstimator {
         }
     }
 
-    private long directional(Module model, List<Tensor> params, int d, Objective objective, Batch batch, long step,
-                             float loss, float[] gradient) {
+    private long directional(
+            Module model,
+            List<Tensor> params,
+            int d,
+            Objective objective,
+            Batch batch,
+            long step,
+            float loss,
+            float[] gradient) {
         float[] w0 = Parameters.flatten(params);
         float[] u = new float[d];
         float[] w = new float[d];

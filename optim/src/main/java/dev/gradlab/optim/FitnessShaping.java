@@ -12,8 +12,7 @@ import java.util.Arrays;
  */
 final class FitnessShaping {
 
-    private FitnessShaping() {
-    }
+    private FitnessShaping() {}
 
     /** Replaces {@code values[0 .. m)} by their centered ranks. */
     static void centeredRanks(float[] values, int m) {

@@ -1,7 +1,7 @@
 package dev.gradlab.optim;
 
-import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Batch;
+import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
@@ -81,8 +81,10 @@ public final class GeneticAlgorithm {
         this.listeners = List.copyOf(b.listeners);
         this.evaluator = b.evaluator;
         if (!(elites <= parents && parents <= population && elites < population)) {
-            throw new InvalidSettingException("parents", "must satisfy 1 <= E <= T <= P and E < P for elites E,"
-                    + " parents T and population P, got E = " + elites + ", T = " + parents + ", P = " + population);
+            throw new InvalidSettingException(
+                    "parents",
+                    "must satisfy 1 <= E <= T <= P and E < P for elites E," + " parents T and population P, got E = "
+                            + elites + ", T = " + parents + ", P = " + population);
         }
         this.loop = b.settings("GeneticAlgorithm");
         if (validation != null && validation.size() == 0) {
@@ -96,6 +98,7 @@ public final class GeneticAlgorithm {
 
     /** The builder's default population {@code P}, parents {@code T}, elites {@code E} and σ. */
     public static final int DEFAULT_POPULATION = 500;
+
     public static final int DEFAULT_PARENTS = 20;
     public static final int DEFAULT_ELITES = 5;
     public static final float DEFAULT_SIGMA = 0.01f;
@@ -215,8 +218,7 @@ public final class GeneticAlgorithm {
     /** A {@link TrainingListener} ({@code onStep} once per generation) that may also see each generation. */
     public interface Listener extends TrainingListener {
         /** After each generation's selection. */
-        default void onGeneration(Generation generation) {
-        }
+        default void onGeneration(Generation generation) {}
     }
 
     /**
@@ -231,9 +233,8 @@ public final class GeneticAlgorithm {
      * @param champion the index into {@code selected} of the champion
      * @param championLoss the champion's objective on the held-out set (NaN without one)
      */
-    public record Generation(long generation, float[] losses, int[] selected, List<Genome> parents, int champion,
-                             float championLoss) {
-    }
+    public record Generation(
+            long generation, float[] losses, int[] selected, List<Genome> parents, int champion, float championLoss) {}
 
     /**
      * What a run ends with: the champion's genome and the final test metrics and cost.
@@ -242,8 +243,7 @@ public final class GeneticAlgorithm {
      * @param model the network at the champion's weights
      * @param result final test accuracy and loss (of the champion), epochs, loss evaluations, time
      */
-    public record Result(Genome champion, Sequential model, TrainingResult result) {
-    }
+    public record Result(Genome champion, Sequential model, TrainingResult result) {}
 
     /** Evolves for the configured epochs. */
     public Result run() {
@@ -257,8 +257,8 @@ public final class GeneticAlgorithm {
     private final class Generations implements TrainingLoop.Method {
         private final Sequential model;
         private final List<Tensor> params;
-        private final PopulationLossEvaluator evaluator = GeneticAlgorithm.this.evaluator != null
-                ? GeneticAlgorithm.this.evaluator : new PopulationEvaluator();
+        private final PopulationLossEvaluator evaluator =
+                GeneticAlgorithm.this.evaluator != null ? GeneticAlgorithm.this.evaluator : new PopulationEvaluator();
         private final DivergenceGuard guard;
         private final List<float[]> weights;
         private final List<Genome> genomes = new ArrayList<>();
@@ -275,8 +275,10 @@ public final class GeneticAlgorithm {
             this.params = model.parameters();
             this.guard = new DivergenceGuard(params, loop.maxLoss());
             this.weights = new ArrayList<>(List.of(Parameters.flatten(params)));
-            genomes.add(spec != null ? new Genome(spec, sigma, perturbation, initialSeed)
-                    : new Genome(GeneticAlgorithm.this.model, sigma, perturbation, initialSeed));
+            genomes.add(
+                    spec != null
+                            ? new Genome(spec, sigma, perturbation, initialSeed)
+                            : new Genome(GeneticAlgorithm.this.model, sigma, perturbation, initialSeed));
         }
 
         @Override
@@ -342,8 +344,8 @@ public final class GeneticAlgorithm {
                     }
                 }
             }
-            Generation g = new Generation(generation, Arrays.copyOf(losses, size), selected, List.copyOf(genomes),
-                    champion, championLoss);
+            Generation g = new Generation(
+                    generation, Arrays.copyOf(losses, size), selected, List.copyOf(genomes), champion, championLoss);
             for (Listener l : listeners) {
                 l.onGeneration(g);
             }
@@ -391,8 +393,14 @@ public final class GeneticAlgorithm {
      * from once that parent's other descendants have copied it, or the array of a parent that left
      * none, so the arrays never number more than {@code T}.
      */
-    private void breed(int[] selected, int currentElites, int[] parentOf, long[] seeds, List<float[]> weights,
-                       List<Genome> genomes, Sequential model) {
+    private void breed(
+            int[] selected,
+            int currentElites,
+            int[] parentOf,
+            long[] seeds,
+            List<float[]> weights,
+            List<Genome> genomes,
+            Sequential model) {
         int current = weights.size();
         List<List<Integer>> descendants = new ArrayList<>();
         for (int j = 0; j < current; j++) {
@@ -416,8 +424,8 @@ public final class GeneticAlgorithm {
             for (int q = 0; q < ks.size(); q++) {
                 int k = ks.get(q);
                 float[] parent = weights.get(j);
-                float[] w = q == ks.size() - 1 ? parent
-                        : free.isEmpty() ? parent.clone() : copyInto(parent, free.poll());
+                float[] w =
+                        q == ks.size() - 1 ? parent : free.isEmpty() ? parent.clone() : copyInto(parent, free.poll());
                 int i = selected[k];
                 if (i < currentElites) {
                     nextGenomes[k] = genomes.get(j);

@@ -55,8 +55,9 @@ public final class Genome {
     private static final int MAX_LAYERS = 64;
     private static final int MAX_SPEC = 1 << 20;
     private static final long MAX_FILE = 1L << 28;
-    private static final Activation[] ACTIVATIONS = {Activation.SIGMOID, Activation.RELU, Activation.REQU,
-            Activation.TANH};
+    private static final Activation[] ACTIVATIONS = {
+        Activation.SIGMOID, Activation.RELU, Activation.REQU, Activation.TANH
+    };
 
     private final ModelSpec spec;
     private final LongFunction<Sequential> model;
@@ -77,13 +78,22 @@ public final class Genome {
      * The genome of a model without a spec, such as one holding a user's own module:
      * {@code model.apply(seed)} builds it. It rebuilds as any genome, but cannot be written.
      */
-    public Genome(LongFunction<Sequential> model, float sigma, Perturbation perturbation, long initialSeed,
-                  long... mutations) {
+    public Genome(
+            LongFunction<Sequential> model,
+            float sigma,
+            Perturbation perturbation,
+            long initialSeed,
+            long... mutations) {
         this(null, Objects.requireNonNull(model, "model"), sigma, perturbation, initialSeed, mutations);
     }
 
-    private Genome(ModelSpec spec, LongFunction<Sequential> model, float sigma, Perturbation perturbation,
-                   long initialSeed, long... mutations) {
+    private Genome(
+            ModelSpec spec,
+            LongFunction<Sequential> model,
+            float sigma,
+            Perturbation perturbation,
+            long initialSeed,
+            long... mutations) {
         if (perturbation == null || mutations == null) {
             throw new IllegalArgumentException("perturbation and mutations must not be null");
         }
@@ -97,8 +107,8 @@ public final class Genome {
     }
 
     /** The genome of an MLP: {@code architecture.spec()}. */
-    public Genome(Architecture architecture, float sigma, Perturbation perturbation, long initialSeed,
-                  long... mutations) {
+    public Genome(
+            Architecture architecture, float sigma, Perturbation perturbation, long initialSeed, long... mutations) {
         this(Objects.requireNonNull(architecture, "architecture").spec(), sigma, perturbation, initialSeed, mutations);
     }
 
@@ -175,12 +185,14 @@ public final class Genome {
      *     file, the byte offset and what was expected there
      */
     public static Genome read(Path file) throws IOException {
-        BinaryReader in = BinaryReader.open(file, MAX_FILE, "a " + FILE_NAME + " written by gradlab train --method ga",
-                ByteOrder.BIG_ENDIAN);
+        BinaryReader in = BinaryReader.open(
+                file, MAX_FILE, "a " + FILE_NAME + " written by gradlab train --method ga", ByteOrder.BIG_ENDIAN);
         byte[] magic = in.bytes(MAGIC.length, "magic");
         if (!Arrays.equals(magic, MAGIC)) {
-            throw in.error(0, "not a gradlab genome file: magic must be \"GRADLABG\", got \""
-                    + new String(magic, StandardCharsets.ISO_8859_1) + "\"");
+            throw in.error(
+                    0,
+                    "not a gradlab genome file: magic must be \"GRADLABG\", got \""
+                            + new String(magic, StandardCharsets.ISO_8859_1) + "\"");
         }
         int version = in.int32("format version");
         if (version != VERSION && version != 1) {
@@ -205,8 +217,10 @@ public final class Genome {
         int count = in.int32("mutation count");
         long expected = at + 4L + 8L * count + 4L;
         if (count < 0 || expected != in.size()) {
-            throw in.error(at, "the mutation count " + count + " needs a file of " + expected + " bytes, got "
-                    + in.size() + (expected > in.size() ? " (truncated)" : ""));
+            throw in.error(
+                    at,
+                    "the mutation count " + count + " needs a file of " + expected + " bytes, got " + in.size()
+                            + (expected > in.size() ? " (truncated)" : ""));
         }
         long[] mutations = new long[count];
         for (int k = 0; k < count; k++) {
@@ -216,12 +230,16 @@ public final class Genome {
         int computed = (int) in.crc32(0, crcAt);
         int stored = in.int32("checksum");
         if (stored != computed) {
-            throw in.error(crcAt, String.format("checksum mismatch: stored %08x, computed %08x over the preceding"
-                    + " bytes; the file is corrupt", stored, computed));
+            throw in.error(
+                    crcAt,
+                    String.format(
+                            "checksum mismatch: stored %08x, computed %08x over the preceding"
+                                    + " bytes; the file is corrupt",
+                            stored, computed));
         }
         ModelSpec spec = mlp != null ? mlp.spec() : spec(in, json);
-        return new Genome(spec, sigma, rank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(rank),
-                initialSeed, mutations);
+        return new Genome(
+                spec, sigma, rank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(rank), initialSeed, mutations);
     }
 
     /** A version 2 file's spec text, at byte 12. */
@@ -241,7 +259,8 @@ public final class Genome {
         } catch (IllegalArgumentException e) {
             throw in.error(16, "the spec does not describe a model: " + e.getMessage());
         }
-        HeapBudget.require(4 * Math.min(spec.parameterCount(), Long.MAX_VALUE / 4), in.file() + ": the network " + spec);
+        HeapBudget.require(
+                4 * Math.min(spec.parameterCount(), Long.MAX_VALUE / 4), in.file() + ": the network " + spec);
         return spec;
     }
 
@@ -285,8 +304,11 @@ public final class Genome {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Genome g && (spec != null ? spec.equals(g.spec) : model == g.model) && Float.compare(sigma, g.sigma) == 0
-                && perturbation.rank() == g.perturbation.rank() && initialSeed == g.initialSeed
+        return o instanceof Genome g
+                && (spec != null ? spec.equals(g.spec) : model == g.model)
+                && Float.compare(sigma, g.sigma) == 0
+                && perturbation.rank() == g.perturbation.rank()
+                && initialSeed == g.initialSeed
                 && Arrays.equals(mutations, g.mutations);
     }
 
@@ -297,7 +319,7 @@ public final class Genome {
 
     @Override
     public String toString() {
-        return "Genome(" + (spec != null ? spec : "a model without a spec") + ", sigma=" + sigma + ", " + perturbation + ", initial seed " + initialSeed
-                + ", " + mutations.length + " mutations)";
+        return "Genome(" + (spec != null ? spec : "a model without a spec") + ", sigma=" + sigma + ", " + perturbation
+                + ", initial seed " + initialSeed + ", " + mutations.length + " mutations)";
     }
 }

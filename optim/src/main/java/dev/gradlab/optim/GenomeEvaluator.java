@@ -17,6 +17,6 @@ public interface GenomeEvaluator extends PopulationLossEvaluator {
      * {@link #evaluate(Module, Objective, Batch, Population, float[])} with {@code model} at the
      * weights of {@code parent}, the genome whose mutations {@code population} describes.
      */
-    float evaluate(Genome parent, Module model, Objective objective, Batch batch, Population population,
-                   float[] losses);
+    float evaluate(
+            Genome parent, Module model, Objective objective, Batch batch, Population population, float[] losses);
 }

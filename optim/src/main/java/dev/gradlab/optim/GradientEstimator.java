@@ -61,11 +61,12 @@ public interface GradientEstimator {
     /** Sets the {@link #schedulable()} settings from what {@link #settings()} returned; checks the keys first. */
     default void loadSettings(Map<String, Double> settings) {
         if (!settings.keySet().equals(settings().keySet())) {
-            throw new IllegalArgumentException("settings must have the keys " + settings().keySet() + " for " + name()
-                    + ", got " + settings.keySet());
+            throw new IllegalArgumentException("settings must have the keys "
+                    + settings().keySet() + " for " + name() + ", got " + settings.keySet());
         }
         for (ScheduledSetting setting : schedulable()) {
-            setting.restore(settings.get(setting.name()).floatValue(),
+            setting.restore(
+                    settings.get(setting.name()).floatValue(),
                     settings.get("initial_" + setting.name()).floatValue());
         }
     }

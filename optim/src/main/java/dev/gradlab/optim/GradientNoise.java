@@ -18,8 +18,7 @@ import java.util.SplittableRandom;
  */
 public final class GradientNoise {
 
-    private GradientNoise() {
-    }
+    private GradientNoise() {}
 
     /**
      * The statistics of one kind of estimate.
@@ -28,8 +27,7 @@ public final class GradientNoise {
      * @param relativeVariance mean of {@code ‖ĝ − g‖² / ‖g‖²}
      * @param draws how many estimates were averaged
      */
-    public record Stats(double cosine, double relativeVariance, int draws) {
-    }
+    public record Stats(double cosine, double relativeVariance, int draws) {}
 
     /** The backprop gradient of the mean cross-entropy over all of {@code data}, flattened. */
     public static float[] fullGradient(Module model, Dataset data) {

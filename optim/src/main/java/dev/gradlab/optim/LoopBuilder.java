@@ -108,7 +108,15 @@ public abstract class LoopBuilder<B extends LoopBuilder<B>> {
 
     /** The settings, checked; {@code owner} names the builder in the error for a missing training set. */
     LoopSettings settings(String owner) {
-        return new LoopSettings(objective, LoopSettings.required(train, "train", owner), test, epochs, batchSize,
-                shuffle, seed, listeners, maxLoss);
+        return new LoopSettings(
+                objective,
+                LoopSettings.required(train, "train", owner),
+                test,
+                epochs,
+                batchSize,
+                shuffle,
+                seed,
+                listeners,
+                maxLoss);
     }
 }

@@ -11,8 +11,16 @@ import java.util.List;
  *
  * @param listeners called in the order they were added
  */
-record LoopSettings(Objective objective, Dataset train, Dataset test, int epochs, int batchSize, boolean shuffle,
-                    long seed, List<TrainingListener> listeners, float maxLoss) {
+record LoopSettings(
+        Objective objective,
+        Dataset train,
+        Dataset test,
+        int epochs,
+        int batchSize,
+        boolean shuffle,
+        long seed,
+        List<TrainingListener> listeners,
+        float maxLoss) {
 
     LoopSettings {
         listeners = List.copyOf(listeners);
@@ -22,16 +30,16 @@ record LoopSettings(Objective objective, Dataset train, Dataset test, int epochs
         }
         // A batch larger than the training set would run one short batch per epoch instead.
         if (batchSize > train.size()) {
-            throw new InvalidSettingException("batchSize", "must be <= the training set's size " + train.size()
-                    + ", got " + batchSize);
+            throw new InvalidSettingException(
+                    "batchSize", "must be <= the training set's size " + train.size() + ", got " + batchSize);
         }
     }
 
     /** {@code value}, or an error naming the builder method that was not called. */
     static <T> T required(T value, String setting, String owner) {
         if (value == null) {
-            throw new IllegalStateException(setting + " is not set: " + owner + ".builder()." + setting
-                    + "(...) is required");
+            throw new IllegalStateException(
+                    setting + " is not set: " + owner + ".builder()." + setting + "(...) is required");
         }
         return value;
     }

@@ -101,17 +101,30 @@ public interface LrSchedule {
             return switch (f[0]) {
                 case "none" -> arity(f, 1, 1, LrSchedule::constant);
                 case "step" -> arity(f, 3, 3, () -> step(Integer.parseInt(f[1]), Double.parseDouble(f[2])));
-                case "cosine" -> arity(f, 1, 3, () -> cosine(f.length > 1 ? Integer.parseInt(f[1]) : totalEpochs,
-                        f.length > 2 ? Double.parseDouble(f[2]) : 0));
+                case "cosine" ->
+                    arity(
+                            f,
+                            1,
+                            3,
+                            () -> cosine(
+                                    f.length > 1 ? Integer.parseInt(f[1]) : totalEpochs,
+                                    f.length > 2 ? Double.parseDouble(f[2]) : 0));
                 case "warmup" -> arity(f, 2, 2, () -> warmup(Integer.parseInt(f[1])));
-                case "linear" -> arity(f, 4, 4, () -> linear(Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                        Integer.parseInt(f[3])));
+                case "linear" ->
+                    arity(
+                            f,
+                            4,
+                            4,
+                            () -> linear(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Integer.parseInt(f[3])));
                 default -> throw new IllegalArgumentException("unknown schedule '" + f[0] + "'");
             };
         } catch (IllegalArgumentException e) {
-            InvalidSettingException refused = new InvalidSettingException("spec", "must be none, step:STEP:GAMMA,"
-                    + " cosine[:T[:ETA_MIN]], warmup:N or linear:START:END:N, joined by commas, got '" + part + "': "
-                    + e.getMessage());
+            InvalidSettingException refused = new InvalidSettingException(
+                    "spec",
+                    "must be none, step:STEP:GAMMA,"
+                            + " cosine[:T[:ETA_MIN]], warmup:N or linear:START:END:N, joined by commas, got '" + part
+                            + "': "
+                            + e.getMessage());
             refused.initCause(e);
             throw refused;
         }

@@ -16,12 +16,10 @@ public final class Metrics {
     /** Rows per forward pass: bounds the activations' memory on large datasets. */
     private static final int SLICE = 1000;
 
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /** The loss and the accuracy of a model on a dataset, from the same forward passes. */
-    public record Evaluation(float loss, float accuracy) {
-    }
+    public record Evaluation(float loss, float accuracy) {}
 
     /** The fraction of {@code d}'s examples whose largest logit is at their label. */
     public static float accuracy(Module model, Dataset d) {
@@ -38,7 +36,8 @@ public final class Metrics {
      * the whole set's mean for objectives that are means over rows (cross-entropy, MSE).
      */
     public static float loss(Module model, Objective objective, Dataset d) {
-        return evaluate(model, Objects.requireNonNull(objective, "objective"), d).loss();
+        return evaluate(model, Objects.requireNonNull(objective, "objective"), d)
+                .loss();
     }
 
     /**
@@ -50,7 +49,8 @@ public final class Metrics {
         nonEmpty(d);
         double total = 0;
         long correct = 0;
-        try (var eval = EvalMode.of(model); var scope = Tape.noGrad()) {
+        try (var eval = EvalMode.of(model);
+                var scope = Tape.noGrad()) {
             for (int from = 0; from < d.size(); from += SLICE) {
                 int rows = Math.min(SLICE, d.size() - from);
                 int[] labels = Arrays.copyOfRange(d.labels(), from, from + rows);
@@ -85,7 +85,8 @@ public final class Metrics {
 
     private static void nonEmpty(Dataset d) {
         if (d.size() == 0) {
-            throw new IllegalArgumentException("dataset must not be empty: a loss or accuracy over no examples is undefined");
+            throw new IllegalArgumentException(
+                    "dataset must not be empty: a loss or accuracy over no examples is undefined");
         }
     }
 

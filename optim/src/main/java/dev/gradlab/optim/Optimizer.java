@@ -103,8 +103,8 @@ public abstract class Optimizer<G extends ParamGroup> {
     public ParamState state(Tensor param) {
         ParamState s = state.get(param);
         if (s == null) {
-            throw new IllegalArgumentException("param " + java.util.Arrays.toString(param.shape())
-                    + " is not one of this optimizer's parameters");
+            throw new IllegalArgumentException(
+                    "param " + java.util.Arrays.toString(param.shape()) + " is not one of this optimizer's parameters");
         }
         return s;
     }
@@ -158,23 +158,25 @@ public abstract class Optimizer<G extends ParamGroup> {
                 expected.add(index++);
             }
             if (!ids.equals(expected)) {
-                throw new IllegalArgumentException("group " + gi + " must hold parameters " + expected + ", got " + ids);
+                throw new IllegalArgumentException(
+                        "group " + gi + " must hold parameters " + expected + ", got " + ids);
             }
             groups.get(gi).checkSettings(dict.paramGroups().get(gi).settings());
         }
         for (var e : dict.state().entrySet()) {
             int i = e.getKey();
             if (i < 0 || i >= params.size()) {
-                throw new IllegalArgumentException("state key must be a parameter index in [0, " + params.size()
-                        + "), got " + i);
+                throw new IllegalArgumentException(
+                        "state key must be a parameter index in [0, " + params.size() + "), got " + i);
             }
             if (e.getValue().step() < 1) {
-                throw new IllegalArgumentException("state " + i + " step must be >= 1, got " + e.getValue().step());
+                throw new IllegalArgumentException(
+                        "state " + i + " step must be >= 1, got " + e.getValue().step());
             }
             for (var b : e.getValue().buffers().entrySet()) {
                 if (!bufferNames.contains(b.getKey())) {
-                    throw new IllegalArgumentException("state " + i + " buffer must be one of " + bufferNames + ", got '"
-                            + b.getKey() + "'");
+                    throw new IllegalArgumentException(
+                            "state " + i + " buffer must be one of " + bufferNames + ", got '" + b.getKey() + "'");
                 }
                 if (b.getValue().length != params.get(i).size()) {
                     throw new IllegalArgumentException("state " + i + " buffer " + b.getKey() + " must have "

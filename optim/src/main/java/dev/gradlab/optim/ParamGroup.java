@@ -41,8 +41,8 @@ public abstract class ParamGroup {
      */
     public final void setLr(double lr) {
         if (lr > 0 && (float) lr == 0) {
-            throw new InvalidSettingException("lr", "must be 0 or at least " + Float.MIN_VALUE
-                    + " (the smallest float32 above 0), got " + lr);
+            throw new InvalidSettingException(
+                    "lr", "must be 0 or at least " + Float.MIN_VALUE + " (the smallest float32 above 0), got " + lr);
         }
         this.lr = Checks.finiteAtLeast("lr", lr, 0);
     }

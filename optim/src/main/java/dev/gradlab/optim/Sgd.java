@@ -29,8 +29,13 @@ public final class Sgd extends Optimizer<Sgd.Group> {
         private double dampening;
         private boolean nesterov;
 
-        public Group(List<Tensor> params, double lr, double momentum, double dampening, double weightDecay,
-                     boolean nesterov) {
+        public Group(
+                List<Tensor> params,
+                double lr,
+                double momentum,
+                double dampening,
+                double weightDecay,
+                boolean nesterov) {
             super(params, lr, weightDecay);
             set(momentum, dampening, nesterov);
         }
@@ -52,8 +57,9 @@ public final class Sgd extends Optimizer<Sgd.Group> {
             Checks.finiteAtLeast("momentum", momentum, 0);
             Checks.finiteAtLeast("dampening", dampening, 0);
             if (nesterov && (momentum == 0 || dampening != 0)) {
-                throw new InvalidSettingException("nesterov", "needs momentum > 0 and dampening 0, got momentum "
-                        + momentum + " and dampening " + dampening);
+                throw new InvalidSettingException(
+                        "nesterov",
+                        "needs momentum > 0 and dampening 0, got momentum " + momentum + " and dampening " + dampening);
             }
             this.momentum = momentum;
             this.dampening = dampening;
@@ -81,8 +87,8 @@ public final class Sgd extends Optimizer<Sgd.Group> {
     }
 
     public Sgd(List<Tensor> params, float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
-        this(List.of(new Group(params, decimal(lr), decimal(momentum), decimal(dampening), decimal(weightDecay),
-                nesterov)));
+        this(List.of(
+                new Group(params, decimal(lr), decimal(momentum), decimal(dampening), decimal(weightDecay), nesterov)));
     }
 
     /** Plain SGD with momentum, the reference experiment's optimizer. */

@@ -53,8 +53,9 @@ public final class Trainer {
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
         if (resumeFrom != null && resumeFrom.epoch() > loop.epochs()) {
-            throw new InvalidSettingException("epochs", "must be at least the checkpoint's " + resumeFrom.epoch()
-                    + " epochs done, got " + loop.epochs());
+            throw new InvalidSettingException(
+                    "epochs",
+                    "must be at least the checkpoint's " + resumeFrom.epoch() + " epochs done, got " + loop.epochs());
         }
         b.settingSchedules.forEach((name, schedule) -> settingSchedules.put(scheduled(name, schedule), schedule));
         checkOptimizerHoldsTheModel();
@@ -63,15 +64,24 @@ public final class Trainer {
     /** The estimator's setting {@code name}, which {@code schedule} must keep finite and > 0 in every epoch. */
     private ScheduledSetting scheduled(String name, LrSchedule schedule) {
         String option = name + "Schedule";
-        ScheduledSetting setting = estimator.schedulable().stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new InvalidSettingException(option, "must go with an estimator that has a"
-                        + " schedulable " + name + ", such as EvolutionStrategies; " + estimator.name() + " has "
-                        + (estimator.schedulable().isEmpty() ? "none" : estimator.schedulable().toString())));
+        ScheduledSetting setting = estimator.schedulable().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new InvalidSettingException(
+                        option,
+                        "must go with an estimator that has a"
+                                + " schedulable " + name + ", such as EvolutionStrategies; " + estimator.name()
+                                + " has "
+                                + (estimator.schedulable().isEmpty()
+                                        ? "none"
+                                        : estimator.schedulable().toString())));
         for (int epoch = 0; epoch < loop.epochs(); epoch++) {
             float value = (float) schedule.lr(setting.initial(), epoch);
             if (!(value > 0) || Float.isInfinite(value)) {
-                throw new InvalidSettingException(option, "must keep " + name + " finite and > 0, got " + value
-                        + " at epoch " + (epoch + 1) + " from " + name + " " + setting.initial());
+                throw new InvalidSettingException(
+                        option,
+                        "must keep " + name + " finite and > 0, got " + value + " at epoch " + (epoch + 1) + " from "
+                                + name + " " + setting.initial());
             }
         }
         return setting;
@@ -147,7 +157,8 @@ public final class Trainer {
          * range in any epoch, as {@code InvalidSettingException("<setting>Schedule", …)}.
          */
         public Builder schedule(String setting, LrSchedule schedule) {
-            settingSchedules.put(Objects.requireNonNull(setting, "setting"), Objects.requireNonNull(schedule, "schedule"));
+            settingSchedules.put(
+                    Objects.requireNonNull(setting, "setting"), Objects.requireNonNull(schedule, "schedule"));
             return this;
         }
 
@@ -196,8 +207,8 @@ public final class Trainer {
             evaluations = resumeFrom.lossEvaluations();
             elapsed = resumeFrom.elapsedNanos();
         }
-        return new TrainingLoop(loop, model, parameters, guard).run(new Steps(parameters, guard, evaluations),
-                firstEpoch, step, elapsed);
+        return new TrainingLoop(loop, model, parameters, guard)
+                .run(new Steps(parameters, guard, evaluations), firstEpoch, step, elapsed);
     }
 
     /** One estimate and one optimizer step per batch, between the schedules and the checkpoints. */
@@ -243,7 +254,8 @@ public final class Trainer {
         /** Whether the last step's gradient was 0 (or absent) for every parameter. */
         private boolean gradientIsZero() {
             for (Tensor p : parameters) {
-                if (p.grad() != null && !Arrays.equals(p.grad().data(), 0, p.size(), new float[p.size()], 0, p.size())) {
+                if (p.grad() != null
+                        && !Arrays.equals(p.grad().data(), 0, p.size(), new float[p.size()], 0, p.size())) {
                     return false;
                 }
             }
@@ -275,7 +287,10 @@ public final class Trainer {
          * estimator's first schedulable setting (ES's σ) when it has one, else the learning rate.
          */
         private void checkWeightsMoved(int epoch) {
-            double[] lrs = optimizer.paramGroups().stream().mapToDouble(ParamGroup::lr).distinct().toArray();
+            double[] lrs = optimizer.paramGroups().stream()
+                    .mapToDouble(ParamGroup::lr)
+                    .distinct()
+                    .toArray();
             if (Arrays.stream(lrs).allMatch(lr -> lr == 0)) {
                 return;
             }
@@ -290,15 +305,23 @@ public final class Trainer {
             List<ScheduledSetting> settings = estimator.schedulable();
             String where = "epoch " + (epoch + 1) + " left every weight unchanged (" + rate;
             if (settings.isEmpty()) {
-                throw new TrainingStalledException(epoch, "lr", where + (gradientIsZero()
-                        ? "): the gradient is exactly 0, so no learning rate moves them; the loss does not depend on"
-                        + " the weights (activations that vanish in float32, dead units)"
-                        : "): the steps are too small to change a float32 weight; raise the learning rate"));
+                throw new TrainingStalledException(
+                        epoch,
+                        "lr",
+                        where
+                                + (gradientIsZero()
+                                        ? "): the gradient is exactly 0, so no learning rate moves them; the loss does not depend on"
+                                                + " the weights (activations that vanish in float32, dead units)"
+                                        : "): the steps are too small to change a float32 weight; raise the learning rate"));
             }
             ScheduledSetting s = settings.get(0);
-            throw new TrainingStalledException(epoch, s.name(), where + ", " + s.name() + " " + s.value() + "): the"
-                    + " estimate is zero or too small to change a float32 weight; " + s.name() + " is likely wrong"
-                    + " (too large scales the estimate down, too small leaves every perturbed loss the same)");
+            throw new TrainingStalledException(
+                    epoch,
+                    s.name(),
+                    where + ", " + s.name() + " " + s.value() + "): the"
+                            + " estimate is zero or too small to change a float32 weight; " + s.name()
+                            + " is likely wrong"
+                            + " (too large scales the estimate down, too small leaves every perturbed loss the same)");
         }
     }
 }

@@ -12,8 +12,13 @@ public final class TrainingDivergedException extends RuntimeException {
     private final float loss;
 
     public TrainingDivergedException(int epoch, int batch, long step, float loss) {
-        this(epoch, batch, step, loss, "loss is " + loss + " at step " + (step + 1) + " (epoch " + (epoch + 1)
-                + ", batch " + (batch + 1) + "): training diverged; lower the learning rate or sigma");
+        this(
+                epoch,
+                batch,
+                step,
+                loss,
+                "loss is " + loss + " at step " + (step + 1) + " (epoch " + (epoch + 1) + ", batch " + (batch + 1)
+                        + "): training diverged; lower the learning rate or sigma");
     }
 
     TrainingDivergedException(int epoch, int batch, long step, float loss, String message) {

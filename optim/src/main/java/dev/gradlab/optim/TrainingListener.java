@@ -7,14 +7,11 @@ package dev.gradlab.optim;
 public interface TrainingListener {
 
     /** Before the first batch. */
-    default void onStart(int epochs, int batchesPerEpoch) {
-    }
+    default void onStart(int epochs, int batchesPerEpoch) {}
 
     /** After each optimizer step (each generation), with its loss and the gradient it used. */
-    default void onStep(TrainingStep step) {
-    }
+    default void onStep(TrainingStep step) {}
 
     /** After each epoch's evaluation. */
-    default void onEpoch(EpochMetrics metrics) {
-    }
+    default void onEpoch(EpochMetrics metrics) {}
 }

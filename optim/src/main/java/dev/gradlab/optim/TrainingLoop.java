@@ -17,8 +17,7 @@ final class TrainingLoop {
     interface Method {
 
         /** Before the epoch's first batch (schedules). */
-        default void startEpoch(int epoch) {
-        }
+        default void startEpoch(int epoch) {}
 
         /**
          * Trains on {@code batch}, batch {@code index} of {@code epoch} and global step {@code step};
@@ -27,12 +26,10 @@ final class TrainingLoop {
         float step(int epoch, int index, long step, Batch batch);
 
         /** After the epoch's last step, before the test set is evaluated at the model's weights. */
-        default void endEpoch(int epoch) {
-        }
+        default void endEpoch(int epoch) {}
 
         /** After the epoch's metrics went to the listeners, with {@code epochsDone} epochs done. */
-        default void epochDone(int epochsDone, long step, long elapsedNanos) {
-        }
+        default void epochDone(int epochsDone, long step, long elapsedNanos) {}
 
         /** Loss evaluations since the start of the run. */
         long lossEvaluations();
@@ -60,7 +57,8 @@ final class TrainingLoop {
      * {@code elapsedNanos} before now (all 0 unless resumed).
      */
     TrainingResult run(Method method, int firstEpoch, long firstStep, long elapsedNanos) {
-        Batcher batcher = new Batcher(settings.train(), settings.batchSize(), settings.shuffle(), settings.seed(), false);
+        Batcher batcher =
+                new Batcher(settings.train(), settings.batchSize(), settings.shuffle(), settings.seed(), false);
         List<TrainingListener> listeners = settings.listeners();
         for (TrainingListener l : listeners) {
             l.onStart(settings.epochs(), batcher.batchesPerEpoch());
@@ -90,14 +88,19 @@ final class TrainingLoop {
                 guard.checkTestLoss(epoch, step - 1, testLoss);
                 testAccuracy = evaluation.accuracy();
             }
-            EpochMetrics metrics = new EpochMetrics(epoch, (float) (lossSum / Math.max(1, index)), testLoss,
-                    testAccuracy, method.lossEvaluations(), System.nanoTime() - start);
+            EpochMetrics metrics = new EpochMetrics(
+                    epoch,
+                    (float) (lossSum / Math.max(1, index)),
+                    testLoss,
+                    testAccuracy,
+                    method.lossEvaluations(),
+                    System.nanoTime() - start);
             for (TrainingListener l : listeners) {
                 l.onEpoch(metrics);
             }
             method.epochDone(epoch + 1, step, System.nanoTime() - start);
         }
-        return new TrainingResult(testAccuracy, testLoss, settings.epochs(), method.lossEvaluations(),
-                System.nanoTime() - start);
+        return new TrainingResult(
+                testAccuracy, testLoss, settings.epochs(), method.lossEvaluations(), System.nanoTime() - start);
     }
 }

@@ -9,6 +9,4 @@ package dev.gradlab.optim;
  * @param lossEvaluations loss evaluations of the gradient estimator over the whole run
  * @param wallNanos wall time of the run, evaluation included
  */
-public record TrainingResult(float testAccuracy, float testLoss, int epochs, long lossEvaluations,
-                             long wallNanos) {
-}
+public record TrainingResult(float testAccuracy, float testLoss, int epochs, long lossEvaluations, long wallNanos) {}

@@ -15,5 +15,4 @@ import java.util.List;
  *     estimate the step used (the optimizer leaves it as the estimator set it); empty for the
  *     genetic algorithm, which has none. Valid during the call only: the next step overwrites them.
  */
-public record TrainingStep(int epoch, int batch, long step, float loss, List<Tensor> parameters) {
-}
+public record TrainingStep(int epoch, int batch, long step, float loss, List<Tensor> parameters) {}

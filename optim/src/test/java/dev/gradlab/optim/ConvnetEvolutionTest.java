@@ -51,8 +51,14 @@ class ConvnetEvolutionTest {
 
     /** {@code steps} ES steps with Adam over the batches in turn; returns the weights. */
     private static float[] train(Perturbation perturbation, Sequential model, int steps) {
-        var es = EvolutionStrategies.builder().population(20).sigma(0.02f).antithetic(true).rankShaping(true)
-                .perturbation(perturbation).seed(4).build();
+        var es = EvolutionStrategies.builder()
+                .population(20)
+                .sigma(0.02f)
+                .antithetic(true)
+                .rankShaping(true)
+                .perturbation(perturbation)
+                .seed(4)
+                .build();
         Adam adam = new Adam(model.parameters(), 0.01f);
         for (int step = 0; step < steps; step++) {
             es.estimate(model, Objective.crossEntropy(), DATA[step % BATCHES], step);

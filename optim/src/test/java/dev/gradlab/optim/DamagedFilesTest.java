@@ -4,21 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradlab.core.Parameters;
+import dev.gradlab.core.TorchGenerator;
 import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.ModelFormatException;
 import dev.gradlab.core.model.ModelSpec;
 import dev.gradlab.core.model.SavedModel;
-import dev.gradlab.core.TorchGenerator;
 import dev.gradlab.core.nn.Conv2d;
 import dev.gradlab.core.nn.Dropout;
 import dev.gradlab.core.nn.Flatten;
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.MaxPool2d;
 import dev.gradlab.core.nn.ReLU;
-import dev.gradlab.core.nn.Unflatten;
 import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.core.nn.Unflatten;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.data.Dataset;
 import java.io.IOException;
@@ -90,7 +90,7 @@ class DamagedFilesTest {
                 try {
                     bytes = SafeTensorsBytes.withChecksums(bytes);
                 } catch (RuntimeException e) {
-                    continue;   // a header the helper cannot find its way through is covered without it
+                    continue; // a header the helper cannot find its way through is covered without it
                 }
             }
             Files.write(file, bytes);
@@ -125,10 +125,17 @@ class DamagedFilesTest {
     private byte[] checkpoint() throws IOException {
         Sequential model = NET.build(4);
         Adam adam = new Adam(model.parameters(), 0.01f);
-        Trainer.builder().model(model).optimizer(adam).train(new Dataset(Fixtures.inputs(8, 4, 1).data().clone(),
-                Fixtures.labels(8, 2, 2), 4, 2)).epochs(1).batchSize(4).build().run();
+        Trainer.builder()
+                .model(model)
+                .optimizer(adam)
+                .train(new Dataset(Fixtures.inputs(8, 4, 1).data().clone(), Fixtures.labels(8, 2, 2), 4, 2))
+                .epochs(1)
+                .batchSize(4)
+                .build()
+                .run();
         Path file = dir.resolve("written.safetensors");
-        Checkpoint.of(model, adam, new Backprop(), 1, 2, 2, 0, Map.of("run", "test")).write(file);
+        Checkpoint.of(model, adam, new Backprop(), 1, 2, 2, 0, Map.of("run", "test"))
+                .write(file);
         return Files.readAllBytes(file);
     }
 
@@ -139,12 +146,27 @@ class DamagedFilesTest {
         Checkpoint c = Checkpoint.read(file);
         c.restore(model, adam, new Backprop());
         StringBuilder b = new StringBuilder(values(Parameters.flatten(model.parameters())));
-        b.append(c.epoch()).append(' ').append(c.step()).append(' ').append(c.lossEvaluations()).append(' ')
-                .append(c.elapsedNanos()).append(' ').append(new TreeMap<>(c.info())).append(' ')
-                .append(new TreeMap<>(c.estimator())).append(' ').append(adam.stateDict().paramGroups()).append(' ');
+        b.append(c.epoch())
+                .append(' ')
+                .append(c.step())
+                .append(' ')
+                .append(c.lossEvaluations())
+                .append(' ')
+                .append(c.elapsedNanos())
+                .append(' ')
+                .append(new TreeMap<>(c.info()))
+                .append(' ')
+                .append(new TreeMap<>(c.estimator()))
+                .append(' ')
+                .append(adam.stateDict().paramGroups())
+                .append(' ');
         for (var s : new TreeMap<>(adam.stateDict().state()).entrySet()) {
             for (var buffer : new TreeMap<>(s.getValue().buffers()).entrySet()) {
-                b.append(s.getKey()).append('.').append(buffer.getKey()).append(": ").append(values(buffer.getValue()));
+                b.append(s.getKey())
+                        .append('.')
+                        .append(buffer.getKey())
+                        .append(": ")
+                        .append(values(buffer.getValue()));
             }
         }
         return b.toString();
@@ -162,8 +184,17 @@ class DamagedFilesTest {
     void damagedConvnetFilesLoadTheirValuesOrAreRejectedNamingTheFile() throws IOException {
         Path file = dir.resolve("written.safetensors");
         TorchGenerator g = new TorchGenerator(2);
-        ModelFile.save(file, new Sequential(new Unflatten(1, 1, 6, 6), new Conv2d(1, 2, 3, g), new ReLU(),
-                new MaxPool2d(2), new Flatten(), new Dropout(0.5f, 1), new Linear(8, 2, true, g)), Map.of());
+        ModelFile.save(
+                file,
+                new Sequential(
+                        new Unflatten(1, 1, 6, 6),
+                        new Conv2d(1, 2, 3, g),
+                        new ReLU(),
+                        new MaxPool2d(2),
+                        new Flatten(),
+                        new Dropout(0.5f, 1),
+                        new Linear(8, 2, true, g)),
+                Map.of());
         byte[] original = Files.readAllBytes(file);
         check("model.safetensors", original, DamagedFilesTest::loadModel, false);
         check("model.safetensors", original, DamagedFilesTest::loadModel, true);
@@ -180,14 +211,32 @@ class DamagedFilesTest {
     void damagedGenomeFilesAreRejectedNamingTheFile() throws IOException {
         Path file = dir.resolve("written.bin");
         new Genome(NET, 0.02f, Perturbation.lowRank(1), 5, 11, -3, 1L << 40).write(file);
-        int loaded = check("genome.bin", Files.readAllBytes(file), f -> Genome.read(f).toString() + " "
-                + values(Parameters.flatten(Genome.read(f).rebuild().parameters())), false);
+        int loaded = check(
+                "genome.bin",
+                Files.readAllBytes(file),
+                f -> Genome.read(f).toString() + " "
+                        + values(Parameters.flatten(Genome.read(f).rebuild().parameters())),
+                false);
         assertEquals(0, loaded, "the checksum covers every byte");
-        new Genome(ModelSpec.of(new Sequential(new Unflatten(1, 1, 6, 6), new Conv2d(1, 2, 3, new TorchGenerator(0)),
-                new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(8, 2, true, 0))), 0.02f, Perturbation.fullRank(),
-                5, 11).write(file);
-        loaded = check("genome.bin", Files.readAllBytes(file), f -> Genome.read(f).toString() + " "
-                + values(Parameters.flatten(Genome.read(f).rebuild().parameters())), false);
+        new Genome(
+                        ModelSpec.of(new Sequential(
+                                new Unflatten(1, 1, 6, 6),
+                                new Conv2d(1, 2, 3, new TorchGenerator(0)),
+                                new ReLU(),
+                                new MaxPool2d(2),
+                                new Flatten(),
+                                new Linear(8, 2, true, 0))),
+                        0.02f,
+                        Perturbation.fullRank(),
+                        5,
+                        11)
+                .write(file);
+        loaded = check(
+                "genome.bin",
+                Files.readAllBytes(file),
+                f -> Genome.read(f).toString() + " "
+                        + values(Parameters.flatten(Genome.read(f).rebuild().parameters())),
+                false);
         assertEquals(0, loaded, "the checksum covers every byte of a convnet's genome");
     }
 }

@@ -16,8 +16,8 @@ class EstimatorComparisonTest {
 
     @Test
     void backpropAgreesWithItselfAndCentralDifferencesNearly() {
-        List<EstimatorComparison.Row> rows = EstimatorComparison.compare(model, x, labels,
-                List.of(new Backprop(), FiniteDifferences.central(1e-2f)), 0);
+        List<EstimatorComparison.Row> rows = EstimatorComparison.compare(
+                model, x, labels, List.of(new Backprop(), FiniteDifferences.central(1e-2f)), 0);
         assertEquals(1.0, rows.get(0).cosine(), 1e-9);
         assertEquals(0.0, rows.get(0).relativeError(), 1e-9);
         assertTrue(rows.get(1).cosine() > 0.9999, rows.toString());
@@ -27,8 +27,8 @@ class EstimatorComparisonTest {
 
     @Test
     void sweepReportsTheTheoryBesideTheMeasurement() {
-        List<EstimatorComparison.Row> rows = EstimatorComparison.sweep(model, x, labels, new int[] {10, 1000},
-                0.01f, true, false, 7);
+        List<EstimatorComparison.Row> rows =
+                EstimatorComparison.sweep(model, x, labels, new int[] {10, 1000}, 0.01f, true, false, 7);
         assertEquals(2, rows.size());
         assertEquals(Math.sqrt(10.0 / 63), rows.get(0).theoreticalCosine(), 1e-12);
         assertEquals(1000, rows.get(1).population());

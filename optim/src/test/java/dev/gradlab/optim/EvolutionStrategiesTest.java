@@ -29,7 +29,12 @@ class EvolutionStrategiesTest {
         double sum = 0;
         int seeds = 8;
         for (int seed = 0; seed < seeds; seed++) {
-            var es = EvolutionStrategies.builder().population(n).sigma(0.01f).antithetic(true).seed(seed).build();
+            var es = EvolutionStrategies.builder()
+                    .population(n)
+                    .sigma(0.01f)
+                    .antithetic(true)
+                    .seed(seed)
+                    .build();
             sum += EstimatorComparison.cosine(Fixtures.gradient(es, model, x, labels, 0), exact);
         }
         double theory = EstimatorComparison.theoreticalCosine(n, d);
@@ -39,8 +44,10 @@ class EvolutionStrategiesTest {
 
     @Test
     void antitheticIsUnbiasedInScaleToo() {
-        float[] mean = meanOverSeeds(EvolutionStrategies.builder().population(400).sigma(0.01f).antithetic(true), 25);
-        assertTrue(EstimatorComparison.relativeError(mean, exact) < 0.1,
+        float[] mean = meanOverSeeds(
+                EvolutionStrategies.builder().population(400).sigma(0.01f).antithetic(true), 25);
+        assertTrue(
+                EstimatorComparison.relativeError(mean, exact) < 0.1,
                 "relative error " + EstimatorComparison.relativeError(mean, exact));
     }
 
@@ -50,7 +57,8 @@ class EvolutionStrategiesTest {
         float[] mean = new float[d];
         double z2 = meanSquaredZ(EvolutionStrategies.builder().population(500).sigma(0.1f), 250, exact, mean);
         assertTrue(z2 < 2.0, "mean squared z-score " + z2);
-        assertTrue(EstimatorComparison.cosine(mean, exact) > 0.8,
+        assertTrue(
+                EstimatorComparison.cosine(mean, exact) > 0.8,
                 "cosine of the mean " + EstimatorComparison.cosine(mean, exact));
     }
 
@@ -59,9 +67,10 @@ class EvolutionStrategiesTest {
         // Both are unbiased for the gradient of the Gaussian-smoothed loss; at a large sigma that
         // differs from the gradient, and the vanilla variance is low enough to pin the scale.
         float sigma = 0.25f;
-        float[] smoothed = meanOverSeeds(EvolutionStrategies.builder().population(500).sigma(sigma).antithetic(true), 40);
-        double z2 = meanSquaredZ(EvolutionStrategies.builder().population(500).sigma(sigma), 250, smoothed,
-                new float[d]);
+        float[] smoothed = meanOverSeeds(
+                EvolutionStrategies.builder().population(500).sigma(sigma).antithetic(true), 40);
+        double z2 =
+                meanSquaredZ(EvolutionStrategies.builder().population(500).sigma(sigma), 250, smoothed, new float[d]);
         assertTrue(z2 < 1.6, "mean squared z-score " + z2);
     }
 
@@ -92,8 +101,17 @@ class EvolutionStrategiesTest {
 
     @Test
     void baselineRemovesTheVanillaNoise() {
-        var plain = EvolutionStrategies.builder().population(400).sigma(0.01f).seed(3).build();
-        var baseline = EvolutionStrategies.builder().population(400).sigma(0.01f).baseline(true).seed(3).build();
+        var plain = EvolutionStrategies.builder()
+                .population(400)
+                .sigma(0.01f)
+                .seed(3)
+                .build();
+        var baseline = EvolutionStrategies.builder()
+                .population(400)
+                .sigma(0.01f)
+                .baseline(true)
+                .seed(3)
+                .build();
         double cosPlain = EstimatorComparison.cosine(Fixtures.gradient(plain, model, x, labels, 0), exact);
         double cosBaseline = EstimatorComparison.cosine(Fixtures.gradient(baseline, model, x, labels, 0), exact);
         assertTrue(Math.abs(cosPlain) < 0.3, "vanilla cosine " + cosPlain);
@@ -102,8 +120,13 @@ class EvolutionStrategiesTest {
 
     @Test
     void rankShapingKeepsTheDirection() {
-        var es = EvolutionStrategies.builder().population(400).sigma(0.01f).antithetic(true).rankShaping(true)
-                .seed(4).build();
+        var es = EvolutionStrategies.builder()
+                .population(400)
+                .sigma(0.01f)
+                .antithetic(true)
+                .rankShaping(true)
+                .seed(4)
+                .build();
         double cos = EstimatorComparison.cosine(Fixtures.gradient(es, model, x, labels, 0), exact);
         assertTrue(cos > 0.8, "rank-shaped cosine " + cos);
     }
@@ -125,8 +148,15 @@ class EvolutionStrategiesTest {
         Batch batch = Batch.of(x, labels);
         for (boolean antithetic : new boolean[] {false, true}) {
             for (boolean baseline : new boolean[] {false, true}) {
-                var es = EvolutionStrategies.builder().population(20).sigma(0.05f).antithetic(antithetic)
-                        .rankShaping(true).baseline(baseline).perturbation(Perturbation.lowRank(1)).seed(6).build();
+                var es = EvolutionStrategies.builder()
+                        .population(20)
+                        .sigma(0.05f)
+                        .antithetic(antithetic)
+                        .rankShaping(true)
+                        .baseline(baseline)
+                        .perturbation(Perturbation.lowRank(1))
+                        .seed(6)
+                        .build();
                 es.estimate(model, flat, batch, 0);
                 float[] g = new float[d];
                 Parameters.flattenGrads(model.parameters(), g);
@@ -139,10 +169,16 @@ class EvolutionStrategiesTest {
     void fastPathAgreesWithTheGenericForward() {
         Module opaque = Fixtures.opaque(model);
         for (boolean antithetic : new boolean[] {false, true}) {
-            var es = EvolutionStrategies.builder().population(30).sigma(0.05f).antithetic(antithetic).seed(5).build();
+            var es = EvolutionStrategies.builder()
+                    .population(30)
+                    .sigma(0.05f)
+                    .antithetic(antithetic)
+                    .seed(5)
+                    .build();
             float[] fast = Fixtures.gradient(es, model, x, labels, 7);
             float[] generic = Fixtures.gradient(es, opaque, x, labels, 7);
-            assertTrue(EstimatorComparison.relativeError(fast, generic) < 1e-3,
+            assertTrue(
+                    EstimatorComparison.relativeError(fast, generic) < 1e-3,
                     "antithetic=" + antithetic + ": relative difference "
                             + EstimatorComparison.relativeError(fast, generic));
         }
@@ -152,9 +188,13 @@ class EvolutionStrategiesTest {
     void leavesTheWeightsAndReportsTheLoss() {
         Module opaque = Fixtures.opaque(model);
         float[] before = Parameters.flatten(model.parameters());
-        float loss = BatchLoss.of(model, dev.gradlab.core.Objective.crossEntropy(), dev.gradlab.core.Batch.of(x, labels));
+        float loss =
+                BatchLoss.of(model, dev.gradlab.core.Objective.crossEntropy(), dev.gradlab.core.Batch.of(x, labels));
         for (Module m : new Module[] {model, opaque}) {
-            var es = EvolutionStrategies.builder().population(10).antithetic(true).build();
+            var es = EvolutionStrategies.builder()
+                    .population(10)
+                    .antithetic(true)
+                    .build();
             Estimate e = es.estimate(m, x, labels, 0);
             assertArrayEquals(before, Parameters.flatten(model.parameters()));
             assertEquals(21, e.lossEvaluations());
@@ -168,21 +208,31 @@ class EvolutionStrategiesTest {
         for (int rank : new int[] {1, 3}) {
             int n = 400;
             int seeds = 25;
-            float[] mean = meanOverSeeds(EvolutionStrategies.builder().population(n).sigma(0.001f).antithetic(true)
-                    .perturbation(Perturbation.lowRank(rank)), seeds);
+            float[] mean = meanOverSeeds(
+                    EvolutionStrategies.builder()
+                            .population(n)
+                            .sigma(0.001f)
+                            .antithetic(true)
+                            .perturbation(Perturbation.lowRank(rank)),
+                    seeds);
             double cosine = EstimatorComparison.cosine(mean, exact);
             double error = EstimatorComparison.relativeError(mean, exact);
             // One full-rank estimate has E‖ĝ − g‖² ≈ D‖g‖²/N; low-rank noise has heavier tails, so
             // allow twice the full-rank prediction for the mean of n·seeds directions.
             double predicted = Math.sqrt((double) d / (n * seeds));
             assertTrue(cosine > 0.98, "rank " + rank + ": cosine of the mean " + cosine);
-            assertTrue(error < 2 * predicted, "rank " + rank + ": relative error " + error + ", predicted " + predicted);
+            assertTrue(
+                    error < 2 * predicted, "rank " + rank + ": relative error " + error + ", predicted " + predicted);
         }
     }
 
     @Test
     void sameSeedAndStepSameEstimateOtherStepOtherNoise() {
-        var es = EvolutionStrategies.builder().population(20).antithetic(true).seed(9).build();
+        var es = EvolutionStrategies.builder()
+                .population(20)
+                .antithetic(true)
+                .seed(9)
+                .build();
         float[] a = Fixtures.gradient(es, model, x, labels, 3);
         float[] b = Fixtures.gradient(es, model, x, labels, 3);
         float[] c = Fixtures.gradient(es, model, x, labels, 4);
@@ -197,12 +247,23 @@ class EvolutionStrategiesTest {
         int[] ys = Fixtures.labels(32, 10, 6);
         for (Module m : new Module[] {wide, Fixtures.opaque(wide)}) {
             // {antithetic, rank shaping, baseline, low-rank}
-            for (boolean[] v : new boolean[][] {{false, false, false, false}, {true, false, false, false},
-                    {true, true, false, false}, {false, false, true, false}, {true, true, false, true},
-                    {false, false, true, true}}) {
-                var es = EvolutionStrategies.builder().population(24).sigma(0.02f).antithetic(v[0])
-                        .rankShaping(v[1]).baseline(v[2])
-                        .perturbation(v[3] ? Perturbation.lowRank(2) : Perturbation.fullRank()).seed(8).build();
+            for (boolean[] v : new boolean[][] {
+                {false, false, false, false},
+                {true, false, false, false},
+                {true, true, false, false},
+                {false, false, true, false},
+                {true, true, false, true},
+                {false, false, true, true}
+            }) {
+                var es = EvolutionStrategies.builder()
+                        .population(24)
+                        .sigma(0.02f)
+                        .antithetic(v[0])
+                        .rankShaping(v[1])
+                        .baseline(v[2])
+                        .perturbation(v[3] ? Perturbation.lowRank(2) : Perturbation.fullRank())
+                        .seed(8)
+                        .build();
                 float[] one;
                 try (var t = Parallel.withThreads(1)) {
                     one = Fixtures.gradient(es, m, xs, ys, 2);
@@ -216,9 +277,13 @@ class EvolutionStrategiesTest {
 
     @Test
     void checksItsArguments() {
-        var e = assertThrows(IllegalArgumentException.class, () -> EvolutionStrategies.builder().population(0));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> EvolutionStrategies.builder().population(0));
         assertTrue(e.getMessage().contains("population"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> EvolutionStrategies.builder().sigma(-1f));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> EvolutionStrategies.builder().sigma(-1f));
         assertTrue(e.getMessage().contains("sigma"), e.getMessage());
         var es = EvolutionStrategies.builder().build();
         e = assertThrows(IllegalArgumentException.class, () -> es.estimate(model, x, new int[3], 0));

@@ -43,8 +43,11 @@ class FgsmTest {
         }
         assertNull(x.grad());
         Tensor leaf = x.copy().requiresGrad(true);
-        GradCheck.check(() -> Losses.crossEntropy(model.forward(leaf), labels), Map.of("x", leaf),
-                GradCheck.Options.DEFAULTS.withEps(1e-3)).orThrow();
+        GradCheck.check(
+                        () -> Losses.crossEntropy(model.forward(leaf), labels),
+                        Map.of("x", leaf),
+                        GradCheck.Options.DEFAULTS.withEps(1e-3))
+                .orThrow();
         assertArrayEquals(leaf.grad().data(), g, 1e-6f);
     }
 

@@ -36,7 +36,8 @@ class FiniteDifferencesTest {
         float[] g = new float[exact.length];
         Parameters.flattenGrads(model.parameters(), g);
         assertEquals(exact.length + 1, e.lossEvaluations());
-        assertTrue(EstimatorComparison.relativeError(g, exact) < 0.02,
+        assertTrue(
+                EstimatorComparison.relativeError(g, exact) < 0.02,
                 "relative error " + EstimatorComparison.relativeError(g, exact));
     }
 

@@ -13,8 +13,7 @@ import java.util.SplittableRandom;
 /** Small models and batches shared by the tests. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** 6-5-3 with biases and tanh: D = 53 parameters. */
     static Sequential tiny() {

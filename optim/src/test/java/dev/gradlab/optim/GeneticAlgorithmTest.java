@@ -30,20 +30,34 @@ class GeneticAlgorithmTest {
      * against class 0 is {@code ((w0 − 1)² + w1²)/2}, smallest (0) at {@code w = (1, 0)}.
      */
     private static final Architecture LINE = new Architecture(new int[] {1, 2}, Activation.SIGMOID, false);
+
     private static final Dataset ONE = new Dataset(new float[] {1f}, new int[] {0}, 1, 2);
 
     @Test
     void truncationSelectionAndElitismFindTheKnownOptimum() {
         List<GeneticAlgorithm.Generation> generations = new ArrayList<>();
-        var result = GeneticAlgorithm.builder().architecture(LINE).initialSeed(3).objective(Objective.oneHotMse())
-                .population(20).parents(5).elites(2).sigma(0.05f).perturbation(Perturbation.fullRank()).seed(7)
-                .train(ONE).validation(ONE).batchSize(1).epochs(300)
+        var result = GeneticAlgorithm.builder()
+                .architecture(LINE)
+                .initialSeed(3)
+                .objective(Objective.oneHotMse())
+                .population(20)
+                .parents(5)
+                .elites(2)
+                .sigma(0.05f)
+                .perturbation(Perturbation.fullRank())
+                .seed(7)
+                .train(ONE)
+                .validation(ONE)
+                .batchSize(1)
+                .epochs(300)
                 .listener(new GeneticAlgorithm.Listener() {
                     @Override
                     public void onGeneration(GeneticAlgorithm.Generation g) {
                         generations.add(g);
                     }
-                }).build().run();
+                })
+                .build()
+                .run();
         assertEquals(300, generations.size());
         float previousBest = Float.POSITIVE_INFINITY;
         for (int g = 0; g < generations.size(); g++) {
@@ -60,15 +74,18 @@ class GeneticAlgorithmTest {
                 for (int s : selected) {
                     chosen |= s == i;
                 }
-                assertTrue(chosen || losses[i] >= worstSelected, "individual " + i + " of generation " + g
-                        + " has loss " + losses[i] + " below a selected one's " + worstSelected + " but was not selected");
+                assertTrue(
+                        chosen || losses[i] >= worstSelected,
+                        "individual " + i + " of generation " + g + " has loss " + losses[i]
+                                + " below a selected one's " + worstSelected + " but was not selected");
             }
             if (g > 0) {
                 var before = generations.get(g - 1);
                 int elites = Math.min(2, before.selected().length);
                 for (int e = 0; e < elites; e++) {
                     // The same weights on the same batch: an elite keeps its loss to the bit.
-                    assertEquals(before.losses()[before.selected()[e]], losses[e], "elite " + e + " of generation " + g);
+                    assertEquals(
+                            before.losses()[before.selected()[e]], losses[e], "elite " + e + " of generation " + g);
                 }
             }
             // The champion is the best elite on the held-out set, which here is the training batch.
@@ -90,15 +107,28 @@ class GeneticAlgorithmTest {
         // Fitness pulls towards class 0, the held-out example towards class 1: the two disagree.
         Dataset heldOut = new Dataset(new float[] {1f}, new int[] {1}, 1, 2);
         List<GeneticAlgorithm.Generation> generations = new ArrayList<>();
-        var result = GeneticAlgorithm.builder().architecture(LINE).initialSeed(3).objective(Objective.oneHotMse())
-                .population(12).parents(4).elites(3).sigma(0.1f).perturbation(Perturbation.fullRank()).seed(2)
-                .train(ONE).validation(heldOut).batchSize(1).epochs(20)
+        var result = GeneticAlgorithm.builder()
+                .architecture(LINE)
+                .initialSeed(3)
+                .objective(Objective.oneHotMse())
+                .population(12)
+                .parents(4)
+                .elites(3)
+                .sigma(0.1f)
+                .perturbation(Perturbation.fullRank())
+                .seed(2)
+                .train(ONE)
+                .validation(heldOut)
+                .batchSize(1)
+                .epochs(20)
                 .listener(new GeneticAlgorithm.Listener() {
                     @Override
                     public void onGeneration(GeneticAlgorithm.Generation g) {
                         generations.add(g);
                     }
-                }).build().run();
+                })
+                .build()
+                .run();
         int notTheFittest = 0;
         for (var g : generations) {
             float best = Float.POSITIVE_INFINITY;
@@ -117,7 +147,8 @@ class GeneticAlgorithmTest {
         assertTrue(notTheFittest > 0, "the held-out set chose another elite than the fittest at least once");
         var last = generations.get(generations.size() - 1);
         assertEquals(last.parents().get(last.champion()), result.champion());
-        assertArrayEquals(Parameters.flatten(result.champion().rebuild().parameters()),
+        assertArrayEquals(
+                Parameters.flatten(result.champion().rebuild().parameters()),
                 Parameters.flatten(result.model().parameters()));
     }
 
@@ -152,27 +183,43 @@ class GeneticAlgorithmTest {
     private static GeneticAlgorithm small(Perturbation p, List<Float> losses, GeneticAlgorithm.Builder model) {
         Dataset train = new Dataset(Fixtures.inputs(60, 20, 5).data(), Fixtures.labels(60, 3, 6), 20, 3);
         Dataset held = new Dataset(Fixtures.inputs(20, 20, 8).data(), Fixtures.labels(20, 3, 9), 20, 3);
-        return model
-                .initialSeed(1).population(30).parents(5).elites(2).sigma(0.05f).perturbation(p).seed(4)
-                .train(train).validation(held).test(held).batchSize(20).epochs(5).shuffle(true)
+        return model.initialSeed(1)
+                .population(30)
+                .parents(5)
+                .elites(2)
+                .sigma(0.05f)
+                .perturbation(p)
+                .seed(4)
+                .train(train)
+                .validation(held)
+                .test(held)
+                .batchSize(20)
+                .epochs(5)
+                .shuffle(true)
                 .listener(new GeneticAlgorithm.Listener() {
                     @Override
                     public void onStep(TrainingStep step) {
                         assertEquals(List.of(), step.parameters(), "a generation has no gradient");
                         losses.add(step.loss());
                     }
-                }).build();
+                })
+                .build();
     }
 
     /** A network from a factory evolves as the same network from its spec, to the bit. */
     @Test
     void aModelFactoryEvolvesAsTheSpecOfTheSameNetwork() {
         var fromSpec = small(Perturbation.lowRank(1), new ArrayList<>()).run();
-        var fromFactory = small(Perturbation.lowRank(1), new ArrayList<>(),
-                GeneticAlgorithm.builder().model(SMALL::build)).run();
-        assertArrayEquals(Parameters.flatten(fromSpec.model().parameters()),
+        var fromFactory = small(
+                        Perturbation.lowRank(1),
+                        new ArrayList<>(),
+                        GeneticAlgorithm.builder().model(SMALL::build))
+                .run();
+        assertArrayEquals(
+                Parameters.flatten(fromSpec.model().parameters()),
                 Parameters.flatten(fromFactory.model().parameters()));
-        assertArrayEquals(fromSpec.champion().mutations(), fromFactory.champion().mutations());
+        assertArrayEquals(
+                fromSpec.champion().mutations(), fromFactory.champion().mutations());
     }
 
     /** A user's own module, which has no spec: it evolves, its champion rebuilds, and its genome has no file. */
@@ -182,12 +229,18 @@ class GeneticAlgorithmTest {
             TorchGenerator g = new TorchGenerator(seed);
             return new Sequential(new Dense(20, 16, g), new Tanh(), new Dense(16, 3, g));
         };
-        var result = small(Perturbation.fullRank(), new ArrayList<>(), GeneticAlgorithm.builder().model(model)).run();
+        var result = small(
+                        Perturbation.fullRank(),
+                        new ArrayList<>(),
+                        GeneticAlgorithm.builder().model(model))
+                .run();
         assertTrue(result.champion().mutations().length >= 1, result.champion().toString());
         assertEquals(null, result.champion().spec());
-        assertArrayEquals(Parameters.flatten(result.model().parameters()),
+        assertArrayEquals(
+                Parameters.flatten(result.model().parameters()),
                 Parameters.flatten(result.champion().rebuild().parameters()));
-        var e = assertThrows(IllegalStateException.class, () -> result.champion().write(Path.of("genome.bin")));
+        var e = assertThrows(
+                IllegalStateException.class, () -> result.champion().write(Path.of("genome.bin")));
         assertTrue(e.getMessage().startsWith("a genome of a model without a spec"), e.getMessage());
     }
 
@@ -214,23 +267,42 @@ class GeneticAlgorithmTest {
 
     @Test
     void settingsThatCannotWorkAreRejectedNamingThem() {
-        var e = assertThrows(IllegalArgumentException.class, () -> GeneticAlgorithm.builder().architecture(LINE)
-                .train(ONE).population(10).parents(12).elites(1).build());
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> GeneticAlgorithm.builder()
+                        .architecture(LINE)
+                        .train(ONE)
+                        .population(10)
+                        .parents(12)
+                        .elites(1)
+                        .build());
         assertTrue(e.getMessage().contains("got E = 1, T = 12, P = 10"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> GeneticAlgorithm.builder().sigma(0f));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> GeneticAlgorithm.builder().sigma(0f));
         assertTrue(e.getMessage().contains("sigma"), e.getMessage());
     }
 
     @Test
     void aBatchLargerThanTheTrainingSetOrAMissingSettingIsRefusedNamingIt() {
-        var e = assertThrows(dev.gradlab.core.InvalidSettingException.class, () -> GeneticAlgorithm.builder()
-                .architecture(LINE).train(ONE).population(10).parents(2).elites(1).batchSize(2).build());
+        var e = assertThrows(
+                dev.gradlab.core.InvalidSettingException.class,
+                () -> GeneticAlgorithm.builder()
+                        .architecture(LINE)
+                        .train(ONE)
+                        .population(10)
+                        .parents(2)
+                        .elites(1)
+                        .batchSize(2)
+                        .build());
         assertEquals("batchSize", e.setting());
         assertEquals("batchSize must be <= the training set's size 1, got 2", e.getMessage());
-        var missing = assertThrows(IllegalStateException.class, () -> GeneticAlgorithm.builder().train(ONE).build());
-        assertEquals("model is not set: GeneticAlgorithm.builder().model(...) is required",
-                missing.getMessage());
-        missing = assertThrows(IllegalStateException.class, () -> GeneticAlgorithm.builder().architecture(LINE).build());
+        var missing = assertThrows(
+                IllegalStateException.class,
+                () -> GeneticAlgorithm.builder().train(ONE).build());
+        assertEquals("model is not set: GeneticAlgorithm.builder().model(...) is required", missing.getMessage());
+        missing = assertThrows(
+                IllegalStateException.class,
+                () -> GeneticAlgorithm.builder().architecture(LINE).build());
         assertEquals("train is not set: GeneticAlgorithm.builder().train(...) is required", missing.getMessage());
     }
 }

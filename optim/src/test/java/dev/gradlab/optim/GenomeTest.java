@@ -42,7 +42,8 @@ class GenomeTest {
             float[] rebuilt = Parameters.flatten(g.rebuild().parameters());
             assertArrayEquals(Parameters.flatten(expected.parameters()), rebuilt, p.toString());
             assertArrayEquals(rebuilt, Parameters.flatten(g.rebuild().parameters()), "twice the same");
-            float[] other = Parameters.flatten(new Genome(NET, 0.02f, p, 9, 101, 1L << 40, -5).rebuild().parameters());
+            float[] other = Parameters.flatten(
+                    new Genome(NET, 0.02f, p, 9, 101, 1L << 40, -5).rebuild().parameters());
             assertTrue(!Arrays.equals(rebuilt, other), "the order of the mutations matters");
         }
     }
@@ -80,11 +81,14 @@ class GenomeTest {
         Files.write(file, Arrays.copyOf(whole, count + 10));
         var e = assertThrows(ModelFormatException.class, () -> Genome.read(file));
         // The mutation count is at 32 + S; 3 seeds need 32 + S + 4 + 24 + 4 bytes.
-        assertEquals(file + ": at byte " + count + ": the mutation count 3 needs a file of " + (count + 32) + " bytes, got "
-                + (count + 10) + " (truncated)", e.getMessage());
+        assertEquals(
+                file + ": at byte " + count + ": the mutation count 3 needs a file of " + (count + 32) + " bytes, got "
+                        + (count + 10) + " (truncated)",
+                e.getMessage());
         Files.write(file, Arrays.copyOf(whole, whole.length + 1));
         e = assertThrows(ModelFormatException.class, () -> Genome.read(file));
-        assertTrue(e.getMessage().contains("at byte " + count) && e.getMessage().contains("got " + (count + 33)),
+        assertTrue(
+                e.getMessage().contains("at byte " + count) && e.getMessage().contains("got " + (count + 33)),
                 e.getMessage());
     }
 
@@ -93,11 +97,13 @@ class GenomeTest {
         Path file = dir.resolve("g.bin");
         new Genome(NET, 0.01f, Perturbation.fullRank(), 1, 10, 20, 30).write(file);
         byte[] whole = Files.readAllBytes(file);
-        assertEquals(file + ": at byte 0: not a gradlab genome file: magic must be \"GRADLABG\", got \"GRADLABX\"",
+        assertEquals(
+                file + ": at byte 0: not a gradlab genome file: magic must be \"GRADLABG\", got \"GRADLABX\"",
                 corrupt(file, whole, 7, (byte) 'X').replace("got GRADLABX", "got \"GRADLABX\""));
         assertTrue(corrupt(file, whole, 11, (byte) 3).startsWith(file + ": at byte 8: format version must be 2"));
         assertTrue(corrupt(file, whole, 12, (byte) 0x7f).startsWith(file + ": at byte 12: spec length"));
-        assertTrue(corrupt(file, whole, 16 + SPEC, (byte) 0xff).startsWith(file + ": at byte " + (16 + SPEC) + ": sigma"));
+        assertTrue(
+                corrupt(file, whole, 16 + SPEC, (byte) 0xff).startsWith(file + ": at byte " + (16 + SPEC) + ": sigma"));
         // A flipped bit in the spec or a mutation seed parses, and the checksum at the end catches it.
         for (int at : new int[] {30, SPEC + 40}) {
             String flipped = corrupt(file, whole, at, (byte) (whole[at] ^ 1));
@@ -118,7 +124,9 @@ class GenomeTest {
         for (long s : new long[] {5, 6}) {
             Population.ofSeeds(Perturbation.lowRank(1), 0.01f, s).apply(0, 0.01f, expected.parameters());
         }
-        assertArrayEquals(Parameters.flatten(expected.parameters()), Parameters.flatten(read.rebuild().parameters()));
+        assertArrayEquals(
+                Parameters.flatten(expected.parameters()),
+                Parameters.flatten(read.rebuild().parameters()));
     }
 
     /** A genome file of format version 1 (an MLP's sizes in place of a spec), committed as written then. */
@@ -132,13 +140,16 @@ class GenomeTest {
         Genome expected = new Genome(written, 0.05f, Perturbation.lowRank(1), 7, 11L, 12L, 13L);
         Genome read = Genome.read(file);
         assertEquals(expected, read);
-        assertArrayEquals(Parameters.flatten(expected.rebuild().parameters()), Parameters.flatten(read.rebuild().parameters()));
+        assertArrayEquals(
+                Parameters.flatten(expected.rebuild().parameters()),
+                Parameters.flatten(read.rebuild().parameters()));
     }
 
     private static String corrupt(Path file, byte[] whole, int at, byte value) throws IOException {
         byte[] bytes = whole.clone();
         bytes[at] = value;
         Files.write(file, bytes);
-        return assertThrows(ModelFormatException.class, () -> Genome.read(file), "byte " + at).getMessage();
+        return assertThrows(ModelFormatException.class, () -> Genome.read(file), "byte " + at)
+                .getMessage();
     }
 }

@@ -34,10 +34,30 @@ class GradientNoiseTest {
         Sequential model = Fixtures.tiny();
         Dataset d = data(50);
         float[] full = GradientNoise.fullGradient(model, d);
-        GradientNoise.Stats few = GradientNoise.estimator(model, d, full, EvolutionStrategies.builder().population(2)
-                .sigma(0.01f).antithetic(true).rankShaping(false).seed(1).build(), 5);
-        GradientNoise.Stats many = GradientNoise.estimator(model, d, full, EvolutionStrategies.builder().population(500)
-                .sigma(0.01f).antithetic(true).rankShaping(false).seed(1).build(), 2);
+        GradientNoise.Stats few = GradientNoise.estimator(
+                model,
+                d,
+                full,
+                EvolutionStrategies.builder()
+                        .population(2)
+                        .sigma(0.01f)
+                        .antithetic(true)
+                        .rankShaping(false)
+                        .seed(1)
+                        .build(),
+                5);
+        GradientNoise.Stats many = GradientNoise.estimator(
+                model,
+                d,
+                full,
+                EvolutionStrategies.builder()
+                        .population(500)
+                        .sigma(0.01f)
+                        .antithetic(true)
+                        .rankShaping(false)
+                        .seed(1)
+                        .build(),
+                2);
         assertTrue(many.cosine() > 0.8 && many.cosine() > few.cosine(), few + " vs " + many);
         assertThrows(IllegalArgumentException.class, () -> GradientNoise.minibatch(model, d, full, 51, 1, 0));
     }

@@ -34,7 +34,8 @@ class InPlaceUpdateTest {
         sgd.step();
         IllegalStateException e = assertThrows(IllegalStateException.class, pending::backward);
         assertTrue(e.getMessage().contains("modified by an in-place operation"), e.getMessage());
-        assertTrue(e.getMessage().contains("MatMul saved tensor 1 (a leaf that requires grad, shape [2, 4])"),
+        assertTrue(
+                e.getMessage().contains("MatMul saved tensor 1 (a leaf that requires grad, shape [2, 4])"),
                 e.getMessage());
     }
 
@@ -52,7 +53,8 @@ class InPlaceUpdateTest {
         loss(layer, x).backward();
         float[] grad = layer.parameters().get(0).grad().data().clone();
         Linear copy = new Linear(4, 2, false, 0);
-        System.arraycopy(layer.parameters().get(0).data(), 0, copy.parameters().get(0).data(), 0, 8);
+        System.arraycopy(
+                layer.parameters().get(0).data(), 0, copy.parameters().get(0).data(), 0, 8);
         loss(copy, x).backward();
         assertArrayEquals(copy.parameters().get(0).grad().data(), grad);
     }

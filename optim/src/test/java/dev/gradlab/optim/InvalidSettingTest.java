@@ -25,12 +25,16 @@ class InvalidSettingTest {
                 Arguments.of("nesterov", (Executable) () -> new Sgd(PARAMS, 0.1f, 0f, 0f, 0f, true)),
                 Arguments.of("beta1", (Executable) () -> new Adam(PARAMS, 0.01f, 1f, 0.999f, 1e-8f, 0f)),
                 Arguments.of("weightDecay", (Executable) () -> new Adam(PARAMS, 0.01f, 0.9f, 0.999f, 1e-8f, -1f)),
-                Arguments.of("population", (Executable) () -> EvolutionStrategies.builder().population(0)),
-                Arguments.of("sigma", (Executable) () -> EvolutionStrategies.builder().sigma(0f)),
+                Arguments.of("population", (Executable)
+                        () -> EvolutionStrategies.builder().population(0)),
+                Arguments.of("sigma", (Executable)
+                        () -> EvolutionStrategies.builder().sigma(0f)),
                 Arguments.of("directions", (Executable) () -> FiniteDifferences.directional(0, 0.001f, 1)),
                 Arguments.of("eps", (Executable) () -> FiniteDifferences.directional(10, -1f, 1)),
-                Arguments.of("parents", (Executable) () -> GeneticAlgorithm.builder().parents(0)),
-                Arguments.of("elites", (Executable) () -> GeneticAlgorithm.builder().elites(-1)),
+                Arguments.of(
+                        "parents", (Executable) () -> GeneticAlgorithm.builder().parents(0)),
+                Arguments.of(
+                        "elites", (Executable) () -> GeneticAlgorithm.builder().elites(-1)),
                 Arguments.of("epochs", (Executable) () -> Trainer.builder().epochs(0)),
                 Arguments.of("batchSize", (Executable) () -> Trainer.builder().batchSize(0)),
                 Arguments.of("maxLoss", (Executable) () -> Trainer.builder().maxLoss(0)),

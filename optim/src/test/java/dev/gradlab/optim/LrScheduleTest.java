@@ -31,15 +31,17 @@ class LrScheduleTest {
                 double expected = Double.parseDouble(c[2 + epoch]);
                 schedule.apply(sgd, epoch);
                 double actual = sgd.paramGroups().get(0).lr();
-                assertTrue(Math.abs(actual - expected) <= Math.ulp((float) expected), c[0] + " epoch " + epoch
-                        + ": expected " + expected + ", got " + actual);
+                assertTrue(
+                        Math.abs(actual - expected) <= Math.ulp((float) expected),
+                        c[0] + " epoch " + epoch + ": expected " + expected + ", got " + actual);
             }
         }
     }
 
     @Test
     void applyScalesEachGroupsInitialRate() {
-        Sgd sgd = new Sgd(List.of(new Sgd.Group(List.of(Tensor.zeros(1)), 0.1, 0, 0, 0, false),
+        Sgd sgd = new Sgd(List.of(
+                new Sgd.Group(List.of(Tensor.zeros(1)), 0.1, 0, 0, 0, false),
                 new Sgd.Group(List.of(Tensor.zeros(2)), 0.01, 0, 0, 0, false)));
         LrSchedule.step(2, 0.5).apply(sgd, 5);
         assertEquals(0.1 * 0.25, sgd.paramGroups().get(0).lr());
@@ -53,14 +55,23 @@ class LrScheduleTest {
         var model = Fixtures.tiny();
         Sgd sgd = new Sgd(model.parameters(), 0.1f, 0f);
         List<Double> rates = new ArrayList<>();
-        var data = new dev.gradlab.data.Dataset(Fixtures.inputs(20, 6, 1).data().clone(), Fixtures.labels(20, 3, 2), 6, 3);
-        Trainer.builder().model(model).optimizer(sgd).train(data).epochs(3).batchSize(10)
-                .lrSchedule(LrSchedule.step(1, 0.5)).listener(new TrainingListener() {
+        var data =
+                new dev.gradlab.data.Dataset(Fixtures.inputs(20, 6, 1).data().clone(), Fixtures.labels(20, 3, 2), 6, 3);
+        Trainer.builder()
+                .model(model)
+                .optimizer(sgd)
+                .train(data)
+                .epochs(3)
+                .batchSize(10)
+                .lrSchedule(LrSchedule.step(1, 0.5))
+                .listener(new TrainingListener() {
                     @Override
                     public void onStep(TrainingStep step) {
                         rates.add(sgd.paramGroups().get(0).lr());
                     }
-                }).build().run();
+                })
+                .build()
+                .run();
         assertEquals(List.of(0.1, 0.1, 0.05, 0.05, 0.025, 0.025), rates);
         assertEquals(0.1, sgd.paramGroups().get(0).initialLr());
     }
@@ -69,14 +80,24 @@ class LrScheduleTest {
     @Test
     void theDocumentedExampleRuns() {
         var model = Fixtures.tiny();
-        var train = new dev.gradlab.data.Dataset(Fixtures.inputs(100, 6, 1).data().clone(), Fixtures.labels(100, 3, 2),
-                6, 3);
+        var train = new dev.gradlab.data.Dataset(
+                Fixtures.inputs(100, 6, 1).data().clone(), Fixtures.labels(100, 3, 2), 6, 3);
         var adam = new Adam(model.parameters(), 0.01f);
-        Trainer.builder().model(model).optimizer(adam).train(train).epochs(30)
+        Trainer.builder()
+                .model(model)
+                .optimizer(adam)
+                .train(train)
+                .epochs(30)
                 .lrSchedule(LrSchedule.warmup(5).then(LrSchedule.cosine(30, 0)))
-                .build().run();
-        assertEquals(0.01 * (1 + Math.cos(Math.PI * 29 / 30)) / 2, adam.paramGroups().get(0).lr(), 1e-15);
-        assertEquals(LrSchedule.parse("warmup:5,cosine", 30).lr(0.01, 29), adam.paramGroups().get(0).lr());
+                .build()
+                .run();
+        assertEquals(
+                0.01 * (1 + Math.cos(Math.PI * 29 / 30)) / 2,
+                adam.paramGroups().get(0).lr(),
+                1e-15);
+        assertEquals(
+                LrSchedule.parse("warmup:5,cosine", 30).lr(0.01, 29),
+                adam.paramGroups().get(0).lr());
     }
 
     @Test

@@ -25,13 +25,23 @@ class ObjectiveTrainingTest {
         return new Sequential(new Linear(784, 32, true, g), new Sigmoid(), new Linear(32, 10, true, g));
     }
 
-    private static void trainsOnMse(GradientEstimator estimator, java.util.function.Function<Sequential, Optimizer> opt,
-                                    int epochs) {
+    private static void trainsOnMse(
+            GradientEstimator estimator, java.util.function.Function<Sequential, Optimizer> opt, int epochs) {
         Sequential model = mlp();
         Objective mse = Objective.oneHotMse();
         float before = Metrics.loss(model, mse, DATA.test());
-        TrainingResult r = Trainer.builder().model(model).estimator(estimator).objective(mse).optimizer(opt.apply(model))
-                .train(DATA.train()).test(DATA.test()).epochs(epochs).batchSize(100).seed(1).build().run();
+        TrainingResult r = Trainer.builder()
+                .model(model)
+                .estimator(estimator)
+                .objective(mse)
+                .optimizer(opt.apply(model))
+                .train(DATA.train())
+                .test(DATA.test())
+                .epochs(epochs)
+                .batchSize(100)
+                .seed(1)
+                .build()
+                .run();
         float after = Metrics.loss(model, mse, DATA.test());
         assertEquals(after, r.testLoss(), 1e-6f, "the trainer reports the objective it minimised");
         assertTrue(after < 0.6f * before, estimator.name() + ": test MSE " + before + " -> " + after);
@@ -45,8 +55,14 @@ class ObjectiveTrainingTest {
 
     @Test
     void evolutionStrategiesTrainOnMse() {
-        var es = EvolutionStrategies.builder().population(50).sigma(0.05f).antithetic(true).rankShaping(true)
-                .perturbation(Perturbation.lowRank(1)).seed(2).build();
+        var es = EvolutionStrategies.builder()
+                .population(50)
+                .sigma(0.05f)
+                .antithetic(true)
+                .rankShaping(true)
+                .perturbation(Perturbation.lowRank(1))
+                .seed(2)
+                .build();
         trainsOnMse(es, m -> new Adam(m.parameters(), 0.01f), 15);
     }
 
@@ -56,14 +72,25 @@ class ObjectiveTrainingTest {
         var g = new TorchGenerator(42);
         var model = new Sequential(new Linear(784, 512, false, g), new Sigmoid(), new Linear(512, 10, false, g));
         var data = FashionMnist.subset();
-        var es = EvolutionStrategies.builder().population(100).sigma(0.05f)
-                .antithetic(true).rankShaping(true)
+        var es = EvolutionStrategies.builder()
+                .population(100)
+                .sigma(0.05f)
+                .antithetic(true)
+                .rankShaping(true)
                 .perturbation(Perturbation.lowRank(1))
-                .seed(1).build();
-        TrainingResult result = Trainer.builder().model(model).estimator(es)
+                .seed(1)
+                .build();
+        TrainingResult result = Trainer.builder()
+                .model(model)
+                .estimator(es)
                 .optimizer(new Adam(model.parameters(), 0.01f))
                 .objective(Objective.crossEntropy())
-                .train(data.train()).test(data.test()).epochs(3).batchSize(100).build().run();
+                .train(data.train())
+                .test(data.test())
+                .epochs(3)
+                .batchSize(100)
+                .build()
+                .run();
         assertTrue(result.testAccuracy() > 0.3f, "test accuracy after 3 epochs " + result.testAccuracy());
     }
 

@@ -21,7 +21,9 @@ class OptimizerStateTest {
             ps -> new AdamW(ps, 0.01f));
 
     private static List<Tensor> params() {
-        return List.of(Tensor.normal(1, 0f, 1f, 3, 4).requiresGrad(true), Tensor.normal(2, 0f, 1f, 5).requiresGrad(true));
+        return List.of(
+                Tensor.normal(1, 0f, 1f, 3, 4).requiresGrad(true),
+                Tensor.normal(2, 0f, 1f, 5).requiresGrad(true));
     }
 
     /** Gradient of step t: fixed noise plus the parameters, so the trajectory depends on the state. */
@@ -78,7 +80,9 @@ class OptimizerStateTest {
         float[] m = d.state().get(0).buffers().get("exp_avg");
         m[0] += 1;
         assertFalse(m[0] == adam.state(ps.get(0)).buffer(0)[0], "the exported buffer must be a copy");
-        assertEquals(java.util.Set.of("exp_avg", "exp_avg_sq"), d.state().get(0).buffers().keySet());
+        assertEquals(
+                java.util.Set.of("exp_avg", "exp_avg_sq"),
+                d.state().get(0).buffers().keySet());
     }
 
     @Test
@@ -100,15 +104,16 @@ class OptimizerStateTest {
         List<Tensor> weights = ps.subList(0, 1);
         List<Tensor> biases = ps.subList(1, 2);
         var sgd = new Sgd(List.of(new Sgd.Group(weights, 0.1, 0.9, 0, 0, false)));
-        sgd.addParamGroup(new Sgd.Group(biases, 0.01, 0.9, 0, 0, false));   // its own lr
-        sgd.paramGroups().get(0).setLr(0.05);                               // from the next step on
+        sgd.addParamGroup(new Sgd.Group(biases, 0.01, 0.9, 0, 0, false)); // its own lr
+        sgd.paramGroups().get(0).setLr(0.05); // from the next step on
         steps(sgd, ps, 0, 2);
         StateDict saved = sgd.stateDict();
-        var other = new Sgd(List.of(new Sgd.Group(weights, 0.1, 0.9, 0, 0, false),
-                new Sgd.Group(biases, 0.01, 0.9, 0, 0, false)));
+        var other = new Sgd(
+                List.of(new Sgd.Group(weights, 0.1, 0.9, 0, 0, false), new Sgd.Group(biases, 0.01, 0.9, 0, 0, false)));
         other.loadStateDict(saved);
         assertEquals(0.05, other.paramGroups().get(0).lr());
-        assertArrayEquals(sgd.state(biases.get(0)).buffer(0), other.state(biases.get(0)).buffer(0));
+        assertArrayEquals(
+                sgd.state(biases.get(0)).buffer(0), other.state(biases.get(0)).buffer(0));
     }
 
     @Test
@@ -118,7 +123,8 @@ class OptimizerStateTest {
         sgd.addParamGroup(new Sgd.Group(ps.subList(1, 2), 0.01, 0, 0, 0, false));
         assertEquals(ps, sgd.parameters());
         assertEquals(0.01, sgd.paramGroups().get(1).lr());
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> sgd.addParamGroup(new Sgd.Group(ps.subList(1, 2), 0.1, 0, 0, 0, false)));
         assertTrue(e.getMessage().contains("already in an earlier group"), e.getMessage());
     }
@@ -129,13 +135,15 @@ class OptimizerStateTest {
         Adam adam = new Adam(ps, 0.01f);
         steps(adam, ps, 0, 1);
         StateDict d = adam.stateDict();
-        Adam small = new Adam(List.of(Tensor.zeros(3, 4).requiresGrad(true), Tensor.zeros(4).requiresGrad(true)), 0.01f);
+        Adam small = new Adam(
+                List.of(Tensor.zeros(3, 4).requiresGrad(true), Tensor.zeros(4).requiresGrad(true)), 0.01f);
         var e = assertThrows(IllegalArgumentException.class, () -> small.loadStateDict(d));
         assertTrue(e.getMessage().matches("state 1 buffer exp_avg(_sq)? must have 4 values, got 5"), e.getMessage());
         Sgd sgd = new Sgd(params(), 0.1f, 0.9f);
         e = assertThrows(IllegalArgumentException.class, () -> sgd.loadStateDict(d));
         assertTrue(e.getMessage().startsWith("group settings must have the keys"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> sgd.paramGroups().get(0).setLr(-1));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> sgd.paramGroups().get(0).setLr(-1));
         assertEquals("lr must be finite and >= 0.0, got -1.0", e.getMessage());
     }
 }

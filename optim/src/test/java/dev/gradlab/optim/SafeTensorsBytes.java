@@ -8,8 +8,7 @@ import java.util.zip.CRC32;
 /** Edits of a safetensors file's bytes, as a careless or hostile user would make them. */
 final class SafeTensorsBytes {
 
-    private SafeTensorsBytes() {
-    }
+    private SafeTensorsBytes() {}
 
     static int headerLength(byte[] file) {
         return (int) ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
@@ -37,8 +36,12 @@ final class SafeTensorsBytes {
         int start = dataStart(file);
         CRC32 crc = new CRC32();
         crc.update(file, start, file.length - start);
-        return withHeader(file, header(file).replaceFirst("\"checksum\":\"crc32:[0-9a-f]{8}\"",
-                String.format("\"checksum\":\"crc32:%08x\"", crc.getValue())));
+        return withHeader(
+                file,
+                header(file)
+                        .replaceFirst(
+                                "\"checksum\":\"crc32:[0-9a-f]{8}\"",
+                                String.format("\"checksum\":\"crc32:%08x\"", crc.getValue())));
     }
 
     /**
@@ -51,8 +54,13 @@ final class SafeTensorsBytes {
         try {
             java.nio.file.Files.write(tmp, resealed);
             var metadata = dev.gradlab.core.model.SafeTensors.read(tmp).metadata();
-            return withHeader(resealed, header(resealed).replaceFirst("\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"",
-                    "\"metadata_checksum\":\"" + dev.gradlab.core.model.SafeTensors.metadataChecksum(metadata) + "\""));
+            return withHeader(
+                    resealed,
+                    header(resealed)
+                            .replaceFirst(
+                                    "\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"",
+                                    "\"metadata_checksum\":\""
+                                            + dev.gradlab.core.model.SafeTensors.metadataChecksum(metadata) + "\""));
         } finally {
             java.nio.file.Files.delete(tmp);
         }

@@ -30,15 +30,28 @@ class SigmaScheduleTest {
     }
 
     private static EvolutionStrategies es() {
-        return EvolutionStrategies.builder().population(8).sigma(0.05f).antithetic(true).rankShaping(true).seed(4).build();
+        return EvolutionStrategies.builder()
+                .population(8)
+                .sigma(0.05f)
+                .antithetic(true)
+                .rankShaping(true)
+                .seed(4)
+                .build();
     }
 
     /** A 3-batch-per-epoch ES run; the σ of every batch goes to {@code sigmas}; returns the final weights. */
-    private static float[] train(EvolutionStrategies es, LrSchedule schedule, int epochs, Checkpoint resume, Path file,
-                                 List<Float> sigmas) {
+    private static float[] train(
+            EvolutionStrategies es, LrSchedule schedule, int epochs, Checkpoint resume, Path file, List<Float> sigmas) {
         Sequential model = Fixtures.wide();
-        Trainer.Builder b = Trainer.builder().model(model).estimator(es).optimizer(new Adam(model.parameters(), 0.01f))
-                .train(data()).epochs(epochs).batchSize(20).seed(5).listener(new TrainingListener() {
+        Trainer.Builder b = Trainer.builder()
+                .model(model)
+                .estimator(es)
+                .optimizer(new Adam(model.parameters(), 0.01f))
+                .train(data())
+                .epochs(epochs)
+                .batchSize(20)
+                .seed(5)
+                .listener(new TrainingListener() {
                     @Override
                     public void onStep(TrainingStep step) {
                         sigmas.add(es.sigma());
@@ -117,7 +130,8 @@ class SigmaScheduleTest {
 
         // As a checkpoint written before they held the estimator's settings: no estimator entries.
         Path old = dir.resolve("old.safetensors");
-        List<float[]> weights = model.parameters().stream().map(p -> p.data().clone()).toList();
+        List<float[]> weights =
+                model.parameters().stream().map(p -> p.data().clone()).toList();
         new Checkpoint(weights, adam.stateDict(), 1, 3, 3, 0, Map.of()).write(old);
         assertFalse(new String(Files.readAllBytes(old), StandardCharsets.ISO_8859_1).contains("estimator."));
         Checkpoint read = Checkpoint.read(old);
@@ -134,13 +148,24 @@ class SigmaScheduleTest {
     void theDocumentedExampleRuns() {
         Sequential model = Fixtures.wide();
         Dataset train = new Dataset(Fixtures.inputs(100, 100, 1).data().clone(), Fixtures.labels(100, 10, 2), 100, 10);
-        var es = EvolutionStrategies.builder().population(100).sigma(0.05f).antithetic(true).rankShaping(true)
-                .seed(1).build();
-        Trainer.builder().model(model).estimator(es).optimizer(new Adam(model.parameters(), 0.01f))
-                .train(train).epochs(50).batchSize(100)
-                .sigmaSchedule(LrSchedule.cosine(50, 0.01))      // σ from 0.05 down to 0.01 over the run
-                .build().run();
-        float last = es.sigma();                                 // 0.01 + 0.04·(1 + cos(49π/50))/2
+        var es = EvolutionStrategies.builder()
+                .population(100)
+                .sigma(0.05f)
+                .antithetic(true)
+                .rankShaping(true)
+                .seed(1)
+                .build();
+        Trainer.builder()
+                .model(model)
+                .estimator(es)
+                .optimizer(new Adam(model.parameters(), 0.01f))
+                .train(train)
+                .epochs(50)
+                .batchSize(100)
+                .sigmaSchedule(LrSchedule.cosine(50, 0.01)) // σ from 0.05 down to 0.01 over the run
+                .build()
+                .run();
+        float last = es.sigma(); // 0.01 + 0.04·(1 + cos(49π/50))/2
         assertEquals((float) (0.01 + ((double) 0.05f - 0.01) * (1 + Math.cos(49 * Math.PI / 50)) / 2), last);
         assertEquals(0.05f, es.initialSigma());
     }
@@ -148,27 +173,46 @@ class SigmaScheduleTest {
     @Test
     void settingsThatCannotWorkAreRefusedNamingThem() throws IOException {
         Sequential model = Fixtures.wide();
-        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model)
-                .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).batchSize(20)
-                .sigmaSchedule(LrSchedule.step(1, 0.5))
-                .build());
-        assertEquals("sigmaSchedule must go with an estimator that has a schedulable sigma, such as"
-                + " EvolutionStrategies; backprop has none", e.getMessage());
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder()
+                        .model(model)
+                        .optimizer(new Adam(model.parameters(), 0.01f))
+                        .train(data())
+                        .batchSize(20)
+                        .sigmaSchedule(LrSchedule.step(1, 0.5))
+                        .build());
+        assertEquals(
+                "sigmaSchedule must go with an estimator that has a schedulable sigma, such as"
+                        + " EvolutionStrategies; backprop has none",
+                e.getMessage());
         assertEquals("sigmaSchedule", ((dev.gradlab.core.InvalidSettingException) e).setting());
-        e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model).estimator(es())
-                .optimizer(new Adam(model.parameters(), 0.01f)).train(data()).batchSize(20).epochs(3)
-                .sigmaSchedule(LrSchedule.step(2, 0)).build());
-        assertEquals("sigmaSchedule must keep sigma finite and > 0, got 0.0 at epoch 3 from sigma 0.05", e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder()
+                        .model(model)
+                        .estimator(es())
+                        .optimizer(new Adam(model.parameters(), 0.01f))
+                        .train(data())
+                        .batchSize(20)
+                        .epochs(3)
+                        .sigmaSchedule(LrSchedule.step(2, 0))
+                        .build());
+        assertEquals(
+                "sigmaSchedule must keep sigma finite and > 0, got 0.0 at epoch 3 from sigma 0.05", e.getMessage());
 
         // An ES checkpoint does not resume a backprop run.
         Path file = dir.resolve(Checkpoint.FILE_NAME);
-        Checkpoint.of(model, new Adam(model.parameters(), 0.01f), es(), 1, 3, 3, 0, Map.of()).write(file);
+        Checkpoint.of(model, new Adam(model.parameters(), 0.01f), es(), 1, 3, 3, 0, Map.of())
+                .write(file);
         Checkpoint c = Checkpoint.read(file);
         // Read from a file, the file is named: it does not fit the run it is restored into.
-        var m = assertThrows(dev.gradlab.core.model.ModelFormatException.class, () -> c.restore(Fixtures.wide(),
-                new Adam(Fixtures.wide().parameters(), 0.01f), new Backprop()));
-        assertEquals(file + ": at byte 8: the checkpoint does not fit the model, optimizer and estimator it is restored"
-                + " into: estimator must have the checkpoint's settings [initial_sigma, sigma], got backprop with []",
+        var m = assertThrows(
+                dev.gradlab.core.model.ModelFormatException.class,
+                () -> c.restore(Fixtures.wide(), new Adam(Fixtures.wide().parameters(), 0.01f), new Backprop()));
+        assertEquals(
+                file + ": at byte 8: the checkpoint does not fit the model, optimizer and estimator it is restored"
+                        + " into: estimator must have the checkpoint's settings [initial_sigma, sigma], got backprop with []",
                 m.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> es().loadSettings(Map.of("sigma", 0.1)));
         assertTrue(e.getMessage().startsWith("settings must have the keys [sigma, initial_sigma]"), e.getMessage());
@@ -183,8 +227,11 @@ class SigmaScheduleTest {
             private final Backprop backprop = new Backprop();
 
             @Override
-            public Estimate estimate(dev.gradlab.core.nn.Module model, dev.gradlab.core.Objective objective,
-                                     dev.gradlab.core.Batch batch, long step) {
+            public Estimate estimate(
+                    dev.gradlab.core.nn.Module model,
+                    dev.gradlab.core.Objective objective,
+                    dev.gradlab.core.Batch batch,
+                    long step) {
                 return backprop.estimate(model, objective, batch, step);
             }
 
@@ -200,23 +247,40 @@ class SigmaScheduleTest {
         };
         Sequential model = Fixtures.wide();
         List<Float> seen = new ArrayList<>();
-        Trainer.builder().model(model).estimator(scaled).optimizer(new Sgd(model.parameters(), 0.01f, 0f))
-                .train(data()).epochs(3).batchSize(60).schedule("scale", LrSchedule.step(1, 0.5))
+        Trainer.builder()
+                .model(model)
+                .estimator(scaled)
+                .optimizer(new Sgd(model.parameters(), 0.01f, 0f))
+                .train(data())
+                .epochs(3)
+                .batchSize(60)
+                .schedule("scale", LrSchedule.step(1, 0.5))
                 .listener(new TrainingListener() {
                     @Override
                     public void onStep(TrainingStep step) {
                         seen.add(scale.value());
                     }
-                }).build().run();
+                })
+                .build()
+                .run();
         assertEquals(List.of(1f, 0.5f, 0.25f), seen);
         assertEquals(Map.of("scale", 0.25, "initial_scale", 1.0), scaled.settings());
         scaled.loadSettings(Map.of("scale", 0.125, "initial_scale", 2.0));
         assertEquals(0.125f, scale.value());
         assertEquals(2f, scale.initial());
-        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model).estimator(scaled)
-                .optimizer(new Sgd(model.parameters(), 0.01f, 0f)).train(data()).batchSize(60).sigmaSchedule(
-                        LrSchedule.constant()).build());
-        assertEquals("sigmaSchedule must go with an estimator that has a schedulable sigma, such as"
-                + " EvolutionStrategies; scaled backprop has [scale=0.125]", e.getMessage());
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder()
+                        .model(model)
+                        .estimator(scaled)
+                        .optimizer(new Sgd(model.parameters(), 0.01f, 0f))
+                        .train(data())
+                        .batchSize(60)
+                        .sigmaSchedule(LrSchedule.constant())
+                        .build());
+        assertEquals(
+                "sigmaSchedule must go with an estimator that has a schedulable sigma, such as"
+                        + " EvolutionStrategies; scaled backprop has [scale=0.125]",
+                e.getMessage());
     }
 }

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class TorchTrajectoryTest {
 
-
     @Test
     void everyCaseFollowsPyTorchStepForStep() {
         List<Case> cases = read();
@@ -50,9 +49,11 @@ class TorchTrajectoryTest {
                     int s = step;
                     int p = i;
                     int e = j;
-                    assertTrue(Float.compare(expected[j], actual[j]) == 0, () -> c.name + " step " + s
-                            + " parameter " + p + " element " + e + ": expected " + expected[e]
-                            + ", got " + actual[e]);
+                    assertTrue(
+                            Float.compare(expected[j], actual[j]) == 0,
+                            () -> c.name + " step " + s
+                                    + " parameter " + p + " element " + e + ": expected " + expected[e]
+                                    + ", got " + actual[e]);
                 }
             }
         }
@@ -89,16 +90,26 @@ class TorchTrajectoryTest {
                 List<Sgd.Group> groups = new ArrayList<>();
                 for (int i = 0; i < params.size(); i++) {
                     Map<String, String> o = opts.get(i);
-                    groups.add(new Sgd.Group(params.get(i), option(o, "lr"), option(o, "momentum"),
-                            option(o, "dampening"), option(o, "weight_decay"), option(o, "nesterov") != 0));
+                    groups.add(new Sgd.Group(
+                            params.get(i),
+                            option(o, "lr"),
+                            option(o, "momentum"),
+                            option(o, "dampening"),
+                            option(o, "weight_decay"),
+                            option(o, "nesterov") != 0));
                 }
                 return new Sgd(groups);
             }
             List<Adam.Group> groups = new ArrayList<>();
             for (int i = 0; i < params.size(); i++) {
                 Map<String, String> o = opts.get(i);
-                groups.add(new Adam.Group(params.get(i), option(o, "lr"), option(o, "beta1"), option(o, "beta2"),
-                        option(o, "eps"), option(o, "weight_decay")));
+                groups.add(new Adam.Group(
+                        params.get(i),
+                        option(o, "lr"),
+                        option(o, "beta1"),
+                        option(o, "beta2"),
+                        option(o, "eps"),
+                        option(o, "weight_decay")));
             }
             return kind.equals("adamw") ? new AdamW(groups) : new Adam(groups);
         }

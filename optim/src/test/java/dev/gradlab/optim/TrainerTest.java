@@ -43,14 +43,22 @@ class TrainerTest {
         DataSplit split = FashionMnist.subset();
         Sequential model = new Sequential(new Linear(784, 32, false, 1), new Sigmoid(), new Linear(32, 10, false, 2));
         List<EpochMetrics> epochs = new ArrayList<>();
-        TrainingResult result = Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0.9f))
-                .train(split.train()).test(split.test()).epochs(5).batchSize(100).seed(3)
+        TrainingResult result = Trainer.builder()
+                .model(model)
+                .optimizer(new Sgd(model.parameters(), 0.1f, 0.9f))
+                .train(split.train())
+                .test(split.test())
+                .epochs(5)
+                .batchSize(100)
+                .seed(3)
                 .listener(new TrainingListener() {
                     @Override
                     public void onEpoch(EpochMetrics m) {
                         epochs.add(m);
                     }
-                }).build().run();
+                })
+                .build()
+                .run();
         assertEquals(5, epochs.size());
         assertEquals(50, result.lossEvaluations());
         assertTrue(epochs.get(4).trainLoss() < epochs.get(0).trainLoss(), epochs.toString());
@@ -73,17 +81,30 @@ class TrainerTest {
     /** Two epochs of antithetic, rank-shaped ES with Adam; returns the final weights. */
     private static float[] esRun() {
         Sequential model = Fixtures.wide();
-        var es = EvolutionStrategies.builder().population(16).sigma(0.05f).antithetic(true).rankShaping(true)
-                .seed(4).build();
+        var es = EvolutionStrategies.builder()
+                .population(16)
+                .sigma(0.05f)
+                .antithetic(true)
+                .rankShaping(true)
+                .seed(4)
+                .build();
         List<Float> losses = new ArrayList<>();
-        Trainer.builder().model(model).estimator(es).optimizer(new Adam(model.parameters(), 0.01f))
-                .train(synthetic(1)).epochs(2).batchSize(50).seed(5)
+        Trainer.builder()
+                .model(model)
+                .estimator(es)
+                .optimizer(new Adam(model.parameters(), 0.01f))
+                .train(synthetic(1))
+                .epochs(2)
+                .batchSize(50)
+                .seed(5)
                 .listener(new TrainingListener() {
                     @Override
                     public void onStep(TrainingStep step) {
                         losses.add(step.loss());
                     }
-                }).build().run();
+                })
+                .build()
+                .run();
         assertEquals(8, losses.size());
         assertTrue(losses.get(7) < losses.get(0), "losses " + losses);
         return Parameters.flatten(model.parameters());
@@ -94,8 +115,14 @@ class TrainerTest {
         Dataset data = synthetic(2);
         data.images()[137 * 100 + 5] = Float.NaN; // example 137: batch 13 of epoch 0 without shuffling
         Sequential model = sigmoidNet();
-        var trainer = Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.01f, 0f))
-                .train(data).epochs(1).batchSize(10).shuffle(false).build();
+        var trainer = Trainer.builder()
+                .model(model)
+                .optimizer(new Sgd(model.parameters(), 0.01f, 0f))
+                .train(data)
+                .epochs(1)
+                .batchSize(10)
+                .shuffle(false)
+                .build();
         var e = assertThrows(TrainingDivergedException.class, trainer::run);
         assertEquals(13, e.step());
         assertEquals(13, e.batch());
@@ -116,8 +143,11 @@ class TrainerTest {
             private final Backprop backprop = new Backprop();
 
             @Override
-            public Estimate estimate(dev.gradlab.core.nn.Module m, dev.gradlab.core.Objective objective,
-                                     dev.gradlab.core.Batch batch, long step) {
+            public Estimate estimate(
+                    dev.gradlab.core.nn.Module m,
+                    dev.gradlab.core.Objective objective,
+                    dev.gradlab.core.Batch batch,
+                    long step) {
                 Estimate e = backprop.estimate(m, objective, batch, step);
                 if (step == 2) {
                     m.parameters().get(0).grad().data()[0] = Float.NaN;
@@ -130,13 +160,21 @@ class TrainerTest {
                 return "poisoned";
             }
         };
-        var trainer = Trainer.builder().model(model).estimator(poisoned)
-                .optimizer(new Sgd(model.parameters(), 0.01f, 0.9f)).train(synthetic(3)).epochs(3).batchSize(50)
+        var trainer = Trainer.builder()
+                .model(model)
+                .estimator(poisoned)
+                .optimizer(new Sgd(model.parameters(), 0.01f, 0.9f))
+                .train(synthetic(3))
+                .epochs(3)
+                .batchSize(50)
                 .build();
         var e = assertThrows(TrainingDivergedException.class, trainer::run);
         assertEquals(2, e.step());
-        assertTrue(e.getMessage().startsWith("gradient is not finite at step 3 (epoch 1, batch 3) while the loss is "
-                + e.loss() + ": the gradient of parameter 0 has NaN at index 0"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("gradient is not finite at step 3 (epoch 1, batch 3) while the loss is " + e.loss()
+                                + ": the gradient of parameter 0 has NaN at index 0"),
+                e.getMessage());
         assertTrue(Float.isFinite(model.parameters().get(0).data()[0]), "the optimizer did not step with it");
     }
 
@@ -144,37 +182,68 @@ class TrainerTest {
     void anOptimizerOfAnotherModelsParametersIsRefusedNamingBoth() {
         Sequential model = sigmoidNet();
         Sequential other = sigmoidNet();
-        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().model(model)
-                .optimizer(new Sgd(other.parameters(), 0.1f, 0f)).train(synthetic(4)).build());
-        assertTrue(e.getMessage().startsWith("optimizer must update the model's parameters, but its parameter 0 (shape"
-                + " [16, 100]) is none of the model's 4 parameter tensors"), e.getMessage());
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder()
+                        .model(model)
+                        .optimizer(new Sgd(other.parameters(), 0.1f, 0f))
+                        .train(synthetic(4))
+                        .build());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("optimizer must update the model's parameters, but its parameter 0 (shape"
+                                + " [16, 100]) is none of the model's 4 parameter tensors"),
+                e.getMessage());
         // A part of the model's parameters (the others frozen) is fine.
-        Trainer.builder().model(model).optimizer(new Sgd(model.parameters().subList(2, 4), 0.1f, 0f))
-                .train(synthetic(4)).build();
+        Trainer.builder()
+                .model(model)
+                .optimizer(new Sgd(model.parameters().subList(2, 4), 0.1f, 0f))
+                .train(synthetic(4))
+                .build();
     }
 
     @Test
     void aMissingModelOrOptimizerOrTrainingSetIsNamed() {
         Sequential model = sigmoidNet();
-        var e = assertThrows(IllegalStateException.class, () -> Trainer.builder()
-                .optimizer(new Sgd(model.parameters(), 0.1f, 0f)).train(synthetic(4)).build());
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> Trainer.builder()
+                        .optimizer(new Sgd(model.parameters(), 0.1f, 0f))
+                        .train(synthetic(4))
+                        .build());
         assertEquals("model is not set: Trainer.builder().model(...) is required", e.getMessage());
-        e = assertThrows(IllegalStateException.class, () -> Trainer.builder().model(model).train(synthetic(4)).build());
+        e = assertThrows(
+                IllegalStateException.class,
+                () -> Trainer.builder().model(model).train(synthetic(4)).build());
         assertEquals("optimizer is not set: Trainer.builder().optimizer(...) is required", e.getMessage());
-        e = assertThrows(IllegalStateException.class, () -> Trainer.builder().model(model)
-                .optimizer(new Sgd(model.parameters(), 0.1f, 0f)).build());
+        e = assertThrows(
+                IllegalStateException.class,
+                () -> Trainer.builder()
+                        .model(model)
+                        .optimizer(new Sgd(model.parameters(), 0.1f, 0f))
+                        .build());
         assertEquals("train is not set: Trainer.builder().train(...) is required", e.getMessage());
     }
 
     @Test
     void aBatchLargerThanTheTrainingSetIsRefused() {
         Sequential model = sigmoidNet();
-        var e = assertThrows(dev.gradlab.core.InvalidSettingException.class, () -> Trainer.builder().model(model)
-                .optimizer(new Sgd(model.parameters(), 0.1f, 0f)).train(synthetic(4)).batchSize(201).build());
+        var e = assertThrows(
+                dev.gradlab.core.InvalidSettingException.class,
+                () -> Trainer.builder()
+                        .model(model)
+                        .optimizer(new Sgd(model.parameters(), 0.1f, 0f))
+                        .train(synthetic(4))
+                        .batchSize(201)
+                        .build());
         assertEquals("batchSize", e.setting());
         assertEquals("batchSize must be <= the training set's size 200, got 201", e.getMessage());
-        Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f)).train(synthetic(4))
-                .batchSize(200).build();
+        Trainer.builder()
+                .model(model)
+                .optimizer(new Sgd(model.parameters(), 0.1f, 0f))
+                .train(synthetic(4))
+                .batchSize(200)
+                .build();
     }
 
     @Test
@@ -182,12 +251,20 @@ class TrainerTest {
         Dataset data = synthetic(5);
         Sequential model = sigmoidNet();
         // The first step's gradient is backprop's on the first 50 rows at the initial weights.
-        dev.gradlab.core.Tensor x = dev.gradlab.core.Tensor.of(java.util.Arrays.copyOf(data.images(), 50 * 100), 50, 100);
-        float[] expected = Fixtures.gradient(new Backprop(), sigmoidNet(), x, java.util.Arrays.copyOf(data.labels(), 50), 0);
+        dev.gradlab.core.Tensor x =
+                dev.gradlab.core.Tensor.of(java.util.Arrays.copyOf(data.images(), 50 * 100), 50, 100);
+        float[] expected =
+                Fixtures.gradient(new Backprop(), sigmoidNet(), x, java.util.Arrays.copyOf(data.labels(), 50), 0);
         List<TrainingStep> steps = new ArrayList<>();
         List<float[]> gradients = new ArrayList<>();
-        Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0.9f)).train(data).epochs(2)
-                .batchSize(50).shuffle(false).listener(new TrainingListener() {
+        Trainer.builder()
+                .model(model)
+                .optimizer(new Sgd(model.parameters(), 0.1f, 0.9f))
+                .train(data)
+                .epochs(2)
+                .batchSize(50)
+                .shuffle(false)
+                .listener(new TrainingListener() {
                     @Override
                     public void onStep(TrainingStep step) {
                         steps.add(step);
@@ -195,13 +272,17 @@ class TrainerTest {
                         Parameters.flattenGrads(step.parameters(), g);
                         gradients.add(g);
                     }
-                }).build().run();
+                })
+                .build()
+                .run();
         assertEquals(8, steps.size());
         for (int i = 0; i < 8; i++) {
             assertEquals(i / 4, steps.get(i).epoch());
             assertEquals(i % 4, steps.get(i).batch());
             assertEquals(i, steps.get(i).step());
-            assertTrue(Float.isFinite(steps.get(i).loss()) && steps.get(i).loss() > 0, steps.get(i).toString());
+            assertTrue(
+                    Float.isFinite(steps.get(i).loss()) && steps.get(i).loss() > 0,
+                    steps.get(i).toString());
         }
         assertEquals(model.parameters(), steps.get(0).parameters());
         assertArrayEquals(expected, gradients.get(0));
@@ -212,8 +293,11 @@ class TrainerTest {
     void listenersAddUpAndAreCalledInTheOrderAdded() {
         Sequential model = sigmoidNet();
         List<String> calls = new ArrayList<>();
-        Trainer.Builder b = Trainer.builder().model(model).optimizer(new Sgd(model.parameters(), 0.1f, 0f))
-                .train(synthetic(6)).batchSize(100);
+        Trainer.Builder b = Trainer.builder()
+                .model(model)
+                .optimizer(new Sgd(model.parameters(), 0.1f, 0f))
+                .train(synthetic(6))
+                .batchSize(100);
         for (String name : new String[] {"a", "b"}) {
             b.listener(new TrainingListener() {
                 @Override
@@ -233,7 +317,16 @@ class TrainerTest {
             });
         }
         b.build().run();
-        assertEquals(List.of("a start 1x2", "b start 1x2", "a step 0", "b step 0", "a step 1", "b step 1", "a epoch 0",
-                "b epoch 0"), calls);
+        assertEquals(
+                List.of(
+                        "a start 1x2",
+                        "b start 1x2",
+                        "a step 0",
+                        "b step 0",
+                        "a step 1",
+                        "b step 1",
+                        "a epoch 0",
+                        "b epoch 0"),
+                calls);
     }
 }

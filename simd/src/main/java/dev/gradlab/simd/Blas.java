@@ -5,8 +5,7 @@ import java.util.Objects;
 /** BLAS-style entry points. Arguments are checked here, once; the kernels trust them. */
 public final class Blas {
 
-    private Blas() {
-    }
+    private Blas() {}
 
     /**
      * {@code C = alpha·op(A)·op(B) + beta·C} on row-major matrices; see {@link Gemm} for the
@@ -16,10 +15,23 @@ public final class Blas {
      * @throws IllegalArgumentException when a dimension is negative, a leading dimension is too
      *     small for its matrix, or a matrix does not fit in its array from its offset
      */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                             float[] a, int aOffset, int lda,
-                             float[] b, int bOffset, int ldb,
-                             float beta, float[] c, int cOffset, int ldc) {
+    public static void sgemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOffset,
+            int lda,
+            float[] b,
+            int bOffset,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOffset,
+            int ldc) {
         checkDimension("m", m);
         checkDimension("n", n);
         checkDimension("k", k);
@@ -29,8 +41,7 @@ public final class Blas {
         if (m == 0 || n == 0) {
             return;
         }
-        Simd.gemm().sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb,
-                beta, c, cOffset, ldc);
+        Simd.gemm().sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     private static void checkDimension(String name, int value) {
@@ -43,8 +54,8 @@ public final class Blas {
     private static void checkMatrix(String name, float[] x, int offset, int ld, int rows, int cols) {
         Objects.requireNonNull(x, name);
         if (ld < Math.max(1, cols)) {
-            throw new IllegalArgumentException("ld" + name.toLowerCase() + " must be >= max(1, "
-                    + cols + ") for " + name + " stored as " + rows + "x" + cols + ", got " + ld);
+            throw new IllegalArgumentException("ld" + name.toLowerCase() + " must be >= max(1, " + cols + ") for "
+                    + name + " stored as " + rows + "x" + cols + ", got " + ld);
         }
         if (offset < 0) {
             throw new IllegalArgumentException(name + " offset must be >= 0, got " + offset);

@@ -24,9 +24,11 @@ final class FloatMath {
     static final float LOG2E = 1.44269504f;
     /** ln 2 split in two (Cody–Waite): LN2_HI has 9 trailing zero bits, so k·LN2_HI is exact. */
     static final float LN2_HI = 0.693145751953125f;
+
     static final float LN2_LO = (float) (0.6931471805599453 - 0.693145751953125);
     /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer, kept in the low bits. */
     static final float ROUND_MAGIC = 12582912f;
+
     static final int ROUND_MAGIC_BITS = 0x4B400000;
     /** The largest float whose exp is finite. */
     static final float EXP_OVERFLOW = 88.72283172607422f;
@@ -69,8 +71,7 @@ final class FloatMath {
     static final float C2 = -0.02086016535758972f;
     static final float C3 = 0.0009037665440700948f;
 
-    private FloatMath() {
-    }
+    private FloatMath() {}
 
     /** {@code e^x}; NaN stays NaN. */
     static float exp(float x) {
@@ -103,7 +104,8 @@ final class FloatMath {
         int e = bits >> 23; // x = 2^e · m with m in [√½, √2)
         float m = Float.intBitsToFloat((bits & 0x007FFFFF) + SQRT_HALF_BITS);
         float f = m - 1f;
-        float q = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(L6, f, L5), f, L4), f, L3), f, L2), f, L1), f, L0);
+        float q = Math.fma(
+                Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(L6, f, L5), f, L4), f, L3), f, L2), f, L1), f, L0);
         float log1pF = Math.fma(f * f, Math.fma(f, q, -0.5f), f);
         float ef = e;
         return Math.fma(ef, LN2_HI, Math.fma(ef, LN2_LO, log1pF));

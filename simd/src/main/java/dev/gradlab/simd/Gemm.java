@@ -13,8 +13,21 @@ package dev.gradlab.simd;
  */
 public interface Gemm {
 
-    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-               float[] a, int aOffset, int lda,
-               float[] b, int bOffset, int ldb,
-               float beta, float[] c, int cOffset, int ldc);
+    void sgemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOffset,
+            int lda,
+            float[] b,
+            int bOffset,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOffset,
+            int ldc);
 }

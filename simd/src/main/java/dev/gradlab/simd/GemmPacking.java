@@ -23,15 +23,14 @@ final class GemmPacking {
     /** Columns of a B panel: two vectors, as {@link MicroKernel#nr()}. */
     private static final int NR = 2 * L;
 
-    private GemmPacking() {
-    }
+    private GemmPacking() {}
 
     /**
      * Packs rows {@code [i0, i0 + mc)} and columns {@code [p0, p0 + kc)} of {@code op(A)} into
      * {@code ceil(mc / mr)} panels of {@code kc · mr} floats starting at {@code dst[0]}.
      */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
-                      int mr, float[] dst) {
+    static void packA(
+            boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, int mr, float[] dst) {
         int full = mc / mr * mr;
         if (transA) {
             // op(A)(i, p) = A(p, i): row p of A holds column p of every panel, mr floats each.
@@ -84,8 +83,18 @@ final class GemmPacking {
      * Packs rows {@code [p0, p0 + kc)} and columns {@code [j0, j0 + nc)} of {@code alpha·op(B)} into
      * {@code ceil(nc / nr)} panels of {@code kc · nr} floats starting at {@code dst[dstOff]}.
      */
-    static void packB(boolean transB, float alpha, float[] b, int bOff, int ldb, int p0, int kc, int j0,
-                      int nc, float[] dst, int dstOff) {
+    static void packB(
+            boolean transB,
+            float alpha,
+            float[] b,
+            int bOff,
+            int ldb,
+            int p0,
+            int kc,
+            int j0,
+            int nc,
+            float[] dst,
+            int dstOff) {
         int full = nc / NR * NR;
         if (transB) {
             // op(B)(p, j) = B(j, p): four rows of B at a time become four adjacent panel columns.
@@ -122,8 +131,7 @@ final class GemmPacking {
      * Writes {@code alpha·src[s + r·lds + p]} to {@code dst[d + p·ldd + r]} for the four rows
      * {@code r < 4} and {@code p < n}: four rows side by side, one pass over each.
      */
-    private static void transpose4(float alpha, float[] src, int s, int lds, int n,
-                                   float[] dst, int d, int ldd) {
+    private static void transpose4(float alpha, float[] src, int s, int lds, int n, float[] dst, int d, int ldd) {
         int s1 = s + lds;
         int s2 = s1 + lds;
         int s3 = s2 + lds;

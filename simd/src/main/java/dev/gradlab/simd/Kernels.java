@@ -68,8 +68,15 @@ public interface Kernels {
      *
      * @return the mean loss over the rows
      */
-    float softmaxCrossEntropy(float[] logits, int logitsOffset, int rows, int cols,
-                              int[] labels, int labelsOffset, float[] gradLogits, int gradOffset);
+    float softmaxCrossEntropy(
+            float[] logits,
+            int logitsOffset,
+            int rows,
+            int cols,
+            int[] labels,
+            int labelsOffset,
+            float[] gradLogits,
+            int gradOffset);
 
     // ---- reductions and BLAS level 1 ----
 

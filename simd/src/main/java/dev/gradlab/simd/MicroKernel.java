@@ -41,12 +41,11 @@ abstract class MicroKernel {
      * The tile from packed A: element {@code (r, p)} of the block at {@code a[aOff + p·mr + r]}.
      * Writes the tile into C at {@code c[cOff + r·ldc + j]}, or adds it there when {@code add}.
      */
-    abstract void packed(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
-                         boolean add);
+    abstract void packed(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
     /** As {@link #packed}, from row-major A: element {@code (r, p)} at {@code a[aOff + r·lda + p]}. */
-    abstract void rows(int kc, float[] a, int aOff, int lda, float[] b, int bOff, float[] c, int cOff, int ldc,
-                       boolean add);
+    abstract void rows(
+            int kc, float[] a, int aOff, int lda, float[] b, int bOff, float[] c, int cOff, int ldc, boolean add);
 
     /**
      * The tile named by {@code -Dgradlab.gemm.tile}, or else the one that suits the preferred

@@ -45,16 +45,17 @@ final class NarrowGemm {
     private static final int MR = 8;
     /** Rows of C per parallel task of the by-rows path. */
     private static final int ROWS_PER_TASK = 64;
+
     private static final long PARALLEL_WORK = 1L << 20;
     /** B transposed, or its last rows padded: per thread, grown when a call needs more. */
     private static final ThreadLocal<float[][]> SCRATCH =
             ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
+
     private static final int B_COPY = 0;
     private static final int PADDED = 1;
     private static final int TILE = 2;
 
-    private NarrowGemm() {
-    }
+    private NarrowGemm() {}
 
     /** True when {@code C = A·op(B)} of this shape is better served here. */
     static boolean suits(boolean transA, int n, int k) {
@@ -62,8 +63,22 @@ final class NarrowGemm {
     }
 
     /** {@code C = α·A·op(B) + β·C}: B is {@code n × k} when {@code transB}, else {@code k × n}. */
-    static void sgemm(boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    static void sgemm(
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         // A row of C per vector costs the same whatever n is; dot products cost n times one.
         if (!transB && 2 * n > L && n <= L) {
             byColumns(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -88,8 +103,21 @@ final class NarrowGemm {
      * row's values, and are never stored); the last rows, whose load would run past the end of the
      * array, are first copied into a padded buffer. Each element sums over K in order.
      */
-    private static void byColumns(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    private static void byColumns(
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         // Rows of B that can be loaded in place: bOff + p·ldb + L <= b.length.
         int inPlace = Math.min(k, Math.max(0, Math.floorDiv(b.length - L - bOff, ldb) + 1));
         float[] padded = scratch(PADDED, (k - inPlace) * L);
@@ -100,22 +128,72 @@ final class NarrowGemm {
         if ((long) m * n * k < PARALLEL_WORK || blocks < 2) {
             float[] tile = scratch(TILE, MR * L);
             for (int i = 0; i < m; i += MR) {
-                columns(i, Math.min(MR, m - i), n, k, inPlace, alpha, a, aOff, lda, b, bOff, ldb, padded,
-                        beta, c, cOff, ldc, tile);
+                columns(
+                        i,
+                        Math.min(MR, m - i),
+                        n,
+                        k,
+                        inPlace,
+                        alpha,
+                        a,
+                        aOff,
+                        lda,
+                        b,
+                        bOff,
+                        ldb,
+                        padded,
+                        beta,
+                        c,
+                        cOff,
+                        ldc,
+                        tile);
             }
             return;
         }
         Parallel.forEach(blocks, t -> {
             int i = t * MR;
-            columns(i, Math.min(MR, m - i), n, k, inPlace, alpha, a, aOff, lda, b, bOff, ldb, padded,
-                    beta, c, cOff, ldc, scratch(TILE, MR * L));
+            columns(
+                    i,
+                    Math.min(MR, m - i),
+                    n,
+                    k,
+                    inPlace,
+                    alpha,
+                    a,
+                    aOff,
+                    lda,
+                    b,
+                    bOff,
+                    ldb,
+                    padded,
+                    beta,
+                    c,
+                    cOff,
+                    ldc,
+                    scratch(TILE, MR * L));
         });
     }
 
     /** Rows {@code [i, i + rows)} of C, {@code rows <= 8}: eight accumulators, one per row. */
-    private static void columns(int i, int rows, int n, int k, int inPlace, float alpha, float[] a, int aOff,
-                                int lda, float[] b, int bOff, int ldb, float[] padded, float beta,
-                                float[] c, int cOff, int ldc, float[] tile) {
+    private static void columns(
+            int i,
+            int rows,
+            int n,
+            int k,
+            int inPlace,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] padded,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc,
+            float[] tile) {
         // Short blocks repeat their last row, so the loop has no branches; the copies are not stored.
         int a0 = aOff + i * lda;
         int a1 = aOff + (i + Math.min(1, rows - 1)) * lda;
@@ -162,8 +240,21 @@ final class NarrowGemm {
     }
 
     /** {@code C = α·A·Bᵀ + β·C}, in parallel over blocks of rows when it is worth it. */
-    private static void byRows(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    private static void byRows(
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         if ((long) m * n * k < PARALLEL_WORK || tasks < 2) {
             rows(0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -183,8 +274,22 @@ final class NarrowGemm {
         return holder[slot];
     }
 
-    private static void rows(int from, int to, int n, int k, float alpha, float[] a, int aOff, int lda,
-                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    private static void rows(
+            int from,
+            int to,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         int i = from;
         for (; i + 2 <= to; i += 2) {
             int j = 0;
@@ -206,8 +311,19 @@ final class NarrowGemm {
         }
     }
 
-    private static void block2x4(int k, float alpha, float[] a, int a0, int lda, float[] b, int b0, int ldb,
-                                 float beta, float[] c, int c0, int ldc) {
+    private static void block2x4(
+            int k,
+            float alpha,
+            float[] a,
+            int a0,
+            int lda,
+            float[] b,
+            int b0,
+            int ldb,
+            float beta,
+            float[] c,
+            int c0,
+            int ldc) {
         int a1 = a0 + lda;
         int b1 = b0 + ldb;
         int b2 = b1 + ldb;
@@ -247,8 +363,19 @@ final class NarrowGemm {
         store(c, c0 + ldc + 3, alpha * (sumLanes(s13) + tail(p, k, a, a1, b, b3)), beta);
     }
 
-    private static void block2x2(int k, float alpha, float[] a, int a0, int lda, float[] b, int b0, int ldb,
-                                 float beta, float[] c, int c0, int ldc) {
+    private static void block2x2(
+            int k,
+            float alpha,
+            float[] a,
+            int a0,
+            int lda,
+            float[] b,
+            int b0,
+            int ldb,
+            float beta,
+            float[] c,
+            int c0,
+            int ldc) {
         int a1 = a0 + lda;
         int b1 = b0 + ldb;
         FloatVector s00 = FloatVector.zero(S);

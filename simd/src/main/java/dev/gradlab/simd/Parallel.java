@@ -22,8 +22,8 @@ public final class Parallel {
     /** The most threads a pool has: far past any useful count, short of starting threads by the thousand. */
     public static final int MAX_THREADS = 256;
 
-    private static volatile Pool pool = new Pool(
-            threadsProperty(System.getProperty("gradlab.threads")), "system property gradlab.threads");
+    private static volatile Pool pool =
+            new Pool(threadsProperty(System.getProperty("gradlab.threads")), "system property gradlab.threads");
 
     /** The value of {@code -Dgradlab.threads}, strictly: a malformed value is an error, not the default. */
     static int threadsProperty(String value) {
@@ -33,12 +33,12 @@ public final class Parallel {
         try {
             return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("system property gradlab.threads must be an integer >= 1, got '" + value + "'");
+            throw new IllegalArgumentException(
+                    "system property gradlab.threads must be an integer >= 1, got '" + value + "'");
         }
     }
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /** The number of threads parallel work is split across. */
     public static int threads() {
@@ -81,8 +81,9 @@ public final class Parallel {
                     return;
                 }
                 if (pool != active) {
-                    throw new IllegalStateException("thread scopes must close in reverse order of opening: this scope has "
-                            + active.threads + " threads, the innermost open one " + pool.threads);
+                    throw new IllegalStateException(
+                            "thread scopes must close in reverse order of opening: this scope has " + active.threads
+                                    + " threads, the innermost open one " + pool.threads);
                 }
                 closed = true;
                 pool = previous;

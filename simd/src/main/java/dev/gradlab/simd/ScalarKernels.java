@@ -115,8 +115,15 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public float softmaxCrossEntropy(float[] logits, int logitsOffset, int rows, int cols,
-                                     int[] labels, int labelsOffset, float[] gradLogits, int gradOffset) {
+    public float softmaxCrossEntropy(
+            float[] logits,
+            int logitsOffset,
+            int rows,
+            int cols,
+            int[] labels,
+            int labelsOffset,
+            float[] gradLogits,
+            int gradOffset) {
         double loss = 0;
         float invRows = 1f / rows;
         for (int r = 0; r < rows; r++) {

@@ -19,8 +19,7 @@ public final class Simd {
 
     private static final InUse IN_USE = InUse.choose();
 
-    private Simd() {
-    }
+    private Simd() {}
 
     /** The elementwise kernels in use. */
     public static Kernels kernels() {
@@ -103,15 +102,19 @@ public final class Simd {
         /** Loads the Vector API classes by name, so that this class links without the module. */
         static Loaded load() {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return new Loaded(null, "the Vector API module is not readable; for the fast path give this JVM"
-                        + " --add-modules jdk.incubator.vector (java command line, Surefire <argLine>, JMH"
-                        + " @Fork(jvmArgsAppend), exec-maven-plugin's arguments) or put gradlab on the module path");
+                return new Loaded(
+                        null,
+                        "the Vector API module is not readable; for the fast path give this JVM"
+                                + " --add-modules jdk.incubator.vector (java command line, Surefire <argLine>, JMH"
+                                + " @Fork(jvmArgsAppend), exec-maven-plugin's arguments) or put gradlab on the module path");
             }
             String className = "dev.gradlab.simd.VectorKernels";
             try {
-                Kernels kernels = (Kernels) Class.forName(className).getDeclaredConstructor().newInstance();
+                Kernels kernels = (Kernels)
+                        Class.forName(className).getDeclaredConstructor().newInstance();
                 className = "dev.gradlab.simd.VectorGemm";
-                Gemm gemm = (Gemm) Class.forName(className).getDeclaredConstructor().newInstance();
+                Gemm gemm =
+                        (Gemm) Class.forName(className).getDeclaredConstructor().newInstance();
                 return new Loaded(new Implementation(kernels, gemm), null);
             } catch (ReflectiveOperationException | LinkageError e) {
                 return new Loaded(null, className + " failed to load (" + e + ")");
@@ -133,9 +136,13 @@ public final class Simd {
             }
             if (Runtime.version().feature() < 21) {
                 // Measured: on JDK 17 some JVMs run the same vector code paths 1.7x slower than others.
-                System.getLogger(Simd.class.getName()).log(Level.WARNING, "gradlab: the Vector API code runs"
-                        + " slower, and unevenly from one JVM to the next, on JDK " + Runtime.version().feature()
-                        + " than on JDK 21 or newer: use JDK 21+ for full speed (./gradlab picks one when installed)");
+                System.getLogger(Simd.class.getName())
+                        .log(
+                                Level.WARNING,
+                                "gradlab: the Vector API code runs"
+                                        + " slower, and unevenly from one JVM to the next, on JDK "
+                                        + Runtime.version().feature()
+                                        + " than on JDK 21 or newer: use JDK 21+ for full speed (./gradlab picks one when installed)");
             }
             return new InUse(vector.implementation, "vector: " + vector.implementation);
         }

@@ -65,10 +65,23 @@ final class VectorGemm implements Gemm {
     }
 
     @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                      float[] a, int aOffset, int lda,
-                      float[] b, int bOffset, int ldb,
-                      float beta, float[] c, int cOffset, int ldc) {
+    public void sgemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOffset,
+            int lda,
+            float[] b,
+            int bOffset,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOffset,
+            int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -113,8 +126,8 @@ final class VectorGemm implements Gemm {
                         int from = panels * t / threads * nr;
                         int to = Math.min(nc, panels * (t + 1) / threads * nr);
                         if (from < to) {
-                            GemmPacking.packB(transB, alpha, b, bOffset, ldb, p0, kc, j0 + from, to - from,
-                                    packedB, from * kc);
+                            GemmPacking.packB(
+                                    transB, alpha, b, bOffset, ldb, p0, kc, j0 + from, to - from, packedB, from * kc);
                         }
                     });
                     int blocks = mBlocks;
@@ -122,16 +135,48 @@ final class VectorGemm implements Gemm {
                     Parallel.forEach(blocks * nChunks, task -> {
                         int ic = task / nChunks * mcb;
                         int chunk = task % nChunks;
-                        block(transA, packA, a, aOffset, lda, packedB, c, cOffset, ldc, add,
-                                ic, Math.min(mcb, m - ic), j0, nc,
-                                panels * chunk / nChunks * nr, Math.min(nc, panels * (chunk + 1) / nChunks * nr),
-                                p0, kc);
+                        block(
+                                transA,
+                                packA,
+                                a,
+                                aOffset,
+                                lda,
+                                packedB,
+                                c,
+                                cOffset,
+                                ldc,
+                                add,
+                                ic,
+                                Math.min(mcb, m - ic),
+                                j0,
+                                nc,
+                                panels * chunk / nChunks * nr,
+                                Math.min(nc, panels * (chunk + 1) / nChunks * nr),
+                                p0,
+                                kc);
                     });
                 } else {
                     GemmPacking.packB(transB, alpha, b, bOffset, ldb, pc, kc, jc, nc, packedB, 0);
                     for (int ic = 0; ic < m; ic += mcBlock) {
-                        block(transA, packA, a, aOffset, lda, packedB, c, cOffset, ldc, add,
-                                ic, Math.min(mcBlock, m - ic), jc, nc, 0, nc, pc, kc);
+                        block(
+                                transA,
+                                packA,
+                                a,
+                                aOffset,
+                                lda,
+                                packedB,
+                                c,
+                                cOffset,
+                                ldc,
+                                add,
+                                ic,
+                                Math.min(mcBlock, m - ic),
+                                jc,
+                                nc,
+                                0,
+                                nc,
+                                pc,
+                                kc);
                     }
                 }
             }
@@ -142,9 +187,25 @@ final class VectorGemm implements Gemm {
      * Rows {@code [ic, ic + mc)} times the packed B panels of columns {@code [jc + jFrom, jc + jTo)}
      * at depth {@code [pc, pc + kc)}, on the calling thread's A buffer.
      */
-    private void block(boolean transA, boolean packA, float[] a, int aOff, int lda, float[] packedB,
-                       float[] c, int cOff, int ldc, boolean add,
-                       int ic, int mc, int jc, int nc, int jFrom, int jTo, int pc, int kc) {
+    private void block(
+            boolean transA,
+            boolean packA,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] packedB,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add,
+            int ic,
+            int mc,
+            int jc,
+            int nc,
+            int jFrom,
+            int jTo,
+            int pc,
+            int kc) {
         Workspace ws = WORKSPACE.get();
         float[] packedA = ws.a(kc * (packA ? roundUp(mc, mr) : mr));
         float[] tile = ws.tile(mr * nr);
@@ -160,8 +221,23 @@ final class VectorGemm implements Gemm {
                     GemmPacking.packA(false, a, aOff, lda, ic + ir, rows, pc, kc, mr, packedA);
                 }
                 int aPanel = packA ? ir * kc : 0;
-                tile(direct, kc, a, aOff + (ic + ir) * lda + pc, lda, packedA, aPanel, packedB, jr * kc,
-                        rows, Math.min(nr, nc - jr), tile, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
+                tile(
+                        direct,
+                        kc,
+                        a,
+                        aOff + (ic + ir) * lda + pc,
+                        lda,
+                        packedA,
+                        aPanel,
+                        packedB,
+                        jr * kc,
+                        rows,
+                        Math.min(nr, nc - jr),
+                        tile,
+                        c,
+                        cOff + (ic + ir) * ldc + jc + jr,
+                        ldc,
+                        add);
             }
         }
     }
@@ -170,9 +246,23 @@ final class VectorGemm implements Gemm {
      * One {@code rows × cols} tile of C from an A panel (packed, or read in place when
      * {@code direct}) and a packed B panel; edge tiles go through the scratch tile.
      */
-    private void tile(boolean direct, int kc, float[] a, int aAt, int lda, float[] packedA, int aPanel,
-                      float[] packedB, int bPanel, int rows, int cols, float[] scratch,
-                      float[] c, int cAt, int ldc, boolean add) {
+    private void tile(
+            boolean direct,
+            int kc,
+            float[] a,
+            int aAt,
+            int lda,
+            float[] packedA,
+            int aPanel,
+            float[] packedB,
+            int bPanel,
+            int rows,
+            int cols,
+            float[] scratch,
+            float[] c,
+            int cAt,
+            int ldc,
+            boolean add) {
         boolean full = rows == mr && cols == nr;
         float[] out = full ? c : scratch;
         int outAt = full ? cAt : 0;

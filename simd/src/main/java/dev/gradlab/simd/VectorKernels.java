@@ -7,8 +7,8 @@ import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.OR;
 import static jdk.incubator.vector.VectorOperators.XOR;
@@ -31,6 +31,7 @@ final class VectorKernels implements Kernels {
 
     /** The Gaussian kernel works on 16-pair blocks, so it needs a species of at most 16 lanes. */
     private static final VectorSpecies<Float> GF = L <= 16 ? F : FloatVector.SPECIES_512;
+
     private static final VectorSpecies<Integer> GI = VectorSpecies.of(int.class, GF.vectorShape());
     private static final int GL = GF.length();
     private static final int[] IOTA = new int[GL];
@@ -41,8 +42,7 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    VectorKernels() {
-    }
+    VectorKernels() {}
 
     @Override
     public String toString() {
@@ -120,7 +120,8 @@ final class VectorKernels implements Kernels {
         FloatVector zero = FloatVector.zero(F);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMask<Float> positive = FloatVector.fromArray(F, x, xOffset + i).compare(GT, 0f);
+            VectorMask<Float> positive =
+                    FloatVector.fromArray(F, x, xOffset + i).compare(GT, 0f);
             zero.blend(FloatVector.fromArray(F, gy, gyOffset + i), positive).intoArray(gx, gxOffset + i);
         }
         for (; i < n; i++) {
@@ -174,7 +175,9 @@ final class VectorKernels implements Kernels {
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
             // Zeros, negatives, NaN, infinities and subnormals (rare) go lane by lane through the exact path.
-            if (v.compare(GE, Float.MIN_NORMAL).and(v.compare(LT, Float.POSITIVE_INFINITY)).allTrue()) {
+            if (v.compare(GE, Float.MIN_NORMAL)
+                    .and(v.compare(LT, Float.POSITIVE_INFINITY))
+                    .allTrue()) {
                 VectorMath.log(v).intoArray(y, yOffset + i);
             } else {
                 for (int j = i; j < i + L; j++) {
@@ -218,8 +221,15 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public float softmaxCrossEntropy(float[] logits, int logitsOffset, int rows, int cols,
-                                     int[] labels, int labelsOffset, float[] gradLogits, int gradOffset) {
+    public float softmaxCrossEntropy(
+            float[] logits,
+            int logitsOffset,
+            int rows,
+            int cols,
+            int[] labels,
+            int labelsOffset,
+            float[] gradLogits,
+            int gradOffset) {
         double loss = 0;
         float invRows = 1f / rows;
         for (int r = 0; r < rows; r++) {
@@ -235,7 +245,10 @@ final class VectorKernels implements Kernels {
                 float labelProbability = gradLogits[gi + label] * invTotal;
                 int j = 0;
                 for (int bound = F.loopBound(cols); j < bound; j += L) {
-                    FloatVector.fromArray(F, gradLogits, gi + j).mul(invTotal).mul(invRows).intoArray(gradLogits, gi + j);
+                    FloatVector.fromArray(F, gradLogits, gi + j)
+                            .mul(invTotal)
+                            .mul(invRows)
+                            .intoArray(gradLogits, gi + j);
                 }
                 for (; j < cols; j++) {
                     gradLogits[gi + j] = gradLogits[gi + j] * invTotal * invRows;
@@ -268,7 +281,8 @@ final class VectorKernels implements Kernels {
         FloatVector acc = FloatVector.zero(F);
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, offset + j).sub(max));
+            FloatVector e =
+                    VectorMath.exp(FloatVector.fromArray(F, x, offset + j).sub(max));
             if (y != null) {
                 e.intoArray(y, yOffset + j);
             }
@@ -326,7 +340,8 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
             a0 = FloatVector.fromArray(F, x, xOffset + i).lanewise(FMA, FloatVector.fromArray(F, y, yOffset + i), a0);
-            a1 = FloatVector.fromArray(F, x, xOffset + i + L).lanewise(FMA, FloatVector.fromArray(F, y, yOffset + i + L), a1);
+            a1 = FloatVector.fromArray(F, x, xOffset + i + L)
+                    .lanewise(FMA, FloatVector.fromArray(F, y, yOffset + i + L), a1);
         }
         for (int bound = F.loopBound(n); i < bound; i += L) {
             a0 = FloatVector.fromArray(F, x, xOffset + i).lanewise(FMA, FloatVector.fromArray(F, y, yOffset + i), a0);
@@ -342,7 +357,8 @@ final class VectorKernels implements Kernels {
     public void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOffset + i).lanewise(FMA, alpha, FloatVector.fromArray(F, y, yOffset + i))
+            FloatVector.fromArray(F, x, xOffset + i)
+                    .lanewise(FMA, alpha, FloatVector.fromArray(F, y, yOffset + i))
                     .intoArray(y, yOffset + i);
         }
         for (; i < n; i++) {
@@ -354,7 +370,8 @@ final class VectorKernels implements Kernels {
     public void axpyTo(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOffset + i).lanewise(FMA, alpha, FloatVector.fromArray(F, y, yOffset + i))
+            FloatVector.fromArray(F, x, xOffset + i)
+                    .lanewise(FMA, alpha, FloatVector.fromArray(F, y, yOffset + i))
                     .intoArray(z, zOffset + i);
         }
         for (; i < n; i++) {
@@ -377,7 +394,9 @@ final class VectorKernels implements Kernels {
     public void add(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOffset + i).add(FloatVector.fromArray(F, y, yOffset + i)).intoArray(z, zOffset + i);
+            FloatVector.fromArray(F, x, xOffset + i)
+                    .add(FloatVector.fromArray(F, y, yOffset + i))
+                    .intoArray(z, zOffset + i);
         }
         for (; i < n; i++) {
             z[zOffset + i] = x[xOffset + i] + y[yOffset + i];
@@ -388,7 +407,9 @@ final class VectorKernels implements Kernels {
     public void mul(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOffset + i).mul(FloatVector.fromArray(F, y, yOffset + i)).intoArray(z, zOffset + i);
+            FloatVector.fromArray(F, x, xOffset + i)
+                    .mul(FloatVector.fromArray(F, y, yOffset + i))
+                    .intoArray(z, zOffset + i);
         }
         for (; i < n; i++) {
             z[zOffset + i] = x[xOffset + i] * y[yOffset + i];
@@ -458,7 +479,8 @@ final class VectorKernels implements Kernels {
             for (int g = 0; g < 16; g += GL) {
                 IntVector pair = iota.add(firstPair + 16 * b + g);
                 IntVector h1 = fmix32(pair.mul(GaussianStream.MUL1).add(key1));
-                FloatVector u = two.sub(h1.lanewise(LSHR, 9).lanewise(OR, 0x3F800000).reinterpretAsFloats());
+                FloatVector u =
+                        two.sub(h1.lanewise(LSHR, 9).lanewise(OR, 0x3F800000).reinterpretAsFloats());
                 VectorMath.log(u).mul(-2f).sqrt().intoArray(out, at + GaussianStream.BLOCK * b + g);
             }
         }
@@ -484,8 +506,16 @@ final class VectorKernels implements Kernels {
                 IntVector sinSign = h2.lanewise(AND, 0x80000000);
                 int cosAt = at + GaussianStream.BLOCK * b + g;
                 FloatVector r = FloatVector.fromArray(GF, out, cosAt);
-                c.lanewise(XOR, d).lanewise(XOR, cosSign).reinterpretAsFloats().mul(r).intoArray(out, cosAt);
-                s.lanewise(XOR, d).lanewise(XOR, sinSign).reinterpretAsFloats().mul(r).intoArray(out, cosAt + 16);
+                c.lanewise(XOR, d)
+                        .lanewise(XOR, cosSign)
+                        .reinterpretAsFloats()
+                        .mul(r)
+                        .intoArray(out, cosAt);
+                s.lanewise(XOR, d)
+                        .lanewise(XOR, sinSign)
+                        .reinterpretAsFloats()
+                        .mul(r)
+                        .intoArray(out, cosAt + 16);
             }
         }
     }

@@ -52,8 +52,7 @@ import jdk.incubator.vector.IntVector;
  */
 final class VectorMath {
 
-    private VectorMath() {
-    }
+    private VectorMath() {}
 
     /** {@code e^x} lanewise; see {@link FloatMath#exp}. */
     static FloatVector exp(FloatVector x) {
@@ -62,10 +61,16 @@ final class VectorMath {
         FloatVector r = k.lanewise(FMA, -LN2_HI, x);
         r = k.lanewise(FMA, -LN2_LO, r);
         FloatVector halfScale = ((IntVector) t.reinterpretAsInts())
-                .sub(ROUND_MAGIC_BITS - 126).lanewise(LSHL, 23).reinterpretAsFloats();
-        FloatVector q = r.lanewise(FMA, E4, E3).lanewise(FMA, r, E2).lanewise(FMA, r, E1).lanewise(FMA, r, E0);
+                .sub(ROUND_MAGIC_BITS - 126)
+                .lanewise(LSHL, 23)
+                .reinterpretAsFloats();
+        FloatVector q = r.lanewise(FMA, E4, E3)
+                .lanewise(FMA, r, E2)
+                .lanewise(FMA, r, E1)
+                .lanewise(FMA, r, E0);
         FloatVector twiceExpR = r.mul(r).lanewise(FMA, q, r.add(r)).add(2f);
-        return twiceExpR.mul(halfScale)
+        return twiceExpR
+                .mul(halfScale)
                 .blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_OVERFLOW))
                 .blend(0f, x.compare(LT, EXP_UNDERFLOW));
     }
@@ -74,10 +79,18 @@ final class VectorMath {
     static FloatVector log(FloatVector x) {
         IntVector bits = ((IntVector) x.reinterpretAsInts()).sub(SQRT_HALF_BITS);
         // e as a float without a conversion instruction: ROUND_MAGIC + e, minus ROUND_MAGIC.
-        FloatVector ef = bits.lanewise(ASHR, 23).add(ROUND_MAGIC_BITS).reinterpretAsFloats().sub(ROUND_MAGIC);
+        FloatVector ef = bits.lanewise(ASHR, 23)
+                .add(ROUND_MAGIC_BITS)
+                .reinterpretAsFloats()
+                .sub(ROUND_MAGIC);
         FloatVector m = bits.lanewise(AND, 0x007FFFFF).add(SQRT_HALF_BITS).reinterpretAsFloats();
         FloatVector f = m.sub(1f);
-        FloatVector q = f.lanewise(FMA, L6, L5).lanewise(FMA, f, L4).lanewise(FMA, f, L3).lanewise(FMA, f, L2).lanewise(FMA, f, L1).lanewise(FMA, f, L0);
+        FloatVector q = f.lanewise(FMA, L6, L5)
+                .lanewise(FMA, f, L4)
+                .lanewise(FMA, f, L3)
+                .lanewise(FMA, f, L2)
+                .lanewise(FMA, f, L1)
+                .lanewise(FMA, f, L0);
         FloatVector log1pF = f.mul(f).lanewise(FMA, f.lanewise(FMA, q, -0.5f), f);
         return ef.lanewise(FMA, LN2_HI, ef.lanewise(FMA, LN2_LO, log1pF));
     }
@@ -86,10 +99,14 @@ final class VectorMath {
     static FloatVector tanh(FloatVector x) {
         FloatVector a = x.lanewise(ABS);
         FloatVector a2 = a.mul(a);
-        FloatVector p = a2.lanewise(FMA, T4, T3).lanewise(FMA, a2, T2).lanewise(FMA, a2, T1).lanewise(FMA, a2, T0);
+        FloatVector p = a2.lanewise(FMA, T4, T3)
+                .lanewise(FMA, a2, T2)
+                .lanewise(FMA, a2, T1)
+                .lanewise(FMA, a2, T0);
         FloatVector small = a.mul(a2).lanewise(FMA, p, a);
         FloatVector large = exp(a.add(a)).add(1f);
-        large = FloatVector.broadcast(x.species(), 1f).sub(FloatVector.broadcast(x.species(), 2f).div(large));
+        large = FloatVector.broadcast(x.species(), 1f)
+                .sub(FloatVector.broadcast(x.species(), 2f).div(large));
         FloatVector t = large.blend(small, a.compare(LT, TANH_SMALL));
         // copySign: t is non-negative (or NaN), so OR-ing in x's sign bit suffices.
         IntVector sign = ((IntVector) x.reinterpretAsInts()).lanewise(AND, 0x80000000);
@@ -111,6 +128,9 @@ final class VectorMath {
     /** {@code cos(tπ/2)} lanewise for {@code |t| ≤ ½}. */
     static FloatVector cosHalfPi(FloatVector t) {
         FloatVector t2 = t.mul(t);
-        return t2.lanewise(FMA, t2.lanewise(FMA, C3, C2).lanewise(FMA, t2, C1).lanewise(FMA, t2, C0), FloatVector.broadcast(t.species(), 1f));
+        return t2.lanewise(
+                FMA,
+                t2.lanewise(FMA, C3, C2).lanewise(FMA, t2, C1).lanewise(FMA, t2, C0),
+                FloatVector.broadcast(t.species(), 1f));
     }
 }

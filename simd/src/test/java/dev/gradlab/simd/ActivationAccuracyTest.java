@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class ActivationAccuracyTest {
 
-    static final List<Kernels> BOTH = List.of(Simd.scalar().kernels(), Simd.vector().kernels());
+    static final List<Kernels> BOTH =
+            List.of(Simd.scalar().kernels(), Simd.vector().kernels());
 
     @Test
     void expIsWithinTwoUlpsOverItsWholeRange() {
@@ -54,14 +55,33 @@ class ActivationAccuracyTest {
 
     @Test
     void logKernelHandlesEveryInput() {
-        float[] x = {0f, -0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.MIN_VALUE, 1e-40f, 1f, 2.5f,
-            Float.MAX_VALUE, 0.1f, 7f, 3f, 1e-3f, 9f, 100f, 1e30f};
+        float[] x = {
+            0f,
+            -0f,
+            -1f,
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.MIN_VALUE,
+            1e-40f,
+            1f,
+            2.5f,
+            Float.MAX_VALUE,
+            0.1f,
+            7f,
+            3f,
+            1e-3f,
+            9f,
+            100f,
+            1e30f
+        };
         for (Kernels k : new Kernels[] {Simd.scalar().kernels(), Simd.vector().kernels()}) {
             float[] y = new float[x.length];
             k.log(x, 0, y, 0, x.length);
             for (int i = 0; i < x.length; i++) {
                 float expected = (float) Math.log(x[i]);
-                assertTrue(Float.isNaN(expected) ? Float.isNaN(y[i])
+                assertTrue(
+                        Float.isNaN(expected)
+                                ? Float.isNaN(y[i])
                                 : Float.isInfinite(expected) ? y[i] == expected : ulps(y[i], Math.log(x[i])) <= 2,
                         k + ": log(" + x[i] + ") = " + y[i] + ", expected " + expected);
             }
@@ -168,7 +188,8 @@ class ActivationAccuracyTest {
     }
 
     /** Max error over 300,000 evenly spaced and 300,000 random arguments in [lo, hi], through each kernel's array API. */
-    static void assertMaxUlps(String name, DoubleUnaryOperator reference, float lo, float hi, KernelForward f, double bound) {
+    static void assertMaxUlps(
+            String name, DoubleUnaryOperator reference, float lo, float hi, KernelForward f, double bound) {
         int n = 600_000;
         float[] x = new float[n];
         Random random = new Random(name.hashCode());

@@ -33,16 +33,21 @@ class GaussianTest {
     }
 
     @Property(tries = 200)
-    void anySliceEqualsTheSameRangeOfOneFill(@ForAll @IntRange(max = 400) int from, @ForAll @IntRange(max = 400) int length,
-                                             @ForAll @IntRange(max = 7) int outOffset, @ForAll long seed,
-                                             @ForAll @IntRange(max = 1000) int stream) {
+    void anySliceEqualsTheSameRangeOfOneFill(
+            @ForAll @IntRange(max = 400) int from,
+            @ForAll @IntRange(max = 400) int length,
+            @ForAll @IntRange(max = 7) int outOffset,
+            @ForAll long seed,
+            @ForAll @IntRange(max = 1000) int stream) {
         float[] whole = fill(SCALAR, seed, stream, 0, 800);
         assertArrayEquals(whole, fill(VECTOR, seed, stream, 0, 800), "vector and scalar fills are identical");
         for (Kernels k : List.of(SCALAR, VECTOR)) {
             float[] out = new float[outOffset + length + 3];
             Arrays.fill(out, Float.NaN);
             k.gaussian(seed, stream, from, out, outOffset, length);
-            assertArrayEquals(Arrays.copyOfRange(whole, from, from + length), Arrays.copyOfRange(out, outOffset, outOffset + length),
+            assertArrayEquals(
+                    Arrays.copyOfRange(whole, from, from + length),
+                    Arrays.copyOfRange(out, outOffset, outOffset + length),
                     k + ": slice [" + from + ", " + (from + length) + ")");
             for (int i = 0; i < out.length; i++) {
                 if (i < outOffset || i >= outOffset + length) {
@@ -53,8 +58,10 @@ class GaussianTest {
     }
 
     @Property(tries = 60)
-    void farIndicesAndEpochBoundariesMatchTheScalarSpecification(@ForAll @IntRange(min = -300, max = 300) int shift,
-                                                                  @ForAll @IntRange(max = 3) int where, @ForAll long seed) {
+    void farIndicesAndEpochBoundariesMatchTheScalarSpecification(
+            @ForAll @IntRange(min = -300, max = 300) int shift,
+            @ForAll @IntRange(max = 3) int where,
+            @ForAll long seed) {
         long epoch = 1L << GaussianStream.EPOCH_SHIFT;
         long base = switch (where) {
             case 0 -> epoch;
@@ -77,7 +84,8 @@ class GaussianTest {
         float[] otherStream = fill(VECTOR, 42, 8, 0, 1 << 16);
         float[] otherSeed = fill(VECTOR, 43, 7, 0, 1 << 16);
         double bound = 5 / Math.sqrt(a.length);
-        assertTrue(Math.abs(correlation(a, 0, otherStream, 0, a.length)) < bound, "neighbouring streams are uncorrelated");
+        assertTrue(
+                Math.abs(correlation(a, 0, otherStream, 0, a.length)) < bound, "neighbouring streams are uncorrelated");
         assertTrue(Math.abs(correlation(a, 0, otherSeed, 0, a.length)) < bound, "neighbouring seeds are uncorrelated");
         // Consecutive epochs get fresh keys: the first samples of epoch 1 are not those of epoch 0.
         assertFalse(Arrays.equals(Arrays.copyOf(a, 64), fill(VECTOR, 42, 7, 1L << GaussianStream.EPOCH_SHIFT, 64)));
@@ -114,14 +122,16 @@ class GaussianTest {
 
         float[] uniform = new float[N]; // right mean and variance, wrong shape
         for (int i = 0; i < N; i++) {
-            uniform[i] = (float) ((Math.floorMod(GaussianStream.mix64(i), 1L << 24) / (double) (1 << 24) - 0.5) * Math.sqrt(12));
+            uniform[i] = (float)
+                    ((Math.floorMod(GaussianStream.mix64(i), 1L << 24) / (double) (1 << 24) - 0.5) * Math.sqrt(12));
         }
         assertFailsWith(uniform, "tail", "KS", "chi-square");
 
         float[] correlatedPairs = good.clone(); // each sine partner follows its cosine
         for (int b = 0; b < N; b += BLOCK) {
             for (int j = 0; j < BLOCK / 2; j++) {
-                correlatedPairs[b + BLOCK / 2 + j] = 0.5f * correlatedPairs[b + j] + 0.866f * correlatedPairs[b + BLOCK / 2 + j];
+                correlatedPairs[b + BLOCK / 2 + j] =
+                        0.5f * correlatedPairs[b + j] + 0.866f * correlatedPairs[b + BLOCK / 2 + j];
             }
         }
         assertFailsWith(correlatedPairs, "pair correlation");
@@ -138,7 +148,9 @@ class GaussianTest {
     static void assertFailsWith(float[] z, String... checks) {
         List<String> failures = distributionFailures(z);
         for (String check : checks) {
-            assertTrue(failures.stream().anyMatch(f -> f.startsWith(check + ":")), "expected the " + check + " check to fail; failures: " + failures);
+            assertTrue(
+                    failures.stream().anyMatch(f -> f.startsWith(check + ":")),
+                    "expected the " + check + " check to fail; failures: " + failures);
         }
     }
 

@@ -46,10 +46,16 @@ class GemmPropertiesTest {
     }
 
     @Property(tries = 300)
-    void matchesScalarOnRandomShapes(@ForAll("dims") int m, @ForAll("dims") int n, @ForAll("dims") int k,
-                                     @ForAll boolean transA, @ForAll boolean transB,
-                                     @ForAll("scalars") float alpha, @ForAll("scalars") float beta,
-                                     @ForAll("tiles") String tile, @ForAll long seed) {
+    void matchesScalarOnRandomShapes(
+            @ForAll("dims") int m,
+            @ForAll("dims") int n,
+            @ForAll("dims") int k,
+            @ForAll boolean transA,
+            @ForAll boolean transB,
+            @ForAll("scalars") float alpha,
+            @ForAll("scalars") float beta,
+            @ForAll("tiles") String tile,
+            @ForAll long seed) {
         Layout layout = Layout.random(transA, transB, m, n, k, new SplittableRandom(seed));
         if (beta == 0f) {
             Arrays.fill(layout.c, Float.NaN); // must not be read
@@ -59,8 +65,8 @@ class GemmPropertiesTest {
 
     /** Shapes past every blocking boundary: several K blocks, several M blocks, the direct small-N path. */
     @Property(tries = 12)
-    void matchesScalarAcrossCacheBlocks(@ForAll boolean transA, @ForAll boolean transB,
-                                        @ForAll("scalars") float beta, @ForAll long seed) {
+    void matchesScalarAcrossCacheBlocks(
+            @ForAll boolean transA, @ForAll boolean transB, @ForAll("scalars") float beta, @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int m = 140 + random.nextInt(200);
         int n = random.nextBoolean() ? 1 + random.nextInt(40) : 40 + random.nextInt(200);
@@ -84,11 +90,16 @@ class GemmPropertiesTest {
 
     /** Tiny cache blocks put many K and M block boundaries, and edge panels, inside small shapes. */
     @Property(tries = 100)
-    void matchesScalarWithTinyBlocks(@ForAll("dims") int m, @ForAll("dims") int n, @ForAll("dims") int k,
-                                     @ForAll boolean transA, @ForAll boolean transB,
-                                     @ForAll @IntRange(min = 1, max = 40) int kc,
-                                     @ForAll @IntRange(min = 1, max = 40) int mc,
-                                     @ForAll("tiles") String tile, @ForAll long seed) {
+    void matchesScalarWithTinyBlocks(
+            @ForAll("dims") int m,
+            @ForAll("dims") int n,
+            @ForAll("dims") int k,
+            @ForAll boolean transA,
+            @ForAll boolean transB,
+            @ForAll @IntRange(min = 1, max = 40) int kc,
+            @ForAll @IntRange(min = 1, max = 40) int mc,
+            @ForAll("tiles") String tile,
+            @ForAll long seed) {
         Layout layout = Layout.random(transA, transB, m, n, k, new SplittableRandom(seed));
         assertMatchesScalar(new VectorGemm(MicroKernel.named(tile), kc, mc), layout, -0.75f, 0.5f, seed);
     }
@@ -109,8 +120,24 @@ class GemmPropertiesTest {
         Layout layout = Layout.random(false, true, m, n, k, new SplittableRandom(7));
         float[] c = layout.c.clone();
         Arrays.fill(c, Float.NaN);
-        new VectorGemm().sgemm(false, true, m, n, k, 1f, layout.a, layout.aOff, layout.lda,
-                layout.b, layout.bOff, layout.ldb, 0f, c, layout.cOff, layout.ldc);
+        new VectorGemm()
+                .sgemm(
+                        false,
+                        true,
+                        m,
+                        n,
+                        k,
+                        1f,
+                        layout.a,
+                        layout.aOff,
+                        layout.lda,
+                        layout.b,
+                        layout.bOff,
+                        layout.ldb,
+                        0f,
+                        c,
+                        layout.cOff,
+                        layout.ldc);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 float v = c[layout.cOff + i * layout.ldc + j];
@@ -134,8 +161,11 @@ class GemmPropertiesTest {
      * every element comes from the same kernel calls, so the thread count cannot change a bit.
      */
     @Property(tries = 8)
-    void sameResultOnOneAndTwoThreads(@ForAll boolean transA, @ForAll boolean transB,
-                                      @ForAll @IntRange(min = 0, max = 2) int kind, @ForAll long seed) {
+    void sameResultOnOneAndTwoThreads(
+            @ForAll boolean transA,
+            @ForAll boolean transB,
+            @ForAll @IntRange(min = 0, max = 2) int kind,
+            @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int m;
         int n;
@@ -186,9 +216,21 @@ class GemmPropertiesTest {
     }
 
     /** Operands stored with random offsets and leading dimensions, and C with sentinel padding. */
-    private record Layout(boolean transA, boolean transB, int m, int n, int k,
-                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                          float[] c, int cOff, int ldc) {
+    private record Layout(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc) {
 
         static Layout random(boolean transA, boolean transB, int m, int n, int k, SplittableRandom random) {
             int aRows = transA ? k : m;
@@ -201,10 +243,21 @@ class GemmPropertiesTest {
             int aOff = random.nextInt(4);
             int bOff = random.nextInt(4);
             int cOff = random.nextInt(4);
-            return new Layout(transA, transB, m, n, k,
-                    fill(random, aOff + aRows * lda + random.nextInt(3)), aOff, lda,
-                    fill(random, bOff + bRows * ldb + random.nextInt(3)), bOff, ldb,
-                    fill(random, cOff + m * ldc + random.nextInt(3)), cOff, ldc);
+            return new Layout(
+                    transA,
+                    transB,
+                    m,
+                    n,
+                    k,
+                    fill(random, aOff + aRows * lda + random.nextInt(3)),
+                    aOff,
+                    lda,
+                    fill(random, bOff + bRows * ldb + random.nextInt(3)),
+                    bOff,
+                    ldb,
+                    fill(random, cOff + m * ldc + random.nextInt(3)),
+                    cOff,
+                    ldc);
         }
 
         private static float[] fill(SplittableRandom random, int size) {

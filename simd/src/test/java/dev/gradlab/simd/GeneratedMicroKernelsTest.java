@@ -29,7 +29,8 @@ class GeneratedMicroKernelsTest {
         Process process;
         try {
             process = new ProcessBuilder("python3", GENERATOR.toString(), "--out", out.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             assumeTrue(false, "python3 is not available: " + e.getMessage());
             return;
@@ -42,12 +43,16 @@ class GeneratedMicroKernelsTest {
         }
         List<String> committed = new ArrayList<>();
         try (Stream<Path> files = Files.list(SOURCES)) {
-            files.map(f -> f.getFileName().toString()).filter(n -> n.matches("MicroKernel\\d+x\\d+\\.java"))
-                    .sorted().forEach(committed::add);
+            files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("MicroKernel\\d+x\\d+\\.java"))
+                    .sorted()
+                    .forEach(committed::add);
         }
         assertEquals(generated, committed, "tiles in " + SOURCES + " against the generator's");
         for (String name : generated) {
-            assertArrayEquals(Files.readAllBytes(out.resolve(name)), Files.readAllBytes(SOURCES.resolve(name)),
+            assertArrayEquals(
+                    Files.readAllBytes(out.resolve(name)),
+                    Files.readAllBytes(SOURCES.resolve(name)),
                     name + " differs from the output of python3 " + GENERATOR + "; edit the script and run it");
         }
     }

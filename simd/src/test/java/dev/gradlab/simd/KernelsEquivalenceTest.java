@@ -8,7 +8,6 @@ import java.util.Arrays;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 
 /**
  * The Vector API kernels against their scalar twins, on random lengths (1, primes, lengths that are
@@ -25,7 +24,13 @@ class KernelsEquivalenceTest {
 
     /** Elementwise kernels with one input, {@code out = f(in)}. */
     enum Unary {
-        SIGMOID, TANH, RELU, REQU, EXP, LOG, SCALE;
+        SIGMOID,
+        TANH,
+        RELU,
+        REQU,
+        EXP,
+        LOG,
+        SCALE;
 
         void apply(Kernels k, float[] x, int xOff, float[] y, int yOff, int n) {
             switch (this) {
@@ -45,7 +50,12 @@ class KernelsEquivalenceTest {
 
     /** Elementwise kernels with two inputs: backward passes (saved value, upstream gradient), add, mul. */
     enum Binary {
-        SIGMOID_BACKWARD, TANH_BACKWARD, RELU_BACKWARD, REQU_BACKWARD, ADD, MUL;
+        SIGMOID_BACKWARD,
+        TANH_BACKWARD,
+        RELU_BACKWARD,
+        REQU_BACKWARD,
+        ADD,
+        MUL;
 
         void apply(Kernels k, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
             switch (this) {
@@ -75,9 +85,12 @@ class KernelsEquivalenceTest {
     }
 
     @Property(tries = 300)
-    void unaryKernelsAreBitIdentical(@ForAll Unary op, @ForAll @IntRange(min = 1, max = 150) int n,
-                                     @ForAll @IntRange(max = 9) int xOff, @ForAll @IntRange(max = 9) int yOff,
-                                     @ForAll long seed) {
+    void unaryKernelsAreBitIdentical(
+            @ForAll Unary op,
+            @ForAll @IntRange(min = 1, max = 150) int n,
+            @ForAll @IntRange(max = 9) int xOff,
+            @ForAll @IntRange(max = 9) int yOff,
+            @ForAll long seed) {
         float[] x = KernelsTestData.values(seed, xOff + n, true);
         float[] expected = new float[yOff + n];
         float[] actual = new float[yOff + n];
@@ -91,8 +104,11 @@ class KernelsEquivalenceTest {
     }
 
     @Property(tries = 300)
-    void binaryKernelsAreBitIdentical(@ForAll Binary op, @ForAll @IntRange(min = 1, max = 150) int n,
-                                      @ForAll @IntRange(max = 9) int off, @ForAll long seed) {
+    void binaryKernelsAreBitIdentical(
+            @ForAll Binary op,
+            @ForAll @IntRange(min = 1, max = 150) int n,
+            @ForAll @IntRange(max = 9) int off,
+            @ForAll long seed) {
         float[] a = op.first(seed, off + n);
         float[] b = KernelsTestData.values(seed + 1, off + n, true);
         float[] expected = new float[n];
@@ -106,8 +122,8 @@ class KernelsEquivalenceTest {
     }
 
     @Property(tries = 200)
-    void axpyMatchesWithinOneRounding(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll @IntRange(max = 9) int off,
-                                      @ForAll long seed) {
+    void axpyMatchesWithinOneRounding(
+            @ForAll @IntRange(min = 1, max = 300) int n, @ForAll @IntRange(max = 9) int off, @ForAll long seed) {
         float[] x = KernelsTestData.values(seed, off + n, false);
         float[] y = KernelsTestData.values(seed + 1, off + n, false);
         float alpha = 0.731f;
@@ -121,17 +137,21 @@ class KernelsEquivalenceTest {
         SCALAR.axpyTo(n, alpha, x, off, y, off, scalarInto, off);
         for (int i = off; i < off + n; i++) {
             assertEquals(Float.floatToIntBits(actual[i]), Float.floatToIntBits(into[i]), "axpyTo is axpy at " + i);
-            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(scalarInto[i]),
+            assertEquals(
+                    Float.floatToIntBits(expected[i]),
+                    Float.floatToIntBits(scalarInto[i]),
                     "scalar axpyTo is axpy at " + i);
             // The vector twin fuses the multiply-add: they differ by at most the rounding of alpha·x.
             double bound = 2 * U * (Math.abs(alpha * x[i]) + Math.abs(expected[i]));
-            assertTrue(Math.abs(actual[i] - expected[i]) <= bound, "axpy at " + i + ": " + actual[i] + " vs " + expected[i]);
+            assertTrue(
+                    Math.abs(actual[i] - expected[i]) <= bound,
+                    "axpy at " + i + ": " + actual[i] + " vs " + expected[i]);
         }
     }
 
     @Property(tries = 200)
-    void sumAndDotMatchWithinTheSummationBound(@ForAll @IntRange(min = 1, max = 1000) int n,
-                                               @ForAll @IntRange(max = 9) int off, @ForAll long seed) {
+    void sumAndDotMatchWithinTheSummationBound(
+            @ForAll @IntRange(min = 1, max = 1000) int n, @ForAll @IntRange(max = 9) int off, @ForAll long seed) {
         float[] x = KernelsTestData.values(seed, off + n, false);
         float[] y = KernelsTestData.values(seed + 1, off + n, false);
         double absSum = 0;
@@ -141,12 +161,18 @@ class KernelsEquivalenceTest {
             absDot += Math.abs(x[i] * y[i]);
         }
         assertEquals(SCALAR.sum(x, off, n), VECTOR.sum(x, off, n), 2 * n * U * absSum + Float.MIN_VALUE);
-        assertEquals(SCALAR.dot(x, off, y, off, n), VECTOR.dot(x, off, y, off, n), 2 * (n + 1) * U * absDot + Float.MIN_VALUE);
+        assertEquals(
+                SCALAR.dot(x, off, y, off, n),
+                VECTOR.dot(x, off, y, off, n),
+                2 * (n + 1) * U * absDot + Float.MIN_VALUE);
     }
 
     @Property(tries = 100)
-    void rowBroadcastsAndColumnSumsMatch(@ForAll @IntRange(min = 1, max = 20) int rows, @ForAll @IntRange(min = 1, max = 70) int cols,
-                                         @ForAll @IntRange(max = 5) int off, @ForAll long seed) {
+    void rowBroadcastsAndColumnSumsMatch(
+            @ForAll @IntRange(min = 1, max = 20) int rows,
+            @ForAll @IntRange(min = 1, max = 70) int cols,
+            @ForAll @IntRange(max = 5) int off,
+            @ForAll long seed) {
         float[] x = KernelsTestData.values(seed, off + rows * cols, false);
         float[] bias = KernelsTestData.values(seed + 1, off + cols, false);
         float[] expected = x.clone();
@@ -162,8 +188,12 @@ class KernelsEquivalenceTest {
     }
 
     @Property(tries = 200)
-    void softmaxRowsMatch(@ForAll @IntRange(min = 1, max = 12) int rows, @ForAll @IntRange(min = 1, max = 70) int cols,
-                          @ForAll @IntRange(max = 5) int off, @ForAll long seed, @ForAll boolean inPlace) {
+    void softmaxRowsMatch(
+            @ForAll @IntRange(min = 1, max = 12) int rows,
+            @ForAll @IntRange(min = 1, max = 70) int cols,
+            @ForAll @IntRange(max = 5) int off,
+            @ForAll long seed,
+            @ForAll boolean inPlace) {
         float[] x = logits(seed, off + rows * cols);
         float[] expected = new float[off + rows * cols];
         float[] actual = inPlace ? x.clone() : new float[off + rows * cols];
@@ -178,8 +208,12 @@ class KernelsEquivalenceTest {
     }
 
     @Property(tries = 200)
-    void softmaxCrossEntropyMatches(@ForAll @IntRange(min = 1, max = 12) int rows, @ForAll @IntRange(min = 1, max = 70) int cols,
-                                    @ForAll @IntRange(max = 5) int off, @ForAll long seed, @ForAll boolean inPlace) {
+    void softmaxCrossEntropyMatches(
+            @ForAll @IntRange(min = 1, max = 12) int rows,
+            @ForAll @IntRange(min = 1, max = 70) int cols,
+            @ForAll @IntRange(max = 5) int off,
+            @ForAll long seed,
+            @ForAll boolean inPlace) {
         float[] logits = logits(seed, off + rows * cols);
         int[] labels = new int[off + rows];
         for (int r = 0; r < rows; r++) {
@@ -188,12 +222,16 @@ class KernelsEquivalenceTest {
         float[] expectedGrad = new float[off + rows * cols];
         float[] actualGrad = inPlace ? logits.clone() : new float[off + rows * cols];
         float expected = SCALAR.softmaxCrossEntropy(logits, off, rows, cols, labels, off, expectedGrad, off);
-        float actual = VECTOR.softmaxCrossEntropy(inPlace ? actualGrad : logits, off, rows, cols, labels, off, actualGrad, off);
+        float actual = VECTOR.softmaxCrossEntropy(
+                inPlace ? actualGrad : logits, off, rows, cols, labels, off, actualGrad, off);
         assertEquals(expected, actual, 2 * U * Math.abs(expected) + (2 * cols + 4) * U);
         // The label's entry (p - 1)/rows carries p's error without p's scale: an absolute term too.
         assertClose(expectedGrad, actualGrad, off, (2 * cols + 4) * U, (2 * cols + 5) * U / rows, "gradient");
-        assertEquals(expected, VECTOR.softmaxCrossEntropy(logits, off, rows, cols, labels, off, null, 0),
-                2 * U * Math.abs(expected) + (2 * cols + 4) * U, "without a gradient");
+        assertEquals(
+                expected,
+                VECTOR.softmaxCrossEntropy(logits, off, rows, cols, labels, off, null, 0),
+                2 * U * Math.abs(expected) + (2 * cols + 4) * U,
+                "without a gradient");
     }
 
     /** Logits of every scale, with some huge ones (±1e30: their exponentials underflow to 0 or dominate). */
@@ -217,8 +255,10 @@ class KernelsEquivalenceTest {
         assertEquals(expected.length, actual.length);
         for (int i = from; i < expected.length; i++) {
             double bound = relative * Math.abs(expected[i]) + absolute;
-            assertTrue(Math.abs(actual[i] - expected[i]) <= bound || Float.compare(actual[i], expected[i]) == 0,
-                    what + " at " + i + ": expected " + expected[i] + ", actual " + actual[i] + " (bound " + bound + ")");
+            assertTrue(
+                    Math.abs(actual[i] - expected[i]) <= bound || Float.compare(actual[i], expected[i]) == 0,
+                    what + " at " + i + ": expected " + expected[i] + ", actual " + actual[i] + " (bound " + bound
+                            + ")");
         }
     }
 }

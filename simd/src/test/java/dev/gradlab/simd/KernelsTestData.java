@@ -7,16 +7,43 @@ final class KernelsTestData {
 
     /** Zeros, tiny and huge magnitudes, infinities and the approximations' branch points. */
     static final float[] SPECIAL = {
-        0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL, 1e-30f, -1e-30f,
-        1e-7f, -1e-7f, 1e30f, -1e30f, Float.MAX_VALUE, -Float.MAX_VALUE,
-        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
-        FloatMath.EXP_OVERFLOW, Math.nextUp(FloatMath.EXP_OVERFLOW), FloatMath.EXP_UNDERFLOW,
-        Math.nextDown(FloatMath.EXP_UNDERFLOW), -87.5f, -103f, -104f, 88f, 89f, -88f, -89f,
-        FloatMath.TANH_SMALL, Math.nextDown(FloatMath.TANH_SMALL), -FloatMath.TANH_SMALL, 9f, -9f, 20f, -20f,
+        0f,
+        -0f,
+        Float.MIN_VALUE,
+        -Float.MIN_VALUE,
+        Float.MIN_NORMAL,
+        -Float.MIN_NORMAL,
+        1e-30f,
+        -1e-30f,
+        1e-7f,
+        -1e-7f,
+        1e30f,
+        -1e30f,
+        Float.MAX_VALUE,
+        -Float.MAX_VALUE,
+        Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY,
+        FloatMath.EXP_OVERFLOW,
+        Math.nextUp(FloatMath.EXP_OVERFLOW),
+        FloatMath.EXP_UNDERFLOW,
+        Math.nextDown(FloatMath.EXP_UNDERFLOW),
+        -87.5f,
+        -103f,
+        -104f,
+        88f,
+        89f,
+        -88f,
+        -89f,
+        FloatMath.TANH_SMALL,
+        Math.nextDown(FloatMath.TANH_SMALL),
+        -FloatMath.TANH_SMALL,
+        9f,
+        -9f,
+        20f,
+        -20f,
     };
 
-    private KernelsTestData() {
-    }
+    private KernelsTestData() {}
 
     /**
      * {@code length} values from {@code seed}: a quarter special values when {@code specials}, the

@@ -34,11 +34,13 @@ class ParallelTest {
     void rethrowsATaskFailure() {
         IllegalStateException boom = new IllegalStateException("boom");
         for (int failing : new int[] {0, 1, 2}) {
-            RuntimeException e = assertThrows(RuntimeException.class, () -> Parallel.forEach(3, i -> {
-                if (i == failing) {
-                    throw boom;
-                }
-            }));
+            RuntimeException e = assertThrows(
+                    RuntimeException.class,
+                    () -> Parallel.forEach(3, i -> {
+                        if (i == failing) {
+                            throw boom;
+                        }
+                    }));
             assertSame(boom, e, "failing task " + failing);
         }
     }
@@ -74,8 +76,10 @@ class ParallelTest {
     void theThreadsPropertyIsParsedStrictly() {
         assertEquals(3, Parallel.threadsProperty(" 3 "));
         assertEquals(Runtime.getRuntime().availableProcessors(), Parallel.threadsProperty(null));
-        assertEquals("system property gradlab.threads must be an integer >= 1, got 'abc'",
-                assertThrows(IllegalArgumentException.class, () -> Parallel.threadsProperty("abc")).getMessage());
+        assertEquals(
+                "system property gradlab.threads must be an integer >= 1, got 'abc'",
+                assertThrows(IllegalArgumentException.class, () -> Parallel.threadsProperty("abc"))
+                        .getMessage());
     }
 
     @Test

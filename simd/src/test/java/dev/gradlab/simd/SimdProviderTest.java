@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class SimdProviderTest {
 
     /** The API: everything else in the module is package-private. */
-    private static final Set<String> PUBLIC = Set.of("Blas", "Gemm", "Kernels", "Parallel", "Parallel$Threads",
-            "Simd", "Simd$Implementation");
+    private static final Set<String> PUBLIC =
+            Set.of("Blas", "Gemm", "Kernels", "Parallel", "Parallel$Threads", "Simd", "Simd$Implementation");
 
     @Test
     void providerNamesWhatItChose() {
@@ -45,7 +45,11 @@ class SimdProviderTest {
 
     @Test
     void onlyTheApiIsPublic() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path dir = Path.of(Simd.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        Path dir = Path.of(Simd.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
                 .resolve("dev/gradlab/simd");
         Set<String> publicClasses = new TreeSet<>();
         try (Stream<Path> files = Files.list(dir)) {
@@ -66,23 +70,28 @@ class SimdProviderTest {
     /** A JVM without {@code --add-modules jdk.incubator.vector}: scalar in use, vector() refused by name. */
     @Test
     void withoutTheModuleVectorIsAClearRefusal() throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath(), WithoutModule.class.getName())
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        classPath(),
+                        WithoutModule.class.getName())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         // Either variable could add the module behind the test's back.
         builder.environment().remove("JDK_JAVA_OPTIONS");
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         Process process = builder.start();
         List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                .lines().toList();
+                .lines()
+                .toList();
         assertEquals(0, process.waitFor(), String.join("\n", lines));
-        assertEquals(List.of(
-                "vectorized false",
-                "sigmoid(0) 0.5",
-                "java.lang.UnsupportedOperationException: no Vector API implementation: the Vector API module is"
-                        + " not readable; for the fast path give this JVM --add-modules jdk.incubator.vector (java"
-                        + " command line, Surefire <argLine>, JMH @Fork(jvmArgsAppend), exec-maven-plugin's"
-                        + " arguments) or put gradlab on the module path"),
+        assertEquals(
+                List.of(
+                        "vectorized false",
+                        "sigmoid(0) 0.5",
+                        "java.lang.UnsupportedOperationException: no Vector API implementation: the Vector API module is"
+                                + " not readable; for the fast path give this JVM --add-modules jdk.incubator.vector (java"
+                                + " command line, Surefire <argLine>, JMH @Fork(jvmArgsAppend), exec-maven-plugin's"
+                                + " arguments) or put gradlab on the module path"),
                 lines);
     }
 
@@ -91,15 +100,22 @@ class SimdProviderTest {
      * {@code java.class.path} lacks the module's own classes and the patched-in test classes.
      */
     private static String classPath() {
-        return Stream.of(System.getProperty("jdk.module.path"), System.getProperty("java.class.path"),
-                        codeSource(Simd.class), codeSource(WithoutModule.class))
+        return Stream.of(
+                        System.getProperty("jdk.module.path"),
+                        System.getProperty("java.class.path"),
+                        codeSource(Simd.class),
+                        codeSource(WithoutModule.class))
                 .filter(p -> p != null && !p.isEmpty())
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     private static String codeSource(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(type.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

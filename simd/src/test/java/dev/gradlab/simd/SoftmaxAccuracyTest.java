@@ -20,12 +20,16 @@ import org.junit.jupiter.api.Test;
  */
 class SoftmaxAccuracyTest {
 
-    static final List<Kernels> BOTH = List.of(Simd.scalar().kernels(), Simd.vector().kernels());
+    static final List<Kernels> BOTH =
+            List.of(Simd.scalar().kernels(), Simd.vector().kernels());
     static final double U = 0x1p-24;
 
     @Property(tries = 150)
-    void rowKernelsMatchDoublePrecision(@ForAll @IntRange(min = 1, max = 9) int rows, @ForAll @IntRange(min = 1, max = 100) int cols,
-                                        @ForAll @IntRange(min = 0, max = 4) int scale, @ForAll long seed) {
+    void rowKernelsMatchDoublePrecision(
+            @ForAll @IntRange(min = 1, max = 9) int rows,
+            @ForAll @IntRange(min = 1, max = 100) int cols,
+            @ForAll @IntRange(min = 0, max = 4) int scale,
+            @ForAll long seed) {
         Random random = new Random(seed);
         float[] x = new float[rows * cols];
         double spread = Math.pow(10, scale - 1); // logits from ~0.1 to ~1000 apart
@@ -71,9 +75,7 @@ class SoftmaxAccuracyTest {
     void extremeLogitsNeitherOverflowNorLoseTheWinner() {
         float inf = Float.POSITIVE_INFINITY;
         float[] x = {
-            1e30f, 0f, -1e30f, -inf,
-            -inf, 88.8f, 88.7f, -200f,
-            -1e30f, -1e30f, -1e30f, -1e30f,
+            1e30f, 0f, -1e30f, -inf, -inf, 88.8f, 88.7f, -200f, -1e30f, -1e30f, -1e30f, -1e30f,
         };
         int[] labels = {0, 0, 2};
         for (Kernels k : BOTH) {

@@ -41,11 +41,12 @@ public final class GradientAssertions {
     /** Gradients smaller than this are compared absolutely, as if they were this large. */
     public static final double DEFAULT_FLOOR = 0.1;
     /** {@link GradCheck.Options#DEFAULTS} with {@link #DEFAULT_EPS}, {@link #DEFAULT_TOLERANCE} and {@link #DEFAULT_FLOOR}. */
-    public static final GradCheck.Options DEFAULTS = GradCheck.Options.DEFAULTS.withEps(DEFAULT_EPS)
-            .withTolerance(DEFAULT_TOLERANCE).withFloor(DEFAULT_FLOOR);
+    public static final GradCheck.Options DEFAULTS = GradCheck.Options.DEFAULTS
+            .withEps(DEFAULT_EPS)
+            .withTolerance(DEFAULT_TOLERANCE)
+            .withFloor(DEFAULT_FLOOR);
 
-    private GradientAssertions() {
-    }
+    private GradientAssertions() {}
 
     /** A differentiable expression of its inputs, for instance {@code xs -> new Silu().apply(xs[0])}. */
     @FunctionalInterface
@@ -63,8 +64,8 @@ public final class GradientAssertions {
     }
 
     /** {@link #assertGradient(Supplier, Tensor...)} with other options. */
-    public static GradCheck.Result assertGradient(GradCheck.Options options, Supplier<? extends Function> function,
-                                                  Tensor... inputs) {
+    public static GradCheck.Result assertGradient(
+            GradCheck.Options options, Supplier<? extends Function> function, Tensor... inputs) {
         return assertGradient(options, xs -> function.get().apply(xs), inputs);
     }
 
@@ -94,7 +95,8 @@ public final class GradientAssertions {
             outputShape = expression.apply(leaves).shape();
         }
         Tensor weights = weights(options.seed(), outputShape);
-        return verdict(GradCheck.check(() -> expression.apply(leaves).mul(weights).sum(), named, options));
+        return verdict(
+                GradCheck.check(() -> expression.apply(leaves).mul(weights).sum(), named, options));
     }
 
     /** Asserts the gradient of the mean cross-entropy of {@code model} on {@code (x, labels)} for every parameter. */

@@ -30,8 +30,7 @@ public final class TensorArbitraries {
      */
     public static final float KINK_MARGIN = (float) (3 * GradientAssertions.DEFAULT_EPS);
 
-    private TensorArbitraries() {
-    }
+    private TensorArbitraries() {}
 
     /**
      * Shapes of rank {@code minRank} to {@code maxRank} with every dimension in {@code [1, maxDim]}.
@@ -43,7 +42,11 @@ public final class TensorArbitraries {
             throw new IllegalArgumentException("shapes need 0 <= minRank <= maxRank and maxDim >= 1, got minRank="
                     + minRank + ", maxRank=" + maxRank + ", maxDim=" + maxDim);
         }
-        return Arbitraries.integers().between(1, maxDim).list().ofMinSize(minRank).ofMaxSize(maxRank)
+        return Arbitraries.integers()
+                .between(1, maxDim)
+                .list()
+                .ofMinSize(minRank)
+                .ofMaxSize(maxRank)
                 .map(dims -> dims.stream().mapToInt(Integer::intValue).toArray());
     }
 
@@ -63,7 +66,10 @@ public final class TensorArbitraries {
         }
         return shapes.flatMap(shape -> {
             int size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-            return Arbitraries.floats().between(lo, hi).array(float[].class).ofSize(size)
+            return Arbitraries.floats()
+                    .between(lo, hi)
+                    .array(float[].class)
+                    .ofSize(size)
                     .map(values -> Tensor.of(values, shape));
         });
     }
@@ -96,7 +102,7 @@ public final class TensorArbitraries {
                     float d = values[i] - kink;
                     if (Math.abs(d) < margin) {
                         float v = d < 0 ? kink - margin : kink + margin;
-                        while (Math.abs(v - kink) < margin) {    // kink ± margin can round back inside
+                        while (Math.abs(v - kink) < margin) { // kink ± margin can round back inside
                             v = d < 0 ? Math.nextDown(v) : Math.nextUp(v);
                         }
                         values[i] = v;
@@ -110,8 +116,8 @@ public final class TensorArbitraries {
     /** Class labels in {@code [0, classes)}, one per row of a batch of {@code rows}. */
     public static Arbitrary<int[]> labels(int rows, int classes) {
         if (rows < 1 || classes < 1) {
-            throw new IllegalArgumentException("labels need rows >= 1 and classes >= 1, got rows=" + rows
-                    + ", classes=" + classes);
+            throw new IllegalArgumentException(
+                    "labels need rows >= 1 and classes >= 1, got rows=" + rows + ", classes=" + classes);
         }
         return Arbitraries.integers().between(0, classes - 1).array(int[].class).ofSize(rows);
     }

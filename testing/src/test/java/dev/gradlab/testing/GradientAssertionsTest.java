@@ -41,7 +41,8 @@ class GradientAssertionsTest {
     @Property(tries = 100)
     void silu(@ForAll("siluRising") Tensor x) {
         assertGradient(xs -> xs[0].mul(xs[0].sigmoid()), x);
-        assertThrows(AssertionError.class,
+        assertThrows(
+                AssertionError.class,
                 () -> assertGradient(xs -> SmoothOps.scaled(WRONG, xs[0].mul(xs[0].sigmoid())), x));
     }
 
@@ -53,12 +54,16 @@ class GradientAssertionsTest {
     }
 
     @Property(tries = 100)
-    void matmul(@ForAll @IntRange(min = 1, max = 8) int m, @ForAll @IntRange(min = 1, max = 16) int k,
-                @ForAll @IntRange(min = 1, max = 8) int n, @ForAll long seed) {
+    void matmul(
+            @ForAll @IntRange(min = 1, max = 8) int m,
+            @ForAll @IntRange(min = 1, max = 16) int k,
+            @ForAll @IntRange(min = 1, max = 8) int n,
+            @ForAll long seed) {
         Tensor a = Tensor.uniform(seed, -1, 1, m, k);
         Tensor b = Tensor.uniform(seed + 1, -1, 1, k, n);
         assertGradient(xs -> xs[0].matmul(xs[1]), a, b);
-        assertThrows(AssertionError.class, () -> assertGradient(xs -> SmoothOps.scaled(WRONG, xs[0].matmul(xs[1])), a, b));
+        assertThrows(
+                AssertionError.class, () -> assertGradient(xs -> SmoothOps.scaled(WRONG, xs[0].matmul(xs[1])), a, b));
     }
 
     @Property(tries = 50)
@@ -78,12 +83,16 @@ class GradientAssertionsTest {
     @Example
     void aFailureNamesTheElementBothValuesAndTheError() {
         Tensor x = Tensor.of(new float[] {0.5f, -0.25f, 1f}, 3);
-        AssertionError e = assertThrows(AssertionError.class,
-                () -> assertGradient(xs -> SmoothOps.scaled(1.01, xs[0].tanh()), x));
+        AssertionError e =
+                assertThrows(AssertionError.class, () -> assertGradient(xs -> SmoothOps.scaled(1.01, xs[0].tanh()), x));
         String m = e.getMessage();
         assertTrue(m.startsWith("gradient check failed (3 elements); worst: input 0 [3] at index ["), m);
-        assertTrue(m.contains(": backward gives ") && m.contains(", finite differences give ")
-                && m.contains("(relative error ") && m.endsWith(" > tolerance 0.002)"), m);
+        assertTrue(
+                m.contains(": backward gives ")
+                        && m.contains(", finite differences give ")
+                        && m.contains("(relative error ")
+                        && m.endsWith(" > tolerance 0.002)"),
+                m);
     }
 
     /** Why the kit has its own defaults: GradCheck's (tolerance 1e-2, step 1e-2) let this wrong backward pass. */
@@ -115,6 +124,7 @@ class GradientAssertionsTest {
 
     @Provide
     Arbitrary<Tensor> nearZero() {
-        return TensorArbitraries.awayFromKinks(TensorArbitraries.tensors(TensorArbitraries.shapes(1, 2, 12), -0.5f, 0.5f), 0f);
+        return TensorArbitraries.awayFromKinks(
+                TensorArbitraries.tensors(TensorArbitraries.shapes(1, 2, 12), -0.5f, 0.5f), 0f);
     }
 }

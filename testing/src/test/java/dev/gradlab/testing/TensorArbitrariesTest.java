@@ -38,10 +38,13 @@ class TensorArbitrariesTest {
 
     @Example
     void badBoundsAreRefusedWithTheirValues() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TensorArbitraries.shapes(2, 1, 4));
-        assertEquals("shapes need 0 <= minRank <= maxRank and maxDim >= 1, got minRank=2, maxRank=1, maxDim=4",
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> TensorArbitraries.shapes(2, 1, 4));
+        assertEquals(
+                "shapes need 0 <= minRank <= maxRank and maxDim >= 1, got minRank=2, maxRank=1, maxDim=4",
                 e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> TensorArbitraries.tensors(TensorArbitraries.shapes(1, 1, 1), 1, 0));
         assertEquals("tensors need finite lo <= hi, got lo=1.0, hi=0.0", e.getMessage());
     }
@@ -58,6 +61,7 @@ class TensorArbitrariesTest {
 
     @Provide
     Arbitrary<Tensor> kinked() {
-        return TensorArbitraries.awayFromKinks(TensorArbitraries.tensors(TensorArbitraries.shapes(1, 2, 8), -1, 2), 0, 1);
+        return TensorArbitraries.awayFromKinks(
+                TensorArbitraries.tensors(TensorArbitraries.shapes(1, 2, 8), -1, 2), 0, 1);
     }
 }

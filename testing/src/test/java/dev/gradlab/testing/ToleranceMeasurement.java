@@ -15,17 +15,18 @@ import java.util.SplittableRandom;
 public final class ToleranceMeasurement {
 
     /** The defaults, but -Deps and -Dfloor for other choices, and a tolerance that lets every error through. */
-    private static final GradCheck.Options MEASURE = GradientAssertions.DEFAULTS.withTolerance(Double.MAX_VALUE)
+    private static final GradCheck.Options MEASURE = GradientAssertions.DEFAULTS
+            .withTolerance(Double.MAX_VALUE)
             .withEps(Double.parseDouble(System.getProperty("eps", "" + GradientAssertions.DEFAULT_EPS)))
             .withFloor(Double.parseDouble(System.getProperty("floor", "" + GradientAssertions.DEFAULT_FLOOR)));
 
-    private ToleranceMeasurement() {
-    }
+    private ToleranceMeasurement() {}
 
     public static void main(String[] args) {
         int cases = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-        System.out.printf("%-20s %12s %12s %14s %14s %14s%n", "op", "correct max", "correct p999", "0.1% wrong min",
-                "0.5% wrong min", "0.5% caught");
+        System.out.printf(
+                "%-20s %12s %12s %14s %14s %14s%n",
+                "op", "correct max", "correct p999", "0.1% wrong min", "0.5% wrong min", "0.5% caught");
         for (Op op : SmoothOps.ALL) {
             double[] correct = new double[cases];
             double[] wrong1 = new double[cases];
@@ -47,9 +48,12 @@ public final class ToleranceMeasurement {
                 int rows = 1 + r.nextInt(8);
                 Tensor x = Tensor.uniform(c, -2, 2, rows, 6);
                 int[] labels = r.ints(rows, 0, 3).toArray();
-                correct[c] = GradCheck.check(SmoothOps.mlp(c, tanh, 1), x, labels, MEASURE).error();
-                wrong1[c] = GradCheck.check(SmoothOps.mlp(c, tanh, 1.001), x, labels, MEASURE).error();
-                wrong5[c] = GradCheck.check(SmoothOps.mlp(c, tanh, 1.005), x, labels, MEASURE).error();
+                correct[c] = GradCheck.check(SmoothOps.mlp(c, tanh, 1), x, labels, MEASURE)
+                        .error();
+                wrong1[c] = GradCheck.check(SmoothOps.mlp(c, tanh, 1.001), x, labels, MEASURE)
+                        .error();
+                wrong5[c] = GradCheck.check(SmoothOps.mlp(c, tanh, 1.005), x, labels, MEASURE)
+                        .error();
             }
             print("mlp " + (tanh ? "tanh" : "sigmoid") + " + CE", correct, wrong1, wrong5);
         }
@@ -57,7 +61,8 @@ public final class ToleranceMeasurement {
 
     private static double error(Op op, double scale, Tensor[] inputs) {
         try {
-            return GradientAssertions.assertGradient(MEASURE, op.scaled().apply(scale), inputs).error();
+            return GradientAssertions.assertGradient(MEASURE, op.scaled().apply(scale), inputs)
+                    .error();
         } catch (AssertionError e) {
             return Double.POSITIVE_INFINITY;
         }
@@ -66,9 +71,16 @@ public final class ToleranceMeasurement {
     private static void print(String name, double[] correct, double[] wrong1, double[] wrong5) {
         double[] sorted = correct.clone();
         Arrays.sort(sorted);
-        long caught = Arrays.stream(wrong5).filter(e -> e > GradientAssertions.DEFAULT_TOLERANCE).count();
-        System.out.printf("%-20s %12.2e %12.2e %14.2e %14.2e %13.1f%%%n", name, sorted[sorted.length - 1],
-                sorted[(int) Math.floor(0.999 * (sorted.length - 1))], Arrays.stream(wrong1).min().orElse(0),
-                Arrays.stream(wrong5).min().orElse(0), 100.0 * caught / wrong5.length);
+        long caught = Arrays.stream(wrong5)
+                .filter(e -> e > GradientAssertions.DEFAULT_TOLERANCE)
+                .count();
+        System.out.printf(
+                "%-20s %12.2e %12.2e %14.2e %14.2e %13.1f%%%n",
+                name,
+                sorted[sorted.length - 1],
+                sorted[(int) Math.floor(0.999 * (sorted.length - 1))],
+                Arrays.stream(wrong1).min().orElse(0),
+                Arrays.stream(wrong5).min().orElse(0),
+                100.0 * caught / wrong5.length);
     }
 }

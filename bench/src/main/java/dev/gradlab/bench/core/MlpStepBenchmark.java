@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class MlpStepBenchmark {
 
     @Param({"sigmoid"})
@@ -54,7 +56,8 @@ public class MlpStepBenchmark {
             case "sigmoid" -> new Sigmoid();
             case "relu" -> new ReLU();
             case "requ" -> new ReQU();
-            default -> throw new IllegalArgumentException("activation must be sigmoid, relu or requ, got " + activation);
+            default ->
+                throw new IllegalArgumentException("activation must be sigmoid, relu or requ, got " + activation);
         };
         model = new Sequential(new Linear(784, 512, false, 1), act, new Linear(512, 10, false, 2));
         x = Tensor.uniform(3, 0f, 1f, 100, 784);

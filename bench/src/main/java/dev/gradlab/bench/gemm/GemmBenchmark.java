@@ -38,8 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class GemmBenchmark {
 
-    @Param({"256x256x256", "512x512x512", "1024x1024x1024", "100x784x512", "1000x784x512",
-            "512x100x784", "100x512x10"})
+    @Param({"256x256x256", "512x512x512", "1024x1024x1024", "100x784x512", "1000x784x512", "512x100x784", "100x512x10"})
     public String shape;
 
     @Param({"1", "2"})

@@ -6,8 +6,7 @@ import dev.gradlab.simd.Simd;
 /** The two implementations the kernel benchmarks compare, by the name of their JMH parameter. */
 final class KernelChoice {
 
-    private KernelChoice() {
-    }
+    private KernelChoice() {}
 
     static Kernels of(String name) {
         return switch (name) {

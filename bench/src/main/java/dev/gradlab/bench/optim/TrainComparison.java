@@ -34,8 +34,7 @@ import java.util.Locale;
  */
 public final class TrainComparison {
 
-    private TrainComparison() {
-    }
+    private TrainComparison() {}
 
     public static void main(String[] args) {
         List<Integer> threads = new ArrayList<>();
@@ -62,8 +61,8 @@ public final class TrainComparison {
      */
     static Sequential reference(long seed) {
         TorchGenerator generator = new TorchGenerator(seed);
-        return new Sequential(new Linear(784, 512, false, generator), new Sigmoid(),
-                new Linear(512, 10, false, generator));
+        return new Sequential(
+                new Linear(784, 512, false, generator), new Sigmoid(), new Linear(512, 10, false, generator));
     }
 
     private static void sgd(DataSplit data, String suffix) {
@@ -104,7 +103,12 @@ public final class TrainComparison {
         float[] g = new float[d];
         for (boolean antithetic : new boolean[] {false, true}) {
             String tag = antithetic ? "antithetic" : "vanilla";
-            var es = EvolutionStrategies.builder().population(100).sigma(0.001f).antithetic(antithetic).seed(777).build();
+            var es = EvolutionStrategies.builder()
+                    .population(100)
+                    .sigma(0.001f)
+                    .antithetic(antithetic)
+                    .seed(777)
+                    .build();
             // One untimed estimate first, so the timed one is compiled code; then one timed, as the
             // reference script times one.
             es.estimate(model, x, labels, 1);
@@ -113,7 +117,10 @@ public final class TrainComparison {
             double seconds = (System.nanoTime() - start) / 1e9;
             Parameters.flattenGrads(model.parameters(), g);
             print("es_grad_" + tag + "_n100_seconds" + suffix, seconds, "s");
-            print("es_grad_" + tag + "_n100_cosine_to_backprop" + suffix, EstimatorComparison.cosine(g, exact), "cosine");
+            print(
+                    "es_grad_" + tag + "_n100_cosine_to_backprop" + suffix,
+                    EstimatorComparison.cosine(g, exact),
+                    "cosine");
         }
         print("es_grad_antithetic_n100_cosine_theory", EstimatorComparison.theoreticalCosine(100, d), "cosine");
     }

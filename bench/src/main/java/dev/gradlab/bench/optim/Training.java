@@ -16,8 +16,8 @@ import dev.gradlab.optim.Optimizer;
 import dev.gradlab.optim.Sgd;
 import dev.gradlab.optim.Trainer;
 import dev.gradlab.optim.TrainingListener;
-import dev.gradlab.optim.TrainingStep;
 import dev.gradlab.optim.TrainingResult;
+import dev.gradlab.optim.TrainingStep;
 import dev.gradlab.simd.Parallel;
 import dev.gradlab.simd.Simd;
 import java.util.HashMap;
@@ -43,8 +43,7 @@ import java.util.Map;
  */
 public final class Training {
 
-    private Training() {
-    }
+    private Training() {}
 
     public static void main(String[] args) {
         Map<String, String> a = new HashMap<>();
@@ -87,22 +86,43 @@ public final class Training {
             case "sigmoid" -> TrainComparison.reference(seed);
             case "softplus" -> {
                 TorchGenerator g = new TorchGenerator(seed);
-                yield new Sequential(new Linear(784, 512, false, g), new SoftplusLayer(), new Linear(512, 10, false, g));
+                yield new Sequential(
+                        new Linear(784, 512, false, g), new SoftplusLayer(), new Linear(512, 10, false, g));
             }
             default -> throw new IllegalArgumentException("activation must be sigmoid or softplus, got " + activation);
         };
         GradientEstimator estimator = es
-                ? EvolutionStrategies.builder().population(pairs).sigma(sigma).antithetic(true).rankShaping(true)
-                        .perturbation(perturbation).seed(seed).build()
+                ? EvolutionStrategies.builder()
+                        .population(pairs)
+                        .sigma(sigma)
+                        .antithetic(true)
+                        .rankShaping(true)
+                        .perturbation(perturbation)
+                        .seed(seed)
+                        .build()
                 : new Backprop();
         Optimizer<?> optimizer = es ? new Adam(model.parameters(), lr) : new Sgd(model.parameters(), lr, 0.9f);
         System.out.println("# " + Simd.describe() + "; threads " + Parallel.threads());
-        System.out.printf(Locale.ROOT, "# %s, %s, batch %d, %s, %s data (%d training images)%n", estimator, optimizer,
-                batch, activation, dataName, data.train().size());
+        System.out.printf(
+                Locale.ROOT,
+                "# %s, %s, batch %d, %s, %s data (%d training images)%n",
+                estimator,
+                optimizer,
+                batch,
+                activation,
+                dataName,
+                data.train().size());
         long[] training = new long[1];
         long[] evaluations = new long[1];
-        TrainingResult result = Trainer.builder().model(model).estimator(estimator).optimizer(optimizer)
-                .train(data.train()).test(data.test()).epochs(epochs).batchSize(batch).seed(seed)
+        TrainingResult result = Trainer.builder()
+                .model(model)
+                .estimator(estimator)
+                .optimizer(optimizer)
+                .train(data.train())
+                .test(data.test())
+                .epochs(epochs)
+                .batchSize(batch)
+                .seed(seed)
                 .shuffle(dataName.equals("full"))
                 .listener(new TrainingListener() {
                     private long lastBatch;
@@ -118,12 +138,25 @@ public final class Training {
                         testing += System.nanoTime() - lastBatch;
                         training[0] = m.elapsedNanos() - testing;
                         evaluations[0] = m.lossEvaluations();
-                        System.out.printf(Locale.ROOT, "epoch %d train_loss %.4f test_loss %.4f test_accuracy %.4f"
-                                        + " evaluations %d seconds %.2f%n", m.epoch() + 1, m.trainLoss(), m.testLoss(),
-                                m.testAccuracy(), m.lossEvaluations(), training[0] / 1e9);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "epoch %d train_loss %.4f test_loss %.4f test_accuracy %.4f"
+                                        + " evaluations %d seconds %.2f%n",
+                                m.epoch() + 1,
+                                m.trainLoss(),
+                                m.testLoss(),
+                                m.testAccuracy(),
+                                m.lossEvaluations(),
+                                training[0] / 1e9);
                     }
-                }).build().run();
-        System.out.printf(Locale.ROOT, "summary evaluations_per_second %.0f test_accuracy %.4f seconds %.2f%n",
-                evaluations[0] / (training[0] / 1e9), result.testAccuracy(), training[0] / 1e9);
+                })
+                .build()
+                .run();
+        System.out.printf(
+                Locale.ROOT,
+                "summary evaluations_per_second %.0f test_accuracy %.4f seconds %.2f%n",
+                evaluations[0] / (training[0] / 1e9),
+                result.testAccuracy(),
+                training[0] / 1e9);
     }
 }

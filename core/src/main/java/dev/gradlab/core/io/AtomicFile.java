@@ -20,8 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AtomicFile {
 
-    private AtomicFile() {
-    }
+    private AtomicFile() {}
 
     /** Something that writes a file's bytes. */
     @FunctionalInterface
@@ -42,9 +41,9 @@ public final class AtomicFile {
         Path temporary = parent.resolve("." + name.substring(0, Math.min(name.length(), 200)) + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+            try (FileChannel channel =
+                            FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
                 try {
                     content.writeTo(out);
                 } catch (UncheckedIOException e) {

@@ -37,8 +37,9 @@ public final class BinaryReader {
         // Only a regular file has a length to check before it is read: not /dev/zero, not a directory.
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException(name + ": expected a regular file (" + expected + "), actual "
-                    + (!Files.exists(file) ? "no such file" : Files.isDirectory(file) ? "a directory"
-                    : "a device or other special file"));
+                    + (!Files.exists(file)
+                            ? "no such file"
+                            : Files.isDirectory(file) ? "a directory" : "a device or other special file"));
         }
         long size = Files.size(file);
         long limit = Math.min(maxBytes, Integer.MAX_VALUE - 8);
@@ -77,8 +78,10 @@ public final class BinaryReader {
     /** Fails unless {@code n} more bytes are left for {@code field}. */
     public void need(long n, String field) {
         if (n < 0 || n > bytes.remaining()) {
-            throw error(bytes.position(), "truncated: " + field + " needs " + n + " bytes, only " + bytes.remaining()
-                    + " left in a file of " + size() + " bytes");
+            throw error(
+                    bytes.position(),
+                    "truncated: " + field + " needs " + n + " bytes, only " + bytes.remaining() + " left in a file of "
+                            + size() + " bytes");
         }
     }
 
@@ -115,8 +118,12 @@ public final class BinaryReader {
         int start = bytes.position();
         ByteBuffer text = bytes.slice(start, (int) length);
         try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(text).toString();
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(text)
+                    .toString();
             bytes.position(start + (int) length);
             return s;
         } catch (CharacterCodingException e) {
@@ -130,8 +137,10 @@ public final class BinaryReader {
      */
     public float[] floats(long count, String what) {
         if (count < 0 || count > bytes.remaining() / 4) {
-            throw error(bytes.position(), "truncated: " + what + " needs " + count + " floats (4 bytes each), only "
-                    + bytes.remaining() + " bytes left in a file of " + size() + " bytes");
+            throw error(
+                    bytes.position(),
+                    "truncated: " + what + " needs " + count + " floats (4 bytes each), only " + bytes.remaining()
+                            + " bytes left in a file of " + size() + " bytes");
         }
         HeapBudget.require(4 * count, file + ": " + what);
         int start = bytes.position();

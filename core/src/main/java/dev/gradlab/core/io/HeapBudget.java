@@ -9,8 +9,7 @@ public final class HeapBudget {
 
     private static final long MB = 1L << 20;
 
-    private HeapBudget() {
-    }
+    private HeapBudget() {}
 
     /** The bytes the heap can still grow by: the maximum heap less what is in use now. */
     public static long available() {

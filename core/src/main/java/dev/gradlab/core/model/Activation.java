@@ -9,7 +9,10 @@ import java.util.Locale;
 
 /** The hidden-layer activations of an {@link Architecture}, by their lower-case names. */
 public enum Activation {
-    SIGMOID, RELU, REQU, TANH;
+    SIGMOID,
+    RELU,
+    REQU,
+    TANH;
 
     /** A new module computing this activation. */
     public Module create() {

@@ -20,8 +20,8 @@ public record Architecture(int[] sizes, Activation activation, boolean bias) {
 
     public Architecture {
         if (sizes.length < 2) {
-            throw new IllegalArgumentException("sizes must list at least the input and output size, got "
-                    + Arrays.toString(sizes));
+            throw new IllegalArgumentException(
+                    "sizes must list at least the input and output size, got " + Arrays.toString(sizes));
         }
         for (int i = 0; i < sizes.length; i++) {
             if (sizes[i] < 1) {
@@ -54,8 +54,8 @@ public record Architecture(int[] sizes, Activation activation, boolean bias) {
         try {
             sizes = Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("layers must be sizes joined by dashes, such as 784-512-10, got '"
-                    + layers + "'");
+            throw new IllegalArgumentException(
+                    "layers must be sizes joined by dashes, such as 784-512-10, got '" + layers + "'");
         }
         return new Architecture(sizes, Activation.parse(activation), Boolean.parseBoolean(bias));
     }
@@ -153,14 +153,18 @@ public record Architecture(int[] sizes, Activation activation, boolean bias) {
         for (int i = 0; i < modules.size(); i++) {
             Module m = modules.get(i);
             int layer = i / 2;
-            String wanted = i % 2 == 1 ? activationClass.getSimpleName()
+            String wanted = i % 2 == 1
+                    ? activationClass.getSimpleName()
                     : "Linear(" + sizes[layer] + ", " + sizes[layer + 1] + (bias ? "" : ", bias=false") + ")";
-            boolean matches = i % 2 == 1 ? m.getClass() == activationClass
-                    : m instanceof Linear l && l.in() == sizes[layer] && l.out() == sizes[layer + 1]
-                    && (l.bias() != null) == bias;
+            boolean matches = i % 2 == 1
+                    ? m.getClass() == activationClass
+                    : m instanceof Linear l
+                            && l.in() == sizes[layer]
+                            && l.out() == sizes[layer + 1]
+                            && (l.bias() != null) == bias;
             if (!matches) {
-                throw new IllegalArgumentException("model module " + i + " must be " + wanted + " for " + this + ", got "
-                        + m);
+                throw new IllegalArgumentException(
+                        "model module " + i + " must be " + wanted + " for " + this + ", got " + m);
             }
         }
     }
@@ -177,7 +181,9 @@ public record Architecture(int[] sizes, Activation activation, boolean bias) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Architecture a && Arrays.equals(sizes, a.sizes) && activation == a.activation
+        return o instanceof Architecture a
+                && Arrays.equals(sizes, a.sizes)
+                && activation == a.activation
                 && bias == a.bias;
     }
 

@@ -60,8 +60,8 @@ final class Json {
 
     private ModelFormatException error(String message) {
         int at = Math.min(pos, text.length());
-        return new ModelFormatException(file, base + text.substring(0, at).getBytes(StandardCharsets.UTF_8).length,
-                message);
+        return new ModelFormatException(
+                file, base + text.substring(0, at).getBytes(StandardCharsets.UTF_8).length, message);
     }
 
     private void space() {
@@ -73,7 +73,8 @@ final class Json {
     private void expect(char c) {
         space();
         if (pos >= text.length() || text.charAt(pos) != c) {
-            throw error("expected '" + c + "', got " + (pos >= text.length() ? "the end of the header" : "'" + text.charAt(pos) + "'"));
+            throw error("expected '" + c + "', got "
+                    + (pos >= text.length() ? "the end of the header" : "'" + text.charAt(pos) + "'"));
         }
         pos++;
     }
@@ -147,7 +148,8 @@ final class Json {
                 return Long.parseLong(text.substring(start, pos));
             } catch (NumberFormatException e) {
                 pos = start;
-                throw error("expected an integer, got '" + text.substring(start, Math.min(text.length(), start + 24)) + "'");
+                throw error("expected an integer, got '" + text.substring(start, Math.min(text.length(), start + 24))
+                        + "'");
             }
         }
         throw error("expected a value, got '" + c + "'");

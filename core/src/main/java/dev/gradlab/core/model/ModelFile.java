@@ -37,15 +37,15 @@ public final class ModelFile {
     static final String FORMAT = "gradlab-model";
     /** The format of files written before specs: MLPs only. */
     static final String MLP_FORMAT = "gradlab-mlp";
+
     static final String SPEC = "spec";
     static final String METADATA_CHECKSUM = "metadata_checksum";
     private static final Set<String> RESERVED = Set.of("format", SPEC, METADATA_CHECKSUM, SafeTensors.CHECKSUM);
-    private static final Set<String> MLP_RESERVED = Set.of("format", "layers", "activation", "bias",
-            SafeTensors.CHECKSUM);
+    private static final Set<String> MLP_RESERVED =
+            Set.of("format", "layers", "activation", "bias", SafeTensors.CHECKSUM);
     private static final String EXPECTED = "a model.safetensors written by gradlab train or ModelFile.save";
 
-    private ModelFile() {
-    }
+    private ModelFile() {}
 
     /**
      * Writes {@code model}'s {@link Module#stateDict()} with the informational entries {@code info},
@@ -116,18 +116,25 @@ public final class ModelFile {
         Map<String, String> metadata = contents.metadata();
         String format = metadata.get("format");
         if (!FORMAT.equals(format) && !MLP_FORMAT.equals(format)) {
-            throw SafeTensors.error(file.toString(), 8, "__metadata__ must have format=" + FORMAT + " (expected "
-                    + EXPECTED + "), got " + (format != null ? "'" + format + "'" : "no format entry"));
+            throw SafeTensors.error(
+                    file.toString(),
+                    8,
+                    "__metadata__ must have format=" + FORMAT + " (expected " + EXPECTED + "), got "
+                            + (format != null ? "'" + format + "'" : "no format entry"));
         }
         if (!metadata.containsKey(SafeTensors.CHECKSUM)) {
-            throw SafeTensors.error(file.toString(), 8, "__metadata__ must have a checksum entry, got keys "
-                    + metadata.keySet());
+            throw SafeTensors.error(
+                    file.toString(), 8, "__metadata__ must have a checksum entry, got keys " + metadata.keySet());
         }
         // Files of the MLP format have no metadata checksum; their entries are checked one by one.
         if (FORMAT.equals(format) && !SafeTensors.metadataChecksum(metadata).equals(metadata.get(METADATA_CHECKSUM))) {
-            throw SafeTensors.error(file.toString(), 8, "__metadata__ " + METADATA_CHECKSUM + " mismatch: the entry is "
-                    + metadata.get(METADATA_CHECKSUM) + ", the entries have " + SafeTensors.metadataChecksum(metadata)
-                    + "; the file is corrupt");
+            throw SafeTensors.error(
+                    file.toString(),
+                    8,
+                    "__metadata__ " + METADATA_CHECKSUM + " mismatch: the entry is "
+                            + metadata.get(METADATA_CHECKSUM) + ", the entries have "
+                            + SafeTensors.metadataChecksum(metadata)
+                            + "; the file is corrupt");
         }
         return contents;
     }
@@ -144,8 +151,11 @@ public final class ModelFile {
             return architecture(file, metadata).spec();
         }
         if (!metadata.containsKey(SPEC)) {
-            throw SafeTensors.error(file, 8, "__metadata__ has no spec entry: the file holds a model that is not a"
-                    + " Sequential of built-in modules; load it into the model with ModelFile.loadInto");
+            throw SafeTensors.error(
+                    file,
+                    8,
+                    "__metadata__ has no spec entry: the file holds a model that is not a"
+                            + " Sequential of built-in modules; load it into the model with ModelFile.loadInto");
         }
         try {
             return ModelSpec.parse(metadata.get(SPEC));
@@ -162,16 +172,22 @@ public final class ModelFile {
             missing.removeAll(tensors.keySet());
             TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());
             unexpected.removeAll(own.keySet());
-            throw SafeTensors.error(file, 8, "tensors must be " + List.copyOf(own.keySet()) + " for " + model
-                    + ", got " + tensors.keySet() + " (missing " + missing + ", unexpected " + unexpected + ")");
+            throw SafeTensors.error(
+                    file,
+                    8,
+                    "tensors must be " + List.copyOf(own.keySet()) + " for " + model + ", got " + tensors.keySet()
+                            + " (missing " + missing + ", unexpected " + unexpected + ")");
         }
         Map<String, Tensor> state = new LinkedHashMap<>();
         for (var e : own.entrySet()) {
             SafeTensors.Entry entry = tensors.get(e.getKey());
             if (!Arrays.equals(e.getValue().shape(), entry.shape())) {
-                throw SafeTensors.error(file, 8, "tensor " + e.getKey() + " must have shape "
-                        + Arrays.toString(e.getValue().shape()) + " for " + model + ", got "
-                        + Arrays.toString(entry.shape()));
+                throw SafeTensors.error(
+                        file,
+                        8,
+                        "tensor " + e.getKey() + " must have shape "
+                                + Arrays.toString(e.getValue().shape()) + " for " + model + ", got "
+                                + Arrays.toString(entry.shape()));
             }
             state.put(e.getKey(), Tensor.wrap(entry.data(), entry.shape()));
         }
@@ -191,8 +207,8 @@ public final class ModelFile {
     public static Architecture architecture(String file, Map<String, String> metadata) {
         for (String key : List.of("layers", "activation", "bias")) {
             if (!metadata.containsKey(key)) {
-                throw SafeTensors.error(file, 8, "__metadata__ must have a '" + key + "' entry, got keys "
-                        + metadata.keySet());
+                throw SafeTensors.error(
+                        file, 8, "__metadata__ must have a '" + key + "' entry, got keys " + metadata.keySet());
             }
         }
         try {

@@ -26,7 +26,10 @@ public final class ModelFormatException extends RuntimeException {
         StringBuilder b = new StringBuilder(Math.min(text.length(), MAX_LENGTH + 40));
         for (int i = 0; i < text.length(); i++) {
             if (b.length() >= MAX_LENGTH) {
-                return b.append("... (cut, ").append(text.length()).append(" characters in all)").toString();
+                return b.append("... (cut, ")
+                        .append(text.length())
+                        .append(" characters in all)")
+                        .toString();
             }
             char c = text.charAt(i);
             if (Character.isISOControl(c)) {

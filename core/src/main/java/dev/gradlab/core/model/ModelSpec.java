@@ -129,42 +129,69 @@ public final class ModelSpec {
     }
 
     /** What a build draws from: the generator, advanced layer by layer, and the seed it started from. */
-    private record Source(TorchGenerator generator, long seed) {
-    }
+    private record Source(TorchGenerator generator, long seed) {}
 
     private static String describe(Module m, String where) {
         StringBuilder b = new StringBuilder("{");
         if (m instanceof Sequential s) {
             b.append("\"type\":\"Sequential\",\"layers\":[");
             for (int i = 0; i < s.layers().size(); i++) {
-                String inner = describe(s.layers().get(i), where + " layer " + s.names().get(i));
-                b.append(i > 0 ? "," : "").append("{\"name\":").append(Json.quote(s.names().get(i))).append(',')
+                String inner = describe(
+                        s.layers().get(i), where + " layer " + s.names().get(i));
+                b.append(i > 0 ? "," : "")
+                        .append("{\"name\":")
+                        .append(Json.quote(s.names().get(i)))
+                        .append(',')
                         .append(inner, 1, inner.length());
             }
             return b.append("]}").toString();
         }
         b.append("\"type\":\"").append(m.getClass().getSimpleName()).append('"');
         if (m instanceof Linear l) {
-            b.append(",\"in_features\":").append(l.in()).append(",\"out_features\":").append(l.out())
-                    .append(",\"bias\":").append(l.bias() != null);
+            b.append(",\"in_features\":")
+                    .append(l.in())
+                    .append(",\"out_features\":")
+                    .append(l.out())
+                    .append(",\"bias\":")
+                    .append(l.bias() != null);
         } else if (m instanceof Conv2d c) {
-            b.append(",\"in_channels\":").append(c.inChannels()).append(",\"out_channels\":").append(c.outChannels())
-                    .append(",\"kernel_size\":").append(c.kernelSize()).append(",\"stride\":").append(c.stride())
-                    .append(",\"padding\":").append(c.padding()).append(",\"bias\":").append(c.bias() != null);
+            b.append(",\"in_channels\":")
+                    .append(c.inChannels())
+                    .append(",\"out_channels\":")
+                    .append(c.outChannels())
+                    .append(",\"kernel_size\":")
+                    .append(c.kernelSize())
+                    .append(",\"stride\":")
+                    .append(c.stride())
+                    .append(",\"padding\":")
+                    .append(c.padding())
+                    .append(",\"bias\":")
+                    .append(c.bias() != null);
         } else if (m instanceof MaxPool2d p) {
-            b.append(",\"kernel_size\":").append(p.kernelSize()).append(",\"stride\":").append(p.stride());
+            b.append(",\"kernel_size\":")
+                    .append(p.kernelSize())
+                    .append(",\"stride\":")
+                    .append(p.stride());
         } else if (m instanceof AvgPool2d p) {
-            b.append(",\"kernel_size\":").append(p.kernelSize()).append(",\"stride\":").append(p.stride());
+            b.append(",\"kernel_size\":")
+                    .append(p.kernelSize())
+                    .append(",\"stride\":")
+                    .append(p.stride());
         } else if (m instanceof Flatten f) {
-            b.append(",\"start_dim\":").append(f.startDim()).append(",\"end_dim\":").append(f.endDim());
+            b.append(",\"start_dim\":")
+                    .append(f.startDim())
+                    .append(",\"end_dim\":")
+                    .append(f.endDim());
         } else if (m instanceof Unflatten u) {
-            b.append(",\"dim\":").append(u.dim()).append(",\"unflattened_size\":")
+            b.append(",\"dim\":")
+                    .append(u.dim())
+                    .append(",\"unflattened_size\":")
                     .append(java.util.Arrays.toString(u.sizes()).replace(" ", ""));
         } else if (m instanceof Dropout d) {
             b.append(",\"p\":\"").append(d.p()).append('"');
         } else if (!(m instanceof Sigmoid || m instanceof ReLU || m instanceof ReQU || m instanceof Tanh)) {
-            throw new IllegalArgumentException(where + " must be a built-in module to have a spec, got " + m
-                    + " (" + m.getClass().getName() + "); save its tensors and load them into a model you build");
+            throw new IllegalArgumentException(where + " must be a built-in module to have a spec, got " + m + " ("
+                    + m.getClass().getName() + "); save its tensors and load them into a model you build");
         }
         return b.append('}').toString();
     }
@@ -179,8 +206,10 @@ public final class ModelSpec {
                 int out = f.positive("out_features");
                 boolean bias = f.bool("bias");
                 f.done(Set.of("in_features", "out_features", "bias"));
-                yield new Layer(s -> new Linear(in, out, bias, s.generator()), "Linear(" + in + ", " + out
-                        + (bias ? "" : ", bias=false") + ")", weights(out, in, 1, bias));
+                yield new Layer(
+                        s -> new Linear(in, out, bias, s.generator()),
+                        "Linear(" + in + ", " + out + (bias ? "" : ", bias=false") + ")",
+                        weights(out, in, 1, bias));
             }
             case "Conv2d" -> {
                 int in = f.positive("in_channels");
@@ -190,9 +219,11 @@ public final class ModelSpec {
                 int padding = f.integer("padding", 0);
                 boolean bias = f.bool("bias");
                 f.done(Set.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "bias"));
-                yield new Layer(s -> new Conv2d(in, out, kernel, stride, padding, bias, s.generator()),
-                        "Conv2d(" + in + ", " + out + ", kernel_size=" + kernel + (stride == 1 ? "" : ", stride=" + stride)
-                        + (padding == 0 ? "" : ", padding=" + padding) + (bias ? "" : ", bias=false") + ")",
+                yield new Layer(
+                        s -> new Conv2d(in, out, kernel, stride, padding, bias, s.generator()),
+                        "Conv2d(" + in + ", " + out + ", kernel_size=" + kernel
+                                + (stride == 1 ? "" : ", stride=" + stride)
+                                + (padding == 0 ? "" : ", padding=" + padding) + (bias ? "" : ", bias=false") + ")",
                         weights(out, in, (long) kernel * kernel, bias));
             }
             case "MaxPool2d", "AvgPool2d" -> {
@@ -201,8 +232,8 @@ public final class ModelSpec {
                 f.done(Set.of("kernel_size", "stride"));
                 boolean max = type.equals("MaxPool2d");
                 Module shown = max ? new MaxPool2d(kernel, stride) : new AvgPool2d(kernel, stride);
-                yield new Layer(s -> max ? new MaxPool2d(kernel, stride) : new AvgPool2d(kernel, stride),
-                        shown.toString());
+                yield new Layer(
+                        s -> max ? new MaxPool2d(kernel, stride) : new AvgPool2d(kernel, stride), shown.toString());
             }
             case "Flatten" -> {
                 int start = f.integer("start_dim", Integer.MIN_VALUE);
@@ -227,8 +258,10 @@ public final class ModelSpec {
                 Activation a = Activation.parse(type);
                 yield new Layer(s -> a.create(), type + "()");
             }
-            default -> throw new IllegalArgumentException(where + " type must be one of Sequential, Linear, Conv2d,"
-                    + " MaxPool2d, AvgPool2d, Flatten, Unflatten, Dropout, Sigmoid, ReLU, ReQU, Tanh, got '" + type + "'");
+            default ->
+                throw new IllegalArgumentException(where + " type must be one of Sequential, Linear, Conv2d,"
+                        + " MaxPool2d, AvgPool2d, Flatten, Unflatten, Dropout, Sigmoid, ReLU, ReQU, Tanh, got '" + type
+                        + "'");
         };
         return layer;
     }
@@ -245,8 +278,8 @@ public final class ModelSpec {
             Fields item = new Fields(list.get(i), where + " layer " + i);
             String name = item.string("name");
             if (name.isEmpty() || name.contains(".")) {
-                throw new IllegalArgumentException(where + " layer " + i + " name must be non-empty and without '.', got '"
-                        + name + "'");
+                throw new IllegalArgumentException(
+                        where + " layer " + i + " name must be non-empty and without '.', got '" + name + "'");
             }
             if (names.contains(name)) {
                 throw new IllegalArgumentException(where + " layer " + i + " name '" + name + "' is used twice");
@@ -263,13 +296,16 @@ public final class ModelSpec {
             long p = layers.get(i).parameters();
             parameters = p > Long.MAX_VALUE - parameters ? Long.MAX_VALUE : parameters + p;
         }
-        return new Layer(s -> {
-            Map<String, Module> built = new LinkedHashMap<>();
-            for (int i = 0; i < layers.size(); i++) {
-                built.put(names.get(i), layers.get(i).module().apply(s));
-            }
-            return new Sequential(built);
-        }, description.append(')').toString(), parameters);
+        return new Layer(
+                s -> {
+                    Map<String, Module> built = new LinkedHashMap<>();
+                    for (int i = 0; i < layers.size(); i++) {
+                        built.put(names.get(i), layers.get(i).module().apply(s));
+                    }
+                    return new Sequential(built);
+                },
+                description.append(')').toString(),
+                parameters);
     }
 
     /** {@code out × in × window} weights plus {@code out} biases, saturating at {@link Long#MAX_VALUE}. */
@@ -297,7 +333,8 @@ public final class ModelSpec {
 
         Object get(String key) {
             if (!map.containsKey(key)) {
-                throw new IllegalArgumentException(where + " must have a field " + key + ", got fields " + map.keySet());
+                throw new IllegalArgumentException(
+                        where + " must have a field " + key + ", got fields " + map.keySet());
             }
             return map.get(key);
         }
@@ -329,10 +366,11 @@ public final class ModelSpec {
         }
 
         int[] sizes(String key) {
-            if (!(get(key) instanceof List<?> l) || l.isEmpty()
+            if (!(get(key) instanceof List<?> l)
+                    || l.isEmpty()
                     || !l.stream().allMatch(v -> v instanceof Long n && n >= 1 && n <= Integer.MAX_VALUE)) {
-                throw new IllegalArgumentException(where + " field " + key + " must be a list of integers >= 1, got "
-                        + get(key));
+                throw new IllegalArgumentException(
+                        where + " field " + key + " must be a list of integers >= 1, got " + get(key));
             }
             return l.stream().mapToInt(v -> (int) (long) (Long) v).toArray();
         }
@@ -347,16 +385,16 @@ public final class ModelSpec {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw new IllegalArgumentException(where + " field " + key + " must be a number in [0, 1] as a string, got '"
-                    + s + "'");
+            throw new IllegalArgumentException(
+                    where + " field " + key + " must be a number in [0, 1] as a string, got '" + s + "'");
         }
 
         /** Refuses fields other than "type" and {@code known}. */
         void done(Set<String> known) {
             for (String key : map.keySet()) {
                 if (!key.equals("type") && !known.contains(key)) {
-                    throw new IllegalArgumentException(where + " has an unknown field " + key + ", expected "
-                            + new java.util.TreeSet<>(known));
+                    throw new IllegalArgumentException(
+                            where + " has an unknown field " + key + ", expected " + new java.util.TreeSet<>(known));
                 }
             }
         }

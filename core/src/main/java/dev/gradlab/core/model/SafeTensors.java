@@ -38,8 +38,7 @@ public final class SafeTensors {
     /** The metadata entry {@link #write} adds: the CRC-32 of the data. */
     public static final String CHECKSUM = "checksum";
 
-    private SafeTensors() {
-    }
+    private SafeTensors() {}
 
     /** One tensor: its shape and its values, row-major. */
     public record Entry(int[] shape, float[] data) {
@@ -49,7 +48,8 @@ public final class SafeTensors {
             long n = 1;
             for (int d : shape) {
                 if (d < 0) {
-                    throw new IllegalArgumentException("shape must have dimensions >= 0, got " + Arrays.toString(shape));
+                    throw new IllegalArgumentException(
+                            "shape must have dimensions >= 0, got " + Arrays.toString(shape));
                 }
                 n *= d;
             }
@@ -61,8 +61,7 @@ public final class SafeTensors {
     }
 
     /** What a file holds: the tensors in the order of their data, and the metadata. */
-    public record Contents(Map<String, Entry> tensors, Map<String, String> metadata) {
-    }
+    public record Contents(Map<String, Entry> tensors, Map<String, String> metadata) {}
 
     /**
      * Writes the tensors, in the map's order, and the metadata followed by the {@value #CHECKSUM}
@@ -82,8 +81,8 @@ public final class SafeTensors {
             float[] values = t.getValue().data();
             for (int i = 0; i < values.length; i++) {
                 if (!Float.isFinite(values[i])) {
-                    throw new IllegalArgumentException("tensor \"" + t.getKey() + "\" value " + i
-                            + " must be finite, got " + values[i]);
+                    throw new IllegalArgumentException(
+                            "tensor \"" + t.getKey() + "\" value " + i + " must be finite, got " + values[i]);
                 }
             }
             forEachChunk(values, chunk, b -> crc.update(b.array(), 0, b.position()));
@@ -93,7 +92,10 @@ public final class SafeTensors {
         StringBuilder json = new StringBuilder("{\"__metadata__\":{");
         int k = 0;
         for (var m : withChecksum.entrySet()) {
-            json.append(k++ > 0 ? "," : "").append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue()));
+            json.append(k++ > 0 ? "," : "")
+                    .append(Json.quote(m.getKey()))
+                    .append(':')
+                    .append(Json.quote(m.getValue()));
         }
         json.append('}');
         long offset = 0;
@@ -102,9 +104,15 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("tensor name must not be __metadata__");
             }
             long end = offset + 4L * t.getValue().data().length;
-            json.append(',').append(Json.quote(t.getKey())).append(":{\"dtype\":\"F32\",\"shape\":")
+            json.append(',')
+                    .append(Json.quote(t.getKey()))
+                    .append(":{\"dtype\":\"F32\",\"shape\":")
                     .append(Arrays.toString(t.getValue().shape()).replace(" ", ""))
-                    .append(",\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+                    .append(",\"data_offsets\":[")
+                    .append(offset)
+                    .append(',')
+                    .append(end)
+                    .append("]}");
             offset = end;
         }
         json.append('}');
@@ -143,13 +151,17 @@ public final class SafeTensors {
         BinaryReader in = BinaryReader.open(file, Long.MAX_VALUE, expected, ByteOrder.LITTLE_ENDIAN);
         String name = in.file();
         if (in.size() < 8) {
-            throw in.error(0, "truncated: the header length needs 8 bytes, the file has " + in.size()
-                    + " (expected " + expected + ")");
+            throw in.error(
+                    0,
+                    "truncated: the header length needs 8 bytes, the file has " + in.size() + " (expected " + expected
+                            + ")");
         }
         long n = in.int64("header length");
         if (n < 2 || n > MAX_HEADER) {
-            throw in.error(0, "not a safetensors file (expected " + expected + "): the first 8 bytes must be a"
-                    + " header length in [2, " + MAX_HEADER + "], got " + n);
+            throw in.error(
+                    0,
+                    "not a safetensors file (expected " + expected + "): the first 8 bytes must be a"
+                            + " header length in [2, " + MAX_HEADER + "], got " + n);
         }
         if (n > in.remaining()) {
             throw in.error(0, "truncated: the header length is " + n + " bytes, only " + in.remaining() + " follow");
@@ -186,26 +198,34 @@ public final class SafeTensors {
             long begin = d[0];
             long end = d[1];
             if (begin != expectedBegin) {
-                throw in.error(dataStart + Math.min(begin, expectedBegin), "tensor \"" + key + "\" must start at data"
-                        + " offset " + expectedBegin + (begin < expectedBegin ? " (it overlaps the one before)" : " (no gaps)")
-                        + ", got " + begin);
+                throw in.error(
+                        dataStart + Math.min(begin, expectedBegin),
+                        "tensor \"" + key + "\" must start at data"
+                                + " offset " + expectedBegin
+                                + (begin < expectedBegin ? " (it overlaps the one before)" : " (no gaps)")
+                                + ", got " + begin);
             }
             if (end > dataLength) {
-                throw in.error(dataStart + begin, "truncated: tensor \"" + key + "\" needs data up to offset " + end
-                        + ", the file has " + dataLength + " bytes of data");
+                throw in.error(
+                        dataStart + begin,
+                        "truncated: tensor \"" + key + "\" needs data up to offset " + end + ", the file has "
+                                + dataLength + " bytes of data");
             }
             expectedBegin = end;
         }
         if (expectedBegin != dataLength) {
-            throw in.error(dataStart + expectedBegin, "the file must end after the last tensor, got "
-                    + (dataLength - expectedBegin) + " trailing bytes");
+            throw in.error(
+                    dataStart + expectedBegin,
+                    "the file must end after the last tensor, got " + (dataLength - expectedBegin) + " trailing bytes");
         }
         // The checksum first: a damaged value is reported as damage, not as the value it became.
         if (metadata.containsKey(CHECKSUM)) {
             String actual = checksum(in.crc32((int) dataStart, (int) dataLength));
             if (!actual.equals(metadata.get(CHECKSUM))) {
-                throw in.error(8, "checksum mismatch: the metadata says " + metadata.get(CHECKSUM) + ", the data has "
-                        + actual + "; the file is corrupt");
+                throw in.error(
+                        8,
+                        "checksum mismatch: the metadata says " + metadata.get(CHECKSUM) + ", the data has " + actual
+                                + "; the file is corrupt");
             }
         }
         Map<String, Entry> tensors = new LinkedHashMap<>();
@@ -243,8 +263,8 @@ public final class SafeTensors {
     /** A tensor's header entry as {begin, end, dims...}, checked against itself. */
     private static long[] describe(String file, String key, Object value) {
         if (!(value instanceof Map<?, ?> m) || !m.keySet().equals(java.util.Set.of("dtype", "shape", "data_offsets"))) {
-            throw error(file, 8, "tensor \"" + key + "\" must have exactly dtype, shape and data_offsets, got "
-                    + value);
+            throw error(
+                    file, 8, "tensor \"" + key + "\" must have exactly dtype, shape and data_offsets, got " + value);
         }
         if (!"F32".equals(m.get("dtype"))) {
             throw error(file, 8, "tensor \"" + key + "\" must have dtype F32, got " + m.get("dtype"));
@@ -254,16 +274,23 @@ public final class SafeTensors {
         long count = 1;
         for (long d : shape) {
             if (d < 0 || d > Integer.MAX_VALUE) {
-                throw error(file, 8, "tensor \"" + key + "\" shape must have dimensions in [0, 2^31), got " + Arrays.toString(shape));
+                throw error(
+                        file,
+                        8,
+                        "tensor \"" + key + "\" shape must have dimensions in [0, 2^31), got "
+                                + Arrays.toString(shape));
             }
             count *= d;
             if (count > Integer.MAX_VALUE) {
-                break;   // reported below, before a product of many large dimensions can overflow
+                break; // reported below, before a product of many large dimensions can overflow
             }
         }
         if (offsets[0] < 0 || offsets[1] - offsets[0] != 4 * count || count > Integer.MAX_VALUE) {
-            throw error(file, 8, "tensor \"" + key + "\" data_offsets must span 4 x " + count + " bytes for shape "
-                    + Arrays.toString(shape) + ", got " + Arrays.toString(offsets));
+            throw error(
+                    file,
+                    8,
+                    "tensor \"" + key + "\" data_offsets must span 4 x " + count + " bytes for shape "
+                            + Arrays.toString(shape) + ", got " + Arrays.toString(offsets));
         }
         long[] d = new long[2 + shape.length];
         d[0] = offsets[0];
@@ -273,10 +300,14 @@ public final class SafeTensors {
     }
 
     private static long[] longs(String file, String key, String field, Object value, int length) {
-        if (!(value instanceof List<?> l) || (length >= 0 && l.size() != length)
+        if (!(value instanceof List<?> l)
+                || (length >= 0 && l.size() != length)
                 || !l.stream().allMatch(v -> v instanceof Long)) {
-            throw error(file, 8, "tensor \"" + key + "\" " + field + " must be a list of "
-                    + (length >= 0 ? length + " " : "") + "integers, got " + value);
+            throw error(
+                    file,
+                    8,
+                    "tensor \"" + key + "\" " + field + " must be a list of " + (length >= 0 ? length + " " : "")
+                            + "integers, got " + value);
         }
         return l.stream().mapToLong(v -> (Long) v).toArray();
     }

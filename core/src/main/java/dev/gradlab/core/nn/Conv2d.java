@@ -51,8 +51,8 @@ public final class Conv2d implements PopulationForward<Conv2d.Product> {
      */
     public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias, TorchGenerator generator) {
         if (in < 1 || out < 1 || kernel < 1 || stride < 1 || padding < 0) {
-            throw new IllegalArgumentException("Conv2d needs in, out, kernel, stride >= 1 and padding >= 0, got in=" + in
-                    + ", out=" + out + ", kernel=" + kernel + ", stride=" + stride + ", padding=" + padding);
+            throw new IllegalArgumentException("Conv2d needs in, out, kernel, stride >= 1 and padding >= 0, got in="
+                    + in + ", out=" + out + ", kernel=" + kernel + ", stride=" + stride + ", padding=" + padding);
         }
         this.in = in;
         this.out = out;
@@ -63,7 +63,8 @@ public final class Conv2d implements PopulationForward<Conv2d.Product> {
         // kaiming_uniform_(a=√5) as PyTorch computes its bound, in double, as Linear does.
         double a = Math.sqrt(5);
         float weightBound = (float) (Math.sqrt(3.0) * (Math.sqrt(2.0 / (1 + a * a)) / Math.sqrt(fanIn)));
-        this.weight = Tensor.uniform(generator, -weightBound, weightBound, out, in, kernel, kernel).requiresGrad(true);
+        this.weight = Tensor.uniform(generator, -weightBound, weightBound, out, in, kernel, kernel)
+                .requiresGrad(true);
         float biasBound = (float) (1 / Math.sqrt(fanIn));
         this.bias = bias ? Tensor.uniform(generator, -biasBound, biasBound, out).requiresGrad(true) : null;
     }
@@ -91,8 +92,7 @@ public final class Conv2d implements PopulationForward<Conv2d.Product> {
      * What a convolution's shared phase hands to its member phase: the product of the input's im2col
      * matrix with the weight, and the output's size (N, ·, OH, OW) to lay its rows out in.
      */
-    public record Product(MatrixProduct product, int samples, int height, int width) {
-    }
+    public record Product(MatrixProduct product, int samples, int height, int width) {}
 
     /**
      * The shared phase: {@code X = im2col(x)} once for the members that see {@code x}, and the product

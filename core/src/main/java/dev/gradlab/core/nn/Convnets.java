@@ -8,8 +8,7 @@ public final class Convnets {
     /** Parameters of {@link #reference}: 16·25 + 16 + 32·16·25 + 32 + 512·10 + 10. */
     public static final int REFERENCE_PARAMETERS = 18_378;
 
-    private Convnets() {
-    }
+    private Convnets() {}
 
     /**
      * The small convnet of the PyTorch reference runs ({@code pytorch_train.py --model cnn}) for
@@ -25,9 +24,15 @@ public final class Convnets {
 
     /** As {@link #reference(long)}, with the layers drawn in order from {@code generator}. */
     public static Sequential reference(TorchGenerator generator) {
-        return new Sequential(new Unflatten(1, 1, 28, 28),
-                new Conv2d(1, 16, 5, generator), new ReLU(), new MaxPool2d(2),
-                new Conv2d(16, 32, 5, generator), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(512, 10, true, generator));
+        return new Sequential(
+                new Unflatten(1, 1, 28, 28),
+                new Conv2d(1, 16, 5, generator),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Conv2d(16, 32, 5, generator),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Flatten(),
+                new Linear(512, 10, true, generator));
     }
 }

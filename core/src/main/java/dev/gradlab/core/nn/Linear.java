@@ -56,7 +56,8 @@ public final class Linear implements PopulationForward<MatrixProduct> {
         // kaiming_uniform_(a=√5) as PyTorch computes its bound, in double: √3 · √(2 / (1 + a²)) / √in.
         double a = Math.sqrt(5);
         float weightBound = (float) (Math.sqrt(3.0) * (Math.sqrt(2.0 / (1 + a * a)) / Math.sqrt(in)));
-        this.weight = Tensor.uniform(generator, -weightBound, weightBound, out, in).requiresGrad(true);
+        this.weight =
+                Tensor.uniform(generator, -weightBound, weightBound, out, in).requiresGrad(true);
         float biasBound = (float) (1 / Math.sqrt(in));
         this.bias = bias ? Tensor.uniform(generator, -biasBound, biasBound, out).requiresGrad(true) : null;
     }

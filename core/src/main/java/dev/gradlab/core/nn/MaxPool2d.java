@@ -13,8 +13,8 @@ public final class MaxPool2d implements Module {
     /** Windows of {@code kernel}×{@code kernel}, taken {@code stride} apart; both at least 1. */
     public MaxPool2d(int kernel, int stride) {
         if (kernel < 1 || stride < 1) {
-            throw new IllegalArgumentException("MaxPool2d needs kernel >= 1 and stride >= 1, got kernel=" + kernel
-                    + ", stride=" + stride);
+            throw new IllegalArgumentException(
+                    "MaxPool2d needs kernel >= 1 and stride >= 1, got kernel=" + kernel + ", stride=" + stride);
         }
         this.kernel = kernel;
         this.stride = stride;

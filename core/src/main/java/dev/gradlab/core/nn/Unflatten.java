@@ -28,8 +28,8 @@ public final class Unflatten implements Module {
         int d = dim < 0 ? dim + shape.length : dim;
         int product = Arrays.stream(sizes).reduce(1, (a, b) -> a * b);
         if (d < 0 || d >= shape.length || shape[d] != product) {
-            throw new IllegalArgumentException(this + " needs dimension " + dim + " of size " + product + ", got input "
-                    + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    this + " needs dimension " + dim + " of size " + product + ", got input " + Arrays.toString(shape));
         }
         int[] out = new int[shape.length - 1 + sizes.length];
         System.arraycopy(shape, 0, out, 0, d);

@@ -12,6 +12,7 @@ public final class Add extends Function {
 
     /** The operands' shapes when they differ (broadcast); null when equal. */
     private int[] xShape;
+
     private int[] yShape;
 
     @Override
@@ -51,8 +52,9 @@ public final class Add extends Function {
         if (xShape == null) {
             return new Tensor[] {g, g};
         }
-        return new Tensor[] {needsInputGrad(0) ? Broadcast.sumTo(g, xShape) : null,
-                needsInputGrad(1) ? Broadcast.sumTo(g, yShape) : null};
+        return new Tensor[] {
+            needsInputGrad(0) ? Broadcast.sumTo(g, xShape) : null, needsInputGrad(1) ? Broadcast.sumTo(g, yShape) : null
+        };
     }
 
     @Override

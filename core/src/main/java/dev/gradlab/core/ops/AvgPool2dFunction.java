@@ -69,7 +69,8 @@ public final class AvgPool2dFunction extends Pool2dFunction {
 
     @Override
     protected Formula formula() {
-        return new Formula("z = mean over each " + kernel + "×" + kernel + " window (stride " + stride + ")",
+        return new Formula(
+                "z = mean over each " + kernel + "×" + kernel + " window (stride " + stride + ")",
                 "∂L/∂x += ∂L/∂z / " + (kernel * kernel) + " over each window");
     }
 }

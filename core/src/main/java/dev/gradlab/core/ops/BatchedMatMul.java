@@ -17,6 +17,7 @@ public final class BatchedMatMul extends Function {
     private int k;
     /** For each output batch, the index of the matrix of A and of B it reads. */
     private int[] aIndex;
+
     private int[] bIndex;
 
     @Override
@@ -46,8 +47,23 @@ public final class BatchedMatMul extends Function {
         out[batch.length + 1] = n;
         Tensor c = newTensor(out);
         for (int i = 0; i < count; i++) {
-            Blas.sgemm(false, false, m, n, k, 1f, a.data(), aIndex[i] * m * k, k, b.data(), bIndex[i] * k * n, n,
-                    0f, c.data(), i * m * n, n);
+            Blas.sgemm(
+                    false,
+                    false,
+                    m,
+                    n,
+                    k,
+                    1f,
+                    a.data(),
+                    aIndex[i] * m * k,
+                    k,
+                    b.data(),
+                    bIndex[i] * k * n,
+                    n,
+                    0f,
+                    c.data(),
+                    i * m * n,
+                    n);
         }
         saveForBackward(a, b);
         return c;
@@ -81,12 +97,42 @@ public final class BatchedMatMul extends Function {
         Tensor gb = needsInputGrad(1) ? newTensorLike(b) : null;
         for (int i = 0; i < aIndex.length; i++) {
             if (ga != null) {
-                Blas.sgemm(false, true, m, k, n, 1f, g.data(), i * m * n, n, b.data(), bIndex[i] * k * n, n,
-                        1f, ga.data(), aIndex[i] * m * k, k);
+                Blas.sgemm(
+                        false,
+                        true,
+                        m,
+                        k,
+                        n,
+                        1f,
+                        g.data(),
+                        i * m * n,
+                        n,
+                        b.data(),
+                        bIndex[i] * k * n,
+                        n,
+                        1f,
+                        ga.data(),
+                        aIndex[i] * m * k,
+                        k);
             }
             if (gb != null) {
-                Blas.sgemm(true, false, k, n, m, 1f, a.data(), aIndex[i] * m * k, k, g.data(), i * m * n, n,
-                        1f, gb.data(), bIndex[i] * k * n, n);
+                Blas.sgemm(
+                        true,
+                        false,
+                        k,
+                        n,
+                        m,
+                        1f,
+                        a.data(),
+                        aIndex[i] * m * k,
+                        k,
+                        g.data(),
+                        i * m * n,
+                        n,
+                        1f,
+                        gb.data(),
+                        bIndex[i] * k * n,
+                        n);
             }
         }
         return new Tensor[] {ga, gb};
@@ -94,7 +140,6 @@ public final class BatchedMatMul extends Function {
 
     @Override
     protected Formula formula() {
-        return new Formula("z[…] = a[…]·b[…]",
-                "∂L/∂a = ∂L/∂z·bᵀ,  ∂L/∂b = aᵀ·∂L/∂z  (summed over broadcast batches)");
+        return new Formula("z[…] = a[…]·b[…]", "∂L/∂a = ∂L/∂z·bᵀ,  ∂L/∂b = aᵀ·∂L/∂z  (summed over broadcast batches)");
     }
 }

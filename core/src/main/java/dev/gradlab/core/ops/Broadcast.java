@@ -20,8 +20,7 @@ final class Broadcast {
         void run(float[] x, int xo, int xs, float[] y, int yo, int ys, float[] z, int zo, int zs, int n);
     }
 
-    private Broadcast() {
-    }
+    private Broadcast() {}
 
     /**
      * The broadcast shape of {@code a} and {@code b}.
@@ -154,8 +153,8 @@ final class Broadcast {
     }
 
     /** z += x (z stride 0: the row's sum). */
-    private static void accumulate(float[] x, int xo, int xs, float[] y, int yo, int ys, float[] z, int zo, int zs,
-                                   int n) {
+    private static void accumulate(
+            float[] x, int xo, int xs, float[] y, int yo, int ys, float[] z, int zo, int zs, int n) {
         if (zs == 0) {
             z[zo] += xs == 1 ? Simd.kernels().sum(x, xo, n) : n * x[xo];
         } else if (xs == 1) {
@@ -167,8 +166,8 @@ final class Broadcast {
         }
     }
 
-    private static void accumulateProductRow(float[] x, int xo, int xs, float[] y, int yo, int ys, float[] z, int zo,
-                                             int zs, int n) {
+    private static void accumulateProductRow(
+            float[] x, int xo, int xs, float[] y, int yo, int ys, float[] z, int zo, int zs, int n) {
         if (zs == 0) {
             float s = 0f;
             for (int i = 0; i < n; i++) {

@@ -15,6 +15,7 @@ public final class Cat extends Function {
     private int[][] inShapes;
     /** Elements each input contributes per step of the dims before the joining dim. */
     private int[] blocks;
+
     private int outer;
 
     private Cat(int dim, boolean stack) {
@@ -102,8 +103,8 @@ public final class Cat extends Function {
 
     @Override
     protected Formula formula() {
-        return stack ? new Formula("z = [x₀, x₁, …] along a new dim", "∂L/∂xᵢ = slice i of ∂L/∂z")
-                : new Formula("z = [x₀, x₁, …] along dim",
-                        "∂L/∂xᵢ = the slice of ∂L/∂z that xᵢ filled");
+        return stack
+                ? new Formula("z = [x₀, x₁, …] along a new dim", "∂L/∂xᵢ = slice i of ∂L/∂z")
+                : new Formula("z = [x₀, x₁, …] along dim", "∂L/∂xᵢ = the slice of ∂L/∂z that xᵢ filled");
     }
 }

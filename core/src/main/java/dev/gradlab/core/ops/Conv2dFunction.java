@@ -36,8 +36,8 @@ public final class Conv2dFunction extends Function {
 
     public Conv2dFunction(int stride, int padding) {
         if (stride < 1 || padding < 0) {
-            throw new IllegalArgumentException("conv2d needs stride >= 1 and padding >= 0, got stride=" + stride
-                    + ", padding=" + padding);
+            throw new IllegalArgumentException(
+                    "conv2d needs stride >= 1 and padding >= 0, got stride=" + stride + ", padding=" + padding);
         }
         this.stride = stride;
         this.padding = padding;
@@ -69,8 +69,23 @@ public final class Conv2dFunction extends Function {
         int cols = c * k * k;
         Tensor columns = im2col(x, k, stride, padding);
         Tensor product = Workspace.uninitialized(rows, o);
-        Blas.sgemm(false, true, rows, o, cols, 1f, columns.data(), 0, cols, weight.data(), 0, cols,
-                0f, product.data(), 0, o);
+        Blas.sgemm(
+                false,
+                true,
+                rows,
+                o,
+                cols,
+                1f,
+                columns.data(),
+                0,
+                cols,
+                weight.data(),
+                0,
+                cols,
+                0f,
+                product.data(),
+                0,
+                o);
         Tensor y = newTensor(n, o, oh, ow);
         float[] b = bias == null ? null : bias.data();
         positionsToChannels(product.data(), b, y.data(), n, o, oh * ow);
@@ -91,16 +106,31 @@ public final class Conv2dFunction extends Function {
         Tensor gb = null;
         if (needsInputGrad(0)) {
             Tensor gColumns = Workspace.uninitialized(rows, cols);
-            Blas.sgemm(false, false, rows, cols, o, 1f, gt.data(), 0, o, weight.data(), 0, cols,
-                    0f, gColumns.data(), 0, cols);
+            Blas.sgemm(
+                    false,
+                    false,
+                    rows,
+                    cols,
+                    o,
+                    1f,
+                    gt.data(),
+                    0,
+                    o,
+                    weight.data(),
+                    0,
+                    cols,
+                    0f,
+                    gColumns.data(),
+                    0,
+                    cols);
             gx = newTensor(n, c, h, w);
             // col2im, the adjoint of im2col: each column entry added to the pixel it was read from.
             patches(gx.data(), gColumns.data(), false, n, c, h, w, k, stride, padding, oh, ow);
         }
         if (needsInputGrad(1)) {
             gw = newTensorLike(weight);
-            Blas.sgemm(true, false, o, cols, rows, 1f, gt.data(), 0, o, columns.data(), 0, cols,
-                    0f, gw.data(), 0, cols);
+            Blas.sgemm(
+                    true, false, o, cols, rows, 1f, gt.data(), 0, o, columns.data(), 0, cols, 0f, gw.data(), 0, cols);
         }
         if (hasBias && needsInputGrad(2)) {
             gb = newTensor(o);
@@ -153,8 +183,19 @@ public final class Conv2dFunction extends Function {
         int oh = outputSize(x.dim(2), kernel, stride, padding);
         int ow = outputSize(x.dim(3), kernel, stride, padding);
         Tensor columns = Workspace.uninitialized(x.dim(0) * oh * ow, x.dim(1) * kernel * kernel);
-        patches(x.data(), columns.data(), true, x.dim(0), x.dim(1), x.dim(2), x.dim(3), kernel, stride, padding,
-                oh, ow);
+        patches(
+                x.data(),
+                columns.data(),
+                true,
+                x.dim(0),
+                x.dim(1),
+                x.dim(2),
+                x.dim(3),
+                kernel,
+                stride,
+                padding,
+                oh,
+                ow);
         return columns;
     }
 
@@ -191,8 +232,19 @@ public final class Conv2dFunction extends Function {
      * the pixel into the entry (zero in the padding); otherwise adds the entry to the pixel. A sample's
      * rows and pixels belong to it alone, so samples run in parallel without races.
      */
-    private static void patches(float[] image, float[] columns, boolean gather, int n, int c, int h, int w, int k,
-                                int stride, int padding, int oh, int ow) {
+    private static void patches(
+            float[] image,
+            float[] columns,
+            boolean gather,
+            int n,
+            int c,
+            int h,
+            int w,
+            int k,
+            int stride,
+            int padding,
+            int oh,
+            int ow) {
         int cols = c * k * k;
         Parallel.forEach(n, s -> {
             for (int i = 0; i < oh; i++) {
@@ -256,7 +308,8 @@ public final class Conv2dFunction extends Function {
 
     @Override
     protected Formula formula() {
-        return new Formula("z = im2col(x)·wᵀ + b  (stride " + stride + ", padding " + padding + ")",
+        return new Formula(
+                "z = im2col(x)·wᵀ + b  (stride " + stride + ", padding " + padding + ")",
                 "∂L/∂w = (∂L/∂z)ᵀ·im2col(x),  ∂L/∂x = col2im(∂L/∂z·w),  ∂L/∂b = Σ ∂L/∂z");
     }
 }

@@ -23,18 +23,18 @@ public final class CrossEntropy extends Function {
     protected Tensor forward(Tensor... in) {
         Tensor logits = in[0];
         if (logits.rank() != 2) {
-            throw new IllegalArgumentException("cross-entropy logits must be rows × classes, got shape "
-                    + Arrays.toString(logits.shape()));
+            throw new IllegalArgumentException(
+                    "cross-entropy logits must be rows × classes, got shape " + Arrays.toString(logits.shape()));
         }
         int rows = logits.dim(0);
         int cols = logits.dim(1);
         if (labels == null || labels.length != rows) {
-            throw new IllegalArgumentException("cross-entropy: labels must have one entry per row (" + rows
-                    + "), got " + (labels == null ? "null" : labels.length));
+            throw new IllegalArgumentException("cross-entropy: labels must have one entry per row (" + rows + "), got "
+                    + (labels == null ? "null" : labels.length));
         }
         if (rows == 0) {
-            throw new IllegalArgumentException("cross-entropy of an empty batch, logits shape "
-                    + Arrays.toString(logits.shape()));
+            throw new IllegalArgumentException(
+                    "cross-entropy of an empty batch, logits shape " + Arrays.toString(logits.shape()));
         }
         for (int i = 0; i < rows; i++) {
             if (labels[i] < 0 || labels[i] >= cols) {
@@ -44,8 +44,8 @@ public final class CrossEntropy extends Function {
         }
         Tensor grad = needsInputGrad(0) ? newTensorLike(logits) : null;
         Tensor loss = newTensor();
-        loss.data()[0] = Simd.kernels().softmaxCrossEntropy(logits.data(), 0, rows, cols, labels, 0,
-                grad == null ? null : grad.data(), 0);
+        loss.data()[0] = Simd.kernels()
+                .softmaxCrossEntropy(logits.data(), 0, rows, cols, labels, 0, grad == null ? null : grad.data(), 0);
         if (grad != null) {
             saveForBackward(grad);
         }

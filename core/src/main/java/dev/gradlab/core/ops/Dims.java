@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Dim arithmetic shared by the ops that take a dim: range checks and the outer × size × inner split. */
 final class Dims {
 
-    private Dims() {
-    }
+    private Dims() {}
 
     /**
      * {@code dim} counted from the front, where a negative dim counts from the end, as PyTorch.

@@ -52,7 +52,6 @@ public final class Expand extends Function {
 
     @Override
     protected Formula formula() {
-        return new Formula("z = x repeated along its size-1 dims (a copy)",
-                "∂L/∂x = ∂L/∂z summed over the repeats");
+        return new Formula("z = x repeated along its size-1 dims (a copy)", "∂L/∂x = ∂L/∂z summed over the repeats");
     }
 }

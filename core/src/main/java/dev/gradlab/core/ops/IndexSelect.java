@@ -61,8 +61,8 @@ public final class IndexSelect extends Function {
         float[] out = gx.data();
         for (int o = 0, outer = Dims.outer(inShape, dim); o < outer; o++) {
             for (int k = 0; k < indices.length; k++) {
-                Simd.kernels().axpy(inner, 1f, gd, (o * indices.length + k) * inner,
-                        out, (o * size + indices[k]) * inner);
+                Simd.kernels()
+                        .axpy(inner, 1f, gd, (o * indices.length + k) * inner, out, (o * size + indices[k]) * inner);
             }
         }
         return new Tensor[] {gx};
@@ -70,7 +70,6 @@ public final class IndexSelect extends Function {
 
     @Override
     protected Formula formula() {
-        return new Formula("z[…, k, …] = x[…, idx[k], …]",
-                "∂L/∂x[…, j, …] = Σ_{k: idx[k] = j} ∂L/∂z[…, k, …]");
+        return new Formula("z[…, k, …] = x[…, idx[k], …]", "∂L/∂x[…, j, …] = Σ_{k: idx[k] = j} ∂L/∂z[…, k, …]");
     }
 }

@@ -37,13 +37,12 @@ public final class MatMul extends Function {
         int kb = transB ? b.dim(1) : b.dim(0);
         n = transB ? b.dim(0) : b.dim(1);
         if (k != kb) {
-            throw new IllegalArgumentException("matmul: inner dimensions differ, " + describe(a, transA) + " · "
-                    + describe(b, transB));
+            throw new IllegalArgumentException(
+                    "matmul: inner dimensions differ, " + describe(a, transA) + " · " + describe(b, transB));
         }
         saveForBackward(a, b);
         Tensor c = newTensor(m, n);
-        Blas.sgemm(transA, transB, m, n, k, 1f, a.data(), 0, a.dim(1), b.data(), 0, b.dim(1),
-                0f, c.data(), 0, n);
+        Blas.sgemm(transA, transB, m, n, k, 1f, a.data(), 0, a.dim(1), b.data(), 0, b.dim(1), 0f, c.data(), 0, n);
         return c;
     }
 

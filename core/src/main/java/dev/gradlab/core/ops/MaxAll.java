@@ -67,7 +67,8 @@ public final class MaxAll extends Function {
 
     @Override
     protected Formula formula() {
-        return min ? new Formula("z = min x", "∂L/∂x = ∂L/∂z / k at the k minima, else 0")
+        return min
+                ? new Formula("z = min x", "∂L/∂x = ∂L/∂z / k at the k minima, else 0")
                 : new Formula("z = max x", "∂L/∂x = ∂L/∂z / k at the k maxima, else 0");
     }
 }

@@ -114,7 +114,8 @@ public final class MaxDim extends Function {
 
     @Override
     protected Formula formula() {
-        return min ? new Formula("z = min_dim x", "∂L/∂x = ∂L/∂z at the first minimum along dim, else 0")
+        return min
+                ? new Formula("z = min_dim x", "∂L/∂x = ∂L/∂z at the first minimum along dim, else 0")
                 : new Formula("z = max_dim x", "∂L/∂x = ∂L/∂z at the first maximum along dim, else 0");
     }
 }

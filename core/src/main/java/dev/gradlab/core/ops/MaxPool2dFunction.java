@@ -20,8 +20,8 @@ public final class MaxPool2dFunction extends Pool2dFunction {
         Tensor x = in[0];
         windowsOver(x.shape());
         if ((long) h * w > 1 << 24) {
-            throw new IllegalArgumentException("max_pool2d supports planes of at most 2^24 elements, got H×W = "
-                    + h + "×" + w);
+            throw new IllegalArgumentException(
+                    "max_pool2d supports planes of at most 2^24 elements, got H×W = " + h + "×" + w);
         }
         Tensor y = newTensor(n, c, oh, ow);
         // The winner's index in its plane, kept as a float so that a workspace lends its storage:
@@ -78,7 +78,8 @@ public final class MaxPool2dFunction extends Pool2dFunction {
 
     @Override
     protected Formula formula() {
-        return new Formula("z = max over each " + kernel + "×" + kernel + " window (stride " + stride + ")",
+        return new Formula(
+                "z = max over each " + kernel + "×" + kernel + " window (stride " + stride + ")",
                 "∂L/∂x[argmax] += ∂L/∂z,  0 elsewhere");
     }
 }

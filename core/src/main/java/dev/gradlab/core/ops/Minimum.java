@@ -12,7 +12,6 @@ public final class Minimum extends Extremum {
 
     @Override
     protected Formula formula() {
-        return new Formula("z = min(x, y)",
-                "∂L/∂x = ∂L/∂z·[x < y],  ∂L/∂y = ∂L/∂z·[y < x]  (halves where x = y)");
+        return new Formula("z = min(x, y)", "∂L/∂x = ∂L/∂z·[x < y],  ∂L/∂y = ∂L/∂z·[y < x]  (halves where x = y)");
     }
 }

@@ -47,8 +47,9 @@ public final class Narrow extends Function {
         int size = inShape[dim];
         start = requestedStart < 0 ? requestedStart + size : requestedStart;
         if (start < 0 || length < 0 || start + length > size || (select && start >= size)) {
-            throw new IllegalArgumentException(op() + ": " + (select ? "index " + requestedStart
-                    : "start " + requestedStart + " and length " + length) + " out of range for dim " + requestedDim
+            throw new IllegalArgumentException(op() + ": "
+                    + (select ? "index " + requestedStart : "start " + requestedStart + " and length " + length)
+                    + " out of range for dim " + requestedDim
                     + " of size " + size + " (shape " + Dims.str(inShape) + ")");
         }
         int[] out = inShape.clone();
@@ -86,7 +87,8 @@ public final class Narrow extends Function {
 
     @Override
     protected Formula formula() {
-        return select ? new Formula("z = x[…, i, …] (a copy)", "∂L/∂x = ∂L/∂z at index i, else 0")
+        return select
+                ? new Formula("z = x[…, i, …] (a copy)", "∂L/∂x = ∂L/∂z at index i, else 0")
                 : new Formula("z = x[…, s:s+n, …] (a copy)", "∂L/∂x = ∂L/∂z at s:s+n, else 0");
     }
 }

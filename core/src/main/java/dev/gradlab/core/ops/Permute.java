@@ -49,14 +49,14 @@ public final class Permute extends Function {
         }
         boolean[] seen = new boolean[rank];
         if (requested.length != rank) {
-            throw new IllegalArgumentException("permute: dims " + Dims.str(requested) + " must name each of the "
-                    + rank + " dims once");
+            throw new IllegalArgumentException(
+                    "permute: dims " + Dims.str(requested) + " must name each of the " + rank + " dims once");
         }
         for (int d = 0; d < rank; d++) {
             p[d] = Dims.normalize(op, requested[d], rank);
             if (seen[p[d]]) {
-                throw new IllegalArgumentException("permute: dims " + Dims.str(requested) + " name dim " + p[d]
-                        + " twice");
+                throw new IllegalArgumentException(
+                        "permute: dims " + Dims.str(requested) + " name dim " + p[d] + " twice");
             }
             seen[p[d]] = true;
         }
@@ -136,7 +136,6 @@ public final class Permute extends Function {
 
     @Override
     protected Formula formula() {
-        return new Formula("z[i₀…] = x[i_perm⁻¹…] (dims reordered, a copy)",
-                "∂L/∂x = ∂L/∂z with the dims put back");
+        return new Formula("z[i₀…] = x[i_perm⁻¹…] (dims reordered, a copy)", "∂L/∂x = ∂L/∂z with the dims put back");
     }
 }

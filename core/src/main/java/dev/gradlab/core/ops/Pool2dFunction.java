@@ -20,8 +20,8 @@ abstract class Pool2dFunction extends Function {
 
     Pool2dFunction(int kernel, int stride) {
         if (kernel < 1 || stride < 1) {
-            throw new IllegalArgumentException(name() + " needs kernel >= 1 and stride >= 1, got kernel=" + kernel
-                    + ", stride=" + stride);
+            throw new IllegalArgumentException(
+                    name() + " needs kernel >= 1 and stride >= 1, got kernel=" + kernel + ", stride=" + stride);
         }
         this.kernel = kernel;
         this.stride = stride;
@@ -30,8 +30,8 @@ abstract class Pool2dFunction extends Function {
     /** Records the geometry of the windows over an input of this shape. */
     final void windowsOver(int[] x) {
         if (x.length != 4 || x[2] < kernel || x[3] < kernel) {
-            throw new IllegalArgumentException(name() + " needs input (N, C, H, W) with H, W >= kernel " + kernel
-                    + ", got " + Arrays.toString(x));
+            throw new IllegalArgumentException(
+                    name() + " needs input (N, C, H, W) with H, W >= kernel " + kernel + ", got " + Arrays.toString(x));
         }
         n = x[0];
         c = x[1];

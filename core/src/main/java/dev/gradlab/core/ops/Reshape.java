@@ -15,6 +15,7 @@ public final class Reshape extends Function {
     private final String op;
     /** The output shape for an input shape; throws on a bad request. */
     private final UnaryOperator<int[]> target;
+
     private int[] inShape;
 
     private Reshape(String op, UnaryOperator<int[]> target) {

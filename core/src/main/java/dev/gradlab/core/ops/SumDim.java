@@ -34,8 +34,8 @@ public final class SumDim extends Function {
         int size = inShape[dim];
         int inner = Dims.inner(inShape, dim);
         if (mean && size == 0) {
-            throw new IllegalArgumentException(op() + ": dim " + requestedDim + " of shape " + Dims.str(inShape)
-                    + " is empty");
+            throw new IllegalArgumentException(
+                    op() + ": dim " + requestedDim + " of shape " + Dims.str(inShape) + " is empty");
         }
         Tensor z = newTensor(Dims.reduced(inShape, dim, keepdim));
         Kernels k = Simd.kernels();
@@ -88,7 +88,8 @@ public final class SumDim extends Function {
 
     @Override
     protected Formula formula() {
-        return mean ? new Formula("z = Σ_dim x / n", "∂L/∂x = ∂L/∂z / n, repeated along dim")
+        return mean
+                ? new Formula("z = Σ_dim x / n", "∂L/∂x = ∂L/∂z / n, repeated along dim")
                 : new Formula("z = Σ_dim x", "∂L/∂x = ∂L/∂z, repeated along dim");
     }
 }

@@ -16,8 +16,7 @@ final class FullRankPerturbation extends Perturbation {
     /** Slice length of the weighted sum: fixed, so its rounding never depends on the thread count. */
     static final int CHUNK = 4096;
 
-    private FullRankPerturbation() {
-    }
+    private FullRankPerturbation() {}
 
     @Override
     public int rank() {
@@ -46,6 +45,7 @@ final class FullRankPerturbation extends Perturbation {
     static final class Product extends MatrixProduct {
         /** Per worker, its direction's {@code P} and that direction; null for one member's own input. */
         private final Tensor[] pairs;
+
         private final int[] pairDirections;
 
         Product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
@@ -65,11 +65,27 @@ final class FullRankPerturbation extends Perturbation {
             }
             int slot = member.worker.slot;
             Tensor p = pairs != null && pairs[slot] != null && pairDirections[slot] == member.direction
-                    ? pairs[slot] : null;
+                    ? pairs[slot]
+                    : null;
             if (p == null) {
                 p = Workspace.uninitialized(rows, out);
-                Blas.sgemm(false, true, rows, out, in, member.sigma(), x.data(), 0, in, member.noise(index), 0, in,
-                        0f, p.data(), 0, out);
+                Blas.sgemm(
+                        false,
+                        true,
+                        rows,
+                        out,
+                        in,
+                        member.sigma(),
+                        x.data(),
+                        0,
+                        in,
+                        member.noise(index),
+                        0,
+                        in,
+                        0f,
+                        p.data(),
+                        0,
+                        out);
                 if (pairs != null) {
                     pairs[slot] = p;
                     pairDirections[slot] = member.direction;
@@ -82,8 +98,8 @@ final class FullRankPerturbation extends Perturbation {
 
     /** Slices of {@code CHUNK} elements in parallel, each summed over the directions in index order. */
     @Override
-    void weightedSum(Population population, Tensor param, long noiseOffset, float[] weights, float[] out,
-                     int outOffset) {
+    void weightedSum(
+            Population population, Tensor param, long noiseOffset, float[] weights, float[] out, int outOffset) {
         int n = param.size();
         int chunks = (n + CHUNK - 1) / CHUNK;
         int workers = Math.max(1, Math.min(Parallel.threads(), chunks));

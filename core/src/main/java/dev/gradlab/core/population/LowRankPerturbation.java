@@ -5,8 +5,8 @@ import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
 import dev.gradlab.simd.Blas;
 import dev.gradlab.simd.Kernels;
-import dev.gradlab.simd.Simd;
 import dev.gradlab.simd.Parallel;
+import dev.gradlab.simd.Simd;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,7 +21,8 @@ final class LowRankPerturbation extends Perturbation {
 
     LowRankPerturbation(int rank) {
         if (rank < 1) {
-            throw new InvalidSettingException("rank", "must be >= 1, got " + rank + " (low-rank perturbations need rank >= 1)");
+            throw new InvalidSettingException(
+                    "rank", "must be >= 1, got " + rank + " (low-rank perturbations need rank >= 1)");
         }
         this.rank = rank;
         this.norm = (float) (1 / Math.sqrt(rank));
@@ -54,8 +55,23 @@ final class LowRankPerturbation extends Perturbation {
         int m = rows(param);
         int n = cols(param);
         // out += scale/√r · A Bᵀ = scale/√r · (Aᵀ)ᵀ (Bᵀ)
-        Blas.sgemm(true, false, m, n, rank, scale * norm, noise, noiseOffset, m, noise, noiseOffset + rank * m, n,
-                1f, out, outOffset, n);
+        Blas.sgemm(
+                true,
+                false,
+                m,
+                n,
+                rank,
+                scale * norm,
+                noise,
+                noiseOffset,
+                m,
+                noise,
+                noiseOffset + rank * m,
+                n,
+                1f,
+                out,
+                outOffset,
+                n);
     }
 
     @Override
@@ -70,8 +86,8 @@ final class LowRankPerturbation extends Perturbation {
      * {@code y_i = S_i + coef·Σ_k xb[i, k]·A_k} for every row {@code i}, {@code A_k} being row
      * {@code k} of {@code Aᵀ} (the start of {@code noise}): the rank-r update, r axpys per row.
      */
-    private void addOuter(int rows, int out, float[] xb, int xbOffset, int ldxb, float[] noise, float coef, float[] s,
-                          float[] y) {
+    private void addOuter(
+            int rows, int out, float[] xb, int xbOffset, int ldxb, float[] noise, float coef, float[] s, float[] y) {
         Kernels k = Simd.kernels();
         for (int i = 0; i < rows; i++) {
             int row = i * out;
@@ -141,8 +157,8 @@ final class LowRankPerturbation extends Perturbation {
      * {@code (w A)ᵀ B} over {@code K = D·r}.
      */
     @Override
-    void weightedSum(Population population, Tensor param, long noiseOffset, float[] weights, float[] out,
-                     int outOffset) {
+    void weightedSum(
+            Population population, Tensor param, long noiseOffset, float[] weights, float[] out, int outOffset) {
         if (!matrix(param)) {
             FullRankPerturbation.INSTANCE.weightedSum(population, param, noiseOffset, weights, out, outOffset);
             return;

@@ -16,6 +16,7 @@ public abstract sealed class MatrixProduct permits FullRankPerturbation.Product,
     final int index;
     /** {@code x·Wᵀ} plus what does not depend on the member, or null. */
     final Tensor base;
+
     final int rows;
     final int in;
     final int out;

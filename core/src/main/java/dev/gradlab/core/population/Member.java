@@ -17,6 +17,7 @@ public final class Member {
     final float sign;
     /** The shared input of this member's own activations. */
     final SharedInput own = new SharedInput(null, this);
+
     int direction;
     /** This member's index in the population: the one its loss is reported at. */
     int index;

@@ -21,8 +21,7 @@ import dev.gradlab.simd.Simd;
  */
 public abstract sealed class Perturbation permits FullRankPerturbation, LowRankPerturbation {
 
-    Perturbation() {
-    }
+    Perturbation() {}
 
     /** Gaussian noise with one number per element. */
     public static Perturbation fullRank() {
@@ -62,15 +61,15 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
      * for every member of {@code everyMember} when it is not null (computing what they share now),
      * else for one member's own input.
      */
-    abstract MatrixProduct product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight,
-                                   Tensor base);
+    abstract MatrixProduct product(
+            PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base);
 
     /**
      * {@code out[outOffset ..] = Σ_d weights[d]·E_d} over the population's directions, for
      * {@code param}, whose noise starts at {@code noiseOffset} in each direction's stream.
      */
-    abstract void weightedSum(Population population, Tensor param, long noiseOffset, float[] weights, float[] out,
-                              int outOffset);
+    abstract void weightedSum(
+            Population population, Tensor param, long noiseOffset, float[] weights, float[] out, int outOffset);
 
     static int rows(Tensor param) {
         return param.rank() == 0 ? 1 : param.dim(0);

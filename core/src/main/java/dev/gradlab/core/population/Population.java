@@ -46,8 +46,8 @@ public final class Population {
      * The directions of step {@code step} of evolution strategies: direction {@code d} is stream
      * {@code step·2³² + d} of {@code seed}.
      */
-    public static Population es(Perturbation perturbation, float sigma, boolean antithetic, long seed, long step,
-                                int directions) {
+    public static Population es(
+            Perturbation perturbation, float sigma, boolean antithetic, long seed, long step, int directions) {
         if (directions < 1) {
             throw new IllegalArgumentException("directions must be at least 1, got " + directions);
         }
@@ -70,8 +70,8 @@ public final class Population {
      * of {@code seeds[d]}: what {@link #seed(int)} and {@link #stream(int)} describe, rebuilt (in
      * another process, or for a range of a population's directions).
      */
-    public static Population of(Perturbation perturbation, float sigma, boolean antithetic, long[] seeds,
-                                long[] streams) {
+    public static Population of(
+            Perturbation perturbation, float sigma, boolean antithetic, long[] seeds, long[] streams) {
         return new Population(perturbation, sigma, antithetic, seeds.clone(), streams.clone());
     }
 
@@ -133,13 +133,13 @@ public final class Population {
      */
     public void weightedSum(List<Tensor> params, float[] weights, float[] gradient) {
         if (weights.length < directions()) {
-            throw new IllegalArgumentException("weights must have one entry per direction (" + directions()
-                    + "), got " + weights.length);
+            throw new IllegalArgumentException(
+                    "weights must have one entry per direction (" + directions() + "), got " + weights.length);
         }
         int count = Parameters.count(params);
         if (gradient.length != count) {
-            throw new IllegalArgumentException("gradient must have " + count + " elements (the parameters' count),"
-                    + " got " + gradient.length);
+            throw new IllegalArgumentException(
+                    "gradient must have " + count + " elements (the parameters' count)," + " got " + gradient.length);
         }
         long[] offsets = noiseOffsets(params);
         int off = 0;

@@ -41,6 +41,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
     private List<Module> fallbacks = List.of();
     /** Lockstep: every direction's noise of {@link #noisePopulation}, [direction][parameter], kept between steps. */
     private float[][][] lockstepNoise;
+
     private Population noisePopulation;
     private Tensor[] noiseParams;
 
@@ -67,7 +68,9 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         int threads = Math.max(1, Math.min(Parallel.threads(), directions));
         Evaluation ev = new Evaluation(model, population, threads);
         fallbacks = ev.fallbacks;
-        try (var eval = EvalMode.of(model); var noGrad = Tape.noGrad(); Workspace centerSpace = Workspace.open()) {
+        try (var eval = EvalMode.of(model);
+                var noGrad = Tape.noGrad();
+                Workspace centerSpace = Workspace.open()) {
             Tensor x = batch.inputs();
             for (int i = 0; i < ev.steps.length; i++) {
                 Tensor y = ev.steps[i].module.forward(x);
@@ -128,7 +131,8 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         Evaluation ev = new Evaluation(model, population, threads);
         fallbacks = ev.fallbacks;
         ev.noiseCache = lockstepNoise(ev);
-        try (var noGrad = Tape.noGrad(); Workspace centerSpace = Workspace.open()) {
+        try (var noGrad = Tape.noGrad();
+                Workspace centerSpace = Workspace.open()) {
             prepareWorkers(ev, threads);
             Tensor x = inputs;
             try (ParameterBinding binding = ev.fallbacks.isEmpty() ? null : ParameterBinding.open(List.of(ev.params))) {
@@ -238,6 +242,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         final Step<?>[] steps;
         /** The first step with parameters (steps.length when none has any). */
         final int first;
+
         final Tensor[] params;
         final long[] noiseOffsets;
         final List<Module> fallbacks = new ArrayList<>();
@@ -246,6 +251,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         float[][][] noiseCache;
         /** The first step's input, which every member shares. */
         Tensor input;
+
         ParameterBinding binding;
 
         Evaluation(Module model, Population population, int workers) {
@@ -285,17 +291,19 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         final Module module;
         /** The module's population path, or null: no parameters, or the fallback. */
         final PopulationForward<S> forward;
+
         final Tensor[] params;
         /** The index of {@code params[0]} among the model's parameters. */
         final int offset;
+
         S shared;
 
         @SuppressWarnings("unchecked")
         Step(Module module, int offset) {
             this.module = module;
             this.params = module.parameters().toArray(new Tensor[0]);
-            this.forward = module instanceof PopulationForward<?> f && params.length > 0
-                    ? (PopulationForward<S>) f : null;
+            this.forward =
+                    module instanceof PopulationForward<?> f && params.length > 0 ? (PopulationForward<S>) f : null;
             this.offset = offset;
         }
 
@@ -306,8 +314,8 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
                     return offset + j;
                 }
             }
-            throw new IllegalArgumentException("tensor " + Arrays.toString(param.shape())
-                    + " is not one of the parameters() of " + module);
+            throw new IllegalArgumentException(
+                    "tensor " + Arrays.toString(param.shape()) + " is not one of the parameters() of " + module);
         }
 
         void share(Tensor x, Tensor y, SharedInput on) {

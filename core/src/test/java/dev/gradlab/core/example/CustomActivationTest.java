@@ -16,7 +16,8 @@ class CustomActivationTest {
     void aUserActivationTrainsLikeABuiltInOne() {
         var model = new Sequential(new Linear(6, 5, true, 1), new SoftplusLayer(), new Linear(5, 3, true, 2));
         Tensor x = Tensor.uniform(3, -1, 1, 4, 6);
-        GradCheck.Result result = GradCheck.check(model, x, new int[] {0, 2, 1, 2}).orThrow();
+        GradCheck.Result result =
+                GradCheck.check(model, x, new int[] {0, 2, 1, 2}).orThrow();
         assertEquals(6 * 5 + 5 + 5 * 3 + 3, result.checked());
     }
 

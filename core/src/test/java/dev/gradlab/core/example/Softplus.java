@@ -18,7 +18,7 @@ public final class Softplus extends Function {
     @Override
     protected Tensor forward(Tensor... inputs) {
         Tensor x = inputs[0];
-        Tensor y = newTensorLike(x);            // lent by a Workspace when one is open
+        Tensor y = newTensorLike(x); // lent by a Workspace when one is open
         float[] xs = x.data();
         float[] ys = y.data();
         Kernels k = Simd.kernels();
@@ -28,7 +28,7 @@ public final class Softplus extends Function {
             for (int i = from; i < to; i++) {
                 ys[i] = Math.abs(xs[i]);
             }
-            k.sigmoid(ys, from, ys, from, to - from);    // in [1/2, 1): its log never underflows
+            k.sigmoid(ys, from, ys, from, to - from); // in [1/2, 1): its log never underflows
             k.log(ys, from, ys, from, to - from);
             for (int i = from; i < to; i++) {
                 ys[i] = Math.max(xs[i], 0f) - ys[i];

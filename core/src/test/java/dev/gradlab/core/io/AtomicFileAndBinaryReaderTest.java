@@ -32,10 +32,12 @@ class AtomicFileAndBinaryReaderTest {
         AtomicFile.write(file, out -> out.write(new byte[] {1, 2, 3}));
         AtomicFile.write(file, out -> out.write(new byte[] {4, 5}));
         assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(file));
-        var e = assertThrows(IOException.class, () -> AtomicFile.write(file, out -> {
-            out.write(new byte[100_000]);
-            throw new UncheckedIOException(new IOException("disk full"));
-        }));
+        var e = assertThrows(
+                IOException.class,
+                () -> AtomicFile.write(file, out -> {
+                    out.write(new byte[100_000]);
+                    throw new UncheckedIOException(new IOException("disk full"));
+                }));
         assertEquals("disk full", e.getMessage());
         assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(file));
         assertEquals(List.of(file), files());
@@ -51,22 +53,31 @@ class AtomicFileAndBinaryReaderTest {
         BinaryReader in = reader(new byte[] {7, 0, 0, 0, 1, 2}, 100);
         assertEquals(7, in.int32("count"));
         var e = assertThrows(ModelFormatException.class, () -> in.int32("size"));
-        assertEquals(file + ": at byte 4: truncated: size needs 4 bytes, only 2 left in a file of 6 bytes", e.getMessage());
+        assertEquals(
+                file + ": at byte 4: truncated: size needs 4 bytes, only 2 left in a file of 6 bytes", e.getMessage());
         e = assertThrows(ModelFormatException.class, () -> in.floats(1L << 40, "tensor \"w\""));
-        assertEquals(file + ": at byte 4: truncated: tensor \"w\" needs 1099511627776 floats (4 bytes each), only 2"
-                + " bytes left in a file of 6 bytes", e.getMessage());
+        assertEquals(
+                file + ": at byte 4: truncated: tensor \"w\" needs 1099511627776 floats (4 bytes each), only 2"
+                        + " bytes left in a file of 6 bytes",
+                e.getMessage());
         e = assertThrows(ModelFormatException.class, () -> in.floats(Long.MAX_VALUE, "tensor \"w\""));
-        assertEquals(file + ": at byte 4: truncated: tensor \"w\" needs " + Long.MAX_VALUE + " floats (4 bytes each),"
-                + " only 2 bytes left in a file of 6 bytes", e.getMessage());
+        assertEquals(
+                file + ": at byte 4: truncated: tensor \"w\" needs " + Long.MAX_VALUE + " floats (4 bytes each),"
+                        + " only 2 bytes left in a file of 6 bytes",
+                e.getMessage());
 
         e = assertThrows(ModelFormatException.class, () -> reader(new byte[10], 8));
         assertEquals(file + ": at byte 8: file length must be at most 8 bytes for a test file, got 10", e.getMessage());
-        e = assertThrows(ModelFormatException.class,
-                () -> BinaryReader.open(dir, 8, "a test file", ByteOrder.LITTLE_ENDIAN));
+        e = assertThrows(
+                ModelFormatException.class, () -> BinaryReader.open(dir, 8, "a test file", ByteOrder.LITTLE_ENDIAN));
         assertEquals(dir + ": expected a regular file (a test file), actual a directory", e.getMessage());
 
-        byte[] floats = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1f).putFloat(2f)
-                .putFloat(Float.NaN).array();
+        byte[] floats = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(1f)
+                .putFloat(2f)
+                .putFloat(Float.NaN)
+                .array();
         BinaryReader f = reader(floats, 100);
         assertArrayEquals(new float[] {1f, 2f}, f.floats(2, "tensor \"w\""));
         f.position(0);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.TorchGenerator;
 import dev.gradlab.core.nn.AvgPool2d;
 import dev.gradlab.core.nn.Conv2d;
 import dev.gradlab.core.nn.Convnets;
@@ -18,7 +19,6 @@ import dev.gradlab.core.nn.ReLU;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.nn.Tanh;
 import dev.gradlab.core.nn.Unflatten;
-import dev.gradlab.core.TorchGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -43,28 +43,42 @@ class AnyModelFileTest {
         SavedModel back = ModelFile.load(file);
         assertEquals(ModelSpec.of(net), back.spec());
         assertEquals(net.toString(), back.model().toString());
-        assertEquals(List.copyOf(net.stateDict().keySet()), List.copyOf(back.model().stateDict().keySet()));
-        assertArrayEquals(Parameters.flatten(net.parameters()), Parameters.flatten(back.model().parameters()));
+        assertEquals(
+                List.copyOf(net.stateDict().keySet()),
+                List.copyOf(back.model().stateDict().keySet()));
+        assertArrayEquals(
+                Parameters.flatten(net.parameters()),
+                Parameters.flatten(back.model().parameters()));
         assertEquals(Map.of("method", "es"), back.info());
     }
 
     /** A spec builds the same weights as the network's own factory: Architecture's, and Convnets'. */
     @Test
     void aSpecRebuildsTheSameInitialWeightsForASeed() {
-        assertArrayEquals(Parameters.flatten(Convnets.reference(9).parameters()),
+        assertArrayEquals(
+                Parameters.flatten(Convnets.reference(9).parameters()),
                 Parameters.flatten(ModelSpec.of(Convnets.reference(0)).build(9).parameters()));
         Architecture mlp = Architecture.of(12, new int[] {7, 5}, 3, Activation.TANH, true);
-        assertArrayEquals(Parameters.flatten(mlp.build(4).parameters()),
+        assertArrayEquals(
+                Parameters.flatten(mlp.build(4).parameters()),
                 Parameters.flatten(mlp.spec().build(4).parameters()));
-        assertEquals(Convnets.REFERENCE_PARAMETERS, ModelSpec.of(Convnets.reference(0)).parameterCount());
+        assertEquals(
+                Convnets.REFERENCE_PARAMETERS,
+                ModelSpec.of(Convnets.reference(0)).parameterCount());
     }
 
     @Test
     void everyBuiltInModuleAndNestedNamesRoundTripThroughTheSpec() {
         TorchGenerator g = new TorchGenerator(3);
         Map<String, Module> layers = new LinkedHashMap<>();
-        layers.put("features", new Sequential(new Unflatten(1, 2, 4, 4), new Conv2d(2, 3, 3, 1, 1, false, g),
-                new Tanh(), new AvgPool2d(2), new Flatten(1, -1)));
+        layers.put(
+                "features",
+                new Sequential(
+                        new Unflatten(1, 2, 4, 4),
+                        new Conv2d(2, 3, 3, 1, 1, false, g),
+                        new Tanh(),
+                        new AvgPool2d(2),
+                        new Flatten(1, -1)));
         layers.put("drop", new Dropout(0.25f, 1));
         layers.put("head", new Linear(12, 2, true, g));
         Sequential net = new Sequential(layers);
@@ -73,20 +87,28 @@ class AnyModelFileTest {
         assertEquals(spec, parsed);
         Sequential rebuilt = parsed.build(0);
         assertEquals(net.toString(), rebuilt.toString());
-        assertEquals(List.copyOf(net.stateDict().keySet()), List.copyOf(rebuilt.stateDict().keySet()));
-        assertEquals(List.of("features.1.weight", "head.weight", "head.bias"), List.copyOf(rebuilt.stateDict().keySet()));
+        assertEquals(
+                List.copyOf(net.stateDict().keySet()),
+                List.copyOf(rebuilt.stateDict().keySet()));
+        assertEquals(
+                List.of("features.1.weight", "head.weight", "head.bias"),
+                List.copyOf(rebuilt.stateDict().keySet()));
     }
 
     @Test
     void aSpecThatIsWrongNamesTheLayerAndField() {
-        var e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse(
-                "{\"type\":\"Sequential\",\"layers\":[{\"name\":\"0\",\"type\":\"Conv2d\",\"in_channels\":1}]}"));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ModelSpec.parse(
+                        "{\"type\":\"Sequential\",\"layers\":[{\"name\":\"0\",\"type\":\"Conv2d\",\"in_channels\":1}]}"));
         assertTrue(e.getMessage().startsWith("spec layer 0 must have a field out_channels"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse(
-                "{\"type\":\"Sequential\",\"layers\":[{\"name\":\"0\",\"type\":\"Gelu\"}]}"));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ModelSpec.parse("{\"type\":\"Sequential\",\"layers\":[{\"name\":\"0\",\"type\":\"Gelu\"}]}"));
         assertTrue(e.getMessage().contains("type must be one of Sequential, Linear"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse(
-                "{\"type\":\"Sequential\",\"layers\":[{\"name\":\"a.b\",\"type\":\"ReLU\"}]}"));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ModelSpec.parse("{\"type\":\"Sequential\",\"layers\":[{\"name\":\"a.b\",\"type\":\"ReLU\"}]}"));
         assertTrue(e.getMessage().startsWith("spec layer 0 name must be non-empty and without '.'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("{\"type\":\"Linear\"}"));
         assertTrue(e.getMessage().startsWith("spec must describe a Sequential"), e.getMessage());
@@ -107,7 +129,8 @@ class AnyModelFileTest {
 
         Sequential wrong = new Sequential(new Linear(3, 3, true, 1), new ReLU());
         e = assertThrows(ModelFormatException.class, () -> ModelFile.loadInto(file, wrong));
-        assertTrue(e.getMessage().contains("missing [0.bias, 0.weight], unexpected [0.scale, 0.shift]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("missing [0.bias, 0.weight], unexpected [0.scale, 0.shift]"), e.getMessage());
     }
 
     /** A file of the format written before specs ({@code format=gradlab-mlp}), committed as written then. */
@@ -121,7 +144,9 @@ class AnyModelFileTest {
         Architecture written = Architecture.of(4, new int[] {3}, 2, Activation.RELU, true);
         assertEquals(written.spec(), back.spec());
         assertEquals(Map.of("method", "backprop"), back.info());
-        assertArrayEquals(Parameters.flatten(written.build(7).parameters()), Parameters.flatten(back.model().parameters()));
+        assertArrayEquals(
+                Parameters.flatten(written.build(7).parameters()),
+                Parameters.flatten(back.model().parameters()));
     }
 
     /** A module of a user's own, with two tensors named as it likes. */

@@ -41,7 +41,9 @@ class ModelFileTest {
         SavedModel back = ModelFile.load(written(SMALL, model));
         assertEquals(SMALL.spec(), back.spec());
         assertEquals(Map.of("method", "backprop"), back.info());
-        assertArrayEquals(Parameters.flatten(model.parameters()), Parameters.flatten(back.model().parameters()));
+        assertArrayEquals(
+                Parameters.flatten(model.parameters()),
+                Parameters.flatten(back.model().parameters()));
     }
 
     /** The example of docs/core.md. */
@@ -53,7 +55,9 @@ class ModelFileTest {
         ModelFile.save(file, architecture, model, Map.of("note", "untrained"));
         SavedModel back = ModelFile.load(file);
         assertEquals("untrained", back.info().get("note"));
-        assertArrayEquals(model.parameters().get(1).data(), back.model().parameters().get(1).data());
+        assertArrayEquals(
+                model.parameters().get(1).data(),
+                back.model().parameters().get(1).data());
     }
 
     @Test
@@ -67,7 +71,8 @@ class ModelFileTest {
         String header = new String(b, 8, (int) n, StandardCharsets.UTF_8).strip();
         assertTrue(header.contains("\"0.weight\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}"), header);
         assertTrue(header.contains("\"0.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[24,32]}"), header);
-        assertTrue(header.contains("\"2.weight\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[32,48]}"), header);
+        assertTrue(
+                header.contains("\"2.weight\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[32,48]}"), header);
         assertTrue(header.contains("\"format\":\"gradlab-model\",\"spec\":\"{\\\"type\\\":\\\"Sequential\\\""), header);
         assertEquals(8 + n + 4 * (6 + 2 + 4 + 2), b.length);
         assertEquals(model.parameters().get(0).data()[1], in.getFloat((int) (8 + n + 4)));
@@ -92,7 +97,10 @@ class ModelFileTest {
         assertTrue(m.contains("truncated: tensor \"4.bias\""), m);
 
         m = rejected(Arrays.copyOf(good, good.length + 4)).getMessage();
-        assertTrue(m.contains("at byte " + good.length + ": the file must end after the last tensor, got 4 trailing bytes"), m);
+        assertTrue(
+                m.contains(
+                        "at byte " + good.length + ": the file must end after the last tensor, got 4 trailing bytes"),
+                m);
 
         byte[] flipped = good.clone();
         flipped[(int) data + 5] ^= 1;
@@ -103,31 +111,48 @@ class ModelFileTest {
         assertTrue(m.contains("at byte 0: truncated: the header length is " + n), m);
 
         m = rejected("GRADLABW....".getBytes(StandardCharsets.US_ASCII)).getMessage();
-        assertTrue(m.contains("at byte 0: not a safetensors file (expected a model.safetensors written by gradlab train"
-                + " or ModelFile.save): the first 8 bytes must be a header length in [2, 100000000]"), m);
+        assertTrue(
+                m.contains("at byte 0: not a safetensors file (expected a model.safetensors written by gradlab train"
+                        + " or ModelFile.save): the first 8 bytes must be a header length in [2, 100000000]"),
+                m);
     }
 
     @Test
     void aHeaderThatLiesIsRejected() throws IOException {
         byte[] good = Files.readAllBytes(written(SMALL, SMALL.build(3)));
-        String header = new String(good, 8, (int) ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong(0),
+        String header = new String(
+                good,
+                8,
+                (int) ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong(0),
                 StandardCharsets.UTF_8);
-        String m = rejected(withHeader(good, header, header.replace("[0,120]", "[0,116]"))).getMessage();
+        String m = rejected(withHeader(good, header, header.replace("[0,120]", "[0,116]")))
+                .getMessage();
         assertTrue(m.contains("tensor \"0.weight\" data_offsets must span 4 x 30 bytes"), m);
-        m = rejected(withHeader(good, header, header.replace("\"F32\"", "\"F16\""))).getMessage();
+        m = rejected(withHeader(good, header, header.replace("\"F32\"", "\"F16\"")))
+                .getMessage();
         assertTrue(m.contains("must have dtype F32, got F16"), m);
-        m = rejected(withHeader(good, header, header.replace("\"shape\":[5,6]", "\"shape\":[6,5]"))).getMessage();
+        m = rejected(withHeader(good, header, header.replace("\"shape\":[5,6]", "\"shape\":[6,5]")))
+                .getMessage();
         assertTrue(m.contains("tensor 0.weight must have shape [5, 6]"), m);
-        m = rejected(withHeader(good, header, header.replace("\"4.bias\"", "\"5.bias\""))).getMessage();
+        m = rejected(withHeader(good, header, header.replace("\"4.bias\"", "\"5.bias\"")))
+                .getMessage();
         assertTrue(m.contains("tensors must be [0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias]"), m);
-        m = rejected(withHeader(good, header, header.replace("\\\"out_features\\\":3", "\\\"out_features\\\":2"))).getMessage();
+        m = rejected(withHeader(good, header, header.replace("\\\"out_features\\\":3", "\\\"out_features\\\":2")))
+                .getMessage();
         assertTrue(m.contains("__metadata__ metadata_checksum mismatch"), m);
-        m = rejected(withChecksum(withHeader(good, header, header.replace("\\\"out_features\\\":3", "\\\"out_features\\\":2")))).getMessage();
+        m = rejected(withChecksum(
+                        withHeader(good, header, header.replace("\\\"out_features\\\":3", "\\\"out_features\\\":2"))))
+                .getMessage();
         assertTrue(m.contains("tensor 4.weight must have shape [2, 4]"), m);
-        m = rejected(withChecksum(withHeader(good, header, header.replace("\\\"in_features\\\":6", "\\\"in_features\\\":0")))).getMessage();
-        assertTrue(m.contains("__metadata__ spec does not describe a model: spec layer 0 field in_features must be an"
-                + " integer >= 1, got 0"), m);
-        m = rejected(withHeader(good, header, header.replace("{\"__metadata__\"", "[\"__metadata__\""))).getMessage();
+        m = rejected(withChecksum(
+                        withHeader(good, header, header.replace("\\\"in_features\\\":6", "\\\"in_features\\\":0"))))
+                .getMessage();
+        assertTrue(
+                m.contains("__metadata__ spec does not describe a model: spec layer 0 field in_features must be an"
+                        + " integer >= 1, got 0"),
+                m);
+        m = rejected(withHeader(good, header, header.replace("{\"__metadata__\"", "[\"__metadata__\"")))
+                .getMessage();
         assertTrue(m.contains("at byte 23: expected ']', got ':'"), m);
     }
 
@@ -162,32 +187,42 @@ class ModelFileTest {
         };
         Sequential custom = new Sequential(new Linear(6, 5, true, 1), userActivation, new Linear(5, 3, true, 2));
         var e = assertThrows(IllegalArgumentException.class, () -> written(sigmoid, custom));
-        assertTrue(e.getMessage().startsWith("model module 1 must be Sigmoid for 6-5-3 sigmoid, with biases, got "),
+        assertTrue(
+                e.getMessage().startsWith("model module 1 must be Sigmoid for 6-5-3 sigmoid, with biases, got "),
                 e.getMessage());
 
         Sequential relu = new Sequential(new Linear(6, 5, true, 1), new ReLU(), new Linear(5, 3, true, 2));
         e = assertThrows(IllegalArgumentException.class, () -> written(sigmoid, relu));
-        assertTrue(e.getMessage().startsWith("model module 1 must be Sigmoid for 6-5-3 sigmoid, with biases, got ReLU"),
+        assertTrue(
+                e.getMessage().startsWith("model module 1 must be Sigmoid for 6-5-3 sigmoid, with biases, got ReLU"),
                 e.getMessage());
 
         Sequential noActivation = new Sequential(new Linear(6, 5, true, 1), new Linear(5, 3, true, 2));
         e = assertThrows(IllegalArgumentException.class, () -> written(sigmoid, noActivation));
-        assertTrue(e.getMessage().startsWith("model must have 3 modules for 6-5-3 sigmoid, with biases, got 2"),
+        assertTrue(
+                e.getMessage().startsWith("model must have 3 modules for 6-5-3 sigmoid, with biases, got 2"),
                 e.getMessage());
 
         Sequential swapped = new Sequential(new Sigmoid(), new Linear(6, 5, true, 1), new Linear(5, 3, true, 2));
         e = assertThrows(IllegalArgumentException.class, () -> written(sigmoid, swapped));
-        assertTrue(e.getMessage().startsWith("model module 0 must be Linear(6, 5) for 6-5-3 sigmoid, with biases, got Sigmoid"),
+        assertTrue(
+                e.getMessage()
+                        .startsWith("model module 0 must be Linear(6, 5) for 6-5-3 sigmoid, with biases, got Sigmoid"),
                 e.getMessage());
 
         Architecture noBias = new Architecture(new int[] {6, 5}, Activation.SIGMOID, false);
-        e = assertThrows(IllegalArgumentException.class, () -> written(noBias, new Sequential(new Linear(6, 5, true, 1))));
-        assertTrue(e.getMessage().startsWith("model module 0 must be Linear(6, 5, bias=false) for 6-5 sigmoid, no biases,"
-                + " got Linear(6, 5)"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class, () -> written(noBias, new Sequential(new Linear(6, 5, true, 1))));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("model module 0 must be Linear(6, 5, bias=false) for 6-5 sigmoid, no biases,"
+                                + " got Linear(6, 5)"),
+                e.getMessage());
 
         Module bare = new Linear(6, 5, false, 1);
         e = assertThrows(IllegalArgumentException.class, () -> written(noBias, bare));
-        assertTrue(e.getMessage().startsWith("model must be a Sequential for 6-5 sigmoid, no biases, got Linear"),
+        assertTrue(
+                e.getMessage().startsWith("model must be a Sequential for 6-5 sigmoid, no biases, got Linear"),
                 e.getMessage());
     }
 
@@ -201,8 +236,10 @@ class ModelFileTest {
             // 0.bias is [5] after 0.weight's 30 values: its value 2 is at data offset 4 * 32.
             ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putFloat((int) (8 + n + 4 * 32), bad);
             String m = rejected(withChecksum(b)).getMessage();
-            assertTrue(m.equals(dir.resolve("broken.safetensors") + ": at byte " + (8 + n + 4 * 32)
-                    + ": tensor \"0.bias\" value 2 must be finite, got " + bad), m);
+            assertTrue(
+                    m.equals(dir.resolve("broken.safetensors") + ": at byte " + (8 + n + 4 * 32)
+                            + ": tensor \"0.bias\" value 2 must be finite, got " + bad),
+                    m);
         }
     }
 
@@ -218,7 +255,9 @@ class ModelFileTest {
             assertEquals(0, (8 + n) % 8, note);
             SavedModel back = ModelFile.load(file);
             assertEquals(note, back.info().get("note"));
-            assertArrayEquals(Parameters.flatten(model.parameters()), Parameters.flatten(back.model().parameters()));
+            assertArrayEquals(
+                    Parameters.flatten(model.parameters()),
+                    Parameters.flatten(back.model().parameters()));
         }
     }
 
@@ -226,11 +265,16 @@ class ModelFileTest {
     @Test
     void controlBytesInAMessageAreEscaped() throws IOException {
         byte[] good = Files.readAllBytes(written(SMALL, SMALL.build(3)));
-        String header = new String(good, 8, (int) ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong(0),
+        String header = new String(
+                good,
+                8,
+                (int) ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong(0),
                 StandardCharsets.UTF_8);
-        String m = rejected(withHeader(good, header, header.replace("\"spec\":", "\"spec\"\u001b"))).getMessage();
+        String m = rejected(withHeader(good, header, header.replace("\"spec\":", "\"spec\"\u001b")))
+                .getMessage();
         assertTrue(m.contains("\\u001b") && m.chars().noneMatch(c -> c < 0x20), m);
-        m = rejected(withChecksum(withHeader(good, header, header.replace("ReQU", "R\u0007QU")))).getMessage();
+        m = rejected(withChecksum(withHeader(good, header, header.replace("ReQU", "R\u0007QU"))))
+                .getMessage();
         assertTrue(m.contains("R\\u0007QU") && m.chars().noneMatch(c -> c < 0x20), m);
     }
 
@@ -240,7 +284,8 @@ class ModelFileTest {
         Path file = dir.resolve("huge.safetensors");
         SafeTensors.write(file, Map.of(), Map.of("format", "x".repeat(100_000)));
         var e = assertThrows(ModelFormatException.class, () -> ModelFile.load(file));
-        assertTrue(e.getMessage().startsWith(file + ": at byte 8: __metadata__ must have format=gradlab-model"),
+        assertTrue(
+                e.getMessage().startsWith(file + ": at byte 8: __metadata__ must have format=gradlab-model"),
                 e.getMessage());
         assertTrue(e.getMessage().length() < 1100 && e.getMessage().endsWith(" characters in all)"), e.getMessage());
     }
@@ -251,11 +296,12 @@ class ModelFileTest {
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(file, 8 + n, file.length - 8 - n);
         String header = new String(file, 8, n, StandardCharsets.UTF_8);
-        String patched = header.replaceFirst("\"checksum\":\"crc32:[0-9a-f]{8}\"",
-                String.format("\"checksum\":\"crc32:%08x\"", crc.getValue()));
+        String patched = header.replaceFirst(
+                "\"checksum\":\"crc32:[0-9a-f]{8}\"", String.format("\"checksum\":\"crc32:%08x\"", crc.getValue()));
         @SuppressWarnings("unchecked")
         var metadata = (Map<String, String>) ((Map<String, Object>) Json.parse(header, "test", 8)).get("__metadata__");
-        patched = patched.replaceFirst("\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"",
+        patched = patched.replaceFirst(
+                "\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"",
                 "\"metadata_checksum\":\"" + SafeTensors.metadataChecksum(metadata) + "\"");
         return withHeader(file, header, patched, true);
     }
@@ -264,7 +310,8 @@ class ModelFileTest {
     void theWriterRejectsAModelOfAnotherArchitecture() {
         Sequential other = new Architecture(new int[] {6, 4, 3}, Activation.REQU, true).build(1);
         var e = assertThrows(IllegalArgumentException.class, () -> written(SMALL, other));
-        assertTrue(e.getMessage().startsWith("model must have 5 modules for 6-5-4-3 requ, with biases, got 3"),
+        assertTrue(
+                e.getMessage().startsWith("model must have 5 modules for 6-5-4-3 requ, with biases, got 3"),
                 e.getMessage());
     }
 }

@@ -27,13 +27,17 @@ class ConvnetModulesTest {
         Tensor y = conv.forward(x);
         assertArrayEquals(new int[] {1, 1, 2, 2}, y.shape());
         // y[i][j] = Σ w[u][v]·x[i+u][j+v] + b: the kernel is not flipped, as in PyTorch.
-        assertArrayEquals(new float[] {1 + 4 + 12 + 20 + 0.5f, 2 + 6 + 15 + 24 + 0.5f, 4 + 10 + 21 + 32 + 0.5f,
-                5 + 12 + 24 + 36 + 0.5f}, y.data());
+        assertArrayEquals(
+                new float[] {
+                    1 + 4 + 12 + 20 + 0.5f, 2 + 6 + 15 + 24 + 0.5f, 4 + 10 + 21 + 32 + 0.5f, 5 + 12 + 24 + 36 + 0.5f
+                },
+                y.data());
 
         Conv2d padded = new Conv2d(1, 1, 2, 2, 1, false, 0);
         System.arraycopy(new float[] {1, 2, 3, 4}, 0, padded.weight().data(), 0, 4);
         // Padded to 5×5, windows at rows and columns 0 and 2: corners of x meet single kernel taps.
-        assertArrayEquals(new float[] {4 * 1, 3 * 2 + 4 * 3, 2 * 4 + 4 * 7, 1 * 5 + 2 * 6 + 3 * 8 + 4 * 9},
+        assertArrayEquals(
+                new float[] {4 * 1, 3 * 2 + 4 * 3, 2 * 4 + 4 * 7, 1 * 5 + 2 * 6 + 3 * 8 + 4 * 9},
                 padded.forward(x).data());
         assertEquals(List.of(padded.weight()), padded.parameters());
         assertEquals("Conv2d(1, 1, kernel_size=2, stride=2, padding=1, bias=false)", padded.toString());
@@ -43,10 +47,13 @@ class ConvnetModulesTest {
     void conv2dRefusesWrongInputsNamingThem() {
         Conv2d conv = new Conv2d(3, 4, 5, new dev.gradlab.core.TorchGenerator(0));
         var e = assertThrows(IllegalArgumentException.class, () -> conv.forward(Tensor.zeros(2, 1, 28, 28)));
-        assertTrue(e.getMessage().contains("[batch, 3, height, width]") && e.getMessage().contains("[2, 1, 28, 28]"),
+        assertTrue(
+                e.getMessage().contains("[batch, 3, height, width]")
+                        && e.getMessage().contains("[2, 1, 28, 28]"),
                 e.getMessage());
         var small = assertThrows(IllegalArgumentException.class, () -> conv.forward(Tensor.zeros(1, 3, 4, 9)));
-        assertTrue(small.getMessage().contains("kernel 5") && small.getMessage().contains("[1, 3, 4, 9]"),
+        assertTrue(
+                small.getMessage().contains("kernel 5") && small.getMessage().contains("[1, 3, 4, 9]"),
                 small.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Conv2d(1, 1, 3, 0, 0, true, 0));
     }
@@ -55,8 +62,11 @@ class ConvnetModulesTest {
     void maxPoolTakesEachWindowsMaximumWithStrideDefaultingToKernel() {
         Tensor x = Tensor.of(new float[] {1, 5, 2, 0, 3, 4, 7, 1, 0, 0, 6, 9, 8, 0, 2, 2}, 1, 1, 4, 4);
         assertArrayEquals(new float[] {5, 7, 8, 9}, new MaxPool2d(2).forward(x).data());
-        assertArrayEquals(new float[] {7, 9, 8, 9}, new MaxPool2d(3, 1).forward(x).data()); // overlapping windows
-        assertArrayEquals(new float[] {13f / 4, 10f / 4, 8f / 4, 19f / 4}, new AvgPool2d(2).forward(x).data());
+        assertArrayEquals(
+                new float[] {7, 9, 8, 9}, new MaxPool2d(3, 1).forward(x).data()); // overlapping windows
+        assertArrayEquals(
+                new float[] {13f / 4, 10f / 4, 8f / 4, 19f / 4},
+                new AvgPool2d(2).forward(x).data());
         var e = assertThrows(IllegalArgumentException.class, () -> new MaxPool2d(2).forward(Tensor.zeros(3, 4)));
         assertTrue(e.getMessage().contains("[3, 4]"), e.getMessage());
     }
@@ -77,7 +87,9 @@ class ConvnetModulesTest {
         assertArrayEquals(new int[] {2, 12, 5}, new Flatten(1, 2).forward(x).shape());
         assertArrayEquals(new int[] {2, 3, 20}, new Flatten(-2, -1).forward(x).shape());
         assertArrayEquals(new int[] {120}, new Flatten(0, -1).forward(x).shape());
-        assertArrayEquals(new int[] {2, 1, 6, 10}, new Unflatten(1, 1, 6, 10).forward(flat).shape());
+        assertArrayEquals(
+                new int[] {2, 1, 6, 10},
+                new Unflatten(1, 1, 6, 10).forward(flat).shape());
         var e = assertThrows(IllegalArgumentException.class, () -> new Unflatten(1, 1, 28, 28).forward(flat));
         assertTrue(e.getMessage().contains("784") && e.getMessage().contains("[2, 60]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Flatten(2, 1).forward(x));
@@ -118,7 +130,8 @@ class ConvnetModulesTest {
         assertFalse(model.isTraining() || inner.isTraining() || dropout.isTraining());
         assertSame(x, dropout.forward(x));
         Tensor evaluated = model.forward(x);
-        assertArrayEquals(new Sequential(inner.layers().get(0), new ReLU()).forward(x).data(), evaluated.data());
+        assertArrayEquals(
+                new Sequential(inner.layers().get(0), new ReLU()).forward(x).data(), evaluated.data());
         assertNotEquals(java.util.Arrays.toString(trained.data()), java.util.Arrays.toString(evaluated.data()));
 
         model.train();
@@ -157,7 +170,8 @@ class ConvnetModulesTest {
         int[] labels = {3, 1, 4, 1};
         Tensor loss = Losses.crossEntropy(model.forward(x), labels);
         loss.backward();
-        float[] expected = Parameters.flatten(model.parameters().stream().map(Tensor::grad).toList());
+        float[] expected =
+                Parameters.flatten(model.parameters().stream().map(Tensor::grad).toList());
         try {
             assertEquals(loss.item(), step(model, x, labels));
             long pooled = Workspace.pooledFloats();
@@ -165,7 +179,10 @@ class ConvnetModulesTest {
                 assertEquals(loss.item(), step(model, x, labels));
             }
             assertEquals(pooled, Workspace.pooledFloats(), "the pool grew: a step took new arrays");
-            assertArrayEquals(expected, Parameters.flatten(model.parameters().stream().map(Tensor::grad).toList()));
+            assertArrayEquals(
+                    expected,
+                    Parameters.flatten(
+                            model.parameters().stream().map(Tensor::grad).toList()));
         } finally {
             Workspace.trim();
         }
@@ -175,14 +192,16 @@ class ConvnetModulesTest {
     void referenceConvnetHasPyTorchsLayersAndParameterCount() {
         Sequential model = Convnets.reference(42);
         assertEquals(9, model.layers().size());
-        assertEquals(Convnets.REFERENCE_PARAMETERS,
+        assertEquals(
+                Convnets.REFERENCE_PARAMETERS,
                 model.parameters().stream().mapToInt(Tensor::size).sum());
         Tensor logits = model.forward(Tensor.uniform(1, 0, 1, 3, 784));
         assertArrayEquals(new int[] {3, 10}, logits.shape());
         assertEquals("Conv2d(1, 16, kernel_size=5)", model.layers().get(1).toString());
         Conv2d second = (Conv2d) model.layers().get(4);
-        assertArrayEquals(new int[] {16, 32, 5, 1, 0}, new int[] {second.inChannels(), second.outChannels(),
-                second.kernelSize(), second.stride(), second.padding()});
+        assertArrayEquals(new int[] {16, 32, 5, 1, 0}, new int[] {
+            second.inChannels(), second.outChannels(), second.kernelSize(), second.stride(), second.padding()
+        });
         MaxPool2d pool = (MaxPool2d) model.layers().get(6);
         assertArrayEquals(new int[] {2, 2}, new int[] {pool.kernelSize(), pool.stride()});
         assertArrayEquals(new int[] {1, 28, 28}, ((Unflatten) model.layers().get(0)).sizes());

@@ -33,8 +33,10 @@ class LinearTest {
         for (float b : layer.bias().data()) {
             assertTrue(Math.abs(b) <= bound);
         }
-        assertArrayEquals(layer.weight().data(), new Linear(400, 300, true, 42).weight().data());
-        assertFalse(Arrays.equals(layer.weight().data(), new Linear(400, 300, true, 43).weight().data()));
+        assertArrayEquals(
+                layer.weight().data(), new Linear(400, 300, true, 42).weight().data());
+        assertFalse(Arrays.equals(
+                layer.weight().data(), new Linear(400, 300, true, 43).weight().data()));
         assertTrue(layer.weight().requiresGrad() && layer.bias().requiresGrad());
         assertEquals(List.of(layer.weight(), layer.bias()), layer.parameters());
     }
@@ -68,6 +70,7 @@ class LinearTest {
         assertEquals(List.of(a.weight(), a.bias(), b.weight()), model.parameters());
         assertEquals(3, model.layers().size());
         Tensor x = Tensor.uniform(5, -1, 1, 2, 4);
-        assertArrayEquals(b.forward(a.forward(x).tanh()).data(), model.forward(x).data());
+        assertArrayEquals(
+                b.forward(a.forward(x).tanh()).data(), model.forward(x).data());
     }
 }

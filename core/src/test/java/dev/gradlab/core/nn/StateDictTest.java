@@ -19,9 +19,12 @@ class StateDictTest {
     void namesAreTorchsForTheReferenceConvnet() {
         Sequential net = Convnets.reference(0);
         Map<String, Tensor> state = net.stateDict();
-        assertEquals(List.of("1.weight", "1.bias", "4.weight", "4.bias", "8.weight", "8.bias"), List.copyOf(state.keySet()));
+        assertEquals(
+                List.of("1.weight", "1.bias", "4.weight", "4.bias", "8.weight", "8.bias"), List.copyOf(state.keySet()));
         assertSame(net.parameters().get(2), state.get("4.weight"));
-        assertEquals(List.of("weight"), List.copyOf(new Linear(3, 2, false, 1).stateDict().keySet()));
+        assertEquals(
+                List.of("weight"),
+                List.copyOf(new Linear(3, 2, false, 1).stateDict().keySet()));
     }
 
     @Test
@@ -30,7 +33,8 @@ class StateDictTest {
         layers.put("features", new Sequential(new Linear(4, 3, true, 1), new ReLU()));
         layers.put("head", new Linear(3, 2, true, 2));
         Sequential net = new Sequential(layers);
-        assertEquals(List.of("features.0.weight", "features.0.bias", "head.weight", "head.bias"),
+        assertEquals(
+                List.of("features.0.weight", "features.0.bias", "head.weight", "head.bias"),
                 List.copyOf(net.stateDict().keySet()));
         var e = assertThrows(IllegalArgumentException.class, () -> new Sequential(Map.of("a.b", new ReLU())));
         assertTrue(e.getMessage().contains("'a.b'"), e.getMessage());
@@ -44,7 +48,8 @@ class StateDictTest {
         long before = weight.version();
         to.loadStateDict(from.stateDict());
         for (int i = 0; i < from.parameters().size(); i++) {
-            assertArrayEquals(from.parameters().get(i).data(), to.parameters().get(i).data());
+            assertArrayEquals(
+                    from.parameters().get(i).data(), to.parameters().get(i).data());
         }
         assertNotEquals(before, weight.version());
     }

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Test;
  */
 class ConvnetPopulationTest {
 
-    private static final Perturbation[] FAMILIES = {Perturbation.fullRank(), Perturbation.lowRank(1),
-        Perturbation.lowRank(2)};
+    private static final Perturbation[] FAMILIES = {
+        Perturbation.fullRank(), Perturbation.lowRank(1), Perturbation.lowRank(2)
+    };
 
     /**
      * A small convnet on 8×8 single-channel images given as rows of 64, every new module on the way:
@@ -43,9 +44,16 @@ class ConvnetPopulationTest {
      */
     private static Sequential smallConvnet() {
         TorchGenerator generator = new TorchGenerator(3);
-        return new Sequential(new Unflatten(1, 1, 8, 8), new Conv2d(1, 3, 3, 1, 1, true, generator), new ReLU(),
-                new MaxPool2d(2), new Conv2d(3, 4, 3, 2, 1, false, generator), new AvgPool2d(2, 1),
-                new Dropout(0.5f, 1), new Flatten(), new Linear(4, 5, true, generator));
+        return new Sequential(
+                new Unflatten(1, 1, 8, 8),
+                new Conv2d(1, 3, 3, 1, 1, true, generator),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Conv2d(3, 4, 3, 2, 1, false, generator),
+                new AvgPool2d(2, 1),
+                new Dropout(0.5f, 1),
+                new Flatten(),
+                new Linear(4, 5, true, generator));
     }
 
     private static Batch batch(int rows) {
@@ -139,8 +147,13 @@ class ConvnetPopulationTest {
     @Test
     void onAMembersOwnInputAFullRankConvolutionIsThePlainForwardToTheBit() {
         TorchGenerator generator = new TorchGenerator(8);
-        Sequential model = new Sequential(new Unflatten(1, 1, 8, 8), new Gain(), new Conv2d(1, 3, 3, 1, 1, true,
-                generator), new ReLU(), new Conv2d(3, 5, 8, 1, 0, true, generator), new Flatten());
+        Sequential model = new Sequential(
+                new Unflatten(1, 1, 8, 8),
+                new Gain(),
+                new Conv2d(1, 3, 3, 1, 1, true, generator),
+                new ReLU(),
+                new Conv2d(3, 5, 8, 1, 0, true, generator),
+                new Flatten());
         Batch batch = batch(5);
         for (boolean antithetic : new boolean[] {true, false}) {
             Population population = Population.es(Perturbation.fullRank(), 0.05f, antithetic, 3, 2, 4);
@@ -168,8 +181,8 @@ class ConvnetPopulationTest {
                 float[][] losses = new float[2][population.members()];
                 for (int t = 1; t <= 2; t++) {
                     try (var threads = Parallel.withThreads(t)) {
-                        new PopulationEvaluator().evaluate(model, Objective.crossEntropy(), batch, population,
-                                losses[t - 1]);
+                        new PopulationEvaluator()
+                                .evaluate(model, Objective.crossEntropy(), batch, population, losses[t - 1]);
                     }
                 }
                 assertArrayEquals(losses[0], losses[1], p + (antithetic ? ", antithetic" : ""));

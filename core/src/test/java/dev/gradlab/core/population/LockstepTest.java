@@ -24,8 +24,13 @@ class LockstepTest {
     private static final int ROWS = 3;
 
     private static Module model() {
-        return new Sequential(new Linear(4, 16, true, 1), new Tanh(), new Linear(16, 8, false, 2), new ReLU(),
-                new PopulationEvaluatorTest.Scale(8, 5), new Linear(8, 2, true, 3));
+        return new Sequential(
+                new Linear(4, 16, true, 1),
+                new Tanh(),
+                new Linear(16, 8, false, 2),
+                new ReLU(),
+                new PopulationEvaluatorTest.Scale(8, 5),
+                new Linear(8, 2, true, 3));
     }
 
     private static Tensor inputs(int members) {
@@ -57,8 +62,8 @@ class LockstepTest {
 
     @Test
     void agreesWithMemberByMemberForwardPasses() {
-        for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(1),
-                Perturbation.lowRank(2)}) {
+        for (Perturbation p :
+                new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(1), Perturbation.lowRank(2)}) {
             for (boolean antithetic : new boolean[] {false, true}) {
                 Module model = model();
                 Population population = Population.es(p, 0.1f, antithetic, 7, 2, 5);
@@ -71,10 +76,14 @@ class LockstepTest {
                 assertArrayEquals(w0, Parameters.flatten(model.parameters()), "the model is left as it was");
                 float[] expected = memberByMember(model, population, inputs);
                 for (int i = 0; i < out.length; i++) {
-                    assertEquals(expected[i], out[i], 1e-5f * Math.max(1, Math.abs(expected[i])),
+                    assertEquals(
+                            expected[i],
+                            out[i],
+                            1e-5f * Math.max(1, Math.abs(expected[i])),
                             p + (antithetic ? " antithetic" : "") + " at " + i);
                 }
-                assertEquals(1, evaluator.fallbacks().size(), "Scale takes the fallback, the Linears their member phase");
+                assertEquals(
+                        1, evaluator.fallbacks().size(), "Scale takes the fallback, the Linears their member phase");
             }
         }
     }
@@ -114,11 +123,14 @@ class LockstepTest {
     @Test
     void rejectsInputsThatDoNotStackTheMembers() {
         Population population = Population.es(Perturbation.fullRank(), 0.1f, true, 4, 2, 3);
-        var e = assertThrows(IllegalArgumentException.class, () -> new PopulationEvaluator()
-                .forwardLockstep(model(), population, Tensor.zeros(7, 4), new float[14]));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new PopulationEvaluator()
+                        .forwardLockstep(model(), population, Tensor.zeros(7, 4), new float[14]));
         assertTrue(e.getMessage().contains("6 members' rows"), e.getMessage());
-        var size = assertThrows(IllegalArgumentException.class, () -> new PopulationEvaluator()
-                .forwardLockstep(model(), population, Tensor.zeros(6, 4), new float[5]));
+        var size = assertThrows(
+                IllegalArgumentException.class,
+                () -> new PopulationEvaluator().forwardLockstep(model(), population, Tensor.zeros(6, 4), new float[5]));
         assertTrue(size.getMessage().contains("out must hold"), size.getMessage());
     }
 }

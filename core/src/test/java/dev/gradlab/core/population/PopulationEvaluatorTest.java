@@ -73,7 +73,11 @@ class PopulationEvaluatorTest {
     }
 
     private static Sequential model(Module activation) {
-        return new Sequential(new Linear(IN, 7, true, 1), activation, new Linear(7, 6, false, 2), new Tanh(),
+        return new Sequential(
+                new Linear(IN, 7, true, 1),
+                activation,
+                new Linear(7, 6, false, 2),
+                new Tanh(),
                 new Linear(6, CLASSES, true, 3));
     }
 
@@ -123,17 +127,20 @@ class PopulationEvaluatorTest {
     @Test
     void agreesWithMemberByMemberEvaluation() {
         Batch batch = batch();
-        for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(1),
-                Perturbation.lowRank(3)}) {
+        for (Perturbation p :
+                new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(1), Perturbation.lowRank(3)}) {
             for (boolean antithetic : new boolean[] {false, true}) {
-                for (Module model : new Module[] {model(new Sigmoid()), model(new SoftplusLayer()),
-                        new Sequential(new Linear(IN, 5, true, 4), new Scale(5, 9), new ReLU(),
-                                new Linear(5, CLASSES, true, 6))}) {
+                for (Module model : new Module[] {
+                    model(new Sigmoid()),
+                    model(new SoftplusLayer()),
+                    new Sequential(
+                            new Linear(IN, 5, true, 4), new Scale(5, 9), new ReLU(), new Linear(5, CLASSES, true, 6))
+                }) {
                     Population population = Population.es(p, 0.1f, antithetic, 77, 3, 6);
                     float[] losses = new float[population.members()];
                     float[] w0 = Parameters.flatten(model.parameters());
-                    float center = new PopulationEvaluator().evaluate(model, Objective.crossEntropy(), batch,
-                            population, losses);
+                    float center = new PopulationEvaluator()
+                            .evaluate(model, Objective.crossEntropy(), batch, population, losses);
                     assertArrayEquals(w0, Parameters.flatten(model.parameters()), "the model is left as it was");
                     assertEquals(Objective.crossEntropy().value(model.forward(batch.inputs()), batch), center, 1e-6f);
                     assertClose(memberByMember(model, Objective.crossEntropy(), batch, population), losses);
@@ -182,15 +189,15 @@ class PopulationEvaluatorTest {
     @Test
     void bitIdenticalOnOneAndTwoThreads() {
         Batch batch = batch();
-        Module model = new Sequential(new Linear(IN, 7, true, 1), new Scale(7, 3), new Sigmoid(),
-                new Linear(7, CLASSES, true, 3));
+        Module model = new Sequential(
+                new Linear(IN, 7, true, 1), new Scale(7, 3), new Sigmoid(), new Linear(7, CLASSES, true, 3));
         for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(2)}) {
             Population population = Population.es(p, 0.1f, true, 4, 2, 33);
             float[][] losses = new float[2][population.members()];
             for (int t = 1; t <= 2; t++) {
                 try (var threads = Parallel.withThreads(t)) {
-                    new PopulationEvaluator().evaluate(model, Objective.crossEntropy(), batch, population,
-                            losses[t - 1]);
+                    new PopulationEvaluator()
+                            .evaluate(model, Objective.crossEntropy(), batch, population, losses[t - 1]);
                 }
             }
             assertArrayEquals(losses[0], losses[1]);
@@ -209,15 +216,15 @@ class PopulationEvaluatorTest {
         for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(1)}) {
             Population population = Population.es(p, 0.05f, true, 9, 0, 5);
             float[] expected = new float[population.members()];
-            float expectedCenter = new PopulationEvaluator().evaluate(withoutDropout, Objective.crossEntropy(), batch,
-                    population, expected);
+            float expectedCenter = new PopulationEvaluator()
+                    .evaluate(withoutDropout, Objective.crossEntropy(), batch, population, expected);
             for (int t = 1; t <= 2; t++) {
                 model.train(); // as backprop leaves it
                 float[] losses = new float[population.members()];
                 float center;
                 try (var threads = Parallel.withThreads(t)) {
-                    center = new PopulationEvaluator().evaluate(model, Objective.crossEntropy(), batch, population,
-                            losses);
+                    center = new PopulationEvaluator()
+                            .evaluate(model, Objective.crossEntropy(), batch, population, losses);
                 }
                 // Dropout was the identity: the losses are those of the model without it, to the bit.
                 assertEquals(expectedCenter, center, p + ", " + t + " threads");
@@ -292,8 +299,10 @@ class PopulationEvaluatorTest {
 
     @Test
     void repeatedEvaluationsReuseTheirWorkspaceArrays() {
-        assertReusesWorkspaceArrays(new Sequential(new Linear(IN, 7, true, 1), new Sigmoid(), new Scale(7, 3),
-                new Linear(7, CLASSES, true, 3)), batch());
+        assertReusesWorkspaceArrays(
+                new Sequential(
+                        new Linear(IN, 7, true, 1), new Sigmoid(), new Scale(7, 3), new Linear(7, CLASSES, true, 3)),
+                batch());
     }
 
     /** After a first evaluation, repeated ones take no new arrays from the workspace pool, for each family. */
@@ -344,8 +353,10 @@ class PopulationEvaluatorTest {
     @Test
     void rejectsWhatDoesNotFit() {
         Population population = Population.es(Perturbation.fullRank(), 0.1f, true, 1, 0, 4);
-        var e = assertThrows(IllegalArgumentException.class, () -> new PopulationEvaluator()
-                .evaluate(model(new Sigmoid()), Objective.crossEntropy(), batch(), population, new float[7]));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new PopulationEvaluator()
+                        .evaluate(model(new Sigmoid()), Objective.crossEntropy(), batch(), population, new float[7]));
         assertTrue(e.getMessage().contains("at least 8"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Perturbation.lowRank(0));
         assertTrue(e.getMessage().contains("rank >= 1"), e.getMessage());
@@ -375,10 +386,12 @@ class PopulationEvaluatorTest {
                     return product.member(member);
                 }
             };
-            e = assertThrows(IllegalArgumentException.class, () -> new PopulationEvaluator()
-                    .evaluate(module, Objective.crossEntropy(), batch(), population, new float[8]));
-            String expected = w == stranger ? "tensor [4, 9] is not one of the parameters()"
-                    : "must be [rows, 9], got [12, 10]";
+            e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new PopulationEvaluator()
+                            .evaluate(module, Objective.crossEntropy(), batch(), population, new float[8]));
+            String expected =
+                    w == stranger ? "tensor [4, 9] is not one of the parameters()" : "must be [rows, 9], got [12, 10]";
             assertTrue(e.getMessage().contains(expected), e.getMessage());
         }
     }

@@ -49,8 +49,8 @@ public final class CartPole extends PhysicsEnvironment {
     double advance(double[] s, int at, float[] actions, int actionAt) {
         float action = actions[actionAt];
         if (action != 0 && action != 1) {
-            throw new IllegalArgumentException("CartPole's action must be 0 or 1, got " + action + " for environment "
-                    + actionAt);
+            throw new IllegalArgumentException(
+                    "CartPole's action must be 0 or 1, got " + action + " for environment " + actionAt);
         }
         double x = s[at];
         double xDot = s[at + 1];
@@ -60,8 +60,8 @@ public final class CartPole extends PhysicsEnvironment {
         double cos = Math.cos(theta);
         double sin = Math.sin(theta);
         double temp = (force + POLE_MASS_LENGTH * thetaDot * thetaDot * sin) / TOTAL_MASS;
-        double thetaAcc = (GRAVITY * sin - cos * temp)
-                / (HALF_LENGTH * (4.0 / 3.0 - POLE_MASS * cos * cos / TOTAL_MASS));
+        double thetaAcc =
+                (GRAVITY * sin - cos * temp) / (HALF_LENGTH * (4.0 / 3.0 - POLE_MASS * cos * cos / TOTAL_MASS));
         double xAcc = temp - POLE_MASS_LENGTH * thetaAcc * cos / TOTAL_MASS;
         s[at] = x + TAU * xDot;
         s[at + 1] = xDot + TAU * xAcc;

@@ -58,10 +58,15 @@ public final class CartPoleSwingUp extends PhysicsEnvironment {
         double cos = Math.cos(theta);
         double totalMass = CART_MASS + POLE_MASS;
         double mpl = POLE_MASS * POLE_LENGTH;
-        double xAcc = (-2 * mpl * thetaDot * thetaDot * sin + 3 * POLE_MASS * GRAVITY * sin * cos
-                + 4 * force - 4 * FRICTION * xDot) / (4 * totalMass - 3 * POLE_MASS * cos * cos);
-        double thetaAcc = (-3 * mpl * thetaDot * thetaDot * sin * cos + 6 * totalMass * GRAVITY * sin
-                + 6 * (force - FRICTION * xDot) * cos) / (4 * POLE_LENGTH * totalMass - 3 * mpl * cos * cos);
+        double xAcc = (-2 * mpl * thetaDot * thetaDot * sin
+                        + 3 * POLE_MASS * GRAVITY * sin * cos
+                        + 4 * force
+                        - 4 * FRICTION * xDot)
+                / (4 * totalMass - 3 * POLE_MASS * cos * cos);
+        double thetaAcc = (-3 * mpl * thetaDot * thetaDot * sin * cos
+                        + 6 * totalMass * GRAVITY * sin
+                        + 6 * (force - FRICTION * xDot) * cos)
+                / (4 * POLE_LENGTH * totalMass - 3 * mpl * cos * cos);
         s[at] = x + xDot * DT;
         s[at + 2] = theta + thetaDot * DT;
         s[at + 1] = xDot + xAcc * DT;

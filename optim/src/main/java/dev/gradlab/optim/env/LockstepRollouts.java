@@ -5,7 +5,6 @@ import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.population.Population;
 import dev.gradlab.core.population.PopulationEvaluator;
-import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**

@@ -31,8 +31,8 @@ public final class PolicyTask {
     private final double target;
     private final int episodes;
 
-    private PolicyTask(String name, IntFunction<VectorEnvironment> environments, MlpPolicy policy, double target,
-                       int episodes) {
+    private PolicyTask(
+            String name, IntFunction<VectorEnvironment> environments, MlpPolicy policy, double target, int episodes) {
         this.name = name;
         this.rollouts = new Rollouts(environments, policy);
         this.target = target;
@@ -68,16 +68,28 @@ public final class PolicyTask {
     public SearchStrategy strategy(String method, long seed) {
         float[] x0 = rollouts.policy().initialParameters(seed);
         return switch (method) {
-            case "es" -> OpenAiEs.builder(x0).sigma(0.1f).population(64).optimizer(CenterOptimizer.adam(0.03f))
-                    .seed(seed).build();
+            case "es" ->
+                OpenAiEs.builder(x0)
+                        .sigma(0.1f)
+                        .population(64)
+                        .optimizer(CenterOptimizer.adam(0.03f))
+                        .seed(seed)
+                        .build();
             // On the swing-up, EvoJAX's benchmark configuration: Adam with lr 0.05 on the center.
-            case "pgpe" -> Pgpe.builder(x0).sigma(0.1f).population(64).seed(seed)
-                    .optimizer(name.equals("swingup") ? CenterOptimizer.adam(0.05f)
-                            : CenterOptimizer.clipUp(0.15f, 0.15f, 0.9f))
-                    .build();
-            case "snes" -> Snes.builder(x0).sigma(0.1f).population(64).seed(seed).build();
-            default -> throw new InvalidSettingException("method", "must be one of " + METHODS + ", got '" + method
-                    + "'");
+            case "pgpe" ->
+                Pgpe.builder(x0)
+                        .sigma(0.1f)
+                        .population(64)
+                        .seed(seed)
+                        .optimizer(
+                                name.equals("swingup")
+                                        ? CenterOptimizer.adam(0.05f)
+                                        : CenterOptimizer.clipUp(0.15f, 0.15f, 0.9f))
+                        .build();
+            case "snes" ->
+                Snes.builder(x0).sigma(0.1f).population(64).seed(seed).build();
+            default ->
+                throw new InvalidSettingException("method", "must be one of " + METHODS + ", got '" + method + "'");
         };
     }
 

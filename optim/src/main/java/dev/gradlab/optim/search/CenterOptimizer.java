@@ -8,12 +8,16 @@ package dev.gradlab.optim.search;
  */
 public final class CenterOptimizer {
 
-    enum Kind { ADAM, SGD, CLIPUP }
+    enum Kind {
+        ADAM,
+        SGD,
+        CLIPUP
+    }
 
     final Kind kind;
     final float lr;
-    final float a;   // Adam: beta1; SGD and ClipUp: momentum
-    final float b;   // Adam: beta2; ClipUp: maxSpeed
+    final float a; // Adam: beta1; SGD and ClipUp: momentum
+    final float b; // Adam: beta2; ClipUp: maxSpeed
     final float eps;
 
     private CenterOptimizer(Kind kind, float lr, float a, float b, float eps) {

@@ -72,8 +72,8 @@ public final class CmaEs extends SearchStrategy {
             throw new dev.gradlab.core.InvalidSettingException("population", "must be >= 2, got " + lambda0);
         }
         if (builder.maxRestarts < 0) {
-            throw new dev.gradlab.core.InvalidSettingException("maxRestarts",
-                    "must be >= 0, got " + builder.maxRestarts);
+            throw new dev.gradlab.core.InvalidSettingException(
+                    "maxRestarts", "must be >= 0, got " + builder.maxRestarts);
         }
         this.maxRestarts = builder.maxRestarts;
         this.chiN = Math.sqrt(n) * (1 - 1.0 / (4 * n) + 1.0 / (21.0 * n * n));
@@ -287,7 +287,8 @@ public final class CmaEs extends SearchStrategy {
             maxD = Math.max(maxD, d[i]);
             minD = Math.min(minD, d[i]);
         }
-        return sigma * maxD < TOL_X * sigma0 || !(maxD * maxD <= MAX_CONDITION * minD * minD)
+        return sigma * maxD < TOL_X * sigma0
+                || !(maxD * maxD <= MAX_CONDITION * minD * minD)
                 || !Double.isFinite(sigma);
     }
 

@@ -35,8 +35,8 @@ public final class Generation {
             throw new IndexOutOfBoundsException("member must be in [0, " + size + "), got " + m);
         }
         if (x.length != strategy.dimension()) {
-            throw new IllegalArgumentException("x must have " + strategy.dimension() + " elements (the dimension), got "
-                    + x.length);
+            throw new IllegalArgumentException(
+                    "x must have " + strategy.dimension() + " elements (the dimension), got " + x.length);
         }
         strategy.checkCurrent(this);
         strategy.sample(m, x);

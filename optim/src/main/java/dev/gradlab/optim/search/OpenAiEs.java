@@ -24,8 +24,8 @@ public final class OpenAiEs extends SearchStrategy {
         int d = b.center.length;
         this.population = b.population > 0 ? b.population : Math.max(8, 2 * (int) Math.ceil((4 + 3 * Math.log(d)) / 2));
         if (population % 2 != 0 || population < 2) {
-            throw new dev.gradlab.core.InvalidSettingException("population",
-                    "must be even and >= 2 (antithetic pairs), got " + population);
+            throw new dev.gradlab.core.InvalidSettingException(
+                    "population", "must be even and >= 2 (antithetic pairs), got " + population);
         }
         this.optimizer = b.optimizer;
         this.moments = optimizer.new Moments(d);

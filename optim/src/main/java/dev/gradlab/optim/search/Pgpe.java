@@ -30,8 +30,8 @@ public final class Pgpe extends SearchStrategy {
         java.util.Arrays.fill(sigma, positive("sigma", b.sigma));
         this.population = b.population;
         if (population % 2 != 0 || population < 2) {
-            throw new dev.gradlab.core.InvalidSettingException("population",
-                    "must be even and >= 2 (symmetric pairs), got " + population);
+            throw new dev.gradlab.core.InvalidSettingException(
+                    "population", "must be even and >= 2 (symmetric pairs), got " + population);
         }
         this.lrSigma = positive("lrSigma", b.lrSigma);
         this.maxChange = positive("maxChange", b.maxChange);

@@ -10,8 +10,7 @@ import java.util.Arrays;
  */
 public final class Ranks {
 
-    private Ranks() {
-    }
+    private Ranks() {}
 
     /**
      * Centered ranks (evosax's and OpenAI-ES's rule): the member at rank {@code r} (0 = best) gets
@@ -32,8 +31,8 @@ public final class Ranks {
      */
     public static void assign(double[] fitness, int n, double[] byRank, double[] out) {
         if (fitness.length < n || byRank.length < n || out.length < n) {
-            throw new IllegalArgumentException("fitness, byRank and out need " + n + " entries, got "
-                    + fitness.length + ", " + byRank.length + " and " + out.length);
+            throw new IllegalArgumentException("fitness, byRank and out need " + n + " entries, got " + fitness.length
+                    + ", " + byRank.length + " and " + out.length);
         }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {

@@ -32,20 +32,27 @@ public record SearchState(String strategy, int dimension, long[] longs, float[] 
     /** Equal states hold the same values to the bit. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof SearchState s && strategy.equals(s.strategy) && dimension == s.dimension
-                && java.util.Arrays.equals(longs, s.longs) && java.util.Arrays.equals(floats, s.floats)
+        return o instanceof SearchState s
+                && strategy.equals(s.strategy)
+                && dimension == s.dimension
+                && java.util.Arrays.equals(longs, s.longs)
+                && java.util.Arrays.equals(floats, s.floats)
                 && java.util.Arrays.equals(doubles, s.doubles);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(strategy, dimension, java.util.Arrays.hashCode(longs),
-                java.util.Arrays.hashCode(floats), java.util.Arrays.hashCode(doubles));
+        return java.util.Objects.hash(
+                strategy,
+                dimension,
+                java.util.Arrays.hashCode(longs),
+                java.util.Arrays.hashCode(floats),
+                java.util.Arrays.hashCode(doubles));
     }
 
     @Override
     public String toString() {
-        return "SearchState(" + strategy + ", dimension " + dimension + ", " + longs.length + " longs, "
-                + floats.length + " floats, " + doubles.length + " doubles)";
+        return "SearchState(" + strategy + ", dimension " + dimension + ", " + longs.length + " longs, " + floats.length
+                + " floats, " + doubles.length + " doubles)";
     }
 }

@@ -14,8 +14,7 @@ public final class SearchStrategies {
     /** The names {@link #forBox} takes. */
     public static final List<String> NAMES = List.of("es", "pgpe", "snes", "cmaes");
 
-    private SearchStrategies() {
-    }
+    private SearchStrategies() {}
 
     /**
      * {@code es}: OpenAI-ES, σ 0.5, Adam lr 0.5, its default population; {@code pgpe}: σ 1, ClipUp lr
@@ -26,12 +25,23 @@ public final class SearchStrategies {
         float[] x0 = new float[dim];
         int pairs = Math.max(8, 2 * (int) Math.ceil((4 + 3 * Math.log(dim)) / 2));
         return switch (name) {
-            case "es" -> OpenAiEs.builder(x0).sigma(0.5f).optimizer(CenterOptimizer.adam(0.5f)).seed(seed).build();
-            case "pgpe" -> Pgpe.builder(x0).sigma(1f).population(pairs)
-                    .optimizer(CenterOptimizer.clipUp(0.5f, 1f, 0.9f)).seed(seed).build();
+            case "es" ->
+                OpenAiEs.builder(x0)
+                        .sigma(0.5f)
+                        .optimizer(CenterOptimizer.adam(0.5f))
+                        .seed(seed)
+                        .build();
+            case "pgpe" ->
+                Pgpe.builder(x0)
+                        .sigma(1f)
+                        .population(pairs)
+                        .optimizer(CenterOptimizer.clipUp(0.5f, 1f, 0.9f))
+                        .seed(seed)
+                        .build();
             case "snes" -> Snes.builder(x0).sigma(2f).seed(seed).build();
             case "cmaes" -> CmaEs.builder(x0).sigma(2f).seed(seed).build();
-            default -> throw new InvalidSettingException("strategy", "must be one of " + NAMES + ", got '" + name + "'");
+            default ->
+                throw new InvalidSettingException("strategy", "must be one of " + NAMES + ", got '" + name + "'");
         };
     }
 }

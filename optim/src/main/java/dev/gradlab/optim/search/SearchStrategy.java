@@ -72,8 +72,8 @@ public abstract class SearchStrategy {
     public final void tell(Generation g, double[] fitness) {
         checkCurrent(g);
         if (fitness.length != g.size()) {
-            throw new IllegalArgumentException("fitness must have one value per member (" + g.size() + "), got "
-                    + fitness.length);
+            throw new IllegalArgumentException(
+                    "fitness must have one value per member (" + g.size() + "), got " + fitness.length);
         }
         int failed = 0;
         int bestMember = -1;
@@ -104,8 +104,10 @@ public abstract class SearchStrategy {
      */
     public final long minimize(FlatFitness fitness, long budget) {
         if (budget < evaluations + populationSize()) {
-            throw new dev.gradlab.core.InvalidSettingException("budget", "must leave room for one generation of "
-                    + populationSize() + " members after the " + evaluations + " evaluations done, got " + budget);
+            throw new dev.gradlab.core.InvalidSettingException(
+                    "budget",
+                    "must leave room for one generation of " + populationSize() + " members after the " + evaluations
+                            + " evaluations done, got " + budget);
         }
         while (evaluations + populationSize() <= budget) {
             Generation g = ask();
@@ -168,7 +170,8 @@ public abstract class SearchStrategy {
                     + ", this strategy is " + name() + " in dimension " + dimension);
         }
         SearchState shape = state();
-        if (shape.longs().length != state.longs().length || shape.floats().length != state.floats().length
+        if (shape.longs().length != state.longs().length
+                || shape.floats().length != state.floats().length
                 || shape.doubles().length != state.doubles().length) {
             throw new IllegalArgumentException("state of " + state.strategy() + " has " + state.longs().length
                     + " longs, " + state.floats().length + " floats and " + state.doubles().length

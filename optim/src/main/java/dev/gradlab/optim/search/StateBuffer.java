@@ -67,7 +67,8 @@ final class StateBuffer {
 
     /** Every value read: a state with more than the strategy reads was written with other settings. */
     void finish() {
-        if (longAt != source.longs().length || floatAt != source.floats().length
+        if (longAt != source.longs().length
+                || floatAt != source.floats().length
                 || doubleAt != source.doubles().length) {
             throw new IllegalArgumentException("state of " + source.strategy() + " has " + source.longs().length
                     + " longs, " + source.floats().length + " floats and " + source.doubles().length

@@ -8,8 +8,7 @@ package dev.gradlab.optim.search;
  */
 final class SymmetricEigen {
 
-    private SymmetricEigen() {
-    }
+    private SymmetricEigen() {}
 
     /**
      * Decomposes the row-major {@code n × n} matrix {@code a} (left unchanged): eigenvalues into

@@ -25,7 +25,12 @@ import java.util.SplittableRandom;
 public final class TestFunction implements FlatFitness {
 
     /** The functions by name. */
-    public enum Kind { SPHERE, ELLIPSOID, RASTRIGIN, ROSENBROCK }
+    public enum Kind {
+        SPHERE,
+        ELLIPSOID,
+        RASTRIGIN,
+        ROSENBROCK
+    }
 
     private final Kind kind;
     private final float[] optimum;
@@ -36,13 +41,14 @@ public final class TestFunction implements FlatFitness {
     }
 
     /** The names {@link #of(String, int, long)} takes. */
-    public static final java.util.List<String> NAMES = java.util.List.of("sphere", "ellipsoid", "rastrigin", "rosenbrock");
+    public static final java.util.List<String> NAMES =
+            java.util.List.of("sphere", "ellipsoid", "rastrigin", "rosenbrock");
 
     /** Instance {@code seed} of the function named {@code function} (one of {@link #NAMES}). */
     public static TestFunction of(String function, int dim, long seed) {
         if (!NAMES.contains(function)) {
-            throw new dev.gradlab.core.InvalidSettingException("function", "must be one of " + NAMES + ", got '"
-                    + function + "'");
+            throw new dev.gradlab.core.InvalidSettingException(
+                    "function", "must be one of " + NAMES + ", got '" + function + "'");
         }
         return of(Kind.valueOf(function.toUpperCase(java.util.Locale.ROOT)), dim, seed);
     }
@@ -50,8 +56,10 @@ public final class TestFunction implements FlatFitness {
     /** Instance {@code seed} of {@code kind} in {@code dim} dimensions. */
     public static TestFunction of(Kind kind, int dim, long seed) {
         if (dim < 1 || kind == Kind.ROSENBROCK && dim < 2) {
-            throw new dev.gradlab.core.InvalidSettingException("dim", "must be >= " + (kind == Kind.ROSENBROCK ? 2 : 1)
-                    + " for " + kind.name().toLowerCase(java.util.Locale.ROOT) + ", got " + dim);
+            throw new dev.gradlab.core.InvalidSettingException(
+                    "dim",
+                    "must be >= " + (kind == Kind.ROSENBROCK ? 2 : 1) + " for "
+                            + kind.name().toLowerCase(java.util.Locale.ROOT) + ", got " + dim);
         }
         SplittableRandom random = new SplittableRandom(seed);
         double range = kind == Kind.ROSENBROCK ? 3 : 4;

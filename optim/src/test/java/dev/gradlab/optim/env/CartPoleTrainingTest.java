@@ -16,7 +16,7 @@ class CartPoleTrainingTest {
     void openAiEsSolvesCartPole() {
         SearchStrategy es = TASK.strategy("es", 0);
         try (var t = Parallel.withThreads(2)) {
-            TASK.train(es, 0, 200, (g, n, r) -> { });
+            TASK.train(es, 0, 200, (g, n, r) -> {});
         }
         double test = TASK.test(es, 0);
         assertTrue(test >= 475, "mean return over 100 fresh episodes " + test + " after " + es.evaluations());
@@ -26,7 +26,7 @@ class CartPoleTrainingTest {
     void pgpeSolvesCartPole() {
         SearchStrategy pgpe = TASK.strategy("pgpe", 0);
         try (var t = Parallel.withThreads(2)) {
-            TASK.train(pgpe, 0, 200, (g, n, r) -> { });
+            TASK.train(pgpe, 0, 200, (g, n, r) -> {});
         }
         double test = TASK.test(pgpe, 0);
         assertTrue(test >= 475, "mean return over 100 fresh episodes " + test + " after " + pgpe.evaluations());

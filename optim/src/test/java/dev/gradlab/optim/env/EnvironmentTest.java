@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The environments against states computed from the published equations by optim/scripts/cartpole_reference.py. */
 class EnvironmentTest {
 
-    record Row(String task, int step, double action, double[] state, double reward, boolean done) {
-    }
+    record Row(String task, int step, double action, double[] state, double reward, boolean done) {}
 
     private static Map<Integer, List<Row>> reference() throws IOException {
         Map<Integer, List<Row>> cases = new LinkedHashMap<>();
@@ -28,11 +27,20 @@ class EnvironmentTest {
                 EnvironmentTest.class.getResourceAsStream("cartpole_reference.txt"), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 String[] f = line.trim().split(" ");
-                double[] s = {Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]),
-                        Double.parseDouble(f[7])};
-                cases.computeIfAbsent(Integer.parseInt(f[1]), k -> new ArrayList<>()).add(new Row(f[0],
-                        Integer.parseInt(f[2]), Double.parseDouble(f[3]), s, Double.parseDouble(f[8]),
-                        Boolean.parseBoolean(f[9])));
+                double[] s = {
+                    Double.parseDouble(f[4]),
+                    Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6]),
+                    Double.parseDouble(f[7])
+                };
+                cases.computeIfAbsent(Integer.parseInt(f[1]), k -> new ArrayList<>())
+                        .add(new Row(
+                                f[0],
+                                Integer.parseInt(f[2]),
+                                Double.parseDouble(f[3]),
+                                s,
+                                Double.parseDouble(f[8]),
+                                Boolean.parseBoolean(f[9])));
             }
         }
         return cases;
@@ -76,7 +84,7 @@ class EnvironmentTest {
         CartPole env = new CartPole(2);
         float[] obs = new float[8];
         env.reset(3, obs);
-        env.setState(1, 2.39, 5, 0, 0);   // leaves the track on the first step
+        env.setState(1, 2.39, 5, 0, 0); // leaves the track on the first step
         float[] rewards = new float[2];
         boolean[] done = new boolean[2];
         env.step(new float[] {1, 1}, obs, rewards, done);
@@ -142,8 +150,8 @@ class EnvironmentTest {
         CartPole env = new CartPole(1);
         float[] obs = new float[4];
         env.reset(0, obs);
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> env.step(new float[] {0.5f}, obs, new float[1], new boolean[1]));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> env.step(new float[] {0.5f}, obs, new float[1], new boolean[1]));
         assertTrue(e.getMessage().contains("must be 0 or 1, got 0.5"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> env.step(new float[2], obs, new float[1], new boolean[1]));
     }

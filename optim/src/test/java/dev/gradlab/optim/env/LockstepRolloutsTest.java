@@ -48,7 +48,8 @@ class LockstepRolloutsTest {
                 float[] rewards = new float[episodes];
                 boolean[] done = new boolean[episodes];
                 while (!env.allDone()) {
-                    float[] logits = model.forward(Tensor.wrap(obs.clone(), episodes, 4)).data();
+                    float[] logits =
+                            model.forward(Tensor.wrap(obs.clone(), episodes, 4)).data();
                     for (int e = 0; e < episodes; e++) {
                         actions[e] = logits[2 * e + 1] > logits[2 * e] ? 1 : 0;
                     }

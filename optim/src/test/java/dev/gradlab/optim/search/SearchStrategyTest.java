@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradlab.simd.Parallel;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class SearchStrategyTest {
 
@@ -113,12 +113,16 @@ class SearchStrategyTest {
     void restoreRefusesAStateOfOtherSettingsAndLeavesTheStrategyAsItWas() {
         SearchStrategy es = OpenAiEs.builder(new float[4]).population(8).build();
         SearchState before = es.state();
-        SearchState other = OpenAiEs.builder(new float[4]).population(8).optimizer(CenterOptimizer.sgd(0.1f, 0.9f))
-                .build().state();
+        SearchState other = OpenAiEs.builder(new float[4])
+                .population(8)
+                .optimizer(CenterOptimizer.sgd(0.1f, 0.9f))
+                .build()
+                .state();
         var e = assertThrows(IllegalArgumentException.class, () -> es.restore(other));
         assertTrue(e.getMessage().contains("other settings"), e.getMessage());
         assertStatesEqual(before, es.state());
-        var wrongKind = assertThrows(IllegalArgumentException.class,
+        var wrongKind = assertThrows(
+                IllegalArgumentException.class,
                 () -> es.restore(Snes.builder(new float[4]).build().state()));
         assertTrue(wrongKind.getMessage().contains("snes"), wrongKind.getMessage());
     }

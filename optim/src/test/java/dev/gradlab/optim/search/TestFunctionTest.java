@@ -41,13 +41,18 @@ class TestFunctionTest {
         assertEquals(1, z0, 1e-6);
         assertEquals(-1, z1, 1e-6);
         assertEquals(1 + 1e6, ellipsoid.evaluate(x), 2 * 2e-6 * 1e6);
-        assertEquals(TestFunction.oscillate(z0) * TestFunction.oscillate(z0)
-                + 1e6 * TestFunction.oscillate(z1) * TestFunction.oscillate(z1), ellipsoid.evaluate(x), 1e-6);
+        assertEquals(
+                TestFunction.oscillate(z0) * TestFunction.oscillate(z0)
+                        + 1e6 * TestFunction.oscillate(z1) * TestFunction.oscillate(z1),
+                ellipsoid.evaluate(x),
+                1e-6);
 
         TestFunction sphere = TestFunction.of(TestFunction.Kind.SPHERE, 3, 0);
         float[] o = sphere.optimum();
-        assertEquals((double) o[0] * o[0] + (double) o[1] * o[1] + (double) o[2] * o[2],
-                sphere.evaluate(new float[3]), 1e-12);
+        assertEquals(
+                (double) o[0] * o[0] + (double) o[1] * o[1] + (double) o[2] * o[2],
+                sphere.evaluate(new float[3]),
+                1e-12);
 
         // Rosenbrock, D = 2 (scale 1): at x = x_opt − 1 on the first axis, z = (0, 1): 100·(0 − 1)² + 1 = 101.
         TestFunction rosenbrock = TestFunction.of(TestFunction.Kind.ROSENBROCK, 2, 0);
