@@ -2,14 +2,17 @@ package dev.gradlab.data;
 
 import dev.gradlab.core.Batch;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.TorchGenerator;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
 
 /**
  * Splits a data set into mini-batches, in order (as the reference experiment does) or in a shuffled
  * order that depends only on the seed and the epoch number, so a run can be repeated or resumed at
- * any epoch. Batches are copied into one reused buffer per batch size (the full size and, unless
+ * any epoch. The shuffled order of 0-based epoch {@code e} is PyTorch's
+ * {@code torch.randperm(n, generator=torch.Generator().manual_seed(seed + e + 1))}, element for
+ * element, so a run and its PyTorch twin (the same seed, the same initial weights) see the same
+ * batches. Batches are copied into one reused buffer per batch size (the full size and, unless
  * dropped, the smaller last batch); nothing is allocated per batch. One epoch at a time: a
  * {@link Batch}'s inputs and labels are valid until the next batch is taken from the same batcher.
  */
@@ -88,22 +91,16 @@ public final class Batcher {
         if (!shuffle) {
             return;
         }
-        // Mixing seed and epoch (rather than advancing one generator) makes every epoch's order independent of the
-        // others.
-        SplittableRandom random = new SplittableRandom(mix(seed) ^ mix(0x9E3779B97F4A7C15L * (epoch + 1L)));
-        for (int i = out.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
+        // PyTorch's randperm on the CPU: a forward Fisher-Yates pass drawing 32-bit values from the
+        // seeded Mersenne Twister, reduced modulo the remaining count.
+        TorchGenerator random = new TorchGenerator(seed + epoch + 1L);
+        int n = out.length;
+        for (int i = 0; i < n - 1; i++) {
+            int j = i + (int) (Integer.toUnsignedLong(random.nextInt()) % (n - i));
             int t = out[i];
             out[i] = out[j];
             out[j] = t;
         }
-    }
-
-    /** Stafford's variant 13 of the MurmurHash3 finaliser. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private final class EpochIterator implements Iterator<Batch> {

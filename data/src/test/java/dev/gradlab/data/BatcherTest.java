@@ -9,8 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradlab.core.Batch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -107,6 +115,41 @@ class BatcherTest {
         Batcher other = new Batcher(rows(n), batchSize, true, seed, false);
         rowsOf(other, epoch + 1);
         assertArrayEquals(order, other.order(epoch));
+    }
+
+    /**
+     * Epoch e's order is PyTorch's randperm seeded with seed + e + 1, as pytorch_train.py shuffles:
+     * checked against torch's own permutations (data/scripts/torch_randperm_reference.py).
+     */
+    @Test
+    void shuffledOrdersArePyTorchsRandperm() throws IOException, NoSuchAlgorithmException {
+        String text;
+        try (InputStream in = BatcherTest.class.getResourceAsStream("/torch-randperm.txt")) {
+            text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+        int cases = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] f = line.trim().split(" ");
+            int n = Integer.parseInt(f[0]);
+            long torchSeed = Long.parseLong(f[1]);
+            int[] order = new Batcher(rows(n), 1, true, torchSeed - 1, false).order(0);
+            for (int i = 3; i < f.length; i++) {
+                assertEquals(
+                        Integer.parseInt(f[i]), order[i - 3], "n=" + n + ", seed " + torchSeed + ", index " + (i - 3));
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asIntBuffer().put(order);
+            String digest = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
+            assertEquals(f[2], digest, "n=" + n + ", seed " + torchSeed + ": the whole permutation");
+            // The same order as epoch 4 of a run seeded 4 lower.
+            assertArrayEquals(order, new Batcher(rows(n), 1, true, torchSeed - 5, false).order(4));
+            cases++;
+        }
+        assertEquals(8, cases);
     }
 
     @Test
