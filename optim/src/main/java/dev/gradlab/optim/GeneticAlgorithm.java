@@ -21,32 +21,24 @@ import java.util.Objects;
 import java.util.function.LongFunction;
 
 /**
- * The simple genetic algorithm of Such et al. 2017 ("Deep Neuroevolution", arXiv 1712.06567): no
- * gradient at all, only selection and mutation, every individual stored as the chain of seeds that
- * made it (a {@link Genome}).
+ * The simple genetic algorithm of Such et al. 2017 ("Deep Neuroevolution", arXiv 1712.06567) training
+ * a network: no gradient at all, only selection and mutation, every individual stored as the chain of
+ * seeds that made it (a {@link Genome}). The algorithm is {@link GeneticSearch}'s (elites, children of
+ * uniformly chosen parents by seed, truncation selection); a mutation is {@code θ' = θ + σ·ε}, with ε
+ * the direction of {@code Population.ofSeeds(perturbation, σ, s)} (full-rank or low-rank).
  *
  * <p>Generation {@code g} trains on one batch of the training set (epochs visit the set batch by
- * batch, in the order of {@link dev.gradlab.data.Batcher} with {@code seed}):
- * <ol>
- *   <li>The population is the {@code E} elites of the previous generation, unchanged, and
- *       {@code P − E} children. Child {@code c} takes a parent uniformly among the previous
- *       generation's {@code T} parents and mutates it, {@code θ' = θ + σ·ε}, with ε the direction
- *       of {@code Population.ofSeeds(perturbation, σ, s)} (full-rank or low-rank); its parent and
- *       its mutation seed {@code s} are functions of {@code (seed, g, c)} alone.
- *   <li>Fitness is minus the objective on the generation's batch, the same batch for everyone.
- *       The children of one parent are evaluated in one call of a {@link PopulationEvaluator} with
- *       the model at that parent, so they share its unperturbed first-layer product; the parent's
- *       own loss, an elite's fitness, comes out of the same call.
- *   <li>Truncation selection: the {@code T} fittest (ties to the lower index, elites first) are the
- *       next parents, and the {@code E} fittest of them the next elites.
- *   <li>The elites are re-evaluated on the held-out {@link Builder#validation} set and the best
- *       there is the <em>champion</em>, so that one lucky batch does not crown one (without a
- *       held-out set the champion is the fittest elite).
- * </ol>
- * Generation 0's only parent, and only elite, is the network {@code spec.build(initialSeed)},
- * the initial weights the other methods start from. After each epoch the champion is evaluated on the test set
- * and reported as an {@link EpochMetrics} (train loss: the mean over the epoch's generations of the
- * best fitness's loss), so the listeners of a {@link Trainer} serve here too.
+ * batch, in the order of {@link dev.gradlab.data.Batcher} with {@code seed}). Fitness is the objective
+ * on that batch, the same for everyone. The children of one parent are evaluated in one call of a
+ * {@link PopulationEvaluator} with the model at that parent, so they share its unperturbed first-layer
+ * product; the parent's own loss, an elite's fitness, comes out of the same call. After selection the
+ * elites are re-evaluated on the held-out {@link Builder#validation} set and the best there is the
+ * <em>champion</em>, so that one lucky batch does not crown one (without a held-out set the champion is
+ * the fittest elite). Generation 0's only parent, and only elite, is the network
+ * {@code spec.build(initialSeed)}, the initial weights the other methods start from. After each epoch
+ * the champion is evaluated on the test set and reported as an {@link EpochMetrics} (train loss: the
+ * mean over the epoch's generations of the best fitness's loss), so the listeners of a {@link Trainer}
+ * serve here too.
  *
  * <p>Memory: the weights of the current parents only, {@code T × D} floats (each new parent reuses
  * the array of the parent it came from or of one that left no descendant), plus the model. A run

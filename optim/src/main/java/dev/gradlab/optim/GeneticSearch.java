@@ -47,25 +47,24 @@ public final class GeneticSearch {
     }
 
     /**
-     * One generation, by seeds: member {@code m < elites()} is elite {@code m}, member
-     * {@code elites() + c} is child {@code c}, {@code parent(parentOf(c)).mutate(seed(c))}.
+     * One generation, by seeds: member {@code m < elites()} is elite {@code m}, parent {@code m}
+     * unchanged; member {@code elites() + c} is child {@code c},
+     * {@code parents().get(parentOf(c)).mutate(seed(c))}.
      */
     public final class Members {
         private final long index;
-        private final List<Genome> parentGenomes;
-        private final int currentElites;
-        private final int[] parentOf;
-        private final long[] seeds;
+        private final List<Genome> parents;
+        private final int elites;
+        private final int[] parentOf = new int[population - GeneticSearch.this.elites];
+        private final long[] seeds = new long[parentOf.length];
 
-        private Members(long index, List<Genome> parentGenomes) {
+        private Members(long index, List<Genome> parents) {
             this.index = index;
-            this.parentGenomes = parentGenomes;
-            this.currentElites = Math.min(elites, parentGenomes.size());
-            this.parentOf = new int[population - elites];
-            this.seeds = new long[population - elites];
+            this.parents = parents;
+            this.elites = Math.min(GeneticSearch.this.elites, parents.size());
             for (int c = 0; c < seeds.length; c++) {
                 seeds[c] = mutationSeed(seed, index, c);
-                parentOf[c] = parentIndex(seeds[c], parentGenomes.size());
+                parentOf[c] = parentIndex(seeds[c], parents.size());
             }
         }
 
@@ -75,12 +74,12 @@ public final class GeneticSearch {
         }
 
         public int size() {
-            return currentElites + seeds.length;
+            return elites + seeds.length;
         }
 
-        /** The elites at the start of the population (fewer than {@code E} while there are fewer parents). */
+        /** {@code E}, or fewer while there are fewer parents. */
         public int elites() {
-            return currentElites;
+            return elites;
         }
 
         public int children() {
@@ -89,24 +88,21 @@ public final class GeneticSearch {
 
         /** The parents this generation breeds from, fittest first. */
         public List<Genome> parents() {
-            return parentGenomes;
+            return parents;
         }
 
-        /** The index into {@link #parents()} of child {@code child}'s parent. */
         public int parentOf(int child) {
             return parentOf[child];
         }
 
-        /** Child {@code child}'s mutation seed. */
         public long seed(int child) {
             return seeds[child];
         }
 
-        /** Member {@code m}'s genome. */
         public Genome genome(int m) {
-            return m < currentElites
-                    ? parentGenomes.get(m)
-                    : parentGenomes.get(parentOf[m - currentElites]).mutate(seeds[m - currentElites]);
+            return m < elites
+                    ? parents.get(m)
+                    : parents.get(parentOf[m - elites]).mutate(seeds[m - elites]);
         }
     }
 
