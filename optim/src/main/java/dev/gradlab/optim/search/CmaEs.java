@@ -60,7 +60,7 @@ public final class CmaEs extends SearchStrategy {
     private final ThreadLocal<double[]> scratch;
 
     private CmaEs(Builder builder) {
-        super(builder);
+        super(builder, "cmaes");
         this.n = center.length;
         this.x0 = new double[n];
         for (int i = 0; i < n; i++) {
@@ -129,11 +129,6 @@ public final class CmaEs extends SearchStrategy {
         Arrays.fill(history, 0);
         runGeneration = 0;
         eigenGeneration = 0;
-    }
-
-    @Override
-    public String name() {
-        return "cmaes";
     }
 
     @Override

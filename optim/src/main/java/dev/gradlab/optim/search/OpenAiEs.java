@@ -21,7 +21,7 @@ public final class OpenAiEs extends SearchStrategy {
     private final float[] gradient;
 
     private OpenAiEs(Builder b) {
-        super(b);
+        super(b, "es");
         int d = center.length;
         this.sigma = positive("sigma", b.sigma);
         this.population = population(b.population, defaultPopulation(d), true);
@@ -37,11 +37,6 @@ public final class OpenAiEs extends SearchStrategy {
 
     public static Builder builder(float[] center) {
         return new Builder(center);
-    }
-
-    @Override
-    public String name() {
-        return "es";
     }
 
     @Override

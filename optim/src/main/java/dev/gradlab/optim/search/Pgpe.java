@@ -22,7 +22,7 @@ public final class Pgpe extends SearchStrategy {
     private final float[] sum2;
 
     private Pgpe(Builder b) {
-        super(b);
+        super(b, "pgpe");
         int d = center.length;
         this.sigma = sigmas(d, b.sigma);
         this.population = population(b.population, 64, true);
@@ -35,11 +35,6 @@ public final class Pgpe extends SearchStrategy {
 
     public static Builder builder(float[] center) {
         return new Builder(center);
-    }
-
-    @Override
-    public String name() {
-        return "pgpe";
     }
 
     @Override

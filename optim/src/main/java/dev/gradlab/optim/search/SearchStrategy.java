@@ -21,6 +21,7 @@ import dev.gradlab.simd.Simd;
  */
 public abstract class SearchStrategy {
 
+    private final String name;
     private final int dimension;
     /** The distribution's center (mean) for the strategies that keep it in float. */
     final float[] center;
@@ -33,10 +34,11 @@ public abstract class SearchStrategy {
     private final float[] best;
     private Generation current;
 
-    SearchStrategy(Builder<?> b) {
+    SearchStrategy(Builder<?> b, String name) {
         if (b.center.length < 1) {
             throw new IllegalArgumentException("dimension must be >= 1, got " + b.center.length);
         }
+        this.name = name;
         this.dimension = b.center.length;
         this.center = b.center.clone();
         this.seed = b.seed;
@@ -85,7 +87,9 @@ public abstract class SearchStrategy {
     }
 
     /** The strategy's name as {@link SearchState#strategy()} records it. */
-    public abstract String name();
+    public final String name() {
+        return name;
+    }
 
     /** Members in the next generation. */
     public abstract int populationSize();

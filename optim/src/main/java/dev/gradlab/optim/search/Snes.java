@@ -20,7 +20,7 @@ public final class Snes extends SearchStrategy {
     private final float[] sum2;
 
     private Snes(Builder b) {
-        super(b);
+        super(b, "snes");
         int d = center.length;
         this.sigma = sigmas(d, b.sigma);
         this.population = population(b.population, 4 + (int) Math.floor(3 * Math.log(d)), false);
@@ -47,11 +47,6 @@ public final class Snes extends SearchStrategy {
 
     public static Builder builder(float[] center) {
         return new Builder(center);
-    }
-
-    @Override
-    public String name() {
-        return "snes";
     }
 
     @Override
