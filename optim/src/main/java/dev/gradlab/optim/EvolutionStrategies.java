@@ -4,31 +4,24 @@ import dev.gradlab.core.Batch;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
-import dev.gradlab.core.Workspace;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
 import dev.gradlab.core.population.PopulationEvaluator;
 import dev.gradlab.core.population.PopulationLossEvaluator;
+import dev.gradlab.optim.search.EsGradient;
 import java.util.List;
 
 /**
  * Evolution strategies as a gradient estimator: the objective is evaluated at {@code N} random
- * perturbations {@code w + σ E_i} and the gradient estimated from the loss values alone, with no
- * backpropagation.
- *
- * <ul>
- *   <li>vanilla (the reference experiment's estimator, exactly): {@code g = 1/(N σ) Σ E_i L(w + σ E_i)};
- *   <li>antithetic (mirrored) pairs: {@code g = 1/(2 N σ) Σ E_i (L(w + σ E_i) − L(w − σ E_i))};
- *       {@code N} counts pairs, so it evaluates {@code 2N} losses;
- *   <li>rank shaping: the losses are first replaced by their centered ranks in {@code [−0.5, 0.5]}
- *       over all {@code N} (or {@code 2N}) values, as in OpenAI's evolution-strategies-starter; the
- *       formulas above then apply unchanged, so the estimate points along the gradient but its
- *       scale is no longer the loss's (pair it with Adam, or tune the learning rate);
- *   <li>baseline: the mean of those values is subtracted first, which removes the
- *       {@code L(w)·E_i} term that makes the vanilla estimator's variance huge (a no-op for
- *       antithetic pairs and for centered ranks).
- * </ul>
+ * perturbations {@code w + σ E_i} (and {@code w − σ E_i} with antithetic pairs: {@code N} counts
+ * pairs, so it evaluates {@code 2N} losses) and the gradient estimated from the loss values alone, with
+ * no backpropagation, by {@link EsGradient}: vanilla (the reference experiment's estimator, exactly,
+ * {@code g = 1/(N σ) Σ E_i L(w + σ E_i)}), antithetic, rank shaping and baseline as it describes them,
+ * the same update as {@link dev.gradlab.optim.search.OpenAiEs}'s on ask/tell. A NaN or infinite member
+ * loss is counted ({@link #nonFiniteEvaluations()}) and, with rank shaping, ranked worst; when every
+ * member fails the estimate is 0 and the {@link Trainer} stops the run as one that no longer moves
+ * (without rank shaping the estimate is not finite, and it stops at that step).
  *
  * <p>{@code E_i} is full-rank Gaussian noise, or low-rank per weight matrix ({@code A Bᵀ/√r},
  * EGGROLL; see {@link Perturbation}). Direction {@code i} of training step {@code t} is
@@ -55,8 +48,9 @@ public final class EvolutionStrategies implements GradientEstimator {
     private final Perturbation perturbation;
 
     private final PopulationLossEvaluator evaluator;
+    private final EsGradient update;
     private float[] losses = new float[0];
-    private float[] weights = new float[0];
+    private double[] fitness = new double[0];
     private float[] gradient = new float[0];
 
     private EvolutionStrategies(Builder b) {
@@ -68,6 +62,7 @@ public final class EvolutionStrategies implements GradientEstimator {
         this.seed = b.seed;
         this.perturbation = b.perturbation;
         this.evaluator = b.evaluator != null ? b.evaluator : new PopulationEvaluator();
+        this.update = new EsGradient(antithetic, rankShaping, baseline);
     }
 
     public static Builder builder() {
@@ -206,45 +201,25 @@ public final class EvolutionStrategies implements GradientEstimator {
     @Override
     public Estimate estimate(Module model, Objective objective, Batch batch, long step) {
         long start = System.nanoTime();
-        float sigma = this.sigma.value();
         List<Tensor> params = model.parameters();
         int d = Parameters.count(params);
-        Population members = Population.es(perturbation, sigma, antithetic, seed, step, population);
-        losses = ensure(losses, members.members());
-        weights = ensure(weights, population);
+        Population members = Population.es(perturbation, sigma.value(), antithetic, seed, step, population);
+        int n = members.members();
+        losses = losses.length >= n ? losses : new float[n];
+        fitness = fitness.length >= n ? fitness : new double[n];
         gradient = gradient.length == d ? gradient : new float[d];
         float loss = evaluator.evaluate(model, objective, batch, members, losses);
-        directionWeights(members.members(), 1f / (population * sigma));
-        try (var ws = Workspace.open()) {
-            members.weightedSum(params, weights, gradient);
+        for (int m = 0; m < n; m++) {
+            fitness[m] = losses[m];
         }
+        update.estimate(members, fitness, params, gradient);
         Parameters.setGrads(gradient, params);
-        return new Estimate(members.members() + 1L, System.nanoTime() - start, loss);
+        return new Estimate(n + 1L, System.nanoTime() - start, loss);
     }
 
-    /** Each direction's coefficient in {@code g = Σ_i weights[i] · E_i}. */
-    private void directionWeights(int members, float scale) {
-        if (rankShaping) {
-            FitnessShaping.centeredRanks(losses, members);
-        }
-        if (baseline) {
-            double sum = 0;
-            for (int m = 0; m < members; m++) {
-                sum += losses[m];
-            }
-            float mean = (float) (sum / members);
-            for (int m = 0; m < members; m++) {
-                losses[m] -= mean;
-            }
-        }
-        // v_i / σ² = E_i / σ, so 1/(N σ²) Σ v_i L_i = Σ E_i · L_i / (N σ): scale is 1/(N σ).
-        for (int i = 0; i < population; i++) {
-            weights[i] = antithetic ? (losses[2 * i] - losses[2 * i + 1]) * 0.5f * scale : losses[i] * scale;
-        }
-    }
-
-    private static float[] ensure(float[] a, int n) {
-        return a.length >= n ? a : new float[n];
+    /** Member losses that were NaN or infinite so far: ranked worst with rank shaping, and counted here. */
+    public long nonFiniteEvaluations() {
+        return update.nonFiniteEvaluations();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.gradlab.optim;
 
 import dev.gradlab.core.Batch;
-import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
@@ -13,6 +12,7 @@ import dev.gradlab.core.population.Population;
 import dev.gradlab.core.population.PopulationEvaluator;
 import dev.gradlab.core.population.PopulationLossEvaluator;
 import dev.gradlab.data.Dataset;
+import dev.gradlab.optim.search.NonFiniteFitnessException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,32 +21,24 @@ import java.util.Objects;
 import java.util.function.LongFunction;
 
 /**
- * The simple genetic algorithm of Such et al. 2017 ("Deep Neuroevolution", arXiv 1712.06567): no
- * gradient at all, only selection and mutation, every individual stored as the chain of seeds that
- * made it (a {@link Genome}).
+ * The simple genetic algorithm of Such et al. 2017 ("Deep Neuroevolution", arXiv 1712.06567) training
+ * a network: no gradient at all, only selection and mutation, every individual stored as the chain of
+ * seeds that made it (a {@link Genome}). The algorithm is {@link GeneticSearch}'s (elites, children of
+ * uniformly chosen parents by seed, truncation selection); a mutation is {@code θ' = θ + σ·ε}, with ε
+ * the direction of {@code Population.ofSeeds(perturbation, σ, s)} (full-rank or low-rank).
  *
  * <p>Generation {@code g} trains on one batch of the training set (epochs visit the set batch by
- * batch, in the order of {@link dev.gradlab.data.Batcher} with {@code seed}):
- * <ol>
- *   <li>The population is the {@code E} elites of the previous generation, unchanged, and
- *       {@code P − E} children. Child {@code c} takes a parent uniformly among the previous
- *       generation's {@code T} parents and mutates it, {@code θ' = θ + σ·ε}, with ε the direction
- *       of {@code Population.ofSeeds(perturbation, σ, s)} (full-rank or low-rank); its parent and
- *       its mutation seed {@code s} are functions of {@code (seed, g, c)} alone.
- *   <li>Fitness is minus the objective on the generation's batch, the same batch for everyone.
- *       The children of one parent are evaluated in one call of a {@link PopulationEvaluator} with
- *       the model at that parent, so they share its unperturbed first-layer product; the parent's
- *       own loss, an elite's fitness, comes out of the same call.
- *   <li>Truncation selection: the {@code T} fittest (ties to the lower index, elites first) are the
- *       next parents, and the {@code E} fittest of them the next elites.
- *   <li>The elites are re-evaluated on the held-out {@link Builder#validation} set and the best
- *       there is the <em>champion</em>, so that one lucky batch does not crown one (without a
- *       held-out set the champion is the fittest elite).
- * </ol>
- * Generation 0's only parent, and only elite, is the network {@code spec.build(initialSeed)},
- * the initial weights the other methods start from. After each epoch the champion is evaluated on the test set
- * and reported as an {@link EpochMetrics} (train loss: the mean over the epoch's generations of the
- * best fitness's loss), so the listeners of a {@link Trainer} serve here too.
+ * batch, in the order of {@link dev.gradlab.data.Batcher} with {@code seed}). Fitness is the objective
+ * on that batch, the same for everyone. The children of one parent are evaluated in one call of a
+ * {@link PopulationEvaluator} with the model at that parent, so they share its unperturbed first-layer
+ * product; the parent's own loss, an elite's fitness, comes out of the same call. After selection the
+ * elites are re-evaluated on the held-out {@link Builder#validation} set and the best there is the
+ * <em>champion</em>, so that one lucky batch does not crown one (without a held-out set the champion is
+ * the fittest elite). Generation 0's only parent, and only elite, is the network
+ * {@code spec.build(initialSeed)}, the initial weights the other methods start from. After each epoch
+ * the champion is evaluated on the test set and reported as an {@link EpochMetrics} (train loss: the
+ * mean over the epoch's generations of the best fitness's loss), so the listeners of a {@link Trainer}
+ * serve here too.
  *
  * <p>Memory: the weights of the current parents only, {@code T × D} floats (each new parent reuses
  * the array of the parent it came from or of one that left no descendant), plus the model. A run
@@ -80,12 +72,7 @@ public final class GeneticAlgorithm {
         this.validation = b.validation;
         this.listeners = List.copyOf(b.listeners);
         this.evaluator = b.evaluator;
-        if (!(elites <= parents && parents <= population && elites < population)) {
-            throw new InvalidSettingException(
-                    "parents",
-                    "must satisfy 1 <= E <= T <= P and E < P for elites E," + " parents T and population P, got E = "
-                            + elites + ", T = " + parents + ", P = " + population);
-        }
+        GeneticSearch.check(population, parents, elites);
         this.loop = b.settings("GeneticAlgorithm");
         if (validation != null && validation.size() == 0) {
             throw new IllegalArgumentException("validation set must not be empty, got 0 examples");
@@ -250,7 +237,7 @@ public final class GeneticAlgorithm {
         Sequential model = this.model.apply(initialSeed);
         Generations generations = new Generations(model);
         TrainingResult result = new TrainingLoop(loop, model, List.of(), generations.guard).run(generations, 0, 0, 0);
-        return new Result(generations.genomes.get(generations.champion), model, result);
+        return new Result(generations.search.parents().get(generations.champion), model, result);
     }
 
     /** One generation per batch; after each epoch the model holds the champion's weights. */
@@ -260,13 +247,12 @@ public final class GeneticAlgorithm {
         private final PopulationLossEvaluator evaluator =
                 GeneticAlgorithm.this.evaluator != null ? GeneticAlgorithm.this.evaluator : new PopulationEvaluator();
         private final DivergenceGuard guard;
+        private final GeneticSearch search;
+        /** The weights of the search's parents, in the same order. */
         private final List<float[]> weights;
-        private final List<Genome> genomes = new ArrayList<>();
-        private final int children = population - elites;
-        private final long[] seeds = new long[children];
-        private final int[] parentOf = new int[children];
+
         private final float[] losses = new float[population];
-        private final float[] memberLosses = new float[children];
+        private final float[] memberLosses = new float[population - elites];
         private int champion;
         private long evaluations;
 
@@ -275,27 +261,23 @@ public final class GeneticAlgorithm {
             this.params = model.parameters();
             this.guard = new DivergenceGuard(params, loop.maxLoss());
             this.weights = new ArrayList<>(List.of(Parameters.flatten(params)));
-            genomes.add(
-                    spec != null
-                            ? new Genome(spec, sigma, perturbation, initialSeed)
-                            : new Genome(GeneticAlgorithm.this.model, sigma, perturbation, initialSeed));
+            Genome initial = spec != null
+                    ? new Genome(spec, sigma, perturbation, initialSeed)
+                    : new Genome(GeneticAlgorithm.this.model, sigma, perturbation, initialSeed);
+            this.search = new GeneticSearch(initial, population, parents, elites, loop.seed());
         }
 
         @Override
         public float step(int epoch, int index, long generation, Batch b) {
             Objective objective = loop.objective();
-            int current = weights.size();
-            int currentElites = Math.min(elites, current);
-            int size = currentElites + children;
-            for (int c = 0; c < children; c++) {
-                seeds[c] = mutationSeed(loop.seed(), generation, c);
-                parentOf[c] = parentIndex(seeds[c], current);
-            }
+            GeneticSearch.Members g = search.ask();
+            int currentElites = g.elites();
+            int children = g.children();
             // Each parent's children in one evaluation, sharing the parent's unperturbed product.
-            for (int j = 0; j < current; j++) {
+            for (int j = 0; j < g.parents().size(); j++) {
                 int n = 0;
                 for (int c = 0; c < children; c++) {
-                    n += parentOf[c] == j ? 1 : 0;
+                    n += g.parentOf(c) == j ? 1 : 0;
                 }
                 if (n == 0 && j >= currentElites) {
                     continue;
@@ -308,17 +290,17 @@ public final class GeneticAlgorithm {
                 } else {
                     long[] own = new long[n];
                     for (int c = 0, k = 0; c < children; c++) {
-                        if (parentOf[c] == j) {
-                            own[k++] = seeds[c];
+                        if (g.parentOf(c) == j) {
+                            own[k++] = g.seed(c);
                         }
                     }
                     Population mutations = Population.ofSeeds(perturbation, sigma, own);
-                    center = evaluator instanceof GenomeEvaluator g
-                            ? g.evaluate(genomes.get(j), model, objective, b, mutations, memberLosses)
+                    center = evaluator instanceof GenomeEvaluator ge
+                            ? ge.evaluate(g.parents().get(j), model, objective, b, mutations, memberLosses)
                             : evaluator.evaluate(model, objective, b, mutations, memberLosses);
                     evaluations += n + 1;
                     for (int c = 0, k = 0; c < children; c++) {
-                        if (parentOf[c] == j) {
+                        if (g.parentOf(c) == j) {
                             losses[currentElites + c] = memberLosses[k++];
                         }
                     }
@@ -327,10 +309,17 @@ public final class GeneticAlgorithm {
                     losses[j] = center;
                 }
             }
-            int[] selected = select(losses, size, Math.min(parents, size));
+            int[] selected;
+            try {
+                selected = search.tell(g, losses);
+            } catch (NonFiniteFitnessException e) {
+                // Every loss is NaN or infinite: the run diverged, which the guard names by its step.
+                guard.checkBatchLoss(epoch, index, generation, losses[0]);
+                throw e;
+            }
             float best = losses[selected[0]];
             guard.checkBatchLoss(epoch, index, generation, best);
-            breed(selected, currentElites, parentOf, seeds, weights, genomes, model);
+            breed(g, selected);
             float championLoss = Float.NaN;
             champion = 0;
             if (validation != null) {
@@ -344,12 +333,56 @@ public final class GeneticAlgorithm {
                     }
                 }
             }
-            Generation g = new Generation(
-                    generation, Arrays.copyOf(losses, size), selected, List.copyOf(genomes), champion, championLoss);
+            Generation event = new Generation(
+                    generation, Arrays.copyOf(losses, g.size()), selected, search.parents(), champion, championLoss);
             for (Listener l : listeners) {
-                l.onGeneration(g);
+                l.onGeneration(event);
             }
             return best;
+        }
+
+        /**
+         * Replaces the parents' weights by the selected members': an elite keeps its weights, a child
+         * is its parent's weights plus its mutation. A new parent reuses the array of the parent it
+         * comes from once that parent's other descendants have copied it, or the array of a parent
+         * that left none, so the arrays never number more than {@code T}.
+         */
+        private void breed(GeneticSearch.Members g, int[] selected) {
+            int current = weights.size();
+            List<List<Integer>> descendants = new ArrayList<>();
+            for (int j = 0; j < current; j++) {
+                descendants.add(new ArrayList<>());
+            }
+            for (int k = 0; k < selected.length; k++) {
+                int i = selected[k];
+                descendants.get(i < g.elites() ? i : g.parentOf(i - g.elites())).add(k);
+            }
+            ArrayDeque<float[]> free = new ArrayDeque<>();
+            for (int j = 0; j < current; j++) {
+                if (descendants.get(j).isEmpty()) {
+                    free.add(weights.get(j));
+                }
+            }
+            float[][] next = new float[selected.length][];
+            for (int j = 0; j < current; j++) {
+                List<Integer> ks = descendants.get(j);
+                for (int q = 0; q < ks.size(); q++) {
+                    int k = ks.get(q);
+                    float[] parent = weights.get(j);
+                    float[] w = q == ks.size() - 1
+                            ? parent
+                            : free.isEmpty() ? parent.clone() : copyInto(parent, free.poll());
+                    int i = selected[k];
+                    if (i >= g.elites()) {
+                        Parameters.unflatten(w, params);
+                        search.parents().get(k).applyMutation(model, g.seed(i - g.elites()));
+                        Parameters.flatten(params, w);
+                    }
+                    next[k] = w;
+                }
+            }
+            weights.clear();
+            weights.addAll(Arrays.asList(next));
         }
 
         @Override
@@ -363,109 +396,8 @@ public final class GeneticAlgorithm {
         }
     }
 
-    /**
-     * The indices of the {@code count} smallest of {@code losses[0 .. size)}, smallest first; a NaN
-     * counts as the largest and ties go to the lower index.
-     */
-    static int[] select(float[] losses, int size, int count) {
-        Integer[] order = new Integer[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> {
-            int c = Float.compare(orderable(losses[a]), orderable(losses[b]));
-            return c != 0 ? c : Integer.compare(a, b);
-        });
-        int[] selected = new int[count];
-        for (int i = 0; i < count; i++) {
-            selected[i] = order[i];
-        }
-        return selected;
-    }
-
-    private static float orderable(float loss) {
-        return Float.isNaN(loss) ? Float.POSITIVE_INFINITY : loss;
-    }
-
-    /**
-     * Replaces the parents by the selected individuals: an elite keeps its weights and genome, a child
-     * is its parent's weights plus its mutation. A new parent reuses the array of the parent it comes
-     * from once that parent's other descendants have copied it, or the array of a parent that left
-     * none, so the arrays never number more than {@code T}.
-     */
-    private void breed(
-            int[] selected,
-            int currentElites,
-            int[] parentOf,
-            long[] seeds,
-            List<float[]> weights,
-            List<Genome> genomes,
-            Sequential model) {
-        int current = weights.size();
-        List<List<Integer>> descendants = new ArrayList<>();
-        for (int j = 0; j < current; j++) {
-            descendants.add(new ArrayList<>());
-        }
-        for (int k = 0; k < selected.length; k++) {
-            int i = selected[k];
-            descendants.get(i < currentElites ? i : parentOf[i - currentElites]).add(k);
-        }
-        ArrayDeque<float[]> free = new ArrayDeque<>();
-        for (int j = 0; j < current; j++) {
-            if (descendants.get(j).isEmpty()) {
-                free.add(weights.get(j));
-            }
-        }
-        float[][] next = new float[selected.length][];
-        Genome[] nextGenomes = new Genome[selected.length];
-        List<Tensor> params = model.parameters();
-        for (int j = 0; j < current; j++) {
-            List<Integer> ks = descendants.get(j);
-            for (int q = 0; q < ks.size(); q++) {
-                int k = ks.get(q);
-                float[] parent = weights.get(j);
-                float[] w =
-                        q == ks.size() - 1 ? parent : free.isEmpty() ? parent.clone() : copyInto(parent, free.poll());
-                int i = selected[k];
-                if (i < currentElites) {
-                    nextGenomes[k] = genomes.get(j);
-                } else {
-                    long s = seeds[i - currentElites];
-                    Genome g = genomes.get(j).mutate(s);
-                    Parameters.unflatten(w, params);
-                    g.applyMutation(model, s);
-                    Parameters.flatten(params, w);
-                    nextGenomes[k] = g;
-                }
-                next[k] = w;
-            }
-        }
-        weights.clear();
-        weights.addAll(Arrays.asList(next));
-        genomes.clear();
-        genomes.addAll(Arrays.asList(nextGenomes));
-    }
-
     private static float[] copyInto(float[] from, float[] to) {
         System.arraycopy(from, 0, to, 0, from.length);
         return to;
-    }
-
-    /** Child {@code child}'s mutation seed in generation {@code generation}. */
-    static long mutationSeed(long seed, long generation, int child) {
-        return mix(mix(mix(seed) + generation) + child);
-    }
-
-    /** The parent, among {@code parents}, of the child with mutation seed {@code mutationSeed}. */
-    static int parentIndex(long mutationSeed, int parents) {
-        return (int) ((mix(mutationSeed ^ 0x5851F42D4C957F2DL) >>> 1) % parents);
-    }
-
-    /** SplitMix64's finalizer: consecutive inputs give unrelated outputs. */
-    private static long mix(long z) {
-        z += 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

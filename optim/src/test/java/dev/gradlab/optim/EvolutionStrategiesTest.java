@@ -9,9 +9,13 @@ import dev.gradlab.core.Batch;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.population.Perturbation;
+import dev.gradlab.core.population.PopulationLossEvaluator;
+import dev.gradlab.optim.search.CenterOptimizer;
+import dev.gradlab.optim.search.OpenAiEs;
 import dev.gradlab.simd.Parallel;
 import org.junit.jupiter.api.Test;
 
@@ -288,6 +292,84 @@ class EvolutionStrategiesTest {
         var es = EvolutionStrategies.builder().build();
         e = assertThrows(IllegalArgumentException.class, () -> es.estimate(model, x, new int[3], 0));
         assertTrue(e.getMessage().contains("labels"), e.getMessage());
+    }
+
+    /** An evaluator that hands out the given member losses, whatever the model. */
+    private static PopulationLossEvaluator losses(float... values) {
+        return (model, objective, batch, members, out) -> {
+            System.arraycopy(values, 0, out, 0, members.members());
+            return 1f;
+        };
+    }
+
+    @Test
+    void theEstimateIsOpenAiEsGenerationUpdateForTheSameSeedsAndFitness() {
+        // OpenAI-ES with SGD at lr 1 and no momentum moves its center by exactly −g.
+        Sequential linear = new Sequential(new Linear(6, 5, false, 3));
+        float[] w = Parameters.flatten(linear.parameters());
+        float[] fitness = {0.7f, 0.2f, 0.9f, 0.9f, -1f, 3f, 0.25f, 0.5f, 2f, 0.1f};
+        double[] told = new double[fitness.length];
+        for (int m = 0; m < fitness.length; m++) {
+            told[m] = fitness[m];
+        }
+        for (long step : new long[] {0, 3}) {
+            var es = EvolutionStrategies.builder()
+                    .population(fitness.length / 2)
+                    .sigma(0.1f)
+                    .antithetic(true)
+                    .rankShaping(true)
+                    .seed(11)
+                    .evaluator(losses(fitness))
+                    .build();
+            float[] g = Fixtures.gradient(es, linear, x, labels, step);
+            OpenAiEs search = OpenAiEs.builder(w)
+                    .sigma(0.1f)
+                    .population(fitness.length)
+                    .optimizer(CenterOptimizer.sgd(1f, 0f))
+                    .seed(11)
+                    .build();
+            for (long gen = 0; gen < step; gen++) {
+                // Earlier generations with a flat fitness leave the center where it is.
+                search.tell(search.ask(), new double[fitness.length]);
+            }
+            search.tell(search.ask(), told);
+            float[] expected = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+                expected[i] = w[i] - g[i];
+            }
+            assertArrayEquals(expected, search.center(), "step " + step);
+        }
+    }
+
+    @Test
+    void nonFiniteLossesAreRankedWorstAndCounted() {
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        var failing = EvolutionStrategies.builder()
+                .population(3)
+                .antithetic(true)
+                .rankShaping(true)
+                .evaluator(losses(1f, nan, -inf, 2f, 0f, inf))
+                .build();
+        // The three failures are worst and tie; so the same estimate as losses 1, 9, 9, 2, 0, 9.
+        var same = EvolutionStrategies.builder()
+                .population(3)
+                .antithetic(true)
+                .rankShaping(true)
+                .evaluator(losses(1f, 9f, 9f, 2f, 0f, 9f))
+                .build();
+        assertArrayEquals(
+                Fixtures.gradient(same, model, x, labels, 0), Fixtures.gradient(failing, model, x, labels, 0));
+        assertEquals(3, failing.nonFiniteEvaluations());
+        // All failing tie: no direction (the Trainer then names sigma, StalledTrainingTest).
+        var allFail = EvolutionStrategies.builder()
+                .population(2)
+                .antithetic(true)
+                .rankShaping(true)
+                .evaluator(losses(nan, inf, -inf, nan))
+                .build();
+        assertArrayEquals(new float[d], Fixtures.gradient(allFail, model, x, labels, 4));
+        assertEquals(4, allFail.nonFiniteEvaluations());
     }
 
     private float[] meanOverSeeds(EvolutionStrategies.Builder builder, int seeds) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradlab.core.Batch;
 import dev.gradlab.core.Objective;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
@@ -172,6 +173,43 @@ class GeneticAlgorithmTest {
             assertTrue(one.champion().mutations().length >= 10, one.champion().toString());
             assertArrayEquals(w, Parameters.flatten(one.champion().rebuild().parameters()), p.toString());
         }
+    }
+
+    @Test
+    void aGenerationWhoseLossesAllFailIsADivergenceNamedByItsStep() {
+        // From the second generation on every loss is NaN: the run diverged, which names the step.
+        int[] calls = {0};
+        Objective failing = new Objective() {
+            @Override
+            public Tensor loss(Tensor output, Batch batch) {
+                return Objective.oneHotMse().loss(output, batch);
+            }
+
+            @Override
+            public float value(Tensor output, Batch batch) {
+                return calls[0]++ < 8 ? Objective.oneHotMse().value(output, batch) : Float.NaN;
+            }
+
+            @Override
+            public String name() {
+                return "failing";
+            }
+        };
+        var e = assertThrows(
+                TrainingDivergedException.class,
+                () -> GeneticAlgorithm.builder()
+                        .architecture(LINE)
+                        .objective(failing)
+                        .population(8)
+                        .parents(2)
+                        .elites(1)
+                        .perturbation(Perturbation.fullRank())
+                        .train(ONE)
+                        .batchSize(1)
+                        .epochs(3)
+                        .build()
+                        .run());
+        assertTrue(e.getMessage().startsWith("loss is NaN at step 2 (epoch 2, batch 1)"), e.getMessage());
     }
 
     private static final Architecture SMALL = new Architecture(new int[] {20, 16, 3}, Activation.TANH, true);

@@ -101,16 +101,10 @@ public final class CenterOptimizer {
             }
         }
 
-        void save(StateBuffer out) {
-            out.put(step);
-            out.put(first);
-            out.put(second);
-        }
-
-        void load(StateBuffer in) {
-            step = in.getLong();
-            in.get(first);
-            in.get(second);
+        void state(StateBuffer s) {
+            step = s.value(step);
+            s.values(first);
+            s.values(second);
         }
     }
 

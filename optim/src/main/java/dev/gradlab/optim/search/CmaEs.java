@@ -60,17 +60,14 @@ public final class CmaEs extends SearchStrategy {
     private final ThreadLocal<double[]> scratch;
 
     private CmaEs(Builder builder) {
-        super(builder.x0.length, builder.seed);
-        this.n = builder.x0.length;
+        super(builder, "cmaes");
+        this.n = center.length;
         this.x0 = new double[n];
         for (int i = 0; i < n; i++) {
-            x0[i] = builder.x0[i];
+            x0[i] = center[i];
         }
         this.sigma0 = positive("sigma", builder.sigma);
-        this.lambda0 = builder.population > 0 ? builder.population : 4 + (int) Math.floor(3 * Math.log(n));
-        if (lambda0 < 2) {
-            throw new dev.gradlab.core.InvalidSettingException("population", "must be >= 2, got " + lambda0);
-        }
+        this.lambda0 = population(builder.population, 4 + (int) Math.floor(3 * Math.log(n)), false);
         if (builder.maxRestarts < 0) {
             throw new dev.gradlab.core.InvalidSettingException(
                     "maxRestarts", "must be >= 0, got " + builder.maxRestarts);
@@ -132,11 +129,6 @@ public final class CmaEs extends SearchStrategy {
         Arrays.fill(history, 0);
         runGeneration = 0;
         eigenGeneration = 0;
-    }
-
-    @Override
-    public String name() {
-        return "cmaes";
     }
 
     @Override
@@ -293,55 +285,27 @@ public final class CmaEs extends SearchStrategy {
     }
 
     @Override
-    void save(StateBuffer out) {
-        out.put(lambda, restarts, runGeneration, eigenGeneration);
-        out.put(mean);
-        out.put(sigma);
-        out.put(c);
-        out.put(b);
-        out.put(d);
-        out.put(pc);
-        out.put(ps);
-        out.put(history);
-    }
-
-    @Override
-    void load(StateBuffer in) {
-        configure((int) in.getLong());
-        restarts = in.getLong();
-        runGeneration = in.getLong();
-        eigenGeneration = in.getLong();
-        in.get(mean);
-        sigma = in.getDouble();
-        in.get(c);
-        in.get(b);
-        in.get(d);
-        in.get(pc);
-        in.get(ps);
-        in.get(history);
+    void distribution(StateBuffer s) {
+        int l = (int) s.value(lambda);
+        if (l != lambda) {
+            configure(l);
+        }
+        restarts = s.value(restarts);
+        runGeneration = s.value(runGeneration);
+        eigenGeneration = s.value(eigenGeneration);
+        s.values(mean);
+        sigma = s.value(sigma);
+        for (double[] a : new double[][] {c, b, d, pc, ps, history}) {
+            s.values(a);
+        }
     }
 
     /** Settings of {@link CmaEs}; {@code population} 0 means the default. */
-    public static final class Builder {
-        private final float[] x0;
-        private float sigma = 1f;
-        private int population;
+    public static final class Builder extends SearchStrategy.Builder<Builder> {
         private int maxRestarts = 9;
-        private long seed;
 
         private Builder(float[] x0) {
-            this.x0 = x0.clone();
-        }
-
-        /** The initial step size σ₀ (default 1). */
-        public Builder sigma(float sigma) {
-            this.sigma = sigma;
-            return this;
-        }
-
-        public Builder population(int population) {
-            this.population = population;
-            return this;
+            super(x0, 1f, 0);
         }
 
         /** IPOP restarts allowed (default 9; 0 turns them off). */
@@ -350,11 +314,7 @@ public final class CmaEs extends SearchStrategy {
             return this;
         }
 
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
+        @Override
         public CmaEs build() {
             return new CmaEs(this);
         }

@@ -1,35 +1,38 @@
 package dev.gradlab.optim.search;
 
+import dev.gradlab.core.Tensor;
+import java.util.List;
+
 /**
  * OpenAI-ES (Salimans et al. 2017): an isotropic Gaussian of fixed σ around a center, antithetic
- * pairs {@code c ± σ·z_d}, centered ranks, and the estimate
- * {@code g = 1/(P·σ) Σ_m u_m·s_m·z_{d(m)}} ({@code u_m} the negated centered rank, so the best member
- * weighs most; {@code s_m = ±1}) handed to a {@link CenterOptimizer} as the ascent direction.
+ * pairs {@code c ± σ·z_d} and centered ranks. The update is {@link EsGradient}'s, the same as the
+ * {@code Trainer}'s ES estimator's: {@code g = 1/(P·σ) Σ_d (r_d⁺ − r_d⁻)·z_d} ({@code r} the
+ * centered ranks, lowest fitness lowest), and the center's {@link CenterOptimizer} ascends {@code −g}.
  * Defaults: σ 0.04 and Adam lr 0.01, evosax's initial values (evosax decays both by 0.999 a
  * generation, to 0.01 and 0.001; here they stay fixed); population {@code 2·⌈(4 + 3 ln D)/2⌉}, at least 8.
  */
 public final class OpenAiEs extends SearchStrategy {
 
-    private final float[] center;
     private final float sigma;
     private final int population;
-    private final CenterOptimizer optimizer;
+    private final List<Tensor> params;
     private final CenterOptimizer.Moments moments;
+    private final EsGradient update = new EsGradient(true, true, false);
     private final float[] gradient;
 
     private OpenAiEs(Builder b) {
-        super(b.center.length, b.seed);
-        this.center = b.center.clone();
+        super(b, "es");
+        int d = center.length;
         this.sigma = positive("sigma", b.sigma);
-        int d = b.center.length;
-        this.population = b.population > 0 ? b.population : Math.max(8, 2 * (int) Math.ceil((4 + 3 * Math.log(d)) / 2));
-        if (population % 2 != 0 || population < 2) {
-            throw new dev.gradlab.core.InvalidSettingException(
-                    "population", "must be even and >= 2 (antithetic pairs), got " + population);
-        }
-        this.optimizer = b.optimizer;
-        this.moments = optimizer.new Moments(d);
+        this.population = population(b.population, defaultPopulation(d), true);
+        this.params = List.of(Tensor.wrap(center, d));
+        this.moments = b.optimizer.new Moments(d);
         this.gradient = new float[d];
+    }
+
+    /** {@code 2·⌈(4 + 3 ln D)/2⌉}, at least 8: evosax's population rounded up to pairs. */
+    static int defaultPopulation(int dimension) {
+        return Math.max(8, 2 * (int) Math.ceil((4 + 3 * Math.log(dimension)) / 2));
     }
 
     public static Builder builder(float[] center) {
@@ -37,18 +40,8 @@ public final class OpenAiEs extends SearchStrategy {
     }
 
     @Override
-    public String name() {
-        return "es";
-    }
-
-    @Override
     public int populationSize() {
         return population;
-    }
-
-    @Override
-    public float[] center() {
-        return center.clone();
     }
 
     @Override
@@ -62,54 +55,25 @@ public final class OpenAiEs extends SearchStrategy {
 
     @Override
     void update(double[] fitness) {
-        double[] u = new double[population];
-        Ranks.centered(fitness, population, u);
-        int directions = population / 2;
-        double[] w = new double[directions];
-        for (int d = 0; d < directions; d++) {
-            w[d] = (u[2 * d + 1] - u[2 * d]) / ((double) population * sigma);
+        update.estimate(population(population / 2, sigma, true), fitness, params, gradient);
+        for (int i = 0; i < gradient.length; i++) {
+            gradient[i] = -gradient[i];
         }
-        noiseSums(directions, w, null, gradient, null);
         moments.ascend(center, gradient);
     }
 
     @Override
-    void save(StateBuffer out) {
-        out.put(center);
-        moments.save(out);
+    void distribution(StateBuffer s) {
+        s.values(center);
+        moments.state(s);
     }
 
-    @Override
-    void load(StateBuffer in) {
-        in.get(center);
-        moments.load(in);
-    }
-
-    /** Settings of {@link OpenAiEs}; {@code population} 0 means the default. */
-    public static final class Builder {
-        private final float[] center;
-        private float sigma = 0.04f;
-        private int population;
-        private long seed;
+    /** Settings of {@link OpenAiEs}. */
+    public static final class Builder extends SearchStrategy.Builder<Builder> {
         private CenterOptimizer optimizer = CenterOptimizer.adam(0.01f);
 
         private Builder(float[] center) {
-            this.center = center.clone();
-        }
-
-        public Builder sigma(float sigma) {
-            this.sigma = sigma;
-            return this;
-        }
-
-        public Builder population(int population) {
-            this.population = population;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
+            super(center, 0.04f, 0);
         }
 
         public Builder optimizer(CenterOptimizer optimizer) {
@@ -117,6 +81,7 @@ public final class OpenAiEs extends SearchStrategy {
             return this;
         }
 
+        @Override
         public OpenAiEs build() {
             return new OpenAiEs(this);
         }

@@ -13,7 +13,6 @@ package dev.gradlab.optim.search;
  */
 public final class Pgpe extends SearchStrategy {
 
-    private final float[] center;
     private final float[] sigma;
     private final int population;
     private final float lrSigma;
@@ -23,16 +22,10 @@ public final class Pgpe extends SearchStrategy {
     private final float[] sum2;
 
     private Pgpe(Builder b) {
-        super(b.center.length, b.seed);
-        int d = b.center.length;
-        this.center = b.center.clone();
-        this.sigma = new float[d];
-        java.util.Arrays.fill(sigma, positive("sigma", b.sigma));
-        this.population = b.population;
-        if (population % 2 != 0 || population < 2) {
-            throw new dev.gradlab.core.InvalidSettingException(
-                    "population", "must be even and >= 2 (symmetric pairs), got " + population);
-        }
+        super(b, "pgpe");
+        int d = center.length;
+        this.sigma = sigmas(d, b.sigma);
+        this.population = population(b.population, 64, true);
         this.lrSigma = positive("lrSigma", b.lrSigma);
         this.maxChange = positive("maxChange", b.maxChange);
         this.moments = b.optimizer.new Moments(d);
@@ -45,18 +38,8 @@ public final class Pgpe extends SearchStrategy {
     }
 
     @Override
-    public String name() {
-        return "pgpe";
-    }
-
-    @Override
     public int populationSize() {
         return population;
-    }
-
-    @Override
-    public float[] center() {
-        return center.clone();
     }
 
     /** The per-parameter σ. */
@@ -106,41 +89,20 @@ public final class Pgpe extends SearchStrategy {
     }
 
     @Override
-    void save(StateBuffer out) {
-        out.put(center);
-        out.put(sigma);
-        moments.save(out);
-    }
-
-    @Override
-    void load(StateBuffer in) {
-        in.get(center);
-        in.get(sigma);
-        moments.load(in);
+    void distribution(StateBuffer s) {
+        s.values(center);
+        s.values(sigma);
+        moments.state(s);
     }
 
     /** Settings of {@link Pgpe}. */
-    public static final class Builder {
-        private final float[] center;
-        private float sigma = 0.1f;
-        private int population = 64;
+    public static final class Builder extends SearchStrategy.Builder<Builder> {
         private float lrSigma = 0.1f;
         private float maxChange = 0.2f;
-        private long seed;
         private CenterOptimizer optimizer = CenterOptimizer.clipUp(0.15f, 0.15f, 0.9f);
 
         private Builder(float[] center) {
-            this.center = center.clone();
-        }
-
-        public Builder sigma(float sigma) {
-            this.sigma = sigma;
-            return this;
-        }
-
-        public Builder population(int population) {
-            this.population = population;
-            return this;
+            super(center, 0.1f, 64);
         }
 
         public Builder lrSigma(float lrSigma) {
@@ -153,16 +115,12 @@ public final class Pgpe extends SearchStrategy {
             return this;
         }
 
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
         public Builder optimizer(CenterOptimizer optimizer) {
             this.optimizer = optimizer;
             return this;
         }
 
+        @Override
         public Pgpe build() {
             return new Pgpe(this);
         }

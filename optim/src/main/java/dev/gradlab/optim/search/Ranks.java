@@ -3,20 +3,36 @@ package dev.gradlab.optim.search;
 import java.util.Arrays;
 
 /**
- * Fitness shaping by rank, for minimisation: members are ordered from the lowest fitness (best) to
- * the highest, and every NaN or infinite fitness is ranked after all finite ones (worst). Members
- * with equal fitness share the mean of the values their ranks would get, so the result does not
- * depend on the order in which members were evaluated. Non-finite values are all equal to each other.
+ * Fitness shaping by rank, for minimisation, the one ranking of every evolution strategy in gradlab
+ * (the {@code Trainer}'s ES estimator and the search strategies): members are ordered from the lowest
+ * fitness (best) to the highest, and every NaN or infinite fitness is ranked after all finite ones
+ * (worst) and equal to the other non-finite ones. Members with equal fitness ({@code −0.0} equal to
+ * {@code 0.0}) share the mean of the values their ranks would get (evosax's rule, scipy's
+ * {@code rankdata(method="average")}), so the result does not depend on the order in which members
+ * were evaluated and a flat fitness carries no direction.
  */
 public final class Ranks {
 
     private Ranks() {}
 
     /**
-     * Centered ranks (evosax's and OpenAI-ES's rule): the member at rank {@code r} (0 = best) gets
-     * {@code r / (n − 1) − 0.5}, ties averaged, so values lie in {@code [−0.5, 0.5]}, the best gets the
-     * lowest and they sum to 0. One member gets 0.
+     * Centered ranks (OpenAI-ES's rule) in float, as ES weighs its directions: the members whose
+     * ranks span {@code [s, e)} (0 = best) get {@code (s + e − 1)/2 / (n − 1) − 0.5}, so values lie in
+     * {@code [−0.5, 0.5]}, the best gets the lowest and they sum to 0. One member gets 0.
      */
+    public static void centered(double[] fitness, int n, float[] out) {
+        check(fitness, n, out.length, out.length);
+        double[] sorted = sortedKeys(fitness, n);
+        for (int m = 0; m < n; m++) {
+            double key = key(fitness[m]);
+            int start = count(sorted, n, key, false);
+            int end = count(sorted, n, key, true);
+            // The mean rank is a multiple of 0.5: exact in float, and 0 when all tie.
+            out[m] = n == 1 ? 0f : (start + end - 1) * 0.5f / (n - 1) - 0.5f;
+        }
+    }
+
+    /** {@link #centered(double[], int, float[])} in double: rank {@code r} gets {@code r / (n − 1) − 0.5}. */
     public static void centered(double[] fitness, int n, double[] out) {
         double[] byRank = new double[n];
         for (int r = 0; r < n; r++) {
@@ -30,40 +46,53 @@ public final class Ranks {
      * share the mean of {@code byRank} over the ranks the group spans.
      */
     public static void assign(double[] fitness, int n, double[] byRank, double[] out) {
-        if (fitness.length < n || byRank.length < n || out.length < n) {
-            throw new IllegalArgumentException("fitness, byRank and out need " + n + " entries, got " + fitness.length
-                    + ", " + byRank.length + " and " + out.length);
-        }
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> compare(fitness[a], fitness[b]));
-        int start = 0;
-        while (start < n) {
-            int end = start + 1;
-            while (end < n && compare(fitness[order[start]], fitness[order[end]]) == 0) {
-                end++;
-            }
+        check(fitness, n, byRank.length, out.length);
+        double[] sorted = sortedKeys(fitness, n);
+        for (int m = 0; m < n; m++) {
+            double key = key(fitness[m]);
+            int start = count(sorted, n, key, false);
+            int end = count(sorted, n, key, true);
             double sum = 0;
             for (int r = start; r < end; r++) {
                 sum += byRank[r];
             }
-            double mean = end - start == 1 ? byRank[start] : sum / (end - start);
-            for (int r = start; r < end; r++) {
-                out[order[r]] = mean;
-            }
-            start = end;
+            out[m] = end - start == 1 ? byRank[start] : sum / (end - start);
         }
     }
 
-    /** Lower is better; every non-finite value is worse than every finite one and equal to the others. */
-    static int compare(double a, double b) {
-        boolean fa = Double.isFinite(a);
-        boolean fb = Double.isFinite(b);
-        if (fa && fb) {
-            return Double.compare(a == 0 ? 0.0 : a, b == 0 ? 0.0 : b);
+    private static void check(double[] fitness, int n, int byRank, int out) {
+        if (fitness.length < n || byRank < n || out < n) {
+            throw new IllegalArgumentException("fitness, byRank and out need " + n + " entries, got " + fitness.length
+                    + ", " + byRank + " and " + out);
         }
-        return fa ? -1 : fb ? 1 : 0;
+    }
+
+    /** What orders a fitness: every non-finite value becomes +∞ (worst, all equal), and −0 becomes 0. */
+    private static double key(double f) {
+        return Double.isFinite(f) ? f + 0.0 : Double.POSITIVE_INFINITY;
+    }
+
+    private static double[] sortedKeys(double[] fitness, int n) {
+        double[] sorted = new double[n];
+        for (int m = 0; m < n; m++) {
+            sorted[m] = key(fitness[m]);
+        }
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
+    /** The number of keys below {@code key}, or at most {@code key}: where its tie group starts, or ends. */
+    private static int count(double[] sorted, int n, double key, boolean orEqual) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < key || (orEqual && sorted[mid] == key)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 }

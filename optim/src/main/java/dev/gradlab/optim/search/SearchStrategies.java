@@ -23,7 +23,6 @@ public final class SearchStrategies {
      */
     public static SearchStrategy forBox(String name, int dim, long seed) {
         float[] x0 = new float[dim];
-        int pairs = Math.max(8, 2 * (int) Math.ceil((4 + 3 * Math.log(dim)) / 2));
         return switch (name) {
             case "es" ->
                 OpenAiEs.builder(x0)
@@ -34,7 +33,7 @@ public final class SearchStrategies {
             case "pgpe" ->
                 Pgpe.builder(x0)
                         .sigma(1f)
-                        .population(pairs)
+                        .population(OpenAiEs.defaultPopulation(dim))
                         .optimizer(CenterOptimizer.clipUp(0.5f, 1f, 0.9f))
                         .seed(seed)
                         .build();

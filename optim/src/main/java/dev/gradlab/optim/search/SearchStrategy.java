@@ -1,5 +1,7 @@
 package dev.gradlab.optim.search;
 
+import dev.gradlab.core.InvalidSettingException;
+import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
 import dev.gradlab.simd.Simd;
 
@@ -19,7 +21,11 @@ import dev.gradlab.simd.Simd;
  */
 public abstract class SearchStrategy {
 
+    private final String name;
     private final int dimension;
+    /** The distribution's center (mean) for the strategies that keep it in float. */
+    final float[] center;
+
     private long seed;
     private long generation;
     private long evaluations;
@@ -28,17 +34,62 @@ public abstract class SearchStrategy {
     private final float[] best;
     private Generation current;
 
-    protected SearchStrategy(int dimension, long seed) {
-        if (dimension < 1) {
-            throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
+    SearchStrategy(Builder<?> b, String name) {
+        if (b.center.length < 1) {
+            throw new IllegalArgumentException("dimension must be >= 1, got " + b.center.length);
         }
-        this.dimension = dimension;
-        this.seed = seed;
+        this.name = name;
+        this.dimension = b.center.length;
+        this.center = b.center.clone();
+        this.seed = b.seed;
         this.best = new float[dimension];
     }
 
+    /**
+     * The settings every strategy has: the start (the center, or CMA-ES's initial mean), σ, the
+     * population (0: the strategy's default) and the seed of its noise.
+     */
+    public abstract static class Builder<B extends Builder<B>> {
+        final float[] center;
+        float sigma;
+        int population;
+        long seed;
+
+        Builder(float[] center, float sigma, int population) {
+            this.center = center.clone();
+            this.sigma = sigma;
+            this.population = population;
+        }
+
+        /** The initial standard deviation of the search distribution (CMA-ES's step size σ₀). */
+        public B sigma(float sigma) {
+            this.sigma = sigma;
+            return self();
+        }
+
+        /** Members per generation; 0 means the strategy's default. */
+        public B population(int population) {
+            this.population = population;
+            return self();
+        }
+
+        public B seed(long seed) {
+            this.seed = seed;
+            return self();
+        }
+
+        @SuppressWarnings("unchecked")
+        final B self() {
+            return (B) this;
+        }
+
+        public abstract SearchStrategy build();
+    }
+
     /** The strategy's name as {@link SearchState#strategy()} records it. */
-    public abstract String name();
+    public final String name() {
+        return name;
+    }
 
     /** Members in the next generation. */
     public abstract int populationSize();
@@ -49,12 +100,13 @@ public abstract class SearchStrategy {
     /** Updates the distribution from the current generation's fitness, non-finite values included. */
     abstract void update(double[] fitness);
 
-    abstract void save(StateBuffer out);
-
-    abstract void load(StateBuffer in);
+    /** Writes the distribution's state into {@code s}, or reads it back: the same calls either way. */
+    abstract void distribution(StateBuffer s);
 
     /** The current estimate of the optimum: the distribution's center (mean). */
-    public abstract float[] center();
+    public float[] center() {
+        return center.clone();
+    }
 
     public final int dimension() {
         return dimension;
@@ -104,7 +156,7 @@ public abstract class SearchStrategy {
      */
     public final long minimize(FlatFitness fitness, long budget) {
         if (budget < evaluations + populationSize()) {
-            throw new dev.gradlab.core.InvalidSettingException(
+            throw new InvalidSettingException(
                     "budget",
                     "must leave room for one generation of " + populationSize() + " members after the " + evaluations
                             + " evaluations done, got " + budget);
@@ -155,11 +207,8 @@ public abstract class SearchStrategy {
 
     /** The whole state, for {@link #restore}. */
     public final SearchState state() {
-        StateBuffer out = new StateBuffer();
-        out.put(seed, generation, evaluations, nonFinite);
-        out.put(bestFitness);
-        out.put(best);
-        save(out);
+        StateBuffer out = new StateBuffer(null);
+        state(out);
         return out.build(name(), dimension);
     }
 
@@ -179,16 +228,24 @@ public abstract class SearchStrategy {
                     + shape.floats().length + " and " + shape.doubles().length
                     + ": it was saved with other settings (population size or optimizer)");
         }
-        StateBuffer in = new StateBuffer(state);
-        seed = in.getLong();
-        generation = in.getLong();
-        evaluations = in.getLong();
-        nonFinite = in.getLong();
-        bestFitness = in.getDouble();
-        in.get(best);
-        load(in);
-        in.finish();
+        state(new StateBuffer(state));
         current = null;
+    }
+
+    /** The counters and the best member, then the strategy's own state. */
+    private void state(StateBuffer s) {
+        seed = s.value(seed);
+        generation = s.value(generation);
+        evaluations = s.value(evaluations);
+        nonFinite = s.value(nonFinite);
+        bestFitness = s.value(bestFitness);
+        s.values(best);
+        distribution(s);
+    }
+
+    /** The current generation's directions as a {@link Population} of full-rank noise over the flat vector. */
+    final Population population(int directions, float sigma, boolean antithetic) {
+        return Population.es(Perturbation.fullRank(), sigma, antithetic, seed, generation, directions);
     }
 
     /**
@@ -228,8 +285,26 @@ public abstract class SearchStrategy {
 
     static float positive(String setting, float value) {
         if (!(value > 0) || !Float.isFinite(value)) {
-            throw new dev.gradlab.core.InvalidSettingException(setting, "must be finite and > 0, got " + value);
+            throw new InvalidSettingException(setting, "must be finite and > 0, got " + value);
         }
         return value;
+    }
+
+    /** {@code n} copies of σ, after checking it: the per-parameter σ of the diagonal strategies. */
+    static float[] sigmas(int n, float sigma) {
+        float[] out = new float[n];
+        java.util.Arrays.fill(out, positive("sigma", sigma));
+        return out;
+    }
+
+    /** The population, or its default when the builder's is 0, checked to be at least 2 (and even for pairs). */
+    static int population(int population, int byDefault, boolean pairs) {
+        int p = population > 0 ? population : byDefault;
+        if (p < 2 || (pairs && p % 2 != 0)) {
+            throw new InvalidSettingException(
+                    "population",
+                    "must be " + (pairs ? "even and " : "") + ">= 2" + (pairs ? " (pairs)" : "") + ", got " + p);
+        }
+        return p;
     }
 }

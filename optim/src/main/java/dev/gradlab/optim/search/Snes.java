@@ -11,7 +11,6 @@ package dev.gradlab.optim.search;
  */
 public final class Snes extends SearchStrategy {
 
-    private final float[] center;
     private final float[] sigma;
     private final int population;
     private final float etaCenter;
@@ -21,15 +20,10 @@ public final class Snes extends SearchStrategy {
     private final float[] sum2;
 
     private Snes(Builder b) {
-        super(b.center.length, b.seed);
-        int d = b.center.length;
-        this.center = b.center.clone();
-        this.sigma = new float[d];
-        java.util.Arrays.fill(sigma, positive("sigma", b.sigma));
-        this.population = b.population > 0 ? b.population : 4 + (int) Math.floor(3 * Math.log(d));
-        if (population < 2) {
-            throw new dev.gradlab.core.InvalidSettingException("population", "must be >= 2, got " + population);
-        }
+        super(b, "snes");
+        int d = center.length;
+        this.sigma = sigmas(d, b.sigma);
+        this.population = population(b.population, 4 + (int) Math.floor(3 * Math.log(d)), false);
         this.etaCenter = positive("etaCenter", b.etaCenter);
         this.etaSigma = b.etaSigma > 0 ? b.etaSigma : (float) ((3 + Math.log(d)) / (5 * Math.sqrt(d)));
         this.utilities = utilities(population);
@@ -56,18 +50,8 @@ public final class Snes extends SearchStrategy {
     }
 
     @Override
-    public String name() {
-        return "snes";
-    }
-
-    @Override
     public int populationSize() {
         return population;
-    }
-
-    @Override
-    public float[] center() {
-        return center.clone();
     }
 
     /** The per-parameter σ. */
@@ -95,38 +79,18 @@ public final class Snes extends SearchStrategy {
     }
 
     @Override
-    void save(StateBuffer out) {
-        out.put(center);
-        out.put(sigma);
-    }
-
-    @Override
-    void load(StateBuffer in) {
-        in.get(center);
-        in.get(sigma);
+    void distribution(StateBuffer s) {
+        s.values(center);
+        s.values(sigma);
     }
 
     /** Settings of {@link Snes}; 0 means the default for {@code population} and {@code etaSigma}. */
-    public static final class Builder {
-        private final float[] center;
-        private float sigma = 1f;
-        private int population;
+    public static final class Builder extends SearchStrategy.Builder<Builder> {
         private float etaCenter = 1f;
         private float etaSigma;
-        private long seed;
 
         private Builder(float[] center) {
-            this.center = center.clone();
-        }
-
-        public Builder sigma(float sigma) {
-            this.sigma = sigma;
-            return this;
-        }
-
-        public Builder population(int population) {
-            this.population = population;
-            return this;
+            super(center, 1f, 0);
         }
 
         public Builder etaCenter(float etaCenter) {
@@ -139,11 +103,7 @@ public final class Snes extends SearchStrategy {
             return this;
         }
 
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
+        @Override
         public Snes build() {
             return new Snes(this);
         }

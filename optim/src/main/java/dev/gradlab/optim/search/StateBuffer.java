@@ -4,102 +4,74 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Writes a strategy's state into a {@link SearchState} and reads it back in the same order. */
+/**
+ * Writes a strategy's state into a {@link SearchState}, or reads it back, through the same calls in
+ * the same order, so that what is saved and what is restored cannot drift apart. The caller has
+ * checked that a state it reads has the lengths this strategy writes.
+ */
 final class StateBuffer {
 
+    private final SearchState source;
     private final List<long[]> longs = new ArrayList<>();
     private final List<float[]> floats = new ArrayList<>();
     private final List<double[]> doubles = new ArrayList<>();
-    private final SearchState source;
     private int longAt;
     private int floatAt;
     private int doubleAt;
 
-    StateBuffer() {
-        this.source = null;
-    }
-
+    /** Reads {@code source}, or writes a new state when it is null. */
     StateBuffer(SearchState source) {
         this.source = source;
     }
 
-    void put(long... v) {
-        longs.add(v.clone());
+    /** Writes {@code v} and returns it, or returns the next long read. */
+    long value(long v) {
+        if (source == null) {
+            longs.add(new long[] {v});
+            return v;
+        }
+        return source.longs()[longAt++];
     }
 
-    void put(float[] v) {
-        floats.add(v.clone());
+    double value(double v) {
+        if (source == null) {
+            doubles.add(new double[] {v});
+            return v;
+        }
+        return source.doubles()[doubleAt++];
     }
 
-    void put(double... v) {
-        doubles.add(v.clone());
+    /** Writes {@code a}, or fills it with the next {@code a.length} floats read. */
+    void values(float[] a) {
+        if (source == null) {
+            floats.add(a.clone());
+        } else {
+            System.arraycopy(source.floats(), floatAt, a, 0, a.length);
+            floatAt += a.length;
+        }
+    }
+
+    void values(double[] a) {
+        if (source == null) {
+            doubles.add(a.clone());
+        } else {
+            System.arraycopy(source.doubles(), doubleAt, a, 0, a.length);
+            doubleAt += a.length;
+        }
     }
 
     SearchState build(String strategy, int dimension) {
-        return new SearchState(strategy, dimension, concatLongs(), concatFloats(), concatDoubles());
-    }
-
-    long getLong() {
-        long[] a = source.longs();
-        check(longAt < a.length, "longs", a.length);
-        return a[longAt++];
-    }
-
-    double getDouble() {
-        double[] a = source.doubles();
-        check(doubleAt < a.length, "doubles", a.length);
-        return a[doubleAt++];
-    }
-
-    void get(float[] into) {
-        float[] a = source.floats();
-        check(floatAt + into.length <= a.length, "floats", a.length);
-        System.arraycopy(a, floatAt, into, 0, into.length);
-        floatAt += into.length;
-    }
-
-    void get(double[] into) {
-        double[] a = source.doubles();
-        check(doubleAt + into.length <= a.length, "doubles", a.length);
-        System.arraycopy(a, doubleAt, into, 0, into.length);
-        doubleAt += into.length;
-    }
-
-    /** Every value read: a state with more than the strategy reads was written with other settings. */
-    void finish() {
-        if (longAt != source.longs().length
-                || floatAt != source.floats().length
-                || doubleAt != source.doubles().length) {
-            throw new IllegalArgumentException("state of " + source.strategy() + " has " + source.longs().length
-                    + " longs, " + source.floats().length + " floats and " + source.doubles().length
-                    + " doubles, this strategy's settings use " + longAt + ", " + floatAt + " and " + doubleAt
-                    + ": it was saved with other settings (population size or optimizer)");
-        }
-    }
-
-    private void check(boolean ok, String what, int length) {
-        if (!ok) {
-            throw new IllegalArgumentException("state of " + source.strategy() + " has only " + length + " " + what
-                    + ", fewer than this strategy's settings need: it was saved with other settings");
-        }
-    }
-
-    private long[] concatLongs() {
-        return longs.stream().flatMapToLong(Arrays::stream).toArray();
-    }
-
-    private float[] concatFloats() {
-        int n = floats.stream().mapToInt(a -> a.length).sum();
-        float[] out = new float[n];
+        float[] f = new float[floats.stream().mapToInt(a -> a.length).sum()];
         int off = 0;
         for (float[] a : floats) {
-            System.arraycopy(a, 0, out, off, a.length);
+            System.arraycopy(a, 0, f, off, a.length);
             off += a.length;
         }
-        return out;
-    }
-
-    private double[] concatDoubles() {
-        return doubles.stream().flatMapToDouble(Arrays::stream).toArray();
+        return new SearchState(
+                strategy,
+                dimension,
+                longs.stream().flatMapToLong(Arrays::stream).toArray(),
+                f,
+                doubles.stream().flatMapToDouble(Arrays::stream).toArray());
     }
 }

@@ -44,4 +44,30 @@ class RanksTest {
         Ranks.centered(new double[] {9}, 1, out);
         assertArrayEquals(new double[] {0}, out);
     }
+
+    @Test
+    void centeredRanksInFloatAsEsUsesThem() {
+        float[] out = new float[5];
+        Ranks.centered(new double[] {3, -1, 10, 0.5, 7}, 5, out);
+        assertArrayEquals(new float[] {0f, -0.5f, 0.5f, -0.25f, 0.25f}, out);
+        // Only the first n are ranked and written; a flat fitness is 0 everywhere.
+        out = new float[] {9f, 9f, 9f, 99f};
+        Ranks.centered(new double[] {4, 4, 4, 1}, 3, out);
+        assertArrayEquals(new float[] {0f, 0f, 0f, 99f}, out);
+    }
+
+    @Test
+    void floatTiesAmongOthersSignedZerosAndEveryKindOfFailure() {
+        // Sorted: -1 | 0, -0, 0 | 5, 5 | NaN, +inf, -inf: ranks 0 | 2, 2, 2 | 4.5, 4.5 | 7, 7, 7 of 9.
+        double nan = Double.NaN;
+        double inf = Double.POSITIVE_INFINITY;
+        float[] out = new float[9];
+        Ranks.centered(new double[] {5, 0, nan, -0.0, -1, 5, 0, inf, -inf}, 9, out);
+        float[] ranks = {4.5f, 2f, 7f, 2f, 0f, 4.5f, 2f, 7f, 7f};
+        float[] expected = new float[9];
+        for (int i = 0; i < 9; i++) {
+            expected[i] = ranks[i] * 0.5f * 2 / 8 - 0.5f;
+        }
+        assertArrayEquals(expected, out);
+    }
 }
