@@ -16,6 +16,8 @@ class PolicyTaskTest {
             assertEquals(0f, v);
         }
         PolicyTask cartPole = PolicyTask.named("cartpole");
-        assertArrayEquals(cartPole.rollouts().policy().initialParameters(7), cartPole.strategy("pgpe", 7).center());
+        assertArrayEquals(
+                cartPole.rollouts().policy().initialParameters(7),
+                cartPole.strategy("pgpe", 7).center());
     }
 }
