@@ -20,7 +20,6 @@ import dev.gradlab.optim.TrainingResult;
 import dev.gradlab.optim.TrainingStep;
 import dev.gradlab.simd.Parallel;
 import dev.gradlab.simd.Simd;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -46,14 +45,7 @@ public final class Training {
     private Training() {}
 
     public static void main(String[] args) {
-        Map<String, String> a = new HashMap<>();
-        for (String arg : args) {
-            String[] kv = arg.split("=", 2);
-            if (kv.length != 2) {
-                throw new IllegalArgumentException("arguments are key=value, got " + arg);
-            }
-            a.put(kv[0], kv[1]);
-        }
+        Map<String, String> a = Arguments.parse(args);
         int threads = a.containsKey("threads") ? Integer.parseInt(a.get("threads")) : Parallel.threads();
         try (var scope = Parallel.withThreads(threads)) {
             train(a);

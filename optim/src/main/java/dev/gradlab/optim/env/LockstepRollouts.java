@@ -13,7 +13,8 @@ import java.util.function.IntFunction;
  * {@code [m·E, (m + 1)·E)}, each step one {@link PopulationEvaluator#forwardLockstep} call (per
  * layer, the base products of all members one GEMM, each member adding its own correction). Episode
  * {@code e} of every member starts from {@code (seed, e)}, as {@link Rollouts} starts it. A discrete
- * policy acts by the argmax of its outputs, a continuous one by their {@code tanh}.
+ * policy acts by the argmax of its outputs, a continuous one by their {@code tanh}. Members whose
+ * episodes have all ended (both members of a pair, with antithetic pairs) drop out of the steps.
  */
 public final class LockstepRollouts {
 
@@ -29,6 +30,8 @@ public final class LockstepRollouts {
     /** Each member's mean return over {@code episodes} episodes from {@code seed}. */
     public double[] meanReturns(Module policy, Population population, int episodes, long seed) {
         int members = population.members();
+        int perDirection = population.antithetic() ? 2 : 1;
+        int block = perDirection * episodes;
         int n = members * episodes;
         VectorEnvironment env = environments.apply(n);
         int obsSize = env.observationSize();
@@ -39,27 +42,53 @@ public final class LockstepRollouts {
         if (!discrete && width != actionSize) {
             throw new IllegalArgumentException("a continuous policy needs " + actionSize + " outputs, got " + width);
         }
-        float[] outputs = new float[n * width];
         float[] actions = new float[n * actionSize];
         float[] rewards = new float[n];
         boolean[] done = new boolean[n];
         double[] totals = new double[members];
-        Tensor input = Tensor.wrap(obs, n, obsSize);
+        // The directions still playing, and the population of them that is stepped: once a quarter of
+        // its directions have finished every episode, it is rebuilt from the others' seeds and streams
+        // (each member's outputs depend only on its own direction and rows, so the returns stay the same).
+        int[] stepped = new int[population.directions()];
+        int steppedCount = stepped.length;
+        for (int d = 0; d < steppedCount; d++) {
+            stepped[d] = d;
+        }
+        Population current = population;
+        float[] in = new float[n * obsSize];
+        float[] outputs = new float[n * width];
+        Tensor input = Tensor.wrap(in, n, obsSize);
         while (!env.allDone()) {
-            evaluator.forwardLockstep(policy, population, input, outputs);
-            for (int r = 0; r < n; r++) {
-                if (discrete) {
-                    int best = 0;
-                    for (int j = 1; j < width; j++) {
-                        if (outputs[r * width + j] > outputs[r * width + best]) {
-                            best = j;
-                        }
+            int live = 0;
+            for (int i = 0; i < steppedCount; i++) {
+                live += playing(done, stepped[i] * block, block) ? 1 : 0;
+            }
+            if (live <= steppedCount * 3 / 4) {
+                long[] seeds = new long[live];
+                long[] streams = new long[live];
+                int k = 0;
+                for (int i = 0; i < steppedCount; i++) {
+                    int d = stepped[i];
+                    if (playing(done, d * block, block)) {
+                        stepped[k] = d;
+                        seeds[k] = population.seed(d);
+                        streams[k++] = population.stream(d);
                     }
-                    actions[r] = best;
-                } else {
-                    for (int j = 0; j < width; j++) {
-                        actions[r * width + j] = (float) Math.tanh(outputs[r * width + j]);
-                    }
+                }
+                steppedCount = live;
+                current = Population.of(
+                        population.perturbation(), population.sigma(), population.antithetic(), seeds, streams);
+                in = new float[live * block * obsSize];
+                outputs = new float[live * block * width];
+                input = Tensor.wrap(in, live * block, obsSize);
+            }
+            for (int i = 0; i < steppedCount; i++) {
+                System.arraycopy(obs, stepped[i] * block * obsSize, in, i * block * obsSize, block * obsSize);
+            }
+            evaluator.forwardLockstep(policy, current, input, outputs);
+            for (int i = 0; i < steppedCount; i++) {
+                for (int row = 0, r = stepped[i] * block; row < block; row++, r++) {
+                    act(outputs, (i * block + row) * width, width, actions, r * actionSize);
                 }
             }
             env.step(actions, obs, rewards, done);
@@ -71,6 +100,33 @@ public final class LockstepRollouts {
             totals[m] /= episodes;
         }
         return totals;
+    }
+
+    /** Whether any of the {@code count} environments from {@code from} is still playing. */
+    private static boolean playing(boolean[] done, int from, int count) {
+        for (int r = from; r < from + count; r++) {
+            if (!done[r]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The action of one row of outputs: the argmax (discrete) or the tanh of each output. */
+    private void act(float[] outputs, int at, int width, float[] actions, int actionAt) {
+        if (discrete) {
+            int best = 0;
+            for (int j = 1; j < width; j++) {
+                if (outputs[at + j] > outputs[at + best]) {
+                    best = j;
+                }
+            }
+            actions[actionAt] = best;
+        } else {
+            for (int j = 0; j < width; j++) {
+                actions[actionAt + j] = (float) Math.tanh(outputs[at + j]);
+            }
+        }
     }
 
     private static int outputWidth(Module policy, int inputs) {

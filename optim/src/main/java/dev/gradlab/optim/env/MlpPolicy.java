@@ -1,5 +1,8 @@
 package dev.gradlab.optim.env;
 
+import dev.gradlab.simd.Blas;
+import dev.gradlab.simd.Kernels;
+import dev.gradlab.simd.Simd;
 import java.util.SplittableRandom;
 
 /**
@@ -67,48 +70,47 @@ public final class MlpPolicy {
         return p;
     }
 
-    /** Two buffers of the widest layer, for {@link #act}. */
-    public float[][] scratch() {
-        return new float[][] {new float[widest], new float[widest]};
+    /** Two buffers of {@code rows} × the widest layer, for {@link #act}. */
+    public float[][] scratch(int rows) {
+        return new float[][] {new float[rows * widest], new float[rows * widest]};
     }
 
-    /** The action for observation row {@code row} of {@code observations}, into {@code actions}. */
-    public void act(float[] params, float[] observations, int row, float[] actions, int actionRow, float[][] scratch) {
-        float[] in = scratch[0];
-        float[] out = scratch[1];
-        System.arraycopy(observations, row * sizes[0], in, 0, sizes[0]);
+    /**
+     * The actions for the first {@code rows} observation rows of {@code observations}, into the same
+     * rows of {@code actions}: each layer one GEMM over the rows, its tanh one vectorized pass.
+     */
+    public void act(float[] params, float[] observations, int rows, float[] actions, float[][] scratch) {
+        Kernels k = Simd.kernels();
+        float[] in = observations;
+        float[] out = scratch[0];
         int at = 0;
         int layers = sizes.length - 1;
         for (int l = 0; l < layers; l++) {
             int n = sizes[l];
             int m = sizes[l + 1];
             int bias = at + m * n;
-            for (int j = 0; j < m; j++) {
-                float s = params[bias + j];
-                int w = at + j * n;
-                for (int i = 0; i < n; i++) {
-                    s += params[w + i] * in[i];
-                }
-                out[j] = l + 1 < layers ? (float) Math.tanh(s) : s;
+            Blas.sgemm(false, true, rows, m, n, 1f, in, 0, n, params, at, n, 0f, out, 0, m);
+            k.addRowVector(params, bias, out, 0, rows, m);
+            if (l + 1 < layers || !discrete) {
+                k.tanh(out, 0, out, 0, rows * m);
             }
             at = bias + m;
-            float[] t = in;
             in = out;
-            out = t;
+            out = out == scratch[0] ? scratch[1] : scratch[0];
         }
         int outputs = sizes[layers];
         if (discrete) {
-            int best = 0;
-            for (int j = 1; j < outputs; j++) {
-                if (in[j] > in[best]) {
-                    best = j;
+            for (int r = 0; r < rows; r++) {
+                int best = 0;
+                for (int j = 1; j < outputs; j++) {
+                    if (in[r * outputs + j] > in[r * outputs + best]) {
+                        best = j;
+                    }
                 }
+                actions[r] = best;
             }
-            actions[actionRow] = best;
         } else {
-            for (int j = 0; j < outputs; j++) {
-                actions[actionRow * outputs + j] = (float) Math.tanh(in[j]);
-            }
+            System.arraycopy(in, 0, actions, 0, rows * outputs);
         }
     }
 }

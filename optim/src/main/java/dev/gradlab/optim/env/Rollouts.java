@@ -5,7 +5,8 @@ import java.util.function.IntFunction;
 
 /**
  * Episodes of a {@link MlpPolicy} in a {@link VectorEnvironment}: one policy's {@code episodes}
- * episodes run in lockstep, episode {@code e} started from {@code (seed, e)}.
+ * episodes run in lockstep, episode {@code e} started from {@code (seed, e)}; each step is one
+ * batched forward of the policy over every episode's observation.
  */
 public final class Rollouts {
 
@@ -29,15 +30,12 @@ public final class Rollouts {
         float[] actions = new float[episodes * env.actionSize()];
         float[] rewards = new float[episodes];
         boolean[] done = new boolean[episodes];
-        float[][] scratch = policy.scratch();
+        float[][] scratch = policy.scratch(episodes);
         env.reset(seed, obs);
         double total = 0;
         while (!env.allDone()) {
-            for (int e = 0; e < episodes; e++) {
-                if (!done[e]) {
-                    policy.act(params, obs, e, actions, e, scratch);
-                }
-            }
+            // Done episodes' rows are computed too (one GEMM over all rows); the environment ignores them.
+            policy.act(params, obs, episodes, actions, scratch);
             env.step(actions, obs, rewards, done);
             for (int e = 0; e < episodes; e++) {
                 total += rewards[e];

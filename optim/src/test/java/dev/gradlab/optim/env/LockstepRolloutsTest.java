@@ -81,6 +81,37 @@ class LockstepRolloutsTest {
         }
     }
 
+    /** A parameter-free module that records the rows it is given (in lockstep: every stepped member's). */
+    private static final class RowCounter implements Module {
+        final java.util.List<Integer> rows = new java.util.ArrayList<>();
+
+        @Override
+        public Tensor forward(Tensor x) {
+            rows.add(x.dim(0));
+            return x;
+        }
+
+        @Override
+        public List<Tensor> parameters() {
+            return List.of();
+        }
+    }
+
+    @Test
+    void membersWhoseEpisodesAllEndedDropOutOfTheSteps() {
+        RowCounter counter = new RowCounter();
+        Module model = new Sequential(new Linear(4, 64, true, 1), new Tanh(), counter, new Linear(64, 2, true, 2));
+        Population population = Population.es(Perturbation.lowRank(1), 0.5f, true, 3, 1, 8);
+        double[] expected = oneAtATime(model, population, 2, 17);
+        counter.rows.clear();
+        double[] lockstep = new LockstepRollouts(CartPole::new, true).meanReturns(model, population, 2, 17);
+        assertArrayEquals(expected, lockstep);
+        // After the probe of the output width (one row), 16 members × 2 episodes, fewer as pairs finish.
+        assertEquals(List.of(1, 32), counter.rows.subList(0, 2));
+        int last = counter.rows.get(counter.rows.size() - 1);
+        assertTrue(last < 32 && last % 4 == 0, "rows stepped " + counter.rows);
+    }
+
     /** The model's own mean return, its episodes stepped through its ordinary forward. */
     private static double meanReturn(Module model, int episodes, long seed) {
         Population none = Population.es(Perturbation.fullRank(), 1f, false, 0, 0, 1);
