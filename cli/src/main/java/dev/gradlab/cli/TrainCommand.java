@@ -11,9 +11,12 @@ import dev.gradlab.optim.Genome;
 import dev.gradlab.optim.GradientEstimator;
 import dev.gradlab.optim.LrSchedule;
 import dev.gradlab.optim.Optimizer;
+import dev.gradlab.optim.SearchTrainer;
 import dev.gradlab.optim.Trainer;
 import dev.gradlab.optim.TrainingResult;
 import dev.gradlab.optim.TrainingStep;
+import dev.gradlab.optim.search.ModuleSearch;
+import dev.gradlab.optim.search.SearchStrategy;
 import dev.gradlab.simd.Parallel;
 import dev.gradlab.simd.Simd;
 import java.io.IOException;
@@ -254,7 +257,9 @@ final class TrainCommand implements Callable<Integer> {
                 onCluster = c;
                 Plan plan = method == Method.GA
                         ? evolution(network, split, epochCount)
-                        : gradient(network, split, epochCount, resumeFrom);
+                        : method.searches()
+                                ? search(network, split, epochCount)
+                                : gradient(network, split, epochCount, resumeFrom);
                 if (resumeFrom != null) {
                     return train(plan, network, split, epochCount, resumeFrom, null, target);
                 }
@@ -314,6 +319,28 @@ final class TrainCommand implements Callable<Integer> {
                                 .run(),
                         network,
                         null));
+    }
+
+    /** pgpe or snes over the network's parameters, one generation per batch; no checkpoint. */
+    private Plan search(ModelOptions.Network network, DataSplit split, int epochCount) {
+        Sequential model = network.build(run.seed);
+        SearchStrategy strategy = method.strategy(population, optimizer.lr, ModuleSearch.parameters(model), run.seed);
+        SearchTrainer.Builder trainer = SearchTrainer.builder()
+                .model(model)
+                .strategy(strategy)
+                .train(split.train())
+                .test(split.test())
+                .shuffle(shuffle)
+                .seed(run.seed)
+                .epochs(epochCount)
+                .batchSize(batch)
+                .maxLoss(maxLoss);
+        trainer.build();
+        return new Plan(
+                method.describe(strategy, population),
+                method.center(optimizer.lr),
+                (dir, listener) ->
+                        new Outcome(trainer.listener(listener).build().run(), model, null));
     }
 
     private Plan evolution(ModelOptions.Network network, DataSplit split, int epochCount) {
@@ -404,13 +431,15 @@ final class TrainCommand implements Callable<Integer> {
 
         stdout.printf(
                 Locale.ROOT,
-                "trained in %.1f s (%d loss evaluations); wrote %s, %s, %s and %s in %s%n",
+                "trained in %.1f s (%d loss evaluations); wrote %s, %s%s and %s in %s%n",
                 outcome.result().wallNanos() / 1e9,
                 outcome.result().lossEvaluations(),
                 MetricsCsv.FILE_NAME,
                 "training.png",
-                ModelFile.FILE_NAME,
-                outcome.genome() != null ? Genome.FILE_NAME : Checkpoint.FILE_NAME,
+                method.searches() ? "" : ", " + ModelFile.FILE_NAME,
+                outcome.genome() != null
+                        ? Genome.FILE_NAME
+                        : method.searches() ? ModelFile.FILE_NAME : Checkpoint.FILE_NAME,
                 target);
         stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * accuracy);
         stdout.flush();

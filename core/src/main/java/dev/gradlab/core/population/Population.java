@@ -169,8 +169,8 @@ public final class Population {
             off += perturbation.noiseLength(params.get(i));
         }
         if (scale != null && off != scale.length) {
-            throw new IllegalArgumentException("the population's scale has " + scale.length
-                    + " elements, the model's parameters " + off);
+            throw new IllegalArgumentException(
+                    "the population's scale has " + scale.length + " elements, the model's parameters " + off);
         }
         return offsets;
     }

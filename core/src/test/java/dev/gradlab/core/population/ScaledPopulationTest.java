@@ -62,8 +62,7 @@ class ScaledPopulationTest {
         Batch batch = batch();
         Population population = Population.es(Perturbation.fullRank(), 0.5f, true, 4, 1, 5)
                 .scaled(scale(Parameters.count(model.parameters())));
-        float[] expected =
-                PopulationEvaluatorTest.memberByMember(model, Objective.crossEntropy(), batch, population);
+        float[] expected = PopulationEvaluatorTest.memberByMember(model, Objective.crossEntropy(), batch, population);
         float[][] losses = new float[2][population.members()];
         for (int threads = 1; threads <= 2; threads++) {
             try (var t = Parallel.withThreads(threads)) {
@@ -92,7 +91,8 @@ class ScaledPopulationTest {
                 IllegalArgumentException.class,
                 () -> Population.es(Perturbation.lowRank(1), 1f, false, 1, 0, 2).scaled(new float[3]));
         assertEquals("a per-parameter scale needs full-rank noise, got low-rank(r=1)", lowRank.getMessage());
-        Population wrong = Population.es(Perturbation.fullRank(), 1f, false, 1, 0, 2).scaled(new float[3]);
+        Population wrong =
+                Population.es(Perturbation.fullRank(), 1f, false, 1, 0, 2).scaled(new float[3]);
         var length = assertThrows(
                 IllegalArgumentException.class,
                 () -> new PopulationEvaluator()

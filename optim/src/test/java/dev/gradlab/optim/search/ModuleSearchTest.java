@@ -88,8 +88,7 @@ class ModuleSearchTest {
                 Parameters.unflatten(strategy.center(), copy.parameters());
                 int d = population.antithetic() ? m / 2 : m;
                 population.apply(d, (m & 1) == 1 && population.antithetic() ? -1f : 1f, copy.parameters());
-                assertArrayEquals(
-                        expected, Parameters.flatten(copy.parameters()), strategy.name() + " member " + m);
+                assertArrayEquals(expected, Parameters.flatten(copy.parameters()), strategy.name() + " member " + m);
             }
         }
     }
@@ -166,8 +165,7 @@ class ModuleSearchTest {
         var wrongSize = assertThrows(
                 IllegalArgumentException.class,
                 () -> new ModuleSearch(model, Snes.builder(new float[5]).build()));
-        assertEquals(
-                "strategy must have the module's 53 parameters as its dimension, got 5", wrongSize.getMessage());
+        assertEquals("strategy must have the module's 53 parameters as its dimension, got 5", wrongSize.getMessage());
         var es = assertThrows(
                 IllegalArgumentException.class,
                 () -> new ModuleSearch(
