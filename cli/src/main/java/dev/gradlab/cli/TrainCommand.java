@@ -16,6 +16,7 @@ import dev.gradlab.optim.Trainer;
 import dev.gradlab.optim.TrainingResult;
 import dev.gradlab.optim.TrainingStep;
 import dev.gradlab.optim.search.ModuleSearch;
+import dev.gradlab.optim.search.SearchStateFile;
 import dev.gradlab.optim.search.SearchStrategy;
 import dev.gradlab.simd.Parallel;
 import dev.gradlab.simd.Simd;
@@ -258,7 +259,7 @@ final class TrainCommand implements Callable<Integer> {
                 Plan plan = method == Method.GA
                         ? evolution(network, split, epochCount)
                         : method.searches()
-                                ? search(network, split, epochCount)
+                                ? search(network, split, epochCount, resumeFrom)
                                 : gradient(network, split, epochCount, resumeFrom);
                 if (resumeFrom != null) {
                     return train(plan, network, split, epochCount, resumeFrom, null, target);
@@ -321,8 +322,12 @@ final class TrainCommand implements Callable<Integer> {
                         null));
     }
 
-    /** pgpe or snes over the network's parameters, one generation per batch; no checkpoint. */
-    private Plan search(ModelOptions.Network network, DataSplit split, int epochCount) {
+    /**
+     * pgpe or snes over the network's parameters, one generation per batch; the strategy's state is
+     * checkpointed beside the checkpoint ({@link SearchStateFile}), and read from there to resume.
+     */
+    private Plan search(ModelOptions.Network network, DataSplit split, int epochCount, Checkpoint resumeFrom)
+            throws IOException {
         Sequential model = network.build(run.seed);
         SearchStrategy strategy = method.strategy(population, optimizer.lr, ModuleSearch.parameters(model), run.seed);
         SearchTrainer.Builder trainer = SearchTrainer.builder()
@@ -335,12 +340,22 @@ final class TrainCommand implements Callable<Integer> {
                 .epochs(epochCount)
                 .batchSize(batch)
                 .maxLoss(maxLoss);
+        if (resumeFrom != null) {
+            trainer.resumeFrom(
+                    resumeFrom, SearchStateFile.read(resumeFrom.source().resolveSibling(SearchStateFile.FILE_NAME)));
+        }
         trainer.build();
+        Map<String, String> settings = ResumedRun.settings(spec, epochCount, data.files());
         return new Plan(
                 method.describe(strategy, population),
                 method.center(optimizer.lr),
-                (dir, listener) ->
-                        new Outcome(trainer.listener(listener).build().run(), model, null));
+                (dir, listener) -> new Outcome(
+                        trainer.listener(listener)
+                                .checkpoint(dir.resolve(Checkpoint.FILE_NAME), settings)
+                                .build()
+                                .run(),
+                        model,
+                        null));
     }
 
     private Plan evolution(ModelOptions.Network network, DataSplit split, int epochCount) {
@@ -431,15 +446,15 @@ final class TrainCommand implements Callable<Integer> {
 
         stdout.printf(
                 Locale.ROOT,
-                "trained in %.1f s (%d loss evaluations); wrote %s, %s%s and %s in %s%n",
+                "trained in %.1f s (%d loss evaluations); wrote %s, %s, %s and %s in %s%n",
                 outcome.result().wallNanos() / 1e9,
                 outcome.result().lossEvaluations(),
                 MetricsCsv.FILE_NAME,
                 "training.png",
-                method.searches() ? "" : ", " + ModelFile.FILE_NAME,
+                ModelFile.FILE_NAME,
                 outcome.genome() != null
                         ? Genome.FILE_NAME
-                        : method.searches() ? ModelFile.FILE_NAME : Checkpoint.FILE_NAME,
+                        : Checkpoint.FILE_NAME + (method.searches() ? " (with " + SearchStateFile.FILE_NAME + ")" : ""),
                 target);
         stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * accuracy);
         stdout.flush();
