@@ -12,8 +12,12 @@ import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Linear;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.nn.Sequential;
+import dev.gradlab.core.nn.Sigmoid;
 import dev.gradlab.core.nn.Tanh;
 import dev.gradlab.core.population.Population;
+import dev.gradlab.data.Batcher;
+import dev.gradlab.data.DataSplit;
+import dev.gradlab.data.FashionMnist;
 import dev.gradlab.simd.Parallel;
 import java.util.List;
 import java.util.function.Function;
@@ -181,5 +185,29 @@ class ModuleSearchTest {
         start[0] = 0.5f;
         new ModuleSearch(model, Snes.builder(start).build());
         assertArrayEquals(start, Parameters.flatten(model.parameters()));
+    }
+
+    @Test
+    void docsExample() {
+        // docs/optim.md, "Ask and tell on a module"
+        DataSplit split = FashionMnist.subset();
+        Sequential model = new Sequential(new Linear(784, 64, false, 1), new Sigmoid(), new Linear(64, 10, false, 2));
+        ModuleSearch search = new ModuleSearch(
+                model,
+                Pgpe.builder(ModuleSearch.parameters(model))
+                        .sigma(0.05f)
+                        .population(16)
+                        .optimizer(CenterOptimizer.adam(0.03f))
+                        .seed(42)
+                        .build());
+        for (int epoch = 0; epoch < 3; epoch++) {
+            for (Batch batch : new Batcher(split.train(), 100, true, 42, false).epoch(epoch)) {
+                Generation g = search.ask(); // seeds, never weight copies
+                double[] fitness = search.evaluate(g, Objective.crossEntropy(), batch); // the population evaluator
+                search.tell(g, fitness); // the module now holds the new center
+            }
+        }
+        float accuracy = dev.gradlab.optim.Metrics.accuracy(model, split.test());
+        assertTrue(accuracy > 0.3f, "test accuracy " + accuracy); // chance is 0.1
     }
 }
