@@ -67,6 +67,12 @@ import picocli.CommandLine.TypeConversionException;
                     + ", population " + GeneticAlgorithm.DEFAULT_POPULATION + ",",
             "            parents " + GeneticAlgorithm.DEFAULT_PARENTS + ", elites " + GeneticAlgorithm.DEFAULT_ELITES
                     + ", holdout " + Method.GaDefaults.HOLDOUT + ", lowrank rank 1",
+            "  pgpe      " + Method.SearchDefaults.EPOCHS + " epochs, sigma " + Method.SearchDefaults.PGPE_SIGMA
+                    + " adapted per parameter, population " + Method.SearchDefaults.POPULATION + " (pairs),",
+            "            adam lr " + Method.SearchDefaults.PGPE_LR + " on the center (--lr)",
+            "  snes      " + Method.SearchDefaults.EPOCHS + " epochs, sigma " + Method.SearchDefaults.SNES_SIGMA
+                    + " adapted per parameter, population " + Method.SearchDefaults.POPULATION + ",",
+            "            center rate " + Method.SearchDefaults.SNES_LR + " (--lr)",
             "",
             "Writes metrics.csv, training.png and model.safetensors (read by 'gradlab",
             "evaluate' and by PyTorch's safetensors.torch.load_file) into --out when the",
@@ -83,8 +89,9 @@ final class TrainCommand implements Callable<Integer> {
             names = "--method",
             paramLabel = "NAME",
             defaultValue = "backprop",
-            description = "Gradient: backprop, es (evolution strategies) or fd (finite differences); or ga, a genetic"
-                    + " algorithm with no gradient; pgpe and snes with --task (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Gradient: backprop, es (evolution strategies) or fd (finite differences); or, with no"
+                            + " gradient, ga (a genetic algorithm), pgpe or snes (search strategies) (default: ${DEFAULT-VALUE}).")
     Method method;
 
     @Mixin
@@ -104,7 +111,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--epochs",
             paramLabel = "N",
-            description = "Passes over the training set (default: 100 for backprop, 50 for es and fd).")
+            description = "Passes over the training set (default: 100 for backprop, 50 for es, fd, pgpe and snes).")
     Integer epochs;
 
     /** The batch size when {@code --batch} is left out. */

@@ -37,7 +37,12 @@ class SearchMethodsTest {
         Run three = train(straight, method, "--hidden", "8", "--shuffle", "--epochs", "3");
         assertEquals(0, three.exitCode(), three.err());
         assertTrue(
-                three.out().lines().findFirst().orElseThrow().contains(", " + method + " P=4 sigma 0.05, "),
+                three.out()
+                        .lines()
+                        .findFirst()
+                        .orElseThrow()
+                        .contains(", " + method + " P=4 sigma " + Method.valueOf(method.toUpperCase(Locale.ROOT)).sigma
+                                + ", "),
                 three.out());
         List<String> csv = Files.readAllLines(straight.resolve(MetricsCsv.FILE_NAME));
         assertEquals(4, csv.size(), csv.toString());
