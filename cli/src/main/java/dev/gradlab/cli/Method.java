@@ -108,7 +108,7 @@ enum Method {
         static final int EPOCHS = 50;
         static final int POPULATION = 64;
         static final float PGPE_SIGMA = 0.03f;
-        static final float PGPE_LR = 0.03f;
+        static final float PGPE_LR = 0.01f;
         static final float SNES_SIGMA = 0.05f;
         static final float SNES_LR = 1f;
 
