@@ -11,8 +11,13 @@ import dev.gradlab.optim.EpochMetrics;
 import dev.gradlab.optim.GeneticAlgorithm;
 import dev.gradlab.optim.Genome;
 import dev.gradlab.optim.GradientEstimator;
+import dev.gradlab.optim.LoopBuilder;
 import dev.gradlab.optim.Optimizer;
+import dev.gradlab.optim.SearchTrainer;
 import dev.gradlab.optim.Trainer;
+import dev.gradlab.optim.TrainingListener;
+import dev.gradlab.optim.search.ModuleSearch;
+import dev.gradlab.optim.search.SearchStrategy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,9 +45,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Train with backprop, evolution strategies and the genetic algorithm, each with the defaults"
-                    + " of 'gradlab train --method NAME', on the same data and seed, and draw test accuracy against"
-                    + " training time and against loss evaluations in one PNG.",
+            "Train with backprop, evolution strategies, PGPE, SNES or the genetic algorithm, each with the"
+                    + " defaults of 'gradlab train --method NAME', on the same data and seed, and draw test accuracy"
+                    + " against training time and against loss evaluations in one PNG.",
             "Writes one run directory per method and compare.png into --out, which must be absent or empty."
         })
 final class CompareCommand implements Callable<Integer> {
@@ -57,7 +62,8 @@ final class CompareCommand implements Callable<Integer> {
             paramLabel = "NAME,...",
             split = ",",
             defaultValue = "backprop,es,ga",
-            description = "The methods to run, in order (default: ${DEFAULT-VALUE}).")
+            description = "The methods to run, in order: any of backprop, es, fd, ga, pgpe, snes"
+                    + " (default: ${DEFAULT-VALUE}).")
     List<Method> methods;
 
     @Option(
@@ -176,6 +182,16 @@ final class CompareCommand implements Callable<Integer> {
         };
     }
 
+    /** The settings every gradient method and search shares here: the data, seed, epochs, batch and listener. */
+    private <B extends LoopBuilder<B>> B loop(B builder, DataSplit split, int epochCount, TrainingListener listener) {
+        return builder.train(split.train())
+                .test(split.test())
+                .seed(run.seed)
+                .epochs(epochCount)
+                .batchSize(TrainCommand.BATCH)
+                .listener(listener);
+    }
+
     private List<EpochMetrics> train(Method method, ModelOptions.Network network, DataSplit split, Path dir)
             throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -200,20 +216,18 @@ final class CompareCommand implements Callable<Integer> {
                 model = r.model();
                 genome = r.champion();
                 description = method.toString();
+            } else if (method.searches()) {
+                model = network.build(seed);
+                SearchStrategy strategy = method.strategy(defaults, null, ModuleSearch.parameters(model), seed);
+                loop(SearchTrainer.builder().model(model).strategy(strategy), split, epochCount, listener)
+                        .build()
+                        .run();
+                description = method.describe(strategy, defaults) + ", " + method.center(null);
             } else {
                 model = network.build(seed);
                 GradientEstimator estimator = method.estimator(defaults, seed);
                 Optimizer<?> rule = method.optimizer.create(model.parameters(), method.optimizer.lr, null);
-                Trainer.builder()
-                        .model(model)
-                        .estimator(estimator)
-                        .optimizer(rule)
-                        .train(split.train())
-                        .test(split.test())
-                        .seed(seed)
-                        .epochs(epochCount)
-                        .batchSize(TrainCommand.BATCH)
-                        .listener(listener)
+                loop(Trainer.builder().model(model).estimator(estimator).optimizer(rule), split, epochCount, listener)
                         .build()
                         .run();
                 description = estimator.name() + ", " + rule;

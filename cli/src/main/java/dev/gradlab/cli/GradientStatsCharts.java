@@ -29,7 +29,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class GradientStatsCharts {
 
     private static final Color[] COLORS = {
-        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728)
+        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd)
     };
 
     private GradientStatsCharts() {}

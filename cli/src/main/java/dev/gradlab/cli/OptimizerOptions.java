@@ -16,7 +16,11 @@ final class OptimizerOptions {
             description = "Optimizer: sgd or adam (default: sgd for backprop, adam for es and fd).")
     OptimizerChoice optimizer;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.1 for sgd, 0.01 for adam).")
+    @Option(
+            names = "--lr",
+            paramLabel = "RATE",
+            description = "Learning rate (default: 0.1 for sgd, 0.01 for adam); pgpe: Adam's on its center, snes: its"
+                    + " center's rate.")
     Float lr;
 
     @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum, PyTorch's semantics (default: 0.9).")

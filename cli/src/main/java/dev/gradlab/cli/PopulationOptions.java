@@ -18,7 +18,7 @@ final class PopulationOptions {
             paramLabel = "S",
             description = "es: standard deviation of the perturbations (default " + EvolutionStrategies.DEFAULT_SIGMA
                     + "); fd: the step (default 0.001);" + " ga: of the mutations (default "
-                    + GeneticAlgorithm.DEFAULT_SIGMA + ").")
+                    + GeneticAlgorithm.DEFAULT_SIGMA + "); pgpe and snes: the initial sigma of every parameter.")
     Float sigma;
 
     @Option(
@@ -35,7 +35,7 @@ final class PopulationOptions {
             description =
                     "es: perturbations per step (pairs with --antithetic); fd: random directions per step (default: 100);"
                             + " ga: individuals per generation, elites included (default: "
-                            + GeneticAlgorithm.DEFAULT_POPULATION + ").")
+                            + GeneticAlgorithm.DEFAULT_POPULATION + "); pgpe (even) and snes: members per generation.")
     Integer population;
 
     @Option(

@@ -3,6 +3,7 @@ package dev.gradlab.cli;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.optim.Checkpoint;
 import dev.gradlab.optim.Genome;
+import dev.gradlab.optim.search.SearchStateFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -45,6 +46,7 @@ final class RunDirectory implements AutoCloseable {
             "training.png",
             ModelFile.FILE_NAME,
             Checkpoint.FILE_NAME,
+            SearchStateFile.FILE_NAME,
             RunDirectory.INCOMPLETE,
             Genome.FILE_NAME);
 

@@ -11,9 +11,13 @@ import dev.gradlab.optim.Genome;
 import dev.gradlab.optim.GradientEstimator;
 import dev.gradlab.optim.LrSchedule;
 import dev.gradlab.optim.Optimizer;
+import dev.gradlab.optim.SearchTrainer;
 import dev.gradlab.optim.Trainer;
 import dev.gradlab.optim.TrainingResult;
 import dev.gradlab.optim.TrainingStep;
+import dev.gradlab.optim.search.ModuleSearch;
+import dev.gradlab.optim.search.SearchStateFile;
+import dev.gradlab.optim.search.SearchStrategy;
 import dev.gradlab.simd.Parallel;
 import dev.gradlab.simd.Simd;
 import java.io.IOException;
@@ -63,6 +67,12 @@ import picocli.CommandLine.TypeConversionException;
                     + ", population " + GeneticAlgorithm.DEFAULT_POPULATION + ",",
             "            parents " + GeneticAlgorithm.DEFAULT_PARENTS + ", elites " + GeneticAlgorithm.DEFAULT_ELITES
                     + ", holdout " + Method.GaDefaults.HOLDOUT + ", lowrank rank 1",
+            "  pgpe      " + Method.SearchDefaults.EPOCHS + " epochs, sigma " + Method.SearchDefaults.PGPE_SIGMA
+                    + " adapted per parameter, population " + Method.SearchDefaults.POPULATION + " (pairs),",
+            "            adam lr " + Method.SearchDefaults.PGPE_LR + " on the center (--lr)",
+            "  snes      " + Method.SearchDefaults.EPOCHS + " epochs, sigma " + Method.SearchDefaults.SNES_SIGMA
+                    + " adapted per parameter, population " + Method.SearchDefaults.POPULATION + ",",
+            "            center rate " + Method.SearchDefaults.SNES_LR + " (--lr)",
             "",
             "Writes metrics.csv, training.png and model.safetensors (read by 'gradlab",
             "evaluate' and by PyTorch's safetensors.torch.load_file) into --out when the",
@@ -79,8 +89,9 @@ final class TrainCommand implements Callable<Integer> {
             names = "--method",
             paramLabel = "NAME",
             defaultValue = "backprop",
-            description = "Gradient: backprop, es (evolution strategies) or fd (finite differences); or ga, a genetic"
-                    + " algorithm with no gradient; pgpe and snes with --task (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Gradient: backprop, es (evolution strategies) or fd (finite differences); or, with no"
+                            + " gradient, ga (a genetic algorithm), pgpe or snes (search strategies) (default: ${DEFAULT-VALUE}).")
     Method method;
 
     @Mixin
@@ -100,7 +111,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--epochs",
             paramLabel = "N",
-            description = "Passes over the training set (default: 100 for backprop, 50 for es and fd).")
+            description = "Passes over the training set (default: 100 for backprop, 50 for es, fd, pgpe and snes).")
     Integer epochs;
 
     /** The batch size when {@code --batch} is left out. */
@@ -254,7 +265,9 @@ final class TrainCommand implements Callable<Integer> {
                 onCluster = c;
                 Plan plan = method == Method.GA
                         ? evolution(network, split, epochCount)
-                        : gradient(network, split, epochCount, resumeFrom);
+                        : method.searches()
+                                ? search(network, split, epochCount, resumeFrom)
+                                : gradient(network, split, epochCount, resumeFrom);
                 if (resumeFrom != null) {
                     return train(plan, network, split, epochCount, resumeFrom, null, target);
                 }
@@ -313,6 +326,42 @@ final class TrainCommand implements Callable<Integer> {
                                 .build()
                                 .run(),
                         network,
+                        null));
+    }
+
+    /**
+     * pgpe or snes over the network's parameters, one generation per batch; the strategy's state is
+     * checkpointed beside the checkpoint ({@link SearchStateFile}), and read from there to resume.
+     */
+    private Plan search(ModelOptions.Network network, DataSplit split, int epochCount, Checkpoint resumeFrom)
+            throws IOException {
+        Sequential model = network.build(run.seed);
+        SearchStrategy strategy = method.strategy(population, optimizer.lr, ModuleSearch.parameters(model), run.seed);
+        SearchTrainer.Builder trainer = SearchTrainer.builder()
+                .model(model)
+                .strategy(strategy)
+                .train(split.train())
+                .test(split.test())
+                .shuffle(shuffle)
+                .seed(run.seed)
+                .epochs(epochCount)
+                .batchSize(batch)
+                .maxLoss(maxLoss);
+        if (resumeFrom != null) {
+            trainer.resumeFrom(
+                    resumeFrom, SearchStateFile.read(resumeFrom.source().resolveSibling(SearchStateFile.FILE_NAME)));
+        }
+        trainer.build();
+        Map<String, String> settings = ResumedRun.settings(spec, epochCount, data.files());
+        return new Plan(
+                method.describe(strategy, population),
+                method.center(optimizer.lr),
+                (dir, listener) -> new Outcome(
+                        trainer.listener(listener)
+                                .checkpoint(dir.resolve(Checkpoint.FILE_NAME), settings)
+                                .build()
+                                .run(),
+                        model,
                         null));
     }
 
@@ -410,7 +459,9 @@ final class TrainCommand implements Callable<Integer> {
                 MetricsCsv.FILE_NAME,
                 "training.png",
                 ModelFile.FILE_NAME,
-                outcome.genome() != null ? Genome.FILE_NAME : Checkpoint.FILE_NAME,
+                outcome.genome() != null
+                        ? Genome.FILE_NAME
+                        : Checkpoint.FILE_NAME + (method.searches() ? " (with " + SearchStateFile.FILE_NAME + ")" : ""),
                 target);
         stdout.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * accuracy);
         stdout.flush();

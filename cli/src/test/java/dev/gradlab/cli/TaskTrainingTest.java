@@ -48,10 +48,5 @@ class TaskTrainingTest {
                         .contains(
                                 "Invalid value for option '--method': must be one of [es, pgpe, snes]," + " got 'ga'"),
                 err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(
-                Main.USAGE,
-                Main.run(new PrintWriter(out), new PrintWriter(err), "train", "--method", "pgpe", "--epochs", "1"));
-        assertTrue(err.toString().contains("--method pgpe trains a policy with --task"), err.toString());
     }
 }

@@ -15,6 +15,9 @@ import java.util.List;
  * <p>A direction's stream holds the noise of the parameters one after another, in
  * {@code model.parameters()} order, each taking {@link Perturbation#noiseLength} numbers; any part of
  * it can be regenerated on any thread with the same values.
+ *
+ * <p>A {@link #scaled} population multiplies each parameter element's noise by a scale of its own, for
+ * search distributions with one σ per parameter (PGPE, SNES).
  */
 public final class Population {
 
@@ -23,8 +26,15 @@ public final class Population {
     private final boolean antithetic;
     private final long[] seeds;
     private final long[] streams;
+    /** Per parameter element, flat in {@code model.parameters()} order, what its noise is multiplied by; or null. */
+    private final float[] scale;
 
     private Population(Perturbation perturbation, float sigma, boolean antithetic, long[] seeds, long[] streams) {
+        this(perturbation, sigma, antithetic, seeds, streams, null);
+    }
+
+    private Population(
+            Perturbation perturbation, float sigma, boolean antithetic, long[] seeds, long[] streams, float[] scale) {
         if (perturbation == null) {
             throw new IllegalArgumentException("perturbation is null");
         }
@@ -40,6 +50,33 @@ public final class Population {
         this.antithetic = antithetic;
         this.seeds = seeds;
         this.streams = streams;
+        this.scale = scale;
+    }
+
+    /**
+     * The same members with element {@code i} of every direction's noise multiplied by
+     * {@code scale[i]} (the parameters flattened in {@code model.parameters()} order): member {@code m}
+     * is then the model at {@code w + s_m·σ·(scale ⊙ E_{d(m)})}, a Gaussian with one standard deviation
+     * {@code σ·scale[i]} per parameter. Full-rank only: {@code scale ⊙ A·Bᵀ} is no longer low-rank, so
+     * the products that low-rank members share would be wrong. {@code scale} is copied.
+     *
+     * @throws IllegalArgumentException when the perturbation is low-rank or a scale is not finite
+     */
+    public Population scaled(float[] scale) {
+        if (perturbation.rank() != 0) {
+            throw new IllegalArgumentException("a per-parameter scale needs full-rank noise, got " + perturbation);
+        }
+        for (int i = 0; i < scale.length; i++) {
+            if (!Float.isFinite(scale[i])) {
+                throw new IllegalArgumentException("scale[" + i + "] must be finite, got " + scale[i]);
+            }
+        }
+        return new Population(perturbation, sigma, antithetic, seeds, streams, scale.clone());
+    }
+
+    /** Whether the noise has a {@link #scaled per-parameter scale}. */
+    public boolean isScaled() {
+        return scale != null;
     }
 
     /**
@@ -114,6 +151,13 @@ public final class Population {
     /** Elements {@code [from, from + n)} of direction {@code direction}'s noise stream. */
     void noise(int direction, long from, float[] out, int offset, int n) {
         Simd.kernels().gaussian(seeds[direction], streams[direction], from, out, offset, n);
+        if (scale != null) {
+            // Full-rank: a stream's position is the parameter element's flat index.
+            int at = (int) from;
+            for (int j = 0; j < n; j++) {
+                out[offset + j] *= scale[at + j];
+            }
+        }
     }
 
     /** Where each parameter's noise starts in a direction's stream. */
@@ -123,6 +167,10 @@ public final class Population {
         for (int i = 0; i < offsets.length; i++) {
             offsets[i] = off;
             off += perturbation.noiseLength(params.get(i));
+        }
+        if (scale != null && off != scale.length) {
+            throw new IllegalArgumentException(
+                    "the population's scale has " + scale.length + " elements, the model's parameters " + off);
         }
         return offsets;
     }
@@ -165,6 +213,6 @@ public final class Population {
     @Override
     public String toString() {
         return "Population(" + members() + " members, " + perturbation + ", sigma=" + sigma
-                + (antithetic ? ", antithetic" : "") + ")";
+                + (antithetic ? ", antithetic" : "") + (scale != null ? ", scaled per parameter" : "") + ")";
     }
 }

@@ -180,6 +180,11 @@ public abstract class SearchStrategy {
         Simd.kernels().gaussian(seed, Population.stream(generation, direction), 0, z, 0, z.length);
     }
 
+    /** The seed of the members' noise: direction {@code d} of generation {@code g} is its stream {@code Population.stream(g, d)}. */
+    public final long seed() {
+        return seed;
+    }
+
     /** Generations told so far. */
     public final long generation() {
         return generation;
