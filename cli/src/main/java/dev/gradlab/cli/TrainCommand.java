@@ -135,6 +135,9 @@ final class TrainCommand implements Callable<Integer> {
     /** The cluster a run with --cluster evaluates its populations on. */
     private ClusterOptions.Session onCluster;
 
+    /** Where the run's time goes, with --verbose. */
+    private Phases phases;
+
     @Option(
             names = "--overwrite",
             description = "Let --out be a previous run's directory, replaced when this run ends.")
@@ -174,6 +177,8 @@ final class TrainCommand implements Callable<Integer> {
      */
     @Override
     public Integer call() throws IOException {
+        phases = Phases.of(verbose(), spec.commandLine().getErr());
+        phases.mark("command line read");
         if (task != null) {
             int generations = epochs != null ? epochs : task.equals("swingup") ? 2000 : 200;
             try (var t = run.threads.open()) {
@@ -232,6 +237,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         try (var threads = run.threads.open()) {
             DataSplit split = data.load();
+            phases.mark("data loaded");
             int held = method == Method.GA ? population.holdout(split.train().size()) : 0;
             if (batch > split.train().size() - held) {
                 throw Usage.error("Invalid value for option '--batch': must be at most the "
@@ -255,6 +261,7 @@ final class TrainCommand implements Callable<Integer> {
                 Plan plan = method == Method.GA
                         ? evolution(network, split, epochCount)
                         : gradient(network, split, epochCount, resumeFrom);
+                phases.mark("trainer built");
                 if (resumeFrom != null) {
                     return train(plan, network, split, epochCount, resumeFrom, null, target);
                 }
@@ -371,9 +378,10 @@ final class TrainCommand implements Callable<Integer> {
                         new ConsoleListener(stdout, spec.commandLine().getErr(), showProgress());
                 MetricsCsv csv = new MetricsCsv(
                         dir.resolve(MetricsCsv.FILE_NAME), resumeFrom == null ? 0 : resumeFrom.epoch())) {
-            outcome = plan.run().apply(dir, listener(console, csv));
+            outcome = plan.run().apply(dir, listener(console, csv, phases, epochCount));
             history = csv.rows();
         }
+        phases.mark("training done");
         // A resumed run that had done all its epochs trained none now: its accuracy is its last epoch's.
         float accuracy = resumeFrom != null && resumeFrom.epoch() == epochCount && history.size() == epochCount
                 ? history.get(epochCount - 1).testAccuracy()
@@ -392,15 +400,18 @@ final class TrainCommand implements Callable<Integer> {
         info.put("data", data.data);
         info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", accuracy));
         ModelFile.save(dir.resolve(ModelFile.FILE_NAME), outcome.model(), info);
+        phases.mark("model written");
         if (outcome.genome() != null) {
             outcome.genome().write(dir.resolve(Genome.FILE_NAME));
         }
         TrainingChart.write(dir.resolve("training.png"), "gradlab train: " + network + ", " + plan.method(), history);
+        phases.mark("training.png drawn");
         if (run != null) {
             run.commit();
         } else {
             Files.deleteIfExists(dir.resolve(RunDirectory.INCOMPLETE));
         }
+        phases.mark("run directory committed");
 
         stdout.printf(
                 Locale.ROOT,
@@ -419,6 +430,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The console's lines and the CSV's rows of a run, as the listener of a Trainer or a GeneticAlgorithm. */
     static GeneticAlgorithm.Listener listener(ConsoleListener console, MetricsCsv csv) {
+        return listener(console, csv, Phases.of(false, null), 0);
+    }
+
+    /** The same, marking the first, tenth and last of {@code epochs} epochs on {@code phases}. */
+    private static GeneticAlgorithm.Listener listener(
+            ConsoleListener console, MetricsCsv csv, Phases phases, int epochs) {
         return new GeneticAlgorithm.Listener() {
             @Override
             public void onStart(int epochs, int batchesPerEpoch) {
@@ -435,8 +452,21 @@ final class TrainCommand implements Callable<Integer> {
             public void onEpoch(EpochMetrics m) {
                 csv.onEpoch(m);
                 console.onEpoch(m);
+                if (m.epoch() == 0 || m.epoch() == 9 || m.epoch() == epochs - 1) {
+                    phases.mark("epoch " + (m.epoch() + 1));
+                }
             }
         };
+    }
+
+    /** Whether --verbose was given, to this command or before it. */
+    private boolean verbose() {
+        for (var c = spec.commandLine(); c != null; c = c.getParent()) {
+            if (c.getParseResult() != null && c.getParseResult().hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean showProgress() {
