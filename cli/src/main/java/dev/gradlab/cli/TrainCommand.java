@@ -372,6 +372,8 @@ final class TrainCommand implements Callable<Integer> {
                 DataOptions.describe(data.data, split),
                 Simd.vectorized() ? "Vector API kernels" : "scalar kernels",
                 Text.count(Parallel.threads(), "thread"));
+        String chartTitle = "gradlab train: " + network + ", " + plan.method();
+        TrainingChart.warmUp(chartTitle);
         Outcome outcome;
         List<EpochMetrics> history;
         try (ConsoleListener console =
@@ -404,7 +406,7 @@ final class TrainCommand implements Callable<Integer> {
         if (outcome.genome() != null) {
             outcome.genome().write(dir.resolve(Genome.FILE_NAME));
         }
-        TrainingChart.write(dir.resolve("training.png"), "gradlab train: " + network + ", " + plan.method(), history);
+        TrainingChart.write(dir.resolve("training.png"), chartTitle, history);
         phases.mark("training.png drawn");
         if (run != null) {
             run.commit();
