@@ -136,7 +136,10 @@ final class TrainCommand implements Callable<Integer> {
     private ClusterOptions.Session onCluster;
 
     /** Where the run's time goes, with --verbose. */
-    private Phases phases;
+    private Phases phases = Phases.of(false, null);
+
+    /** The directory a new run writes into, settled by a shutdown hook if the JVM stops mid-run. */
+    private RunDirectory running;
 
     @Option(
             names = "--overwrite",
@@ -314,13 +317,15 @@ final class TrainCommand implements Callable<Integer> {
         return new Plan(
                 estimator.name() + (sigmaSchedule.equals("none") ? "" : " sigma schedule " + sigmaSchedule),
                 rule + (schedule.equals("none") ? "" : " schedule " + schedule),
-                (dir, listener) -> new Outcome(
-                        trainer.listener(listener)
-                                .checkpoint(dir.resolve(Checkpoint.FILE_NAME), settings)
-                                .build()
-                                .run(),
-                        network,
-                        null));
+                (dir, listener) -> {
+                    Trainer t = trainer.listener(listener)
+                            .checkpoint(dir.resolve(Checkpoint.FILE_NAME), settings)
+                            .build();
+                    if (running != null) {
+                        running.beforeSettle(t::finishCheckpoints);
+                    }
+                    return new Outcome(t.run(), network, null);
+                });
     }
 
     private Plan evolution(ModelOptions.Network network, DataSplit split, int epochCount) {
@@ -356,6 +361,7 @@ final class TrainCommand implements Callable<Integer> {
             throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         Path dir = run != null ? run.path() : target;
+        running = run;
         stdout.printf(
                 Locale.ROOT,
                 "gradlab train: %s (%d parameters), %s, %s, batch %d, %s, seed %d%n",

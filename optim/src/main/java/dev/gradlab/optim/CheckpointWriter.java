@@ -31,11 +31,16 @@ final class CheckpointWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Hands {@code checkpoint} to the writer, replacing a snapshot not yet being written. */
+    /**
+     * Hands {@code checkpoint} to the writer, replacing a snapshot not yet being written; after
+     * {@link #close} it is not written (the file is the last one written before).
+     */
     synchronized void submit(Checkpoint checkpoint) {
         rethrow();
-        pending = checkpoint;
-        notifyAll();
+        if (!closed) {
+            pending = checkpoint;
+            notifyAll();
+        }
     }
 
     /** Waits until the newest snapshot submitted is on disk. */
@@ -55,7 +60,7 @@ final class CheckpointWriter implements AutoCloseable {
         rethrow();
     }
 
-    /** Flushes, then ends the thread. */
+    /** Flushes, then ends the thread and takes no more snapshots. */
     @Override
     public void close() {
         try {

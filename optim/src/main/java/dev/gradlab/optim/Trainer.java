@@ -40,6 +40,8 @@ public final class Trainer {
     private final Path checkpointFile;
     private final Map<String, String> checkpointInfo;
     private final Checkpoint resumeFrom;
+    /** The checkpoints of the run in progress, if it has any. */
+    private volatile CheckpointWriter checkpoints;
 
     private Trainer(Builder b) {
         this.model = LoopSettings.required(b.model, "model", "Trainer");
@@ -212,8 +214,21 @@ public final class Trainer {
         }
         // The last epoch's checkpoint is on disk when the run returns or fails, whatever the writer had pending.
         try (CheckpointWriter writer = checkpointFile == null ? null : new CheckpointWriter(checkpointFile)) {
+            checkpoints = writer;
             return new TrainingLoop(loop, model, parameters, guard)
                     .run(new Steps(parameters, guard, evaluations, writer), firstEpoch, step, elapsed);
+        }
+    }
+
+    /**
+     * Waits until the checkpoint of the last epoch finished is on disk and writes no more for the
+     * run in progress; nothing when no run is in progress. For a shutdown hook that keeps or moves
+     * the checkpoint while the run's thread is still training.
+     */
+    public void finishCheckpoints() {
+        CheckpointWriter writer = checkpoints;
+        if (writer != null) {
+            writer.close();
         }
     }
 
