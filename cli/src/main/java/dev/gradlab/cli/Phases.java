@@ -1,13 +1,13 @@
 package dev.gradlab.cli;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 
 /**
  * With {@code --verbose}, one line on the error stream per phase of a command, with the time since
- * the process started (the JVM's own start-up included), since the previous phase, and the process's
+ * the JVM started (its own start-up included), since the previous phase, and the process's
  * CPU time so far; silent otherwise. It says where a command's time goes without a profiler.
  */
 final class Phases {
@@ -30,13 +30,10 @@ final class Phases {
             return OFF;
         }
         long now = System.nanoTime();
-        // The process's start as the kernel records it (to 10 ms); the JVM's start-up is part of what a user waits for.
-        long sinceStart = ProcessHandle.current()
-                .info()
-                .startInstant()
-                .map(s -> Duration.between(s, Instant.now()).toNanos())
-                .orElse(0L);
-        return new Phases(err, now - Math.max(0, sinceStart));
+        // The JVM's start-up is part of what a user waits for. (The process's start time from the kernel
+        // counts from a boot time in whole seconds: off by up to a second.)
+        long sinceStart = ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+        return new Phases(err, now - sinceStart);
     }
 
     /** Says that {@code phase} ended now. */
