@@ -1,5 +1,6 @@
 package dev.gradlab.cli;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,8 +14,15 @@ import picocli.CommandLine.Spec;
         name = "gradlab",
         mixinStandardHelpOptions = true,
         versionProvider = GradlabCommand.Version.class,
-        description = "Gradients of neural networks, computed and estimated, on the Java Vector API.",
-        subcommands = {
+        description = "Gradients of neural networks, computed and estimated, on the Java Vector API.")
+public final class GradlabCommand implements Runnable {
+
+    /**
+     * The commands, in the order of {@code gradlab --help}. {@link Main} adds them to the command
+     * line, or only the one a command line runs: picocli reads every option of every command it is
+     * given as it starts.
+     */
+    static final List<Class<?>> COMMANDS = List.of(
             TrainCommand.class,
             EvaluateCommand.class,
             CompareCommand.class,
@@ -25,9 +33,7 @@ import picocli.CommandLine.Spec;
             InfoCommand.class,
             MinimizeCommand.class,
             WorkerCommand.class,
-            picocli.CommandLine.HelpCommand.class
-        })
-public final class GradlabCommand implements Runnable {
+            picocli.CommandLine.HelpCommand.class);
 
     @Spec
     CommandSpec spec;

@@ -37,7 +37,7 @@ public final class Main {
             err.flush();
         }
         try {
-            return commandLine(out, err).execute(args);
+            return commandLine(out, err, args.length > 0 ? args[0] : null).execute(args);
         } catch (OutOfMemoryError e) {
             // What the size checks did not foresee; the heap is free again once the command's objects are gone.
             err.println(commandName(args) + ": out of memory (" + e.getMessage() + "; maximum heap "
@@ -66,15 +66,33 @@ public final class Main {
         return args.length > 0 && commands().contains(args[0]) ? "gradlab " + args[0] : "gradlab";
     }
 
-    /** The commands, as picocli knows them, in the order of {@code gradlab --help}. */
+    /** The commands' names, in the order of {@code gradlab --help}. */
     static java.util.List<String> commands() {
-        return java.util.List.copyOf(
-                new CommandLine(new GradlabCommand()).getSubcommands().keySet());
+        return GradlabCommand.COMMANDS.stream().map(Main::name).toList();
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(CommandLine.Command.class).name();
     }
 
     /** The configured command line, with gradlab's error handling, writing to the given streams. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * The same with only the command {@code first} names, when a command line starts with one (but
+     * help, which shows the others), else with all: a command starts sooner when picocli does not
+     * read the options of every other.
+     */
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, String first) {
+        boolean one = first != null && !first.equals("help") && commands().contains(first);
         CommandLine cli = new CommandLine(new GradlabCommand());
+        for (Class<?> command : GradlabCommand.COMMANDS) {
+            if (!one || name(command).equals(first)) {
+                cli.addSubcommand(command);
+            }
+        }
         cli.setOut(out);
         cli.setErr(err);
         Choices.register(cli);

@@ -63,6 +63,7 @@ final class RunDirectory implements AutoCloseable {
     private final Path temporary;
     private final Thread onSignal = new Thread(this::settle, "gradlab-run-directory");
     private boolean settled;
+    private volatile Runnable beforeSettle = () -> {};
 
     private RunDirectory(Path target, Path temporary) {
         this.target = target;
@@ -225,6 +226,14 @@ final class RunDirectory implements AutoCloseable {
         return said;
     }
 
+    /**
+     * Runs {@code finish} before a run that did not commit is settled, also from the shutdown hook
+     * while the run's thread still trains: it waits for the checkpoint of the last finished epoch.
+     */
+    void beforeSettle(Runnable finish) {
+        beforeSettle = finish;
+    }
+
     /** Where the run writes its files until the commit. */
     Path path() {
         return temporary;
@@ -260,6 +269,11 @@ final class RunDirectory implements AutoCloseable {
             return;
         }
         settled = true;
+        try {
+            beforeSettle.run();
+        } catch (RuntimeException e) {
+            // A checkpoint that could not be written: the one before it is still there, and is settled below.
+        }
         try {
             if (Files.exists(temporary.resolve(Checkpoint.FILE_NAME))) {
                 markIncomplete(temporary, target);

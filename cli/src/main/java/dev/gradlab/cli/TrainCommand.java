@@ -146,6 +146,12 @@ final class TrainCommand implements Callable<Integer> {
     /** The cluster a run with --cluster evaluates its populations on. */
     private ClusterOptions.Session onCluster;
 
+    /** Where the run's time goes, with --verbose. */
+    private Phases phases = Phases.of(false, null);
+
+    /** The directory a new run writes into, settled by a shutdown hook if the JVM stops mid-run. */
+    private RunDirectory running;
+
     @Option(
             names = "--overwrite",
             description = "Let --out be a previous run's directory, replaced when this run ends.")
@@ -185,6 +191,8 @@ final class TrainCommand implements Callable<Integer> {
      */
     @Override
     public Integer call() throws IOException {
+        phases = Phases.of(verbose(), spec.commandLine().getErr());
+        phases.mark("command line read");
         if (task != null) {
             int generations = epochs != null ? epochs : task.equals("swingup") ? 2000 : 200;
             try (var t = run.threads.open()) {
@@ -243,6 +251,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         try (var threads = run.threads.open()) {
             DataSplit split = data.load();
+            phases.mark("data loaded");
             int held = method == Method.GA ? population.holdout(split.train().size()) : 0;
             if (batch > split.train().size() - held) {
                 throw Usage.error("Invalid value for option '--batch': must be at most the "
@@ -268,6 +277,7 @@ final class TrainCommand implements Callable<Integer> {
                         : method.searches()
                                 ? search(network, split, epochCount, resumeFrom)
                                 : gradient(network, split, epochCount, resumeFrom);
+                phases.mark("trainer built");
                 if (resumeFrom != null) {
                     return train(plan, network, split, epochCount, resumeFrom, null, target);
                 }
@@ -320,13 +330,15 @@ final class TrainCommand implements Callable<Integer> {
         return new Plan(
                 estimator.name() + (sigmaSchedule.equals("none") ? "" : " sigma schedule " + sigmaSchedule),
                 rule + (schedule.equals("none") ? "" : " schedule " + schedule),
-                (dir, listener) -> new Outcome(
-                        trainer.listener(listener)
-                                .checkpoint(dir.resolve(Checkpoint.FILE_NAME), settings)
-                                .build()
-                                .run(),
-                        network,
-                        null));
+                (dir, listener) -> {
+                    Trainer t = trainer.listener(listener)
+                            .checkpoint(dir.resolve(Checkpoint.FILE_NAME), settings)
+                            .build();
+                    if (running != null) {
+                        running.beforeSettle(t::finishCheckpoints);
+                    }
+                    return new Outcome(t.run(), network, null);
+                });
     }
 
     /**
@@ -398,6 +410,7 @@ final class TrainCommand implements Callable<Integer> {
             throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         Path dir = run != null ? run.path() : target;
+        running = run;
         stdout.printf(
                 Locale.ROOT,
                 "gradlab train: %s (%d parameters), %s, %s, batch %d, %s, seed %d%n",
@@ -414,15 +427,18 @@ final class TrainCommand implements Callable<Integer> {
                 DataOptions.describe(data.data, split),
                 Simd.vectorized() ? "Vector API kernels" : "scalar kernels",
                 Text.count(Parallel.threads(), "thread"));
+        String chartTitle = "gradlab train: " + network + ", " + plan.method();
+        TrainingChart.warmUp(chartTitle);
         Outcome outcome;
         List<EpochMetrics> history;
         try (ConsoleListener console =
                         new ConsoleListener(stdout, spec.commandLine().getErr(), showProgress());
                 MetricsCsv csv = new MetricsCsv(
                         dir.resolve(MetricsCsv.FILE_NAME), resumeFrom == null ? 0 : resumeFrom.epoch())) {
-            outcome = plan.run().apply(dir, listener(console, csv));
+            outcome = plan.run().apply(dir, listener(console, csv, phases, epochCount));
             history = csv.rows();
         }
+        phases.mark("training done");
         // A resumed run that had done all its epochs trained none now: its accuracy is its last epoch's.
         float accuracy = resumeFrom != null && resumeFrom.epoch() == epochCount && history.size() == epochCount
                 ? history.get(epochCount - 1).testAccuracy()
@@ -441,15 +457,18 @@ final class TrainCommand implements Callable<Integer> {
         info.put("data", data.data);
         info.put("test_accuracy", String.format(Locale.ROOT, "%.4f", accuracy));
         ModelFile.save(dir.resolve(ModelFile.FILE_NAME), outcome.model(), info);
+        phases.mark("model written");
         if (outcome.genome() != null) {
             outcome.genome().write(dir.resolve(Genome.FILE_NAME));
         }
-        TrainingChart.write(dir.resolve("training.png"), "gradlab train: " + network + ", " + plan.method(), history);
+        TrainingChart.write(dir.resolve("training.png"), chartTitle, history);
+        phases.mark("training.png drawn");
         if (run != null) {
             run.commit();
         } else {
             Files.deleteIfExists(dir.resolve(RunDirectory.INCOMPLETE));
         }
+        phases.mark("run directory committed");
 
         stdout.printf(
                 Locale.ROOT,
@@ -470,6 +489,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The console's lines and the CSV's rows of a run, as the listener of a Trainer or a GeneticAlgorithm. */
     static GeneticAlgorithm.Listener listener(ConsoleListener console, MetricsCsv csv) {
+        return listener(console, csv, Phases.of(false, null), 0);
+    }
+
+    /** The same, marking the first, tenth and last of {@code epochs} epochs on {@code phases}. */
+    private static GeneticAlgorithm.Listener listener(
+            ConsoleListener console, MetricsCsv csv, Phases phases, int epochs) {
         return new GeneticAlgorithm.Listener() {
             @Override
             public void onStart(int epochs, int batchesPerEpoch) {
@@ -486,8 +511,21 @@ final class TrainCommand implements Callable<Integer> {
             public void onEpoch(EpochMetrics m) {
                 csv.onEpoch(m);
                 console.onEpoch(m);
+                if (m.epoch() == 0 || m.epoch() == 9 || m.epoch() == epochs - 1) {
+                    phases.mark("epoch " + (m.epoch() + 1));
+                }
             }
         };
+    }
+
+    /** Whether --verbose was given, to this command or before it. */
+    private boolean verbose() {
+        for (var c = spec.commandLine(); c != null; c = c.getParent()) {
+            if (c.getParseResult() != null && c.getParseResult().hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean showProgress() {

@@ -4,6 +4,7 @@ import dev.gradlab.optim.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -42,6 +43,35 @@ final class TrainingChart {
     static void write(
             Path file, String title, double[] epochs, double[] trainLoss, double[] testLoss, double[] testAccuracy)
             throws IOException {
+        XYChart chart = chart(title, epochs, trainLoss, testLoss, testAccuracy);
+        Output.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /**
+     * Starts drawing a throwaway chart on a daemon thread, so that Java2D, the fonts and the PNG
+     * encoder, which take longer to start than to draw, are ready when a run that is training now
+     * draws its own.
+     */
+    static void warmUp(String title) {
+        double[] two = {1, 2};
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        BitmapEncoder.saveBitmap(
+                                chart(title, two, two, two, new double[] {0.5, 0.6}),
+                                OutputStream.nullOutputStream(),
+                                BitmapEncoder.BitmapFormat.PNG);
+                    } catch (IOException | RuntimeException e) {
+                        // Only time is at stake: the run's own chart is drawn at its end, and reports its errors.
+                    }
+                },
+                "gradlab-chart-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static XYChart chart(
+            String title, double[] epochs, double[] trainLoss, double[] testLoss, double[] testAccuracy) {
         XYChart chart = new XYChart(900, 540);
         chart.setTitle(title);
         chart.setXAxisTitle("epoch");
@@ -67,7 +97,7 @@ final class TrainingChart {
         accuracy.setLineStyle(
                 new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
         style.putYAxisGroupDecimalPatternMap(1, "0");
-        Output.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        return chart;
     }
 
     private static XYSeries series(XYSeries s, Color color, int axis) {

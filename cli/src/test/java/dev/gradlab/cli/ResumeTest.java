@@ -90,7 +90,7 @@ class ResumeTest {
     }
 
     /** A directory of four IDX files with {@code n} training and {@code n} test images. */
-    private static Path idx(Path data, int n) throws IOException {
+    static Path idx(Path data, int n) throws IOException {
         Files.createDirectories(data);
         for (String set : List.of("train", "t10k")) {
             java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + 784 * n)

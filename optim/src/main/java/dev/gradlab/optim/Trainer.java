@@ -5,8 +5,6 @@ import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Parameters;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -28,8 +26,8 @@ import java.util.Set;
  * Schedules set the optimizer's learning rates ({@link Builder#lrSchedule}) and the estimator's
  * {@link GradientEstimator#schedulable() settings}, such as evolution strategies' σ
  * ({@link Builder#sigmaSchedule}), at the start of every epoch. With {@link Builder#checkpoint} a
- * {@link Checkpoint} is written at the end of every epoch; a trainer built with the same settings
- * and {@link Builder#resumeFrom} it continues the run bit for bit.
+ * {@link Checkpoint} of every epoch is written, on a background thread; a trainer built with the
+ * same settings and {@link Builder#resumeFrom} it continues the run bit for bit.
  */
 public final class Trainer {
 
@@ -42,6 +40,8 @@ public final class Trainer {
     private final Path checkpointFile;
     private final Map<String, String> checkpointInfo;
     private final Checkpoint resumeFrom;
+    /** The checkpoints of the run in progress, if it has any. */
+    private volatile CheckpointWriter checkpoints;
 
     private Trainer(Builder b) {
         this.model = LoopSettings.required(b.model, "model", "Trainer");
@@ -169,7 +169,12 @@ public final class Trainer {
 
         /**
          * Writes a {@link Checkpoint} with the caller's {@code info} entries to {@code file} at the
-         * end of every epoch, replacing the previous one atomically; default none.
+         * end of every epoch, replacing the previous one atomically; default none. The snapshot is
+         * taken as the epoch ends and written on a background thread, so the next epoch does not
+         * wait for the disk: the file always holds one complete checkpoint, and when the run
+         * returns or fails, the last finished epoch's. Until then a snapshot that comes while
+         * another is being written replaces any still waiting, so a process killed outright may
+         * leave the checkpoint of an epoch shortly before its last.
          */
         public Builder checkpoint(Path file, Map<String, String> info) {
             this.checkpointFile = Objects.requireNonNull(file, "file");
@@ -207,8 +212,24 @@ public final class Trainer {
             evaluations = resumeFrom.lossEvaluations();
             elapsed = resumeFrom.elapsedNanos();
         }
-        return new TrainingLoop(loop, model, parameters, guard)
-                .run(new Steps(parameters, guard, evaluations), firstEpoch, step, elapsed);
+        // The last epoch's checkpoint is on disk when the run returns or fails, whatever the writer had pending.
+        try (CheckpointWriter writer = checkpointFile == null ? null : new CheckpointWriter(checkpointFile)) {
+            checkpoints = writer;
+            return new TrainingLoop(loop, model, parameters, guard)
+                    .run(new Steps(parameters, guard, evaluations, writer), firstEpoch, step, elapsed);
+        }
+    }
+
+    /**
+     * Waits until the checkpoint of the last epoch finished is on disk and writes no more for the
+     * run in progress; nothing when no run is in progress. For a shutdown hook that keeps or moves
+     * the checkpoint while the run's thread is still training.
+     */
+    public void finishCheckpoints() {
+        CheckpointWriter writer = checkpoints;
+        if (writer != null) {
+            writer.close();
+        }
     }
 
     /** One estimate and one optimizer step per batch, between the schedules and the checkpoints. */
@@ -216,13 +237,15 @@ public final class Trainer {
         private final List<Tensor> parameters;
         private final DivergenceGuard guard;
         private final float[] epochStart;
+        private final CheckpointWriter checkpoints;
         private long evaluations;
 
-        Steps(List<Tensor> parameters, DivergenceGuard guard, long evaluations) {
+        Steps(List<Tensor> parameters, DivergenceGuard guard, long evaluations, CheckpointWriter checkpoints) {
             this.parameters = parameters;
             this.guard = guard;
             this.epochStart = new float[Parameters.count(parameters)];
             this.evaluations = evaluations;
+            this.checkpoints = checkpoints;
         }
 
         @Override
@@ -264,14 +287,9 @@ public final class Trainer {
 
         @Override
         public void epochDone(int epochsDone, long step, long elapsedNanos) {
-            if (checkpointFile == null) {
-                return;
-            }
-            try {
-                Checkpoint.of(model, optimizer, estimator, epochsDone, step, evaluations, elapsedNanos, checkpointInfo)
-                        .write(checkpointFile);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
+            if (checkpoints != null) {
+                checkpoints.submit(Checkpoint.of(
+                        model, optimizer, estimator, epochsDone, step, evaluations, elapsedNanos, checkpointInfo));
             }
         }
 
