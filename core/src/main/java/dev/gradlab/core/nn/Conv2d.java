@@ -89,10 +89,11 @@ public final class Conv2d implements PopulationForward<Conv2d.Product> {
     }
 
     /**
-     * What a convolution's shared phase hands to its member phase: the product of the input's im2col
-     * matrix with the weight, and the output's size (N, ·, OH, OW) to lay its rows out in.
+     * What a convolution's shared phase hands to its member phase: on the population's input, the
+     * product of the input's im2col matrix with the weight, and the output's size (N, ·, OH, OW) to
+     * lay its rows out in; on a member's own input, that input alone ({@code product} null).
      */
-    public record Product(MatrixProduct product, int samples, int height, int width) {}
+    public record Product(MatrixProduct product, int samples, int height, int width, Tensor input) {}
 
     /**
      * The shared phase: {@code X = im2col(x)} once for the members that see {@code x}, and the product
@@ -104,23 +105,32 @@ public final class Conv2d implements PopulationForward<Conv2d.Product> {
     @Override
     public Product share(Tensor x, Tensor y, SharedInput shared) {
         checkInput(x);
+        if (y == null) {
+            // A member's own input: nothing to share, and the member's convolution is the plain one.
+            return new Product(null, x.dim(0), 0, 0, x);
+        }
         Tensor columns = Conv2dFunction.im2col(x, kernel, stride, padding);
         int n = x.dim(0);
         int oh = Conv2dFunction.outputSize(x.dim(2), kernel, stride, padding);
         int ow = Conv2dFunction.outputSize(x.dim(3), kernel, stride, padding);
         Tensor base = y == null ? null : Conv2dFunction.imagesToRows(y);
-        return new Product(shared.product(columns, weight, base), n, oh, ow);
+        return new Product(shared.product(columns, weight, base), n, oh, ow, null);
     }
 
     /**
-     * The member phase: on the shared input {@code S + s·σ·X·Eᵀ + s·σ·e_b}; on a member's own input
-     * {@code X·(W + sσE)ᵀ + (b + sσ·e_b)} (full-rank; the plain forward at the member's weights, in the
-     * same order) or {@code X·Wᵀ + sσ·(X·B)·Aᵀ/√r + (b + sσ·e_b)} (low-rank); laid out as
-     * (N, out, OH, OW).
+     * The member phase: on the shared input {@code S + s·σ·X·Eᵀ + s·σ·e_b}, laid out as
+     * (N, out, OH, OW); on a member's own input the plain convolution at the member's weights
+     * {@code W + sσE} and bias {@code b + sσ·e_b} (low-rank {@code E = A·Bᵀ/√r} too: at batch sizes
+     * the product dwarfs building {@code E}, and the plain forward's layout needs no transposes).
      */
     @Override
     public Tensor forwardMember(Product shared, Member member) {
         MatrixProduct product = shared.product();
+        if (product == null) {
+            Tensor w = member.perturbed(weight);
+            Conv2dFunction conv = new Conv2dFunction(stride, padding);
+            return bias == null ? conv.apply(shared.input(), w) : conv.apply(shared.input(), w, member.perturbed(bias));
+        }
         Tensor rows = product.member(member);
         float[] b = null;
         if (bias != null) {

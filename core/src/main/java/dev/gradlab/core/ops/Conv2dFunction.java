@@ -13,14 +13,20 @@ import java.util.Arrays;
  * {@code y[n,o,i,j] = b[o] + Σ_{c,u,v} w[o,c,u,v]·x[n,c,i·s−p+u, j·s−p+v]}, of shape
  * (N, O, OH, OW) with {@code OH = (H + 2p − k)/s + 1}.
  *
- * <p>Computed as one GEMM on the im2col matrix {@code X} ((N·OH·OW) × (C·k·k), a row per output
- * position): {@code Y = X·Wᵀ}, with W seen as O × (C·k·k). Backward, with {@code G} the output
- * gradient as (N·OH·OW) × O: {@code dW = Gᵀ·X}, {@code db = Σ_rows G}, {@code dx = col2im(G·W)}
- * (col2im adds each column entry back to the pixel it came from). An implicit GEMM, packing the
- * GEMM's panels straight from {@code x} instead of materialising {@code X}, would save the
- * C·k·k-fold copy and may be faster for large inputs; this is the straightforward form.
+ * <p>Computed as one GEMM on the im2col matrix {@code X'} ((C·k·k) × (N·OH·OW), a column per
+ * output position): {@code Y' = W·X'}, with W seen as O × (C·k·k), a product as wide as the batch's
+ * output positions, whose rows are the output channels. Backward, with {@code G'} the output
+ * gradient as O × (N·OH·OW): {@code dW = G'·X'ᵀ}, {@code db = Σ_columns G'},
+ * {@code dx = col2im(Wᵀ·G')} (col2im adds each column entry back to the pixel it came from).
+ * (A column per channel instead, {@code X·Wᵀ} with X of N·OH·OW rows, is the form a population's
+ * products take: see {@link #im2col}.)
  */
 public final class Conv2dFunction extends Function {
+
+    /** About 512 KiB of im2col columns per chunk of samples. */
+    private static final int CHUNK_FLOATS = 1 << 17;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final int stride;
     private final int padding;
@@ -65,76 +71,95 @@ public final class Conv2dFunction extends Function {
         if (bias != null) {
             checkShape("bias", bias, o);
         }
-        int rows = n * oh * ow;
-        int cols = c * k * k;
-        Tensor columns = im2col(x, k, stride, padding);
-        Tensor product = Workspace.uninitialized(rows, o);
-        Blas.sgemm(
-                false,
-                true,
-                rows,
-                o,
-                cols,
-                1f,
-                columns.data(),
-                0,
-                cols,
-                weight.data(),
-                0,
-                cols,
-                0f,
-                product.data(),
-                0,
-                o);
         Tensor y = newTensor(n, o, oh, ow);
         float[] b = bias == null ? null : bias.data();
-        positionsToChannels(product.data(), b, y.data(), n, o, oh * ow);
-        saveForBackward(columns, weight);
+        float[] xd = x.data();
+        float[] wd = weight.data();
+        float[] yd = y.data();
+        int chunk = chunkSamples();
+        Parallel.forEach(chunks(), t -> {
+            int s0 = t * chunk;
+            int samples = Math.min(chunk, n - s0);
+            int positions = samples * oh * ow;
+            int cols = c * k * k;
+            Scratch scratch = SCRATCH.get();
+            float[] columns = scratch.columns(cols * positions);
+            float[] product = scratch.product(o * positions);
+            columns(xd, columns, true, s0, samples, c, h, w, k, stride, padding, oh, ow);
+            Blas.sgemm(
+                    false, false, o, positions, cols, 1f, wd, 0, cols, columns, 0, positions, 0f, product, 0,
+                    positions);
+            channelsMajorToImages(product, b, yd, s0, samples, o, oh * ow);
+        });
+        saveForBackward(x, weight);
         return y;
     }
 
     @Override
     protected Tensor[] backward(Tensor g) {
-        Tensor columns = saved(0);
+        float[] xd = saved(0).data();
         Tensor weight = saved(1);
-        int rows = n * oh * ow;
+        float[] wd = weight.data();
+        float[] gd = g.data();
         int cols = c * k * k;
-        Tensor gt = Workspace.uninitialized(rows, o);
-        channelsToPositions(g.data(), gt.data(), n, o, oh * ow);
-        Tensor gx = null;
+        int chunk = chunkSamples();
+        int chunks = chunks();
+        boolean wantX = needsInputGrad(0);
+        boolean wantW = needsInputGrad(1);
+        Tensor gx = wantX ? newTensor(n, c, h, w) : null;
+        float[] gxd = wantX ? gx.data() : null;
+        // Each chunk's share of dW, summed in chunk order afterwards: the same sums on any thread count.
+        float[] partial = wantW ? Workspace.uninitialized(chunks, o * cols).data() : null;
+        Parallel.forEach(chunks, t -> {
+            int s0 = t * chunk;
+            int samples = Math.min(chunk, n - s0);
+            int positions = samples * oh * ow;
+            Scratch scratch = SCRATCH.get();
+            // G' = the output gradient as O × positions, the layout of the forward's product.
+            float[] gt = scratch.product(o * positions);
+            imagesToChannelsMajor(gd, gt, s0, samples, o, oh * ow);
+            float[] columns = scratch.columns(cols * positions);
+            if (wantW) {
+                columns(xd, columns, true, s0, samples, c, h, w, k, stride, padding, oh, ow);
+                Blas.sgemm(
+                        false,
+                        true,
+                        o,
+                        cols,
+                        positions,
+                        1f,
+                        gt,
+                        0,
+                        positions,
+                        columns,
+                        0,
+                        positions,
+                        0f,
+                        partial,
+                        t * o * cols,
+                        cols);
+            }
+            if (wantX) {
+                Blas.sgemm(
+                        true, false, cols, positions, o, 1f, wd, 0, cols, gt, 0, positions, 0f, columns, 0, positions);
+                // col2im, the adjoint of im2col: each column entry added to the pixel it was read from.
+                columns(gxd, columns, false, s0, samples, c, h, w, k, stride, padding, oh, ow);
+            }
+        });
         Tensor gw = null;
-        Tensor gb = null;
-        if (needsInputGrad(0)) {
-            Tensor gColumns = Workspace.uninitialized(rows, cols);
-            Blas.sgemm(
-                    false,
-                    false,
-                    rows,
-                    cols,
-                    o,
-                    1f,
-                    gt.data(),
-                    0,
-                    o,
-                    weight.data(),
-                    0,
-                    cols,
-                    0f,
-                    gColumns.data(),
-                    0,
-                    cols);
-            gx = newTensor(n, c, h, w);
-            // col2im, the adjoint of im2col: each column entry added to the pixel it was read from.
-            patches(gx.data(), gColumns.data(), false, n, c, h, w, k, stride, padding, oh, ow);
-        }
-        if (needsInputGrad(1)) {
+        if (wantW) {
             gw = newTensorLike(weight);
-            Blas.sgemm(
-                    true, false, o, cols, rows, 1f, gt.data(), 0, o, columns.data(), 0, cols, 0f, gw.data(), 0, cols);
+            float[] gwd = gw.data();
+            int size = o * cols;
+            for (int t = 0; t < chunks; t++) {
+                for (int i = 0, at = t * size; i < size; i++) {
+                    gwd[i] += partial[at + i];
+                }
+            }
         }
+        Tensor gb = null;
         if (hasBias && needsInputGrad(2)) {
             gb = newTensor(o);
-            float[] gd = g.data();
             float[] gbd = gb.data();
             int plane = oh * ow;
             for (int s = 0; s < n; s++) {
@@ -148,6 +173,19 @@ public final class Conv2dFunction extends Function {
             }
         }
         return hasBias ? new Tensor[] {gx, gw, gb} : new Tensor[] {gx, gw};
+    }
+
+    /**
+     * Samples per chunk: the chunk's columns, about {@link #CHUNK_FLOATS} floats, stay in the
+     * core's L2 cache between the im2col that writes them and the product that reads them.
+     */
+    private int chunkSamples() {
+        return Math.max(1, Math.min(n, CHUNK_FLOATS / Math.max(1, c * k * k * oh * ow)));
+    }
+
+    private int chunks() {
+        int chunk = chunkSamples();
+        return (n + chunk - 1) / chunk;
     }
 
     /** The output's size along a side of {@code size} pixels: {@code (size + 2·padding − kernel)/stride + 1}. */
@@ -279,6 +317,166 @@ public final class Conv2dFunction extends Function {
                 }
             }
         });
+    }
+
+    /**
+     * The forward's im2col, with a row per patch entry and a column per output position: entry
+     * {@code ((ch·k + u)·k + v, (s·OH + i)·OW + j)} is pixel {@code x[s, ch, i·stride − padding + u,
+     * j·stride − padding + v]} (zero in the padding). With {@code gather}, copies the pixels into
+     * the columns; otherwise adds each column entry to its pixel (col2im). A row's positions of one
+     * output row are a run of OW pixels, contiguous at stride 1. A sample's positions and pixels
+     * belong to it alone, so samples run in parallel without races.
+     */
+    private static void columns(
+            float[] image,
+            float[] columns,
+            boolean gather,
+            int s0,
+            int n,
+            int c,
+            int h,
+            int w,
+            int k,
+            int stride,
+            int padding,
+            int oh,
+            int ow) {
+        int positions = n * oh * ow;
+        for (int s = 0; s < n; s++) {
+            for (int ch = 0; ch < c; ch++) {
+                int plane = ((s0 + s) * c + ch) * h * w;
+                for (int u = 0; u < k; u++) {
+                    for (int v = 0; v < k; v++) {
+                        int row = ((ch * k + u) * k + v) * positions + s * oh * ow;
+                        if (stride == 1 && padding == 0) {
+                            window(image, plane + u * w + v, w, columns, row, oh, ow, gather);
+                            continue;
+                        }
+                        // Output columns j0..j1-1 read inside the image; the others read padding.
+                        int j0 = Math.max(0, (padding - v + stride - 1) / stride);
+                        int j1 = Math.max(j0, Math.min(ow, Math.floorDiv(w - 1 + padding - v, stride) + 1));
+                        for (int i = 0; i < oh; i++) {
+                            int y = i * stride - padding + u;
+                            int at = row + i * ow;
+                            if (y < 0 || y >= h) {
+                                if (gather) {
+                                    Arrays.fill(columns, at, at + ow, 0f);
+                                }
+                                continue;
+                            }
+                            int pixel = plane + y * w + j0 * stride - padding + v;
+                            if (gather) {
+                                if (j0 > 0) {
+                                    Arrays.fill(columns, at, at + j0, 0f);
+                                }
+                                if (stride == 1) {
+                                    for (int j = j0; j < j1; j++) {
+                                        columns[at + j] = image[pixel + j - j0];
+                                    }
+                                } else {
+                                    for (int j = j0, px = pixel; j < j1; j++, px += stride) {
+                                        columns[at + j] = image[px];
+                                    }
+                                }
+                                if (j1 < ow) {
+                                    Arrays.fill(columns, at + j1, at + ow, 0f);
+                                }
+                            } else if (stride == 1) {
+                                for (int j = j0; j < j1; j++) {
+                                    image[pixel + j - j0] += columns[at + j];
+                                }
+                            } else {
+                                for (int j = j0, px = pixel; j < j1; j++, px += stride) {
+                                    image[px] += columns[at + j];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The {@code oh × ow} window of an image at {@code from} (row stride {@code w}) copied to the
+     * {@code oh·ow} floats at {@code at} ({@code gather}), or those added to it: one loop over the
+     * whole window, since runs of a few pixels each cost a loop's set-up of their own.
+     */
+    private static void window(
+            float[] image, int from, int w, float[] columns, int at, int oh, int ow, boolean gather) {
+        int end = at + oh * ow;
+        int pixel = from;
+        int j = 0;
+        if (gather) {
+            for (int q = at; q < end; q++) {
+                columns[q] = image[pixel++];
+                if (++j == ow) {
+                    j = 0;
+                    pixel += w - ow;
+                }
+            }
+        } else {
+            for (int q = at; q < end; q++) {
+                image[pixel++] += columns[q];
+                if (++j == ow) {
+                    j = 0;
+                    pixel += w - ow;
+                }
+            }
+        }
+    }
+
+    /**
+     * O × (n·OH·OW), a row per channel, to samples {@code s0 ..} of (N, O, OH, OW), adding the bias
+     * when there is one.
+     */
+    private static void channelsMajorToImages(
+            float[] product, float[] bias, float[] y, int s0, int n, int o, int plane) {
+        int positions = n * plane;
+        for (int s = 0; s < n; s++) {
+            for (int ch = 0; ch < o; ch++) {
+                int from = ch * positions + s * plane;
+                int out = ((s0 + s) * o + ch) * plane;
+                if (bias == null) {
+                    System.arraycopy(product, from, y, out, plane);
+                } else {
+                    float b = bias[ch];
+                    for (int p = 0; p < plane; p++) {
+                        y[out + p] = product[from + p] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Samples {@code s0 ..} of (N, O, OH, OW) as O × (n·OH·OW): the layout of the forward's product. */
+    private static void imagesToChannelsMajor(float[] g, float[] gt, int s0, int n, int o, int plane) {
+        int positions = n * plane;
+        for (int s = 0; s < n; s++) {
+            for (int ch = 0; ch < o; ch++) {
+                System.arraycopy(g, ((s0 + s) * o + ch) * plane, gt, ch * positions + s * plane, plane);
+            }
+        }
+    }
+
+    /** A thread's chunk buffers, grown when a chunk needs more. */
+    private static final class Scratch {
+        private float[] columns = new float[0];
+        private float[] product = new float[0];
+
+        float[] columns(int size) {
+            if (columns.length < size) {
+                columns = new float[size];
+            }
+            return columns;
+        }
+
+        float[] product(int size) {
+            if (product.length < size) {
+                product = new float[size];
+            }
+            return product;
+        }
     }
 
     /** (N·OH·OW) × O, a row per position, to (N, O, OH, OW), adding the bias when there is one. */

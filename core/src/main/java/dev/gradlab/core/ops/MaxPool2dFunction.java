@@ -34,6 +34,10 @@ public final class MaxPool2dFunction extends Pool2dFunction {
             for (int plane = s * c; plane < (s + 1) * c; plane++) {
                 int from = plane * h * w;
                 int out = plane * oh * ow;
+                if (kernel == 2 && stride == 2) {
+                    pool2x2(xd, from, w, yd, ad, out, oh, ow);
+                    continue;
+                }
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
                         int best = (i * stride) * w + j * stride;
@@ -56,6 +60,39 @@ public final class MaxPool2dFunction extends Pool2dFunction {
         });
         saveForBackward(argmax);
         return y;
+    }
+
+    /**
+     * The common 2×2 windows at stride 2 of one plane, unrolled: the same winners as the general
+     * loop ({@code !(value <= max)} is {@code value > max} or NaN; a NaN maximum is kept).
+     */
+    private static void pool2x2(float[] x, int from, int w, float[] y, float[] argmax, int out, int oh, int ow) {
+        for (int i = 0; i < oh; i++) {
+            int top = 2 * i * w;
+            for (int j = 0, q = out + i * ow; j < ow; j++, q++) {
+                int best = top + 2 * j;
+                float max = x[from + best];
+                float value = x[from + best + 1];
+                int at = best + 1;
+                if (!(value <= max) && max == max) {
+                    max = value;
+                    best = at;
+                }
+                at = top + w + 2 * j;
+                value = x[from + at];
+                if (!(value <= max) && max == max) {
+                    max = value;
+                    best = at;
+                }
+                value = x[from + at + 1];
+                if (!(value <= max) && max == max) {
+                    max = value;
+                    best = at + 1;
+                }
+                y[q] = max;
+                argmax[q] = best;
+            }
+        }
     }
 
     @Override

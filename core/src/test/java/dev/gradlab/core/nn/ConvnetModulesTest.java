@@ -79,6 +79,30 @@ class ConvnetModulesTest {
     }
 
     @Test
+    void maxPoolNaNWinsItsWindowAndTheFirstNaNKeepsIt() {
+        float nan = Float.NaN;
+        // As PyTorch: a NaN wins its window, the first of two NaNs keeps it, the first of a tie wins.
+        Tensor x = Tensor.of(
+                        new float[] {1, 5, 0, nan, 4, 2, 7, 1, nan, 9, nan, 0, 3, 3, 0, nan, 0, 1, 3, 3, 0, 1, 3, 3},
+                        1,
+                        1,
+                        4,
+                        6)
+                .requiresGrad(true);
+        Tensor y = new MaxPool2d(2).forward(x);
+        float[] expected = {7, nan, nan, 3, nan, 3};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], y.data()[i], 0, "window " + i);
+        }
+        y.sum().backward();
+        float[] winners = new float[24];
+        for (int at : new int[] {6, 3, 10, 12, 15, 22}) {
+            winners[at] = 1;
+        }
+        assertArrayEquals(winners, x.grad().data());
+    }
+
+    @Test
     void flattenAndUnflattenReshapeAsPyTorchs() {
         Tensor x = Tensor.uniform(1, -1, 1, 2, 3, 4, 5);
         Tensor flat = new Flatten().forward(x);
