@@ -11,7 +11,7 @@
 #     low-rank (r = 1) and full-rank perturbations.
 # Prints a line per figure, the medians over the rounds with their range (min-max) and
 # ratio = gradlab / pytorch of the medians (below 1 is faster for times, above 1 for evaluations/s):
-#   cnn_sgd_step_ms threads=1 gradlab=4.10 (4.02-4.31) pytorch=6.05 (5.98-6.20) ratio=0.68
+#   cnn_sgd_step_ms threads=T gradlab=MEDIAN (MIN-MAX) pytorch=MEDIAN (MIN-MAX) ratio=R
 # Environment: CNN_ROUNDS (3), CNN_THREADS ("1 2"), CNN_EPOCHS (3), CNN_ES_EPOCHS (3),
 # CNN_PARTS ("step epoch es"), JAVA_HOME (the JDK of both sides; ./gradlab's own choice otherwise).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
