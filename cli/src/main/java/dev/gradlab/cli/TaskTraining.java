@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * {@code gradlab train --task cartpole|swingup --method es|pgpe|snes}: trains the task's policy by
+ * {@code gradlab train --task cartpole|swingup --method es|pgpe|snes|ga}: trains the task's policy by
  * the search strategy ({@link PolicyTask}), printing each generation's mean member return, and ends
  * with {@code mean return over 100 fresh episodes: R}. Kept apart from {@link TrainCommand}'s
  * supervised path; the command hands {@code --task}, {@code --method} and {@code --seed} to it.

@@ -104,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
             names = "--task",
             paramLabel = "NAME",
             description = "Train a policy on an environment instead of a classifier on images: cartpole or swingup,"
-                    + " with --method es, pgpe or snes; --epochs caps the generations (default 200 for cartpole,"
+                    + " with --method es, pgpe, snes or ga; --epochs caps the generations (default 200 for cartpole,"
                     + " 2000 for swingup).")
     String task;
 

@@ -1,8 +1,7 @@
 package dev.gradlab.optim;
 
-import dev.gradlab.core.InvalidSettingException;
+import dev.gradlab.optim.search.GeneticSelection;
 import dev.gradlab.optim.search.NonFiniteFitnessException;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,7 +13,8 @@ import java.util.List;
  * (lower is better) and keeps the {@code T} fittest as the next parents (truncation selection, ties
  * to the lower index, so elites first). A NaN or infinite fitness ranks after every finite one and is
  * counted; a generation whose members all fail is a {@link NonFiniteFitnessException}.
- * {@link GeneticAlgorithm} trains a network with it.
+ * {@link GeneticAlgorithm} trains a network with it; the selection and the seeds are
+ * {@link GeneticSelection}'s, which {@code search.Ga} shares over flat vectors.
  */
 public final class GeneticSearch {
 
@@ -38,12 +38,7 @@ public final class GeneticSearch {
     }
 
     static void check(int population, int parents, int elites) {
-        if (!(1 <= elites && elites <= parents && parents <= population && elites < population)) {
-            throw new InvalidSettingException(
-                    "parents",
-                    "must satisfy 1 <= E <= T <= P and E < P for elites E, parents T and population P, got E = "
-                            + elites + ", T = " + parents + ", P = " + population);
-        }
+        GeneticSelection.check(population, parents, elites);
     }
 
     /**
@@ -63,8 +58,8 @@ public final class GeneticSearch {
             this.parents = parents;
             this.elites = Math.min(GeneticSearch.this.elites, parents.size());
             for (int c = 0; c < seeds.length; c++) {
-                seeds[c] = mutationSeed(seed, index, c);
-                parentOf[c] = parentIndex(seeds[c], parents.size());
+                seeds[c] = GeneticSelection.mutationSeed(seed, index, c);
+                parentOf[c] = GeneticSelection.parentIndex(seeds[c], parents.size());
             }
         }
 
@@ -135,7 +130,11 @@ public final class GeneticSearch {
             throw new NonFiniteFitnessException(generation, failed);
         }
         nonFinite += failed;
-        int[] selected = fittest(fitness, g.size(), Math.min(parents, g.size()));
+        double[] widened = new double[g.size()];
+        for (int m = 0; m < widened.length; m++) {
+            widened[m] = fitness[m];
+        }
+        int[] selected = GeneticSelection.fittest(widened, g.size(), Math.min(parents, g.size()));
         Genome[] next = new Genome[selected.length];
         for (int k = 0; k < selected.length; k++) {
             next[k] = g.genome(selected[k]);
@@ -159,43 +158,5 @@ public final class GeneticSearch {
     /** NaN or infinite fitness values told so far. */
     public long nonFiniteEvaluations() {
         return nonFinite;
-    }
-
-    /**
-     * The indices of the {@code count} smallest of {@code fitness[0 .. size)}, smallest first; every
-     * NaN or infinite value counts as {@code +∞}, and ties go to the lower index.
-     */
-    static int[] fittest(float[] fitness, int size, int count) {
-        // Each value's sortable bits above its index: one primitive sort orders by value, then index.
-        long[] order = new long[size];
-        for (int i = 0; i < size; i++) {
-            float f = Float.isFinite(fitness[i]) ? fitness[i] : Float.POSITIVE_INFINITY;
-            int bits = Float.floatToIntBits(f);
-            order[i] = (long) (bits ^ ((bits >> 31) & 0x7FFFFFFF)) << 32 | i;
-        }
-        Arrays.sort(order);
-        int[] selected = new int[count];
-        for (int k = 0; k < count; k++) {
-            selected[k] = (int) order[k];
-        }
-        return selected;
-    }
-
-    /** Child {@code child}'s mutation seed in generation {@code generation}. */
-    static long mutationSeed(long seed, long generation, int child) {
-        return mix(mix(mix(seed) + generation) + child);
-    }
-
-    /** The parent, among {@code parents}, of the child with mutation seed {@code mutationSeed}. */
-    static int parentIndex(long mutationSeed, int parents) {
-        return (int) ((mix(mutationSeed ^ 0x5851F42D4C957F2DL) >>> 1) % parents);
-    }
-
-    /** SplitMix64's finalizer: consecutive inputs give unrelated outputs. */
-    private static long mix(long z) {
-        z += 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

@@ -2,6 +2,7 @@ package dev.gradlab.optim.env;
 
 import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.optim.search.CenterOptimizer;
+import dev.gradlab.optim.search.Ga;
 import dev.gradlab.optim.search.Generation;
 import dev.gradlab.optim.search.OpenAiEs;
 import dev.gradlab.optim.search.Pgpe;
@@ -25,7 +26,7 @@ public final class PolicyTask {
     /** The names {@link #named} takes. */
     public static final List<String> NAMES = List.of("cartpole", "swingup");
     /** The strategies {@link #strategy} makes. */
-    public static final List<String> METHODS = List.of("es", "pgpe", "snes");
+    public static final List<String> METHODS = List.of("es", "pgpe", "snes", "ga");
 
     private final String name;
     private final Rollouts rollouts;
@@ -74,7 +75,8 @@ public final class PolicyTask {
      * The strategy {@code method} from the task's start (PyTorch-style initialisation, or zeros):
      * {@code es} OpenAI-ES
      * (σ 0.1, Adam lr 0.03), {@code pgpe} EvoJAX's defaults (on the swing-up its benchmark's Adam with
-     * lr 0.05), {@code snes} σ 0.1; population 64.
+     * lr 0.05), {@code snes} σ 0.1, {@code ga} the simple GA with its defaults (10 parents, 1 elite,
+     * σ 0.05); population 64.
      */
     public SearchStrategy strategy(String method, long seed) {
         float[] x0 = fromZero
@@ -101,6 +103,7 @@ public final class PolicyTask {
                         .build();
             case "snes" ->
                 Snes.builder(x0).sigma(0.1f).population(64).seed(seed).build();
+            case "ga" -> Ga.builder(x0).population(64).seed(seed).build();
             default ->
                 throw new InvalidSettingException("method", "must be one of " + METHODS + ", got '" + method + "'");
         };

@@ -6,30 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradlab.optim.search.SearchStrategy;
 import dev.gradlab.simd.Parallel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** A 4→64→2 tanh policy trained by OpenAI-ES and PGPE solves CartPole-v1 (mean return ≥ 475 over 100 fresh episodes). */
+/** A 4→64→2 tanh policy trained by OpenAI-ES, PGPE and the GA solves CartPole-v1 (mean return ≥ 475 over 100 fresh episodes). */
 class CartPoleTrainingTest {
 
     static final PolicyTask TASK = PolicyTask.named("cartpole");
 
-    @Test
-    void openAiEsSolvesCartPole() {
-        SearchStrategy es = TASK.strategy("es", 0);
+    @ParameterizedTest
+    @ValueSource(strings = {"es", "pgpe", "ga"})
+    void solvesCartPole(String method) {
+        SearchStrategy strategy = TASK.strategy(method, 0);
         try (var t = Parallel.withThreads(2)) {
-            TASK.train(es, 0, 200, (g, n, r) -> {});
+            TASK.train(strategy, 0, 200, (g, n, r) -> {});
         }
-        double test = TASK.test(es, 0);
-        assertTrue(test >= 475, "mean return over 100 fresh episodes " + test + " after " + es.evaluations());
-    }
-
-    @Test
-    void pgpeSolvesCartPole() {
-        SearchStrategy pgpe = TASK.strategy("pgpe", 0);
-        try (var t = Parallel.withThreads(2)) {
-            TASK.train(pgpe, 0, 200, (g, n, r) -> {});
-        }
-        double test = TASK.test(pgpe, 0);
-        assertTrue(test >= 475, "mean return over 100 fresh episodes " + test + " after " + pgpe.evaluations());
+        double test = TASK.test(strategy, 0);
+        assertTrue(
+                test >= 475,
+                method + ": mean return over 100 fresh episodes " + test + " after " + strategy.evaluations());
     }
 
     @Test
