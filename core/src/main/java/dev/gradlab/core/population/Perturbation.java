@@ -65,6 +65,13 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
             PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base);
 
     /**
+     * Lockstep: each member's rows of {@code rows}' output set to {@code base + s·σ·X_m·Eᵀ} for
+     * {@code weight} (parameter {@code index} of the model), to the bit what {@link #product} gives
+     * that member on its own rows with that base.
+     */
+    abstract void addOwnProducts(MemberRows rows, int index, Tensor weight);
+
+    /**
      * {@code out[outOffset ..] = Σ_d weights[d]·E_d} over the population's directions, for
      * {@code param}, whose noise starts at {@code noiseOffset} in each direction's stream.
      */

@@ -48,6 +48,9 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
     /** The most noise numbers {@link #forwardLockstep} keeps between calls (64 MiB of floats). */
     static final long LOCKSTEP_NOISE_LIMIT = 16L << 20;
 
+    /** Directions a worker takes at a time in a lockstep step's member phase. */
+    private static final int LOCKSTEP_BLOCK = 16;
+
     /**
      * Fills {@code losses[m]} with {@code objective} at member {@code m} (see {@link Population}) and
      * returns the objective at the unperturbed parameters.
@@ -143,11 +146,18 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
                     if (step.params.length > 0) {
                         Tensor stacked = Workspace.uninitialized(base.shape());
                         Tensor in = x;
+                        int blocks = (directions + LOCKSTEP_BLOCK - 1) / LOCKSTEP_BLOCK;
                         AtomicInteger next = new AtomicInteger();
-                        Parallel.forEach(threads, slot -> {
+                        Parallel.forEach(Math.min(threads, blocks), slot -> {
                             try (var scope = Tape.noGrad()) {
-                                for (int d; (d = next.getAndIncrement()) < directions; ) {
-                                    workers[slot].runLockstep(step, d, in, base, stacked);
+                                for (int b; (b = next.getAndIncrement()) < blocks; ) {
+                                    workers[slot].runLockstep(
+                                            step,
+                                            b * LOCKSTEP_BLOCK,
+                                            Math.min(directions, (b + 1) * LOCKSTEP_BLOCK),
+                                            in,
+                                            base,
+                                            stacked);
                                 }
                             }
                         });
@@ -360,6 +370,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         final int slot;
         final Member[] members = {new Member(this, 1f), new Member(this, -1f)};
         final Tensor[] outputs = new Tensor[2];
+        final MemberRows rows = new MemberRows(this);
         Evaluation ev;
         private float[][] noise = new float[0][];
         private int[] noiseDirection = new int[0];
@@ -404,36 +415,24 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         }
 
         /**
-         * Lockstep: direction {@code d}'s members through {@code step}, each on its own block of rows
-         * of the stacked input {@code x} with the same rows of the unperturbed output {@code y} as
-         * base; their outputs go to their rows of {@code stacked}.
+         * Lockstep: the members of directions {@code [from, to)} through {@code step}, each on its own
+         * block of rows of the stacked input {@code x} with the same rows of the unperturbed output
+         * {@code y} as base; their outputs go to their rows of {@code stacked}.
          */
-        void runLockstep(Step<?> step, int d, Tensor x, Tensor y, Tensor stacked) {
-            boolean antithetic = ev.population.antithetic();
-            int count = antithetic ? 2 : 1;
-            int all = ev.population.members();
-            int inBlock = x.size() / all;
-            int outBlock = y.size() / all;
-            try (Workspace space = Workspace.open()) {
-                for (int m = 0; m < count; m++) {
-                    Member member = members[m];
-                    member.direction = d;
-                    member.index = antithetic ? 2 * d + m : d;
-                    Tensor xm = Workspace.uninitialized(block(x.shape(), all));
-                    Tensor ym = Workspace.uninitialized(block(y.shape(), all));
-                    System.arraycopy(x.data(), member.index * inBlock, xm.data(), 0, inBlock);
-                    System.arraycopy(y.data(), member.index * outBlock, ym.data(), 0, outBlock);
-                    Tensor o = step.forwardOwn(xm, ym, member);
-                    System.arraycopy(o.data(), 0, stacked.data(), member.index * outBlock, outBlock);
-                }
+        void runLockstep(Step<?> step, int from, int to, Tensor x, Tensor y, Tensor stacked) {
+            MemberRows block = rows;
+            block.step = step;
+            block.x = x;
+            block.base = y;
+            block.out = stacked.data();
+            block.from = from;
+            block.to = to;
+            block.rows = x.dim(0) / ev.population.members();
+            if (step.forward != null) {
+                step.forward.forwardMembers(block);
+            } else {
+                block.forwardEach();
             }
-        }
-
-        /** The shape of one member's rows of a stacked tensor. */
-        private static int[] block(int[] shape, int members) {
-            int[] b = shape.clone();
-            b[0] /= members;
-            return b;
         }
 
         /**

@@ -1,0 +1,128 @@
+package dev.gradlab.core.population;
+
+import dev.gradlab.core.Tensor;
+import dev.gradlab.core.Workspace;
+import dev.gradlab.simd.Simd;
+import java.util.Arrays;
+
+/**
+ * Lockstep: a block of members whose inputs are rows of their own, as a module's lockstep phase
+ * ({@link PopulationForward#forwardMembers}) sees them. Member {@code m}'s rows are
+ * {@code [m·R, (m + 1)·R)} of the stacked {@link #input()} and {@link #base()} (the unperturbed
+ * module's output of all members' rows), and its output goes to the same rows of the stacked output.
+ * {@link #product} and {@link #addPerturbation} run every member of the block in one loop, reading its
+ * noise where the evaluator keeps it, with no tensor per member.
+ */
+public final class MemberRows {
+
+    private final PopulationEvaluator.Worker worker;
+    PopulationEvaluator.Step<?> step;
+    Tensor x;
+    Tensor base;
+    float[] out;
+    /** The directions of this block, {@code [from, to)}. */
+    int from;
+
+    int to;
+    /** Rows per member. */
+    int rows;
+
+    private float[] scratch = new float[0];
+
+    MemberRows(PopulationEvaluator.Worker worker) {
+        this.worker = worker;
+    }
+
+    /** Every member's input, stacked. */
+    public Tensor input() {
+        return x;
+    }
+
+    /** The module's unperturbed output of every member's rows, stacked: the base of each member's output. */
+    public Tensor base() {
+        return base;
+    }
+
+    /**
+     * Each member's rows of the output: {@code base + s·σ·X_m·Eᵀ}, {@code X_m} its rows of the input
+     * seen as {@code rows × k} and {@code E} its perturbation of {@code weight} ({@code out × k}), the
+     * same numbers as {@link MatrixProduct#member} gives that member on its own rows with that base.
+     *
+     * @throws IllegalArgumentException when the shapes do not fit, or {@code weight} is not one of the
+     *     module's parameters
+     */
+    public void product(Tensor weight) {
+        int index = step.index(weight);
+        int k = Perturbation.cols(weight);
+        int n = Perturbation.rows(weight);
+        if (x.size() != (long) x.dim(0) * k || base.size() != (long) base.dim(0) * n || x.dim(0) != base.dim(0)) {
+            throw new IllegalArgumentException("the input and base of a product with a weight "
+                    + Arrays.toString(weight.shape()) + " must be [rows, " + k + "] and [rows, " + n + "], got "
+                    + Arrays.toString(x.shape()) + " and " + Arrays.toString(base.shape()));
+        }
+        worker.ev.population.perturbation().addOwnProducts(this, index, weight);
+    }
+
+    /** Adds each member's {@code s·σ·e} for {@code param} (a bias, one value per output column) to its output rows. */
+    public void addPerturbation(Tensor param) {
+        int index = step.index(param);
+        int cols = param.size();
+        float[] delta = scratch(cols);
+        for (int i = 0, count = members(); i < count; i++) {
+            Member member = member(i);
+            member.family().scaled(member.noise(index), param, member.scale(), delta);
+            Simd.kernels().addRowVector(delta, 0, out, member.index * rows * cols, rows, cols);
+        }
+    }
+
+    /** The number of members in this block. */
+    int members() {
+        return (to - from) * (worker.ev.population.antithetic() ? 2 : 1);
+    }
+
+    /** Member {@code i} of this block, set to its direction and index. */
+    Member member(int i) {
+        boolean antithetic = worker.ev.population.antithetic();
+        Member member = worker.members[antithetic ? i & 1 : 0];
+        member.direction = from + (antithetic ? i >> 1 : i);
+        member.index = antithetic ? 2 * member.direction + (i & 1) : member.direction;
+        member.step = step;
+        return member;
+    }
+
+    /** A buffer of this block's thread of at least {@code size} floats. */
+    float[] scratch(int size) {
+        if (scratch.length < size) {
+            scratch = new float[size];
+        }
+        return scratch;
+    }
+
+    /**
+     * Each member through the module's member phase on copies of its own rows, in a workspace (or
+     * the functional fallback): the lockstep phase of a module that has no loop of its own.
+     */
+    void forwardEach() {
+        int all = worker.ev.population.members();
+        int inBlock = x.size() / all;
+        int outBlock = base.size() / all;
+        try (Workspace space = Workspace.open()) {
+            for (int i = 0, count = members(); i < count; i++) {
+                Member member = member(i);
+                Tensor xm = Workspace.uninitialized(block(x.shape(), all));
+                Tensor ym = Workspace.uninitialized(block(base.shape(), all));
+                System.arraycopy(x.data(), member.index * inBlock, xm.data(), 0, inBlock);
+                System.arraycopy(base.data(), member.index * outBlock, ym.data(), 0, outBlock);
+                Tensor o = step.forwardOwn(xm, ym, member);
+                System.arraycopy(o.data(), 0, out, member.index * outBlock, outBlock);
+            }
+        }
+    }
+
+    /** The shape of one member's rows of a stacked tensor. */
+    private static int[] block(int[] shape, int members) {
+        int[] b = shape.clone();
+        b[0] /= members;
+        return b;
+    }
+}
