@@ -110,23 +110,7 @@ final class FullRankPerturbation extends Perturbation {
         for (int i = 0, count = rows.members(); i < count; i++) {
             Member member = rows.member(i);
             int first = member.index * r;
-            Blas.sgemm(
-                    false,
-                    true,
-                    r,
-                    out,
-                    in,
-                    member.sigma(),
-                    x,
-                    first * in,
-                    in,
-                    member.noise(index),
-                    0,
-                    in,
-                    0f,
-                    p,
-                    0,
-                    out);
+            productBt(r, out, in, member.sigma(), x, first * in, member.noise(index), 0, p);
             Simd.kernels().axpyTo(r * out, member.sign, p, 0, rows.base.data(), first * out, rows.out, first * out);
         }
     }

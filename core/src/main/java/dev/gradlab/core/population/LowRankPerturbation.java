@@ -128,7 +128,7 @@ final class LowRankPerturbation extends Perturbation {
             Member member = rows.member(i);
             float[] noise = member.noise(index);
             int first = member.index * r;
-            Blas.sgemm(false, true, r, rank, in, 1f, x, first * in, in, noise, rank * out, in, 0f, own, 0, rank);
+            productBt(r, rank, in, 1f, x, first * in, noise, rank * out, own);
             float coef = member.sign * member.sigma() * norm;
             addOuter(r, out, own, 0, rank, noise, coef, base, rows.out, first * out);
         }
