@@ -67,24 +67,11 @@ public final class MemberRows {
     public void addPerturbation(Tensor param) {
         int index = step.index(param);
         int cols = param.size();
-        boolean vector = param.rank() < 2;
-        float[] delta = vector ? null : scratch(cols);
+        float[] delta = scratch(cols);
         for (int i = 0, count = members(); i < count; i++) {
             Member member = member(i);
-            float[] noise = member.noise(index);
-            float scale = member.scale();
-            int at = member.index * rows * cols;
-            if (vector) {
-                // What scaling the noise and adding it as a row vector gives, without the copy.
-                for (int row = 0; row < rows; row++, at += cols) {
-                    for (int j = 0; j < cols; j++) {
-                        out[at + j] += noise[j] * scale;
-                    }
-                }
-            } else {
-                member.family().scaled(noise, param, scale, delta);
-                Simd.kernels().addRowVector(delta, 0, out, at, rows, cols);
-            }
+            member.family().scaled(member.noise(index), param, member.scale(), delta);
+            Simd.kernels().addRowVector(delta, 0, out, member.index * rows * cols, rows, cols);
         }
     }
 
