@@ -109,7 +109,7 @@ final class FullRankPerturbation extends Perturbation {
         float[] p = rows.scratch(r * out);
         for (int i = 0, count = rows.members(); i < count; i++) {
             Member member = rows.member(i);
-            int first = member.index * r;
+            int first = (member.index - rows.first) * r;
             productBt(r, out, in, member.sigma(), x, first * in, member.noise(index), 0, p);
             Simd.kernels().axpyTo(r * out, member.sign, p, 0, rows.base.data(), first * out, rows.out, first * out);
         }

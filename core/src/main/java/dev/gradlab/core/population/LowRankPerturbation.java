@@ -127,7 +127,7 @@ final class LowRankPerturbation extends Perturbation {
         for (int i = 0, count = rows.members(); i < count; i++) {
             Member member = rows.member(i);
             float[] noise = member.noise(index);
-            int first = member.index * r;
+            int first = (member.index - rows.first) * r;
             productBt(r, rank, in, 1f, x, first * in, noise, rank * out, own);
             float coef = member.sign * member.sigma() * norm;
             addOuter(r, out, own, 0, rank, noise, coef, base, rows.out, first * out);

@@ -26,6 +26,8 @@ public final class MemberRows {
     int to;
     /** Rows per member. */
     int rows;
+    /** The index of the block's first member, whose rows start the block's tensors. */
+    int first;
 
     private float[] scratch = new float[0];
 
@@ -71,7 +73,7 @@ public final class MemberRows {
         for (int i = 0, count = members(); i < count; i++) {
             Member member = member(i);
             member.family().scaled(member.noise(index), param, member.scale(), delta);
-            Simd.kernels().addRowVector(delta, 0, out, member.index * rows * cols, rows, cols);
+            Simd.kernels().addRowVector(delta, 0, out, (member.index - first) * rows * cols, rows, cols);
         }
     }
 
@@ -103,7 +105,7 @@ public final class MemberRows {
      * the functional fallback): the lockstep phase of a module that has no loop of its own.
      */
     void forwardEach() {
-        int all = worker.ev.population.members();
+        int all = members();
         int inBlock = x.size() / all;
         int outBlock = base.size() / all;
         try (Workspace space = Workspace.open()) {
@@ -111,10 +113,10 @@ public final class MemberRows {
                 Member member = member(i);
                 Tensor xm = Workspace.uninitialized(block(x.shape(), all));
                 Tensor ym = Workspace.uninitialized(block(base.shape(), all));
-                System.arraycopy(x.data(), member.index * inBlock, xm.data(), 0, inBlock);
-                System.arraycopy(base.data(), member.index * outBlock, ym.data(), 0, outBlock);
+                System.arraycopy(x.data(), (member.index - first) * inBlock, xm.data(), 0, inBlock);
+                System.arraycopy(base.data(), (member.index - first) * outBlock, ym.data(), 0, outBlock);
                 Tensor o = step.forwardOwn(xm, ym, member);
-                System.arraycopy(o.data(), 0, out, member.index * outBlock, outBlock);
+                System.arraycopy(o.data(), 0, out, (member.index - first) * outBlock, outBlock);
             }
         }
     }

@@ -134,47 +134,21 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         Evaluation ev = new Evaluation(model, population, threads);
         fallbacks = ev.fallbacks;
         ev.noiseCache = lockstepNoise(ev);
-        try (var noGrad = Tape.noGrad();
-                Workspace centerSpace = Workspace.open()) {
-            prepareWorkers(ev, threads);
-            Tensor x = inputs;
-            try (ParameterBinding binding = ev.fallbacks.isEmpty() ? null : ParameterBinding.open(List.of(ev.params))) {
-                ev.binding = binding;
-                for (Step<?> step : ev.steps) {
-                    Tensor base = step.module.forward(x);
-                    Tensor y = base;
-                    if (step.params.length > 0) {
-                        Tensor stacked = Workspace.uninitialized(base.shape());
-                        Tensor in = x;
-                        int blocks = (directions + LOCKSTEP_BLOCK - 1) / LOCKSTEP_BLOCK;
-                        AtomicInteger next = new AtomicInteger();
-                        Parallel.forEach(Math.min(threads, blocks), slot -> {
-                            try (var scope = Tape.noGrad()) {
-                                for (int b; (b = next.getAndIncrement()) < blocks; ) {
-                                    workers[slot].runLockstep(
-                                            step,
-                                            b * LOCKSTEP_BLOCK,
-                                            Math.min(directions, (b + 1) * LOCKSTEP_BLOCK),
-                                            in,
-                                            base,
-                                            stacked);
-                                }
-                            }
-                        });
-                        y = stacked;
+        prepareWorkers(ev, threads);
+        int blocks = (directions + LOCKSTEP_BLOCK - 1) / LOCKSTEP_BLOCK;
+        AtomicInteger next = new AtomicInteger();
+        try (ParameterBinding binding = ev.fallbacks.isEmpty() ? null : ParameterBinding.open(List.of(ev.params))) {
+            ev.binding = binding;
+            Parallel.forEach(Math.min(threads, blocks), slot -> {
+                try (var scope = Tape.noGrad()) {
+                    for (int b; (b = next.getAndIncrement()) < blocks; ) {
+                        workers[slot].runLockstep(
+                                b * LOCKSTEP_BLOCK, Math.min(directions, (b + 1) * LOCKSTEP_BLOCK), inputs, out);
                     }
-                    x = y;
                 }
-            }
-            if (out.length != x.size()) {
-                throw new IllegalArgumentException("out must hold the members' outputs, " + Arrays.toString(x.shape())
-                        + " = " + x.size() + " floats, got " + out.length);
-            }
-            System.arraycopy(x.data(), 0, out, 0, x.size());
-            int[] shape = x.shape().clone();
-            shape[0] /= members;
-            return shape;
+            });
         }
+        return ev.lockstepShape;
     }
 
     /**
@@ -259,6 +233,8 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         final SharedInput shared = new SharedInput(this, null);
         /** Lockstep: every direction's noise, [direction][parameter], or null. */
         float[][][] noiseCache;
+        /** Lockstep: the shape of one member's output, set by the blocks. */
+        volatile int[] lockstepShape;
         /** The first step's input, which every member shares. */
         Tensor input;
 
@@ -415,23 +391,57 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         }
 
         /**
-         * Lockstep: the members of directions {@code [from, to)} through {@code step}, each on its own
-         * block of rows of the stacked input {@code x} with the same rows of the unperturbed output
-         * {@code y} as base; their outputs go to their rows of {@code stacked}.
+         * Lockstep: the members of directions {@code [from, to)} through the whole model, on their
+         * block of rows of the stacked {@code inputs}, into the same block of {@code out}. Each module
+         * runs its forward once on the block's rows (a {@code Linear}: the block's base product), then,
+         * with parameters, its lockstep phase on that base ({@link PopulationForward#forwardMembers}),
+         * or the fallback on each member's rows.
          */
-        void runLockstep(Step<?> step, int from, int to, Tensor x, Tensor y, Tensor stacked) {
+        void runLockstep(int from, int to, Tensor inputs, float[] out) {
+            int all = ev.population.members();
+            int perDirection = ev.population.antithetic() ? 2 : 1;
+            int first = from * perDirection;
+            int count = (to - from) * perDirection;
+            int rowsEach = inputs.dim(0) / all;
+            int inBlock = inputs.size() / all;
             MemberRows block = rows;
-            block.step = step;
-            block.x = x;
-            block.base = y;
-            block.out = stacked.data();
             block.from = from;
             block.to = to;
-            block.rows = x.dim(0) / ev.population.members();
-            if (step.forward != null) {
-                step.forward.forwardMembers(block);
-            } else {
-                block.forwardEach();
+            block.first = first;
+            block.rows = rowsEach;
+            try (Workspace space = Workspace.open()) {
+                int[] shape = inputs.shape().clone();
+                shape[0] = count * rowsEach;
+                Tensor x = Workspace.uninitialized(shape);
+                System.arraycopy(inputs.data(), first * inBlock, x.data(), 0, count * inBlock);
+                for (Step<?> step : ev.steps) {
+                    Tensor base = step.module.forward(x);
+                    if (step.params.length > 0) {
+                        Tensor y = Workspace.uninitialized(base.shape());
+                        block.step = step;
+                        block.x = x;
+                        block.base = base;
+                        block.out = y.data();
+                        if (step.forward != null) {
+                            step.forward.forwardMembers(block);
+                        } else {
+                            block.forwardEach();
+                        }
+                        base = y;
+                    }
+                    x = base;
+                }
+                int outBlock = x.size() / count;
+                if (out.length != (long) all * outBlock) {
+                    int[] whole = x.shape().clone();
+                    whole[0] = all * rowsEach;
+                    throw new IllegalArgumentException("out must hold the members' outputs, " + Arrays.toString(whole)
+                            + " = " + (long) all * outBlock + " floats, got " + out.length);
+                }
+                System.arraycopy(x.data(), 0, out, first * outBlock, count * outBlock);
+                int[] one = x.shape().clone();
+                one[0] = rowsEach;
+                ev.lockstepShape = one;
             }
         }
 
