@@ -2,6 +2,7 @@ package dev.gradlab.core.population;
 
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
+import dev.gradlab.simd.Kernels;
 import dev.gradlab.simd.Simd;
 import java.util.Arrays;
 
@@ -69,11 +70,22 @@ public final class MemberRows {
     public void addPerturbation(Tensor param) {
         int index = step.index(param);
         int cols = param.size();
+        float[][][] kept = worker.ev.scaledCache;
         float[] delta = scratch(cols);
+        Kernels k = Simd.kernels();
         for (int i = 0, count = members(); i < count; i++) {
             Member member = member(i);
-            member.family().scaled(member.noise(index), param, member.scale(), delta);
-            Simd.kernels().addRowVector(delta, 0, out, (member.index - first) * rows * cols, rows, cols);
+            int at = (member.index - first) * rows * cols;
+            float[] sigmaE = kept != null ? kept[member.direction][index] : null;
+            if (sigmaE != null) {
+                // s·σ·e is ±(σ·e) to the bit, and adding it with a multiplier of ±1 rounds once, as the add does.
+                for (int row = 0; row < rows; row++, at += cols) {
+                    k.axpyTo(cols, member.sign, sigmaE, 0, out, at, out, at);
+                }
+            } else {
+                member.family().scaled(member.noise(index), param, member.scale(), delta);
+                k.addRowVector(delta, 0, out, at, rows, cols);
+            }
         }
     }
 

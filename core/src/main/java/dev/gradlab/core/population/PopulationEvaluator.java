@@ -41,6 +41,8 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
     private List<Module> fallbacks = List.of();
     /** Lockstep: every direction's noise of {@link #noisePopulation}, [direction][parameter], kept between steps. */
     private float[][][] lockstepNoise;
+    /** Lockstep: {@code σ·e} of every direction's vector parameters (biases), [direction][parameter], null for matrices. */
+    private float[][][] lockstepScaled;
 
     private Population noisePopulation;
     private Tensor[] noiseParams;
@@ -134,6 +136,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         Evaluation ev = new Evaluation(model, population, threads);
         fallbacks = ev.fallbacks;
         ev.noiseCache = lockstepNoise(ev);
+        ev.scaledCache = ev.noiseCache == null ? null : lockstepScaled;
         prepareWorkers(ev, threads);
         int blocks = (directions + LOCKSTEP_BLOCK - 1) / LOCKSTEP_BLOCK;
         AtomicInteger next = new AtomicInteger();
@@ -161,6 +164,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
             return lockstepNoise;
         }
         lockstepNoise = null;
+        lockstepScaled = null;
         noisePopulation = null;
         Population population = ev.population;
         int directions = population.directions();
@@ -172,17 +176,24 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
             return null;
         }
         float[][][] cache = new float[directions][ev.params.length][];
+        float[][][] scaled = new float[directions][ev.params.length][];
         int tasks = Math.min(Parallel.threads(), directions);
         Parallel.forEach(tasks, t -> {
             for (int d = t; d < directions; d += tasks) {
                 for (int i = 0; i < ev.params.length; i++) {
-                    int n = population.perturbation().noiseLength(ev.params[i]);
+                    Tensor param = ev.params[i];
+                    int n = population.perturbation().noiseLength(param);
                     cache[d][i] = new float[n];
                     population.noise(d, ev.noiseOffsets[i], cache[d][i], 0, n);
+                    if (param.rank() < 2) {
+                        scaled[d][i] = new float[n];
+                        population.perturbation().scaled(cache[d][i], param, population.sigma(), scaled[d][i]);
+                    }
                 }
             }
         });
         lockstepNoise = cache;
+        lockstepScaled = scaled;
         noisePopulation = population;
         noiseParams = ev.params;
         return cache;
@@ -233,6 +244,8 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         final SharedInput shared = new SharedInput(this, null);
         /** Lockstep: every direction's noise, [direction][parameter], or null. */
         float[][][] noiseCache;
+        /** Lockstep: {@code σ·e} of every direction's vector parameters, [direction][parameter], or null. */
+        float[][][] scaledCache;
         /** Lockstep: the shape of one member's output, set by the blocks. */
         volatile int[] lockstepShape;
         /** The first step's input, which every member shares. */
