@@ -110,12 +110,13 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
      * Lockstep: every member's output on inputs of its own (member {@code m}'s observation at step
      * {@code t} of a rollout), in one call. Member {@code m}'s input is its block of rows
      * {@code [m·R, (m + 1)·R)} of {@code inputs}, {@code R = inputs.dim(0) / population.members()};
-     * its output goes to the same block of rows of {@code out}. For each module with parameters the
-     * unperturbed forward of all members' rows is one call on the stacked rows (for a
-     * {@code Linear}, one GEMM: every member's base product), and each member then adds only its
-     * own correction through the module's {@link PopulationForward} member phase on its rows with that
-     * base (low-rank: its rank-{@code r} product {@code X_m·B_m}); a module without parameters runs once
-     * on the stacked rows, any other module takes the functional fallback on each member's rows.
+     * its output goes to the same block of rows of {@code out}. The members are cut into blocks of
+     * directions, and each worker takes a block at a time through the whole model: each module runs
+     * its forward once on the block's stacked rows (for a {@code Linear}, one GEMM: the block's base
+     * products), then a module with parameters adds each member's own correction by its lockstep
+     * phase ({@link PopulationForward#forwardMembers}, by default its member phase on each member's rows
+     * with that base; low-rank: its rank-{@code r} product {@code X_m·B_m}), and any other module takes
+     * the functional fallback on each member's rows.
      * Every member's output depends only on its own rows and direction: the same on any thread count.
      *
      * @return the shape of one member's output block ({@code [R, ...]})
