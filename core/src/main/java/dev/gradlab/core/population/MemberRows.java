@@ -8,9 +8,10 @@ import java.util.Arrays;
 
 /**
  * Lockstep: a block of members whose inputs are rows of their own, as a module's lockstep phase
- * ({@link PopulationForward#forwardMembers}) sees them. Member {@code m}'s rows are
- * {@code [m·R, (m + 1)·R)} of the stacked {@link #input()} and {@link #base()} (the unperturbed
- * module's output of all members' rows), and its output goes to the same rows of the stacked output.
+ * ({@link PopulationForward#forwardMembers}) sees them. The block's {@code i}-th member's rows are
+ * {@code [i·R, (i + 1)·R)} of the block's stacked {@link #input()} and {@link #base()} (the
+ * unperturbed module's output of the block's rows), and its output goes to the same rows of the
+ * block's output.
  * {@link #product} and {@link #addPerturbation} run every member of the block in one loop, reading its
  * noise where the evaluator keeps it, with no tensor per member.
  */
@@ -36,12 +37,12 @@ public final class MemberRows {
         this.worker = worker;
     }
 
-    /** Every member's input, stacked. */
+    /** The block's members' inputs, stacked. */
     public Tensor input() {
         return x;
     }
 
-    /** The module's unperturbed output of every member's rows, stacked: the base of each member's output. */
+    /** The module's unperturbed output of the block's rows: the base of each member's output. */
     public Tensor base() {
         return base;
     }
@@ -70,6 +71,11 @@ public final class MemberRows {
     public void addPerturbation(Tensor param) {
         int index = step.index(param);
         int cols = param.size();
+        if (base.size() != (long) base.dim(0) * cols) {
+            throw new IllegalArgumentException("a perturbation added to each row of an output "
+                    + Arrays.toString(base.shape()) + " must have one value per column, got "
+                    + Arrays.toString(param.shape()));
+        }
         float[][][] kept = worker.ev.scaledCache;
         float[] delta = scratch(cols);
         Kernels k = Simd.kernels();
