@@ -4,6 +4,7 @@ import dev.gradlab.core.Tensor;
 import dev.gradlab.core.TorchGenerator;
 import dev.gradlab.core.population.MatrixProduct;
 import dev.gradlab.core.population.Member;
+import dev.gradlab.core.population.MemberRows;
 import dev.gradlab.core.population.PopulationForward;
 import dev.gradlab.core.population.SharedInput;
 import dev.gradlab.simd.Kernels;
@@ -109,6 +110,18 @@ public final class Linear implements PopulationForward<MatrixProduct> {
             k.addRowVector(member.perturbation(bias).data(), 0, y.data(), 0, y.dim(0), out);
         }
         return y;
+    }
+
+    /**
+     * Lockstep: every member's {@code S_m + s·σ·X_m·Eᵀ + s·σ·e_b} in one loop over the members, the
+     * same numbers as {@link #forwardMember} gives on each member's own rows.
+     */
+    @Override
+    public void forwardMembers(MemberRows members) {
+        members.product(weight);
+        if (bias != null) {
+            members.addPerturbation(bias);
+        }
     }
 
     @Override

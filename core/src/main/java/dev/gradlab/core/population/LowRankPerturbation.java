@@ -87,15 +87,50 @@ final class LowRankPerturbation extends Perturbation {
      * {@code k} of {@code Aᵀ} (the start of {@code noise}): the rank-r update, r axpys per row.
      */
     private void addOuter(
-            int rows, int out, float[] xb, int xbOffset, int ldxb, float[] noise, float coef, float[] s, float[] y) {
+            int rows,
+            int out,
+            float[] xb,
+            int xbOffset,
+            int ldxb,
+            float[] noise,
+            float coef,
+            float[] s,
+            float[] y,
+            int yOffset) {
         Kernels k = Simd.kernels();
         for (int i = 0; i < rows; i++) {
-            int row = i * out;
+            int row = yOffset + i * out;
             int at = xbOffset + i * ldxb;
             k.axpyTo(out, coef * xb[at], noise, 0, s, row, y, row);
             for (int f = 1; f < rank; f++) {
                 k.axpy(out, coef * xb[at + f], noise, f * out, y, row);
             }
+        }
+    }
+
+    /**
+     * Per member, {@code X_m·B} into a buffer of the thread's (the same product {@link Product#member}
+     * makes in a workspace tensor) and the rank-r update of its rows of the base.
+     */
+    @Override
+    void addOwnProducts(MemberRows rows, int index, Tensor weight) {
+        if (!matrix(weight)) {
+            FullRankPerturbation.INSTANCE.addOwnProducts(rows, index, weight);
+            return;
+        }
+        int out = rows(weight);
+        int in = cols(weight);
+        int r = rows.rows;
+        float[] x = rows.x.data();
+        float[] base = rows.base.data();
+        float[] own = rows.scratch(r * rank);
+        for (int i = 0, count = rows.members(); i < count; i++) {
+            Member member = rows.member(i);
+            float[] noise = member.noise(index);
+            int first = (member.index - rows.first) * r;
+            productBt(r, rank, in, 1f, x, first * in, noise, rank * out, own);
+            float coef = member.sign * member.sigma() * norm;
+            addOuter(r, out, own, 0, rank, noise, coef, base, rows.out, first * out);
         }
     }
 
@@ -137,7 +172,17 @@ final class LowRankPerturbation extends Perturbation {
             float coef = member.sign * member.sigma() * norm;
             Tensor y = Workspace.uninitialized(rows, out);
             if (xb != null) {
-                addOuter(rows, out, xb, member.direction * rank, xb.length / rows, noise, coef, base.data(), y.data());
+                addOuter(
+                        rows,
+                        out,
+                        xb,
+                        member.direction * rank,
+                        xb.length / rows,
+                        noise,
+                        coef,
+                        base.data(),
+                        y.data(),
+                        0);
                 return y;
             }
             float[] s = base != null ? base.data() : y.data();
@@ -146,7 +191,7 @@ final class LowRankPerturbation extends Perturbation {
             }
             float[] own = Workspace.uninitialized(rows, rank).data();
             Blas.sgemm(false, true, rows, rank, in, 1f, x.data(), 0, in, noise, rank * out, in, 0f, own, 0, rank);
-            addOuter(rows, out, own, 0, rank, noise, coef, s, y.data());
+            addOuter(rows, out, own, 0, rank, noise, coef, s, y.data(), 0);
             return y;
         }
     }

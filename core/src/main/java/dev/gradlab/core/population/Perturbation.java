@@ -1,6 +1,7 @@
 package dev.gradlab.core.population;
 
 import dev.gradlab.core.Tensor;
+import dev.gradlab.simd.Blas;
 import dev.gradlab.simd.Simd;
 
 /**
@@ -20,6 +21,9 @@ import dev.gradlab.simd.Simd;
  * A tensor of rank above 2 is treated as the matrix {@code dim(0) × (the rest)}.
  */
 public abstract sealed class Perturbation permits FullRankPerturbation, LowRankPerturbation {
+
+    /** The depth below which {@link #productBt} runs its own loops. */
+    static final int LOOP_DEPTH = 8;
 
     Perturbation() {}
 
@@ -65,11 +69,53 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
             PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base);
 
     /**
+     * Lockstep: each member's rows of {@code rows}' output set to {@code base + s·σ·X_m·Eᵀ} for
+     * {@code weight} (parameter {@code index} of the model), to the bit what {@link #product} gives
+     * that member on its own rows with that base.
+     */
+    abstract void addOwnProducts(MemberRows rows, int index, Tensor weight);
+
+    /**
      * {@code out[outOffset ..] = Σ_d weights[d]·E_d} over the population's directions, for
      * {@code param}, whose noise starts at {@code noiseOffset} in each direction's stream.
      */
     abstract void weightedSum(
             Population population, Tensor param, long noiseOffset, float[] weights, float[] out, int outOffset);
+
+    /**
+     * {@code c = alpha·A·Bᵀ} ({@code m × n}, A stored {@code m × k} from {@code aOffset}, B stored
+     * {@code n × k} from {@code bOffset}), to the bit what {@link Blas#sgemm} gives. Below a depth of
+     * {@link #LOOP_DEPTH} it is plain loops with the GEMM's rounding, which spares a member's tiny
+     * products the GEMM's packing: the vector GEMM then always takes its register-tiled path (its
+     * narrow path needs a depth of two vectors, at least 8), where each element is a chain of fused
+     * multiply-adds of {@code a·(alpha·b)} from zero in depth order; the scalar GEMM adds the products
+     * {@code (alpha·a)·b}, skipping zeros, unfused.
+     */
+    static void productBt(int m, int n, int k, float alpha, float[] a, int aOffset, float[] b, int bOffset, float[] c) {
+        if (k >= LOOP_DEPTH) {
+            Blas.sgemm(false, true, m, n, k, alpha, a, aOffset, k, b, bOffset, k, 0f, c, 0, n);
+            return;
+        }
+        boolean fused = Simd.vectorized();
+        for (int i = 0; i < m; i++) {
+            int ai = aOffset + i * k;
+            for (int j = 0; j < n; j++) {
+                int bj = bOffset + j * k;
+                float s = 0f;
+                for (int p = 0; p < k; p++) {
+                    if (fused) {
+                        s = Math.fma(a[ai + p], alpha * b[bj + p], s);
+                    } else {
+                        float x = alpha * a[ai + p];
+                        if (x != 0f) {
+                            s += x * b[bj + p];
+                        }
+                    }
+                }
+                c[i * n + j] = s;
+            }
+        }
+    }
 
     static int rows(Tensor param) {
         return param.rank() == 0 ? 1 : param.dim(0);

@@ -41,12 +41,17 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
     private List<Module> fallbacks = List.of();
     /** Lockstep: every direction's noise of {@link #noisePopulation}, [direction][parameter], kept between steps. */
     private float[][][] lockstepNoise;
+    /** Lockstep: {@code σ·e} of every direction's vector parameters (biases), [direction][parameter], null for matrices. */
+    private float[][][] lockstepScaled;
 
     private Population noisePopulation;
     private Tensor[] noiseParams;
 
     /** The most noise numbers {@link #forwardLockstep} keeps between calls (64 MiB of floats). */
     static final long LOCKSTEP_NOISE_LIMIT = 16L << 20;
+
+    /** Directions a worker takes at a time in a lockstep step's member phase. */
+    private static final int LOCKSTEP_BLOCK = 16;
 
     /**
      * Fills {@code losses[m]} with {@code objective} at member {@code m} (see {@link Population}) and
@@ -105,12 +110,13 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
      * Lockstep: every member's output on inputs of its own (member {@code m}'s observation at step
      * {@code t} of a rollout), in one call. Member {@code m}'s input is its block of rows
      * {@code [m·R, (m + 1)·R)} of {@code inputs}, {@code R = inputs.dim(0) / population.members()};
-     * its output goes to the same block of rows of {@code out}. For each module with parameters the
-     * unperturbed forward of all members' rows is one call on the stacked rows (for a
-     * {@code Linear}, one GEMM: every member's base product), and each member then adds only its
-     * own correction through the module's {@link PopulationForward} member phase on its rows with that
-     * base (low-rank: its rank-{@code r} product {@code X_m·B_m}); a module without parameters runs once
-     * on the stacked rows, any other module takes the functional fallback on each member's rows.
+     * its output goes to the same block of rows of {@code out}. The members are cut into blocks of
+     * directions, and each worker takes a block at a time through the whole model: each module runs
+     * its forward once on the block's stacked rows (for a {@code Linear}, one GEMM: the block's base
+     * products), then a module with parameters adds each member's own correction by its lockstep
+     * phase ({@link PopulationForward#forwardMembers}, by default its member phase on each member's rows
+     * with that base; low-rank: its rank-{@code r} product {@code X_m·B_m}), and any other module takes
+     * the functional fallback on each member's rows.
      * Every member's output depends only on its own rows and direction: the same on any thread count.
      *
      * @return the shape of one member's output block ({@code [R, ...]})
@@ -131,40 +137,22 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         Evaluation ev = new Evaluation(model, population, threads);
         fallbacks = ev.fallbacks;
         ev.noiseCache = lockstepNoise(ev);
-        try (var noGrad = Tape.noGrad();
-                Workspace centerSpace = Workspace.open()) {
-            prepareWorkers(ev, threads);
-            Tensor x = inputs;
-            try (ParameterBinding binding = ev.fallbacks.isEmpty() ? null : ParameterBinding.open(List.of(ev.params))) {
-                ev.binding = binding;
-                for (Step<?> step : ev.steps) {
-                    Tensor base = step.module.forward(x);
-                    Tensor y = base;
-                    if (step.params.length > 0) {
-                        Tensor stacked = Workspace.uninitialized(base.shape());
-                        Tensor in = x;
-                        AtomicInteger next = new AtomicInteger();
-                        Parallel.forEach(threads, slot -> {
-                            try (var scope = Tape.noGrad()) {
-                                for (int d; (d = next.getAndIncrement()) < directions; ) {
-                                    workers[slot].runLockstep(step, d, in, base, stacked);
-                                }
-                            }
-                        });
-                        y = stacked;
+        ev.scaledCache = ev.noiseCache == null ? null : lockstepScaled;
+        prepareWorkers(ev, threads);
+        int blocks = (directions + LOCKSTEP_BLOCK - 1) / LOCKSTEP_BLOCK;
+        AtomicInteger next = new AtomicInteger();
+        try (ParameterBinding binding = ev.fallbacks.isEmpty() ? null : ParameterBinding.open(List.of(ev.params))) {
+            ev.binding = binding;
+            Parallel.forEach(Math.min(threads, blocks), slot -> {
+                try (var scope = Tape.noGrad()) {
+                    for (int b; (b = next.getAndIncrement()) < blocks; ) {
+                        workers[slot].runLockstep(
+                                b * LOCKSTEP_BLOCK, Math.min(directions, (b + 1) * LOCKSTEP_BLOCK), inputs, out);
                     }
-                    x = y;
                 }
-            }
-            if (out.length != x.size()) {
-                throw new IllegalArgumentException("out must hold the members' outputs, " + Arrays.toString(x.shape())
-                        + " = " + x.size() + " floats, got " + out.length);
-            }
-            System.arraycopy(x.data(), 0, out, 0, x.size());
-            int[] shape = x.shape().clone();
-            shape[0] /= members;
-            return shape;
+            });
         }
+        return ev.lockstepShape;
     }
 
     /**
@@ -177,6 +165,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
             return lockstepNoise;
         }
         lockstepNoise = null;
+        lockstepScaled = null;
         noisePopulation = null;
         Population population = ev.population;
         int directions = population.directions();
@@ -188,17 +177,24 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
             return null;
         }
         float[][][] cache = new float[directions][ev.params.length][];
+        float[][][] scaled = new float[directions][ev.params.length][];
         int tasks = Math.min(Parallel.threads(), directions);
         Parallel.forEach(tasks, t -> {
             for (int d = t; d < directions; d += tasks) {
                 for (int i = 0; i < ev.params.length; i++) {
-                    int n = population.perturbation().noiseLength(ev.params[i]);
+                    Tensor param = ev.params[i];
+                    int n = population.perturbation().noiseLength(param);
                     cache[d][i] = new float[n];
                     population.noise(d, ev.noiseOffsets[i], cache[d][i], 0, n);
+                    if (param.rank() < 2) {
+                        scaled[d][i] = new float[n];
+                        population.perturbation().scaled(cache[d][i], param, population.sigma(), scaled[d][i]);
+                    }
                 }
             }
         });
         lockstepNoise = cache;
+        lockstepScaled = scaled;
         noisePopulation = population;
         noiseParams = ev.params;
         return cache;
@@ -249,6 +245,10 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         final SharedInput shared = new SharedInput(this, null);
         /** Lockstep: every direction's noise, [direction][parameter], or null. */
         float[][][] noiseCache;
+        /** Lockstep: {@code σ·e} of every direction's vector parameters, [direction][parameter], or null. */
+        float[][][] scaledCache;
+        /** Lockstep: the shape of one member's output, set by the blocks. */
+        volatile int[] lockstepShape;
         /** The first step's input, which every member shares. */
         Tensor input;
 
@@ -360,6 +360,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         final int slot;
         final Member[] members = {new Member(this, 1f), new Member(this, -1f)};
         final Tensor[] outputs = new Tensor[2];
+        final MemberRows rows = new MemberRows(this);
         Evaluation ev;
         private float[][] noise = new float[0][];
         private int[] noiseDirection = new int[0];
@@ -404,36 +405,58 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         }
 
         /**
-         * Lockstep: direction {@code d}'s members through {@code step}, each on its own block of rows
-         * of the stacked input {@code x} with the same rows of the unperturbed output {@code y} as
-         * base; their outputs go to their rows of {@code stacked}.
+         * Lockstep: the members of directions {@code [from, to)} through the whole model, on their
+         * block of rows of the stacked {@code inputs}, into the same block of {@code out}. Each module
+         * runs its forward once on the block's rows (a {@code Linear}: the block's base product), then,
+         * with parameters, its lockstep phase on that base ({@link PopulationForward#forwardMembers}),
+         * or the fallback on each member's rows.
          */
-        void runLockstep(Step<?> step, int d, Tensor x, Tensor y, Tensor stacked) {
-            boolean antithetic = ev.population.antithetic();
-            int count = antithetic ? 2 : 1;
+        void runLockstep(int from, int to, Tensor inputs, float[] out) {
             int all = ev.population.members();
-            int inBlock = x.size() / all;
-            int outBlock = y.size() / all;
+            int perDirection = ev.population.antithetic() ? 2 : 1;
+            int first = from * perDirection;
+            int count = (to - from) * perDirection;
+            int rowsEach = inputs.dim(0) / all;
+            int inBlock = inputs.size() / all;
+            MemberRows block = rows;
+            block.from = from;
+            block.to = to;
+            block.first = first;
+            block.rows = rowsEach;
             try (Workspace space = Workspace.open()) {
-                for (int m = 0; m < count; m++) {
-                    Member member = members[m];
-                    member.direction = d;
-                    member.index = antithetic ? 2 * d + m : d;
-                    Tensor xm = Workspace.uninitialized(block(x.shape(), all));
-                    Tensor ym = Workspace.uninitialized(block(y.shape(), all));
-                    System.arraycopy(x.data(), member.index * inBlock, xm.data(), 0, inBlock);
-                    System.arraycopy(y.data(), member.index * outBlock, ym.data(), 0, outBlock);
-                    Tensor o = step.forwardOwn(xm, ym, member);
-                    System.arraycopy(o.data(), 0, stacked.data(), member.index * outBlock, outBlock);
+                int[] shape = inputs.shape().clone();
+                shape[0] = count * rowsEach;
+                Tensor x = Workspace.uninitialized(shape);
+                System.arraycopy(inputs.data(), first * inBlock, x.data(), 0, count * inBlock);
+                for (Step<?> step : ev.steps) {
+                    Tensor base = step.module.forward(x);
+                    if (step.params.length > 0) {
+                        Tensor y = Workspace.uninitialized(base.shape());
+                        block.step = step;
+                        block.x = x;
+                        block.base = base;
+                        block.out = y.data();
+                        if (step.forward != null) {
+                            step.forward.forwardMembers(block);
+                        } else {
+                            block.forwardEach();
+                        }
+                        base = y;
+                    }
+                    x = base;
                 }
+                int outBlock = x.size() / count;
+                if (out.length != (long) all * outBlock) {
+                    int[] whole = x.shape().clone();
+                    whole[0] = all * rowsEach;
+                    throw new IllegalArgumentException("out must hold the members' outputs, " + Arrays.toString(whole)
+                            + " = " + (long) all * outBlock + " floats, got " + out.length);
+                }
+                System.arraycopy(x.data(), 0, out, first * outBlock, count * outBlock);
+                int[] one = x.shape().clone();
+                one[0] = rowsEach;
+                ev.lockstepShape = one;
             }
-        }
-
-        /** The shape of one member's rows of a stacked tensor. */
-        private static int[] block(int[] shape, int members) {
-            int[] b = shape.clone();
-            b[0] /= members;
-            return b;
         }
 
         /**

@@ -47,4 +47,16 @@ public interface PopulationForward<S> extends Module {
      * input. Tensors made here should come from {@link dev.gradlab.core.Workspace}.
      */
     Tensor forwardMember(S shared, Member member);
+
+    /**
+     * Lockstep: the outputs of a block of members on rows of their own, all in one call (see
+     * {@link MemberRows}). By default each member goes through {@link #share} on its own rows, with
+     * its rows of {@link MemberRows#base()} as the unperturbed output, and {@link #forwardMember}; a
+     * module whose member phase is a product and a bias overrides it with one loop over the members
+     * ({@link MemberRows#product}, {@link MemberRows#addPerturbation}), which spares each member its
+     * tensors. Either way a member's output depends only on its own rows and direction.
+     */
+    default void forwardMembers(MemberRows members) {
+        members.forwardEach();
+    }
 }

@@ -88,6 +88,52 @@ class LockstepTest {
         }
     }
 
+    /** A {@code Linear} without a lockstep loop of its own: each member through share and forwardMember. */
+    private record MemberByMember(Linear linear) implements PopulationForward<MatrixProduct> {
+        @Override
+        public Tensor forward(Tensor x) {
+            return linear.forward(x);
+        }
+
+        @Override
+        public List<Tensor> parameters() {
+            return linear.parameters();
+        }
+
+        @Override
+        public MatrixProduct share(Tensor input, Tensor output, SharedInput shared) {
+            return linear.share(input, output, shared);
+        }
+
+        @Override
+        public Tensor forwardMember(MatrixProduct shared, Member member) {
+            return linear.forwardMember(shared, member);
+        }
+    }
+
+    @Test
+    void linearsLoopOverTheMembersGivesWhatEachMembersPhaseGives() {
+        Linear[] layers = {new Linear(4, 64, true, 1), new Linear(64, 2, true, 2), new Linear(2, 16, false, 3)};
+        Module fused = new Sequential(layers[0], new Tanh(), layers[1], layers[2]);
+        Module each = new Sequential(
+                new MemberByMember(layers[0]),
+                new Tanh(),
+                new MemberByMember(layers[1]),
+                new MemberByMember(layers[2]));
+        for (Perturbation p :
+                new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(1), Perturbation.lowRank(3)}) {
+            for (boolean antithetic : new boolean[] {false, true}) {
+                Population population = Population.es(p, 0.1f, antithetic, 9, 1, 37);
+                Tensor inputs = inputs(population.members());
+                float[] a = new float[population.members() * ROWS * 16];
+                float[] b = new float[a.length];
+                new PopulationEvaluator().forwardLockstep(fused, population, inputs, a);
+                new PopulationEvaluator().forwardLockstep(each, population, inputs, b);
+                assertArrayEquals(b, a, p + (antithetic ? " antithetic" : ""));
+            }
+        }
+    }
+
     @Test
     void bitIdenticalOnOneAndTwoThreads() {
         for (Perturbation p : new Perturbation[] {Perturbation.fullRank(), Perturbation.lowRank(2)}) {

@@ -11,7 +11,7 @@ import java.util.function.IntFunction;
  * Episodes of every member of a {@link Population} of a policy {@link Module}, all in lockstep:
  * {@code members × E} environments stepped together, member {@code m}'s observations rows
  * {@code [m·E, (m + 1)·E)}, each step one {@link PopulationEvaluator#forwardLockstep} call (per
- * layer, the base products of all members one GEMM, each member adding its own correction). Episode
+ * block of members and layer, their base products one GEMM, each member adding its own correction). Episode
  * {@code e} of every member starts from {@code (seed, e)}, as {@link Rollouts} starts it. A discrete
  * policy acts by the argmax of its outputs, a continuous one by their {@code tanh}. Members whose
  * episodes have all ended (both members of a pair, with antithetic pairs) drop out of the steps.
