@@ -147,7 +147,14 @@ final class RunDirectory implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(token), 0);
             if (Arrays.equals(token, readOrNull(file))) {
-                return new Lock(file, channel);
+                Lock lock = new Lock(file, channel);
+                try {
+                    Runtime.getRuntime().addShutdownHook(lock.atExit);
+                } catch (IllegalStateException e) {
+                    lock.close();
+                    throw new IllegalStateException("the JVM is shutting down: no run starts in " + target, e);
+                }
+                return lock;
             }
             channel.close();
         }
@@ -161,19 +168,46 @@ final class RunDirectory implements AutoCloseable {
         }
     }
 
-    /** A held {@link #lock}; closing removes the lock file and releases it. */
+    /**
+     * A held {@link #lock}; closing removes the lock file and releases it. A JVM stopped by a signal
+     * (Ctrl-C, SIGTERM) removes the file too, after what {@link #releaseAfter} names has finished.
+     */
     static final class Lock implements AutoCloseable {
 
         private final Path file;
         private final FileChannel channel;
+        private final Thread atExit = new Thread(this::releaseAtExit, "gradlab-run-lock");
+        private volatile Runnable first = () -> {};
 
         private Lock(Path file, FileChannel channel) {
             this.file = file;
             this.channel = channel;
         }
 
+        /** Runs {@code settle} (a run directory's settling) before the file goes when the JVM stops. */
+        void releaseAfter(Runnable settle) {
+            first = settle;
+        }
+
+        private void releaseAtExit() {
+            try {
+                first.run();
+            } finally {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // The OS releases the lock with the process; the next run takes the file over.
+                }
+            }
+        }
+
         @Override
         public void close() throws IOException {
+            try {
+                Runtime.getRuntime().removeShutdownHook(atExit);
+            } catch (IllegalStateException e) {
+                // The JVM is already stopping: the hook removes the file.
+            }
             try {
                 Files.deleteIfExists(file);
             } finally {
@@ -290,6 +324,11 @@ final class RunDirectory implements AutoCloseable {
         Files.writeString(
                 dir.resolve(INCOMPLETE),
                 "stopped before its last epoch; continue it with" + " gradlab train --resume " + target + "\n");
+    }
+
+    /** Settles the run now unless it committed or settled (see {@link #settle}); for the lock's release. */
+    void settleNow() {
+        settle();
     }
 
     /** Settles a run that did not commit (see {@link #settle}). */

@@ -284,6 +284,7 @@ final class TrainCommand implements Callable<Integer> {
                 try (RunDirectory.Lock lock = lock(target, overwrite)) {
                     checkOut(target); // again: another run may have written it, or a killed one been moved there
                     try (RunDirectory dir = RunDirectory.open(target)) {
+                        lock.releaseAfter(dir::settleNow);
                         return train(plan, network, split, epochCount, null, dir, target);
                     }
                 }

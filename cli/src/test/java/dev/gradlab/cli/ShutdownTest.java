@@ -56,6 +56,7 @@ class ShutdownTest {
         assertFalse(output.contains("Exception"), output);
         assertTrue(Files.exists(run.resolve(RunDirectory.INCOMPLETE)), output);
         assertEquals(29, Checkpoint.read(run.resolve(Checkpoint.FILE_NAME)).epoch());
+        assertFalse(Files.exists(dir.resolve(".run.lock")), "the run's lock file is left behind");
     }
 
     /** Runs {@code main} in a new JVM on the test class path; returns its output, after checking its exit code. */
