@@ -316,15 +316,16 @@ public final class SafeTensors {
         return new ModelFormatException(file, offset, message);
     }
 
+    /** Hands {@code data} to {@code sink} as little-endian bytes, a buffer's worth at a time (bulk copies, no per-value loop). */
     private static void forEachChunk(float[] data, ByteBuffer buffer, java.util.function.Consumer<ByteBuffer> sink) {
-        for (float v : data) {
-            if (!buffer.hasRemaining()) {
-                sink.accept(buffer);
-                buffer.clear();
-            }
-            buffer.putFloat(v);
+        int perChunk = buffer.capacity() / Float.BYTES;
+        for (int from = 0; from < data.length; from += perChunk) {
+            int n = Math.min(perChunk, data.length - from);
+            buffer.clear();
+            buffer.asFloatBuffer().put(data, from, n);
+            buffer.position(n * Float.BYTES);
+            sink.accept(buffer);
         }
-        sink.accept(buffer);
         buffer.clear();
     }
 }
