@@ -429,7 +429,7 @@ final class TrainCommand implements Callable<Integer> {
                 Simd.vectorized() ? "Vector API kernels" : "scalar kernels",
                 Text.count(Parallel.threads(), "thread"));
         String chartTitle = "gradlab train: " + network + ", " + plan.method();
-        TrainingChart.warmUp(chartTitle);
+        TrainingChart.warmUp(chartTitle, Parallel.threads());
         Outcome outcome;
         List<EpochMetrics> history;
         try (ConsoleListener console =

@@ -50,9 +50,13 @@ final class TrainingChart {
     /**
      * Starts drawing a throwaway chart on a daemon thread, so that Java2D, the fonts and the PNG
      * encoder, which take longer to start than to draw, are ready when a run that is training now
-     * draws its own.
+     * draws its own; only with a processor to spare beside the training's {@code threads}, since
+     * otherwise the warm-up (its compiled code included) takes longer from the training than it saves.
      */
-    static void warmUp(String title) {
+    static void warmUp(String title, int threads) {
+        if (Runtime.getRuntime().availableProcessors() <= threads) {
+            return;
+        }
         double[] two = {1, 2};
         Thread t = new Thread(
                 () -> {
