@@ -1,10 +1,6 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.model.Activation;
-import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFile;
-import dev.gradlab.core.model.ModelSpec;
-import dev.gradlab.core.nn.Convnets;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.optim.EpochMetrics;
@@ -72,20 +68,8 @@ final class CompareCommand implements Callable<Integer> {
             description = "Epochs for every method (default: each method's own, as 'gradlab train --help' lists).")
     Integer epochs;
 
-    @Option(
-            names = "--model",
-            paramLabel = "mlp|cnn",
-            defaultValue = "mlp",
-            description = "The network, as for train: mlp, or cnn, the reference convnet (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(
-            names = "--hidden",
-            paramLabel = "SIZES",
-            split = ",",
-            defaultValue = "512",
-            description = "Hidden layer sizes, as for train (default: ${DEFAULT-VALUE}).")
-    int[] hidden;
+    @Mixin
+    ModelOptions model;
 
     @Mixin
     DataOptions data;
@@ -111,7 +95,7 @@ final class CompareCommand implements Callable<Integer> {
         try (var threads = run.threads.open()) {
             DataSplit split = data.load();
             ModelOptions.Network network =
-                    network(split.train().features(), split.train().classes());
+                    model.network(split.train().features(), split.train().classes());
             for (Method m : methods) {
                 runs.put(m.toString(), train(m, network, split, Files.createDirectories(out.resolve(m.toString()))));
             }
@@ -159,29 +143,6 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Trains {@code method} with its defaults into {@code dir}: metrics.csv, training.png,
-     * model.safetensors (and genome.bin for ga). Returns its epochs' metrics.
-     */
-    /** The mlp of --hidden (sigmoid, no biases, as train's default), or the reference convnet. */
-    private ModelOptions.Network network(int features, int classes) {
-        return switch (model.strip().toLowerCase(Locale.ROOT)) {
-            case "mlp" -> {
-                Architecture a = Architecture.of(features, hidden, classes, Activation.SIGMOID, false);
-                yield new ModelOptions.Network(a.spec(), a.toString());
-            }
-            case "cnn" -> {
-                if (features != 28 * 28 || classes != 10) {
-                    throw Usage.error("Invalid value for option '--model': cnn takes 28x28 images (784 features) in"
-                            + " 10 classes, the data has " + features + " features and " + classes + " classes");
-                }
-                yield new ModelOptions.Network(ModelSpec.of(Convnets.reference(0)), "reference convnet");
-            }
-            default ->
-                throw Usage.error("Invalid value for option '--model': expected one of mlp, cnn, got '" + model + "'");
-        };
-    }
-
     /** The settings every gradient method and search shares here: the data, seed, epochs, batch and listener. */
     private <B extends LoopBuilder<B>> B loop(B builder, DataSplit split, int epochCount, TrainingListener listener) {
         return builder.train(split.train())
@@ -192,13 +153,17 @@ final class CompareCommand implements Callable<Integer> {
                 .listener(listener);
     }
 
+    /**
+     * Trains {@code method} with its defaults into {@code dir}: metrics.csv, training.png,
+     * model.safetensors (and genome.bin for ga). Returns its epochs' metrics.
+     */
     private List<EpochMetrics> train(Method method, ModelOptions.Network network, DataSplit split, Path dir)
             throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         int epochCount = epochs != null ? epochs : method.epochs;
         PopulationOptions defaults = new PopulationOptions();
         long seed = run.seed;
-        Sequential model;
+        Sequential net;
         Genome genome = null;
         String description;
         List<EpochMetrics> rows;
@@ -213,21 +178,21 @@ final class CompareCommand implements Callable<Integer> {
                         .listener(listener)
                         .build()
                         .run();
-                model = r.model();
+                net = r.model();
                 genome = r.champion();
                 description = method.toString();
             } else if (method.searches()) {
-                model = network.build(seed);
-                SearchStrategy strategy = method.strategy(defaults, null, ModuleSearch.parameters(model), seed);
-                loop(SearchTrainer.builder().model(model).strategy(strategy), split, epochCount, listener)
+                net = network.build(seed);
+                SearchStrategy strategy = method.strategy(defaults, null, ModuleSearch.parameters(net), seed);
+                loop(SearchTrainer.builder().model(net).strategy(strategy), split, epochCount, listener)
                         .build()
                         .run();
                 description = method.describe(strategy, defaults) + ", " + method.center(null);
             } else {
-                model = network.build(seed);
+                net = network.build(seed);
                 GradientEstimator estimator = method.estimator(defaults, seed);
-                Optimizer<?> rule = method.optimizer.create(model.parameters(), method.optimizer.lr, null);
-                loop(Trainer.builder().model(model).estimator(estimator).optimizer(rule), split, epochCount, listener)
+                Optimizer<?> rule = method.optimizer.create(net.parameters(), method.optimizer.lr, null);
+                loop(Trainer.builder().model(net).estimator(estimator).optimizer(rule), split, epochCount, listener)
                         .build()
                         .run();
                 description = estimator.name() + ", " + rule;
@@ -242,7 +207,7 @@ final class CompareCommand implements Callable<Integer> {
         info.put(
                 "test_accuracy",
                 String.format(Locale.ROOT, "%.4f", rows.get(rows.size() - 1).testAccuracy()));
-        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), model, info);
+        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), net, info);
         if (genome != null) {
             genome.write(dir.resolve(Genome.FILE_NAME));
         }
