@@ -36,7 +36,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -83,7 +82,7 @@ final class GradientStatsCommand implements Callable<Integer> {
             split = ",",
             defaultValue = "vanishing,noise,fgsm",
             description = "Which parts to run: vanishing, noise, fgsm (default: ${DEFAULT-VALUE}).")
-    List<String> parts;
+    EnumSet<Part> parts;
 
     @Option(
             names = "--depth",
@@ -164,9 +163,9 @@ final class GradientStatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EnumSet<Part> chosen = validate();
+        validate();
         try (var scope = run.threads.open()) {
-            return run(chosen);
+            return run(parts);
         }
     }
 
@@ -192,49 +191,22 @@ final class GradientStatsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private EnumSet<Part> validate() {
-        EnumSet<Part> chosen = EnumSet.noneOf(Part.class);
-        for (String p : parts) {
-            Part part = Arrays.stream(Part.values())
-                    .filter(x -> x.toString().equalsIgnoreCase(p.strip()))
-                    .findFirst()
-                    .orElseThrow(() -> usage(
-                            "Invalid value for option '--parts': expected vanishing, noise or fgsm, got '" + p + "'"));
-            chosen.add(part);
-        }
-        for (var e : Map.of(
-                        "--depth",
-                        depth,
-                        "--width",
-                        width,
-                        "--epochs",
-                        epochs,
-                        "--hidden",
-                        hidden,
-                        "--draws",
-                        draws,
-                        "--train-epochs",
-                        trainEpochs)
-                .entrySet()) {
-            if (e.getValue() < 1) {
-                throw usage("Invalid value for option '" + e.getKey() + "': must be >= 1, got " + e.getValue());
-            }
-        }
+    private void validate() {
+        Usage.positive("--depth", depth);
+        Usage.positive("--width", width);
+        Usage.positive("--epochs", epochs);
+        Usage.positive("--hidden", hidden);
+        Usage.positive("--draws", draws);
+        Usage.positive("--train-epochs", trainEpochs);
         for (int b : batches) {
-            if (b < 1) {
-                throw usage("Invalid value for option '--batches': every size must be >= 1, got " + b);
-            }
+            Usage.positive("--batches", b);
         }
         for (float e : epsilons) {
             if (!(e >= 0) || !Float.isFinite(e)) {
-                throw usage("Invalid value for option '--epsilons': every ε must be a finite number >= 0, got " + e);
+                throw Usage.error(
+                        "Invalid value for option '--epsilons': every ε must be a finite number >= 0, got " + e);
             }
         }
-        return chosen;
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 
     /** Trains the deep narrow network once per activation, noting each layer's weight-gradient norm per step. */

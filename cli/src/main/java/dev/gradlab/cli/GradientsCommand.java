@@ -28,7 +28,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -122,10 +121,8 @@ final class GradientsCommand implements Callable<Integer> {
         DataSplit split = data.load();
         Dataset train = split.train();
         if (batch > train.size()) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "Invalid value for option '--batch': must be at most the " + train.size() + " training images, got "
-                            + batch);
+            throw Usage.error("Invalid value for option '--batch': must be at most the " + train.size()
+                    + " training images, got " + batch);
         }
         Architecture architecture = model.architecture(train.features(), train.classes());
         Sequential network = architecture.build(run.seed);
@@ -144,68 +141,39 @@ final class GradientsCommand implements Callable<Integer> {
                 Text.count(Parallel.threads(), "thread"));
 
         // Each row: a label, the estimator and whether √(N/(N+D)) is its expected cosine.
-        List<String> labelsOfRows = new ArrayList<>();
-        List<GradientEstimator> estimators = new ArrayList<>();
-        List<Boolean> hasTheory = new ArrayList<>();
-        addRow(labelsOfRows, estimators, hasTheory, "backprop (reference)", new Backprop(), false);
-        addRow(
-                labelsOfRows,
-                estimators,
-                hasTheory,
-                "fd directional N=" + population + " step " + step,
-                FiniteDifferences.directional(population, step, run.seed),
-                true);
-        addRow(
-                labelsOfRows,
-                estimators,
-                hasTheory,
-                "es vanilla N=" + population + " (reference)",
-                es(population, false, false, false, run.seed),
-                false);
-        addRow(
-                labelsOfRows,
-                estimators,
-                hasTheory,
-                "es baseline N=" + population,
-                es(population, false, false, true, run.seed),
-                false);
-        addRow(
-                labelsOfRows,
-                estimators,
-                hasTheory,
-                "es antithetic N=" + population + " pairs",
-                es(population, true, false, false, run.seed),
-                true);
-        addRow(
-                labelsOfRows,
-                estimators,
-                hasTheory,
-                "es antithetic + ranks N=" + population + " pairs",
-                es(population, true, true, false, run.seed),
-                true);
+        List<Entry> entries = new ArrayList<>(List.of(
+                new Entry("backprop (reference)", new Backprop(), false),
+                new Entry(
+                        "fd directional N=" + population + " step " + step,
+                        FiniteDifferences.directional(population, step, run.seed),
+                        true),
+                new Entry(
+                        "es vanilla N=" + population + " (reference)",
+                        es(population, false, false, false, run.seed),
+                        false),
+                new Entry("es baseline N=" + population, es(population, false, false, true, run.seed), false),
+                new Entry(
+                        "es antithetic N=" + population + " pairs", es(population, true, false, false, run.seed), true),
+                new Entry(
+                        "es antithetic + ranks N=" + population + " pairs",
+                        es(population, true, true, false, run.seed),
+                        true)));
         for (int rank : LOW_RANKS) {
-            addRow(
-                    labelsOfRows,
-                    estimators,
-                    hasTheory,
+            entries.add(new Entry(
                     "es antithetic low-rank r=" + rank + " N=" + population + " pairs",
                     es(population, true, false, false, run.seed, Perturbation.lowRank(rank)),
-                    true);
+                    true));
         }
         if (dimension <= FULL_FD_LIMIT) {
-            addRow(
-                    labelsOfRows,
-                    estimators,
-                    hasTheory,
-                    "fd central, every coordinate, step " + step,
-                    FiniteDifferences.central(step),
-                    false);
+            entries.add(
+                    new Entry("fd central, every coordinate, step " + step, FiniteDifferences.central(step), false));
         }
-        List<EstimatorComparison.Row> rows = EstimatorComparison.compare(network, x, labels, estimators, 0);
+        List<EstimatorComparison.Row> rows = EstimatorComparison.compare(
+                network, x, labels, entries.stream().map(Entry::estimator).toList(), 0);
         List<Row> table = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            table.add(new Row(
-                    labelsOfRows.get(i), rows.get(i), hasTheory.get(i) ? theory(population, dimension) : Double.NaN));
+            Entry e = entries.get(i);
+            table.add(new Row(e.label(), rows.get(i), e.hasTheory() ? theory(population, dimension) : Double.NaN));
         }
         printTable(stdout, table);
         if (dimension > FULL_FD_LIMIT) {
@@ -286,35 +254,22 @@ final class GradientsCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        positive("--batch", batch);
-        positive("--population", population);
-        positive("--repeats", repeats);
-        if (!(sigma > 0 && Float.isFinite(sigma))) {
-            throw usage("Invalid value for option '--sigma': must be a finite number > 0, got " + sigma);
-        }
-        if (!(step > 0 && Float.isFinite(step))) {
-            throw usage("Invalid value for option '--step': must be a finite number > 0, got " + step);
-        }
+        Usage.positive("--batch", batch);
+        Usage.positive("--population", population);
+        Usage.positive("--repeats", repeats);
+        Usage.finitePositive("--sigma", sigma);
+        Usage.finitePositive("--step", step);
         if (sweep.length < 2) {
-            throw usage("Invalid value for option '--sweep': must list at least 2 populations, got " + sweep.length);
+            throw Usage.error(
+                    "Invalid value for option '--sweep': must list at least 2 populations, got " + sweep.length);
         }
         for (int i = 0; i < sweep.length; i++) {
-            positive("--sweep", sweep[i]);
+            Usage.positive("--sweep", sweep[i]);
             if (i > 0 && sweep[i] <= sweep[i - 1]) {
-                throw usage("Invalid value for option '--sweep': populations must increase, got " + sweep[i - 1]
+                throw Usage.error("Invalid value for option '--sweep': populations must increase, got " + sweep[i - 1]
                         + " then " + sweep[i]);
             }
         }
-    }
-
-    private void positive(String option, int value) {
-        if (value < 1) {
-            throw usage("Invalid value for option '" + option + "': must be >= 1, got " + value);
-        }
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 
     private GradientEstimator es(int n, boolean antithetic, boolean ranks, boolean baseline, long seed) {
@@ -336,18 +291,6 @@ final class GradientsCommand implements Callable<Integer> {
 
     static double theory(int n, long dimension) {
         return EstimatorComparison.theoreticalCosine(n, Math.toIntExact(dimension));
-    }
-
-    private static void addRow(
-            List<String> labels,
-            List<GradientEstimator> estimators,
-            List<Boolean> hasTheory,
-            String label,
-            GradientEstimator estimator,
-            boolean theory) {
-        labels.add(label);
-        estimators.add(estimator);
-        hasTheory.add(theory);
     }
 
     private static void printTable(PrintWriter out, List<Row> rows) {
@@ -410,6 +353,8 @@ final class GradientsCommand implements Callable<Integer> {
             }
         }
     }
+
+    private record Entry(String label, GradientEstimator estimator, boolean hasTheory) {}
 
     private record Row(String name, EstimatorComparison.Row comparison, double theory) {}
 }
