@@ -96,7 +96,7 @@ class DamagedFilesExitTest {
         byte[] layers = h.replace("\\\"out_features\\\":8,", "\\\"out_features\\\":9999999,")
                 .getBytes(StandardCharsets.UTF_8);
         assertTrue(layers.length == start - 8 + 6, h);
-        assertFailureNamingTheFile("--weights", withHeader(model, layers), "metadata_checksum mismatch");
+        assertFailureNamingTheFile("--weights", withHeader(model, layers), "metadata checksum mismatch");
         byte[] control = model.clone();
         control[h.indexOf("\"spec\"") + 8 + 6] = 0x1b; // the colon after the key
         assertFailureNamingTheFile("--weights", control, "\\u001b");

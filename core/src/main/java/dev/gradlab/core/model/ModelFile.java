@@ -35,8 +35,8 @@ public final class ModelFile {
     static final String FORMAT = "gradlab-model";
 
     static final String SPEC = "spec";
-    static final String METADATA_CHECKSUM = "metadata_checksum";
-    private static final Set<String> RESERVED = Set.of("format", SPEC, METADATA_CHECKSUM, SafeTensors.CHECKSUM);
+    private static final Set<String> RESERVED =
+            Set.of("format", SPEC, SafeTensors.METADATA_CHECKSUM, SafeTensors.CHECKSUM);
     private static final String EXPECTED = "a model.safetensors written by gradlab train or ModelFile.save";
 
     private ModelFile() {}
@@ -50,7 +50,6 @@ public final class ModelFile {
      */
     public static void save(Path file, Module model, Map<String, String> info) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", FORMAT);
         if (model instanceof Sequential s && hasSpec(s)) {
             metadata.put(SPEC, ModelSpec.of(s).json());
         }
@@ -60,8 +59,7 @@ public final class ModelFile {
             }
             metadata.put(key, value);
         });
-        metadata.put(METADATA_CHECKSUM, SafeTensors.metadataChecksum(metadata));
-        SafeTensors.write(file, tensors(model), metadata);
+        SafeTensors.write(file, tensors(model), FORMAT, metadata);
     }
 
     /**
@@ -104,32 +102,8 @@ public final class ModelFile {
         return info(contents.metadata());
     }
 
-    /** Reads the file and checks the format and checksum entries. */
     private static SafeTensors.Contents read(Path file) throws IOException {
-        SafeTensors.Contents contents = SafeTensors.read(file, EXPECTED);
-        Map<String, String> metadata = contents.metadata();
-        String format = metadata.get("format");
-        if (!FORMAT.equals(format)) {
-            throw SafeTensors.error(
-                    file.toString(),
-                    8,
-                    "__metadata__ must have format=" + FORMAT + " (expected " + EXPECTED + "), got "
-                            + (format != null ? "'" + format + "'" : "no format entry"));
-        }
-        if (!metadata.containsKey(SafeTensors.CHECKSUM)) {
-            throw SafeTensors.error(
-                    file.toString(), 8, "__metadata__ must have a checksum entry, got keys " + metadata.keySet());
-        }
-        if (!SafeTensors.metadataChecksum(metadata).equals(metadata.get(METADATA_CHECKSUM))) {
-            throw SafeTensors.error(
-                    file.toString(),
-                    8,
-                    "__metadata__ " + METADATA_CHECKSUM + " mismatch: the entry is "
-                            + metadata.get(METADATA_CHECKSUM) + ", the entries have "
-                            + SafeTensors.metadataChecksum(metadata)
-                            + "; the file is corrupt");
-        }
-        return contents;
+        return SafeTensors.read(file, EXPECTED, FORMAT);
     }
 
     private static Map<String, String> info(Map<String, String> metadata) {
