@@ -35,14 +35,8 @@ public final class IdxReader {
 
     /** Reads a raw or gzip IDX file. */
     public static IdxArray read(Path file) {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read IDX file " + file + ": " + e.getMessage(), e);
-        }
         try (InputStream in = Files.newInputStream(file)) {
-            return read(file.toString(), in, size);
+            return read(file.toString(), in, Files.size(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read IDX file " + file + ": " + e.getMessage(), e);
         }
