@@ -445,18 +445,10 @@ final class GradientStatsCommand implements Callable<Integer> {
 
     private static int[] predict(Sequential net, Tensor x) {
         try (var scope = Tape.noGrad()) {
-            float[] logits = net.forward(x).data();
-            int rows = x.dim(0);
-            int classes = logits.length / rows;
-            int[] best = new int[rows];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 1; c < classes; c++) {
-                    if (logits[r * classes + c] > logits[r * classes + best[r]]) {
-                        best[r] = c;
-                    }
-                }
-            }
-            return best;
+            float[] best = net.forward(x).argmax(1).data();
+            int[] classes = new int[best.length];
+            Arrays.setAll(classes, r -> (int) best[r]);
+            return classes;
         }
     }
 
