@@ -241,7 +241,7 @@ final class GradientsCommand implements Callable<Integer> {
                     mean[4]);
             stdout.flush();
         }
-        CosineChart.write(
+        GradientStatsCharts.cosine(
                 dir.resolve("cosine.png"),
                 "ES cosine to backprop: " + architecture + ", batch " + batch,
                 dimension,

@@ -1,7 +1,6 @@
 package dev.gradlab.cli;
 
 import dev.gradlab.optim.EpochMetrics;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,7 +10,6 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** {@code training.png}: training and test loss (left axis) and test accuracy (right axis) per epoch. */
 final class TrainingChart {
@@ -72,16 +70,9 @@ final class TrainingChart {
 
     private static XYChart chart(
             String title, double[] epochs, double[] trainLoss, double[] testLoss, double[] testAccuracy) {
-        XYChart chart = new XYChart(900, 540);
-        chart.setTitle(title);
-        chart.setXAxisTitle("epoch");
-        chart.setYAxisGroupTitle(0, "mean cross-entropy");
+        XYChart chart = GradientStatsCharts.chart(900, 540, title, "epoch", "mean cross-entropy");
         chart.setYAxisGroupTitle(1, "test accuracy (%)");
         var style = chart.getStyler();
-        style.setChartBackgroundColor(Color.WHITE);
-        style.setPlotBackgroundColor(Color.WHITE);
-        style.setPlotGridLinesColor(new Color(0xe0e0e0));
-        style.setLegendPosition(Styler.LegendPosition.InsideNE);
         style.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         style.putYAxisGroupDecimalPatternMap(0, "0.00");
         style.setXAxisDecimalPattern("0");
@@ -93,19 +84,14 @@ final class TrainingChart {
         for (int i = 0; i < percent.length; i++) {
             percent[i] = 100 * testAccuracy[i];
         }
-        XYSeries accuracy = series(chart.addSeries("test accuracy (%)", epochs, percent), ACCURACY, 1);
-        accuracy.setLineStyle(
-                new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
+        series(chart.addSeries("test accuracy (%)", epochs, percent), ACCURACY, 1)
+                .setLineStyle(GradientStatsCharts.DASHED);
         style.putYAxisGroupDecimalPatternMap(1, "0");
         return chart;
     }
 
     private static XYSeries series(XYSeries s, Color color, int axis) {
-        s.setLineColor(color);
-        s.setMarkerColor(color);
-        s.setMarker(SeriesMarkers.CIRCLE);
-        s.setLineWidth(2f);
-        s.setYAxisGroup(axis);
+        GradientStatsCharts.line(s, color, true).setYAxisGroup(axis);
         return s;
     }
 }
