@@ -1,6 +1,5 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.Tensor;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.SavedModel;
 import dev.gradlab.core.nn.Module;
@@ -103,8 +102,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private static void requireFits(Module network, Path file, Dataset test) {
         int[] shape;
         try {
-            Tensor x = Tensor.of(java.util.Arrays.copyOf(test.images(), test.features()), 1, test.features());
-            shape = network.eval().forward(x).shape();
+            shape = network.eval().forward(test.slice(0, 1).imagesTensor()).shape();
         } catch (IllegalArgumentException e) {
             throw new DatasetException("the network in " + file + " does not take the data's " + test.features()
                     + " features: " + e.getMessage());

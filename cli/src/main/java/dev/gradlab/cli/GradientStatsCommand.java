@@ -421,8 +421,9 @@ final class GradientStatsCommand implements Callable<Integer> {
         int show = Math.min(10, test.size());
         float shown = 0.1f;
         int f = test.features();
-        Tensor x = Tensor.of(Arrays.copyOf(test.images(), show * f), show, f);
-        int[] labels = Arrays.copyOf(test.labels(), show);
+        Dataset first = test.slice(0, show);
+        Tensor x = first.imagesTensor();
+        int[] labels = first.labels();
         Tensor adversarial = Fgsm.perturb(net, x, labels, shown);
         int[] before = predict(net, x);
         int[] after = predict(net, adversarial);

@@ -126,8 +126,9 @@ final class GradientsCommand implements Callable<Integer> {
         }
         Architecture architecture = model.architecture(train.features(), train.classes());
         Sequential network = architecture.build(run.seed);
-        Tensor x = Tensor.of(Arrays.copyOf(train.images(), batch * train.features()), batch, train.features());
-        int[] labels = Arrays.copyOf(train.labels(), batch);
+        Dataset first = train.slice(0, batch);
+        Tensor x = first.imagesTensor();
+        int[] labels = first.labels();
         long dimension = architecture.parameterCount();
         Path dir = run.out.create("gradients");
 

@@ -54,16 +54,6 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
         }
     }
 
-    /** The rows of a {@code metrics.csv} this class wrote. */
-    static List<EpochMetrics> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        List<EpochMetrics> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            rows.add(parse(file, i, lines.get(i)));
-        }
-        return rows;
-    }
-
     /** Row {@code index} (the header is 0) of {@code file}; a damaged one is an error naming the file and line. */
     private static EpochMetrics parse(Path file, int index, String line) {
         String[] f = line.split(",", -1);
