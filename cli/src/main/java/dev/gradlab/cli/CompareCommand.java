@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -101,14 +100,8 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         GradientStatsCharts.methods(out.resolve(CHART), "gradlab compare (" + data.data + ", seed " + seed + ")", runs);
-        stdout.printf(
-                Locale.ROOT,
-                "%-9s %9s %9s %14s %s%n",
-                "method",
-                "accuracy",
-                "seconds",
-                "loss evals",
-                "first reached 70%");
+        stdout.print(Text.format(
+                "%-9s %9s %9s %14s %s%n", "method", "accuracy", "seconds", "loss evals", "first reached 70%"));
         for (var e : runs.entrySet()) {
             List<EpochMetrics> rows = e.getValue();
             EpochMetrics last = rows.get(rows.size() - 1);
@@ -116,8 +109,7 @@ final class CompareCommand implements Callable<Integer> {
                     .filter(r -> r.testAccuracy() >= 0.70f)
                     .findFirst()
                     .orElse(null);
-            stdout.printf(
-                    Locale.ROOT,
+            stdout.print(Text.format(
                     "%-9s %8.2f%% %9.1f %14d %s%n",
                     e.getKey(),
                     100.0 * last.testAccuracy(),
@@ -125,12 +117,9 @@ final class CompareCommand implements Callable<Integer> {
                     last.lossEvaluations(),
                     first == null
                             ? "never"
-                            : String.format(
-                                    Locale.ROOT,
+                            : Text.format(
                                     "epoch %d, %.1f s, %d evaluations",
-                                    first.epoch() + 1,
-                                    first.elapsedNanos() / 1e9,
-                                    first.lossEvaluations()));
+                                    first.epoch() + 1, first.elapsedNanos() / 1e9, first.lossEvaluations())));
         }
         stdout.printf("wrote %s in %s%n", CHART, out);
         stdout.flush();
@@ -167,7 +156,7 @@ final class CompareCommand implements Callable<Integer> {
         Genome genome = null;
         String description;
         List<EpochMetrics> rows;
-        stdout.printf(Locale.ROOT, "%s: %s, %s%n", method, network, Text.count(epochCount, "epoch"));
+        stdout.print(Text.format("%s: %s, %s%n", method, network, Text.count(epochCount, "epoch")));
         try (ConsoleListener console =
                         new ConsoleListener(stdout, spec.commandLine().getErr(), false);
                 MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), 0)) {
@@ -204,9 +193,7 @@ final class CompareCommand implements Callable<Integer> {
         info.put("epochs", Integer.toString(epochCount));
         info.put("seed", Long.toString(seed));
         info.put("data", data.data);
-        info.put(
-                "test_accuracy",
-                String.format(Locale.ROOT, "%.4f", rows.get(rows.size() - 1).testAccuracy()));
+        info.put("test_accuracy", Text.format("%.4f", rows.get(rows.size() - 1).testAccuracy()));
         ModelFile.save(dir.resolve(ModelFile.FILE_NAME), net, info);
         if (genome != null) {
             genome.write(dir.resolve(Genome.FILE_NAME));

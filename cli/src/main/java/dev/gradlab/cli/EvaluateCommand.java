@@ -10,7 +10,6 @@ import dev.gradlab.optim.Metrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,8 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
             network = g.rebuild();
             file = genome;
             a = g.spec();
-            out.printf(
-                    Locale.ROOT,
+            out.print(Text.format(
                     "genome %s: %s, sigma %s, %s, initial seed %d, %d mutations; rebuilt in %.2f s%n",
                     genome,
                     a,
@@ -82,7 +80,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     g.perturbation(),
                     g.initialSeed(),
                     g.mutations().length,
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start) / 1e9));
         } else {
             SavedModel saved = ModelFile.load(weights);
             network = saved.model();
@@ -92,8 +90,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Dataset test = data.loadTest();
         requireFits(network, file, test);
-        out.printf(Locale.ROOT, "test images %d (%s)%n", test.size(), data.data);
-        out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * Metrics.accuracy(network, test));
+        out.print(Text.format("test images %d (%s)%n", test.size(), data.data));
+        out.print(Text.format("test accuracy %.2f%%%n", 100.0 * Metrics.accuracy(network, test)));
         out.flush();
         return 0;
     }

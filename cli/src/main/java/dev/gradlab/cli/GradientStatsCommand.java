@@ -219,23 +219,13 @@ final class GradientStatsCommand implements Callable<Integer> {
         Arrays.setAll(stepAxis, i -> i + 1);
         Map<String, double[][]> norms = new LinkedHashMap<>();
         String layers = null;
-        stdout.printf(
-                Locale.ROOT,
+        stdout.print(Text.format(
                 "vanishing and exploding gradients: %d hidden layers of %d, no biases, SGD lr 0.1"
                         + " momentum 0.9, batch %d, %d steps%n",
-                depth,
-                width,
-                batch,
-                steps);
-        stdout.printf(Locale.ROOT, "%-8s  %14s  %14s  %14s  %14s%n", "", "first step", "", "last step", "");
-        stdout.printf(
-                Locale.ROOT,
-                "%-8s  %14s  %14s  %14s  %14s%n",
-                "",
-                "‖∂L/∂W1‖",
-                "‖∂L/∂W_out‖ ÷",
-                "‖∂L/∂W1‖",
-                "‖∂L/∂W_out‖ ÷");
+                depth, width, batch, steps));
+        stdout.print(Text.format("%-8s  %14s  %14s  %14s  %14s%n", "", "first step", "", "last step", ""));
+        stdout.print(Text.format(
+                "%-8s  %14s  %14s  %14s  %14s%n", "", "‖∂L/∂W1‖", "‖∂L/∂W_out‖ ÷", "‖∂L/∂W1‖", "‖∂L/∂W_out‖ ÷"));
         try (var csv = Files.newBufferedWriter(dir.resolve("vanishing.csv"))) {
             csv.write("activation,step,layer,grad_norm,loss\n");
             for (Activation activation : Activation.values()) {
@@ -278,21 +268,19 @@ final class GradientStatsCommand implements Callable<Integer> {
                 }
                 for (int t = 0; t < done[0]; t++) {
                     for (int k = 0; k < n.length; k++) {
-                        csv.write(String.format(
-                                Locale.ROOT, "%s,%d,%d,%.6g,%.6g%n", activation, t + 1, k + 1, n[k][t], losses[t]));
+                        csv.write(Text.format("%s,%d,%d,%.6g,%.6g%n", activation, t + 1, k + 1, n[k][t], losses[t]));
                     }
                 }
                 int last = Math.max(0, done[0] - 1);
                 int out = n.length - 1;
-                stdout.printf(
-                        Locale.ROOT,
+                stdout.print(Text.format(
                         "%-8s  %14.3e  %14s  %14.3e  %14s%s%n",
                         activation,
                         n[0][0],
                         ratio(n[out][0], n[0][0]),
                         n[0][last],
                         ratio(n[out][last], n[0][last]),
-                        stopped);
+                        stopped));
                 norms.put(activation.toString(), n);
             }
         }
@@ -311,21 +299,13 @@ final class GradientStatsCommand implements Callable<Integer> {
         int[] sizes = Arrays.stream(batches).filter(b -> b <= train.size()).toArray();
         double[][] minibatch = new double[3][sizes.length];
         double[][] es = new double[3][sizes.length];
-        stdout.printf(
-                Locale.ROOT,
+        stdout.print(Text.format(
                 "%ngradient noise: %s at its initial weights (seed %d), against the gradient over all %d"
                         + " training images%n",
-                a,
-                run.seed,
-                train.size());
-        stdout.printf(
-                Locale.ROOT,
+                a, run.seed, train.size()));
+        stdout.print(Text.format(
                 "%8s  %14s  %14s  %14s  %14s%n",
-                "B or N",
-                "mini-batch cos",
-                "rel. variance",
-                "ES cos",
-                "rel. variance");
+                "B or N", "mini-batch cos", "rel. variance", "ES cos", "rel. variance"));
         try (var csv = Files.newBufferedWriter(dir.resolve("noise.csv"))) {
             csv.write("estimator,size,cosine,relative_variance,draws\n");
             for (int i = 0; i < sizes.length; i++) {
@@ -346,24 +326,14 @@ final class GradientStatsCommand implements Callable<Integer> {
                 es[0][i] = 2 * Math.max(1, b / 2);
                 es[1][i] = e.cosine();
                 es[2][i] = e.relativeVariance();
-                stdout.printf(
-                        Locale.ROOT,
+                stdout.print(Text.format(
                         "%8d  %14.4f  %14.4g  %14.4f  %14.4g%n",
-                        b,
-                        m.cosine(),
-                        m.relativeVariance(),
-                        e.cosine(),
-                        e.relativeVariance());
+                        b, m.cosine(), m.relativeVariance(), e.cosine(), e.relativeVariance()));
                 stdout.flush();
-                csv.write(String.format(
-                        Locale.ROOT, "minibatch,%d,%.6f,%.6g,%d%n", b, m.cosine(), m.relativeVariance(), draws));
-                csv.write(String.format(
-                        Locale.ROOT,
+                csv.write(Text.format("minibatch,%d,%.6f,%.6g,%d%n", b, m.cosine(), m.relativeVariance(), draws));
+                csv.write(Text.format(
                         "es_antithetic,%d,%.6f,%.6g,%d%n",
-                        (int) es[0][i],
-                        e.cosine(),
-                        e.relativeVariance(),
-                        e.draws()));
+                        (int) es[0][i], e.cosine(), e.relativeVariance(), e.draws()));
             }
         }
         Map<String, double[][]> curves = new LinkedHashMap<>();
@@ -399,11 +369,8 @@ final class GradientStatsCommand implements Callable<Integer> {
                     .run();
             what = a + ", trained by backprop (SGD lr 0.1 momentum 0.9, batch 100, " + trainEpochs + " epochs)";
         }
-        stdout.printf(
-                Locale.ROOT,
-                "%nFGSM: x' = clip(x + ε·sign(∂L/∂x), 0, 1) on the %d test images; %s%n",
-                test.size(),
-                what);
+        stdout.print(Text.format(
+                "%nFGSM: x' = clip(x + ε·sign(∂L/∂x), 0, 1) on the %d test images; %s%n", test.size(), what));
         double[] eps = new double[epsilons.length];
         double[] acc = new double[epsilons.length];
         try (var csv = Files.newBufferedWriter(dir.resolve("fgsm.csv"))) {
@@ -411,8 +378,8 @@ final class GradientStatsCommand implements Callable<Integer> {
             for (int i = 0; i < epsilons.length; i++) {
                 eps[i] = epsilons[i];
                 acc[i] = Metrics.accuracy(net, Fgsm.perturb(net, test, epsilons[i]));
-                stdout.printf(Locale.ROOT, "  ε = %-5s test accuracy %6.2f%%%n", epsilons[i], 100 * acc[i]);
-                csv.write(String.format(Locale.ROOT, "%s,%.4f%n", epsilons[i], acc[i]));
+                stdout.print(Text.format("  ε = %-5s test accuracy %6.2f%%%n", epsilons[i], 100 * acc[i]));
+                csv.write(Text.format("%s,%.4f%n", epsilons[i], acc[i]));
             }
         }
         stdout.flush();
@@ -459,7 +426,7 @@ final class GradientStatsCommand implements Callable<Integer> {
 
     /** a / b, or what it means when b vanished to 0. */
     private static String ratio(double a, double b) {
-        return b == 0 ? (a == 0 ? "both 0" : "∞ (W1's is 0)") : String.format(Locale.ROOT, "%.3e", a / b);
+        return b == 0 ? (a == 0 ? "both 0" : "∞ (W1's is 0)") : Text.format("%.3e", a / b);
     }
 
     private static double norm(float[] g) {

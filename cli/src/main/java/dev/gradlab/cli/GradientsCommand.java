@@ -132,14 +132,9 @@ final class GradientsCommand implements Callable<Integer> {
         long dimension = architecture.parameterCount();
         Path dir = run.out.create("gradients");
 
-        stdout.printf(
-                Locale.ROOT,
+        stdout.print(Text.format(
                 "gradlab gradients: %s, D = %d parameters, initial weights (seed %d), batch of %d," + " %s%n%n",
-                architecture,
-                dimension,
-                run.seed,
-                batch,
-                Text.count(Parallel.threads(), "thread"));
+                architecture, dimension, run.seed, batch, Text.count(Parallel.threads(), "thread")));
 
         // Each row: a label, the estimator and whether √(N/(N+D)) is its expected cosine.
         List<Entry> entries = new ArrayList<>(List.of(
@@ -178,10 +173,9 @@ final class GradientsCommand implements Callable<Integer> {
         }
         printTable(stdout, table);
         if (dimension > FULL_FD_LIMIT) {
-            stdout.printf(
-                    Locale.ROOT,
+            stdout.print(Text.format(
                     "(fd central over every coordinate skipped: it needs %d loss evaluations;" + " try --hidden 8)%n",
-                    2 * dimension);
+                    2 * dimension));
         }
 
         double[] populations = Arrays.stream(sweep).asDoubleStream().toArray();
@@ -193,14 +187,9 @@ final class GradientsCommand implements Callable<Integer> {
             curves.put("es antithetic, low-rank r=" + rank, new double[sweep.length]);
         }
         int kinds = curves.size();
-        stdout.printf(
-                Locale.ROOT,
-                "%nES sweep (mean cosine over %d estimate%s, sigma %s)%n",
-                repeats,
-                repeats == 1 ? "" : "s",
-                sigma);
-        stdout.printf(
-                Locale.ROOT,
+        stdout.print(Text.format(
+                "%nES sweep (mean cosine over %d estimate%s, sigma %s)%n", repeats, repeats == 1 ? "" : "s", sigma));
+        stdout.print(Text.format(
                 "%8s  %10s  %12s  %12s  %12s  %12s  %12s%n",
                 "N",
                 "theory",
@@ -208,7 +197,7 @@ final class GradientsCommand implements Callable<Integer> {
                 "+ ranks",
                 "vanilla",
                 "low-rank r=" + LOW_RANKS[0],
-                "low-rank r=" + LOW_RANKS[1]);
+                "low-rank r=" + LOW_RANKS[1]));
         for (int i = 0; i < sweep.length; i++) {
             int n = sweep[i];
             List<GradientEstimator> variants = new ArrayList<>();
@@ -230,16 +219,9 @@ final class GradientsCommand implements Callable<Integer> {
             for (double[] curve : curves.values()) {
                 curve[i] = mean[column++];
             }
-            stdout.printf(
-                    Locale.ROOT,
+            stdout.print(Text.format(
                     "%8d  %10.4f  %12.4f  %12.4f  %12.4f  %12.4f  %12.4f%n",
-                    n,
-                    theory(n, dimension),
-                    mean[0],
-                    mean[1],
-                    mean[2],
-                    mean[3],
-                    mean[4]);
+                    n, theory(n, dimension), mean[0], mean[1], mean[2], mean[3], mean[4]));
             stdout.flush();
         }
         GradientStatsCharts.cosine(
@@ -295,34 +277,25 @@ final class GradientsCommand implements Callable<Integer> {
     }
 
     private static void printTable(PrintWriter out, List<Row> rows) {
-        out.printf(
-                Locale.ROOT,
+        out.print(Text.format(
                 "%-42s  %8s  %8s  %10s  %11s  %10s%n",
-                "estimator",
-                "cosine",
-                "theory",
-                "rel.error",
-                "loss evals",
-                "time");
+                "estimator", "cosine", "theory", "rel.error", "loss evals", "time"));
         for (Row row : rows) {
             EstimatorComparison.Row c = row.comparison();
-            out.printf(
-                    Locale.ROOT,
+            out.print(Text.format(
                     "%-42s  %8.4f  %8s  %10.4g  %11d  %10s%n",
                     row.name(),
                     c.cosine(),
-                    Double.isNaN(row.theory()) ? "-" : String.format(Locale.ROOT, "%.4f", row.theory()),
+                    Double.isNaN(row.theory()) ? "-" : Text.format("%.4f", row.theory()),
                     c.relativeError(),
                     c.lossEvaluations(),
-                    time(c.nanos()));
+                    time(c.nanos())));
         }
         out.flush();
     }
 
     private static String time(long nanos) {
-        return nanos < 1_000_000_000L
-                ? String.format(Locale.ROOT, "%.1f ms", nanos / 1e6)
-                : String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+        return nanos < 1_000_000_000L ? Text.format("%.1f ms", nanos / 1e6) : Text.format("%.2f s", nanos / 1e9);
     }
 
     private static void writeCsv(Path file, List<Row> table, int[] sweep, long dimension, Map<String, double[]> curves)
@@ -331,8 +304,7 @@ final class GradientsCommand implements Callable<Integer> {
             w.write("estimator,population,cosine,theory,relative_error,loss_evaluations,seconds\n");
             for (Row row : table) {
                 EstimatorComparison.Row c = row.comparison();
-                w.write(String.format(
-                        Locale.ROOT,
+                w.write(Text.format(
                         "\"%s\",,%.6f,%s,%.6g,%d,%.6f%n",
                         row.name(),
                         c.cosine(),
@@ -343,13 +315,9 @@ final class GradientsCommand implements Callable<Integer> {
             }
             for (Map.Entry<String, double[]> curve : curves.entrySet()) {
                 for (int i = 0; i < sweep.length; i++) {
-                    w.write(String.format(
-                            Locale.ROOT,
+                    w.write(Text.format(
                             "\"sweep: %s\",%d,%.6f,%.6f,,,%n",
-                            curve.getKey(),
-                            sweep[i],
-                            curve.getValue()[i],
-                            theory(sweep[i], dimension)));
+                            curve.getKey(), sweep[i], curve.getValue()[i], theory(sweep[i], dimension)));
                 }
             }
         }

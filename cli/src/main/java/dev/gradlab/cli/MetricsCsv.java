@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code metrics.csv}: one row per epoch (counted from 1, as printed), written as each epoch ends (so a run that fails midway keeps
@@ -85,8 +84,7 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
     public void onEpoch(EpochMetrics m) {
         rows.add(m);
         try {
-            writer.write(String.format(
-                    Locale.ROOT,
+            writer.write(Text.format(
                     "%d,%.6f,%.6f,%.4f,%d,%.3f",
                     m.epoch() + 1,
                     m.trainLoss(),
