@@ -61,14 +61,9 @@ public final class IdxReader {
         int b1 = buffered.read();
         buffered.reset();
         boolean gzip = b0 == 0x1F && b1 == 0x8B;
-        InputStream in = gzip ? new StrictGzipInputStream(buffered) : buffered;
+        InputStream in = gzip ? new StrictGzipInputStream(source, buffered) : buffered;
         long bound = sourceLength < 0 ? -1 : gzip ? sourceLength * MAX_DEFLATE_RATIO + 1024 : sourceLength;
-        try {
-            return parse(source, in, bound);
-        } catch (GzipFormatException e) {
-            throw new IdxFormatException(
-                    source, "gzip " + e.field + " at compressed offset " + e.offset, e.expected, e.actual);
-        }
+        return parse(source, in, bound);
     }
 
     private static IdxArray parse(String source, InputStream in, long sourceBound) throws IOException {
