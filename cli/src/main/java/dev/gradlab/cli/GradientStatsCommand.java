@@ -29,7 +29,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,12 +64,7 @@ final class GradientStatsCommand implements Callable<Integer> {
     enum Part {
         VANISHING,
         NOISE,
-        FGSM;
-
-        @Override
-        public String toString() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        FGSM
     }
 
     @Spec
