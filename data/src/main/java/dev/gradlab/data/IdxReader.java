@@ -69,7 +69,7 @@ public final class IdxReader {
     private static IdxArray parse(String source, InputStream in, long sourceBound) throws IOException {
         MessageDigest sha256 = newSha256();
         byte[] magic = new byte[4];
-        int got = readFully(in, magic, 0, 4);
+        int got = in.readNBytes(magic, 0, 4);
         if (got < 4) {
             throw new IdxFormatException(source, "header at offset 0", "a 4-byte magic number", got + " bytes");
         }
@@ -93,7 +93,7 @@ public final class IdxReader {
             throw new IdxFormatException(source, "rank at offset 3", "at least 1", "0");
         }
         byte[] header = new byte[4 * rank];
-        got = readFully(in, header, 0, header.length);
+        got = in.readNBytes(header, 0, header.length);
         if (got < header.length) {
             throw new IdxFormatException(
                     source,
@@ -170,18 +170,6 @@ public final class IdxReader {
             filled += r;
         }
         return data;
-    }
-
-    private static int readFully(InputStream in, byte[] b, int off, int len) throws IOException {
-        int total = 0;
-        while (total < len) {
-            int r = in.read(b, off + total, len - total);
-            if (r < 0) {
-                break;
-            }
-            total += r;
-        }
-        return total;
     }
 
     static MessageDigest newSha256() {
