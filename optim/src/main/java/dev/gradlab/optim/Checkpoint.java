@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Everything a {@link Trainer} needs to continue a run exactly where it stopped: the parameters,
@@ -177,7 +178,9 @@ public record Checkpoint(
         List<StateDict.Group> groups = optimizer.paramGroups();
         meta.put("optimizer.groups", Integer.toString(groups.size()));
         for (int g = 0; g < groups.size(); g++) {
-            meta.put("optimizer.group." + g + ".params", join(groups.get(g).params()));
+            meta.put(
+                    "optimizer.group." + g + ".params",
+                    groups.get(g).params().stream().map(String::valueOf).collect(Collectors.joining(",")));
             for (var s : new TreeMap<>(groups.get(g).settings()).entrySet()) {
                 meta.put("optimizer.group." + g + "." + s.getKey(), Double.toString(s.getValue()));
             }
@@ -345,10 +348,6 @@ public record Checkpoint(
             }
             throw error("__metadata__ " + key + " must be a finite number, got '" + v + "'");
         }
-    }
-
-    private static String join(List<Integer> ids) {
-        return String.join(",", ids.stream().map(String::valueOf).toList());
     }
 
     @Override
