@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -137,10 +138,7 @@ final class GradientStatsCharts {
         XYChart chart = chart(900, 540, title, "ε (each pixel moved by ε in the sign of ∂L/∂x)", "test accuracy (%)");
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
-        double[] percent = new double[accuracy.length];
-        for (int i = 0; i < percent.length; i++) {
-            percent[i] = 100 * accuracy[i];
-        }
+        double[] percent = Arrays.stream(accuracy).map(a -> 100 * a).toArray();
         line(chart.addSeries("FGSM", epsilons, percent), COLORS[3], true);
         save(file, List.of(chart), 1, 1);
     }
@@ -190,22 +188,15 @@ final class GradientStatsCharts {
         ImageIO.write(image, "png", file.toFile());
     }
 
+    /** The points whose y is positive and finite, as {x, y}: what a log axis can draw. */
     private static double[][] positive(double[] x, double[] y) {
-        int n = 0;
-        for (double v : y) {
-            if (v > 0 && Double.isFinite(v)) {
-                n++;
-            }
-        }
-        double[][] out = new double[2][n];
-        int k = 0;
-        for (int i = 0; i < y.length; i++) {
-            if (y[i] > 0 && Double.isFinite(y[i])) {
-                out[0][k] = x[i];
-                out[1][k++] = y[i];
-            }
-        }
-        return out;
+        int[] kept = IntStream.range(0, y.length)
+                .filter(i -> y[i] > 0 && Double.isFinite(y[i]))
+                .toArray();
+        return new double[][] {
+            Arrays.stream(kept).mapToDouble(i -> x[i]).toArray(),
+            Arrays.stream(kept).mapToDouble(i -> y[i]).toArray()
+        };
     }
 
     /**

@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -22,19 +23,13 @@ final class TrainingChart {
 
     /** Draws the curves of {@code history}, one entry per epoch. */
     static void write(Path file, String title, List<EpochMetrics> history) throws IOException {
-        int n = history.size();
-        double[] epoch = new double[n];
-        double[] train = new double[n];
-        double[] test = new double[n];
-        double[] accuracy = new double[n];
-        for (int i = 0; i < n; i++) {
-            EpochMetrics m = history.get(i);
-            epoch[i] = m.epoch() + 1;
-            train[i] = m.trainLoss();
-            test[i] = m.testLoss();
-            accuracy[i] = m.testAccuracy();
-        }
-        write(file, title, epoch, train, test, accuracy);
+        write(
+                file,
+                title,
+                history.stream().mapToDouble(m -> m.epoch() + 1).toArray(),
+                history.stream().mapToDouble(EpochMetrics::trainLoss).toArray(),
+                history.stream().mapToDouble(EpochMetrics::testLoss).toArray(),
+                history.stream().mapToDouble(EpochMetrics::testAccuracy).toArray());
     }
 
     /** Draws the curves; all arrays have one entry per epoch, accuracy as a fraction in [0, 1]. */
@@ -80,10 +75,7 @@ final class TrainingChart {
 
         series(chart.addSeries("training loss", epochs, trainLoss), TRAIN, 0);
         series(chart.addSeries("test loss", epochs, testLoss), TEST, 0);
-        double[] percent = new double[testAccuracy.length];
-        for (int i = 0; i < percent.length; i++) {
-            percent[i] = 100 * testAccuracy[i];
-        }
+        double[] percent = Arrays.stream(testAccuracy).map(a -> 100 * a).toArray();
         series(chart.addSeries("test accuracy (%)", epochs, percent), ACCURACY, 1)
                 .setLineStyle(GradientStatsCharts.DASHED);
         style.putYAxisGroupDecimalPatternMap(1, "0");
