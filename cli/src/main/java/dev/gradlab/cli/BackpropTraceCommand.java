@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,17 +63,12 @@ final class BackpropTraceCommand implements Callable<Integer> {
         System.arraycopy(B2, 0, l2.bias().data(), 0, B2.length);
         BackpropTrace trace = BackpropTrace.of(new Sequential(l1, activation.create(), l2), X, LABEL);
         Path dir = out.create("backprop-trace");
-        String header = String.format(
-                Locale.ROOT,
+        String header = Text.format(
                 "gradlab backprop-trace: 2-3-2 %s with biases, x = [1, 0.5], label %d," + " cross-entropy%n%n",
-                activation,
-                LABEL);
+                activation, LABEL);
         String text = header
                 + trace
-                + String.format(
-                        Locale.ROOT,
-                        "%n%nlargest |backprop − central difference| = %.1e%n",
-                        trace.maxFiniteDifferenceError());
+                + Text.format("%n%nlargest |backprop − central difference| = %.1e%n", trace.maxFiniteDifferenceError());
         Files.writeString(dir.resolve("trace.txt"), text);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(text);

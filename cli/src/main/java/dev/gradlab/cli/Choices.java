@@ -23,6 +23,7 @@ final class Choices<E extends Enum<E>> implements ITypeConverter<E>, Iterable<St
         cli.registerConverter(Float.class, new Float32());
         cli.registerConverter(float.class, new Float32());
         cli.registerConverter(Activation.class, new Choices<>(Activation.class));
+        cli.registerConverter(GradientStatsCommand.Part.class, new Choices<>(GradientStatsCommand.Part.class));
         cli.registerConverter(Method.class, new Choices<>(Method.class));
         cli.registerConverter(OptimizerChoice.class, new Choices<>(OptimizerChoice.class));
         cli.registerConverter(PerturbationChoice.class, new Choices<>(PerturbationChoice.class));

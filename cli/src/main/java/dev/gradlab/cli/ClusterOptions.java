@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -76,7 +75,7 @@ final class ClusterOptions {
                 .data(dataSpec, train)
                 .listener(t)
                 .build();
-        out.printf(Locale.ROOT, "cluster '%s': trainer at %s%n", cluster, t.evaluator.address());
+        out.print(Text.format("cluster '%s': trainer at %s%n", cluster, t.evaluator.address()));
         out.flush();
         return t;
     }
@@ -118,26 +117,22 @@ final class ClusterOptions {
 
         @Override
         public void onRefused(String worker, String reason) {
-            out.printf(Locale.ROOT, "cluster: worker %s refused: %s%n", worker, reason);
+            out.print(Text.format("cluster: worker %s refused: %s%n", worker, reason));
             out.flush();
         }
 
         @Override
         public void onResubmitted(String worker, long round, int from, int to, String cause) {
-            out.printf(
-                    Locale.ROOT,
+            out.print(Text.format(
                     "cluster: worker %s left during round %d; its directions [%d, %d) go to others%n",
-                    worker,
-                    round,
-                    from,
-                    to);
+                    worker, round, from, to));
             out.flush();
         }
 
         @Override
         public void onLocal(long round, int from, int to, String reason) {
             if (!local) {
-                out.printf(Locale.ROOT, "cluster: %s; evaluating here from round %d%n", reason, round);
+                out.print(Text.format("cluster: %s; evaluating here from round %d%n", reason, round));
                 out.flush();
                 local = true;
             }
@@ -145,13 +140,12 @@ final class ClusterOptions {
 
         @Override
         public void onEpoch(EpochMetrics m) {
-            out.printf(
-                    Locale.ROOT,
+            out.print(Text.format(
                     "cluster: %d worker%s took part in epoch %d%s%n",
                     workers.size(),
                     workers.size() == 1 ? "" : "s",
                     m.epoch() + 1,
-                    local ? " (now evaluating here)" : "");
+                    local ? " (now evaluating here)" : ""));
             out.flush();
             workers.clear();
         }

@@ -1,10 +1,6 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.model.Activation;
-import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFile;
-import dev.gradlab.core.model.ModelSpec;
-import dev.gradlab.core.nn.Convnets;
 import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.data.DataSplit;
 import dev.gradlab.optim.EpochMetrics;
@@ -24,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -72,20 +67,8 @@ final class CompareCommand implements Callable<Integer> {
             description = "Epochs for every method (default: each method's own, as 'gradlab train --help' lists).")
     Integer epochs;
 
-    @Option(
-            names = "--model",
-            paramLabel = "mlp|cnn",
-            defaultValue = "mlp",
-            description = "The network, as for train: mlp, or cnn, the reference convnet (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(
-            names = "--hidden",
-            paramLabel = "SIZES",
-            split = ",",
-            defaultValue = "512",
-            description = "Hidden layer sizes, as for train (default: ${DEFAULT-VALUE}).")
-    int[] hidden;
+    @Mixin
+    ModelOptions model;
 
     @Mixin
     DataOptions data;
@@ -111,20 +94,14 @@ final class CompareCommand implements Callable<Integer> {
         try (var threads = run.threads.open()) {
             DataSplit split = data.load();
             ModelOptions.Network network =
-                    network(split.train().features(), split.train().classes());
+                    model.network(split.train().features(), split.train().classes());
             for (Method m : methods) {
                 runs.put(m.toString(), train(m, network, split, Files.createDirectories(out.resolve(m.toString()))));
             }
         }
         GradientStatsCharts.methods(out.resolve(CHART), "gradlab compare (" + data.data + ", seed " + seed + ")", runs);
-        stdout.printf(
-                Locale.ROOT,
-                "%-9s %9s %9s %14s %s%n",
-                "method",
-                "accuracy",
-                "seconds",
-                "loss evals",
-                "first reached 70%");
+        stdout.print(Text.format(
+                "%-9s %9s %9s %14s %s%n", "method", "accuracy", "seconds", "loss evals", "first reached 70%"));
         for (var e : runs.entrySet()) {
             List<EpochMetrics> rows = e.getValue();
             EpochMetrics last = rows.get(rows.size() - 1);
@@ -132,8 +109,7 @@ final class CompareCommand implements Callable<Integer> {
                     .filter(r -> r.testAccuracy() >= 0.70f)
                     .findFirst()
                     .orElse(null);
-            stdout.printf(
-                    Locale.ROOT,
+            stdout.print(Text.format(
                     "%-9s %8.2f%% %9.1f %14d %s%n",
                     e.getKey(),
                     100.0 * last.testAccuracy(),
@@ -141,12 +117,9 @@ final class CompareCommand implements Callable<Integer> {
                     last.lossEvaluations(),
                     first == null
                             ? "never"
-                            : String.format(
-                                    Locale.ROOT,
+                            : Text.format(
                                     "epoch %d, %.1f s, %d evaluations",
-                                    first.epoch() + 1,
-                                    first.elapsedNanos() / 1e9,
-                                    first.lossEvaluations()));
+                                    first.epoch() + 1, first.elapsedNanos() / 1e9, first.lossEvaluations())));
         }
         stdout.printf("wrote %s in %s%n", CHART, out);
         stdout.flush();
@@ -159,29 +132,6 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Trains {@code method} with its defaults into {@code dir}: metrics.csv, training.png,
-     * model.safetensors (and genome.bin for ga). Returns its epochs' metrics.
-     */
-    /** The mlp of --hidden (sigmoid, no biases, as train's default), or the reference convnet. */
-    private ModelOptions.Network network(int features, int classes) {
-        return switch (model.strip().toLowerCase(Locale.ROOT)) {
-            case "mlp" -> {
-                Architecture a = Architecture.of(features, hidden, classes, Activation.SIGMOID, false);
-                yield new ModelOptions.Network(a.spec(), a.toString());
-            }
-            case "cnn" -> {
-                if (features != 28 * 28 || classes != 10) {
-                    throw Usage.error("Invalid value for option '--model': cnn takes 28x28 images (784 features) in"
-                            + " 10 classes, the data has " + features + " features and " + classes + " classes");
-                }
-                yield new ModelOptions.Network(ModelSpec.of(Convnets.reference(0)), "reference convnet");
-            }
-            default ->
-                throw Usage.error("Invalid value for option '--model': expected one of mlp, cnn, got '" + model + "'");
-        };
-    }
-
     /** The settings every gradient method and search shares here: the data, seed, epochs, batch and listener. */
     private <B extends LoopBuilder<B>> B loop(B builder, DataSplit split, int epochCount, TrainingListener listener) {
         return builder.train(split.train())
@@ -192,17 +142,21 @@ final class CompareCommand implements Callable<Integer> {
                 .listener(listener);
     }
 
+    /**
+     * Trains {@code method} with its defaults into {@code dir}: metrics.csv, training.png,
+     * model.safetensors (and genome.bin for ga). Returns its epochs' metrics.
+     */
     private List<EpochMetrics> train(Method method, ModelOptions.Network network, DataSplit split, Path dir)
             throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         int epochCount = epochs != null ? epochs : method.epochs;
         PopulationOptions defaults = new PopulationOptions();
         long seed = run.seed;
-        Sequential model;
+        Sequential net;
         Genome genome = null;
         String description;
         List<EpochMetrics> rows;
-        stdout.printf(Locale.ROOT, "%s: %s, %s%n", method, network, Text.count(epochCount, "epoch"));
+        stdout.print(Text.format("%s: %s, %s%n", method, network, Text.count(epochCount, "epoch")));
         try (ConsoleListener console =
                         new ConsoleListener(stdout, spec.commandLine().getErr(), false);
                 MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), 0)) {
@@ -213,21 +167,21 @@ final class CompareCommand implements Callable<Integer> {
                         .listener(listener)
                         .build()
                         .run();
-                model = r.model();
+                net = r.model();
                 genome = r.champion();
                 description = method.toString();
             } else if (method.searches()) {
-                model = network.build(seed);
-                SearchStrategy strategy = method.strategy(defaults, null, ModuleSearch.parameters(model), seed);
-                loop(SearchTrainer.builder().model(model).strategy(strategy), split, epochCount, listener)
+                net = network.build(seed);
+                SearchStrategy strategy = method.strategy(defaults, null, ModuleSearch.parameters(net), seed);
+                loop(SearchTrainer.builder().model(net).strategy(strategy), split, epochCount, listener)
                         .build()
                         .run();
                 description = method.describe(strategy, defaults) + ", " + method.center(null);
             } else {
-                model = network.build(seed);
+                net = network.build(seed);
                 GradientEstimator estimator = method.estimator(defaults, seed);
-                Optimizer<?> rule = method.optimizer.create(model.parameters(), method.optimizer.lr, null);
-                loop(Trainer.builder().model(model).estimator(estimator).optimizer(rule), split, epochCount, listener)
+                Optimizer<?> rule = method.optimizer.create(net.parameters(), method.optimizer.lr, null);
+                loop(Trainer.builder().model(net).estimator(estimator).optimizer(rule), split, epochCount, listener)
                         .build()
                         .run();
                 description = estimator.name() + ", " + rule;
@@ -239,10 +193,8 @@ final class CompareCommand implements Callable<Integer> {
         info.put("epochs", Integer.toString(epochCount));
         info.put("seed", Long.toString(seed));
         info.put("data", data.data);
-        info.put(
-                "test_accuracy",
-                String.format(Locale.ROOT, "%.4f", rows.get(rows.size() - 1).testAccuracy()));
-        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), model, info);
+        info.put("test_accuracy", Text.format("%.4f", rows.get(rows.size() - 1).testAccuracy()));
+        ModelFile.save(dir.resolve(ModelFile.FILE_NAME), net, info);
         if (genome != null) {
             genome.write(dir.resolve(Genome.FILE_NAME));
         }

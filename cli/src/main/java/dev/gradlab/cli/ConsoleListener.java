@@ -46,19 +46,14 @@ final class ConsoleListener implements TrainingListener, AutoCloseable {
     public void onStep(TrainingStep step) {
         if (bar != null) {
             bar.step();
-            bar.setExtraMessage(
-                    String.format(Locale.ROOT, "epoch %d/%d loss %.3f", step.epoch() + 1, epochs, step.loss()));
+            bar.setExtraMessage(Text.format("epoch %d/%d loss %.3f", step.epoch() + 1, epochs, step.loss()));
         }
     }
 
     @Override
     public void onEpoch(EpochMetrics m) {
-        line.println(String.format(
-                Locale.ROOT,
-                "Epoch %d, cost = %.4f, acc = %.2f%%",
-                m.epoch() + 1,
-                m.trainLoss(),
-                100.0 * m.testAccuracy()));
+        line.println(Text.format(
+                "Epoch %d, cost = %.4f, acc = %.2f%%", m.epoch() + 1, m.trainLoss(), 100.0 * m.testAccuracy()));
     }
 
     /** Block characters only where the console's encoding can show them. */

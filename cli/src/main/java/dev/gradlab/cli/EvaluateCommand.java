@@ -1,6 +1,5 @@
 package dev.gradlab.cli;
 
-import dev.gradlab.core.Tensor;
 import dev.gradlab.core.model.ModelFile;
 import dev.gradlab.core.model.SavedModel;
 import dev.gradlab.core.nn.Module;
@@ -11,7 +10,6 @@ import dev.gradlab.optim.Metrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,8 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
             network = g.rebuild();
             file = genome;
             a = g.spec();
-            out.printf(
-                    Locale.ROOT,
+            out.print(Text.format(
                     "genome %s: %s, sigma %s, %s, initial seed %d, %d mutations; rebuilt in %.2f s%n",
                     genome,
                     a,
@@ -83,7 +80,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     g.perturbation(),
                     g.initialSeed(),
                     g.mutations().length,
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start) / 1e9));
         } else {
             SavedModel saved = ModelFile.load(weights);
             network = saved.model();
@@ -93,8 +90,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Dataset test = data.loadTest();
         requireFits(network, file, test);
-        out.printf(Locale.ROOT, "test images %d (%s)%n", test.size(), data.data);
-        out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100.0 * Metrics.accuracy(network, test));
+        out.print(Text.format("test images %d (%s)%n", test.size(), data.data));
+        out.print(Text.format("test accuracy %.2f%%%n", 100.0 * Metrics.accuracy(network, test)));
         out.flush();
         return 0;
     }
@@ -103,8 +100,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private static void requireFits(Module network, Path file, Dataset test) {
         int[] shape;
         try {
-            Tensor x = Tensor.of(java.util.Arrays.copyOf(test.images(), test.features()), 1, test.features());
-            shape = network.eval().forward(x).shape();
+            shape = network.eval().forward(test.slice(0, 1).imagesTensor()).shape();
         } catch (IllegalArgumentException e) {
             throw new DatasetException("the network in " + file + " does not take the data's " + test.features()
                     + " features: " + e.getMessage());

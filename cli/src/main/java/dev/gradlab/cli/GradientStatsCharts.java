@@ -1,19 +1,19 @@
 package dev.gradlab.cli;
 
 import dev.gradlab.optim.EpochMetrics;
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -23,19 +23,29 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The figures of {@code gradlab gradient-stats}: gradient norms per layer over training, the noise of
- * mini-batch and ES gradients, FGSM accuracy against ε, and a strip of adversarial images; and the
- * accuracy curves of {@code gradlab compare}.
+ * mini-batch and ES gradients, FGSM accuracy against ε, and a strip of adversarial images; the
+ * accuracy curves of {@code gradlab compare}; {@code gradlab gradients}'s cosine against N; and the
+ * style every gradlab chart shares ({@link TrainingChart} too).
  */
 final class GradientStatsCharts {
 
     private static final Color[] COLORS = {
-        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd)
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0x2ca02c),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x8c564b)
     };
+
+    /** The line of a theory or a secondary axis. */
+    static final BasicStroke DASHED =
+            new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f);
 
     private GradientStatsCharts() {}
 
-    /** A white chart in the style of the other gradlab figures. */
-    private static XYChart chart(int width, int height, String title, String xTitle, String yTitle) {
+    /** A white chart in the style of every gradlab figure. */
+    static XYChart chart(int width, int height, String title, String xTitle, String yTitle) {
         XYChart chart = new XYChart(width, height);
         chart.setTitle(title);
         chart.setXAxisTitle(xTitle);
@@ -48,11 +58,12 @@ final class GradientStatsCharts {
         return chart;
     }
 
-    private static void line(XYSeries s, Color color, boolean markers) {
+    static XYSeries line(XYSeries s, Color color, boolean markers) {
         s.setLineColor(color);
         s.setMarkerColor(color);
         s.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         s.setLineWidth(2f);
+        return s;
     }
 
     /** Layer k of n, from dark blue (first layer) to orange (last), so that depth reads as colour. */
@@ -127,10 +138,7 @@ final class GradientStatsCharts {
         XYChart chart = chart(900, 540, title, "ε (each pixel moved by ε in the sign of ∂L/∂x)", "test accuracy (%)");
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
-        double[] percent = new double[accuracy.length];
-        for (int i = 0; i < percent.length; i++) {
-            percent[i] = 100 * accuracy[i];
-        }
+        double[] percent = Arrays.stream(accuracy).map(a -> 100 * a).toArray();
         line(chart.addSeries("FGSM", epsilons, percent), COLORS[3], true);
         save(file, List.of(chart), 1, 1);
     }
@@ -180,22 +188,15 @@ final class GradientStatsCharts {
         ImageIO.write(image, "png", file.toFile());
     }
 
+    /** The points whose y is positive and finite, as {x, y}: what a log axis can draw. */
     private static double[][] positive(double[] x, double[] y) {
-        int n = 0;
-        for (double v : y) {
-            if (v > 0 && Double.isFinite(v)) {
-                n++;
-            }
-        }
-        double[][] out = new double[2][n];
-        int k = 0;
-        for (int i = 0; i < y.length; i++) {
-            if (y[i] > 0 && Double.isFinite(y[i])) {
-                out[0][k] = x[i];
-                out[1][k++] = y[i];
-            }
-        }
-        return out;
+        int[] kept = IntStream.range(0, y.length)
+                .filter(i -> y[i] > 0 && Double.isFinite(y[i]))
+                .toArray();
+        return new double[][] {
+            Arrays.stream(kept).mapToDouble(i -> x[i]).toArray(),
+            Arrays.stream(kept).mapToDouble(i -> y[i]).toArray()
+        };
     }
 
     /**
@@ -227,9 +228,43 @@ final class GradientStatsCharts {
         save(file, List.of(time, evaluations), 1, 2);
     }
 
-    private static void save(Path file, List<XYChart> charts, int rows, int cols) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
+    /**
+     * {@code cosine.png}: the cosine between evolution-strategies estimates and the backprop gradient
+     * against the population N (each measured series: name to cosines at {@code populations}), with the
+     * theoretical {@code √(N/(N+D))} of an isotropic Gaussian estimate for {@code dimension} parameters.
+     * The axes are logarithmic unless some cosine is not positive.
+     */
+    static void cosine(Path file, String title, long dimension, double[] populations, Map<String, double[]> measured)
+            throws IOException {
+        XYChart chart =
+                chart(900, 540, title, "population N (perturbations per estimate)", "cosine to the backprop gradient");
+        var style = chart.getStyler();
+        style.setLegendPosition(Styler.LegendPosition.InsideNW);
+        style.setXAxisLogarithmic(true);
+        style.setMarkerSize(8);
+        boolean positive =
+                measured.values().stream().flatMapToDouble(Arrays::stream).allMatch(c -> c > 0);
+        style.setYAxisLogarithmic(positive);
+        style.setYAxisDecimalPattern(positive ? "0.###" : "0.000");
+        int points = 64;
+        double lo = Math.log(populations[0]);
+        double hi = Math.log(populations[populations.length - 1]);
+        double[] n = new double[points];
+        double[] theory = new double[points];
+        for (int i = 0; i < points; i++) {
+            n[i] = Math.exp(lo + (hi - lo) * i / (points - 1));
+            theory[i] = Math.sqrt(n[i] / (n[i] + dimension));
         }
+        line(chart.addSeries("theory √(N/(N+D)), D = " + dimension, n, theory), Color.GRAY, false)
+                .setLineStyle(DASHED);
+        int k = 0;
+        for (Map.Entry<String, double[]> e : measured.entrySet()) {
+            line(chart.addSeries(e.getKey(), populations, e.getValue()), COLORS[k++ % COLORS.length], true);
+        }
+        save(file, List.of(chart), 1, 1);
+    }
+
+    private static void save(Path file, List<XYChart> charts, int rows, int cols) throws IOException {
+        Output.write(file, out -> BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG));
     }
 }

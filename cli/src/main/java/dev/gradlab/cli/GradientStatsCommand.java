@@ -29,14 +29,12 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -66,12 +64,7 @@ final class GradientStatsCommand implements Callable<Integer> {
     enum Part {
         VANISHING,
         NOISE,
-        FGSM;
-
-        @Override
-        public String toString() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        FGSM
     }
 
     @Spec
@@ -83,7 +76,7 @@ final class GradientStatsCommand implements Callable<Integer> {
             split = ",",
             defaultValue = "vanishing,noise,fgsm",
             description = "Which parts to run: vanishing, noise, fgsm (default: ${DEFAULT-VALUE}).")
-    List<String> parts;
+    EnumSet<Part> parts;
 
     @Option(
             names = "--depth",
@@ -164,9 +157,9 @@ final class GradientStatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EnumSet<Part> chosen = validate();
+        validate();
         try (var scope = run.threads.open()) {
-            return run(chosen);
+            return run(parts);
         }
     }
 
@@ -192,49 +185,22 @@ final class GradientStatsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private EnumSet<Part> validate() {
-        EnumSet<Part> chosen = EnumSet.noneOf(Part.class);
-        for (String p : parts) {
-            Part part = Arrays.stream(Part.values())
-                    .filter(x -> x.toString().equalsIgnoreCase(p.strip()))
-                    .findFirst()
-                    .orElseThrow(() -> usage(
-                            "Invalid value for option '--parts': expected vanishing, noise or fgsm, got '" + p + "'"));
-            chosen.add(part);
-        }
-        for (var e : Map.of(
-                        "--depth",
-                        depth,
-                        "--width",
-                        width,
-                        "--epochs",
-                        epochs,
-                        "--hidden",
-                        hidden,
-                        "--draws",
-                        draws,
-                        "--train-epochs",
-                        trainEpochs)
-                .entrySet()) {
-            if (e.getValue() < 1) {
-                throw usage("Invalid value for option '" + e.getKey() + "': must be >= 1, got " + e.getValue());
-            }
-        }
+    private void validate() {
+        Usage.positive("--depth", depth);
+        Usage.positive("--width", width);
+        Usage.positive("--epochs", epochs);
+        Usage.positive("--hidden", hidden);
+        Usage.positive("--draws", draws);
+        Usage.positive("--train-epochs", trainEpochs);
         for (int b : batches) {
-            if (b < 1) {
-                throw usage("Invalid value for option '--batches': every size must be >= 1, got " + b);
-            }
+            Usage.positive("--batches", b);
         }
         for (float e : epsilons) {
             if (!(e >= 0) || !Float.isFinite(e)) {
-                throw usage("Invalid value for option '--epsilons': every ε must be a finite number >= 0, got " + e);
+                throw Usage.error(
+                        "Invalid value for option '--epsilons': every ε must be a finite number >= 0, got " + e);
             }
         }
-        return chosen;
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 
     /** Trains the deep narrow network once per activation, noting each layer's weight-gradient norm per step. */
@@ -247,23 +213,13 @@ final class GradientStatsCommand implements Callable<Integer> {
         Arrays.setAll(stepAxis, i -> i + 1);
         Map<String, double[][]> norms = new LinkedHashMap<>();
         String layers = null;
-        stdout.printf(
-                Locale.ROOT,
+        stdout.print(Text.format(
                 "vanishing and exploding gradients: %d hidden layers of %d, no biases, SGD lr 0.1"
                         + " momentum 0.9, batch %d, %d steps%n",
-                depth,
-                width,
-                batch,
-                steps);
-        stdout.printf(Locale.ROOT, "%-8s  %14s  %14s  %14s  %14s%n", "", "first step", "", "last step", "");
-        stdout.printf(
-                Locale.ROOT,
-                "%-8s  %14s  %14s  %14s  %14s%n",
-                "",
-                "‖∂L/∂W1‖",
-                "‖∂L/∂W_out‖ ÷",
-                "‖∂L/∂W1‖",
-                "‖∂L/∂W_out‖ ÷");
+                depth, width, batch, steps));
+        stdout.print(Text.format("%-8s  %14s  %14s  %14s  %14s%n", "", "first step", "", "last step", ""));
+        stdout.print(Text.format(
+                "%-8s  %14s  %14s  %14s  %14s%n", "", "‖∂L/∂W1‖", "‖∂L/∂W_out‖ ÷", "‖∂L/∂W1‖", "‖∂L/∂W_out‖ ÷"));
         try (var csv = Files.newBufferedWriter(dir.resolve("vanishing.csv"))) {
             csv.write("activation,step,layer,grad_norm,loss\n");
             for (Activation activation : Activation.values()) {
@@ -306,21 +262,19 @@ final class GradientStatsCommand implements Callable<Integer> {
                 }
                 for (int t = 0; t < done[0]; t++) {
                     for (int k = 0; k < n.length; k++) {
-                        csv.write(String.format(
-                                Locale.ROOT, "%s,%d,%d,%.6g,%.6g%n", activation, t + 1, k + 1, n[k][t], losses[t]));
+                        csv.write(Text.format("%s,%d,%d,%.6g,%.6g%n", activation, t + 1, k + 1, n[k][t], losses[t]));
                     }
                 }
                 int last = Math.max(0, done[0] - 1);
                 int out = n.length - 1;
-                stdout.printf(
-                        Locale.ROOT,
+                stdout.print(Text.format(
                         "%-8s  %14.3e  %14s  %14.3e  %14s%s%n",
                         activation,
                         n[0][0],
                         ratio(n[out][0], n[0][0]),
                         n[0][last],
                         ratio(n[out][last], n[0][last]),
-                        stopped);
+                        stopped));
                 norms.put(activation.toString(), n);
             }
         }
@@ -339,21 +293,13 @@ final class GradientStatsCommand implements Callable<Integer> {
         int[] sizes = Arrays.stream(batches).filter(b -> b <= train.size()).toArray();
         double[][] minibatch = new double[3][sizes.length];
         double[][] es = new double[3][sizes.length];
-        stdout.printf(
-                Locale.ROOT,
+        stdout.print(Text.format(
                 "%ngradient noise: %s at its initial weights (seed %d), against the gradient over all %d"
                         + " training images%n",
-                a,
-                run.seed,
-                train.size());
-        stdout.printf(
-                Locale.ROOT,
+                a, run.seed, train.size()));
+        stdout.print(Text.format(
                 "%8s  %14s  %14s  %14s  %14s%n",
-                "B or N",
-                "mini-batch cos",
-                "rel. variance",
-                "ES cos",
-                "rel. variance");
+                "B or N", "mini-batch cos", "rel. variance", "ES cos", "rel. variance"));
         try (var csv = Files.newBufferedWriter(dir.resolve("noise.csv"))) {
             csv.write("estimator,size,cosine,relative_variance,draws\n");
             for (int i = 0; i < sizes.length; i++) {
@@ -374,24 +320,14 @@ final class GradientStatsCommand implements Callable<Integer> {
                 es[0][i] = 2 * Math.max(1, b / 2);
                 es[1][i] = e.cosine();
                 es[2][i] = e.relativeVariance();
-                stdout.printf(
-                        Locale.ROOT,
+                stdout.print(Text.format(
                         "%8d  %14.4f  %14.4g  %14.4f  %14.4g%n",
-                        b,
-                        m.cosine(),
-                        m.relativeVariance(),
-                        e.cosine(),
-                        e.relativeVariance());
+                        b, m.cosine(), m.relativeVariance(), e.cosine(), e.relativeVariance()));
                 stdout.flush();
-                csv.write(String.format(
-                        Locale.ROOT, "minibatch,%d,%.6f,%.6g,%d%n", b, m.cosine(), m.relativeVariance(), draws));
-                csv.write(String.format(
-                        Locale.ROOT,
+                csv.write(Text.format("minibatch,%d,%.6f,%.6g,%d%n", b, m.cosine(), m.relativeVariance(), draws));
+                csv.write(Text.format(
                         "es_antithetic,%d,%.6f,%.6g,%d%n",
-                        (int) es[0][i],
-                        e.cosine(),
-                        e.relativeVariance(),
-                        e.draws()));
+                        (int) es[0][i], e.cosine(), e.relativeVariance(), e.draws()));
             }
         }
         Map<String, double[][]> curves = new LinkedHashMap<>();
@@ -427,11 +363,8 @@ final class GradientStatsCommand implements Callable<Integer> {
                     .run();
             what = a + ", trained by backprop (SGD lr 0.1 momentum 0.9, batch 100, " + trainEpochs + " epochs)";
         }
-        stdout.printf(
-                Locale.ROOT,
-                "%nFGSM: x' = clip(x + ε·sign(∂L/∂x), 0, 1) on the %d test images; %s%n",
-                test.size(),
-                what);
+        stdout.print(Text.format(
+                "%nFGSM: x' = clip(x + ε·sign(∂L/∂x), 0, 1) on the %d test images; %s%n", test.size(), what));
         double[] eps = new double[epsilons.length];
         double[] acc = new double[epsilons.length];
         try (var csv = Files.newBufferedWriter(dir.resolve("fgsm.csv"))) {
@@ -439,8 +372,8 @@ final class GradientStatsCommand implements Callable<Integer> {
             for (int i = 0; i < epsilons.length; i++) {
                 eps[i] = epsilons[i];
                 acc[i] = Metrics.accuracy(net, Fgsm.perturb(net, test, epsilons[i]));
-                stdout.printf(Locale.ROOT, "  ε = %-5s test accuracy %6.2f%%%n", epsilons[i], 100 * acc[i]);
-                csv.write(String.format(Locale.ROOT, "%s,%.4f%n", epsilons[i], acc[i]));
+                stdout.print(Text.format("  ε = %-5s test accuracy %6.2f%%%n", epsilons[i], 100 * acc[i]));
+                csv.write(Text.format("%s,%.4f%n", epsilons[i], acc[i]));
             }
         }
         stdout.flush();
@@ -449,8 +382,9 @@ final class GradientStatsCommand implements Callable<Integer> {
         int show = Math.min(10, test.size());
         float shown = 0.1f;
         int f = test.features();
-        Tensor x = Tensor.of(Arrays.copyOf(test.images(), show * f), show, f);
-        int[] labels = Arrays.copyOf(test.labels(), show);
+        Dataset first = test.slice(0, show);
+        Tensor x = first.imagesTensor();
+        int[] labels = first.labels();
         Tensor adversarial = Fgsm.perturb(net, x, labels, shown);
         int[] before = predict(net, x);
         int[] after = predict(net, adversarial);
@@ -473,18 +407,10 @@ final class GradientStatsCommand implements Callable<Integer> {
 
     private static int[] predict(Sequential net, Tensor x) {
         try (var scope = Tape.noGrad()) {
-            float[] logits = net.forward(x).data();
-            int rows = x.dim(0);
-            int classes = logits.length / rows;
-            int[] best = new int[rows];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 1; c < classes; c++) {
-                    if (logits[r * classes + c] > logits[r * classes + best[r]]) {
-                        best[r] = c;
-                    }
-                }
-            }
-            return best;
+            float[] best = net.forward(x).argmax(1).data();
+            int[] classes = new int[best.length];
+            Arrays.setAll(classes, r -> (int) best[r]);
+            return classes;
         }
     }
 
@@ -494,7 +420,7 @@ final class GradientStatsCommand implements Callable<Integer> {
 
     /** a / b, or what it means when b vanished to 0. */
     private static String ratio(double a, double b) {
-        return b == 0 ? (a == 0 ? "both 0" : "∞ (W1's is 0)") : String.format(Locale.ROOT, "%.3e", a / b);
+        return b == 0 ? (a == 0 ? "both 0" : "∞ (W1's is 0)") : Text.format("%.3e", a / b);
     }
 
     private static double norm(float[] g) {

@@ -28,7 +28,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -122,97 +121,61 @@ final class GradientsCommand implements Callable<Integer> {
         DataSplit split = data.load();
         Dataset train = split.train();
         if (batch > train.size()) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "Invalid value for option '--batch': must be at most the " + train.size() + " training images, got "
-                            + batch);
+            throw Usage.error("Invalid value for option '--batch': must be at most the " + train.size()
+                    + " training images, got " + batch);
         }
         Architecture architecture = model.architecture(train.features(), train.classes());
         Sequential network = architecture.build(run.seed);
-        Tensor x = Tensor.of(Arrays.copyOf(train.images(), batch * train.features()), batch, train.features());
-        int[] labels = Arrays.copyOf(train.labels(), batch);
+        Dataset first = train.slice(0, batch);
+        Tensor x = first.imagesTensor();
+        int[] labels = first.labels();
         long dimension = architecture.parameterCount();
         Path dir = run.out.create("gradients");
 
-        stdout.printf(
-                Locale.ROOT,
+        stdout.print(Text.format(
                 "gradlab gradients: %s, D = %d parameters, initial weights (seed %d), batch of %d," + " %s%n%n",
-                architecture,
-                dimension,
-                run.seed,
-                batch,
-                Text.count(Parallel.threads(), "thread"));
+                architecture, dimension, run.seed, batch, Text.count(Parallel.threads(), "thread")));
 
         // Each row: a label, the estimator and whether √(N/(N+D)) is its expected cosine.
-        List<String> labelsOfRows = new ArrayList<>();
-        List<GradientEstimator> estimators = new ArrayList<>();
-        List<Boolean> hasTheory = new ArrayList<>();
-        addRow(labelsOfRows, estimators, hasTheory, "backprop (reference)", new Backprop(), false);
-        addRow(
-                labelsOfRows,
-                estimators,
-                hasTheory,
-                "fd directional N=" + population + " step " + step,
-                FiniteDifferences.directional(population, step, run.seed),
-                true);
-        addRow(
-                labelsOfRows,
-                estimators,
-                hasTheory,
-                "es vanilla N=" + population + " (reference)",
-                es(population, false, false, false, run.seed),
-                false);
-        addRow(
-                labelsOfRows,
-                estimators,
-                hasTheory,
-                "es baseline N=" + population,
-                es(population, false, false, true, run.seed),
-                false);
-        addRow(
-                labelsOfRows,
-                estimators,
-                hasTheory,
-                "es antithetic N=" + population + " pairs",
-                es(population, true, false, false, run.seed),
-                true);
-        addRow(
-                labelsOfRows,
-                estimators,
-                hasTheory,
-                "es antithetic + ranks N=" + population + " pairs",
-                es(population, true, true, false, run.seed),
-                true);
+        List<Entry> entries = new ArrayList<>(List.of(
+                new Entry("backprop (reference)", new Backprop(), false),
+                new Entry(
+                        "fd directional N=" + population + " step " + step,
+                        FiniteDifferences.directional(population, step, run.seed),
+                        true),
+                new Entry(
+                        "es vanilla N=" + population + " (reference)",
+                        es(population, false, false, false, run.seed),
+                        false),
+                new Entry("es baseline N=" + population, es(population, false, false, true, run.seed), false),
+                new Entry(
+                        "es antithetic N=" + population + " pairs", es(population, true, false, false, run.seed), true),
+                new Entry(
+                        "es antithetic + ranks N=" + population + " pairs",
+                        es(population, true, true, false, run.seed),
+                        true)));
         for (int rank : LOW_RANKS) {
-            addRow(
-                    labelsOfRows,
-                    estimators,
-                    hasTheory,
+            entries.add(new Entry(
                     "es antithetic low-rank r=" + rank + " N=" + population + " pairs",
                     es(population, true, false, false, run.seed, Perturbation.lowRank(rank)),
-                    true);
+                    true));
         }
         if (dimension <= FULL_FD_LIMIT) {
-            addRow(
-                    labelsOfRows,
-                    estimators,
-                    hasTheory,
-                    "fd central, every coordinate, step " + step,
-                    FiniteDifferences.central(step),
-                    false);
+            entries.add(
+                    new Entry("fd central, every coordinate, step " + step, FiniteDifferences.central(step), false));
         }
-        List<EstimatorComparison.Row> rows = EstimatorComparison.compare(network, x, labels, estimators, 0);
+        List<EstimatorComparison.Row> rows = EstimatorComparison.compare(
+                network, x, labels, entries.stream().map(Entry::estimator).toList(), 0);
         List<Row> table = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            table.add(new Row(
-                    labelsOfRows.get(i), rows.get(i), hasTheory.get(i) ? theory(population, dimension) : Double.NaN));
+            Entry e = entries.get(i);
+            table.add(new Row(e.label(), rows.get(i), e.hasTheory() ? theory(population, dimension) : Double.NaN));
         }
         printTable(stdout, table);
         if (dimension > FULL_FD_LIMIT) {
-            stdout.printf(
-                    Locale.ROOT,
+            stdout.print(Text.format(
                     "(fd central over every coordinate skipped: it needs %d loss evaluations;" + " try --hidden 8)%n",
-                    2 * dimension);
+                    2 * dimension));
         }
 
         double[] populations = Arrays.stream(sweep).asDoubleStream().toArray();
@@ -224,14 +187,9 @@ final class GradientsCommand implements Callable<Integer> {
             curves.put("es antithetic, low-rank r=" + rank, new double[sweep.length]);
         }
         int kinds = curves.size();
-        stdout.printf(
-                Locale.ROOT,
-                "%nES sweep (mean cosine over %d estimate%s, sigma %s)%n",
-                repeats,
-                repeats == 1 ? "" : "s",
-                sigma);
-        stdout.printf(
-                Locale.ROOT,
+        stdout.print(Text.format(
+                "%nES sweep (mean cosine over %d estimate%s, sigma %s)%n", repeats, repeats == 1 ? "" : "s", sigma));
+        stdout.print(Text.format(
                 "%8s  %10s  %12s  %12s  %12s  %12s  %12s%n",
                 "N",
                 "theory",
@@ -239,7 +197,7 @@ final class GradientsCommand implements Callable<Integer> {
                 "+ ranks",
                 "vanilla",
                 "low-rank r=" + LOW_RANKS[0],
-                "low-rank r=" + LOW_RANKS[1]);
+                "low-rank r=" + LOW_RANKS[1]));
         for (int i = 0; i < sweep.length; i++) {
             int n = sweep[i];
             List<GradientEstimator> variants = new ArrayList<>();
@@ -261,19 +219,12 @@ final class GradientsCommand implements Callable<Integer> {
             for (double[] curve : curves.values()) {
                 curve[i] = mean[column++];
             }
-            stdout.printf(
-                    Locale.ROOT,
+            stdout.print(Text.format(
                     "%8d  %10.4f  %12.4f  %12.4f  %12.4f  %12.4f  %12.4f%n",
-                    n,
-                    theory(n, dimension),
-                    mean[0],
-                    mean[1],
-                    mean[2],
-                    mean[3],
-                    mean[4]);
+                    n, theory(n, dimension), mean[0], mean[1], mean[2], mean[3], mean[4]));
             stdout.flush();
         }
-        CosineChart.write(
+        GradientStatsCharts.cosine(
                 dir.resolve("cosine.png"),
                 "ES cosine to backprop: " + architecture + ", batch " + batch,
                 dimension,
@@ -286,35 +237,22 @@ final class GradientsCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        positive("--batch", batch);
-        positive("--population", population);
-        positive("--repeats", repeats);
-        if (!(sigma > 0 && Float.isFinite(sigma))) {
-            throw usage("Invalid value for option '--sigma': must be a finite number > 0, got " + sigma);
-        }
-        if (!(step > 0 && Float.isFinite(step))) {
-            throw usage("Invalid value for option '--step': must be a finite number > 0, got " + step);
-        }
+        Usage.positive("--batch", batch);
+        Usage.positive("--population", population);
+        Usage.positive("--repeats", repeats);
+        Usage.finitePositive("--sigma", sigma);
+        Usage.finitePositive("--step", step);
         if (sweep.length < 2) {
-            throw usage("Invalid value for option '--sweep': must list at least 2 populations, got " + sweep.length);
+            throw Usage.error(
+                    "Invalid value for option '--sweep': must list at least 2 populations, got " + sweep.length);
         }
         for (int i = 0; i < sweep.length; i++) {
-            positive("--sweep", sweep[i]);
+            Usage.positive("--sweep", sweep[i]);
             if (i > 0 && sweep[i] <= sweep[i - 1]) {
-                throw usage("Invalid value for option '--sweep': populations must increase, got " + sweep[i - 1]
+                throw Usage.error("Invalid value for option '--sweep': populations must increase, got " + sweep[i - 1]
                         + " then " + sweep[i]);
             }
         }
-    }
-
-    private void positive(String option, int value) {
-        if (value < 1) {
-            throw usage("Invalid value for option '" + option + "': must be >= 1, got " + value);
-        }
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 
     private GradientEstimator es(int n, boolean antithetic, boolean ranks, boolean baseline, long seed) {
@@ -338,47 +276,26 @@ final class GradientsCommand implements Callable<Integer> {
         return EstimatorComparison.theoreticalCosine(n, Math.toIntExact(dimension));
     }
 
-    private static void addRow(
-            List<String> labels,
-            List<GradientEstimator> estimators,
-            List<Boolean> hasTheory,
-            String label,
-            GradientEstimator estimator,
-            boolean theory) {
-        labels.add(label);
-        estimators.add(estimator);
-        hasTheory.add(theory);
-    }
-
     private static void printTable(PrintWriter out, List<Row> rows) {
-        out.printf(
-                Locale.ROOT,
+        out.print(Text.format(
                 "%-42s  %8s  %8s  %10s  %11s  %10s%n",
-                "estimator",
-                "cosine",
-                "theory",
-                "rel.error",
-                "loss evals",
-                "time");
+                "estimator", "cosine", "theory", "rel.error", "loss evals", "time"));
         for (Row row : rows) {
             EstimatorComparison.Row c = row.comparison();
-            out.printf(
-                    Locale.ROOT,
+            out.print(Text.format(
                     "%-42s  %8.4f  %8s  %10.4g  %11d  %10s%n",
                     row.name(),
                     c.cosine(),
-                    Double.isNaN(row.theory()) ? "-" : String.format(Locale.ROOT, "%.4f", row.theory()),
+                    Double.isNaN(row.theory()) ? "-" : Text.format("%.4f", row.theory()),
                     c.relativeError(),
                     c.lossEvaluations(),
-                    time(c.nanos()));
+                    time(c.nanos())));
         }
         out.flush();
     }
 
     private static String time(long nanos) {
-        return nanos < 1_000_000_000L
-                ? String.format(Locale.ROOT, "%.1f ms", nanos / 1e6)
-                : String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+        return nanos < 1_000_000_000L ? Text.format("%.1f ms", nanos / 1e6) : Text.format("%.2f s", nanos / 1e9);
     }
 
     private static void writeCsv(Path file, List<Row> table, int[] sweep, long dimension, Map<String, double[]> curves)
@@ -387,8 +304,7 @@ final class GradientsCommand implements Callable<Integer> {
             w.write("estimator,population,cosine,theory,relative_error,loss_evaluations,seconds\n");
             for (Row row : table) {
                 EstimatorComparison.Row c = row.comparison();
-                w.write(String.format(
-                        Locale.ROOT,
+                w.write(Text.format(
                         "\"%s\",,%.6f,%s,%.6g,%d,%.6f%n",
                         row.name(),
                         c.cosine(),
@@ -399,17 +315,15 @@ final class GradientsCommand implements Callable<Integer> {
             }
             for (Map.Entry<String, double[]> curve : curves.entrySet()) {
                 for (int i = 0; i < sweep.length; i++) {
-                    w.write(String.format(
-                            Locale.ROOT,
+                    w.write(Text.format(
                             "\"sweep: %s\",%d,%.6f,%.6f,,,%n",
-                            curve.getKey(),
-                            sweep[i],
-                            curve.getValue()[i],
-                            theory(sweep[i], dimension)));
+                            curve.getKey(), sweep[i], curve.getValue()[i], theory(sweep[i], dimension)));
                 }
             }
         }
     }
+
+    private record Entry(String label, GradientEstimator estimator, boolean hasTheory) {}
 
     private record Row(String name, EstimatorComparison.Row comparison, double theory) {}
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,8 +65,9 @@ final class GraphCommand implements Callable<Integer> {
         }
         ModelOptions.Network net = model.network(train.features(), train.classes());
         Sequential network = net.build(run.seed);
-        Tensor x = Tensor.of(Arrays.copyOf(train.images(), batch * train.features()), batch, train.features());
-        int[] labels = Arrays.copyOf(train.labels(), batch);
+        Dataset first = train.slice(0, batch);
+        Tensor x = first.imagesTensor();
+        int[] labels = first.labels();
         Path dir = run.out.create("graph");
         String dot;
         try (TapeGraph graph = TapeGraph.record()) {

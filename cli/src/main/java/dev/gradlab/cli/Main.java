@@ -75,15 +75,11 @@ public final class Main {
         return command.getAnnotation(CommandLine.Command.class).name();
     }
 
-    /** The configured command line, with gradlab's error handling, writing to the given streams. */
-    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLine(out, err, null);
-    }
-
     /**
-     * The same with only the command {@code first} names, when a command line starts with one (but
-     * help, which shows the others), else with all: a command starts sooner when picocli does not
-     * read the options of every other.
+     * The configured command line, with gradlab's error handling, writing to the given streams, with
+     * only the command {@code first} names when a command line starts with one (but help, which shows
+     * the others), else with all: a command starts sooner when picocli does not read the options of
+     * every other.
      */
     private static CommandLine commandLine(PrintWriter out, PrintWriter err, String first) {
         boolean one = first != null && !first.equals("help") && commands().contains(first);

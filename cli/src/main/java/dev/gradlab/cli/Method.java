@@ -216,21 +216,8 @@ enum Method {
         Dataset train = split.train();
         int held = o.holdout(train.size());
         int kept = train.size() - held;
-        int f = train.features();
-        Dataset fitness = held == 0
-                ? train
-                : new Dataset(
-                        Arrays.copyOf(train.images(), kept * f),
-                        Arrays.copyOf(train.labels(), kept),
-                        f,
-                        train.classes());
-        Dataset validation = held == 0
-                ? null
-                : new Dataset(
-                        Arrays.copyOfRange(train.images(), kept * f, train.size() * f),
-                        Arrays.copyOfRange(train.labels(), kept, train.size()),
-                        f,
-                        train.classes());
+        Dataset fitness = held == 0 ? train : train.slice(0, kept);
+        Dataset validation = held == 0 ? null : train.slice(kept, train.size());
         return GeneticAlgorithm.builder()
                 .model(model)
                 .initialSeed(seed)

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code metrics.csv}: one row per epoch (counted from 1, as printed), written as each epoch ends (so a run that fails midway keeps
@@ -54,16 +53,6 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
         }
     }
 
-    /** The rows of a {@code metrics.csv} this class wrote. */
-    static List<EpochMetrics> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        List<EpochMetrics> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            rows.add(parse(file, i, lines.get(i)));
-        }
-        return rows;
-    }
-
     /** Row {@code index} (the header is 0) of {@code file}; a damaged one is an error naming the file and line. */
     private static EpochMetrics parse(Path file, int index, String line) {
         String[] f = line.split(",", -1);
@@ -95,8 +84,7 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
     public void onEpoch(EpochMetrics m) {
         rows.add(m);
         try {
-            writer.write(String.format(
-                    Locale.ROOT,
+            writer.write(Text.format(
                     "%d,%.6f,%.6f,%.4f,%d,%.3f",
                     m.epoch() + 1,
                     m.trainLoss(),

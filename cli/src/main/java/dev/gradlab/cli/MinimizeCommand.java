@@ -4,7 +4,6 @@ import dev.gradlab.optim.search.SearchStrategies;
 import dev.gradlab.optim.search.SearchStrategy;
 import dev.gradlab.optim.search.TestFunction;
 import java.io.PrintWriter;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,23 +66,14 @@ final class MinimizeCommand implements Callable<Integer> {
         TestFunction f = TestFunction.of(function, dim, seed);
         SearchStrategy search = SearchStrategies.forBox(strategy, dim, seed);
         try (var t = threads.open()) {
-            out.printf(
-                    Locale.ROOT,
+            out.print(Text.format(
                     "%s on %s, %d-D, population %d, budget %d, %d threads%n",
-                    strategy,
-                    function,
-                    dim,
-                    search.populationSize(),
-                    budget,
-                    t.threads());
+                    strategy, function, dim, search.populationSize(), budget, t.threads()));
             long used = search.minimize(f, budget);
             double best = search.bestFitness();
             // Zero is the optimum itself (the optima are float vectors): print it as 0, not 0.00000.
-            out.printf(
-                    Locale.ROOT,
-                    "best f = %s after %d evaluations%n",
-                    best == 0 ? "0" : String.format(Locale.ROOT, "%.6g", best),
-                    used);
+            out.print(Text.format(
+                    "best f = %s after %d evaluations%n", best == 0 ? "0" : Text.format("%.6g", best), used));
         }
         out.flush();
         return 0;

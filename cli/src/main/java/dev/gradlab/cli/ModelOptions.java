@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Options that choose the network (shared by train, gradients and graph). */
+/** Options that choose the network (shared by train, compare, gradients and graph). */
 final class ModelOptions {
 
     /** The command these options are mixed into, to see which of them the user gave. */

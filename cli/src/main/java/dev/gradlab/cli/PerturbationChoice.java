@@ -1,7 +1,6 @@
 package dev.gradlab.cli;
 
 import dev.gradlab.core.population.Perturbation;
-import java.util.Locale;
 
 /** The perturbation families {@code --perturbation} offers. */
 enum PerturbationChoice {
@@ -10,10 +9,5 @@ enum PerturbationChoice {
 
     Perturbation of(int rank) {
         return this == FULL ? Perturbation.fullRank() : Perturbation.lowRank(rank);
-    }
-
-    @Override
-    public String toString() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -273,11 +273,6 @@ final class RunDirectory implements AutoCloseable {
         return temporary;
     }
 
-    /** Where the files are after the commit. */
-    Path target() {
-        return target;
-    }
-
     /** Replaces the target (absent, empty, or a previous run's files) by the finished run. */
     synchronized void commit() throws IOException {
         moveToTarget();

@@ -1,9 +1,16 @@
 package dev.gradlab.cli;
 
+import java.util.Locale;
+
 /** Small pieces of output text. */
 final class Text {
 
     private Text() {}
+
+    /** {@code String.format} in {@link Locale#ROOT}: a decimal point whatever the user's locale. */
+    static String format(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
 
     /** "1 epoch", "2 epochs": {@code n} and the noun, plural unless {@code n} is 1. */
     static String count(long n, String noun) {

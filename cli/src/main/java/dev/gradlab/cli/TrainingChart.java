@@ -1,17 +1,16 @@
 package dev.gradlab.cli;
 
 import dev.gradlab.optim.EpochMetrics;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** {@code training.png}: training and test loss (left axis) and test accuracy (right axis) per epoch. */
 final class TrainingChart {
@@ -24,19 +23,13 @@ final class TrainingChart {
 
     /** Draws the curves of {@code history}, one entry per epoch. */
     static void write(Path file, String title, List<EpochMetrics> history) throws IOException {
-        int n = history.size();
-        double[] epoch = new double[n];
-        double[] train = new double[n];
-        double[] test = new double[n];
-        double[] accuracy = new double[n];
-        for (int i = 0; i < n; i++) {
-            EpochMetrics m = history.get(i);
-            epoch[i] = m.epoch() + 1;
-            train[i] = m.trainLoss();
-            test[i] = m.testLoss();
-            accuracy[i] = m.testAccuracy();
-        }
-        write(file, title, epoch, train, test, accuracy);
+        write(
+                file,
+                title,
+                history.stream().mapToDouble(m -> m.epoch() + 1).toArray(),
+                history.stream().mapToDouble(EpochMetrics::trainLoss).toArray(),
+                history.stream().mapToDouble(EpochMetrics::testLoss).toArray(),
+                history.stream().mapToDouble(EpochMetrics::testAccuracy).toArray());
     }
 
     /** Draws the curves; all arrays have one entry per epoch, accuracy as a fraction in [0, 1]. */
@@ -76,16 +69,9 @@ final class TrainingChart {
 
     private static XYChart chart(
             String title, double[] epochs, double[] trainLoss, double[] testLoss, double[] testAccuracy) {
-        XYChart chart = new XYChart(900, 540);
-        chart.setTitle(title);
-        chart.setXAxisTitle("epoch");
-        chart.setYAxisGroupTitle(0, "mean cross-entropy");
+        XYChart chart = GradientStatsCharts.chart(900, 540, title, "epoch", "mean cross-entropy");
         chart.setYAxisGroupTitle(1, "test accuracy (%)");
         var style = chart.getStyler();
-        style.setChartBackgroundColor(Color.WHITE);
-        style.setPlotBackgroundColor(Color.WHITE);
-        style.setPlotGridLinesColor(new Color(0xe0e0e0));
-        style.setLegendPosition(Styler.LegendPosition.InsideNE);
         style.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         style.putYAxisGroupDecimalPatternMap(0, "0.00");
         style.setXAxisDecimalPattern("0");
@@ -93,23 +79,15 @@ final class TrainingChart {
 
         series(chart.addSeries("training loss", epochs, trainLoss), TRAIN, 0);
         series(chart.addSeries("test loss", epochs, testLoss), TEST, 0);
-        double[] percent = new double[testAccuracy.length];
-        for (int i = 0; i < percent.length; i++) {
-            percent[i] = 100 * testAccuracy[i];
-        }
-        XYSeries accuracy = series(chart.addSeries("test accuracy (%)", epochs, percent), ACCURACY, 1);
-        accuracy.setLineStyle(
-                new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
+        double[] percent = Arrays.stream(testAccuracy).map(a -> 100 * a).toArray();
+        series(chart.addSeries("test accuracy (%)", epochs, percent), ACCURACY, 1)
+                .setLineStyle(GradientStatsCharts.DASHED);
         style.putYAxisGroupDecimalPatternMap(1, "0");
         return chart;
     }
 
     private static XYSeries series(XYSeries s, Color color, int axis) {
-        s.setLineColor(color);
-        s.setMarkerColor(color);
-        s.setMarker(SeriesMarkers.CIRCLE);
-        s.setLineWidth(2f);
-        s.setYAxisGroup(axis);
+        GradientStatsCharts.line(s, color, true).setYAxisGroup(axis);
         return s;
     }
 }

@@ -64,6 +64,20 @@ final class Usage {
         return new UsageException(message);
     }
 
+    /** Refuses {@code value} of {@code option} unless it is at least 1. */
+    static void positive(String option, int value) {
+        if (value < 1) {
+            throw error("Invalid value for option '" + option + "': must be >= 1, got " + value);
+        }
+    }
+
+    /** Refuses {@code value} of {@code option} unless it is a finite number above 0. */
+    static void finitePositive(String option, float value) {
+        if (!(value > 0 && Float.isFinite(value))) {
+            throw error("Invalid value for option '" + option + "': must be a finite number > 0, got " + value);
+        }
+    }
+
     /** A usage error found by the command line, not by picocli's parser: {@link Main} reports it as such. */
     static final class UsageException extends RuntimeException {
         UsageException(String message) {

@@ -3,7 +3,6 @@ package dev.gradlab.cli;
 import dev.gradlab.cluster.ClusterWorker;
 import dev.gradlab.data.Dataset;
 import java.io.PrintWriter;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,28 +45,23 @@ final class WorkerCommand implements Callable<Integer> {
                     ClusterWorker.start(cluster.settings(), WorkerCommand::load, new ClusterWorker.Listener() {
                         @Override
                         public void onAccepted(String job, String network, String dataSpec) {
-                            out.printf(
-                                    Locale.ROOT,
-                                    "worker: working for trainer job %s: %s on --data %s%n",
-                                    job,
-                                    network,
-                                    dataSpec);
+                            out.print(Text.format(
+                                    "worker: working for trainer job %s: %s on --data %s%n", job, network, dataSpec));
                             out.flush();
                         }
 
                         @Override
                         public void onRefused(String job, String reason) {
-                            out.printf(Locale.ROOT, "worker: refused trainer job %s: %s%n", job, reason);
+                            out.print(Text.format("worker: refused trainer job %s: %s%n", job, reason));
                             out.flush();
                         }
                     });
-            out.printf(
-                    Locale.ROOT,
+            out.print(Text.format(
                     "worker %s joined cluster '%s' (%d members); %s; waiting for work, Ctrl-C leaves%n",
                     worker.address(),
                     cluster.cluster,
                     worker.clusterSize(),
-                    Text.count(dev.gradlab.simd.Parallel.threads(), "thread"));
+                    Text.count(dev.gradlab.simd.Parallel.threads(), "thread")));
             out.flush();
             worker.awaitShutdown();
             out.println("worker: left the cluster");

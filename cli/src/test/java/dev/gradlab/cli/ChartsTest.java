@@ -40,7 +40,7 @@ class ChartsTest {
     @Test
     void cosineChartIsAPngEvenWithNegativeCosines() throws IOException {
         Path file = dir.resolve("cosine.png");
-        CosineChart.write(
+        GradientStatsCharts.cosine(
                 file,
                 "test",
                 406_528,

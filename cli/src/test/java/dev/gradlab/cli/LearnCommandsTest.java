@@ -99,7 +99,7 @@ class LearnCommandsTest {
                 4 * 10 * 3 + 1, Files.readAllLines(out.resolve("vanishing.csv")).size());
         Run bad = Run.of("gradient-stats", "--parts", "vanishing,colour");
         assertEquals(Main.USAGE, bad.exitCode());
-        assertTrue(bad.err().contains("expected vanishing, noise or fgsm, got 'colour'"), bad.err());
+        assertTrue(bad.err().contains("expected one of vanishing, noise, fgsm, got 'colour'"), bad.err());
         assertFalse(bad.err().contains("\tat "), bad.err());
     }
 }

@@ -133,8 +133,7 @@ public final class BackpropTrace {
             } else {
                 name = "h" + linear;
                 for (int j = 0; j < current.size(); j++) {
-                    lines.add(String.format(
-                            Locale.ROOT,
+                    line(
                             "  %s[%d] = %s(%s[%d]) = %s(%s) = %s",
                             name,
                             j,
@@ -143,7 +142,7 @@ public final class BackpropTrace {
                             j,
                             function(layer),
                             num(in.data()[j]),
-                            num(current.data()[j])));
+                            num(current.data()[j]));
                 }
             }
             values.add(current);
@@ -156,11 +155,11 @@ public final class BackpropTrace {
         }
         double[] p = softmax(logits.data());
         for (int i = 0; i < p.length; i++) {
-            lines.add(String.format(Locale.ROOT, "  p[%d] = softmax(%s)[%d] = %s", i, logitsName, i, num(p[i])));
+            line("  p[%d] = softmax(%s)[%d] = %s", i, logitsName, i, num(p[i]));
         }
         Tensor l = Losses.crossEntropy(logits, new int[] {label});
         loss = l.item();
-        lines.add(String.format(Locale.ROOT, "  L = −log p[%d] = −log %s = %s", label, num(p[label]), num(loss)));
+        line("  L = −log p[%d] = −log %s = %s", label, num(p[label]), num(loss));
         l.backward();
 
         lines.add("");
@@ -168,16 +167,9 @@ public final class BackpropTrace {
         for (int i = 0; i < p.length; i++) {
             double product = p[i] - (i == label ? 1 : 0);
             check(product, logits.grad().data()[i]);
-            lines.add(String.format(
-                    Locale.ROOT,
+            line(
                     "  ∂L/∂%s[%d] = p[%d] − [%d = label] = %s − %d = %s",
-                    logitsName,
-                    i,
-                    i,
-                    i,
-                    num(p[i]),
-                    i == label ? 1 : 0,
-                    num(product)));
+                    logitsName, i, i, i, num(p[i]), i == label ? 1 : 0, num(product));
         }
         for (int k = layers.size() - 1; k >= 0; k--) {
             Tensor in = values.get(k);
@@ -190,10 +182,7 @@ public final class BackpropTrace {
         }
 
         lines.add("");
-        lines.add(String.format(
-                Locale.ROOT,
-                "parameter gradients: backprop and central difference (L(w+h) − L(w−h)) / 2h," + " h = %s",
-                step));
+        line("parameter gradients: backprop and central difference (L(w+h) − L(w−h)) / 2h," + " h = %s", step);
         linear = 0;
         for (Module layer : layers) {
             if (layer instanceof Linear lin) {
@@ -217,8 +206,7 @@ public final class BackpropTrace {
                         .append(factor(in.data()[j]));
             }
             String bias = lin.bias() == null ? "" : " + " + factor(lin.bias().data()[i]);
-            lines.add(String.format(
-                    Locale.ROOT,
+            line(
                     "  %s[%d] = Σ_j W%d[%d][j]·%s[j]%s = %s%s = %s",
                     name,
                     i,
@@ -228,7 +216,7 @@ public final class BackpropTrace {
                     lin.bias() == null ? "" : " + b" + k + "[" + i + "]",
                     terms,
                     bias,
-                    num(out.data()[i])));
+                    num(out.data()[i]));
         }
     }
 
@@ -241,23 +229,13 @@ public final class BackpropTrace {
             for (int j = 0; j < lin.in(); j++) {
                 double product = (double) g[i] * in.data()[j];
                 check(product, wg[i * lin.in() + j]);
-                lines.add(String.format(
-                        Locale.ROOT,
+                line(
                         "  ∂L/∂W%s[%d][%d] = ∂L/∂%s[%d] · %s[%d] = %s · %s = %s",
-                        k,
-                        i,
-                        j,
-                        outName,
-                        i,
-                        inName,
-                        j,
-                        factor(g[i]),
-                        factor(in.data()[j]),
-                        num(product)));
+                        k, i, j, outName, i, inName, j, factor(g[i]), factor(in.data()[j]), num(product));
             }
             if (lin.bias() != null) {
                 check(g[i], lin.bias().grad().data()[i]);
-                lines.add(String.format(Locale.ROOT, "  ∂L/∂b%s[%d] = ∂L/∂%s[%d] = %s", k, i, outName, i, num(g[i])));
+                line("  ∂L/∂b%s[%d] = ∂L/∂%s[%d] = %s", k, i, outName, i, num(g[i]));
             }
         }
         if (in.grad() == null) {
@@ -274,16 +252,7 @@ public final class BackpropTrace {
                 sum += (double) g[i] * w[i * lin.in() + j];
             }
             check(sum, in.grad().data()[j]);
-            lines.add(String.format(
-                    Locale.ROOT,
-                    "  ∂L/∂%s[%d] = Σ_i ∂L/∂%s[i]·W%s[i][%d] = %s = %s",
-                    inName,
-                    j,
-                    outName,
-                    k,
-                    j,
-                    terms,
-                    num(sum)));
+            line("  ∂L/∂%s[%d] = Σ_i ∂L/∂%s[i]·W%s[i][%d] = %s = %s", inName, j, outName, k, j, terms, num(sum));
         }
     }
 
@@ -299,8 +268,7 @@ public final class BackpropTrace {
         for (int j = 0; j < in.size(); j++) {
             double product = (double) g[j] * derivative[j];
             check(product, in.grad().data()[j]);
-            lines.add(String.format(
-                    Locale.ROOT,
+            line(
                     "  ∂L/∂%s[%d] = ∂L/∂%s[%d] · %s'(%s[%d]) = %s · %s = %s",
                     inName,
                     j,
@@ -311,7 +279,7 @@ public final class BackpropTrace {
                     j,
                     factor(g[j]),
                     factor(derivative[j]),
-                    num(product)));
+                    num(product));
         }
     }
 
@@ -338,14 +306,14 @@ public final class BackpropTrace {
             ParameterGradient pg =
                     new ParameterGradient(element, parameter.grad().data()[e], fd);
             gradients.add(pg);
-            lines.add(String.format(
-                    Locale.ROOT,
+            line(
                     "  %-9s backprop %11s   central difference %11s   |difference| %.1e",
-                    element,
-                    num(pg.backprop()),
-                    num(fd),
-                    pg.error()));
+                    element, num(pg.backprop()), num(fd), pg.error());
         }
+    }
+
+    private void line(String format, Object... args) {
+        lines.add(String.format(Locale.ROOT, format, args));
     }
 
     private void check(double product, float tape) {

@@ -78,10 +78,6 @@ public final class GradCheck {
             return new Options(eps, tolerance, value, noiseUlps, maxElements, seed);
         }
 
-        public Options withNoiseUlps(double value) {
-            return new Options(eps, tolerance, floor, value, maxElements, seed);
-        }
-
         public Options withMaxElements(int value) {
             return new Options(eps, tolerance, floor, noiseUlps, value, seed);
         }

@@ -36,11 +36,6 @@ public final class ShutdownCleanup {
         return path;
     }
 
-    /** The job is done with {@code path}, which has been moved into place: nothing to remove. */
-    public static void release(Path path) {
-        PENDING.remove(path);
-    }
-
     /** Removes {@code path} (and, for a directory, the files in it), quietly, and forgets it. */
     public static void remove(Path path) {
         deleteQuietly(path);

@@ -214,22 +214,13 @@ public final class DataLocator {
 
     private static String whereToPut(DatasetFiles spec, List<Path> searched, Path target) {
         String names = spec.files().stream().map(f -> f.name() + ".gz").collect(Collectors.joining(", "));
-        StringBuilder s = new StringBuilder("Put the files " + names + " (gzip or uncompressed) in " + target);
-        if (searched.size() > 1 || !searched.get(0).equals(target)) {
-            s.append(" or any of ").append(searched);
-        }
-        s.append(", or name their directory explicitly or through ")
-                .append(ENVIRONMENT_VARIABLE)
-                .append("=<dir> with the files in <dir>/")
-                .append(spec.directoryName())
-                .append('.');
-        if (spec.systemDirectory() != null) {
-            s.append(" On Debian, apt-get install dataset-")
-                    .append(spec.directoryName())
-                    .append(" installs them in ")
-                    .append(spec.systemDirectory())
-                    .append('.');
-        }
-        return s.toString();
+        return "Put the files " + names + " (gzip or uncompressed) in " + target
+                + (searched.size() > 1 || !searched.get(0).equals(target) ? " or any of " + searched : "")
+                + ", or name their directory explicitly or through " + ENVIRONMENT_VARIABLE
+                + "=<dir> with the files in <dir>/" + spec.directoryName() + "."
+                + (spec.systemDirectory() == null
+                        ? ""
+                        : " On Debian, apt-get install dataset-" + spec.directoryName() + " installs them in "
+                                + spec.systemDirectory() + ".");
     }
 }

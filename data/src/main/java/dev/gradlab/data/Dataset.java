@@ -1,6 +1,7 @@
 package dev.gradlab.data;
 
 import dev.gradlab.core.Tensor;
+import java.util.Arrays;
 
 /**
  * Labelled examples held in memory: {@code size} rows of {@code features} floats (row-major) and one
@@ -68,6 +69,18 @@ public final class Dataset {
     /** One label per example; the live array. */
     public int[] labels() {
         return labels;
+    }
+
+    /** Examples {@code [from, to)} as a data set of their own, copied. */
+    public Dataset slice(int from, int to) {
+        if (from < 0 || from > to || to > size()) {
+            throw new IllegalArgumentException("slice [" + from + ", " + to + ") must lie in [0, " + size() + "]");
+        }
+        return new Dataset(
+                Arrays.copyOfRange(images, from * features, to * features),
+                Arrays.copyOfRange(labels, from, to),
+                features,
+                classes);
     }
 
     /** A {@code size × features} tensor viewing {@link #images()} without copying. */

@@ -77,7 +77,7 @@ public final class FashionMnist {
         if (dir == null) {
             throw new IllegalArgumentException("dir must not be null");
         }
-        return MnistFormat.load(dir, FILES);
+        return MnistFormat.load(dir, FILES, true);
     }
 
     /**

@@ -9,7 +9,6 @@ package dev.gradlab.data;
 public final class IdxFormatException extends DatasetException {
 
     private final String source;
-    private final String field;
 
     /**
      * @param source the file or resource being read
@@ -18,16 +17,10 @@ public final class IdxFormatException extends DatasetException {
     public IdxFormatException(String source, String field, String expected, String actual) {
         super(source + ": " + field + ": expected " + expected + ", actual " + actual);
         this.source = source;
-        this.field = field;
     }
 
     /** The file or resource that failed to read. */
     public String source() {
         return source;
-    }
-
-    /** The field or offset at fault. */
-    public String field() {
-        return field;
     }
 }

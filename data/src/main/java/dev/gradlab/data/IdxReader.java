@@ -35,14 +35,8 @@ public final class IdxReader {
 
     /** Reads a raw or gzip IDX file. */
     public static IdxArray read(Path file) {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read IDX file " + file + ": " + e.getMessage(), e);
-        }
         try (InputStream in = Files.newInputStream(file)) {
-            return read(file.toString(), in, size);
+            return read(file.toString(), in, Files.size(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read IDX file " + file + ": " + e.getMessage(), e);
         }
@@ -67,20 +61,15 @@ public final class IdxReader {
         int b1 = buffered.read();
         buffered.reset();
         boolean gzip = b0 == 0x1F && b1 == 0x8B;
-        InputStream in = gzip ? new StrictGzipInputStream(buffered) : buffered;
+        InputStream in = gzip ? new StrictGzipInputStream(source, buffered) : buffered;
         long bound = sourceLength < 0 ? -1 : gzip ? sourceLength * MAX_DEFLATE_RATIO + 1024 : sourceLength;
-        try {
-            return parse(source, in, bound);
-        } catch (GzipFormatException e) {
-            throw new IdxFormatException(
-                    source, "gzip " + e.field + " at compressed offset " + e.offset, e.expected, e.actual);
-        }
+        return parse(source, in, bound);
     }
 
     private static IdxArray parse(String source, InputStream in, long sourceBound) throws IOException {
         MessageDigest sha256 = newSha256();
         byte[] magic = new byte[4];
-        int got = readFully(in, magic, 0, 4);
+        int got = in.readNBytes(magic, 0, 4);
         if (got < 4) {
             throw new IdxFormatException(source, "header at offset 0", "a 4-byte magic number", got + " bytes");
         }
@@ -104,7 +93,7 @@ public final class IdxReader {
             throw new IdxFormatException(source, "rank at offset 3", "at least 1", "0");
         }
         byte[] header = new byte[4 * rank];
-        got = readFully(in, header, 0, header.length);
+        got = in.readNBytes(header, 0, header.length);
         if (got < header.length) {
             throw new IdxFormatException(
                     source,
@@ -181,18 +170,6 @@ public final class IdxReader {
             filled += r;
         }
         return data;
-    }
-
-    private static int readFully(InputStream in, byte[] b, int off, int len) throws IOException {
-        int total = 0;
-        while (total < len) {
-            int r = in.read(b, off + total, len - total);
-            if (r < 0) {
-                break;
-            }
-            total += r;
-        }
-        return total;
     }
 
     static MessageDigest newSha256() {

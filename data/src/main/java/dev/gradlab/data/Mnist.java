@@ -44,7 +44,7 @@ public final class Mnist {
         if (dir == null) {
             throw new IllegalArgumentException("dir must not be null");
         }
-        return MnistFormat.load(dir, FILES);
+        return MnistFormat.load(dir, FILES, true);
     }
 
     /** Finds (see {@link DataLocator}) and loads the full set, downloading it only if {@code allowDownload}. */

@@ -46,19 +46,12 @@ final class MnistFormat {
         return spec.files().stream().allMatch(f -> find(dir, f.name()) != null);
     }
 
-    /** Loads the four files of {@code spec} from {@code dir}, each checked against its pinned digest. */
-    static DataSplit load(Path dir, DatasetFiles spec) {
-        return load(dir, spec, true);
-    }
-
-    /** As {@link #load(Path, DatasetFiles)}, checking the digests only if {@code verify}. */
+    /**
+     * Loads the four files of {@code spec} from {@code dir}, each checked against its pinned digest if
+     * {@code verify}.
+     */
     static DataSplit load(Path dir, DatasetFiles spec, boolean verify) {
-        for (DatasetFiles.DataFile f : spec.files()) {
-            if (find(dir, f.name()) == null) {
-                throw new DatasetException(dir + ": " + spec.displayName() + " file " + f.name() + ": expected "
-                        + f.name() + ".gz or " + f.name() + ", actual neither exists");
-            }
-        }
+        requireAll(dir, spec, spec.files());
         return new DataSplit(
                 dataset(readFile(dir, spec.trainImages(), verify), readFile(dir, spec.trainLabels(), verify)),
                 dataset(readFile(dir, spec.testImages(), verify), readFile(dir, spec.testLabels(), verify)));
@@ -69,13 +62,17 @@ final class MnistFormat {
      * (evaluating a saved model): the training set's 60,000 images are not read.
      */
     static Dataset loadTest(Path dir, DatasetFiles spec, boolean verify) {
-        for (DatasetFiles.DataFile f : List.of(spec.testImages(), spec.testLabels())) {
+        requireAll(dir, spec, List.of(spec.testImages(), spec.testLabels()));
+        return dataset(readFile(dir, spec.testImages(), verify), readFile(dir, spec.testLabels(), verify));
+    }
+
+    private static void requireAll(Path dir, DatasetFiles spec, List<DatasetFiles.DataFile> files) {
+        for (DatasetFiles.DataFile f : files) {
             if (find(dir, f.name()) == null) {
                 throw new DatasetException(dir + ": " + spec.displayName() + " file " + f.name() + ": expected "
                         + f.name() + ".gz or " + f.name() + ", actual neither exists");
             }
         }
-        return dataset(readFile(dir, spec.testImages(), verify), readFile(dir, spec.testLabels(), verify));
     }
 
     /** Loads the four files from class-path resources under {@code folder}. */

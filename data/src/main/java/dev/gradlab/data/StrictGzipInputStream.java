@@ -9,7 +9,7 @@ import java.util.zip.Inflater;
 /**
  * Decompresses a gzip file (RFC 1952, one or more members) and rejects anything that is not one:
  * a bad header, a corrupt deflate stream, a CRC-32 or length mismatch, a stream that ends early,
- * or bytes after the last member that do not form another member. {@link java.util.zip.GZIPInputStream}
+ * or bytes after the last member that do not form another member, each an {@link IdxFormatException}. {@link java.util.zip.GZIPInputStream}
  * silently ignores trailing garbage, which would let a damaged file pass.
  */
 final class StrictGzipInputStream extends InputStream {
@@ -20,6 +20,7 @@ final class StrictGzipInputStream extends InputStream {
     private static final int FNAME = 0x08;
     private static final int FCOMMENT = 0x10;
 
+    private final String source;
     private final InputStream in;
     private final byte[] buf = new byte[1 << 16];
     private int pos;
@@ -31,8 +32,15 @@ final class StrictGzipInputStream extends InputStream {
     private boolean inMember;
     private boolean done;
 
-    StrictGzipInputStream(InputStream in) {
+    /** Decompresses {@code in}; {@code source} names it in the errors. */
+    StrictGzipInputStream(String source, InputStream in) {
+        this.source = source;
         this.in = in;
+    }
+
+    /** A malformed gzip stream, located by its offset in the compressed bytes. */
+    private IdxFormatException error(long offset, String field, String expected, String actual) {
+        return new IdxFormatException(source, "gzip " + field + " at compressed offset " + offset, expected, actual);
     }
 
     @Override
@@ -66,7 +74,7 @@ final class StrictGzipInputStream extends InputStream {
             }
             if (inflater.needsInput()) {
                 if (pos == limit && !fill()) {
-                    throw new GzipFormatException(offset(), "deflate data", "more compressed bytes", "end of file");
+                    throw error(offset(), "deflate data", "more compressed bytes", "end of file");
                 }
                 inflater.setInput(buf, pos, limit - pos);
             }
@@ -74,7 +82,7 @@ final class StrictGzipInputStream extends InputStream {
             try {
                 n = inflater.inflate(b, off, len);
             } catch (DataFormatException e) {
-                throw new GzipFormatException(offset(), "deflate data", "a valid deflate stream", e.getMessage());
+                throw error(offset(), "deflate data", "a valid deflate stream", e.getMessage());
             }
             pos = limit - inflater.getRemaining();
             if (n > 0) {
@@ -83,7 +91,7 @@ final class StrictGzipInputStream extends InputStream {
                 return n;
             }
             if (inflater.needsDictionary()) {
-                throw new GzipFormatException(offset(), "deflate data", "no preset dictionary", "a dictionary request");
+                throw error(offset(), "deflate data", "no preset dictionary", "a dictionary request");
             }
         }
         return -1;
@@ -107,7 +115,7 @@ final class StrictGzipInputStream extends InputStream {
 
     private int nextByte(String field) throws IOException {
         if (pos == limit && !fill()) {
-            throw new GzipFormatException(offset(), field, "another byte", "end of file");
+            throw error(offset(), field, "another byte", "end of file");
         }
         return buf[pos++] & 0xFF;
     }
@@ -118,16 +126,15 @@ final class StrictGzipInputStream extends InputStream {
         int id1 = headerByte(headerCrc, "magic");
         int id2 = headerByte(headerCrc, "magic");
         if (id1 != 0x1F || id2 != 0x8B) {
-            throw new GzipFormatException(start, "member magic", "0x1f8b", String.format("0x%02x%02x", id1, id2));
+            throw error(start, "member magic", "0x1f8b", String.format("0x%02x%02x", id1, id2));
         }
         int method = headerByte(headerCrc, "compression method");
         if (method != 8) {
-            throw new GzipFormatException(start + 2, "compression method", "8 (deflate)", Integer.toString(method));
+            throw error(start + 2, "compression method", "8 (deflate)", Integer.toString(method));
         }
         int flags = headerByte(headerCrc, "flags");
         if ((flags & ~FTEXT_FHCRC_FEXTRA_FNAME_FCOMMENT) != 0) {
-            throw new GzipFormatException(
-                    start + 3, "flags", "reserved bits 5-7 clear", String.format("0x%02x", flags));
+            throw error(start + 3, "flags", "reserved bits 5-7 clear", String.format("0x%02x", flags));
         }
         for (int i = 0; i < 6; i++) {
             headerByte(headerCrc, "mtime, xfl and os"); // informative only
@@ -153,8 +160,7 @@ final class StrictGzipInputStream extends InputStream {
             int stored = nextByte("header CRC-16") | nextByte("header CRC-16") << 8;
             int actual = (int) (headerCrc.getValue() & 0xFFFF);
             if (stored != actual) {
-                throw new GzipFormatException(
-                        at, "header CRC-16", String.format("0x%04x", actual), String.format("0x%04x", stored));
+                throw error(at, "header CRC-16", String.format("0x%04x", actual), String.format("0x%04x", stored));
             }
         }
     }
@@ -170,11 +176,10 @@ final class StrictGzipInputStream extends InputStream {
         long storedCrc = littleEndianInt("CRC-32");
         long storedSize = littleEndianInt("uncompressed size");
         if (storedCrc != crc.getValue()) {
-            throw new GzipFormatException(
-                    at, "CRC-32", String.format("0x%08x", crc.getValue()), String.format("0x%08x", storedCrc));
+            throw error(at, "CRC-32", String.format("0x%08x", crc.getValue()), String.format("0x%08x", storedCrc));
         }
         if (storedSize != (memberBytes & 0xFFFFFFFFL)) {
-            throw new GzipFormatException(
+            throw error(
                     at + 4,
                     "uncompressed size (mod 2^32)",
                     Long.toString(memberBytes & 0xFFFFFFFFL),

@@ -91,7 +91,7 @@ class DataLocatorTest {
     }
 
     private void assertLoadsTheOriginal(Path dir) {
-        DataSplit split = MnistFormat.load(dir, spec);
+        DataSplit split = MnistFormat.load(dir, spec, true);
         assertEquals(4, split.train().size());
         assertEquals(2, split.test().size());
         assertEquals(raw[1][8], split.train().labels()[0]);
@@ -271,7 +271,8 @@ class DataLocatorTest {
         install(root.resolve("tiny"), true);
         Files.write(root.resolve("tiny").resolve(NAMES[1] + ".gz"), IdxBytes.gzip(IdxBytes.labels(new Random(5), 4)));
         Path found = locator(Map.of("GRADLAB_DATA", root.toString())).locate(spec, null, true);
-        DigestMismatchException e = assertThrows(DigestMismatchException.class, () -> MnistFormat.load(found, spec));
+        DigestMismatchException e =
+                assertThrows(DigestMismatchException.class, () -> MnistFormat.load(found, spec, true));
         assertTrue(
                 e.getMessage().startsWith(root.resolve("tiny").resolve(NAMES[1] + ".gz") + ": SHA-256"),
                 e.getMessage());

@@ -25,6 +25,21 @@ class DatasetTest {
     }
 
     @Test
+    void aSliceCopiesItsRows() {
+        float[] x = {0, 0.5f, 1, 0.25f, 0.75f, 0.125f};
+        Dataset d = new Dataset(x, new int[] {1, 0, 1}, 2, 2);
+        Dataset s = d.slice(1, 3);
+        assertArrayEquals(new float[] {1, 0.25f, 0.75f, 0.125f}, s.images());
+        assertArrayEquals(new int[] {0, 1}, s.labels());
+        assertEquals(2, s.classes());
+        s.images()[0] = 9;
+        assertEquals(1, x[2]);
+        assertEquals(0, d.slice(3, 3).size());
+        var e = assertThrows(IllegalArgumentException.class, () -> d.slice(2, 4));
+        assertEquals("slice [2, 4) must lie in [0, 3]", e.getMessage());
+    }
+
+    @Test
     void rejectsInconsistentArguments() {
         IllegalArgumentException size =
                 assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[5], new int[2], 2, 2));

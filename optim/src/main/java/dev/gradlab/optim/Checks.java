@@ -22,13 +22,6 @@ final class Checks {
         return copy;
     }
 
-    static float finiteAtLeast(String name, float value, float min) {
-        if (!(value >= min) || Float.isInfinite(value)) {
-            throw new InvalidSettingException(name, "must be finite and >= " + min + ", got " + value);
-        }
-        return value;
-    }
-
     static double finiteAtLeast(String name, double value, double min) {
         if (!(value >= min) || Double.isInfinite(value)) {
             throw new InvalidSettingException(name, "must be finite and >= " + min + ", got " + value);
@@ -46,13 +39,6 @@ final class Checks {
     static float positive(String name, float value) {
         if (!(value > 0) || Float.isInfinite(value)) {
             throw new InvalidSettingException(name, "must be finite and > 0, got " + value);
-        }
-        return value;
-    }
-
-    static float inUnitInterval(String name, float value) {
-        if (!(value >= 0 && value < 1)) {
-            throw new InvalidSettingException(name, "must be in [0, 1), got " + value);
         }
         return value;
     }
@@ -76,15 +62,5 @@ final class Checks {
                     "labels must have one entry per row of x (" + x.dim(0) + "), got " + labels.length);
         }
         return x.dim(0);
-    }
-
-    /** Class labels for a model with {@code classes} outputs: each in {@code [0, classes)}. */
-    static void labels(int[] labels, int classes) {
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException(
-                        "labels[" + i + "] must be in [0, " + classes + "), got " + labels[i]);
-            }
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.gradlab.data.Dataset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * How far noisy gradient estimates fall from the full-data gradient {@code g} (the backprop gradient
@@ -50,9 +51,7 @@ public final class GradientNoise {
         int f = data.features();
         int[] order = new int[data.size()];
         Arrays.setAll(order, i -> i);
-        double cosine = 0;
-        double variance = 0;
-        for (int d = 0; d < draws; d++) {
+        return stats(model, full, draws, d -> {
             // A partial Fisher-Yates shuffle picks the batch.
             for (int i = 0; i < batch; i++) {
                 int j = i + random.nextInt(order.length - i);
@@ -67,11 +66,7 @@ public final class GradientNoise {
                 labels[i] = data.labels()[order[i]];
             }
             new Backprop().estimate(model, Tensor.wrap(x, batch, f), labels, d);
-            float[] g = grads(model);
-            cosine += EstimatorComparison.cosine(g, full) / draws;
-            variance += Math.pow(EstimatorComparison.relativeError(g, full), 2) / draws;
-        }
-        return new Stats(cosine, variance, draws);
+        });
     }
 
     /**
@@ -80,10 +75,15 @@ public final class GradientNoise {
      */
     public static Stats estimator(Module model, Dataset data, float[] full, GradientEstimator estimator, int draws) {
         Checks.positive("draws", draws);
+        return stats(model, full, draws, d -> estimator.estimate(model, data.imagesTensor(), data.labels(), d));
+    }
+
+    /** The statistics of {@code draws} estimates, draw {@code d} leaving its estimate in the model's grads. */
+    private static Stats stats(Module model, float[] full, int draws, IntConsumer draw) {
         double cosine = 0;
         double variance = 0;
         for (int d = 0; d < draws; d++) {
-            estimator.estimate(model, data.imagesTensor(), data.labels(), d);
+            draw.accept(d);
             float[] g = grads(model);
             cosine += EstimatorComparison.cosine(g, full) / draws;
             variance += Math.pow(EstimatorComparison.relativeError(g, full), 2) / draws;

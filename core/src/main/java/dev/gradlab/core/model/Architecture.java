@@ -45,49 +45,14 @@ public record Architecture(int[] sizes, Activation activation, boolean bias) {
         return new Architecture(sizes, activation, bias);
     }
 
-    /** The architecture as {@link #layers()}, the activation's name and {@code true|false} write it. */
-    public static Architecture parse(String layers, String activation, String bias) {
-        if (!bias.equals("true") && !bias.equals("false")) {
-            throw new IllegalArgumentException("bias must be true or false, got '" + bias + "'");
-        }
-        int[] sizes;
-        try {
-            sizes = Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "layers must be sizes joined by dashes, such as 784-512-10, got '" + layers + "'");
-        }
-        return new Architecture(sizes, Activation.parse(activation), Boolean.parseBoolean(bias));
-    }
-
     @Override
     public int[] sizes() {
         return sizes.clone();
     }
 
-    public int inputs() {
-        return sizes[0];
-    }
-
-    public int outputs() {
-        return sizes[sizes.length - 1];
-    }
-
-    /** Shapes of the parameters in {@link Sequential#parameters()} order: each layer's weight, then its bias. */
-    public List<int[]> parameterShapes() {
-        List<int[]> shapes = new ArrayList<>();
-        for (int i = 0; i + 1 < sizes.length; i++) {
-            shapes.add(new int[] {sizes[i + 1], sizes[i]});
-            if (bias) {
-                shapes.add(new int[] {sizes[i + 1]});
-            }
-        }
-        return shapes;
-    }
-
     /**
      * The names PyTorch's {@code state_dict()} gives the parameters of the equivalent
-     * {@code nn.Sequential}, in {@link #parameterShapes()} order: {@code 0.weight}, {@code 0.bias},
+     * {@code nn.Sequential}, in {@link Sequential#parameters()} order: {@code 0.weight}, {@code 0.bias},
      * {@code 2.weight}, ... (a Linear at every even index, its activation after it).
      */
     public List<String> parameterNames() {
@@ -103,8 +68,8 @@ public record Architecture(int[] sizes, Activation activation, boolean bias) {
 
     public long parameterCount() {
         long count = 0;
-        for (int[] shape : parameterShapes()) {
-            count += Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            count += (long) sizes[i + 1] * (sizes[i] + (bias ? 1 : 0));
         }
         return count;
     }
