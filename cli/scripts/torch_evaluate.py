@@ -3,7 +3,8 @@
 
 The file is parsed with json and numpy alone (no safetensors package): an 8-byte little-endian
 header length, the JSON header, then little-endian float32 data at each tensor's data_offsets.
-The network comes from the header's __metadata__ "spec"; the tensors go into the equivalent nn.Sequential with
+The network comes from the header's __metadata__ (its "spec", or the layers, activation and bias
+entries of the earlier MLP format); the tensors go into the equivalent nn.Sequential with
 load_state_dict(strict=True), and the script prints the number of correctly classified images of an
 IDX test set (gzip), scaled by / 255 as gradlab does. Run with Debian's /usr/bin/python3 and
 python3-torch:
@@ -71,7 +72,16 @@ def module(spec):
 
 
 def model(meta):
-    return module(json.loads(meta["spec"]))
+    if "spec" in meta:
+        return module(json.loads(meta["spec"]))
+    sizes = [int(s) for s in meta["layers"].split("-")]
+    bias = meta["bias"] == "true"
+    layers = []
+    for i in range(len(sizes) - 1):
+        if i > 0:
+            layers.append(ReQU() if meta["activation"] == "requ" else ACTIVATIONS[meta["activation"]]())
+        layers.append(nn.Linear(sizes[i], sizes[i + 1], bias=bias))
+    return nn.Sequential(*layers)
 
 
 def idx(path, offset):

@@ -78,7 +78,8 @@ class OversizedInputsTest {
 
     @Test
     void aSmallModelFileWhoseHeaderClaimsAHugeNetwork() throws Exception {
-        String header = "{\"__metadata__\":{\"format\":\"gradlab-model\",\"checksum\":\"crc32:00000000\"},"
+        String header = "{\"__metadata__\":{\"format\":\"gradlab-mlp\",\"layers\":\"784-2000000-10\","
+                + "\"activation\":\"sigmoid\",\"bias\":\"false\",\"checksum\":\"crc32:00000000\"},"
                 + "\"0.weight\":{\"dtype\":\"F32\",\"shape\":[2000000,784],\"data_offsets\":[0,6272000000]},"
                 + "\"2.weight\":{\"dtype\":\"F32\",\"shape\":[10,2000000],\"data_offsets\":[6272000000,6352000000]}}";
         byte[] h = header.getBytes(StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import dev.gradlab.core.model.ModelFormatException;
 import dev.gradlab.core.model.SafeTensors;
 import dev.gradlab.core.nn.Module;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.zip.CRC32;
 
 /**
  * Everything a {@link Trainer} needs to continue a run exactly where it stopped: the parameters,
@@ -26,13 +28,14 @@ import java.util.stream.Collectors;
  * <p>Stored as a {@link SafeTensors} file, written atomically: tensors {@code model.<i>} (the
  * model's parameters in order) and {@code optimizer.<i>.<buffer>}; the numbers, the groups'
  * hyperparameters, {@code estimator.<name>} and {@code info.<key>} entries in {@code __metadata__},
- * with the CRC-32 of the data ({@code checksum}) and of the other entries ({@code metadata_checksum}), which
- * {@link #read} verifies. {@link #read}
+ * with the CRC-32 of the data ({@code checksum}), which {@link #read} verifies. {@link #read}
  * refuses, with a {@link ModelFormatException} naming the file and the offset or the entry, a value
  * that is not finite, a negative count, groups that do not hold every parameter in order, state or
  * buffers of parameters the checkpoint does not have; {@link #restore} one that does not fit the
- * model, optimizer or estimator. A checkpoint with no {@code estimator.} entries (backprop's, fd's)
- * leaves the estimator as it is built.
+ * model, optimizer or estimator. A file written before checkpoints had a checksum still loads (its
+ * values are still checked for finiteness); one written before they held the estimator's settings
+ * has no {@code estimator.} entries and reads as a checkpoint with none, which leaves the estimator
+ * as it is built.
  *
  * @param source the file it was read from, named by {@link #restore}'s errors; null when it was not
  */
@@ -49,6 +52,7 @@ public record Checkpoint(
 
     public static final String FILE_NAME = "checkpoint.safetensors";
     private static final String FORMAT = "gradlab-checkpoint";
+    private static final String METADATA_CHECKSUM = "metadata_checksum";
 
     /**
      * @throws IllegalArgumentException when the epoch, the step, the loss evaluations or the time is
@@ -171,6 +175,7 @@ public record Checkpoint(
             tensors.put("model." + i, new SafeTensors.Entry(new int[] {parameters.get(i).length}, parameters.get(i)));
         }
         Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
         meta.put("epoch", Integer.toString(epoch));
         meta.put("step", Long.toString(step));
         meta.put("loss_evaluations", Long.toString(lossEvaluations));
@@ -197,7 +202,8 @@ public record Checkpoint(
         }
         new TreeMap<>(estimator).forEach((k, v) -> meta.put("estimator." + k, Double.toString(v)));
         info.forEach((k, v) -> meta.put("info." + k, v));
-        SafeTensors.write(file, tensors, FORMAT, meta);
+        meta.put(METADATA_CHECKSUM, metadataChecksum(meta));
+        SafeTensors.write(file, tensors, meta);
     }
 
     /**
@@ -207,9 +213,17 @@ public record Checkpoint(
      *     the file and the byte offset or the metadata entry
      */
     public static Checkpoint read(Path file) throws IOException {
-        SafeTensors.Contents c =
-                SafeTensors.read(file, "a " + FILE_NAME + " written by gradlab train or Trainer", FORMAT);
+        SafeTensors.Contents c = SafeTensors.read(file, "a " + FILE_NAME + " written by gradlab train or Trainer");
         Metadata meta = new Metadata(file.toString(), c.metadata());
+        if (!FORMAT.equals(c.metadata().get("format"))) {
+            throw meta.error("__metadata__ must have format=" + FORMAT + ", got "
+                    + c.metadata().get("format"));
+        }
+        String stored = c.metadata().get(METADATA_CHECKSUM);
+        if (stored != null && !stored.equals(metadataChecksum(c.metadata()))) {
+            throw meta.error("metadata checksum mismatch: the entries' " + METADATA_CHECKSUM + " is " + stored
+                    + ", they have " + metadataChecksum(c.metadata()) + "; the file is corrupt");
+        }
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>(c.tensors());
         List<float[]> ps = new ArrayList<>();
         for (int i = 0; tensors.containsKey("model." + i); i++) {
@@ -300,6 +314,20 @@ public record Checkpoint(
                 meta.integer("elapsed_nanos", 0, Long.MAX_VALUE),
                 info,
                 file);
+    }
+
+    /**
+     * The CRC-32 of the metadata entries other than the checksums, sorted by key: the data's checksum
+     * does not cover the epoch, the step or a learning rate, which resume as silently when damaged.
+     */
+    private static String metadataChecksum(Map<String, String> metadata) {
+        CRC32 crc = new CRC32();
+        new TreeMap<>(metadata).forEach((k, v) -> {
+            if (!k.equals(METADATA_CHECKSUM) && !k.equals(SafeTensors.CHECKSUM)) {
+                crc.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        return String.format("crc32:%08x", crc.getValue());
     }
 
     /** The index in an {@code optimizer.state.<i>.step} key, or null for another key. */

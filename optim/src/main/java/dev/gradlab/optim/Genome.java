@@ -3,6 +3,7 @@ package dev.gradlab.optim;
 import dev.gradlab.core.io.AtomicFile;
 import dev.gradlab.core.io.BinaryReader;
 import dev.gradlab.core.io.HeapBudget;
+import dev.gradlab.core.model.Activation;
 import dev.gradlab.core.model.Architecture;
 import dev.gradlab.core.model.ModelFormatException;
 import dev.gradlab.core.model.ModelSpec;
@@ -40,7 +41,9 @@ import java.util.zip.CRC32;
  * 36+S      8·n    the mutation seeds, int64, in the order they were applied
  * 36+S+8n   4      CRC-32 of every byte before it
  * </pre>
- * A reader rejects a wrong magic or
+ * Files of format version 1, written before specs, still load: there an MLP's layer count L, its
+ * L sizes (int32), activation (int8: 0 sigmoid, 1 relu, 2 requ, 3 tanh) and bias (int8: 0 or 1)
+ * stand in place of the spec, and the rest follows as above. A reader rejects a wrong magic or
  * version, a field out of range, a truncated or overlong file and a checksum mismatch with a
  * {@link ModelFormatException} naming the file and the byte offset.
  */
@@ -49,8 +52,12 @@ public final class Genome {
     public static final String FILE_NAME = "genome.bin";
     static final int VERSION = 2;
     private static final byte[] MAGIC = "GRADLABG".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_LAYERS = 64;
     private static final int MAX_SPEC = 1 << 20;
     private static final long MAX_FILE = 1L << 28;
+    private static final Activation[] ACTIVATIONS = {
+        Activation.SIGMOID, Activation.RELU, Activation.REQU, Activation.TANH
+    };
 
     private final ModelSpec spec;
     private final LongFunction<Sequential> model;
@@ -188,12 +195,14 @@ public final class Genome {
                             + new String(magic, StandardCharsets.ISO_8859_1) + "\"");
         }
         int version = in.int32("format version");
-        if (version != VERSION) {
-            throw in.error(8, "format version must be " + VERSION + ", got " + version);
+        if (version != VERSION && version != 1) {
+            throw in.error(8, "format version must be " + VERSION + " (or 1, written before specs), got " + version);
         }
         // The spec is parsed after the checksum is verified, so that damage is reported as damage.
-        String json = specText(in);
-        int at = in.position();
+        Architecture mlp = version == 1 ? architecture(in) : null;
+        String json = version == 1 ? null : specText(in);
+        int at;
+        at = in.position();
         float sigma = in.float32("sigma");
         if (!(sigma > 0) || !Float.isFinite(sigma)) {
             throw in.error(at, "sigma must be finite and > 0, got " + sigma);
@@ -228,15 +237,12 @@ public final class Genome {
                                     + " bytes; the file is corrupt",
                             stored, computed));
         }
+        ModelSpec spec = mlp != null ? mlp.spec() : spec(in, json);
         return new Genome(
-                spec(in, json),
-                sigma,
-                rank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(rank),
-                initialSeed,
-                mutations);
+                spec, sigma, rank == 0 ? Perturbation.fullRank() : Perturbation.lowRank(rank), initialSeed, mutations);
     }
 
-    /** The spec text, at byte 12. */
+    /** A version 2 file's spec text, at byte 12. */
     private static String specText(BinaryReader in) {
         int length = in.int32("spec length");
         if (length < 2 || length > MAX_SPEC) {
@@ -256,6 +262,44 @@ public final class Genome {
         HeapBudget.require(
                 4 * Math.min(spec.parameterCount(), Long.MAX_VALUE / 4), in.file() + ": the network " + spec);
         return spec;
+    }
+
+    /** A version 1 file's MLP, at byte 12. */
+    private static Architecture architecture(BinaryReader in) {
+        int layers = in.int32("layer count");
+        if (layers < 2 || layers > MAX_LAYERS) {
+            throw in.error(12, "layer count must be in [2, " + MAX_LAYERS + "], got " + layers);
+        }
+        int[] sizes = new int[layers];
+        for (int i = 0; i < layers; i++) {
+            int at = in.position();
+            sizes[i] = in.int32("layer size " + i);
+            if (sizes[i] < 1) {
+                throw in.error(at, "layer size " + i + " must be >= 1, got " + sizes[i]);
+            }
+        }
+        int at = in.position();
+        int activation = in.int8("activation");
+        if (activation < 0 || activation >= ACTIVATIONS.length) {
+            throw in.error(at, "activation must be 0..3 (sigmoid, relu, requ, tanh), got " + activation);
+        }
+        int bias = in.int8("bias");
+        if (bias != 0 && bias != 1) {
+            throw in.error(at + 1, "bias must be 0 or 1, got " + bias);
+        }
+        Architecture architecture = new Architecture(sizes, ACTIVATIONS[activation], bias == 1);
+        HeapBudget.require(parameterBytes(sizes), in.file() + ": the network " + architecture);
+        return architecture;
+    }
+
+    /** The bytes of the network's floats, saturating at {@link Long#MAX_VALUE} (64 layers of 2^31 overflow). */
+    private static long parameterBytes(int[] sizes) {
+        long bytes = 0;
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            long layer = 4L * sizes[i + 1] * (sizes[i] + 1L);
+            bytes = layer > Long.MAX_VALUE - bytes ? Long.MAX_VALUE : bytes + layer;
+        }
+        return bytes;
     }
 
     @Override

@@ -215,10 +215,6 @@ class CheckpointTest {
         return Files.readAllBytes(file);
     }
 
-    private static byte[] resealed(byte[] file, String header) throws IOException {
-        return SafeTensorsBytes.withChecksums(SafeTensorsBytes.withHeader(file, header));
-    }
-
     private String rejected(byte[] bytes) throws IOException {
         Path file = Files.write(dir.resolve(Checkpoint.FILE_NAME), bytes);
         var e = assertThrows(ModelFormatException.class, () -> {
@@ -242,16 +238,26 @@ class CheckpointTest {
     }
 
     @Test
-    void aCheckpointWithoutItsChecksumsIsRefused() throws IOException {
+    void aCheckpointWithoutAChecksumStillLoadsAndItsValuesAreStillChecked() throws IOException {
         byte[] b = tinyCheckpoint();
         String header = SafeTensorsBytes.header(b);
-        String withoutMetadataChecksum = header.replaceFirst(",\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"", "");
-        assertTrue(!withoutMetadataChecksum.equals(header), header);
-        String m = rejected(SafeTensorsBytes.withHeader(b, withoutMetadataChecksum));
-        assertTrue(m.contains(": at byte 8: metadata checksum mismatch: the entries' metadata_checksum is null"), m);
-        m = rejected(SafeTensorsBytes.withHeader(
-                b, withoutMetadataChecksum.replaceFirst(",\"checksum\":\"crc32:[0-9a-f]{8}\"", "")));
-        assertTrue(m.contains(": at byte 8: __metadata__ must have a checksum entry"), m);
+        String withoutChecksum = header.replaceFirst(",\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"", "")
+                .replaceFirst(",\"checksum\":\"crc32:[0-9a-f]{8}\"", "");
+        assertTrue(!withoutChecksum.equals(header), header);
+        byte[] old = SafeTensorsBytes.withHeader(b, withoutChecksum);
+        Path file = Files.write(dir.resolve(Checkpoint.FILE_NAME), old);
+        Checkpoint c = Checkpoint.read(file);
+        assertEquals(1, c.epoch());
+        assertArrayEquals(
+                Checkpoint.read(Files.write(dir.resolve("b"), b)).parameters().get(0),
+                c.parameters().get(0));
+
+        int start = SafeTensorsBytes.dataStart(old);
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            String m = rejected(SafeTensorsBytes.withFloat(old, start + 4 * 7, bad));
+            assertEquals(
+                    file + ": at byte " + (start + 28) + ": tensor \"model.0\" value 7 must be finite, got " + bad, m);
+        }
     }
 
     @Test
@@ -268,23 +274,28 @@ class CheckpointTest {
         }
     }
 
-    /** Entries edited by hand, their checksums recomputed: each is refused by the check of its own. */
+    /**
+     * Entries edited by hand, as in a file without the metadata checksum (older checkpoints have
+     * none): each is refused by the check of its own.
+     */
     @Test
     void aDamagedCheckpointIsAFormatErrorNamingTheFileAndTheField() throws IOException {
         byte[] b = tinyCheckpoint();
-        String h = SafeTensorsBytes.header(b);
-        String m = rejected(resealed(b, h.replace("\"epoch\":\"1\"", "\"epoch\":\"-1\"")));
+        String h = SafeTensorsBytes.header(b).replaceFirst(",\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"", "");
+        assertTrue(!h.contains("metadata_checksum"), h);
+        String m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"epoch\":\"1\"", "\"epoch\":\"-1\"")));
         assertTrue(m.contains(": at byte 8: __metadata__ epoch must be an integer in [0, 2147483647], got '-1'"), m);
-        m = rejected(resealed(b, h.replace("\"step\":\"2\"", "\"step\":\"x\"")));
+        m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"step\":\"2\"", "\"step\":\"x\"")));
         assertTrue(m.contains("step"), m);
-        m = rejected(resealed(b, h.replace("\"optimizer.group.0.lr\"", "\"optimizer.group.0.xr\"")));
+        m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"optimizer.group.0.lr\"", "\"optimizer.group.0.xr\"")));
         assertTrue(m.contains("group settings must have the keys"), m);
-        m = rejected(resealed(b, h.replace("\"optimizer.group.0.lr\":\"0.01\"", "\"optimizer.group.0.lr\":\"NaN\"")));
+        m = rejected(SafeTensorsBytes.withHeader(
+                b, h.replace("\"optimizer.group.0.lr\":\"0.01\"", "\"optimizer.group.0.lr\":\"NaN\"")));
         assertTrue(m.contains("optimizer.group.0.lr must be a finite number, got 'NaN'"), m);
-        m = rejected(resealed(
+        m = rejected(SafeTensorsBytes.withHeader(
                 b, h.replace("\"optimizer.group.0.params\":\"0,1,2,3\"", "\"optimizer.group.0.params\":\"0,1,2\"")));
         assertTrue(m.contains("optimizer.group.<g>.params entries must hold the 4 model tensors in order, got 3"), m);
-        m = rejected(resealed(b, h.replace("\"model.3\"", "\"model.7\"")));
+        m = rejected(SafeTensorsBytes.withHeader(b, h.replace("\"model.3\"", "\"model.7\"")));
         assertTrue(m.contains("model.7"), m);
 
         // A whole checkpoint, of a network of other sizes than the one it is restored into.

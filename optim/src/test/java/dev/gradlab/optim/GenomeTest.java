@@ -14,6 +14,7 @@ import dev.gradlab.core.nn.Convnets;
 import dev.gradlab.core.population.Perturbation;
 import dev.gradlab.core.population.Population;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +126,22 @@ class GenomeTest {
         }
         assertArrayEquals(
                 Parameters.flatten(expected.parameters()),
+                Parameters.flatten(read.rebuild().parameters()));
+    }
+
+    /** A genome file of format version 1 (an MLP's sizes in place of a spec), committed as written then. */
+    @Test
+    void aGenomeFileOfFormatVersion1StillLoads() throws IOException {
+        Path file = dir.resolve(Genome.FILE_NAME);
+        try (InputStream in = getClass().getResourceAsStream("genome-format-1.bin")) {
+            Files.copy(in, file);
+        }
+        Architecture written = Architecture.of(4, new int[] {3}, 2, Activation.RELU, true);
+        Genome expected = new Genome(written, 0.05f, Perturbation.lowRank(1), 7, 11L, 12L, 13L);
+        Genome read = Genome.read(file);
+        assertEquals(expected, read);
+        assertArrayEquals(
+                Parameters.flatten(expected.rebuild().parameters()),
                 Parameters.flatten(read.rebuild().parameters()));
     }
 

@@ -45,6 +45,21 @@ public record Architecture(int[] sizes, Activation activation, boolean bias) {
         return new Architecture(sizes, activation, bias);
     }
 
+    /** The architecture as {@link #layers()}, the activation's name and {@code true|false} write it. */
+    public static Architecture parse(String layers, String activation, String bias) {
+        if (!bias.equals("true") && !bias.equals("false")) {
+            throw new IllegalArgumentException("bias must be true or false, got '" + bias + "'");
+        }
+        int[] sizes;
+        try {
+            sizes = Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "layers must be sizes joined by dashes, such as 784-512-10, got '" + layers + "'");
+        }
+        return new Architecture(sizes, Activation.parse(activation), Boolean.parseBoolean(bias));
+    }
+
     @Override
     public int[] sizes() {
         return sizes.clone();

@@ -22,7 +22,9 @@ import java.util.TreeSet;
  * {@link ModelSpec} as JSON ({@code spec}) when it is a {@link Sequential} of built-in modules, any
  * informational entries the writer adds, the CRC-32 of the data ({@code checksum=crc32:1a2b3c4d})
  * and that of the other entries ({@code metadata_checksum}, see {@link SafeTensors#metadataChecksum}). {@link #load} rebuilds the model from the spec; {@link #loadInto} loads the tensors by name
- * into a model the caller built, which is how a user's own module is read back.
+ * into a model the caller built, which is how a user's own module is read back. Files of the
+ * earlier format {@code format=gradlab-mlp} (an MLP described by {@code layers}, {@code activation}
+ * and {@code bias} entries, with the same tensor names) load as well.
  *
  * <p>Both reject with a {@link ModelFormatException}, naming the file and the byte offset,
  * everything {@link SafeTensors#read} rejects (a checksum mismatch, a value that is not finite, ...),
@@ -33,10 +35,14 @@ public final class ModelFile {
 
     public static final String FILE_NAME = "model.safetensors";
     static final String FORMAT = "gradlab-model";
+    /** The format of files written before specs: MLPs only. */
+    static final String MLP_FORMAT = "gradlab-mlp";
 
     static final String SPEC = "spec";
-    private static final Set<String> RESERVED =
-            Set.of("format", SPEC, SafeTensors.METADATA_CHECKSUM, SafeTensors.CHECKSUM);
+    static final String METADATA_CHECKSUM = "metadata_checksum";
+    private static final Set<String> RESERVED = Set.of("format", SPEC, METADATA_CHECKSUM, SafeTensors.CHECKSUM);
+    private static final Set<String> MLP_RESERVED =
+            Set.of("format", "layers", "activation", "bias", SafeTensors.CHECKSUM);
     private static final String EXPECTED = "a model.safetensors written by gradlab train or ModelFile.save";
 
     private ModelFile() {}
@@ -50,6 +56,7 @@ public final class ModelFile {
      */
     public static void save(Path file, Module model, Map<String, String> info) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", FORMAT);
         if (model instanceof Sequential s && hasSpec(s)) {
             metadata.put(SPEC, ModelSpec.of(s).json());
         }
@@ -59,7 +66,8 @@ public final class ModelFile {
             }
             metadata.put(key, value);
         });
-        SafeTensors.write(file, tensors(model), FORMAT, metadata);
+        metadata.put(METADATA_CHECKSUM, SafeTensors.metadataChecksum(metadata));
+        SafeTensors.write(file, tensors(model), metadata);
     }
 
     /**
@@ -102,18 +110,46 @@ public final class ModelFile {
         return info(contents.metadata());
     }
 
+    /** Reads the file and checks the format and checksum entries. */
     private static SafeTensors.Contents read(Path file) throws IOException {
-        return SafeTensors.read(file, EXPECTED, FORMAT);
+        SafeTensors.Contents contents = SafeTensors.read(file, EXPECTED);
+        Map<String, String> metadata = contents.metadata();
+        String format = metadata.get("format");
+        if (!FORMAT.equals(format) && !MLP_FORMAT.equals(format)) {
+            throw SafeTensors.error(
+                    file.toString(),
+                    8,
+                    "__metadata__ must have format=" + FORMAT + " (expected " + EXPECTED + "), got "
+                            + (format != null ? "'" + format + "'" : "no format entry"));
+        }
+        if (!metadata.containsKey(SafeTensors.CHECKSUM)) {
+            throw SafeTensors.error(
+                    file.toString(), 8, "__metadata__ must have a checksum entry, got keys " + metadata.keySet());
+        }
+        // Files of the MLP format have no metadata checksum; their entries are checked one by one.
+        if (FORMAT.equals(format) && !SafeTensors.metadataChecksum(metadata).equals(metadata.get(METADATA_CHECKSUM))) {
+            throw SafeTensors.error(
+                    file.toString(),
+                    8,
+                    "__metadata__ " + METADATA_CHECKSUM + " mismatch: the entry is "
+                            + metadata.get(METADATA_CHECKSUM) + ", the entries have "
+                            + SafeTensors.metadataChecksum(metadata)
+                            + "; the file is corrupt");
+        }
+        return contents;
     }
 
     private static Map<String, String> info(Map<String, String> metadata) {
         Map<String, String> info = new LinkedHashMap<>(metadata);
-        info.keySet().removeAll(RESERVED);
+        info.keySet().removeAll(MLP_FORMAT.equals(metadata.get("format")) ? MLP_RESERVED : RESERVED);
         return info;
     }
 
-    /** The spec the metadata holds. */
+    /** The spec the metadata holds, or the MLP's that a {@code gradlab-mlp} file's entries describe. */
     public static ModelSpec spec(String file, Map<String, String> metadata) {
+        if (MLP_FORMAT.equals(metadata.get("format"))) {
+            return architecture(file, metadata).spec();
+        }
         if (!metadata.containsKey(SPEC)) {
             throw SafeTensors.error(
                     file,
@@ -164,6 +200,21 @@ public final class ModelFile {
             return true;
         } catch (IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    /** The architecture a {@code gradlab-mlp} file's layers, activation and bias entries describe. */
+    public static Architecture architecture(String file, Map<String, String> metadata) {
+        for (String key : List.of("layers", "activation", "bias")) {
+            if (!metadata.containsKey(key)) {
+                throw SafeTensors.error(
+                        file, 8, "__metadata__ must have a '" + key + "' entry, got keys " + metadata.keySet());
+            }
+        }
+        try {
+            return Architecture.parse(metadata.get("layers"), metadata.get("activation"), metadata.get("bias"));
+        } catch (IllegalArgumentException e) {
+            throw SafeTensors.error(file, 8, "__metadata__ does not describe a network: " + e.getMessage());
         }
     }
 }

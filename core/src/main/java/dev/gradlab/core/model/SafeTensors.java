@@ -37,8 +37,6 @@ public final class SafeTensors {
     static final long MAX_HEADER = 100_000_000;
     /** The metadata entry {@link #write} adds: the CRC-32 of the data. */
     public static final String CHECKSUM = "checksum";
-    /** The metadata entry of gradlab's own files: the CRC-32 of the other entries ({@link #metadataChecksum}). */
-    public static final String METADATA_CHECKSUM = "metadata_checksum";
 
     private SafeTensors() {}
 
@@ -138,50 +136,6 @@ public final class SafeTensors {
                 });
             }
         });
-    }
-
-    /**
-     * Writes a file of gradlab's own {@code format}: the metadata {@code format=<format>}, then
-     * {@code metadata}, then the {@value #METADATA_CHECKSUM} of those entries.
-     */
-    public static void write(Path file, Map<String, Entry> tensors, String format, Map<String, String> metadata)
-            throws IOException {
-        Map<String, String> all = new LinkedHashMap<>();
-        all.put("format", format);
-        all.putAll(metadata);
-        all.put(METADATA_CHECKSUM, metadataChecksum(all));
-        write(file, tensors, all);
-    }
-
-    /**
-     * Reads a file of gradlab's own {@code format} (see {@link #write(Path, Map, String, Map)}): its
-     * format entry must be that, and its data and metadata checksums must be there and match.
-     */
-    public static Contents read(Path file, String expected, String format) throws IOException {
-        Contents contents = read(file, expected);
-        Map<String, String> metadata = contents.metadata();
-        String name = file.toString();
-        if (!format.equals(metadata.get("format"))) {
-            throw error(
-                    name,
-                    8,
-                    "__metadata__ must have format=" + format + " (expected " + expected + "), got "
-                            + (metadata.containsKey("format")
-                                    ? "'" + metadata.get("format") + "'"
-                                    : "no format entry"));
-        }
-        if (!metadata.containsKey(CHECKSUM)) {
-            throw error(name, 8, "__metadata__ must have a checksum entry, got keys " + metadata.keySet());
-        }
-        String computed = metadataChecksum(metadata);
-        if (!computed.equals(metadata.get(METADATA_CHECKSUM))) {
-            throw error(
-                    name,
-                    8,
-                    "metadata checksum mismatch: the entries' " + METADATA_CHECKSUM + " is "
-                            + metadata.get(METADATA_CHECKSUM) + ", they have " + computed + "; the file is corrupt");
-        }
-        return contents;
     }
 
     /** Reads a whole file, checking everything listed in the class comment. */
@@ -289,13 +243,13 @@ public final class SafeTensors {
 
     /**
      * The CRC-32 of the metadata entries other than the checksums ({@value #CHECKSUM} and
-     * {@value #METADATA_CHECKSUM}), sorted by key, as {@code crc32:1a2b3c4d}: the data's checksum does
+     * {@code metadata_checksum}), sorted by key, as {@code crc32:1a2b3c4d}: the data's checksum does
      * not cover the metadata, where a damaged entry (a model's spec) would load silently.
      */
     public static String metadataChecksum(Map<String, String> metadata) {
         CRC32 crc = new CRC32();
         new java.util.TreeMap<>(metadata).forEach((k, v) -> {
-            if (!k.equals(METADATA_CHECKSUM) && !k.equals(CHECKSUM)) {
+            if (!k.equals("metadata_checksum") && !k.equals(CHECKSUM)) {
                 crc.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8));
             }
         });

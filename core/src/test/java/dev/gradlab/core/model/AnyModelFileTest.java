@@ -20,6 +20,8 @@ import dev.gradlab.core.nn.Sequential;
 import dev.gradlab.core.nn.Tanh;
 import dev.gradlab.core.nn.Unflatten;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,6 +131,22 @@ class AnyModelFileTest {
         e = assertThrows(ModelFormatException.class, () -> ModelFile.loadInto(file, wrong));
         assertTrue(
                 e.getMessage().contains("missing [0.bias, 0.weight], unexpected [0.scale, 0.shift]"), e.getMessage());
+    }
+
+    /** A file of the format written before specs ({@code format=gradlab-mlp}), committed as written then. */
+    @Test
+    void aFileOfTheMlpFormatStillLoads() throws IOException {
+        Path file = dir.resolve(ModelFile.FILE_NAME);
+        try (InputStream in = getClass().getResourceAsStream("mlp-format-1.safetensors")) {
+            Files.copy(in, file);
+        }
+        SavedModel back = ModelFile.load(file);
+        Architecture written = Architecture.of(4, new int[] {3}, 2, Activation.RELU, true);
+        assertEquals(written.spec(), back.spec());
+        assertEquals(Map.of("method", "backprop"), back.info());
+        assertArrayEquals(
+                Parameters.flatten(written.build(7).parameters()),
+                Parameters.flatten(back.model().parameters()));
     }
 
     /** A module of a user's own, with two tensors named as it likes. */

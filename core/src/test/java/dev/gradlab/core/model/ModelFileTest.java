@@ -139,7 +139,7 @@ class ModelFileTest {
         assertTrue(m.contains("tensors must be [0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias]"), m);
         m = rejected(withHeader(good, header, header.replace("\\\"out_features\\\":3", "\\\"out_features\\\":2")))
                 .getMessage();
-        assertTrue(m.contains("metadata checksum mismatch"), m);
+        assertTrue(m.contains("__metadata__ metadata_checksum mismatch"), m);
         m = rejected(withChecksum(
                         withHeader(good, header, header.replace("\\\"out_features\\\":3", "\\\"out_features\\\":2"))))
                 .getMessage();

@@ -18,6 +18,7 @@ public final class SearchStateFile {
 
     public static final String FILE_NAME = "search.safetensors";
     private static final String FORMAT = "gradlab-search-state";
+    private static final String METADATA_CHECKSUM = "metadata_checksum";
 
     private SearchStateFile() {}
 
@@ -26,6 +27,7 @@ public final class SearchStateFile {
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
         tensors.put("floats", new SafeTensors.Entry(new int[] {floats.length}, floats));
         Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
         meta.put("strategy", state.strategy());
         meta.put("dimension", Integer.toString(state.dimension()));
         meta.put(
@@ -34,7 +36,8 @@ public final class SearchStateFile {
         meta.put(
                 "doubles",
                 join(Arrays.stream(state.doubles()).mapToObj(Double::toString).toArray(String[]::new)));
-        SafeTensors.write(file, tensors, FORMAT, meta);
+        meta.put(METADATA_CHECKSUM, SafeTensors.metadataChecksum(meta));
+        SafeTensors.write(file, tensors, meta);
     }
 
     /**
@@ -42,9 +45,21 @@ public final class SearchStateFile {
      *     state
      */
     public static SearchState read(Path file) throws IOException {
-        SafeTensors.Contents c = SafeTensors.read(file, "a " + FILE_NAME + " written by gradlab train", FORMAT);
+        SafeTensors.Contents c = SafeTensors.read(file, "a " + FILE_NAME + " written by gradlab train");
         Map<String, String> meta = c.metadata();
         String name = file.toString();
+        if (!FORMAT.equals(meta.get("format"))) {
+            throw new ModelFormatException(
+                    name, 8, "__metadata__ must have format=" + FORMAT + ", got " + meta.get("format"));
+        }
+        if (!SafeTensors.metadataChecksum(meta).equals(meta.get(METADATA_CHECKSUM))) {
+            throw new ModelFormatException(
+                    name,
+                    8,
+                    "metadata checksum mismatch: the entries' " + METADATA_CHECKSUM
+                            + " is " + meta.get(METADATA_CHECKSUM) + ", they have " + SafeTensors.metadataChecksum(meta)
+                            + "; the file is corrupt");
+        }
         SafeTensors.Entry floats = c.tensors().get("floats");
         if (floats == null || c.tensors().size() != 1) {
             throw new ModelFormatException(
