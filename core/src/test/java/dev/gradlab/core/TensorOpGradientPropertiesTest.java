@@ -163,8 +163,9 @@ class TensorOpGradientPropertiesTest {
         // themselves miss by about 1%.
         Tensor x = uniform(r, 0.8, 2, shape(r, 0, 4));
         float v = (float) r.nextDouble(0.5, 1.5);
-        // (x + v)·v − v/4 stays above 0.75·v, so the non-integer power has a positive base
-        checkUnary(x, t -> t.add(v).mul(v).sub(v / 4).div(v).pow(v).add(t.pow(-v)), seed);
+        // (x + v)·v − v/4 stays above 0.75·v, so the non-integer power has a positive base. Both terms
+        // rise with x: added, their slopes would cancel to near 0, where float32 differences miss by 1%.
+        checkUnary(x, t -> t.add(v).mul(v).sub(v / 4).div(v).pow(v).sub(t.pow(-v)), seed);
     }
 
     // ---- unary ----
