@@ -434,7 +434,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
                 shape[0] = (to - from) * rowsEach;
                 Tensor x = Workspace.uninitialized(shape);
                 for (int k = from; k < to; k++) {
-                    System.arraycopy(inputs.data(), members[k] * inMember, x.data(), (k - from) * inMember, inMember);
+                    copy(inputs.data(), members[k] * inMember, x.data(), (k - from) * inMember, inMember);
                 }
                 for (Step<?> step : ev.steps) {
                     if (step.params.length == 0) {
@@ -457,11 +457,22 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
                             + " = " + (long) all * outMember + " floats, got " + out.length);
                 }
                 for (int k = from; k < to; k++) {
-                    System.arraycopy(x.data(), (k - from) * outMember, out, members[k] * outMember, outMember);
+                    copy(x.data(), (k - from) * outMember, out, members[k] * outMember, outMember);
                 }
                 int[] one = x.shape().clone();
                 one[0] = rowsEach;
                 ev.lockstepShape = one;
+            }
+        }
+
+        /** {@code System.arraycopy}, but a plain loop for a member's few numbers (a policy's observation, its actions). */
+        private static void copy(float[] from, int fromAt, float[] to, int toAt, int n) {
+            if (n >= 16) {
+                System.arraycopy(from, fromAt, to, toAt, n);
+                return;
+            }
+            for (int j = 0; j < n; j++) {
+                to[toAt + j] = from[fromAt + j];
             }
         }
 

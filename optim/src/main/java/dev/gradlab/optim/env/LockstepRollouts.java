@@ -69,8 +69,10 @@ public final class LockstepRollouts {
                 }
             }
             env.step(actions, obs, rewards, done);
-            for (int m = 0, r = 0; m < members; m++) {
-                for (int e = 0; e < episodes; e++, r++) {
+            // Only the members stepped earn anything: the others' environments were all done.
+            for (int i = 0; i < count; i++) {
+                int m = live[i];
+                for (int r = m * episodes, end = r + episodes; r < end; r++) {
                     totals[m] += rewards[r];
                 }
             }
