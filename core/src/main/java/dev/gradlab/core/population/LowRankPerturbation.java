@@ -111,9 +111,10 @@ final class LowRankPerturbation extends Perturbation {
     /**
      * A member's own rows with a base (lockstep): {@code y_i = S_i + Σ_f (coef·(x_i·B_f))·A_f} for each
      * of {@code rows} rows {@code x_i} (from {@code xOffset}, {@code in} apart), {@code B_f} being row
-     * {@code f} of {@code Bᵀ} and {@code A_f} of {@code Aᵀ} in {@code noise} from {@code noiseOffset}. A lockstep step has a row
-     * or a few per member, where a GEMM's set-up costs more than the products: a dot product and an
-     * axpy per row and factor ({@link Perturbation#rowDot}, {@link Perturbation#rowAxpy}).
+     * {@code f} of {@code Bᵀ} and {@code A_f} of {@code Aᵀ} in {@code noise} from {@code noiseOffset}.
+     * A lockstep step has a row or a few per member, where a GEMM's set-up costs more than the
+     * products: a dot product and an axpy per row and factor ({@link Perturbation#rowDot},
+     * {@link Perturbation#rowAxpy}).
      */
     private void addOwnRows(
             int rows,

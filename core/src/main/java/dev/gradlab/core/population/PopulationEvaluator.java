@@ -465,7 +465,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
             }
         }
 
-        /** {@code System.arraycopy}, but a plain loop for a member's few numbers (a policy's observation, its actions). */
+        /** {@code System.arraycopy}, but a plain loop for a member's few numbers (an observation, an output). */
         private static void copy(float[] from, int fromAt, float[] to, int toAt, int n) {
             if (n >= 16) {
                 System.arraycopy(from, fromAt, to, toAt, n);
