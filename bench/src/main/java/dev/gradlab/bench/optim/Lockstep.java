@@ -22,8 +22,8 @@ import java.util.Map;
 /**
  * Environment steps per second of a population of the CartPole policy ({@code --task cartpole}'s
  * 4→64→2 tanh MLP as a {@link Sequential}), one episode per member: stepped in lockstep by
- * {@link LockstepRollouts} (every step one {@code PopulationEvaluator.forwardLockstep} over all
- * members), against the same members stepped one at a time through the model's ordinary forward,
+ * {@link LockstepRollouts} (every step one {@code PopulationEvaluator.forwardLockstep} over the
+ * members still playing), against the same members stepped one at a time through the model's ordinary forward,
  * as a user would write it (the member's weights set into the model, its observation forwarded,
  * the weights restored after its episode). The policy's center is first trained by PGPE
  * ({@code PolicyTask}'s, seed 0), so that episodes run their length rather than fail in a few

@@ -113,15 +113,13 @@ public final class Linear implements PopulationForward<MatrixProduct> {
     }
 
     /**
-     * Lockstep: every member's {@code S_m + s·σ·X_m·Eᵀ + s·σ·e_b} in one loop over the members, the
-     * same numbers as {@link #forwardMember} gives on each member's own rows.
+     * Lockstep: the block's {@code X·Wᵀ + b} as one GEMM, then every member's {@code s·σ·X_m·Eᵀ + s·σ·e_b}
+     * in one loop over the members; the same numbers as {@link #forwardMember} gives on each member's
+     * own rows with that base.
      */
     @Override
     public void forwardMembers(MemberRows members) {
-        members.product(weight);
-        if (bias != null) {
-            members.addPerturbation(bias);
-        }
+        members.linear(weight, bias);
     }
 
     @Override

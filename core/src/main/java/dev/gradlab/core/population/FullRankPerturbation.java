@@ -98,20 +98,30 @@ final class FullRankPerturbation extends Perturbation {
 
     /**
      * Per member, {@code P = σ·X_m·Eᵀ} into a buffer of the thread's (the product {@link Product#member}
-     * makes in a workspace tensor) and {@code base ± P} into its rows.
+     * makes in a workspace tensor) and {@code base ± P} into its rows of the output, which holds the base.
      */
     @Override
     void addOwnProducts(MemberRows rows, int index, Tensor weight) {
         int out = rows(weight);
         int in = cols(weight);
         int r = rows.rows;
-        float[] x = rows.x.data();
+        float[] x = rows.in();
+        float[] y = rows.out();
         float[] p = rows.scratch(r * out);
         for (int i = 0, count = rows.members(); i < count; i++) {
             Member member = rows.member(i);
-            int first = (member.index - rows.first) * r;
-            productBt(r, out, in, member.sigma(), x, first * in, member.noise(index), 0, p);
-            Simd.kernels().axpyTo(r * out, member.sign, p, 0, rows.base.data(), first * out, rows.out, first * out);
+            int first = i * r;
+            productBt(
+                    r,
+                    out,
+                    in,
+                    member.sigma(),
+                    x,
+                    first * in,
+                    rows.noise(index, member),
+                    rows.noiseAt(index, member),
+                    p);
+            Simd.kernels().axpyTo(r * out, member.sign, p, 0, y, first * out, y, first * out);
         }
     }
 

@@ -109,8 +109,40 @@ final class LowRankPerturbation extends Perturbation {
     }
 
     /**
-     * Per member, {@code X_m·B} into a buffer of the thread's (the same product {@link Product#member}
-     * makes in a workspace tensor) and the rank-r update of its rows of the base.
+     * A member's own rows with a base (lockstep): {@code y_i = S_i + Σ_f (coef·(x_i·B_f))·A_f} for each
+     * of {@code rows} rows {@code x_i} (from {@code xOffset}, {@code in} apart), {@code B_f} being row
+     * {@code f} of {@code Bᵀ} and {@code A_f} of {@code Aᵀ} in {@code noise} from {@code noiseOffset}.
+     * A lockstep step has a row or a few per member, where a GEMM's set-up costs more than the
+     * products: a dot product and an axpy per row and factor ({@link Perturbation#rowDot},
+     * {@link Perturbation#rowAxpy}).
+     */
+    private void addOwnRows(
+            int rows,
+            int in,
+            int out,
+            float[] x,
+            int xOffset,
+            float[] noise,
+            int noiseOffset,
+            float coef,
+            float[] s,
+            float[] y,
+            int yOffset) {
+        int bOffset = noiseOffset + rank * out;
+        for (int i = 0; i < rows; i++) {
+            int row = yOffset + i * out;
+            float[] from = s;
+            for (int f = 0; f < rank; f++) {
+                float a = coef * rowDot(x, xOffset + i * in, noise, bOffset + f * in, in);
+                rowAxpy(out, a, noise, noiseOffset + f * out, from, row, y, row);
+                from = y;
+            }
+        }
+    }
+
+    /**
+     * Per member, the rank-r update of its rows of the output, which hold the base: the numbers
+     * {@link Product#member} gives on its own rows with that base.
      */
     @Override
     void addOwnProducts(MemberRows rows, int index, Tensor weight) {
@@ -121,16 +153,23 @@ final class LowRankPerturbation extends Perturbation {
         int out = rows(weight);
         int in = cols(weight);
         int r = rows.rows;
-        float[] x = rows.x.data();
-        float[] base = rows.base.data();
-        float[] own = rows.scratch(r * rank);
+        float[] x = rows.in();
+        float[] y = rows.out();
         for (int i = 0, count = rows.members(); i < count; i++) {
             Member member = rows.member(i);
-            float[] noise = member.noise(index);
-            int first = (member.index - rows.first) * r;
-            productBt(r, rank, in, 1f, x, first * in, noise, rank * out, own);
             float coef = member.sign * member.sigma() * norm;
-            addOuter(r, out, own, 0, rank, noise, coef, base, rows.out, first * out);
+            addOwnRows(
+                    r,
+                    in,
+                    out,
+                    x,
+                    i * r * in,
+                    rows.noise(index, member),
+                    rows.noiseAt(index, member),
+                    coef,
+                    y,
+                    y,
+                    i * r * out);
         }
     }
 
@@ -185,10 +224,13 @@ final class LowRankPerturbation extends Perturbation {
                         0);
                 return y;
             }
-            float[] s = base != null ? base.data() : y.data();
-            if (base == null) {
-                Blas.sgemm(false, true, rows, out, in, 1f, x.data(), 0, in, weight.data(), 0, in, 0f, s, 0, out);
+            if (base != null) {
+                // A member's own rows with a base: lockstep, where MemberRows.linear adds the same products.
+                addOwnRows(rows, in, out, x.data(), 0, noise, 0, coef, base.data(), y.data(), 0);
+                return y;
             }
+            float[] s = y.data();
+            Blas.sgemm(false, true, rows, out, in, 1f, x.data(), 0, in, weight.data(), 0, in, 0f, s, 0, out);
             float[] own = Workspace.uninitialized(rows, rank).data();
             Blas.sgemm(false, true, rows, rank, in, 1f, x.data(), 0, in, noise, rank * out, in, 0f, own, 0, rank);
             addOuter(rows, out, own, 0, rank, noise, coef, s, y.data(), 0);

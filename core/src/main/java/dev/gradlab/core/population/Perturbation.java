@@ -25,6 +25,9 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
     /** The depth below which {@link #productBt} runs its own loops. */
     static final int LOOP_DEPTH = 8;
 
+    /** The length from which a lockstep row's dot products and axpys go to the kernels: a 512-bit vector. */
+    static final int KERNEL_LENGTH = 16;
+
     Perturbation() {}
 
     /** Gaussian noise with one number per element. */
@@ -51,12 +54,20 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
 
     /** {@code out[i] = scale·E[i]} for every element of {@code param}, {@code E} built from {@code noise[0 ..]}. */
     final void scaled(float[] noise, Tensor param, float scale, float[] out) {
+        scaled(noise, 0, param, scale, out, 0);
+    }
+
+    /**
+     * {@code out[outOffset + i] = scale·E[i]} for every element of {@code param}, {@code E} built from
+     * {@code noise[noiseOffset ..]}.
+     */
+    final void scaled(float[] noise, int noiseOffset, Tensor param, float scale, float[] out, int outOffset) {
         if (rank() == 0 || param.rank() < 2) {
-            System.arraycopy(noise, 0, out, 0, param.size());
-            Simd.kernels().scale(param.size(), scale, out, 0);
+            System.arraycopy(noise, noiseOffset, out, outOffset, param.size());
+            Simd.kernels().scale(param.size(), scale, out, outOffset);
         } else {
-            java.util.Arrays.fill(out, 0, param.size(), 0f);
-            addTo(noise, 0, param, scale, out, 0);
+            java.util.Arrays.fill(out, outOffset, outOffset + param.size(), 0f);
+            addTo(noise, noiseOffset, param, scale, out, outOffset);
         }
     }
 
@@ -69,9 +80,9 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
             PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base);
 
     /**
-     * Lockstep: each member's rows of {@code rows}' output set to {@code base + s·σ·X_m·Eᵀ} for
-     * {@code weight} (parameter {@code index} of the model), to the bit what {@link #product} gives
-     * that member on its own rows with that base.
+     * Lockstep: {@code s·σ·X_m·Eᵀ} for {@code weight} (parameter {@code index} of the model) added to
+     * each member's rows of {@code rows}' output, which hold the base: to the bit what {@link #product}
+     * gives that member on its own rows with that base.
      */
     abstract void addOwnProducts(MemberRows rows, int index, Tensor weight);
 
@@ -114,6 +125,42 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
                 }
                 c[i * n + j] = s;
             }
+        }
+    }
+
+    /**
+     * {@code x·y} over {@code n} elements: the kernel's from {@link #KERNEL_LENGTH} on; below, where the
+     * kernel would spend more on adding up its lanes than on the products, four partial sums.
+     */
+    static float rowDot(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        if (n >= KERNEL_LENGTH) {
+            return Simd.kernels().dot(x, xOffset, y, yOffset, n);
+        }
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int p = 0;
+        for (; p + 4 <= n; p += 4) {
+            s0 += x[xOffset + p] * y[yOffset + p];
+            s1 += x[xOffset + p + 1] * y[yOffset + p + 1];
+            s2 += x[xOffset + p + 2] * y[yOffset + p + 2];
+            s3 += x[xOffset + p + 3] * y[yOffset + p + 3];
+        }
+        for (; p < n; p++) {
+            s0 += x[xOffset + p] * y[yOffset + p];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code z = y + a·x} over {@code n} elements: the kernel's from {@link #KERNEL_LENGTH} on, a plain loop below. */
+    static void rowAxpy(int n, float a, float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset) {
+        if (n >= KERNEL_LENGTH) {
+            Simd.kernels().axpyTo(n, a, x, xOffset, y, yOffset, z, zOffset);
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            z[zOffset + j] = y[yOffset + j] + a * x[xOffset + j];
         }
     }
 

@@ -39,19 +39,19 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
 
     private Worker[] workers = new Worker[0];
     private List<Module> fallbacks = List.of();
-    /** Lockstep: every direction's noise of {@link #noisePopulation}, [direction][parameter], kept between steps. */
-    private float[][][] lockstepNoise;
-    /** Lockstep: {@code σ·e} of every direction's vector parameters (biases), [direction][parameter], null for matrices. */
-    private float[][][] lockstepScaled;
-
-    private Population noisePopulation;
-    private Tensor[] noiseParams;
+    /** Lockstep: the noise of the last population and model, kept between steps; or null. */
+    private KeptNoise kept;
+    /** Lockstep: the last call's plan of the model, reused while the model, population and threads stay. */
+    private Evaluation lockstepPlan;
 
     /** The most noise numbers {@link #forwardLockstep} keeps between calls (64 MiB of floats). */
     static final long LOCKSTEP_NOISE_LIMIT = 16L << 20;
 
-    /** Directions a worker takes at a time in a lockstep step's member phase. */
-    private static final int LOCKSTEP_BLOCK = 16;
+    /** About how many rows a worker takes at a time through a lockstep step (whole members). */
+    private static final int LOCKSTEP_ROWS = 128;
+
+    /** {@code 0, 1, …, P − 1}: every member of the last lockstep call over all of them. */
+    private int[] everyMember = new int[0];
 
     /**
      * Fills {@code losses[m]} with {@code objective} at member {@code m} (see {@link Population}) and
@@ -110,36 +110,87 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
      * Lockstep: every member's output on inputs of its own (member {@code m}'s observation at step
      * {@code t} of a rollout), in one call. Member {@code m}'s input is its block of rows
      * {@code [m·R, (m + 1)·R)} of {@code inputs}, {@code R = inputs.dim(0) / population.members()};
-     * its output goes to the same block of rows of {@code out}. The members are cut into blocks of
-     * directions, and each worker takes a block at a time through the whole model: each module runs
-     * its forward once on the block's stacked rows (for a {@code Linear}, one GEMM: the block's base
-     * products), then a module with parameters adds each member's own correction by its lockstep
-     * phase ({@link PopulationForward#forwardMembers}, by default its member phase on each member's rows
-     * with that base; low-rank: its rank-{@code r} product {@code X_m·B_m}), and any other module takes
-     * the functional fallback on each member's rows.
-     * Every member's output depends only on its own rows and direction: the same on any thread count.
+     * its output goes to the same block of rows of {@code out}. The members are cut into blocks, and
+     * each worker takes a block at a time through the whole model: a module without parameters runs
+     * its forward once on the block's stacked rows; a module with parameters runs its lockstep phase
+     * ({@link PopulationForward#forwardMembers}: for a {@code Linear}, the block's base products one
+     * GEMM and each member adding its own correction, low-rank its rank-{@code r} product
+     * {@code X_m·B_m}; by default its member phase on each member's rows, with those rows' output of
+     * its forward as the base), and any other module takes the functional fallback on each member's
+     * rows. Every member's output depends only on its own rows and direction: the same on any thread
+     * count. The evaluator keeps every direction's noise between calls with the same population and
+     * model (the steps of one rollout).
      *
      * @return the shape of one member's output block ({@code [R, ...]})
      * @throws IllegalArgumentException when {@code inputs.dim(0)} is not a multiple of the members,
      *     or {@code out} does not hold exactly the members' outputs
      */
     public int[] forwardLockstep(Module model, Population population, Tensor inputs, float[] out) {
-        if (model == null || population == null || inputs == null || out == null) {
+        if (population == null) {
             throw new IllegalArgumentException("model, population, inputs and out must not be null");
         }
         int members = population.members();
-        if (inputs.rank() < 2 || inputs.dim(0) % members != 0) {
-            throw new IllegalArgumentException("inputs must stack the population's " + members
+        if (everyMember.length != members) {
+            everyMember = new int[members];
+            for (int m = 0; m < members; m++) {
+                everyMember[m] = m;
+            }
+        }
+        return forwardLockstep(model, population, everyMember, members, inputs, out);
+    }
+
+    /**
+     * Lockstep for some of the members: as {@link #forwardLockstep(Module, Population, Tensor,
+     * float[])}, with {@code inputs} and {@code out} laid out for every member, but only the members
+     * {@code members[0, count)} computed (a rollout's members still playing), in that order: their rows
+     * of {@code inputs} read, their rows of {@code out} written, the others' rows of {@code out} left
+     * as they are. A member's output is the one the call over every member gives it.
+     *
+     * @return the shape of one member's output block ({@code [R, ...]}), or null when {@code count} is 0
+     * @throws IllegalArgumentException as the call over every member, or when a listed member is not
+     *     one of the population's
+     */
+    public int[] forwardLockstep(
+            Module model, Population population, int[] members, int count, Tensor inputs, float[] out) {
+        if (model == null || population == null || members == null || inputs == null || out == null) {
+            throw new IllegalArgumentException("model, population, members, inputs and out must not be null");
+        }
+        int all = population.members();
+        if (inputs.rank() < 2 || inputs.dim(0) % all != 0) {
+            throw new IllegalArgumentException("inputs must stack the population's " + all
                     + " members' rows, [members·rows, ...], got " + Arrays.toString(inputs.shape()));
         }
-        int directions = population.directions();
-        int threads = Math.max(1, Math.min(Parallel.threads(), directions));
-        Evaluation ev = new Evaluation(model, population, threads);
+        if (count < 0 || count > members.length) {
+            throw new IllegalArgumentException(
+                    "count must be in [0, " + members.length + "] (the members listed), got " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            if (members[i] < 0 || members[i] >= all) {
+                throw new IllegalArgumentException(
+                        "members[" + i + "] must be in [0, " + all + ") (the population's members), got " + members[i]);
+            }
+        }
+        if (count == 0) {
+            return null;
+        }
+        int threads = Math.max(1, Math.min(Parallel.threads(), count));
+        Evaluation ev = lockstepPlan;
+        if (ev == null || ev.model != model || ev.population != population || ev.workers != threads || !ev.current()) {
+            ev = new Evaluation(model, population, threads);
+            lockstepPlan = ev;
+        }
         fallbacks = ev.fallbacks;
-        ev.noiseCache = lockstepNoise(ev);
-        ev.scaledCache = ev.noiseCache == null ? null : lockstepScaled;
+        if (kept == null || !kept.of(population, ev.params)) {
+            // Noise above the limit is regenerated by each worker, member by member.
+            kept = null;
+            kept = KeptNoise.generate(population, ev.params, ev.noiseOffsets, LOCKSTEP_NOISE_LIMIT);
+        }
+        ev.kept = kept;
         prepareWorkers(ev, threads);
-        int blocks = (directions + LOCKSTEP_BLOCK - 1) / LOCKSTEP_BLOCK;
+        // Blocks of about LOCKSTEP_ROWS rows, and at least one per thread.
+        int rowsEach = inputs.dim(0) / all;
+        int perBlock = Math.max(1, Math.min(Math.max(1, LOCKSTEP_ROWS / rowsEach), (count + threads - 1) / threads));
+        int blocks = (count + perBlock - 1) / perBlock;
         AtomicInteger next = new AtomicInteger();
         try (ParameterBinding binding = ev.fallbacks.isEmpty() ? null : ParameterBinding.open(List.of(ev.params))) {
             ev.binding = binding;
@@ -147,69 +198,12 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
                 try (var scope = Tape.noGrad()) {
                     for (int b; (b = next.getAndIncrement()) < blocks; ) {
                         workers[slot].runLockstep(
-                                b * LOCKSTEP_BLOCK, Math.min(directions, (b + 1) * LOCKSTEP_BLOCK), inputs, out);
+                                members, b * perBlock, Math.min(count, (b + 1) * perBlock), inputs, out);
                     }
                 }
             });
         }
         return ev.lockstepShape;
-    }
-
-    /**
-     * Every direction's noise for every parameter, generated once per population and model and kept
-     * for the following calls (the steps of one rollout), so that a step costs products, not noise;
-     * null (each worker regenerates its direction's noise) above {@link #LOCKSTEP_NOISE_LIMIT}.
-     */
-    private float[][][] lockstepNoise(Evaluation ev) {
-        if (ev.population == noisePopulation && sameTensors(ev.params, noiseParams)) {
-            return lockstepNoise;
-        }
-        lockstepNoise = null;
-        lockstepScaled = null;
-        noisePopulation = null;
-        Population population = ev.population;
-        int directions = population.directions();
-        long perDirection = 0;
-        for (Tensor p : ev.params) {
-            perDirection += population.perturbation().noiseLength(p);
-        }
-        if (perDirection * directions > LOCKSTEP_NOISE_LIMIT) {
-            return null;
-        }
-        float[][][] cache = new float[directions][ev.params.length][];
-        float[][][] scaled = new float[directions][ev.params.length][];
-        int tasks = Math.min(Parallel.threads(), directions);
-        Parallel.forEach(tasks, t -> {
-            for (int d = t; d < directions; d += tasks) {
-                for (int i = 0; i < ev.params.length; i++) {
-                    Tensor param = ev.params[i];
-                    int n = population.perturbation().noiseLength(param);
-                    cache[d][i] = new float[n];
-                    population.noise(d, ev.noiseOffsets[i], cache[d][i], 0, n);
-                    if (param.rank() < 2) {
-                        scaled[d][i] = new float[n];
-                        population.perturbation().scaled(cache[d][i], param, population.sigma(), scaled[d][i]);
-                    }
-                }
-            }
-        });
-        lockstepNoise = cache;
-        lockstepScaled = scaled;
-        noisePopulation = population;
-        noiseParams = ev.params;
-        return cache;
-    }
-
-    private static boolean sameTensors(Tensor[] a, Tensor[] b) {
-        if (b == null || a.length != b.length) {
-            return false;
-        }
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != b[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void prepareWorkers(Evaluation ev, int threads) {
@@ -233,6 +227,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
 
     /** What one call knows: the model's modules in forward order, its parameters' noise layout. */
     static final class Evaluation {
+        final Module model;
         final Population population;
         final int workers;
         final Step<?>[] steps;
@@ -243,10 +238,8 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         final long[] noiseOffsets;
         final List<Module> fallbacks = new ArrayList<>();
         final SharedInput shared = new SharedInput(this, null);
-        /** Lockstep: every direction's noise, [direction][parameter], or null. */
-        float[][][] noiseCache;
-        /** Lockstep: {@code σ·e} of every direction's vector parameters, [direction][parameter], or null. */
-        float[][][] scaledCache;
+        /** Lockstep: every direction's noise, or null. */
+        KeptNoise kept;
         /** Lockstep: the shape of one member's output, set by the blocks. */
         volatile int[] lockstepShape;
         /** The first step's input, which every member shares. */
@@ -255,6 +248,7 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         ParameterBinding binding;
 
         Evaluation(Module model, Population population, int workers) {
+            this.model = model;
             this.population = population;
             this.workers = workers;
             List<Step<?>> plan = new ArrayList<>();
@@ -268,6 +262,22 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
                 f++;
             }
             this.first = f;
+        }
+
+        /** Whether every module still has the parameter tensors this plan was made with. */
+        boolean current() {
+            for (Step<?> step : steps) {
+                List<Tensor> now = step.module.parameters();
+                if (now.size() != step.params.length) {
+                    return false;
+                }
+                for (int j = 0; j < step.params.length; j++) {
+                    if (now.get(j) != step.params[j]) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         private void flatten(Module module, List<Step<?>> plan, List<Tensor> all) {
@@ -405,57 +415,64 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
         }
 
         /**
-         * Lockstep: the members of directions {@code [from, to)} through the whole model, on their
-         * block of rows of the stacked {@code inputs}, into the same block of {@code out}. Each module
-         * runs its forward once on the block's rows (a {@code Linear}: the block's base product), then,
-         * with parameters, its lockstep phase on that base ({@link PopulationForward#forwardMembers}),
-         * or the fallback on each member's rows.
+         * Lockstep: the members {@code members[from, to)} through the whole model, on their rows of
+         * {@code inputs} stacked, into their rows of {@code out}. A module without parameters runs its
+         * forward once on the block's rows; a module with parameters its lockstep phase
+         * ({@link PopulationForward#forwardMembers}), or the fallback on each member's rows.
          */
-        void runLockstep(int from, int to, Tensor inputs, float[] out) {
+        void runLockstep(int[] members, int from, int to, Tensor inputs, float[] out) {
             int all = ev.population.members();
-            int perDirection = ev.population.antithetic() ? 2 : 1;
-            int first = from * perDirection;
-            int count = (to - from) * perDirection;
             int rowsEach = inputs.dim(0) / all;
-            int inBlock = inputs.size() / all;
+            int inMember = inputs.size() / all;
             MemberRows block = rows;
+            block.members = members;
             block.from = from;
             block.to = to;
-            block.first = first;
             block.rows = rowsEach;
             try (Workspace space = Workspace.open()) {
                 int[] shape = inputs.shape().clone();
-                shape[0] = count * rowsEach;
+                shape[0] = (to - from) * rowsEach;
                 Tensor x = Workspace.uninitialized(shape);
-                System.arraycopy(inputs.data(), first * inBlock, x.data(), 0, count * inBlock);
-                for (Step<?> step : ev.steps) {
-                    Tensor base = step.module.forward(x);
-                    if (step.params.length > 0) {
-                        Tensor y = Workspace.uninitialized(base.shape());
-                        block.step = step;
-                        block.x = x;
-                        block.base = base;
-                        block.out = y.data();
-                        if (step.forward != null) {
-                            step.forward.forwardMembers(block);
-                        } else {
-                            block.forwardEach();
-                        }
-                        base = y;
-                    }
-                    x = base;
+                for (int k = from; k < to; k++) {
+                    copy(inputs.data(), members[k] * inMember, x.data(), (k - from) * inMember, inMember);
                 }
-                int outBlock = x.size() / count;
-                if (out.length != (long) all * outBlock) {
+                for (Step<?> step : ev.steps) {
+                    if (step.params.length == 0) {
+                        x = step.module.forward(x);
+                        continue;
+                    }
+                    block.start(step, x);
+                    if (step.forward != null) {
+                        step.forward.forwardMembers(block);
+                    } else {
+                        block.forwardEach();
+                    }
+                    x = block.finish();
+                }
+                int outMember = x.size() / (to - from);
+                if (out.length != (long) all * outMember) {
                     int[] whole = x.shape().clone();
                     whole[0] = all * rowsEach;
                     throw new IllegalArgumentException("out must hold the members' outputs, " + Arrays.toString(whole)
-                            + " = " + (long) all * outBlock + " floats, got " + out.length);
+                            + " = " + (long) all * outMember + " floats, got " + out.length);
                 }
-                System.arraycopy(x.data(), 0, out, first * outBlock, count * outBlock);
+                for (int k = from; k < to; k++) {
+                    copy(x.data(), (k - from) * outMember, out, members[k] * outMember, outMember);
+                }
                 int[] one = x.shape().clone();
                 one[0] = rowsEach;
                 ev.lockstepShape = one;
+            }
+        }
+
+        /** {@code System.arraycopy}, but a plain loop for a member's few numbers (an observation, an output). */
+        private static void copy(float[] from, int fromAt, float[] to, int toAt, int n) {
+            if (n >= 16) {
+                System.arraycopy(from, fromAt, to, toAt, n);
+                return;
+            }
+            for (int j = 0; j < n; j++) {
+                to[toAt + j] = from[fromAt + j];
             }
         }
 
@@ -464,15 +481,16 @@ public final class PopulationEvaluator implements PopulationLossEvaluator {
          * numbers from index 0: generated once per direction, for both members of a pair.
          */
         float[] noise(int i, int d) {
-            if (ev.noiseCache != null) {
-                return ev.noiseCache[d][i];
-            }
             if (noiseDirection[i] != d) {
                 int n = ev.population.perturbation().noiseLength(ev.params[i]);
                 if (noise[i] == null || noise[i].length < n) {
                     noise[i] = new float[n];
                 }
-                ev.population.noise(d, ev.noiseOffsets[i], noise[i], 0, n);
+                if (ev.kept != null) {
+                    System.arraycopy(ev.kept.noise[i], ev.kept.at(i, d), noise[i], 0, n);
+                } else {
+                    ev.population.noise(d, ev.noiseOffsets[i], noise[i], 0, n);
+                }
                 noiseDirection[i] = d;
             }
             return noise[i];

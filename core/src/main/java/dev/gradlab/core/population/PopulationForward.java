@@ -52,9 +52,9 @@ public interface PopulationForward<S> extends Module {
      * Lockstep: the outputs of a block of members on rows of their own, all in one call (see
      * {@link MemberRows}). By default each member goes through {@link #share} on its own rows, with
      * its rows of {@link MemberRows#base()} as the unperturbed output, and {@link #forwardMember}; a
-     * module whose member phase is a product and a bias overrides it with one loop over the members
-     * ({@link MemberRows#product}, {@link MemberRows#addPerturbation}), which spares each member its
-     * tensors. Either way a member's output depends only on its own rows and direction.
+     * module whose forward is a product and a bias overrides it with {@link MemberRows#linear} (one
+     * GEMM for the block, one loop over the members), which spares each member its tensors. Either
+     * way a member's output depends only on its own rows and direction.
      */
     default void forwardMembers(MemberRows members) {
         members.forwardEach();

@@ -167,6 +167,47 @@ class LockstepTest {
     }
 
     @Test
+    void aKeptEvaluatorFollowsTheModelItIsGiven() {
+        Population population = Population.es(Perturbation.lowRank(1), 0.1f, true, 4, 2, 5);
+        Tensor inputs = inputs(population.members());
+        PopulationEvaluator kept = new PopulationEvaluator();
+        for (long seed = 1; seed <= 3; seed++) {
+            // Same architecture, other weights: neither the plan nor the noise of the last model may be reused.
+            Module model =
+                    new Sequential(new Linear(4, 16, true, seed), new Tanh(), new Linear(16, 2, true, seed + 10));
+            float[] a = new float[population.members() * ROWS * 2];
+            float[] b = new float[a.length];
+            kept.forwardLockstep(model, population, inputs, a);
+            new PopulationEvaluator().forwardLockstep(model, population, inputs, b);
+            assertArrayEquals(b, a, "model " + seed);
+        }
+    }
+
+    @Test
+    void someMembersGiveWhatEveryMemberGivesThem() {
+        Module model = model();
+        Population population = Population.es(Perturbation.lowRank(2), 0.1f, true, 4, 2, 7);
+        Tensor inputs = inputs(population.members());
+        float[] every = new float[population.members() * ROWS * 2];
+        new PopulationEvaluator().forwardLockstep(model, population, inputs, every);
+        int[] some = {13, 2, 3, 8};
+        float[] out = new float[every.length];
+        Arrays.fill(out, -7f);
+        new PopulationEvaluator().forwardLockstep(model, population, some, 3, inputs, out);
+        int block = ROWS * 2;
+        for (int m = 0; m < population.members(); m++) {
+            boolean listed = m == 13 || m == 2 || m == 3;
+            for (int j = m * block; j < (m + 1) * block; j++) {
+                assertEquals(listed ? every[j] : -7f, out[j], "member " + m + " at " + j);
+            }
+        }
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new PopulationEvaluator().forwardLockstep(model, population, new int[] {14}, 1, inputs, out));
+        assertTrue(e.getMessage().contains("members[0] must be in [0, 14)"), e.getMessage());
+    }
+
+    @Test
     void rejectsInputsThatDoNotStackTheMembers() {
         Population population = Population.es(Perturbation.fullRank(), 0.1f, true, 4, 2, 3);
         var e = assertThrows(

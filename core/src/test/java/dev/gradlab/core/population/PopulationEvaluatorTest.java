@@ -33,11 +33,12 @@ class PopulationEvaluatorTest {
 
     /** A user's activation, written with the public Function API, as a layer. */
     static final class SoftplusLayer implements Module {
-        int calls;
+        /** Counted from every worker thread at once. */
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public Tensor forward(Tensor x) {
-            calls++;
+            calls.incrementAndGet();
             return new Softplus().apply(x);
         }
 
@@ -183,7 +184,7 @@ class PopulationEvaluatorTest {
         evaluator.evaluate(model, Objective.crossEntropy(), batch(), population, new float[10]);
         assertEquals(List.of(), evaluator.fallbacks());
         // Its own forward, once at the center and once per member: nothing re-describes it.
-        assertEquals(1 + 10, softplus.calls);
+        assertEquals(1 + 10, softplus.calls.get());
     }
 
     @Test

@@ -11,10 +11,11 @@ import java.util.function.IntFunction;
  * Episodes of every member of a {@link Population} of a policy {@link Module}, all in lockstep:
  * {@code members × E} environments stepped together, member {@code m}'s observations rows
  * {@code [m·E, (m + 1)·E)}, each step one {@link PopulationEvaluator#forwardLockstep} call (per
- * block of members and layer, their base products one GEMM, each member adding its own correction). Episode
- * {@code e} of every member starts from {@code (seed, e)}, as {@link Rollouts} starts it. A discrete
- * policy acts by the argmax of its outputs, a continuous one by their {@code tanh}. Members whose
- * episodes have all ended (both members of a pair, with antithetic pairs) drop out of the steps.
+ * block of members and layer, their base products one GEMM, each member adding its own correction).
+ * Episode {@code e} of every member starts from {@code (seed, e)}, as {@link Rollouts} starts it. A
+ * discrete policy acts by the argmax of its outputs, a continuous one by their {@code tanh}. Members
+ * whose episodes have all ended drop out of the steps, and the evaluator keeps the population's noise
+ * for the whole rollout.
  */
 public final class LockstepRollouts {
 
@@ -30,8 +31,6 @@ public final class LockstepRollouts {
     /** Each member's mean return over {@code episodes} episodes from {@code seed}. */
     public double[] meanReturns(Module policy, Population population, int episodes, long seed) {
         int members = population.members();
-        int perDirection = population.antithetic() ? 2 : 1;
-        int block = perDirection * episodes;
         int n = members * episodes;
         VectorEnvironment env = environments.apply(n);
         int obsSize = env.observationSize();
@@ -46,54 +45,36 @@ public final class LockstepRollouts {
         float[] rewards = new float[n];
         boolean[] done = new boolean[n];
         double[] totals = new double[members];
-        // The directions still playing, and the population of them that is stepped: once a quarter of
-        // its directions have finished every episode, it is rebuilt from the others' seeds and streams
-        // (each member's outputs depend only on its own direction and rows, so the returns stay the same).
-        int[] stepped = new int[population.directions()];
-        int steppedCount = stepped.length;
-        for (int d = 0; d < steppedCount; d++) {
-            stepped[d] = d;
+        // The members still playing: a member drops out of the steps once all its episodes have ended
+        // (each member's outputs depend only on its own direction and rows).
+        int[] live = new int[members];
+        int count = members;
+        for (int m = 0; m < members; m++) {
+            live[m] = m;
         }
-        Population current = population;
-        float[] in = new float[n * obsSize];
+        Tensor input = Tensor.wrap(obs, n, obsSize);
         float[] outputs = new float[n * width];
-        Tensor input = Tensor.wrap(in, n, obsSize);
         while (!env.allDone()) {
-            int live = 0;
-            for (int i = 0; i < steppedCount; i++) {
-                live += playing(done, stepped[i] * block, block) ? 1 : 0;
-            }
-            if (live <= steppedCount * 3 / 4) {
-                long[] seeds = new long[live];
-                long[] streams = new long[live];
-                int k = 0;
-                for (int i = 0; i < steppedCount; i++) {
-                    int d = stepped[i];
-                    if (playing(done, d * block, block)) {
-                        stepped[k] = d;
-                        seeds[k] = population.seed(d);
-                        streams[k++] = population.stream(d);
-                    }
+            int kept = 0;
+            for (int i = 0; i < count; i++) {
+                if (playing(done, live[i] * episodes, episodes)) {
+                    live[kept++] = live[i];
                 }
-                steppedCount = live;
-                current = Population.of(
-                        population.perturbation(), population.sigma(), population.antithetic(), seeds, streams);
-                in = new float[live * block * obsSize];
-                outputs = new float[live * block * width];
-                input = Tensor.wrap(in, live * block, obsSize);
             }
-            for (int i = 0; i < steppedCount; i++) {
-                System.arraycopy(obs, stepped[i] * block * obsSize, in, i * block * obsSize, block * obsSize);
-            }
-            evaluator.forwardLockstep(policy, current, input, outputs);
-            for (int i = 0; i < steppedCount; i++) {
-                for (int row = 0, r = stepped[i] * block; row < block; row++, r++) {
-                    act(outputs, (i * block + row) * width, width, actions, r * actionSize);
+            count = kept;
+            evaluator.forwardLockstep(policy, population, live, count, input, outputs);
+            for (int i = 0; i < count; i++) {
+                for (int r = live[i] * episodes, end = r + episodes; r < end; r++) {
+                    act(outputs, r * width, width, actions, r * actionSize);
                 }
             }
             env.step(actions, obs, rewards, done);
-            for (int r = 0; r < n; r++) {
-                totals[r / episodes] += rewards[r];
+            // Only the members stepped earn anything: the others' environments were all done.
+            for (int i = 0; i < count; i++) {
+                int m = live[i];
+                for (int r = m * episodes, end = r + episodes; r < end; r++) {
+                    totals[m] += rewards[r];
+                }
             }
         }
         for (int m = 0; m < members; m++) {

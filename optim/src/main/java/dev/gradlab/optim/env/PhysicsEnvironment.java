@@ -1,5 +1,6 @@
 package dev.gradlab.optim.env;
 
+import dev.gradlab.simd.Parallel;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -9,6 +10,9 @@ import java.util.SplittableRandom;
  * observation.
  */
 abstract class PhysicsEnvironment implements VectorEnvironment {
+
+    /** The fewest environments worth a task of their own in a step. */
+    private static final int PARALLEL_SLICE = 256;
 
     private final int environments;
     private final int stateSize;
@@ -77,7 +81,25 @@ abstract class PhysicsEnvironment implements VectorEnvironment {
         if (doneOut.length != environments) {
             throw new IllegalArgumentException("done must have " + environments + " entries, got " + doneOut.length);
         }
-        for (int p = 0; p < environments; p++) {
+        // Environments are independent: many are stepped in slices on the pool, each the same on any thread.
+        int tasks = Math.min(Parallel.threads(), environments / PARALLEL_SLICE);
+        if (tasks > 1) {
+            Parallel.forEach(
+                    tasks,
+                    t -> step(
+                            (int) ((long) environments * t / tasks),
+                            (int) ((long) environments * (t + 1) / tasks),
+                            actions,
+                            observations,
+                            rewards,
+                            doneOut));
+        } else {
+            step(0, environments, actions, observations, rewards, doneOut);
+        }
+    }
+
+    private void step(int from, int to, float[] actions, float[] observations, float[] rewards, boolean[] doneOut) {
+        for (int p = from; p < to; p++) {
             if (done[p]) {
                 rewards[p] = 0;
             } else {

@@ -145,6 +145,37 @@ class EnvironmentTest {
         assertTrue(cosSum / 200 < -0.9, "the pole starts hanging down, mean cos θ " + cosSum / 200);
     }
 
+    /** Many environments, stepped in slices on the pool: the same states as one at a time. */
+    @Test
+    void manyEnvironmentsStepTheSameOnOneAndTwoThreads() {
+        int n = 1500;
+        float[][] obs = new float[2][n * 4];
+        float[][] rewards = new float[2][n];
+        boolean[][] done = new boolean[2][n];
+        double[] total = new double[2];
+        for (int t = 1; t <= 2; t++) {
+            try (var threads = dev.gradlab.simd.Parallel.withThreads(t)) {
+                CartPole env = new CartPole(n);
+                env.reset(3, obs[t - 1]);
+                float[] actions = new float[n];
+                for (int step = 0; step < 60; step++) {
+                    for (int p = 0; p < n; p++) {
+                        // Push against the pole's lean, or at random for every third environment.
+                        actions[p] = p % 3 == 0 ? (p + step) % 2 : obs[t - 1][4 * p + 2] > 0 ? 1 : 0;
+                    }
+                    env.step(actions, obs[t - 1], rewards[t - 1], done[t - 1]);
+                    for (float r : rewards[t - 1]) {
+                        total[t - 1] += r;
+                    }
+                }
+            }
+        }
+        assertArrayEquals(obs[0], obs[1]);
+        assertArrayEquals(done[0], done[1]);
+        assertEquals(total[0], total[1]);
+        assertTrue(total[0] > 0 && total[0] < 60.0 * n, "some episodes end within 60 steps: " + total[0]);
+    }
+
     @Test
     void cartPoleRefusesAnActionThatIsNotZeroOrOne() {
         CartPole env = new CartPole(1);
