@@ -18,8 +18,7 @@ import java.util.Arrays;
  * output positions, whose rows are the output channels. Backward, with {@code G'} the output
  * gradient as O × (N·OH·OW): {@code dW = G'·X'ᵀ}, {@code db = Σ_columns G'},
  * {@code dx = col2im(Wᵀ·G')} (col2im adds each column entry back to the pixel it came from).
- * (A column per channel instead, {@code X·Wᵀ} with X of N·OH·OW rows, is the form a population's
- * products take: see {@link #im2col}.)
+ * A population's products take the same form on the whole batch's im2col matrix: see {@link #im2col}.
  */
 public final class Conv2dFunction extends Function {
 
@@ -59,15 +58,7 @@ public final class Conv2dFunction extends Function {
             throw new IllegalArgumentException("conv2d needs input (N, C, H, W) and a square kernel (O, C, k, k), got "
                     + Arrays.toString(x.shape()) + " and " + Arrays.toString(weight.shape()));
         }
-        n = x.dim(0);
-        c = x.dim(1);
-        h = x.dim(2);
-        w = x.dim(3);
-        o = weight.dim(0);
-        k = weight.dim(2);
-        checkFits(x, k, padding);
-        oh = outputSize(h, k, stride, padding);
-        ow = outputSize(w, k, stride, padding);
+        geometry(x, weight.dim(0), weight.dim(2));
         if (bias != null) {
             checkShape("bias", bias, o);
         }
@@ -85,11 +76,11 @@ public final class Conv2dFunction extends Function {
             Scratch scratch = SCRATCH.get();
             float[] columns = scratch.columns(cols * positions);
             float[] product = scratch.product(o * positions);
-            columns(xd, columns, true, s0, samples, c, h, w, k, stride, padding, oh, ow);
+            columns(xd, columns, true, s0, samples, positions, 0);
             Blas.sgemm(
                     false, false, o, positions, cols, 1f, wd, 0, cols, columns, 0, positions, 0f, product, 0,
                     positions);
-            channelsMajorToImages(product, b, yd, s0, samples, o, oh * ow);
+            channelsToImages(product, b, yd, s0, samples, o, oh * ow);
         });
         saveForBackward(x, weight);
         return y;
@@ -117,10 +108,10 @@ public final class Conv2dFunction extends Function {
             Scratch scratch = SCRATCH.get();
             // G' = the output gradient as O × positions, the layout of the forward's product.
             float[] gt = scratch.product(o * positions);
-            imagesToChannelsMajor(gd, gt, s0, samples, o, oh * ow);
+            imagesToChannels(gd, gt, s0, samples, o, oh * ow);
             float[] columns = scratch.columns(cols * positions);
             if (wantW) {
-                columns(xd, columns, true, s0, samples, c, h, w, k, stride, padding, oh, ow);
+                columns(xd, columns, true, s0, samples, positions, 0);
                 Blas.sgemm(
                         false,
                         true,
@@ -143,7 +134,7 @@ public final class Conv2dFunction extends Function {
                 Blas.sgemm(
                         true, false, cols, positions, o, 1f, wd, 0, cols, gt, 0, positions, 0f, columns, 0, positions);
                 // col2im, the adjoint of im2col: each column entry added to the pixel it was read from.
-                columns(gxd, columns, false, s0, samples, c, h, w, k, stride, padding, oh, ow);
+                columns(gxd, columns, false, s0, samples, positions, 0);
             }
         });
         Tensor gw = null;
@@ -193,20 +184,34 @@ public final class Conv2dFunction extends Function {
         return (size + 2 * padding - kernel) / stride + 1;
     }
 
-    /** Throws unless the kernel fits in the padded input {@code x} (N, C, H, W). */
-    private static void checkFits(Tensor x, int kernel, int padding) {
+    /**
+     * Records the geometry of the convolution of {@code x} (N, C, H, W) by {@code out} kernels of
+     * {@code kernel × kernel}.
+     *
+     * @throws IllegalArgumentException when the kernel is larger than the padded input
+     */
+    private void geometry(Tensor x, int out, int kernel) {
         if (x.dim(2) + 2 * padding < kernel || x.dim(3) + 2 * padding < kernel) {
             throw new IllegalArgumentException("conv2d: kernel " + kernel + " is larger than the padded input "
                     + (x.dim(2) + 2 * padding) + "x" + (x.dim(3) + 2 * padding) + " (input "
                     + Arrays.toString(x.shape()) + ", padding " + padding + ")");
         }
+        n = x.dim(0);
+        c = x.dim(1);
+        h = x.dim(2);
+        w = x.dim(3);
+        o = out;
+        k = kernel;
+        oh = outputSize(h, k, stride, padding);
+        ow = outputSize(w, k, stride, padding);
     }
 
     /**
      * The im2col matrix of {@code x} (N, C, H, W) for a {@code kernel × kernel} kernel, as the
-     * convolution's forward builds it: {@code (N·OH·OW) × (C·k·k)}, row {@code (s, i, j)} holding the
-     * patch of every channel under output pixel (i, j), zero in the padding; a workspace tensor.
-     * For a module that multiplies it with weights of its own (a population's perturbed ones).
+     * convolution's forward builds it, for the whole batch: {@code (C·k·k) × (N·OH·OW)}, column
+     * {@code (s·OH + i)·OW + j} holding the patch of every channel under output pixel (i, j) of sample
+     * s, zero in the padding; a workspace tensor. For a module that multiplies it with weights of its
+     * own (a population's perturbed ones), {@code W·X}.
      *
      * @throws IllegalArgumentException when {@code x} is not of rank 4 or the kernel is larger than
      *     the padded input
@@ -217,137 +222,62 @@ public final class Conv2dFunction extends Function {
                     + " got " + Arrays.toString(x.shape()) + ", kernel=" + kernel + ", stride=" + stride
                     + ", padding=" + padding);
         }
-        checkFits(x, kernel, padding);
-        int oh = outputSize(x.dim(2), kernel, stride, padding);
-        int ow = outputSize(x.dim(3), kernel, stride, padding);
-        Tensor columns = Workspace.uninitialized(x.dim(0) * oh * ow, x.dim(1) * kernel * kernel);
-        patches(
-                x.data(),
-                columns.data(),
-                true,
-                x.dim(0),
-                x.dim(1),
-                x.dim(2),
-                x.dim(3),
-                kernel,
-                stride,
-                padding,
-                oh,
-                ow);
+        Conv2dFunction conv = new Conv2dFunction(stride, padding);
+        conv.geometry(x, 0, kernel);
+        int plane = conv.oh * conv.ow;
+        int positions = conv.n * plane;
+        Tensor columns = Workspace.uninitialized(conv.c * kernel * kernel, positions);
+        float[] xd = x.data();
+        float[] cd = columns.data();
+        Parallel.forEach(conv.n, s -> conv.columns(xd, cd, true, s, 1, positions, s * plane));
         return columns;
     }
 
     /**
-     * A product of the im2col matrix, {@code (N·OH·OW) × O} with a row per output position, laid
-     * out as the convolution's output (N, O, OH, OW), adding {@code bias[o]} to channel o when bias
-     * is not null; a workspace tensor. The forward's own last step.
+     * A product of the im2col matrix, {@code O × (N·OH·OW)} with a row per output channel, laid out
+     * as the convolution's output (N, O, OH, OW), adding {@code bias[o]} to channel o when bias is not
+     * null; a workspace tensor. The forward's own last step.
      */
-    public static Tensor rowsToImages(Tensor rows, float[] bias, int n, int oh, int ow) {
-        int o = rows.rank() == 2 ? rows.dim(1) : -1;
-        if (o < 0 || rows.dim(0) != n * oh * ow || (bias != null && bias.length < o)) {
-            throw new IllegalArgumentException("rowsToImages needs rows [" + n * oh * ow + ", channels] and a bias of"
-                    + " the channels, got " + Arrays.toString(rows.shape()) + " and "
+    public static Tensor channelsToImages(Tensor product, float[] bias, int n, int oh, int ow) {
+        int o = product.rank() == 2 ? product.dim(0) : -1;
+        if (o < 0 || product.dim(1) != n * oh * ow || (bias != null && bias.length < o)) {
+            throw new IllegalArgumentException("channelsToImages needs [channels, " + n * oh * ow + "] and a bias of"
+                    + " the channels, got " + Arrays.toString(product.shape()) + " and "
                     + (bias == null ? "none" : bias.length));
         }
         Tensor y = Workspace.uninitialized(n, o, oh, ow);
-        positionsToChannels(rows.data(), bias, y.data(), n, o, oh * ow);
+        channelsToImages(product.data(), bias, y.data(), 0, n, o, oh * ow);
         return y;
     }
 
-    /** The inverse of {@link #rowsToImages} without a bias: (N, O, OH, OW) as {@code (N·OH·OW) × O}. */
-    public static Tensor imagesToRows(Tensor y) {
+    /** The inverse of {@link #channelsToImages} without a bias: (N, O, OH, OW) as {@code O × (N·OH·OW)}. */
+    public static Tensor imagesToChannels(Tensor y) {
         if (y.rank() != 4) {
-            throw new IllegalArgumentException("imagesToRows needs (N, O, OH, OW), got " + Arrays.toString(y.shape()));
+            throw new IllegalArgumentException(
+                    "imagesToChannels needs (N, O, OH, OW), got " + Arrays.toString(y.shape()));
         }
         int plane = y.dim(2) * y.dim(3);
-        Tensor rows = Workspace.uninitialized(y.dim(0) * plane, y.dim(1));
-        channelsToPositions(y.data(), rows.data(), y.dim(0), y.dim(1), plane);
-        return rows;
+        Tensor product = Workspace.uninitialized(y.dim(1), y.dim(0) * plane);
+        imagesToChannels(y.data(), product.data(), 0, y.dim(0), y.dim(1), plane);
+        return product;
     }
 
     /**
-     * Visits every (column entry, pixel) pair of the im2col matrix once: with {@code gather}, copies
-     * the pixel into the entry (zero in the padding); otherwise adds the entry to the pixel. A sample's
-     * rows and pixels belong to it alone, so samples run in parallel without races.
+     * The forward's im2col of samples {@code s0 .. s0 + samples − 1}, with a row per patch entry (rows
+     * of {@code ld} floats) and a column per output position from column {@code first}: entry
+     * {@code ((ch·k + u)·k + v, first + (s·OH + i)·OW + j)} is pixel {@code x[s0 + s, ch, i·stride −
+     * padding + u, j·stride − padding + v]} (zero in the padding). With {@code gather}, copies the
+     * pixels into the columns; otherwise adds each column entry to its pixel (col2im). A row's
+     * positions of one output row are a run of OW pixels, contiguous at stride 1. A sample's positions
+     * and pixels belong to it alone, so samples run in parallel without races.
      */
-    private static void patches(
-            float[] image,
-            float[] columns,
-            boolean gather,
-            int n,
-            int c,
-            int h,
-            int w,
-            int k,
-            int stride,
-            int padding,
-            int oh,
-            int ow) {
-        int cols = c * k * k;
-        Parallel.forEach(n, s -> {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int row = ((s * oh + i) * ow + j) * cols;
-                    // The kernel columns v0..v1-1 fall inside the image; the rest read padding.
-                    int left = j * stride - padding;
-                    int v0 = Math.max(0, -left);
-                    int v1 = Math.min(k, w - left);
-                    for (int ch = 0; ch < c; ch++) {
-                        int plane = (s * c + ch) * h * w;
-                        for (int u = 0; u < k; u++) {
-                            int y = i * stride - padding + u;
-                            int at = row + (ch * k + u) * k;
-                            boolean inside = y >= 0 && y < h && v0 < v1;
-                            int pixel = plane + y * w + left;
-                            if (gather) {
-                                if (inside) {
-                                    Arrays.fill(columns, at, at + v0, 0f);
-                                    System.arraycopy(image, pixel + v0, columns, at + v0, v1 - v0);
-                                    Arrays.fill(columns, at + v1, at + k, 0f);
-                                } else {
-                                    Arrays.fill(columns, at, at + k, 0f);
-                                }
-                            } else if (inside) {
-                                for (int v = v0; v < v1; v++) {
-                                    image[pixel + v] += columns[at + v];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        });
-    }
-
-    /**
-     * The forward's im2col, with a row per patch entry and a column per output position: entry
-     * {@code ((ch·k + u)·k + v, (s·OH + i)·OW + j)} is pixel {@code x[s, ch, i·stride − padding + u,
-     * j·stride − padding + v]} (zero in the padding). With {@code gather}, copies the pixels into
-     * the columns; otherwise adds each column entry to its pixel (col2im). A row's positions of one
-     * output row are a run of OW pixels, contiguous at stride 1. A sample's positions and pixels
-     * belong to it alone, so samples run in parallel without races.
-     */
-    private static void columns(
-            float[] image,
-            float[] columns,
-            boolean gather,
-            int s0,
-            int n,
-            int c,
-            int h,
-            int w,
-            int k,
-            int stride,
-            int padding,
-            int oh,
-            int ow) {
-        int positions = n * oh * ow;
-        for (int s = 0; s < n; s++) {
+    private void columns(float[] image, float[] columns, boolean gather, int s0, int samples, int ld, int first) {
+        for (int s = 0; s < samples; s++) {
             for (int ch = 0; ch < c; ch++) {
                 int plane = ((s0 + s) * c + ch) * h * w;
                 for (int u = 0; u < k; u++) {
                     for (int v = 0; v < k; v++) {
-                        int row = ((ch * k + u) * k + v) * positions + s * oh * ow;
+                        int row = ((ch * k + u) * k + v) * ld + first + s * oh * ow;
                         if (stride == 1 && padding == 0) {
                             window(image, plane + u * w + v, w, columns, row, oh, ow, gather);
                             continue;
@@ -430,7 +360,7 @@ public final class Conv2dFunction extends Function {
      * O × (n·OH·OW), a row per channel, to samples {@code s0 ..} of (N, O, OH, OW), adding the bias
      * when there is one.
      */
-    private static void channelsMajorToImages(
+    private static void channelsToImages(
             float[] product, float[] bias, float[] y, int s0, int n, int o, int plane) {
         int positions = n * plane;
         for (int s = 0; s < n; s++) {
@@ -450,7 +380,7 @@ public final class Conv2dFunction extends Function {
     }
 
     /** Samples {@code s0 ..} of (N, O, OH, OW) as O × (n·OH·OW): the layout of the forward's product. */
-    private static void imagesToChannelsMajor(float[] g, float[] gt, int s0, int n, int o, int plane) {
+    private static void imagesToChannels(float[] g, float[] gt, int s0, int n, int o, int plane) {
         int positions = n * plane;
         for (int s = 0; s < n; s++) {
             for (int ch = 0; ch < o; ch++) {
@@ -477,31 +407,6 @@ public final class Conv2dFunction extends Function {
             }
             return product;
         }
-    }
-
-    /** (N·OH·OW) × O, a row per position, to (N, O, OH, OW), adding the bias when there is one. */
-    private static void positionsToChannels(float[] product, float[] bias, float[] y, int n, int o, int plane) {
-        Parallel.forEach(n, s -> {
-            for (int ch = 0; ch < o; ch++) {
-                float b = bias == null ? 0f : bias[ch];
-                int out = (s * o + ch) * plane;
-                for (int p = 0, at = s * plane * o + ch; p < plane; p++, at += o) {
-                    y[out + p] = product[at] + b;
-                }
-            }
-        });
-    }
-
-    /** (N, O, OH, OW) to (N·OH·OW) × O: the output gradient as the GEMM's rows. */
-    private static void channelsToPositions(float[] g, float[] gt, int n, int o, int plane) {
-        Parallel.forEach(n, s -> {
-            for (int ch = 0; ch < o; ch++) {
-                int from = (s * o + ch) * plane;
-                for (int p = 0, at = s * plane * o + ch; p < plane; p++, at += o) {
-                    gt[at] = g[from + p];
-                }
-            }
-        });
     }
 
     @Override

@@ -75,11 +75,12 @@ final class LowRankPerturbation extends Perturbation {
     }
 
     @Override
-    MatrixProduct product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
+    MatrixProduct product(
+            PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base, boolean columns) {
         if (!matrix(weight)) {
-            return FullRankPerturbation.INSTANCE.product(everyMember, index, x, weight, base);
+            return FullRankPerturbation.INSTANCE.product(everyMember, index, x, weight, base, columns);
         }
-        return new Product(everyMember, index, x, weight, base);
+        return new Product(everyMember, index, x, weight, base, columns);
     }
 
     /**
@@ -104,6 +105,23 @@ final class LowRankPerturbation extends Perturbation {
             k.axpyTo(out, coef * xb[at], noise, 0, s, row, y, row);
             for (int f = 1; f < rank; f++) {
                 k.axpy(out, coef * xb[at + f], noise, f * out, y, row);
+            }
+        }
+    }
+
+    /**
+     * {@link #addOuter} transposed: {@code y_o = S_o + coef·Σ_k A[k, o]·bx_k} for every row {@code o}
+     * of the {@code out × cols} output, {@code bx_k} being row {@code k} of {@code Bᵀ·x} (from
+     * {@code bxOffset}, rows of {@code cols}): r axpys as long as the rows, per output row.
+     */
+    private void addOuterColumns(
+            int out, int cols, float[] bx, int bxOffset, float[] noise, float coef, float[] s, float[] y) {
+        Kernels k = Simd.kernels();
+        for (int o = 0; o < out; o++) {
+            int row = o * cols;
+            k.axpyTo(cols, coef * noise[o], bx, bxOffset, s, row, y, row);
+            for (int f = 1; f < rank; f++) {
+                k.axpy(cols, coef * noise[f * out + o], bx, bxOffset + f * cols, y, row);
             }
         }
     }
@@ -137,14 +155,24 @@ final class LowRankPerturbation extends Perturbation {
     /**
      * {@code x·(W + sσ·A·Bᵀ/√r)ᵀ = base + sσ/√r·(x·B)·Aᵀ}: {@code rows·r·(in + out)} multiply-adds a
      * member instead of {@code rows·in·out}. With a base seen by every member, {@code x·B} of every
-     * direction is one product, made here; without a base, {@code x·Wᵀ} is the member's own.
+     * direction is one product, made here; without a base, {@code x·Wᵀ} is the member's own. For
+     * columns the same transposed: {@code Bᵀ·x} of every direction, and {@code base + sσ/√r·A·(Bᵀ·x)}.
      */
     final class Product extends MatrixProduct {
-        /** {@code x·B_d} of every direction, {@code rows × (D·r)}; null when each member computes its own. */
+        /**
+         * {@code x·B_d} of every direction, {@code rows × (D·r)} ({@code (D·r) × rows} for columns);
+         * null when each member computes its own.
+         */
         private final float[] xb;
 
-        Product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
-            super(x, weight, index, base);
+        Product(
+                PopulationEvaluator.Evaluation everyMember,
+                int index,
+                Tensor x,
+                Tensor weight,
+                Tensor base,
+                boolean columns) {
+            super(x, weight, index, base, columns);
             this.xb = everyMember != null && base != null ? shareXB(everyMember) : null;
         }
 
@@ -162,7 +190,11 @@ final class LowRankPerturbation extends Perturbation {
                 }
             });
             float[] product = Workspace.uninitialized(rows, k).data();
-            Blas.sgemm(false, true, rows, k, in, 1f, x.data(), 0, in, bt, 0, in, 0f, product, 0, k);
+            if (columns) {
+                Blas.sgemm(false, false, k, rows, in, 1f, bt, 0, in, x.data(), 0, rows, 0f, product, 0, rows);
+            } else {
+                Blas.sgemm(false, true, rows, k, in, 1f, x.data(), 0, in, bt, 0, in, 0f, product, 0, k);
+            }
             return product;
         }
 
@@ -170,6 +202,9 @@ final class LowRankPerturbation extends Perturbation {
         public Tensor member(Member member) {
             float[] noise = member.noise(index);
             float coef = member.sign * member.sigma() * norm;
+            if (columns) {
+                return memberColumns(noise, coef, member.direction);
+            }
             Tensor y = Workspace.uninitialized(rows, out);
             if (xb != null) {
                 addOuter(
@@ -192,6 +227,22 @@ final class LowRankPerturbation extends Perturbation {
             float[] own = Workspace.uninitialized(rows, rank).data();
             Blas.sgemm(false, true, rows, rank, in, 1f, x.data(), 0, in, noise, rank * out, in, 0f, own, 0, rank);
             addOuter(rows, out, own, 0, rank, noise, coef, s, y.data(), 0);
+            return y;
+        }
+
+        private Tensor memberColumns(float[] noise, float coef, int direction) {
+            Tensor y = Workspace.uninitialized(out, rows);
+            if (xb != null) {
+                addOuterColumns(out, rows, xb, direction * rank * rows, noise, coef, base.data(), y.data());
+                return y;
+            }
+            float[] s = base != null ? base.data() : y.data();
+            if (base == null) {
+                Blas.sgemm(false, false, out, rows, in, 1f, weight.data(), 0, in, x.data(), 0, rows, 0f, s, 0, rows);
+            }
+            float[] own = Workspace.uninitialized(rank, rows).data();
+            Blas.sgemm(false, false, rank, rows, in, 1f, noise, rank * out, in, x.data(), 0, rows, 0f, own, 0, rows);
+            addOuterColumns(out, rows, own, 0, noise, coef, s, y.data());
             return y;
         }
     }

@@ -39,18 +39,39 @@ public final class SharedInput {
      *     the module's parameters
      */
     public MatrixProduct product(Tensor x, Tensor weight, Tensor base) {
+        return product(x, weight, base, false);
+    }
+
+    /**
+     * {@link #product} transposed, for an input given as columns: {@code Y = W·x} with {@code x}
+     * {@code k × cols} and {@code weight} {@code out × k}, each member's {@code (W + E)·x}
+     * ({@code out × cols}) from {@link MatrixProduct#member}, and the base {@code out × cols}. A
+     * convolution's im2col matrix with a column per output position takes this form, whose member
+     * products are as wide as the batch's output positions.
+     *
+     * @throws IllegalArgumentException when the shapes do not fit, or {@code weight} is not one of
+     *     the module's parameters
+     */
+    public MatrixProduct columnsProduct(Tensor x, Tensor weight, Tensor base) {
+        return product(x, weight, base, true);
+    }
+
+    private MatrixProduct product(Tensor x, Tensor weight, Tensor base, boolean columns) {
         int index = step.index(weight);
         int out = Perturbation.rows(weight);
         int k = Perturbation.cols(weight);
-        if (x.rank() != 2 || x.dim(1) != k) {
+        int depth = columns ? 0 : 1;
+        if (x.rank() != 2 || x.dim(depth) != k) {
             throw new IllegalArgumentException("the input of a product with a weight " + Arrays.toString(weight.shape())
-                    + " must be [rows, " + k + "], got " + Arrays.toString(x.shape()));
+                    + " must be " + (columns ? "[" + k + ", cols]" : "[rows, " + k + "]") + ", got "
+                    + Arrays.toString(x.shape()));
         }
-        if (base != null && (base.rank() != 2 || base.dim(0) != x.dim(0) || base.dim(1) != out)) {
+        int[] expected = columns ? new int[] {out, x.dim(1)} : new int[] {x.dim(0), out};
+        if (base != null && !Arrays.equals(base.shape(), expected)) {
             throw new IllegalArgumentException("the base of a product with a weight " + Arrays.toString(weight.shape())
-                    + " must be [" + x.dim(0) + ", " + out + "], got " + Arrays.toString(base.shape()));
+                    + " must be " + Arrays.toString(expected) + ", got " + Arrays.toString(base.shape()));
         }
         Perturbation perturbation = (member != null ? member.worker.ev : everyMember).population.perturbation();
-        return perturbation.product(everyMember, index, x, weight, base);
+        return perturbation.product(everyMember, index, x, weight, base, columns);
     }
 }
