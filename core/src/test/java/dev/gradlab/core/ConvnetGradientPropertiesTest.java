@@ -3,6 +3,7 @@ package dev.gradlab.core;
 import static dev.gradlab.core.Checks.assertGradients;
 import static dev.gradlab.core.Checks.param;
 import static dev.gradlab.core.Checks.uniform;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.gradlab.core.nn.Flatten;
@@ -68,6 +69,50 @@ class ConvnetGradientPropertiesTest {
                     x,
                     "weight",
                     weight);
+        }
+    }
+
+    /** The forward against the definition summed by direct loops, for every stride and padding. */
+    @Property(tries = TRIES)
+    void conv2dForwardIsTheDirectSum(
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 3) int c,
+            @ForAll @IntRange(min = 1, max = 3) int o,
+            @ForAll @IntRange(min = 1, max = 5) int k,
+            @ForAll @IntRange(min = 1, max = 9) int h,
+            @ForAll @IntRange(min = 1, max = 9) int w,
+            @ForAll @IntRange(min = 1, max = 3) int stride,
+            @ForAll @IntRange(min = 0, max = 2) int padding,
+            @ForAll long seed) {
+        Assume.that(h + 2 * padding >= k && w + 2 * padding >= k);
+        SplittableRandom random = new SplittableRandom(seed);
+        Tensor x = uniform(random, -1, 1, n, c, h, w);
+        Tensor weight = uniform(random, -1, 1, o, c, k, k);
+        Tensor b = uniform(random, -1, 1, o);
+        float[] y = new Conv2dFunction(stride, padding).apply(x, weight, b).data();
+        int oh = outSize(h, k, stride, padding);
+        int ow = outSize(w, k, stride, padding);
+        for (int s = 0, at = 0; s < n; s++) {
+            for (int f = 0; f < o; f++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++, at++) {
+                        double sum = b.data()[f];
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int u = 0; u < k; u++) {
+                                for (int v = 0; v < k; v++) {
+                                    int row = i * stride - padding + u;
+                                    int col = j * stride - padding + v;
+                                    if (row >= 0 && row < h && col >= 0 && col < w) {
+                                        sum += (double) weight.data()[((f * c + ch) * k + u) * k + v]
+                                                * x.data()[((s * c + ch) * h + row) * w + col];
+                                    }
+                                }
+                            }
+                        }
+                        assertEquals(sum, y[at], 1e-5, "output " + at);
+                    }
+                }
+            }
         }
     }
 

@@ -4,7 +4,9 @@ import dev.gradlab.core.Function;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
 import dev.gradlab.simd.Blas;
+import dev.gradlab.simd.Kernels;
 import dev.gradlab.simd.Parallel;
+import dev.gradlab.simd.Simd;
 import java.util.Arrays;
 
 /**
@@ -268,18 +270,35 @@ public final class Conv2dFunction extends Function {
      * {@code ((ch·k + u)·k + v, first + (s·OH + i)·OW + j)} is pixel {@code x[s0 + s, ch, i·stride −
      * padding + u, j·stride − padding + v]} (zero in the padding). With {@code gather}, copies the
      * pixels into the columns; otherwise adds each column entry to its pixel (col2im). A row's
-     * positions of one output row are a run of OW pixels, contiguous at stride 1. A sample's positions
-     * and pixels belong to it alone, so samples run in parallel without races.
+     * positions of one output row are a run of OW pixels, contiguous at stride 1, where a row's
+     * inside of the image is a window of it, copied or added by the block kernels. A sample's
+     * positions and pixels belong to it alone, so samples run in parallel without races.
      */
     private void columns(float[] image, float[] columns, boolean gather, int s0, int samples, int ld, int first) {
+        Kernels kernels = Simd.kernels();
         for (int s = 0; s < samples; s++) {
             for (int ch = 0; ch < c; ch++) {
                 int plane = ((s0 + s) * c + ch) * h * w;
                 for (int u = 0; u < k; u++) {
                     for (int v = 0; v < k; v++) {
                         int row = ((ch * k + u) * k + v) * ld + first + s * oh * ow;
-                        if (stride == 1 && padding == 0) {
-                            window(image, plane + u * w + v, w, columns, row, oh, ow, gather);
+                        if (stride == 1) {
+                            // Output rows i0..i1-1 and columns j0..j1-1 read inside the image, a window
+                            // of it; the others read padding.
+                            int i0 = Math.min(oh, Math.max(0, padding - u));
+                            int i1 = Math.max(i0, Math.min(oh, h + padding - u));
+                            int j0 = Math.min(ow, Math.max(0, padding - v));
+                            int j1 = Math.max(j0, Math.min(ow, w + padding - v));
+                            if (gather && (i0 > 0 || i1 < oh || j0 > 0 || j1 < ow)) {
+                                Arrays.fill(columns, row, row + oh * ow, 0f);
+                            }
+                            int pixel = plane + (i0 - padding + u) * w + j0 - padding + v;
+                            int at = row + i0 * ow + j0;
+                            if (i1 > i0 && j1 > j0 && gather) {
+                                kernels.copy2d(i1 - i0, j1 - j0, image, pixel, w, columns, at, ow);
+                            } else if (i1 > i0 && j1 > j0) {
+                                kernels.add2d(i1 - i0, j1 - j0, columns, at, ow, image, pixel, w);
+                            }
                             continue;
                         }
                         // Output columns j0..j1-1 read inside the image; the others read padding.
@@ -295,62 +314,19 @@ public final class Conv2dFunction extends Function {
                                 continue;
                             }
                             int pixel = plane + y * w + j0 * stride - padding + v;
-                            if (gather) {
-                                if (j0 > 0) {
-                                    Arrays.fill(columns, at, at + j0, 0f);
-                                }
-                                if (stride == 1) {
-                                    for (int j = j0; j < j1; j++) {
-                                        columns[at + j] = image[pixel + j - j0];
-                                    }
+                            for (int j = j0, px = pixel; j < j1; j++, px += stride) {
+                                if (gather) {
+                                    columns[at + j] = image[px];
                                 } else {
-                                    for (int j = j0, px = pixel; j < j1; j++, px += stride) {
-                                        columns[at + j] = image[px];
-                                    }
-                                }
-                                if (j1 < ow) {
-                                    Arrays.fill(columns, at + j1, at + ow, 0f);
-                                }
-                            } else if (stride == 1) {
-                                for (int j = j0; j < j1; j++) {
-                                    image[pixel + j - j0] += columns[at + j];
-                                }
-                            } else {
-                                for (int j = j0, px = pixel; j < j1; j++, px += stride) {
                                     image[px] += columns[at + j];
                                 }
                             }
+                            if (gather) {
+                                Arrays.fill(columns, at, at + j0, 0f);
+                                Arrays.fill(columns, at + j1, at + ow, 0f);
+                            }
                         }
                     }
-                }
-            }
-        }
-    }
-
-    /**
-     * The {@code oh × ow} window of an image at {@code from} (row stride {@code w}) copied to the
-     * {@code oh·ow} floats at {@code at} ({@code gather}), or those added to it: one loop over the
-     * whole window, since runs of a few pixels each cost a loop's set-up of their own.
-     */
-    private static void window(
-            float[] image, int from, int w, float[] columns, int at, int oh, int ow, boolean gather) {
-        int end = at + oh * ow;
-        int pixel = from;
-        int j = 0;
-        if (gather) {
-            for (int q = at; q < end; q++) {
-                columns[q] = image[pixel++];
-                if (++j == ow) {
-                    j = 0;
-                    pixel += w - ow;
-                }
-            }
-        } else {
-            for (int q = at; q < end; q++) {
-                image[pixel++] += columns[q];
-                if (++j == ow) {
-                    j = 0;
-                    pixel += w - ow;
                 }
             }
         }
