@@ -440,6 +440,13 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        if (cols == HL) {
+            // Rows of exactly one vector (an 8-wide window), without the loops' set-up per row.
+            for (int r = 0; r < rows; r++) {
+                FloatVector.fromArray(H, x, xOffset + r * ldx).intoArray(y, yOffset + r * ldy);
+            }
+            return;
+        }
         int bound = F.loopBound(cols);
         int half = bound + H.loopBound(cols - bound);
         for (int r = 0; r < rows; r++) {
@@ -460,6 +467,15 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        if (cols == HL) {
+            for (int r = 0; r < rows; r++) {
+                int yi = yOffset + r * ldy;
+                FloatVector.fromArray(H, y, yi)
+                        .add(FloatVector.fromArray(H, x, xOffset + r * ldx))
+                        .intoArray(y, yi);
+            }
+            return;
+        }
         int bound = F.loopBound(cols);
         int half = bound + H.loopBound(cols - bound);
         for (int r = 0; r < rows; r++) {

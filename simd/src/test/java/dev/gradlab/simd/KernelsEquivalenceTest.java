@@ -187,6 +187,7 @@ class KernelsEquivalenceTest {
         assertArrayEquals(sumsExpected, sumsActual); // both add the rows in order, one column at a time
     }
 
+    /** Rows of any width, and of one and two 256-bit vectors every time (the widths with paths of their own). */
     @Property(tries = 100)
     void blockCopiesAndAddsMatch(
             @ForAll @IntRange(min = 1, max = 12) int rows,
@@ -194,6 +195,12 @@ class KernelsEquivalenceTest {
             @ForAll @IntRange(max = 9) int gap,
             @ForAll @IntRange(max = 5) int off,
             @ForAll long seed) {
+        for (int width : new int[] {cols, 8, 16}) {
+            blockCopyAndAddMatch(rows, width, gap, off, seed);
+        }
+    }
+
+    private static void blockCopyAndAddMatch(int rows, int cols, int gap, int off, long seed) {
         int ld = cols + gap;
         float[] x = KernelsTestData.values(seed, off + rows * ld, false);
         float[] y = KernelsTestData.values(seed + 1, off + rows * cols, false);

@@ -24,6 +24,13 @@ import java.util.Arrays;
  */
 public final class Conv2dFunction extends Function {
 
+    /**
+     * The most output channels for which dW is made transposed, {@code X'·G'ᵀ}: a product of at most
+     * 16 columns, which the GEMM computes as dot products of rows read in place, where
+     * {@code G'·X'ᵀ} would pack (and so transpose) both operands, whose rows run along positions.
+     */
+    private static final int NARROW = 16;
+
     /** About 512 KiB of im2col columns per chunk of samples. */
     private static final int CHUNK_FLOATS = 1 << 17;
 
@@ -64,7 +71,7 @@ public final class Conv2dFunction extends Function {
         if (bias != null) {
             checkShape("bias", bias, o);
         }
-        Tensor y = newTensor(n, o, oh, ow);
+        Tensor y = Workspace.uninitialized(n, o, oh, ow);
         float[] b = bias == null ? null : bias.data();
         float[] xd = x.data();
         float[] wd = weight.data();
@@ -114,23 +121,14 @@ public final class Conv2dFunction extends Function {
             float[] columns = scratch.columns(cols * positions);
             if (wantW) {
                 columns(xd, columns, true, s0, samples, positions, 0);
-                Blas.sgemm(
-                        false,
-                        true,
-                        o,
-                        cols,
-                        positions,
-                        1f,
-                        gt,
-                        0,
-                        positions,
-                        columns,
-                        0,
-                        positions,
-                        0f,
-                        partial,
-                        t * o * cols,
-                        cols);
+                if (o <= NARROW) {
+                    // dWᵀ = X'·G'ᵀ: each entry a dot product of two rows as stored, no packing.
+                    Blas.sgemm(false, true, cols, o, positions, 1f, columns, 0, positions, gt, 0, positions, 0f,
+                            partial, t * o * cols, o);
+                } else {
+                    Blas.sgemm(false, true, o, cols, positions, 1f, gt, 0, positions, columns, 0, positions, 0f,
+                            partial, t * o * cols, cols);
+                }
             }
             if (wantX) {
                 Blas.sgemm(
@@ -146,7 +144,8 @@ public final class Conv2dFunction extends Function {
             int size = o * cols;
             for (int t = 0; t < chunks; t++) {
                 for (int i = 0, at = t * size; i < size; i++) {
-                    gwd[i] += partial[at + i];
+                    // Entry (ch, col) of dW, at (col, ch) in a transposed share.
+                    gwd[i] += partial[o <= NARROW ? at + i % cols * o + i / cols : at + i];
                 }
             }
         }
