@@ -235,35 +235,6 @@ public final class Conv2dFunction extends Function {
     }
 
     /**
-     * A product of the im2col matrix, {@code O × (N·OH·OW)} with a row per output channel, laid out
-     * as the convolution's output (N, O, OH, OW), adding {@code bias[o]} to channel o when bias is not
-     * null; a workspace tensor. The forward's own last step.
-     */
-    public static Tensor channelsToImages(Tensor product, float[] bias, int n, int oh, int ow) {
-        int o = product.rank() == 2 ? product.dim(0) : -1;
-        if (o < 0 || product.dim(1) != n * oh * ow || (bias != null && bias.length < o)) {
-            throw new IllegalArgumentException("channelsToImages needs [channels, " + n * oh * ow + "] and a bias of"
-                    + " the channels, got " + Arrays.toString(product.shape()) + " and "
-                    + (bias == null ? "none" : bias.length));
-        }
-        Tensor y = Workspace.uninitialized(n, o, oh, ow);
-        channelsToImages(product.data(), bias, y.data(), 0, n, o, oh * ow);
-        return y;
-    }
-
-    /** The inverse of {@link #channelsToImages} without a bias: (N, O, OH, OW) as {@code O × (N·OH·OW)}. */
-    public static Tensor imagesToChannels(Tensor y) {
-        if (y.rank() != 4) {
-            throw new IllegalArgumentException(
-                    "imagesToChannels needs (N, O, OH, OW), got " + Arrays.toString(y.shape()));
-        }
-        int plane = y.dim(2) * y.dim(3);
-        Tensor product = Workspace.uninitialized(y.dim(1), y.dim(0) * plane);
-        imagesToChannels(y.data(), product.data(), 0, y.dim(0), y.dim(1), plane);
-        return product;
-    }
-
-    /**
      * The forward's im2col of samples {@code s0 .. s0 + samples − 1}, with a row per patch entry (rows
      * of {@code ld} floats) and a column per output position from column {@code first}: entry
      * {@code ((ch·k + u)·k + v, first + (s·OH + i)·OW + j)} is pixel {@code x[s0 + s, ch, i·stride −

@@ -40,8 +40,8 @@ final class FullRankPerturbation extends Perturbation {
     }
 
     /**
-     * With a base {@code S}: {@code P = σ·x·Eᵀ}, one GEMM per direction, kept for the second member
-     * of a pair, and {@code S ± P}. Without: the perturbed weight built once, and {@code x·(W + sσE)ᵀ}.
+     * With a base {@code S}: {@code P = σ·x·Eᵀ} ({@code σ·E·x} for columns), one GEMM per direction,
+     * kept for the second member of a pair, and {@code S ± P}. Without: the perturbed weight built once, and {@code x·(W + sσE)ᵀ}.
      */
     static final class Product extends MatrixProduct {
         /** Per worker, its direction's {@code P} and that direction; null for one member's own input. */
@@ -64,7 +64,7 @@ final class FullRankPerturbation extends Perturbation {
 
         @Override
         public Tensor member(Member member) {
-            Tensor y = columns ? Workspace.uninitialized(out, rows) : Workspace.uninitialized(rows, out);
+            Tensor y = Workspace.uninitialized(columns ? base.shape() : new int[] {rows, out});
             if (base == null) {
                 product(1f, member.perturbed(weight).data(), y);
                 return y;
@@ -81,7 +81,11 @@ final class FullRankPerturbation extends Perturbation {
                     pairDirections[slot] = member.direction;
                 }
             }
-            Simd.kernels().axpyTo(rows * out, member.sign, p.data(), 0, base.data(), 0, y.data(), 0);
+            if (columns) {
+                addColumns(member, p.data(), 0, rows, 1, 0, null, member.sign, y.data());
+            } else {
+                Simd.kernels().axpyTo(rows * out, member.sign, p.data(), 0, base.data(), 0, y.data(), 0);
+            }
             return y;
         }
 

@@ -110,23 +110,6 @@ final class LowRankPerturbation extends Perturbation {
     }
 
     /**
-     * {@link #addOuter} transposed: {@code y_o = S_o + coef·Σ_k A[k, o]·bx_k} for every row {@code o}
-     * of the {@code out × cols} output, {@code bx_k} being row {@code k} of {@code Bᵀ·x} (from
-     * {@code bxOffset}, rows of {@code cols}): r axpys as long as the rows, per output row.
-     */
-    private void addOuterColumns(
-            int out, int cols, float[] bx, int bxOffset, float[] noise, float coef, float[] s, float[] y) {
-        Kernels k = Simd.kernels();
-        for (int o = 0; o < out; o++) {
-            int row = o * cols;
-            k.axpyTo(cols, coef * noise[o], bx, bxOffset, s, row, y, row);
-            for (int f = 1; f < rank; f++) {
-                k.axpy(cols, coef * noise[f * out + o], bx, bxOffset + f * cols, y, row);
-            }
-        }
-    }
-
-    /**
      * Per member, {@code X_m·B} into a buffer of the thread's (the same product {@link Product#member}
      * makes in a workspace tensor) and the rank-r update of its rows of the base.
      */
@@ -203,7 +186,7 @@ final class LowRankPerturbation extends Perturbation {
             float[] noise = member.noise(index);
             float coef = member.sign * member.sigma() * norm;
             if (columns) {
-                return memberColumns(noise, coef, member.direction);
+                return memberColumns(member, noise, coef);
             }
             Tensor y = Workspace.uninitialized(rows, out);
             if (xb != null) {
@@ -230,19 +213,16 @@ final class LowRankPerturbation extends Perturbation {
             return y;
         }
 
-        private Tensor memberColumns(float[] noise, float coef, int direction) {
-            Tensor y = Workspace.uninitialized(out, rows);
+        /** For columns (always with a base): {@code base + coef·A·(Bᵀ·x)}, {@code Bᵀ·x} shared or its own. */
+        private Tensor memberColumns(Member member, float[] noise, float coef) {
+            Tensor y = Workspace.uninitialized(base.shape());
             if (xb != null) {
-                addOuterColumns(out, rows, xb, direction * rank * rows, noise, coef, base.data(), y.data());
+                addColumns(member, xb, member.direction * rank * rows, 0, rank, rows, noise, coef, y.data());
                 return y;
-            }
-            float[] s = base != null ? base.data() : y.data();
-            if (base == null) {
-                Blas.sgemm(false, false, out, rows, in, 1f, weight.data(), 0, in, x.data(), 0, rows, 0f, s, 0, rows);
             }
             float[] own = Workspace.uninitialized(rank, rows).data();
             Blas.sgemm(false, false, rank, rows, in, 1f, noise, rank * out, in, x.data(), 0, rows, 0f, own, 0, rows);
-            addOuterColumns(out, rows, own, 0, noise, coef, s, y.data());
+            addColumns(member, own, 0, 0, rank, rows, noise, coef, y.data());
             return y;
         }
     }
