@@ -123,11 +123,41 @@ public final class Conv2dFunction extends Function {
                 columns(xd, columns, true, s0, samples, positions, 0);
                 if (o <= NARROW) {
                     // dWᵀ = X'·G'ᵀ: each entry a dot product of two rows as stored, no packing.
-                    Blas.sgemm(false, true, cols, o, positions, 1f, columns, 0, positions, gt, 0, positions, 0f,
-                            partial, t * o * cols, o);
+                    Blas.sgemm(
+                            false,
+                            true,
+                            cols,
+                            o,
+                            positions,
+                            1f,
+                            columns,
+                            0,
+                            positions,
+                            gt,
+                            0,
+                            positions,
+                            0f,
+                            partial,
+                            t * o * cols,
+                            o);
                 } else {
-                    Blas.sgemm(false, true, o, cols, positions, 1f, gt, 0, positions, columns, 0, positions, 0f,
-                            partial, t * o * cols, cols);
+                    Blas.sgemm(
+                            false,
+                            true,
+                            o,
+                            cols,
+                            positions,
+                            1f,
+                            gt,
+                            0,
+                            positions,
+                            columns,
+                            0,
+                            positions,
+                            0f,
+                            partial,
+                            t * o * cols,
+                            cols);
                 }
             }
             if (wantX) {
@@ -306,8 +336,7 @@ public final class Conv2dFunction extends Function {
      * O × (n·OH·OW), a row per channel, to samples {@code s0 ..} of (N, O, OH, OW), adding the bias
      * when there is one.
      */
-    private static void channelsToImages(
-            float[] product, float[] bias, float[] y, int s0, int n, int o, int plane) {
+    private static void channelsToImages(float[] product, float[] bias, float[] y, int s0, int n, int o, int plane) {
         int positions = n * plane;
         for (int s = 0; s < n; s++) {
             for (int ch = 0; ch < o; ch++) {

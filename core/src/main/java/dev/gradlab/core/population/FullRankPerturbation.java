@@ -35,13 +35,19 @@ final class FullRankPerturbation extends Perturbation {
 
     @Override
     MatrixProduct product(
-            PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base, boolean columns) {
+            PopulationEvaluator.Evaluation everyMember,
+            int index,
+            Tensor x,
+            Tensor weight,
+            Tensor base,
+            boolean columns) {
         return new Product(everyMember, index, x, weight, base, columns);
     }
 
     /**
      * With a base {@code S}: {@code P = σ·x·Eᵀ} ({@code σ·E·x} for columns), one GEMM per direction,
-     * kept for the second member of a pair, and {@code S ± P}. Without: the perturbed weight built once, and {@code x·(W + sσE)ᵀ}.
+     * kept for the second member of a pair, and {@code S ± P}. Without: the perturbed weight built
+     * once, and {@code x·(W + sσE)ᵀ}.
      */
     static final class Product extends MatrixProduct {
         /** Per worker, its direction's {@code P} and that direction; null for one member's own input. */

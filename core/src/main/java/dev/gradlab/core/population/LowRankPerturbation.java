@@ -76,7 +76,12 @@ final class LowRankPerturbation extends Perturbation {
 
     @Override
     MatrixProduct product(
-            PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base, boolean columns) {
+            PopulationEvaluator.Evaluation everyMember,
+            int index,
+            Tensor x,
+            Tensor weight,
+            Tensor base,
+            boolean columns) {
         if (!matrix(weight)) {
             return FullRankPerturbation.INSTANCE.product(everyMember, index, x, weight, base, columns);
         }

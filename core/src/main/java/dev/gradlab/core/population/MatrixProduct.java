@@ -62,7 +62,14 @@ public abstract sealed class MatrixProduct permits FullRankPerturbation.Product,
      * null), then the member's bias perturbation added to it while it is in cache.
      */
     final void addColumns(
-            Member member, float[] src, int first, int perRow, int terms, int stride, float[] factors, float coef,
+            Member member,
+            float[] src,
+            int first,
+            int perRow,
+            int terms,
+            int stride,
+            float[] factors,
+            float coef,
             float[] y) {
         float[] db = bias == null ? null : member.perturbation(bias).data();
         float[] s = base.data();

@@ -66,7 +66,12 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
      * else for one member's own input; transposed ({@code W·x}) with {@code columns}.
      */
     abstract MatrixProduct product(
-            PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base, boolean columns);
+            PopulationEvaluator.Evaluation everyMember,
+            int index,
+            Tensor x,
+            Tensor weight,
+            Tensor base,
+            boolean columns);
 
     /**
      * Lockstep: each member's rows of {@code rows}' output set to {@code base + s·σ·X_m·Eᵀ} for

@@ -58,7 +58,10 @@ public final class SharedInput {
     public MatrixProduct columnsProduct(Tensor x, Tensor weight, Tensor base, Tensor bias) {
         int out = Perturbation.rows(weight);
         int cols = x.rank() == 2 ? x.dim(1) : 0;
-        if (base == null || base.rank() < 2 || base.dim(1) != out || cols % base.dim(0) != 0
+        if (base == null
+                || base.rank() < 2
+                || base.dim(1) != out
+                || cols % base.dim(0) != 0
                 || (long) base.size() != (long) out * cols) {
             throw new IllegalArgumentException("the base of a columns product with a weight "
                     + Arrays.toString(weight.shape()) + " and columns " + Arrays.toString(x.shape())
