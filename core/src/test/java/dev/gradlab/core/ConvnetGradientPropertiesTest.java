@@ -3,6 +3,8 @@ package dev.gradlab.core;
 import static dev.gradlab.core.Checks.assertGradients;
 import static dev.gradlab.core.Checks.param;
 import static dev.gradlab.core.Checks.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.gradlab.core.nn.Flatten;
@@ -69,6 +71,109 @@ class ConvnetGradientPropertiesTest {
                     "weight",
                     weight);
         }
+    }
+
+    /** The forward against the definition summed by direct loops, for every stride and padding. */
+    @Property(tries = TRIES)
+    void conv2dForwardIsTheDirectSum(
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 3) int c,
+            @ForAll @IntRange(min = 1, max = 3) int o,
+            @ForAll @IntRange(min = 1, max = 5) int k,
+            @ForAll @IntRange(min = 1, max = 9) int h,
+            @ForAll @IntRange(min = 1, max = 9) int w,
+            @ForAll @IntRange(min = 1, max = 3) int stride,
+            @ForAll @IntRange(min = 0, max = 2) int padding,
+            @ForAll long seed) {
+        Assume.that(h + 2 * padding >= k && w + 2 * padding >= k);
+        SplittableRandom random = new SplittableRandom(seed);
+        Tensor x = uniform(random, -1, 1, n, c, h, w);
+        Tensor weight = uniform(random, -1, 1, o, c, k, k);
+        Tensor b = uniform(random, -1, 1, o);
+        float[] y = new Conv2dFunction(stride, padding).apply(x, weight, b).data();
+        int oh = outSize(h, k, stride, padding);
+        int ow = outSize(w, k, stride, padding);
+        for (int s = 0, at = 0; s < n; s++) {
+            for (int f = 0; f < o; f++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++, at++) {
+                        double sum = b.data()[f];
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int u = 0; u < k; u++) {
+                                for (int v = 0; v < k; v++) {
+                                    int row = i * stride - padding + u;
+                                    int col = j * stride - padding + v;
+                                    if (row >= 0 && row < h && col >= 0 && col < w) {
+                                        sum += (double) weight.data()[((f * c + ch) * k + u) * k + v]
+                                                * x.data()[((s * c + ch) * h + row) * w + col];
+                                    }
+                                }
+                            }
+                        }
+                        assertEquals(sum, y[at], 1e-5, "output " + at);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Max-pool's values and winners, with and without a gradient to route, against a direct search:
+     * the maximum in {@link Math#max}'s order (−0 below +0, NaN above all), the first of a tie in
+     * row-major order winning; inputs drawn from a few values, so ties, zeros of both signs and NaNs
+     * are common.
+     */
+    @Property(tries = 60)
+    void maxPool2dValuesAndWinnersAreTheDirectSearchs(
+            @ForAll @IntRange(min = 1, max = 2) int n,
+            @ForAll @IntRange(min = 1, max = 3) int c,
+            @ForAll @IntRange(min = 1, max = 3) int k,
+            @ForAll @IntRange(min = 1, max = 3) int stride,
+            @ForAll @IntRange(min = 0, max = 4) int extraH,
+            @ForAll @IntRange(min = 0, max = 4) int extraW,
+            @ForAll boolean withNaN,
+            @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int h = k + extraH;
+        int w = k + extraW;
+        float[] pool = {0f, -0f, 1f, -1f, 2f, withNaN ? Float.NaN : 3f};
+        Tensor x = Tensor.zeros(n, c, h, w);
+        for (int i = 0; i < x.size(); i++) {
+            x.data()[i] = pool[random.nextInt(pool.length)];
+        }
+        float[] plain;
+        try (var scope = Tape.noGrad()) {
+            plain = new MaxPool2dFunction(k, stride).apply(x).data();
+        }
+        Tensor leaf = param(x);
+        Tensor y = new MaxPool2dFunction(k, stride).apply(leaf);
+        Tensor g = uniform(random, 1, 2, y.shape());
+        y.mul(g).sum().backward();
+        int oh = outSize(h, k, stride, 0);
+        int ow = outSize(w, k, stride, 0);
+        float[] expectedGrad = new float[x.size()];
+        for (int plane = 0, q = 0; plane < n * c; plane++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++, q++) {
+                    int best = plane * h * w + i * stride * w + j * stride;
+                    for (int u = 0; u < k; u++) {
+                        for (int v = 0; v < k; v++) {
+                            int at = plane * h * w + (i * stride + u) * w + j * stride + v;
+                            float a = x.data()[at];
+                            float m = x.data()[best];
+                            if (!Float.isNaN(m) && (Float.isNaN(a) || Float.compare(a, m) > 0)) {
+                                best = at;
+                            }
+                        }
+                    }
+                    int bits = Float.floatToIntBits(y.data()[q]);
+                    assertEquals(Float.floatToIntBits(x.data()[best]), bits, "window " + q);
+                    assertEquals(Float.floatToIntBits(plain[q]), bits, "window " + q + " without a gradient");
+                    expectedGrad[best] += g.data()[q];
+                }
+            }
+        }
+        assertArrayEquals(expectedGrad, leaf.grad().data());
     }
 
     /** Distinct values at least 0.05 apart, so that the checker's ±0.02 steps never change a window's maximum. */

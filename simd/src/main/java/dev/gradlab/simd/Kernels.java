@@ -107,6 +107,15 @@ public interface Kernels {
     /** {@code out[j] += Σ_i x[i, j]}: column sums of a contiguous rows × cols block, accumulated. */
     void sumRows(float[] x, int xOffset, int rows, int cols, float[] out, int outOffset);
 
+    /**
+     * {@code y[r, j] = x[r, j]} for a rows × cols block whose rows are {@code ldx} apart in {@code x}
+     * and {@code ldy} apart in {@code y} (a window of an image to contiguous rows: im2col).
+     */
+    void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy);
+
+    /** {@code y[r, j] += x[r, j]} for blocks laid out as {@link #copy2d}'s (its adjoint: col2im). */
+    void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy);
+
     // ---- noise ----
 
     /**

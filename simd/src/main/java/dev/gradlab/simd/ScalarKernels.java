@@ -247,6 +247,22 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, xOffset + r * ldx, y, yOffset + r * ldy, cols);
+        }
+    }
+
+    @Override
+    public void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, xi = xOffset + r * ldx, yi = yOffset + r * ldy; j < cols; j++) {
+                y[yi + j] += x[xi + j];
+            }
+        }
+    }
+
+    @Override
     public void gaussian(long seed, long stream, long index, float[] out, int outOffset, int n) {
         GaussianStream g = new GaussianStream(seed, stream);
         for (int i = 0; i < n; i++) {

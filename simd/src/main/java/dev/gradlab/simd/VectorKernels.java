@@ -29,6 +29,14 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
 
+    /**
+     * Half or less of the preferred species, at least 256 bits when that is wider: the block kernels'
+     * rows are often shorter than a 512-bit vector (an 8-wide window of an image).
+     */
+    private static final VectorSpecies<Float> H = L > 8 ? FloatVector.SPECIES_256 : F;
+
+    private static final int HL = H.length();
+
     /** The Gaussian kernel works on 16-pair blocks, so it needs a species of at most 16 lanes. */
     private static final VectorSpecies<Float> GF = L <= 16 ? F : FloatVector.SPECIES_512;
 
@@ -427,6 +435,66 @@ final class VectorKernels implements Kernels {
     public void sumRows(float[] x, int xOffset, int rows, int cols, float[] out, int outOffset) {
         for (int r = 0; r < rows; r++) {
             add(out, outOffset, x, xOffset + r * cols, out, outOffset, cols);
+        }
+    }
+
+    @Override
+    public void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        if (cols == HL) {
+            // Rows of exactly one vector (an 8-wide window), without the loops' set-up per row.
+            for (int r = 0; r < rows; r++) {
+                FloatVector.fromArray(H, x, xOffset + r * ldx).intoArray(y, yOffset + r * ldy);
+            }
+            return;
+        }
+        int bound = F.loopBound(cols);
+        int half = bound + H.loopBound(cols - bound);
+        for (int r = 0; r < rows; r++) {
+            int xi = xOffset + r * ldx;
+            int yi = yOffset + r * ldy;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(F, x, xi + j).intoArray(y, yi + j);
+            }
+            for (; j < half; j += HL) {
+                FloatVector.fromArray(H, x, xi + j).intoArray(y, yi + j);
+            }
+            for (; j < cols; j++) {
+                y[yi + j] = x[xi + j];
+            }
+        }
+    }
+
+    @Override
+    public void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        if (cols == HL) {
+            for (int r = 0; r < rows; r++) {
+                int yi = yOffset + r * ldy;
+                FloatVector.fromArray(H, y, yi)
+                        .add(FloatVector.fromArray(H, x, xOffset + r * ldx))
+                        .intoArray(y, yi);
+            }
+            return;
+        }
+        int bound = F.loopBound(cols);
+        int half = bound + H.loopBound(cols - bound);
+        for (int r = 0; r < rows; r++) {
+            int xi = xOffset + r * ldx;
+            int yi = yOffset + r * ldy;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(F, y, yi + j)
+                        .add(FloatVector.fromArray(F, x, xi + j))
+                        .intoArray(y, yi + j);
+            }
+            for (; j < half; j += HL) {
+                FloatVector.fromArray(H, y, yi + j)
+                        .add(FloatVector.fromArray(H, x, xi + j))
+                        .intoArray(y, yi + j);
+            }
+            for (; j < cols; j++) {
+                y[yi + j] += x[xi + j];
+            }
         }
     }
 

@@ -187,6 +187,47 @@ class KernelsEquivalenceTest {
         assertArrayEquals(sumsExpected, sumsActual); // both add the rows in order, one column at a time
     }
 
+    /** Rows of any width, and of one and two 256-bit vectors every time (the widths with paths of their own). */
+    @Property(tries = 100)
+    void blockCopiesAndAddsMatch(
+            @ForAll @IntRange(min = 1, max = 12) int rows,
+            @ForAll @IntRange(min = 1, max = 40) int cols,
+            @ForAll @IntRange(max = 9) int gap,
+            @ForAll @IntRange(max = 5) int off,
+            @ForAll long seed) {
+        for (int width : new int[] {cols, 8, 16}) {
+            blockCopyAndAddMatch(rows, width, gap, off, seed);
+        }
+    }
+
+    private static void blockCopyAndAddMatch(int rows, int cols, int gap, int off, long seed) {
+        int ld = cols + gap;
+        float[] x = KernelsTestData.values(seed, off + rows * ld, false);
+        float[] y = KernelsTestData.values(seed + 1, off + rows * cols, false);
+        float[] expected = y.clone();
+        float[] actual = y.clone();
+        SCALAR.copy2d(rows, cols, x, off, ld, expected, off, cols);
+        VECTOR.copy2d(rows, cols, x, off, ld, actual, off, cols);
+        assertArrayEquals(expected, actual);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                assertEquals(x[off + r * ld + j], actual[off + r * cols + j]);
+            }
+        }
+        float[] sumsExpected = x.clone();
+        float[] sumsActual = x.clone();
+        SCALAR.add2d(rows, cols, y, off, cols, sumsExpected, off, ld);
+        VECTOR.add2d(rows, cols, y, off, cols, sumsActual, off, ld);
+        assertArrayEquals(sumsExpected, sumsActual);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < ld; j++) {
+                float gapped = x[off + r * ld + j];
+                float expect = j < cols ? gapped + y[off + r * cols + j] : gapped;
+                assertEquals(expect, sumsActual[off + r * ld + j]);
+            }
+        }
+    }
+
     @Property(tries = 200)
     void softmaxRowsMatch(
             @ForAll @IntRange(min = 1, max = 12) int rows,

@@ -90,35 +90,33 @@ public final class Conv2d implements PopulationForward<Conv2d.Product> {
 
     /**
      * What a convolution's shared phase hands to its member phase: on the population's input, the
-     * product of the input's im2col matrix with the weight, and the output's size (N, ·, OH, OW) to
-     * lay its rows out in; on a member's own input, that input alone ({@code product} null).
+     * product of the weight with the input's im2col matrix; on a member's own input, that input
+     * alone ({@code product} null).
      */
-    public record Product(MatrixProduct product, int samples, int height, int width, Tensor input) {}
+    public record Product(MatrixProduct product, Tensor input) {}
 
     /**
-     * The shared phase: {@code X = im2col(x)} once for the members that see {@code x}, and the product
-     * {@code X·Wᵀ} with the weight as the matrix {@code out × in·k·k}. On the population's input its
-     * base is the unperturbed output as rows, {@code S = X·Wᵀ + b}, and a direction costs only its
-     * perturbation's product (full-rank {@code σ·X·Eᵀ}, once for both members of a pair; low-rank
-     * {@code σ·(X·B)·Aᵀ/√r}, {@code X·B} of every direction one GEMM made here), as {@link Linear}'s.
+     * The shared phase: {@code X = im2col(x)} ({@code in·k·k × N·OH·OW}, the forward's layout) once
+     * for the members that see {@code x}, and the product {@code W·X} with the weight as the matrix
+     * {@code out × in·k·k}, whose base is the unperturbed output {@code y} (N, out, OH, OW). A
+     * direction costs only its perturbation's product (full-rank {@code σ·E·X}, once for both members
+     * of a pair; low-rank {@code σ·A·(Bᵀ·X)/√r}, {@code Bᵀ·X} of every direction one GEMM made here),
+     * as {@link Linear}'s transposed, written straight into the output's layout with the bias's
+     * perturbation.
      */
     @Override
     public Product share(Tensor x, Tensor y, SharedInput shared) {
         checkInput(x);
         if (y == null) {
             // A member's own input: nothing to share, and the member's convolution is the plain one.
-            return new Product(null, x.dim(0), 0, 0, x);
+            return new Product(null, x);
         }
         Tensor columns = Conv2dFunction.im2col(x, kernel, stride, padding);
-        int n = x.dim(0);
-        int oh = Conv2dFunction.outputSize(x.dim(2), kernel, stride, padding);
-        int ow = Conv2dFunction.outputSize(x.dim(3), kernel, stride, padding);
-        Tensor base = y == null ? null : Conv2dFunction.imagesToRows(y);
-        return new Product(shared.product(columns, weight, base), n, oh, ow, null);
+        return new Product(shared.columnsProduct(columns, weight, y, bias), null);
     }
 
     /**
-     * The member phase: on the shared input {@code S + s·σ·X·Eᵀ + s·σ·e_b}, laid out as
+     * The member phase: on the shared input {@code y + s·σ·E·X + s·σ·e_b}, in the output's layout
      * (N, out, OH, OW); on a member's own input the plain convolution at the member's weights
      * {@code W + sσE} and bias {@code b + sσ·e_b} (low-rank {@code E = A·Bᵀ/√r} too: at batch sizes
      * the product dwarfs building {@code E}, and the plain forward's layout needs no transposes).
@@ -126,17 +124,12 @@ public final class Conv2d implements PopulationForward<Conv2d.Product> {
     @Override
     public Tensor forwardMember(Product shared, Member member) {
         MatrixProduct product = shared.product();
-        if (product == null) {
-            Tensor w = member.perturbed(weight);
-            Conv2dFunction conv = new Conv2dFunction(stride, padding);
-            return bias == null ? conv.apply(shared.input(), w) : conv.apply(shared.input(), w, member.perturbed(bias));
+        if (product != null) {
+            return product.member(member);
         }
-        Tensor rows = product.member(member);
-        float[] b = null;
-        if (bias != null) {
-            b = (product.base() == null ? member.perturbed(bias) : member.perturbation(bias)).data();
-        }
-        return Conv2dFunction.rowsToImages(rows, b, shared.samples(), shared.height(), shared.width());
+        Tensor w = member.perturbed(weight);
+        Conv2dFunction conv = new Conv2dFunction(stride, padding);
+        return bias == null ? conv.apply(shared.input(), w) : conv.apply(shared.input(), w, member.perturbed(bias));
     }
 
     @Override

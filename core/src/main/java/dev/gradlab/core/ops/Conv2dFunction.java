@@ -4,7 +4,9 @@ import dev.gradlab.core.Function;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
 import dev.gradlab.simd.Blas;
+import dev.gradlab.simd.Kernels;
 import dev.gradlab.simd.Parallel;
+import dev.gradlab.simd.Simd;
 import java.util.Arrays;
 
 /**
@@ -18,10 +20,16 @@ import java.util.Arrays;
  * output positions, whose rows are the output channels. Backward, with {@code G'} the output
  * gradient as O × (N·OH·OW): {@code dW = G'·X'ᵀ}, {@code db = Σ_columns G'},
  * {@code dx = col2im(Wᵀ·G')} (col2im adds each column entry back to the pixel it came from).
- * (A column per channel instead, {@code X·Wᵀ} with X of N·OH·OW rows, is the form a population's
- * products take: see {@link #im2col}.)
+ * A population's products take the same form on the whole batch's im2col matrix: see {@link #im2col}.
  */
 public final class Conv2dFunction extends Function {
+
+    /**
+     * The most output channels for which dW is made transposed, {@code X'·G'ᵀ}: a product of at most
+     * 16 columns, which the GEMM computes as dot products of rows read in place, where
+     * {@code G'·X'ᵀ} would pack (and so transpose) both operands, whose rows run along positions.
+     */
+    private static final int NARROW = 16;
 
     /** About 512 KiB of im2col columns per chunk of samples. */
     private static final int CHUNK_FLOATS = 1 << 17;
@@ -59,19 +67,11 @@ public final class Conv2dFunction extends Function {
             throw new IllegalArgumentException("conv2d needs input (N, C, H, W) and a square kernel (O, C, k, k), got "
                     + Arrays.toString(x.shape()) + " and " + Arrays.toString(weight.shape()));
         }
-        n = x.dim(0);
-        c = x.dim(1);
-        h = x.dim(2);
-        w = x.dim(3);
-        o = weight.dim(0);
-        k = weight.dim(2);
-        checkFits(x, k, padding);
-        oh = outputSize(h, k, stride, padding);
-        ow = outputSize(w, k, stride, padding);
+        geometry(x, weight.dim(0), weight.dim(2));
         if (bias != null) {
             checkShape("bias", bias, o);
         }
-        Tensor y = newTensor(n, o, oh, ow);
+        Tensor y = Workspace.uninitialized(n, o, oh, ow);
         float[] b = bias == null ? null : bias.data();
         float[] xd = x.data();
         float[] wd = weight.data();
@@ -85,11 +85,11 @@ public final class Conv2dFunction extends Function {
             Scratch scratch = SCRATCH.get();
             float[] columns = scratch.columns(cols * positions);
             float[] product = scratch.product(o * positions);
-            columns(xd, columns, true, s0, samples, c, h, w, k, stride, padding, oh, ow);
+            columns(xd, columns, true, s0, samples, positions, 0);
             Blas.sgemm(
                     false, false, o, positions, cols, 1f, wd, 0, cols, columns, 0, positions, 0f, product, 0,
                     positions);
-            channelsMajorToImages(product, b, yd, s0, samples, o, oh * ow);
+            channelsToImages(product, b, yd, s0, samples, o, oh * ow);
         });
         saveForBackward(x, weight);
         return y;
@@ -117,33 +117,54 @@ public final class Conv2dFunction extends Function {
             Scratch scratch = SCRATCH.get();
             // G' = the output gradient as O × positions, the layout of the forward's product.
             float[] gt = scratch.product(o * positions);
-            imagesToChannelsMajor(gd, gt, s0, samples, o, oh * ow);
+            imagesToChannels(gd, gt, s0, samples, o, oh * ow);
             float[] columns = scratch.columns(cols * positions);
             if (wantW) {
-                columns(xd, columns, true, s0, samples, c, h, w, k, stride, padding, oh, ow);
-                Blas.sgemm(
-                        false,
-                        true,
-                        o,
-                        cols,
-                        positions,
-                        1f,
-                        gt,
-                        0,
-                        positions,
-                        columns,
-                        0,
-                        positions,
-                        0f,
-                        partial,
-                        t * o * cols,
-                        cols);
+                columns(xd, columns, true, s0, samples, positions, 0);
+                if (o <= NARROW) {
+                    // dWᵀ = X'·G'ᵀ: each entry a dot product of two rows as stored, no packing.
+                    Blas.sgemm(
+                            false,
+                            true,
+                            cols,
+                            o,
+                            positions,
+                            1f,
+                            columns,
+                            0,
+                            positions,
+                            gt,
+                            0,
+                            positions,
+                            0f,
+                            partial,
+                            t * o * cols,
+                            o);
+                } else {
+                    Blas.sgemm(
+                            false,
+                            true,
+                            o,
+                            cols,
+                            positions,
+                            1f,
+                            gt,
+                            0,
+                            positions,
+                            columns,
+                            0,
+                            positions,
+                            0f,
+                            partial,
+                            t * o * cols,
+                            cols);
+                }
             }
             if (wantX) {
                 Blas.sgemm(
                         true, false, cols, positions, o, 1f, wd, 0, cols, gt, 0, positions, 0f, columns, 0, positions);
                 // col2im, the adjoint of im2col: each column entry added to the pixel it was read from.
-                columns(gxd, columns, false, s0, samples, c, h, w, k, stride, padding, oh, ow);
+                columns(gxd, columns, false, s0, samples, positions, 0);
             }
         });
         Tensor gw = null;
@@ -153,7 +174,8 @@ public final class Conv2dFunction extends Function {
             int size = o * cols;
             for (int t = 0; t < chunks; t++) {
                 for (int i = 0, at = t * size; i < size; i++) {
-                    gwd[i] += partial[at + i];
+                    // Entry (ch, col) of dW, at (col, ch) in a transposed share.
+                    gwd[i] += partial[o <= NARROW ? at + i % cols * o + i / cols : at + i];
                 }
             }
         }
@@ -193,20 +215,34 @@ public final class Conv2dFunction extends Function {
         return (size + 2 * padding - kernel) / stride + 1;
     }
 
-    /** Throws unless the kernel fits in the padded input {@code x} (N, C, H, W). */
-    private static void checkFits(Tensor x, int kernel, int padding) {
+    /**
+     * Records the geometry of the convolution of {@code x} (N, C, H, W) by {@code out} kernels of
+     * {@code kernel × kernel}.
+     *
+     * @throws IllegalArgumentException when the kernel is larger than the padded input
+     */
+    private void geometry(Tensor x, int out, int kernel) {
         if (x.dim(2) + 2 * padding < kernel || x.dim(3) + 2 * padding < kernel) {
             throw new IllegalArgumentException("conv2d: kernel " + kernel + " is larger than the padded input "
                     + (x.dim(2) + 2 * padding) + "x" + (x.dim(3) + 2 * padding) + " (input "
                     + Arrays.toString(x.shape()) + ", padding " + padding + ")");
         }
+        n = x.dim(0);
+        c = x.dim(1);
+        h = x.dim(2);
+        w = x.dim(3);
+        o = out;
+        k = kernel;
+        oh = outputSize(h, k, stride, padding);
+        ow = outputSize(w, k, stride, padding);
     }
 
     /**
      * The im2col matrix of {@code x} (N, C, H, W) for a {@code kernel × kernel} kernel, as the
-     * convolution's forward builds it: {@code (N·OH·OW) × (C·k·k)}, row {@code (s, i, j)} holding the
-     * patch of every channel under output pixel (i, j), zero in the padding; a workspace tensor.
-     * For a module that multiplies it with weights of its own (a population's perturbed ones).
+     * convolution's forward builds it, for the whole batch: {@code (C·k·k) × (N·OH·OW)}, column
+     * {@code (s·OH + i)·OW + j} holding the patch of every channel under output pixel (i, j) of sample
+     * s, zero in the padding; a workspace tensor. For a module that multiplies it with weights of its
+     * own (a population's perturbed ones), {@code W·X}.
      *
      * @throws IllegalArgumentException when {@code x} is not of rank 4 or the kernel is larger than
      *     the padded input
@@ -217,139 +253,52 @@ public final class Conv2dFunction extends Function {
                     + " got " + Arrays.toString(x.shape()) + ", kernel=" + kernel + ", stride=" + stride
                     + ", padding=" + padding);
         }
-        checkFits(x, kernel, padding);
-        int oh = outputSize(x.dim(2), kernel, stride, padding);
-        int ow = outputSize(x.dim(3), kernel, stride, padding);
-        Tensor columns = Workspace.uninitialized(x.dim(0) * oh * ow, x.dim(1) * kernel * kernel);
-        patches(
-                x.data(),
-                columns.data(),
-                true,
-                x.dim(0),
-                x.dim(1),
-                x.dim(2),
-                x.dim(3),
-                kernel,
-                stride,
-                padding,
-                oh,
-                ow);
+        Conv2dFunction conv = new Conv2dFunction(stride, padding);
+        conv.geometry(x, 0, kernel);
+        int plane = conv.oh * conv.ow;
+        int positions = conv.n * plane;
+        Tensor columns = Workspace.uninitialized(conv.c * kernel * kernel, positions);
+        float[] xd = x.data();
+        float[] cd = columns.data();
+        Parallel.forEach(conv.n, s -> conv.columns(xd, cd, true, s, 1, positions, s * plane));
         return columns;
     }
 
     /**
-     * A product of the im2col matrix, {@code (N·OH·OW) × O} with a row per output position, laid
-     * out as the convolution's output (N, O, OH, OW), adding {@code bias[o]} to channel o when bias
-     * is not null; a workspace tensor. The forward's own last step.
+     * The forward's im2col of samples {@code s0 .. s0 + samples − 1}, with a row per patch entry (rows
+     * of {@code ld} floats) and a column per output position from column {@code first}: entry
+     * {@code ((ch·k + u)·k + v, first + (s·OH + i)·OW + j)} is pixel {@code x[s0 + s, ch, i·stride −
+     * padding + u, j·stride − padding + v]} (zero in the padding). With {@code gather}, copies the
+     * pixels into the columns; otherwise adds each column entry to its pixel (col2im). A row's
+     * positions of one output row are a run of OW pixels, contiguous at stride 1, where a row's
+     * inside of the image is a window of it, copied or added by the block kernels. A sample's
+     * positions and pixels belong to it alone, so samples run in parallel without races.
      */
-    public static Tensor rowsToImages(Tensor rows, float[] bias, int n, int oh, int ow) {
-        int o = rows.rank() == 2 ? rows.dim(1) : -1;
-        if (o < 0 || rows.dim(0) != n * oh * ow || (bias != null && bias.length < o)) {
-            throw new IllegalArgumentException("rowsToImages needs rows [" + n * oh * ow + ", channels] and a bias of"
-                    + " the channels, got " + Arrays.toString(rows.shape()) + " and "
-                    + (bias == null ? "none" : bias.length));
-        }
-        Tensor y = Workspace.uninitialized(n, o, oh, ow);
-        positionsToChannels(rows.data(), bias, y.data(), n, o, oh * ow);
-        return y;
-    }
-
-    /** The inverse of {@link #rowsToImages} without a bias: (N, O, OH, OW) as {@code (N·OH·OW) × O}. */
-    public static Tensor imagesToRows(Tensor y) {
-        if (y.rank() != 4) {
-            throw new IllegalArgumentException("imagesToRows needs (N, O, OH, OW), got " + Arrays.toString(y.shape()));
-        }
-        int plane = y.dim(2) * y.dim(3);
-        Tensor rows = Workspace.uninitialized(y.dim(0) * plane, y.dim(1));
-        channelsToPositions(y.data(), rows.data(), y.dim(0), y.dim(1), plane);
-        return rows;
-    }
-
-    /**
-     * Visits every (column entry, pixel) pair of the im2col matrix once: with {@code gather}, copies
-     * the pixel into the entry (zero in the padding); otherwise adds the entry to the pixel. A sample's
-     * rows and pixels belong to it alone, so samples run in parallel without races.
-     */
-    private static void patches(
-            float[] image,
-            float[] columns,
-            boolean gather,
-            int n,
-            int c,
-            int h,
-            int w,
-            int k,
-            int stride,
-            int padding,
-            int oh,
-            int ow) {
-        int cols = c * k * k;
-        Parallel.forEach(n, s -> {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int row = ((s * oh + i) * ow + j) * cols;
-                    // The kernel columns v0..v1-1 fall inside the image; the rest read padding.
-                    int left = j * stride - padding;
-                    int v0 = Math.max(0, -left);
-                    int v1 = Math.min(k, w - left);
-                    for (int ch = 0; ch < c; ch++) {
-                        int plane = (s * c + ch) * h * w;
-                        for (int u = 0; u < k; u++) {
-                            int y = i * stride - padding + u;
-                            int at = row + (ch * k + u) * k;
-                            boolean inside = y >= 0 && y < h && v0 < v1;
-                            int pixel = plane + y * w + left;
-                            if (gather) {
-                                if (inside) {
-                                    Arrays.fill(columns, at, at + v0, 0f);
-                                    System.arraycopy(image, pixel + v0, columns, at + v0, v1 - v0);
-                                    Arrays.fill(columns, at + v1, at + k, 0f);
-                                } else {
-                                    Arrays.fill(columns, at, at + k, 0f);
-                                }
-                            } else if (inside) {
-                                for (int v = v0; v < v1; v++) {
-                                    image[pixel + v] += columns[at + v];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        });
-    }
-
-    /**
-     * The forward's im2col, with a row per patch entry and a column per output position: entry
-     * {@code ((ch·k + u)·k + v, (s·OH + i)·OW + j)} is pixel {@code x[s, ch, i·stride − padding + u,
-     * j·stride − padding + v]} (zero in the padding). With {@code gather}, copies the pixels into
-     * the columns; otherwise adds each column entry to its pixel (col2im). A row's positions of one
-     * output row are a run of OW pixels, contiguous at stride 1. A sample's positions and pixels
-     * belong to it alone, so samples run in parallel without races.
-     */
-    private static void columns(
-            float[] image,
-            float[] columns,
-            boolean gather,
-            int s0,
-            int n,
-            int c,
-            int h,
-            int w,
-            int k,
-            int stride,
-            int padding,
-            int oh,
-            int ow) {
-        int positions = n * oh * ow;
-        for (int s = 0; s < n; s++) {
+    private void columns(float[] image, float[] columns, boolean gather, int s0, int samples, int ld, int first) {
+        Kernels kernels = Simd.kernels();
+        for (int s = 0; s < samples; s++) {
             for (int ch = 0; ch < c; ch++) {
                 int plane = ((s0 + s) * c + ch) * h * w;
                 for (int u = 0; u < k; u++) {
                     for (int v = 0; v < k; v++) {
-                        int row = ((ch * k + u) * k + v) * positions + s * oh * ow;
-                        if (stride == 1 && padding == 0) {
-                            window(image, plane + u * w + v, w, columns, row, oh, ow, gather);
+                        int row = ((ch * k + u) * k + v) * ld + first + s * oh * ow;
+                        if (stride == 1) {
+                            // Output rows i0..i1-1 and columns j0..j1-1 read inside the image, a window
+                            // of it; the others read padding.
+                            int i0 = Math.min(oh, Math.max(0, padding - u));
+                            int i1 = Math.max(i0, Math.min(oh, h + padding - u));
+                            int j0 = Math.min(ow, Math.max(0, padding - v));
+                            int j1 = Math.max(j0, Math.min(ow, w + padding - v));
+                            if (gather && (i0 > 0 || i1 < oh || j0 > 0 || j1 < ow)) {
+                                Arrays.fill(columns, row, row + oh * ow, 0f);
+                            }
+                            int pixel = plane + (i0 - padding + u) * w + j0 - padding + v;
+                            int at = row + i0 * ow + j0;
+                            if (i1 > i0 && j1 > j0 && gather) {
+                                kernels.copy2d(i1 - i0, j1 - j0, image, pixel, w, columns, at, ow);
+                            } else if (i1 > i0 && j1 > j0) {
+                                kernels.add2d(i1 - i0, j1 - j0, columns, at, ow, image, pixel, w);
+                            }
                             continue;
                         }
                         // Output columns j0..j1-1 read inside the image; the others read padding.
@@ -365,30 +314,16 @@ public final class Conv2dFunction extends Function {
                                 continue;
                             }
                             int pixel = plane + y * w + j0 * stride - padding + v;
-                            if (gather) {
-                                if (j0 > 0) {
-                                    Arrays.fill(columns, at, at + j0, 0f);
-                                }
-                                if (stride == 1) {
-                                    for (int j = j0; j < j1; j++) {
-                                        columns[at + j] = image[pixel + j - j0];
-                                    }
+                            for (int j = j0, px = pixel; j < j1; j++, px += stride) {
+                                if (gather) {
+                                    columns[at + j] = image[px];
                                 } else {
-                                    for (int j = j0, px = pixel; j < j1; j++, px += stride) {
-                                        columns[at + j] = image[px];
-                                    }
-                                }
-                                if (j1 < ow) {
-                                    Arrays.fill(columns, at + j1, at + ow, 0f);
-                                }
-                            } else if (stride == 1) {
-                                for (int j = j0; j < j1; j++) {
-                                    image[pixel + j - j0] += columns[at + j];
-                                }
-                            } else {
-                                for (int j = j0, px = pixel; j < j1; j++, px += stride) {
                                     image[px] += columns[at + j];
                                 }
+                            }
+                            if (gather) {
+                                Arrays.fill(columns, at, at + j0, 0f);
+                                Arrays.fill(columns, at + j1, at + ow, 0f);
                             }
                         }
                     }
@@ -398,40 +333,10 @@ public final class Conv2dFunction extends Function {
     }
 
     /**
-     * The {@code oh × ow} window of an image at {@code from} (row stride {@code w}) copied to the
-     * {@code oh·ow} floats at {@code at} ({@code gather}), or those added to it: one loop over the
-     * whole window, since runs of a few pixels each cost a loop's set-up of their own.
-     */
-    private static void window(
-            float[] image, int from, int w, float[] columns, int at, int oh, int ow, boolean gather) {
-        int end = at + oh * ow;
-        int pixel = from;
-        int j = 0;
-        if (gather) {
-            for (int q = at; q < end; q++) {
-                columns[q] = image[pixel++];
-                if (++j == ow) {
-                    j = 0;
-                    pixel += w - ow;
-                }
-            }
-        } else {
-            for (int q = at; q < end; q++) {
-                image[pixel++] += columns[q];
-                if (++j == ow) {
-                    j = 0;
-                    pixel += w - ow;
-                }
-            }
-        }
-    }
-
-    /**
      * O × (n·OH·OW), a row per channel, to samples {@code s0 ..} of (N, O, OH, OW), adding the bias
      * when there is one.
      */
-    private static void channelsMajorToImages(
-            float[] product, float[] bias, float[] y, int s0, int n, int o, int plane) {
+    private static void channelsToImages(float[] product, float[] bias, float[] y, int s0, int n, int o, int plane) {
         int positions = n * plane;
         for (int s = 0; s < n; s++) {
             for (int ch = 0; ch < o; ch++) {
@@ -450,7 +355,7 @@ public final class Conv2dFunction extends Function {
     }
 
     /** Samples {@code s0 ..} of (N, O, OH, OW) as O × (n·OH·OW): the layout of the forward's product. */
-    private static void imagesToChannelsMajor(float[] g, float[] gt, int s0, int n, int o, int plane) {
+    private static void imagesToChannels(float[] g, float[] gt, int s0, int n, int o, int plane) {
         int positions = n * plane;
         for (int s = 0; s < n; s++) {
             for (int ch = 0; ch < o; ch++) {
@@ -477,31 +382,6 @@ public final class Conv2dFunction extends Function {
             }
             return product;
         }
-    }
-
-    /** (N·OH·OW) × O, a row per position, to (N, O, OH, OW), adding the bias when there is one. */
-    private static void positionsToChannels(float[] product, float[] bias, float[] y, int n, int o, int plane) {
-        Parallel.forEach(n, s -> {
-            for (int ch = 0; ch < o; ch++) {
-                float b = bias == null ? 0f : bias[ch];
-                int out = (s * o + ch) * plane;
-                for (int p = 0, at = s * plane * o + ch; p < plane; p++, at += o) {
-                    y[out + p] = product[at] + b;
-                }
-            }
-        });
-    }
-
-    /** (N, O, OH, OW) to (N·OH·OW) × O: the output gradient as the GEMM's rows. */
-    private static void channelsToPositions(float[] g, float[] gt, int n, int o, int plane) {
-        Parallel.forEach(n, s -> {
-            for (int ch = 0; ch < o; ch++) {
-                int from = (s * o + ch) * plane;
-                for (int p = 0, at = s * plane * o + ch; p < plane; p++, at += o) {
-                    gt[at] = g[from + p];
-                }
-            }
-        });
     }
 
     @Override

@@ -1,13 +1,19 @@
 package dev.gradlab.core.ops;
 
 import dev.gradlab.core.Tensor;
+import dev.gradlab.core.Workspace;
 import dev.gradlab.simd.Parallel;
 
 /**
  * 2-d max pooling of {@code x} (N, C, H, W) over k×k windows with stride s:
  * {@code y[n,c,i,j] = max_{u,v<k} x[n,c,i·s+u, j·s+v]}. As PyTorch, the first maximum in row-major
- * order wins a tie and a NaN in the window is the maximum. Backward routes each output's gradient
+ * order wins a tie and a NaN in the window is the maximum (the first NaN wins); unlike PyTorch, the
+ * maximum is {@link Math#max}'s, which puts −0 below +0. Backward routes each output's gradient
  * to the element that won: {@code dx[argmax] += g} (windows overlap when s &lt; k, hence the sum).
+ *
+ * <p>The maximum is a chain of {@code Math.max}, and the winner the first element with the
+ * maximum's bits, found by integer masks, so the common 2×2 windows take no data-dependent branch;
+ * the winner is only looked for when a gradient will be needed.
  */
 public final class MaxPool2dFunction extends Pool2dFunction {
 
@@ -23,13 +29,13 @@ public final class MaxPool2dFunction extends Pool2dFunction {
             throw new IllegalArgumentException(
                     "max_pool2d supports planes of at most 2^24 elements, got H×W = " + h + "×" + w);
         }
-        Tensor y = newTensor(n, c, oh, ow);
+        Tensor y = Workspace.uninitialized(n, c, oh, ow);
         // The winner's index in its plane, kept as a float so that a workspace lends its storage:
         // exact up to 2^24.
-        Tensor argmax = newTensorLike(y);
+        Tensor argmax = needsInputGrad(0) ? Workspace.uninitialized(n, c, oh, ow) : null;
         float[] xd = x.data();
         float[] yd = y.data();
-        float[] ad = argmax.data();
+        float[] ad = argmax == null ? null : argmax.data();
         Parallel.forEach(n, s -> {
             for (int plane = s * c; plane < (s + 1) * c; plane++) {
                 int from = plane * h * w;
@@ -40,20 +46,17 @@ public final class MaxPool2dFunction extends Pool2dFunction {
                 }
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
-                        int best = (i * stride) * w + j * stride;
-                        float max = xd[from + best];
+                        int first = (i * stride) * w + j * stride;
+                        float max = xd[from + first];
                         for (int u = 0; u < kernel; u++) {
-                            for (int v = 0; v < kernel; v++) {
-                                int at = (i * stride + u) * w + j * stride + v;
-                                float value = xd[from + at];
-                                if (value > max || (Float.isNaN(value) && !Float.isNaN(max))) {
-                                    max = value;
-                                    best = at;
-                                }
+                            for (int v = 0, at = first + u * w; v < kernel; v++, at++) {
+                                max = Math.max(max, xd[from + at]);
                             }
                         }
                         yd[out + i * ow + j] = max;
-                        ad[out + i * ow + j] = best;
+                        if (ad != null) {
+                            ad[out + i * ow + j] = winner(xd, from, first, w, max);
+                        }
                     }
                 }
             }
@@ -63,36 +66,57 @@ public final class MaxPool2dFunction extends Pool2dFunction {
     }
 
     /**
-     * The common 2×2 windows at stride 2 of one plane, unrolled: the same winners as the general
-     * loop ({@code !(value <= max)} is {@code value > max} or NaN; a NaN maximum is kept).
+     * The first element of the window at {@code first} (an index in its plane) whose bits are
+     * {@code max}'s; the first NaN when {@code max} is NaN.
      */
-    private static void pool2x2(float[] x, int from, int w, float[] y, float[] argmax, int out, int oh, int ow) {
+    private int winner(float[] x, int from, int first, int w, float max) {
+        boolean nan = Float.isNaN(max);
+        for (int u = 0; u < kernel; u++) {
+            for (int v = 0, at = first + u * w; v < kernel; v++, at++) {
+                float value = x[from + at];
+                if (nan ? Float.isNaN(value) : Float.floatToRawIntBits(value) == Float.floatToRawIntBits(max)) {
+                    return at;
+                }
+            }
+        }
+        throw new AssertionError("the maximum is one of its window's elements");
+    }
+
+    /**
+     * The common 2×2 windows at stride 2 of one plane, the winners (when {@code argmax} is not null)
+     * without a data-dependent branch: each element's match is a mask, all ones when its bits are the
+     * maximum's, and the earliest match is chosen by masking. A window whose maximum is NaN (rare, so
+     * the branch is predictable) takes the general search.
+     */
+    private void pool2x2(float[] x, int from, int w, float[] y, float[] argmax, int out, int oh, int ow) {
         for (int i = 0; i < oh; i++) {
-            int top = 2 * i * w;
+            int top = from + 2 * i * w;
             for (int j = 0, q = out + i * ow; j < ow; j++, q++) {
-                int best = top + 2 * j;
-                float max = x[from + best];
-                float value = x[from + best + 1];
-                int at = best + 1;
-                if (!(value <= max) && max == max) {
-                    max = value;
-                    best = at;
-                }
-                at = top + w + 2 * j;
-                value = x[from + at];
-                if (!(value <= max) && max == max) {
-                    max = value;
-                    best = at;
-                }
-                value = x[from + at + 1];
-                if (!(value <= max) && max == max) {
-                    max = value;
-                    best = at + 1;
-                }
+                int p = top + 2 * j;
+                float max = Math.max(Math.max(x[p], x[p + 1]), Math.max(x[p + w], x[p + w + 1]));
                 y[q] = max;
+                if (argmax == null) {
+                    continue;
+                }
+                int at = p - from;
+                if (max != max) {
+                    argmax[q] = winner(x, from, at, w, max);
+                    continue;
+                }
+                int bits = Float.floatToRawIntBits(max);
+                int best = at + w + 1;
+                best ^= (best ^ (at + w)) & same(x[p + w], bits);
+                best ^= (best ^ (at + 1)) & same(x[p + 1], bits);
+                best ^= (best ^ at) & same(x[p], bits);
                 argmax[q] = best;
             }
         }
+    }
+
+    /** All ones when {@code value}'s bits are {@code bits}, else zero. */
+    private static int same(float value, int bits) {
+        int d = Float.floatToRawIntBits(value) ^ bits;
+        return ~((d | -d) >> 31);
     }
 
     @Override

@@ -34,13 +34,20 @@ final class FullRankPerturbation extends Perturbation {
     }
 
     @Override
-    MatrixProduct product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
-        return new Product(everyMember, index, x, weight, base);
+    MatrixProduct product(
+            PopulationEvaluator.Evaluation everyMember,
+            int index,
+            Tensor x,
+            Tensor weight,
+            Tensor base,
+            boolean columns) {
+        return new Product(everyMember, index, x, weight, base, columns);
     }
 
     /**
-     * With a base {@code S}: {@code P = σ·x·Eᵀ}, one GEMM per direction, kept for the second member
-     * of a pair, and {@code S ± P}. Without: the perturbed weight built once, and {@code x·(W + sσE)ᵀ}.
+     * With a base {@code S}: {@code P = σ·x·Eᵀ} ({@code σ·E·x} for columns), one GEMM per direction,
+     * kept for the second member of a pair, and {@code S ± P}. Without: the perturbed weight built
+     * once, and {@code x·(W + sσE)ᵀ}.
      */
     static final class Product extends MatrixProduct {
         /** Per worker, its direction's {@code P} and that direction; null for one member's own input. */
@@ -48,8 +55,14 @@ final class FullRankPerturbation extends Perturbation {
 
         private final int[] pairDirections;
 
-        Product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
-            super(x, weight, index, base);
+        Product(
+                PopulationEvaluator.Evaluation everyMember,
+                int index,
+                Tensor x,
+                Tensor weight,
+                Tensor base,
+                boolean columns) {
+            super(x, weight, index, base, columns);
             boolean paired = everyMember != null && base != null && everyMember.population.antithetic();
             this.pairs = paired ? new Tensor[everyMember.workers] : null;
             this.pairDirections = paired ? new int[everyMember.workers] : null;
@@ -57,10 +70,9 @@ final class FullRankPerturbation extends Perturbation {
 
         @Override
         public Tensor member(Member member) {
-            Tensor y = Workspace.uninitialized(rows, out);
+            Tensor y = Workspace.uninitialized(columns ? base.shape() : new int[] {rows, out});
             if (base == null) {
-                float[] w = member.perturbed(weight).data();
-                Blas.sgemm(false, true, rows, out, in, 1f, x.data(), 0, in, w, 0, in, 0f, y.data(), 0, out);
+                product(1f, member.perturbed(weight).data(), y);
                 return y;
             }
             int slot = member.worker.slot;
@@ -68,31 +80,28 @@ final class FullRankPerturbation extends Perturbation {
                     ? pairs[slot]
                     : null;
             if (p == null) {
-                p = Workspace.uninitialized(rows, out);
-                Blas.sgemm(
-                        false,
-                        true,
-                        rows,
-                        out,
-                        in,
-                        member.sigma(),
-                        x.data(),
-                        0,
-                        in,
-                        member.noise(index),
-                        0,
-                        in,
-                        0f,
-                        p.data(),
-                        0,
-                        out);
+                p = columns ? Workspace.uninitialized(out, rows) : Workspace.uninitialized(rows, out);
+                product(member.sigma(), member.noise(index), p);
                 if (pairs != null) {
                     pairs[slot] = p;
                     pairDirections[slot] = member.direction;
                 }
             }
-            Simd.kernels().axpyTo(rows * out, member.sign, p.data(), 0, base.data(), 0, y.data(), 0);
+            if (columns) {
+                addColumns(member, p.data(), 0, rows, 1, 0, null, member.sign, y.data());
+            } else {
+                Simd.kernels().axpyTo(rows * out, member.sign, p.data(), 0, base.data(), 0, y.data(), 0);
+            }
             return y;
+        }
+
+        /** {@code y = alpha·x·wᵀ}, or {@code alpha·w·x} for columns, {@code w} being {@code out × in}. */
+        private void product(float alpha, float[] w, Tensor y) {
+            if (columns) {
+                Blas.sgemm(false, false, out, rows, in, alpha, w, 0, in, x.data(), 0, rows, 0f, y.data(), 0, rows);
+            } else {
+                Blas.sgemm(false, true, rows, out, in, alpha, x.data(), 0, in, w, 0, in, 0f, y.data(), 0, out);
+            }
         }
     }
 

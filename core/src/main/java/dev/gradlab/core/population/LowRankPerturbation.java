@@ -75,11 +75,17 @@ final class LowRankPerturbation extends Perturbation {
     }
 
     @Override
-    MatrixProduct product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
+    MatrixProduct product(
+            PopulationEvaluator.Evaluation everyMember,
+            int index,
+            Tensor x,
+            Tensor weight,
+            Tensor base,
+            boolean columns) {
         if (!matrix(weight)) {
-            return FullRankPerturbation.INSTANCE.product(everyMember, index, x, weight, base);
+            return FullRankPerturbation.INSTANCE.product(everyMember, index, x, weight, base, columns);
         }
-        return new Product(everyMember, index, x, weight, base);
+        return new Product(everyMember, index, x, weight, base, columns);
     }
 
     /**
@@ -176,14 +182,24 @@ final class LowRankPerturbation extends Perturbation {
     /**
      * {@code x·(W + sσ·A·Bᵀ/√r)ᵀ = base + sσ/√r·(x·B)·Aᵀ}: {@code rows·r·(in + out)} multiply-adds a
      * member instead of {@code rows·in·out}. With a base seen by every member, {@code x·B} of every
-     * direction is one product, made here; without a base, {@code x·Wᵀ} is the member's own.
+     * direction is one product, made here; without a base, {@code x·Wᵀ} is the member's own. For
+     * columns the same transposed: {@code Bᵀ·x} of every direction, and {@code base + sσ/√r·A·(Bᵀ·x)}.
      */
     final class Product extends MatrixProduct {
-        /** {@code x·B_d} of every direction, {@code rows × (D·r)}; null when each member computes its own. */
+        /**
+         * {@code x·B_d} of every direction, {@code rows × (D·r)} ({@code (D·r) × rows} for columns);
+         * null when each member computes its own.
+         */
         private final float[] xb;
 
-        Product(PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base) {
-            super(x, weight, index, base);
+        Product(
+                PopulationEvaluator.Evaluation everyMember,
+                int index,
+                Tensor x,
+                Tensor weight,
+                Tensor base,
+                boolean columns) {
+            super(x, weight, index, base, columns);
             this.xb = everyMember != null && base != null ? shareXB(everyMember) : null;
         }
 
@@ -201,7 +217,11 @@ final class LowRankPerturbation extends Perturbation {
                 }
             });
             float[] product = Workspace.uninitialized(rows, k).data();
-            Blas.sgemm(false, true, rows, k, in, 1f, x.data(), 0, in, bt, 0, in, 0f, product, 0, k);
+            if (columns) {
+                Blas.sgemm(false, false, k, rows, in, 1f, bt, 0, in, x.data(), 0, rows, 0f, product, 0, rows);
+            } else {
+                Blas.sgemm(false, true, rows, k, in, 1f, x.data(), 0, in, bt, 0, in, 0f, product, 0, k);
+            }
             return product;
         }
 
@@ -209,6 +229,9 @@ final class LowRankPerturbation extends Perturbation {
         public Tensor member(Member member) {
             float[] noise = member.noise(index);
             float coef = member.sign * member.sigma() * norm;
+            if (columns) {
+                return memberColumns(member, noise, coef);
+            }
             Tensor y = Workspace.uninitialized(rows, out);
             if (xb != null) {
                 addOuter(
@@ -234,6 +257,19 @@ final class LowRankPerturbation extends Perturbation {
             float[] own = Workspace.uninitialized(rows, rank).data();
             Blas.sgemm(false, true, rows, rank, in, 1f, x.data(), 0, in, noise, rank * out, in, 0f, own, 0, rank);
             addOuter(rows, out, own, 0, rank, noise, coef, s, y.data(), 0);
+            return y;
+        }
+
+        /** For columns (always with a base): {@code base + coef·A·(Bᵀ·x)}, {@code Bᵀ·x} shared or its own. */
+        private Tensor memberColumns(Member member, float[] noise, float coef) {
+            Tensor y = Workspace.uninitialized(base.shape());
+            if (xb != null) {
+                addColumns(member, xb, member.direction * rank * rows, 0, rank, rows, noise, coef, y.data());
+                return y;
+            }
+            float[] own = Workspace.uninitialized(rank, rows).data();
+            Blas.sgemm(false, false, rank, rows, in, 1f, noise, rank * out, in, x.data(), 0, rows, 0f, own, 0, rows);
+            addColumns(member, own, 0, 0, rank, rows, noise, coef, y.data());
             return y;
         }
     }

@@ -74,10 +74,15 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
     /**
      * The shared state of {@code x·Wᵀ} for {@code weight} (parameter {@code index} of the model):
      * for every member of {@code everyMember} when it is not null (computing what they share now),
-     * else for one member's own input.
+     * else for one member's own input; transposed ({@code W·x}) with {@code columns}.
      */
     abstract MatrixProduct product(
-            PopulationEvaluator.Evaluation everyMember, int index, Tensor x, Tensor weight, Tensor base);
+            PopulationEvaluator.Evaluation everyMember,
+            int index,
+            Tensor x,
+            Tensor weight,
+            Tensor base,
+            boolean columns);
 
     /**
      * Lockstep: {@code s·σ·X_m·Eᵀ} for {@code weight} (parameter {@code index} of the model) added to

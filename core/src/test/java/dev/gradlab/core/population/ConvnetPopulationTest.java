@@ -214,6 +214,46 @@ class ConvnetPopulationTest {
         }
     }
 
+    /** Lockstep: each member's own rows through the convolutions (a padded one with a bias, a strided one without). */
+    @Test
+    void inLockstepEachMemberGetsThePlainForwardAtItsWeights() {
+        TorchGenerator generator = new TorchGenerator(6);
+        Sequential model = new Sequential(
+                new Unflatten(1, 1, 8, 8),
+                new Conv2d(1, 3, 3, 1, 1, true, generator),
+                new ReLU(),
+                new Conv2d(3, 2, 3, 2, 0, false, generator),
+                new Flatten());
+        int rows = 2;
+        for (Perturbation p : FAMILIES) {
+            for (boolean antithetic : new boolean[] {true, false}) {
+                Population population = Population.es(p, 0.1f, antithetic, 5, 1, 7);
+                int members = population.members();
+                Tensor inputs = Tensor.uniform(9, -1f, 1f, members * rows, 64);
+                float[] out = new float[members * rows * 18];
+                PopulationEvaluator evaluator = new PopulationEvaluator();
+                evaluator.forwardLockstep(model, population, inputs, out);
+                assertEquals(List.of(), evaluator.fallbacks());
+                List<Tensor> params = model.parameters();
+                float[] w0 = Parameters.flatten(params);
+                try (var scope = Tape.noGrad()) {
+                    for (int m = 0; m < members; m++) {
+                        int d = antithetic ? m / 2 : m;
+                        float sign = antithetic && m % 2 == 1 ? -1f : 1f;
+                        population.apply(d, sign * population.sigma(), params);
+                        float[] x = java.util.Arrays.copyOfRange(inputs.data(), m * rows * 64, (m + 1) * rows * 64);
+                        float[] y = model.forward(Tensor.wrap(x, rows, 64)).data();
+                        Parameters.unflatten(w0, params);
+                        for (int i = 0; i < y.length; i++) {
+                            float actual = out[m * y.length + i];
+                            assertEquals(y[i], actual, 1e-5f * Math.max(1, Math.abs(y[i])), p + ", member " + m);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void repeatedEvaluationsReuseTheirWorkspaceArrays() {
         PopulationEvaluatorTest.assertReusesWorkspaceArrays(smallConvnet(), batch(6));
