@@ -130,10 +130,6 @@ public final class SearchTrainer {
 
     /** Trains for the configured epochs and returns the final test metrics and the cost. */
     public TrainingResult run() {
-        int firstEpoch = 0;
-        long step = 0;
-        long evaluations = 0;
-        long elapsed = 0;
         if (resumeFrom != null) {
             strategy.restore(resumeState);
             if (strategy.generation() != resumeFrom.step()) {
@@ -141,16 +137,12 @@ public final class SearchTrainer {
                         + " generations told, its checkpoint " + resumeFrom.step() + " steps done: they were not"
                         + " saved together" + (resumeFrom.source() != null ? " (" + resumeFrom.source() + ")" : ""));
             }
-            firstEpoch = resumeFrom.epoch();
-            step = resumeFrom.step();
-            evaluations = resumeFrom.lossEvaluations();
-            elapsed = resumeFrom.elapsedNanos();
         }
         ModuleSearch search = new ModuleSearch(model, strategy, evaluator);
         List<Tensor> parameters = model.parameters();
         DivergenceGuard guard = new DivergenceGuard(parameters, loop.maxLoss());
         return new TrainingLoop(loop, model, List.of(), guard)
-                .run(new Steps(search, guard, evaluations), firstEpoch, step, elapsed);
+                .run(new Steps(search, guard, resumeFrom == null ? 0 : resumeFrom.lossEvaluations()), resumeFrom);
     }
 
     /** One generation per batch. */

@@ -201,22 +201,15 @@ public final class Trainer {
     public TrainingResult run() {
         List<Tensor> parameters = model.parameters();
         DivergenceGuard guard = new DivergenceGuard(parameters, loop.maxLoss());
-        int firstEpoch = 0;
-        long step = 0;
-        long evaluations = 0;
-        long elapsed = 0;
         if (resumeFrom != null) {
             resumeFrom.restore(model, optimizer, estimator);
-            firstEpoch = resumeFrom.epoch();
-            step = resumeFrom.step();
-            evaluations = resumeFrom.lossEvaluations();
-            elapsed = resumeFrom.elapsedNanos();
         }
         // The last epoch's checkpoint is on disk when the run returns or fails, whatever the writer had pending.
         try (CheckpointWriter writer = checkpointFile == null ? null : new CheckpointWriter(checkpointFile)) {
             checkpoints = writer;
+            long evaluations = resumeFrom == null ? 0 : resumeFrom.lossEvaluations();
             return new TrainingLoop(loop, model, parameters, guard)
-                    .run(new Steps(parameters, guard, evaluations, writer), firstEpoch, step, elapsed);
+                    .run(new Steps(parameters, guard, evaluations, writer), resumeFrom);
         }
     }
 
