@@ -215,7 +215,7 @@ final class TrainCommand implements Callable<Integer> {
             return train(null, target);
         }
         try (RunDirectory.Lock lock = lock(target, false)) {
-            return ResumedRun.of(this).call();
+            return ResumedRun.resume(this);
         }
     }
 
