@@ -393,8 +393,7 @@ final class TrainCommand implements Callable<Integer> {
             ga.evaluator(onCluster.evaluator()).listener(onCluster);
         }
         ga.build();
-        String description = String.format(
-                Locale.ROOT,
+        String description = Text.format(
                 "ga P=%d T=%d E=%d %s sigma %s holdout %d",
                 population.population(method),
                 population.parents(),
