@@ -72,7 +72,7 @@ public final class GeneticAlgorithm {
         this.validation = b.validation;
         this.evaluator = b.evaluator;
         GeneticSearch.check(population, parents, elites);
-        this.loop = b.settings("GeneticAlgorithm");
+        this.loop = b.settings("GeneticAlgorithm", null);
         if (validation != null && validation.size() == 0) {
             throw new IllegalArgumentException("validation set must not be empty, got 0 examples");
         }

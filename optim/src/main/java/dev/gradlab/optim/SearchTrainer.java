@@ -1,7 +1,6 @@
 package dev.gradlab.optim;
 
 import dev.gradlab.core.Batch;
-import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.population.PopulationEvaluator;
@@ -52,16 +51,11 @@ public final class SearchTrainer {
         this.model = LoopSettings.required(b.model, "model", "SearchTrainer");
         this.strategy = LoopSettings.required(b.strategy, "strategy", "SearchTrainer");
         this.evaluator = b.evaluator;
-        this.loop = b.settings("SearchTrainer");
+        this.loop = b.settings("SearchTrainer", b.resumeFrom);
         this.checkpointFile = b.checkpointFile;
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
         this.resumeState = b.resumeState;
-        if (resumeFrom != null && resumeFrom.epoch() > loop.epochs()) {
-            throw new InvalidSettingException(
-                    "epochs",
-                    "must be at least the checkpoint's " + resumeFrom.epoch() + " epochs done, got " + loop.epochs());
-        }
         // Checks that the strategy fits the model before anything runs.
         new ModuleSearch(model, strategy, evaluator);
     }

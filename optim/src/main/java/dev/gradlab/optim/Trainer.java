@@ -47,16 +47,11 @@ public final class Trainer {
         this.model = LoopSettings.required(b.model, "model", "Trainer");
         this.estimator = b.estimator;
         this.optimizer = LoopSettings.required(b.optimizer, "optimizer", "Trainer");
-        this.loop = b.settings("Trainer");
+        this.loop = b.settings("Trainer", b.resumeFrom);
         this.lrSchedule = b.lrSchedule;
         this.checkpointFile = b.checkpointFile;
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
-        if (resumeFrom != null && resumeFrom.epoch() > loop.epochs()) {
-            throw new InvalidSettingException(
-                    "epochs",
-                    "must be at least the checkpoint's " + resumeFrom.epoch() + " epochs done, got " + loop.epochs());
-        }
         b.settingSchedules.forEach((name, schedule) -> settingSchedules.put(scheduled(name, schedule), schedule));
         checkOptimizerHoldsTheModel();
     }
