@@ -160,7 +160,7 @@ final class CompareCommand implements Callable<Integer> {
         try (ConsoleListener console =
                         new ConsoleListener(stdout, spec.commandLine().getErr(), false);
                 MetricsCsv csv = new MetricsCsv(dir.resolve(MetricsCsv.FILE_NAME), 0)) {
-            GeneticAlgorithm.Listener listener = TrainCommand.listener(console, csv);
+            GeneticAlgorithm.Listener listener = TrainCommand.listener(console, csv, Phases.of(false, null), 0);
             if (method == Method.GA) {
                 GeneticAlgorithm.Result r = Method.evolution(
                                 defaults, network.spec(), split, epochCount, TrainCommand.BATCH, false, seed)

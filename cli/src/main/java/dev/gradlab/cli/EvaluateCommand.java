@@ -63,19 +63,16 @@ final class EvaluateCommand implements Callable<Integer> {
             throw Usage.error("give exactly one of --weights FILE and --genome FILE");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Object a;
+        Path file = genome != null ? genome : weights;
         Module network;
-        Path file;
         if (genome != null) {
             Genome g = Genome.read(genome);
             long start = System.nanoTime();
             network = g.rebuild();
-            file = genome;
-            a = g.spec();
             out.print(Text.format(
                     "genome %s: %s, sigma %s, %s, initial seed %d, %d mutations; rebuilt in %.2f s%n",
                     genome,
-                    a,
+                    g.spec(),
                     g.sigma(),
                     g.perturbation(),
                     g.initialSeed(),
@@ -84,9 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
         } else {
             SavedModel saved = ModelFile.load(weights);
             network = saved.model();
-            file = weights;
-            a = saved.spec();
-            out.printf("weights %s: %s%s%n", weights, a, saved.info().isEmpty() ? "" : ", " + saved.info());
+            out.printf("weights %s: %s%s%n", weights, saved.spec(), saved.info().isEmpty() ? "" : ", " + saved.info());
         }
         Dataset test = data.loadTest();
         requireFits(network, file, test);

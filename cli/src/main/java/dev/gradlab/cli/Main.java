@@ -137,7 +137,7 @@ public final class Main {
     }
 
     /** True when {@code --verbose} was given to the command or any of its parents. */
-    private static boolean verbose(CommandLine.ParseResult parsed) {
+    static boolean verbose(CommandLine.ParseResult parsed) {
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
             if (p.hasMatchedOption("--verbose")) {
                 return true;

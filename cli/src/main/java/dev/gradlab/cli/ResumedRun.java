@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -22,7 +21,7 @@ import picocli.CommandLine.ParameterException;
  * wins); they are parsed into a fresh {@link TrainCommand}, which trains from the checkpoint into
  * RUN_DIR, up to the checkpoint's total of epochs or the new {@code --epochs}.
  */
-final class ResumedRun implements Callable<Integer> {
+final class ResumedRun {
 
     /** Options that may accompany --resume; every other setting comes from the checkpoint. */
     private static final Set<String> ALLOWED = Set.of("--resume", "--epochs", "--threads", "--progress", "--verbose");
@@ -30,15 +29,7 @@ final class ResumedRun implements Callable<Integer> {
     private static final Map<String, Integer> NOT_KEPT =
             Map.of("--threads", 1, "--progress", 0, "--no-progress", 0, "--verbose", 0);
 
-    private final TrainCommand original;
-    private final Checkpoint checkpoint;
-    private final Path dir;
-
-    private ResumedRun(TrainCommand original, Checkpoint checkpoint, Path dir) {
-        this.original = original;
-        this.checkpoint = checkpoint;
-        this.dir = dir;
-    }
+    private ResumedRun() {}
 
     /**
      * The checkpoint's entries that let a run be resumed: the command line (with {@code --data DIR}
@@ -76,7 +67,8 @@ final class ResumedRun implements Callable<Integer> {
         return info;
     }
 
-    static ResumedRun of(TrainCommand command) throws IOException {
+    /** Resumes the run {@code command} names with {@code --resume}; returns the exit code. */
+    static int resume(TrainCommand command) throws IOException {
         CommandLine cli = command.spec.commandLine();
         for (var option : cli.getParseResult().matchedOptions()) {
             if (!ALLOWED.contains(option.longestName())) {
@@ -133,11 +125,6 @@ final class ResumedRun implements Callable<Integer> {
             throw new IllegalStateException("the data in " + original.data.data + " changed since " + file
                     + " was written: it held " + kept + ", it holds " + now + "; the run cannot resume on other data");
         }
-        return new ResumedRun(original, checkpoint, command.resume);
-    }
-
-    @Override
-    public Integer call() throws IOException {
-        return original.train(checkpoint, dir);
+        return original.train(checkpoint, command.resume);
     }
 }

@@ -291,9 +291,9 @@ final class RunDirectory implements AutoCloseable {
 
     /**
      * A run that did not commit: moved to the target marked {@value #INCOMPLETE} when it has a
-     * checkpoint to resume from, else removed.
+     * checkpoint to resume from, else removed; nothing once it committed or settled.
      */
-    private synchronized void settle() {
+    synchronized void settle() {
         if (settled) {
             return;
         }
@@ -321,11 +321,6 @@ final class RunDirectory implements AutoCloseable {
                 "stopped before its last epoch; continue it with" + " gradlab train --resume " + target + "\n");
     }
 
-    /** Settles the run now unless it committed or settled (see {@link #settle}); for the lock's release. */
-    void settleNow() {
-        settle();
-    }
-
     /** Settles a run that did not commit (see {@link #settle}). */
     @Override
     public void close() {
@@ -343,19 +338,13 @@ final class RunDirectory implements AutoCloseable {
 
     /** The target's name, cut to at most {@link #NAME_BYTES} bytes of UTF-8 (whole characters). */
     private static String shortName(Path target) {
-        String name = target.toAbsolutePath().normalize().getFileName().toString();
-        int end = 0;
-        int bytes = 0;
-        while (end < name.length()) {
-            int cp = name.codePointAt(end);
-            int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-            if (bytes + size > NAME_BYTES) {
-                break;
-            }
-            bytes += size;
-            end += Character.charCount(cp);
+        byte[] name =
+                target.toAbsolutePath().normalize().getFileName().toString().getBytes(StandardCharsets.UTF_8);
+        int end = Math.min(name.length, NAME_BYTES);
+        while (end < name.length && (name[end] & 0xC0) == 0x80) {
+            end--; // a UTF-8 continuation byte: the cut would split a character
         }
-        return name.substring(0, end);
+        return new String(name, 0, end, StandardCharsets.UTF_8);
     }
 
     private static List<String> list(Path dir) throws IOException {

@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -191,7 +192,12 @@ final class TrainCommand implements Callable<Integer> {
      */
     @Override
     public Integer call() throws IOException {
-        phases = Phases.of(verbose(), spec.commandLine().getErr());
+        CommandLine root = spec.commandLine();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        phases = Phases.of(
+                Main.verbose(root.getParseResult()), spec.commandLine().getErr());
         phases.mark("command line read");
         if (task != null) {
             int generations = epochs != null ? epochs : task.equals("swingup") ? 2000 : 200;
@@ -209,7 +215,7 @@ final class TrainCommand implements Callable<Integer> {
             return train(null, target);
         }
         try (RunDirectory.Lock lock = lock(target, false)) {
-            return ResumedRun.of(this).call();
+            return ResumedRun.resume(this);
         }
     }
 
@@ -284,7 +290,7 @@ final class TrainCommand implements Callable<Integer> {
                 try (RunDirectory.Lock lock = lock(target, overwrite)) {
                     checkOut(target); // again: another run may have written it, or a killed one been moved there
                     try (RunDirectory dir = RunDirectory.open(target)) {
-                        lock.releaseAfter(dir::settleNow);
+                        lock.releaseAfter(dir::settle);
                         return train(plan, network, split, epochCount, null, dir, target);
                     }
                 }
@@ -307,8 +313,10 @@ final class TrainCommand implements Callable<Integer> {
                 .train(split.train())
                 .test(split.test())
                 .shuffle(shuffle)
-                .seed(run.seed);
-        trainer.epochs(epochCount).batchSize(batch).maxLoss(maxLoss);
+                .seed(run.seed)
+                .epochs(epochCount)
+                .batchSize(batch)
+                .maxLoss(maxLoss);
         if (onCluster != null) {
             trainer.listener(onCluster);
         }
@@ -385,8 +393,7 @@ final class TrainCommand implements Callable<Integer> {
             ga.evaluator(onCluster.evaluator()).listener(onCluster);
         }
         ga.build();
-        String description = String.format(
-                Locale.ROOT,
+        String description = Text.format(
                 "ga P=%d T=%d E=%d %s sigma %s holdout %d",
                 population.population(method),
                 population.parents(),
@@ -488,14 +495,11 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The console's lines and the CSV's rows of a run, as the listener of a Trainer or a GeneticAlgorithm. */
-    static GeneticAlgorithm.Listener listener(ConsoleListener console, MetricsCsv csv) {
-        return listener(console, csv, Phases.of(false, null), 0);
-    }
-
-    /** The same, marking the first, tenth and last of {@code epochs} epochs on {@code phases}. */
-    private static GeneticAlgorithm.Listener listener(
-            ConsoleListener console, MetricsCsv csv, Phases phases, int epochs) {
+    /**
+     * The console's lines and the CSV's rows of a run, as the listener of a Trainer or a
+     * GeneticAlgorithm, marking the first, tenth and last of {@code epochs} epochs on {@code phases}.
+     */
+    static GeneticAlgorithm.Listener listener(ConsoleListener console, MetricsCsv csv, Phases phases, int epochs) {
         return new GeneticAlgorithm.Listener() {
             @Override
             public void onStart(int epochs, int batchesPerEpoch) {
@@ -517,16 +521,6 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         };
-    }
-
-    /** Whether --verbose was given, to this command or before it. */
-    private boolean verbose() {
-        for (var c = spec.commandLine(); c != null; c = c.getParent()) {
-            if (c.getParseResult() != null && c.getParseResult().hasMatchedOption("--verbose")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean showProgress() {

@@ -41,7 +41,9 @@ public abstract class Function {
     }
 
     private State state = State.NEW;
-    private boolean[] needsInputGrad;
+    /** Which inputs need a gradient; the tape reads it too. */
+    boolean[] needsInputGrad;
+
     private Tensor[] saved = NONE;
     /** The saved tensors' versions when saved, checked before backward; null when not recording. */
     private int[] savedVersions;
@@ -200,12 +202,12 @@ public abstract class Function {
      * is lent by the workspace and reused after the scope closes; otherwise it is newly allocated.
      */
     protected static Tensor newTensor(int... shape) {
-        return Workspace.allocate(shape.clone());
+        return Workspace.allocate(shape.clone(), true);
     }
 
     /** A zero-filled tensor of {@code like}'s shape; see {@link #newTensor}. */
     protected static Tensor newTensorLike(Tensor like) {
-        return Workspace.allocate(like.shapeRef());
+        return Workspace.allocate(like.shapeRef(), true);
     }
 
     /** Throws unless {@code t} has the expected shape, naming both shapes. */
@@ -223,14 +225,6 @@ public abstract class Function {
 
     boolean isReleased() {
         return state == State.RELEASED;
-    }
-
-    boolean inputNeedsGrad(int i) {
-        return needsInputGrad[i];
-    }
-
-    Tensor[] runBackward(Tensor gradOutput) {
-        return backward(gradOutput);
     }
 
     /** Drops everything this call kept for backward, so that the graph can be collected. */

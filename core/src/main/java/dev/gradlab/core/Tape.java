@@ -142,7 +142,7 @@ public final class Tape {
         }
         Tensor[] inputs = f.inputs;
         f.checkSavedVersions();
-        Tensor[] grads = f.runBackward(g);
+        Tensor[] grads = f.backward(g);
         if (grads == null || grads.length != inputs.length) {
             throw new IllegalStateException(
                     f.name() + ".backward returned " + (grads == null ? "null" : grads.length + " gradients")
@@ -150,7 +150,7 @@ public final class Tape {
         }
         for (int i = 0; i < inputs.length; i++) {
             Tensor gi = grads[i];
-            if (gi == null || !f.inputNeedsGrad(i)) {
+            if (gi == null || !f.needsInputGrad[i]) {
                 continue;
             }
             Tensor input = inputs[i];
@@ -163,12 +163,13 @@ public final class Tape {
                 graph.onInputGradient(f, i, gi);
             }
             Function producer = input.creator;
-            if (producer != null && input.retainsGrad()) {
+            if (producer == null || input.retainsGrad()) {
                 input.accumulateGrad(gi);
             }
             if (producer == null) {
-                input.accumulateGrad(gi);
-            } else if (producer.outputGrad == null) {
+                continue;
+            }
+            if (producer.outputGrad == null) {
                 // A copy, so that later accumulation never writes into a tensor a backward returned.
                 Tensor own = Workspace.allocate(input.shapeRef(), false);
                 System.arraycopy(gi.data(), 0, own.data(), 0, own.size());
@@ -200,7 +201,7 @@ public final class Tape {
                 if (i < f.inputs.length) {
                     s.next[sp - 1] = i + 1;
                     Function c = f.inputs[i].creator;
-                    if (c != null && f.inputNeedsGrad(i) && !c.visited) {
+                    if (c != null && f.needsInputGrad[i] && !c.visited) {
                         if (c.isReleased()) {
                             throw released(c);
                         }

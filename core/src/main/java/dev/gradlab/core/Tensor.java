@@ -89,10 +89,7 @@ public final class Tensor {
 
     /** A tensor holding a copy of {@code data}, whose length must equal the shape's size. */
     public static Tensor of(float[] data, int... shape) {
-        if (data == null) {
-            throw new IllegalArgumentException("data must not be null");
-        }
-        return wrap(data.clone(), shape);
+        return wrap(data == null ? null : data.clone(), shape);
     }
 
     /** A tensor that views {@code data} without copying it; writes to either are seen by both. */

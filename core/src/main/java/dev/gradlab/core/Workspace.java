@@ -94,10 +94,6 @@ public final class Workspace implements AutoCloseable {
         return allocate(shape.clone(), false);
     }
 
-    static Tensor allocate(int[] shape) {
-        return allocate(shape, true);
-    }
-
     /** A tensor whose contents are zero when {@code zero}, else unspecified (the caller overwrites). */
     static Tensor allocate(int[] shape, boolean zero) {
         int size = Tensor.checkedSize(shape);

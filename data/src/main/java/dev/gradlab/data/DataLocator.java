@@ -130,35 +130,26 @@ public final class DataLocator {
 
     /** Returns a directory holding all four files of {@code spec}, downloading them if needed and allowed. */
     Path locate(DatasetFiles spec, Path explicit, boolean allowDownload) {
-        if (explicit != null) {
-            if (MnistFormat.complete(explicit, spec)) {
-                return explicit;
-            }
-            if (!allowDownload) {
-                throw notFound(spec, List.of(explicit), explicit);
-            }
-            download(spec, explicit, List.of(explicit));
-            return explicit;
-        }
         List<Path> searched = new ArrayList<>();
-        String variable = environment.apply(ENVIRONMENT_VARIABLE);
-        Path fromEnvironment = variable == null || variable.isBlank()
-                ? null
-                : Path.of(variable).resolve(spec.directoryName());
-        if (fromEnvironment != null) {
-            searched.add(fromEnvironment);
-        }
-        Path cache = cacheDirectory(spec.directoryName());
-        searched.add(cache);
-        if (systemDirectories && spec.systemDirectory() != null) {
-            searched.add(spec.systemDirectory());
+        if (explicit != null) {
+            searched.add(explicit);
+        } else {
+            String variable = environment.apply(ENVIRONMENT_VARIABLE);
+            if (variable != null && !variable.isBlank()) {
+                searched.add(Path.of(variable).resolve(spec.directoryName()));
+            }
+            searched.add(cacheDirectory(spec.directoryName()));
+            if (systemDirectories && spec.systemDirectory() != null) {
+                searched.add(spec.systemDirectory());
+            }
         }
         for (Path dir : searched) {
             if (MnistFormat.complete(dir, spec)) {
                 return dir;
             }
         }
-        Path target = fromEnvironment != null ? fromEnvironment : cache;
+        // A download goes to the first directory searched: the explicit one, $GRADLAB_DATA/<dataset> or the cache.
+        Path target = searched.get(0);
         if (!allowDownload) {
             throw notFound(spec, searched, target);
         }

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 
@@ -155,8 +157,8 @@ public record Checkpoint(
         if (!this.estimator.isEmpty()
                 && !this.estimator.keySet().equals(estimator.settings().keySet())) {
             throw new IllegalArgumentException("estimator must have the checkpoint's settings "
-                    + new java.util.TreeSet<>(this.estimator.keySet()) + ", got " + estimator.name() + " with "
-                    + new java.util.TreeSet<>(estimator.settings().keySet()));
+                    + new TreeSet<>(this.estimator.keySet()) + ", got " + estimator.name() + " with "
+                    + new TreeSet<>(estimator.settings().keySet()));
         }
         optimizer.loadStateDict(this.optimizer);
         if (!this.estimator.isEmpty()) {
@@ -352,29 +354,24 @@ public record Checkpoint(
         }
 
         long integer(String key, long min, long max) {
-            String v = required(key);
-            try {
-                long n = Long.parseLong(v);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw error("__metadata__ " + key + " must be an integer in [" + min + ", " + max + "], got '" + v + "'");
+            return parsed(key, Long::parseLong, n -> n >= min && n <= max, "an integer in [" + min + ", " + max + "]");
         }
 
         double finite(String key) {
+            return parsed(key, Double::parseDouble, Double::isFinite, "a finite number");
+        }
+
+        private <T> T parsed(String key, java.util.function.Function<String, T> parse, Predicate<T> ok, String what) {
             String v = required(key);
             try {
-                double d = Double.parseDouble(v);
-                if (Double.isFinite(d)) {
-                    return d;
+                T value = parse.apply(v);
+                if (ok.test(value)) {
+                    return value;
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw error("__metadata__ " + key + " must be a finite number, got '" + v + "'");
+            throw error("__metadata__ " + key + " must be " + what + ", got '" + v + "'");
         }
     }
 

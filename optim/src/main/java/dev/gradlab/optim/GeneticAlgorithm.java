@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongFunction;
+import java.util.stream.IntStream;
 
 /**
  * The simple genetic algorithm of Such et al. 2017 ("Deep Neuroevolution", arXiv 1712.06567) training
@@ -57,7 +58,6 @@ public final class GeneticAlgorithm {
     private final Perturbation perturbation;
     private final Dataset validation;
     private final LoopSettings loop;
-    private final List<Listener> listeners;
     private final PopulationLossEvaluator evaluator;
 
     private GeneticAlgorithm(Builder b) {
@@ -70,10 +70,9 @@ public final class GeneticAlgorithm {
         this.sigma = b.sigma;
         this.perturbation = b.perturbation;
         this.validation = b.validation;
-        this.listeners = List.copyOf(b.listeners);
         this.evaluator = b.evaluator;
         GeneticSearch.check(population, parents, elites);
-        this.loop = b.settings("GeneticAlgorithm");
+        this.loop = b.settings("GeneticAlgorithm", null);
         if (validation != null && validation.size() == 0) {
             throw new IllegalArgumentException("validation set must not be empty, got 0 examples");
         }
@@ -107,7 +106,6 @@ public final class GeneticAlgorithm {
         private float sigma = DEFAULT_SIGMA;
         private Perturbation perturbation = Perturbation.lowRank(1);
         private Dataset validation;
-        private final List<Listener> listeners = new ArrayList<>();
         private PopulationLossEvaluator evaluator;
 
         private Builder() {
@@ -182,12 +180,6 @@ public final class GeneticAlgorithm {
             return this;
         }
 
-        /** Adds a listener that also sees every generation. */
-        public Builder listener(Listener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
-            return super.listener(listener);
-        }
-
         /**
          * What computes the children's losses; default a {@link PopulationEvaluator} of the run's own.
          * Another one (gradlab-cluster's, across machines) changes where they are computed, not the run.
@@ -202,7 +194,10 @@ public final class GeneticAlgorithm {
         }
     }
 
-    /** A {@link TrainingListener} ({@code onStep} once per generation) that may also see each generation. */
+    /**
+     * A {@link TrainingListener} ({@code onStep} once per generation) that may also see each generation;
+     * every listener added to the builder that is one sees them.
+     */
     public interface Listener extends TrainingListener {
         /** After each generation's selection. */
         default void onGeneration(Generation generation) {}
@@ -236,7 +231,7 @@ public final class GeneticAlgorithm {
     public Result run() {
         Sequential model = this.model.apply(initialSeed);
         Generations generations = new Generations(model);
-        TrainingResult result = new TrainingLoop(loop, model, List.of(), generations.guard).run(generations, 0, 0, 0);
+        TrainingResult result = new TrainingLoop(loop, model, List.of(), generations.guard).run(generations, null);
         return new Result(generations.search.parents().get(generations.champion), model, result);
     }
 
@@ -275,34 +270,29 @@ public final class GeneticAlgorithm {
             int children = g.children();
             // Each parent's children in one evaluation, sharing the parent's unperturbed product.
             for (int j = 0; j < g.parents().size(); j++) {
-                int n = 0;
-                for (int c = 0; c < children; c++) {
-                    n += g.parentOf(c) == j ? 1 : 0;
-                }
-                if (n == 0 && j >= currentElites) {
+                int parent = j;
+                int[] own = IntStream.range(0, children)
+                        .filter(c -> g.parentOf(c) == parent)
+                        .toArray();
+                if (own.length == 0 && j >= currentElites) {
                     continue;
                 }
                 Parameters.unflatten(weights.get(j), params);
                 float center;
-                if (n == 0) {
+                if (own.length == 0) {
                     center = BatchLoss.of(model, objective, b);
                     evaluations++;
                 } else {
-                    long[] own = new long[n];
-                    for (int c = 0, k = 0; c < children; c++) {
-                        if (g.parentOf(c) == j) {
-                            own[k++] = g.seed(c);
-                        }
-                    }
-                    Population mutations = Population.ofSeeds(perturbation, sigma, own);
+                    Population mutations = Population.ofSeeds(
+                            perturbation,
+                            sigma,
+                            Arrays.stream(own).mapToLong(g::seed).toArray());
                     center = evaluator instanceof GenomeEvaluator ge
                             ? ge.evaluate(g.parents().get(j), model, objective, b, mutations, memberLosses)
                             : evaluator.evaluate(model, objective, b, mutations, memberLosses);
-                    evaluations += n + 1;
-                    for (int c = 0, k = 0; c < children; c++) {
-                        if (g.parentOf(c) == j) {
-                            losses[currentElites + c] = memberLosses[k++];
-                        }
+                    evaluations += own.length + 1;
+                    for (int k = 0; k < own.length; k++) {
+                        losses[currentElites + own[k]] = memberLosses[k];
                     }
                 }
                 if (j < currentElites) {
@@ -335,8 +325,10 @@ public final class GeneticAlgorithm {
             }
             Generation event = new Generation(
                     generation, Arrays.copyOf(losses, g.size()), selected, search.parents(), champion, championLoss);
-            for (Listener l : listeners) {
-                l.onGeneration(event);
+            for (TrainingListener l : loop.listeners()) {
+                if (l instanceof Listener generations) {
+                    generations.onGeneration(event);
+                }
             }
             return best;
         }

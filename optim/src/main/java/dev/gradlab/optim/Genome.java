@@ -201,8 +201,7 @@ public final class Genome {
         // The spec is parsed after the checksum is verified, so that damage is reported as damage.
         Architecture mlp = version == 1 ? architecture(in) : null;
         String json = version == 1 ? null : specText(in);
-        int at;
-        at = in.position();
+        int at = in.position();
         float sigma = in.float32("sigma");
         if (!(sigma > 0) || !Float.isFinite(sigma)) {
             throw in.error(at, "sigma must be finite and > 0, got " + sigma);

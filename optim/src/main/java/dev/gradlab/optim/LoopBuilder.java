@@ -106,8 +106,16 @@ public abstract class LoopBuilder<B extends LoopBuilder<B>> {
         return self();
     }
 
-    /** The settings, checked; {@code owner} names the builder in the error for a missing training set. */
-    LoopSettings settings(String owner) {
+    /**
+     * The settings, checked; {@code owner} names the builder in the error for a missing training set.
+     * A run that resumes from {@code resumeFrom} (null when it does not) must have at least its epochs.
+     */
+    LoopSettings settings(String owner, Checkpoint resumeFrom) {
+        if (resumeFrom != null && resumeFrom.epoch() > epochs) {
+            throw new InvalidSettingException(
+                    "epochs",
+                    "must be at least the checkpoint's " + resumeFrom.epoch() + " epochs done, got " + epochs);
+        }
         return new LoopSettings(
                 objective,
                 LoopSettings.required(train, "train", owner),

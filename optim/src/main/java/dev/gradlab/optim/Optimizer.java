@@ -2,12 +2,14 @@ package dev.gradlab.optim;
 
 import dev.gradlab.core.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * An update rule with parameter groups and per-parameter state, as {@code torch.optim.Optimizer}:
@@ -89,7 +91,7 @@ public abstract class Optimizer<G extends ParamGroup> {
         for (Tensor p : group.params()) {
             if (state.containsKey(p)) {
                 throw new IllegalArgumentException("group " + groups.size() + " holds parameter "
-                        + java.util.Arrays.toString(p.shape()) + " that is already in an earlier group");
+                        + Arrays.toString(p.shape()) + " that is already in an earlier group");
             }
         }
         for (Tensor p : group.params()) {
@@ -104,7 +106,7 @@ public abstract class Optimizer<G extends ParamGroup> {
         ParamState s = state.get(param);
         if (s == null) {
             throw new IllegalArgumentException(
-                    "param " + java.util.Arrays.toString(param.shape()) + " is not one of this optimizer's parameters");
+                    "param " + Arrays.toString(param.shape()) + " is not one of this optimizer's parameters");
         }
         return s;
     }
@@ -115,13 +117,8 @@ public abstract class Optimizer<G extends ParamGroup> {
      */
     public StateDict stateDict() {
         List<StateDict.Group> gs = new ArrayList<>();
-        int index = 0;
-        for (G g : groups) {
-            List<Integer> ids = new ArrayList<>();
-            for (int i = 0; i < g.params().size(); i++) {
-                ids.add(index++);
-            }
-            gs.add(new StateDict.Group(ids, g.settings()));
+        for (int gi = 0; gi < groups.size(); gi++) {
+            gs.add(new StateDict.Group(ids(gi), groups.get(gi).settings()));
         }
         Map<Integer, StateDict.State> ss = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
@@ -150,16 +147,10 @@ public abstract class Optimizer<G extends ParamGroup> {
             throw new IllegalArgumentException("dict must have " + groups.size() + " parameter groups, got "
                     + dict.paramGroups().size());
         }
-        int index = 0;
         for (int gi = 0; gi < groups.size(); gi++) {
             List<Integer> ids = dict.paramGroups().get(gi).params();
-            List<Integer> expected = new ArrayList<>();
-            for (int i = 0; i < groups.get(gi).params().size(); i++) {
-                expected.add(index++);
-            }
-            if (!ids.equals(expected)) {
-                throw new IllegalArgumentException(
-                        "group " + gi + " must hold parameters " + expected + ", got " + ids);
+            if (!ids.equals(ids(gi))) {
+                throw new IllegalArgumentException("group " + gi + " must hold parameters " + ids(gi) + ", got " + ids);
             }
             groups.get(gi).checkSettings(dict.paramGroups().get(gi).settings());
         }
@@ -199,6 +190,15 @@ public abstract class Optimizer<G extends ParamGroup> {
             }
             state.put(params.get(i), s);
         }
+    }
+
+    /** The indices in {@link #parameters()} of group {@code g}'s parameters: the groups hold them in turn. */
+    private List<Integer> ids(int g) {
+        int first =
+                groups.subList(0, g).stream().mapToInt(x -> x.params().size()).sum();
+        return IntStream.range(first, first + groups.get(g).params().size())
+                .boxed()
+                .toList();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.gradlab.optim;
 
 import dev.gradlab.core.Batch;
-import dev.gradlab.core.InvalidSettingException;
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.nn.Module;
 import dev.gradlab.core.population.PopulationEvaluator;
@@ -52,16 +51,11 @@ public final class SearchTrainer {
         this.model = LoopSettings.required(b.model, "model", "SearchTrainer");
         this.strategy = LoopSettings.required(b.strategy, "strategy", "SearchTrainer");
         this.evaluator = b.evaluator;
-        this.loop = b.settings("SearchTrainer");
+        this.loop = b.settings("SearchTrainer", b.resumeFrom);
         this.checkpointFile = b.checkpointFile;
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
         this.resumeState = b.resumeState;
-        if (resumeFrom != null && resumeFrom.epoch() > loop.epochs()) {
-            throw new InvalidSettingException(
-                    "epochs",
-                    "must be at least the checkpoint's " + resumeFrom.epoch() + " epochs done, got " + loop.epochs());
-        }
         // Checks that the strategy fits the model before anything runs.
         new ModuleSearch(model, strategy, evaluator);
     }
@@ -130,10 +124,6 @@ public final class SearchTrainer {
 
     /** Trains for the configured epochs and returns the final test metrics and the cost. */
     public TrainingResult run() {
-        int firstEpoch = 0;
-        long step = 0;
-        long evaluations = 0;
-        long elapsed = 0;
         if (resumeFrom != null) {
             strategy.restore(resumeState);
             if (strategy.generation() != resumeFrom.step()) {
@@ -141,16 +131,12 @@ public final class SearchTrainer {
                         + " generations told, its checkpoint " + resumeFrom.step() + " steps done: they were not"
                         + " saved together" + (resumeFrom.source() != null ? " (" + resumeFrom.source() + ")" : ""));
             }
-            firstEpoch = resumeFrom.epoch();
-            step = resumeFrom.step();
-            evaluations = resumeFrom.lossEvaluations();
-            elapsed = resumeFrom.elapsedNanos();
         }
         ModuleSearch search = new ModuleSearch(model, strategy, evaluator);
         List<Tensor> parameters = model.parameters();
         DivergenceGuard guard = new DivergenceGuard(parameters, loop.maxLoss());
         return new TrainingLoop(loop, model, List.of(), guard)
-                .run(new Steps(search, guard, evaluations), firstEpoch, step, elapsed);
+                .run(new Steps(search, guard, resumeFrom == null ? 0 : resumeFrom.lossEvaluations()), resumeFrom);
     }
 
     /** One generation per batch. */

@@ -47,16 +47,11 @@ public final class Trainer {
         this.model = LoopSettings.required(b.model, "model", "Trainer");
         this.estimator = b.estimator;
         this.optimizer = LoopSettings.required(b.optimizer, "optimizer", "Trainer");
-        this.loop = b.settings("Trainer");
+        this.loop = b.settings("Trainer", b.resumeFrom);
         this.lrSchedule = b.lrSchedule;
         this.checkpointFile = b.checkpointFile;
         this.checkpointInfo = b.checkpointInfo;
         this.resumeFrom = b.resumeFrom;
-        if (resumeFrom != null && resumeFrom.epoch() > loop.epochs()) {
-            throw new InvalidSettingException(
-                    "epochs",
-                    "must be at least the checkpoint's " + resumeFrom.epoch() + " epochs done, got " + loop.epochs());
-        }
         b.settingSchedules.forEach((name, schedule) -> settingSchedules.put(scheduled(name, schedule), schedule));
         checkOptimizerHoldsTheModel();
     }
@@ -201,22 +196,15 @@ public final class Trainer {
     public TrainingResult run() {
         List<Tensor> parameters = model.parameters();
         DivergenceGuard guard = new DivergenceGuard(parameters, loop.maxLoss());
-        int firstEpoch = 0;
-        long step = 0;
-        long evaluations = 0;
-        long elapsed = 0;
         if (resumeFrom != null) {
             resumeFrom.restore(model, optimizer, estimator);
-            firstEpoch = resumeFrom.epoch();
-            step = resumeFrom.step();
-            evaluations = resumeFrom.lossEvaluations();
-            elapsed = resumeFrom.elapsedNanos();
         }
         // The last epoch's checkpoint is on disk when the run returns or fails, whatever the writer had pending.
         try (CheckpointWriter writer = checkpointFile == null ? null : new CheckpointWriter(checkpointFile)) {
             checkpoints = writer;
+            long evaluations = resumeFrom == null ? 0 : resumeFrom.lossEvaluations();
             return new TrainingLoop(loop, model, parameters, guard)
-                    .run(new Steps(parameters, guard, evaluations, writer), firstEpoch, step, elapsed);
+                    .run(new Steps(parameters, guard, evaluations, writer), resumeFrom);
         }
     }
 

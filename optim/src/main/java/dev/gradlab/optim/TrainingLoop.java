@@ -53,21 +53,21 @@ final class TrainingLoop {
     }
 
     /**
-     * Runs epochs {@code firstEpoch} to the end, counting steps from {@code firstStep} and time from
-     * {@code elapsedNanos} before now (all 0 unless resumed).
+     * Runs the epochs after those {@code resumed} has done (all when it is null), counting steps and
+     * time on from its.
      */
-    TrainingResult run(Method method, int firstEpoch, long firstStep, long elapsedNanos) {
+    TrainingResult run(Method method, Checkpoint resumed) {
         Batcher batcher =
                 new Batcher(settings.train(), settings.batchSize(), settings.shuffle(), settings.seed(), false);
         List<TrainingListener> listeners = settings.listeners();
         for (TrainingListener l : listeners) {
             l.onStart(settings.epochs(), batcher.batchesPerEpoch());
         }
-        long start = System.nanoTime() - elapsedNanos;
-        long step = firstStep;
+        long start = System.nanoTime() - (resumed == null ? 0 : resumed.elapsedNanos());
+        long step = resumed == null ? 0 : resumed.step();
         float testLoss = Float.NaN;
         float testAccuracy = Float.NaN;
-        for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
+        for (int epoch = resumed == null ? 0 : resumed.epoch(); epoch < settings.epochs(); epoch++) {
             method.startEpoch(epoch);
             double lossSum = 0;
             int index = 0;

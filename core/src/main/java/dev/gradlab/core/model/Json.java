@@ -85,49 +85,35 @@ final class Json {
             throw error("expected a value, got the end of the header");
         }
         char c = text.charAt(pos);
-        if ((c == '{' || c == '[') && ++depth > MAX_DEPTH) {
-            throw error("objects and arrays nest deeper than " + MAX_DEPTH + " levels");
-        }
-        if (c == '{') {
-            Map<String, Object> m = new LinkedHashMap<>();
-            pos++;
-            space();
-            if (pos < text.length() && text.charAt(pos) == '}') {
-                pos++;
-                depth--;
-                return m;
+        if (c == '{' || c == '[') {
+            if (++depth > MAX_DEPTH) {
+                throw error("objects and arrays nest deeper than " + MAX_DEPTH + " levels");
             }
-            do {
-                space();
-                int at = pos;
-                String key = string();
-                expect(':');
-                if (m.put(key, value()) != null) {
-                    pos = at;
-                    throw error("duplicate key \"" + key + "\"");
-                }
-                space();
-            } while (pos < text.length() && text.charAt(pos) == ',' && ++pos > 0);
-            expect('}');
-            depth--;
-            return m;
-        }
-        if (c == '[') {
+            char close = c == '{' ? '}' : ']';
+            Map<String, Object> m = new LinkedHashMap<>();
             List<Object> l = new ArrayList<>();
             pos++;
             space();
-            if (pos < text.length() && text.charAt(pos) == ']') {
-                pos++;
-                depth--;
-                return l;
+            if (!(pos < text.length() && text.charAt(pos) == close)) {
+                do {
+                    space();
+                    if (close == ']') {
+                        l.add(value());
+                    } else {
+                        int at = pos;
+                        String key = string();
+                        expect(':');
+                        if (m.put(key, value()) != null) {
+                            pos = at;
+                            throw error("duplicate key \"" + key + "\"");
+                        }
+                    }
+                    space();
+                } while (pos < text.length() && text.charAt(pos) == ',' && ++pos > 0);
             }
-            do {
-                l.add(value());
-                space();
-            } while (pos < text.length() && text.charAt(pos) == ',' && ++pos > 0);
-            expect(']');
+            expect(close);
             depth--;
-            return l;
+            return close == '}' ? m : l;
         }
         if (c == '"') {
             return string();
