@@ -226,8 +226,8 @@ class LockstepTest {
                 float[] out = new float[every.length];
                 float[] seen = new float[every.length];
                 int[] calls = new int[members];
-                new PopulationEvaluator().forwardLockstep(model, population, some, some.length, inputs, out,
-                        (list, from, to) -> {
+                new PopulationEvaluator()
+                        .forwardLockstep(model, population, some, some.length, inputs, out, (list, from, to) -> {
                             for (int i = from; i < to; i++) {
                                 int m = list[i];
                                 calls[m]++;

@@ -209,8 +209,7 @@ class EnvironmentTest {
         ranges.step(0, 1, actions, obsRanges, rewardsRanges, doneRanges);
         assertArrayEquals(Arrays.copyOfRange(fresh, 4, 4 * n), Arrays.copyOfRange(obsRanges, 4, 4 * n));
         var e = assertThrows(
-                IllegalArgumentException.class,
-                () -> ranges.step(5, 41, actions, obsWhole, rewardsWhole, doneWhole));
+                IllegalArgumentException.class, () -> ranges.step(5, 41, actions, obsWhole, rewardsWhole, doneWhole));
         assertTrue(e.getMessage().contains("0 <= from <= to <= 40, got 5 and 41"), e.getMessage());
     }
 
