@@ -110,7 +110,7 @@ final class FullRankPerturbation extends Perturbation {
      * makes in a workspace tensor) and {@code base ± P} into its rows of the output, which holds the base.
      */
     @Override
-    void addOwnProducts(MemberRows rows, int index, Tensor weight) {
+    void addOwnProducts(MemberRows rows, int index, Tensor weight, int biasIndex) {
         int out = rows(weight);
         int in = cols(weight);
         int r = rows.rows;
@@ -131,6 +131,9 @@ final class FullRankPerturbation extends Perturbation {
                     rows.noiseAt(index, member),
                     p);
             Simd.kernels().axpyTo(r * out, member.sign, p, 0, y, first * out, y, first * out);
+            if (biasIndex >= 0) {
+                rows.addBias(i, member, biasIndex, out);
+            }
         }
     }
 

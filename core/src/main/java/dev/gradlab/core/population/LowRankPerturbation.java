@@ -151,9 +151,9 @@ final class LowRankPerturbation extends Perturbation {
      * {@link Product#member} gives on its own rows with that base.
      */
     @Override
-    void addOwnProducts(MemberRows rows, int index, Tensor weight) {
+    void addOwnProducts(MemberRows rows, int index, Tensor weight, int biasIndex) {
         if (!matrix(weight)) {
-            FullRankPerturbation.INSTANCE.addOwnProducts(rows, index, weight);
+            FullRankPerturbation.INSTANCE.addOwnProducts(rows, index, weight, biasIndex);
             return;
         }
         int out = rows(weight);
@@ -161,9 +161,10 @@ final class LowRankPerturbation extends Perturbation {
         int r = rows.rows;
         float[] x = rows.in();
         float[] y = rows.out();
+        float sigma = rows.sigma();
         for (int i = 0, count = rows.members(); i < count; i++) {
             Member member = rows.member(i);
-            float coef = member.sign * member.sigma() * norm;
+            float coef = member.sign * sigma * norm;
             addOwnRows(
                     r,
                     in,
@@ -176,6 +177,9 @@ final class LowRankPerturbation extends Perturbation {
                     y,
                     y,
                     i * r * out);
+            if (biasIndex >= 0) {
+                rows.addBias(i, member, biasIndex, out);
+            }
         }
     }
 

@@ -32,6 +32,8 @@ public final class MemberRows {
     private Tensor output;
 
     private float[] scratch = new float[0];
+    /** A member's perturbation of a bias, when the noise is not kept. */
+    private float[] biasDelta = new float[0];
 
     MemberRows(PopulationEvaluator.Worker worker) {
         this.worker = worker;
@@ -103,10 +105,8 @@ public final class MemberRows {
             Simd.kernels().addRowVector(bias.data(), 0, y.data(), 0, total, n);
         }
         output = y;
-        worker.ev.population.perturbation().addOwnProducts(this, index, weight);
-        if (bias != null) {
-            addPerturbation(biasIndex, bias);
-        }
+        // Each member's product, then its bias's perturbation, in one pass over the block's members.
+        worker.ev.population.perturbation().addOwnProducts(this, index, weight, biasIndex);
     }
 
     /** The block's output, {@code rows·members × out}, as {@link #linear} sets it before adding the members' terms. */
@@ -119,25 +119,27 @@ public final class MemberRows {
         return x.data();
     }
 
-    /** Adds each member's {@code s·σ·e} for {@code param} (a bias, one value per output column) to its output rows. */
-    private void addPerturbation(int index, Tensor param) {
-        int cols = param.size();
+    /**
+     * Adds member {@code i} of the block's {@code s·σ·e} for parameter {@code index} of the model (a
+     * bias, {@code cols} values, one per output column) to each of its output rows.
+     */
+    void addBias(int i, Member member, int index, int cols) {
         float[] out = output.data();
         KeptNoise kept = worker.ev.kept;
-        float[] delta = scratch(cols);
-        for (int i = 0, count = members(); i < count; i++) {
-            Member member = member(i);
-            int at = i * rows * cols;
-            if (kept != null) {
-                // s·σ·e is ±(σ·e) to the bit, and adding it with a multiplier of ±1 rounds once, as the add does.
-                int e = kept.at(index, member.direction);
-                for (int row = 0; row < rows; row++, at += cols) {
-                    Perturbation.rowAxpy(cols, member.sign, kept.scaled[index], e, out, at, out, at);
-                }
-            } else {
-                member.family().scaled(member.noise(index), param, member.scale(), delta);
-                Simd.kernels().addRowVector(delta, 0, out, at, rows, cols);
+        int at = i * rows * cols;
+        if (kept != null) {
+            // s·σ·e is ±(σ·e) to the bit, and adding it with a multiplier of ±1 rounds once, as the add does.
+            int e = kept.at(index, member.direction);
+            for (int row = 0; row < rows; row++, at += cols) {
+                Perturbation.rowAxpy(cols, member.sign, kept.scaled[index], e, out, at, out, at);
             }
+        } else {
+            if (biasDelta.length < cols) {
+                biasDelta = new float[cols];
+            }
+            Tensor bias = worker.ev.params[index];
+            member.family().scaled(member.noise(index), bias, member.scale(), biasDelta);
+            Simd.kernels().addRowVector(biasDelta, 0, out, at, rows, cols);
         }
     }
 
@@ -151,6 +153,11 @@ public final class MemberRows {
     int noiseAt(int index, Member member) {
         KeptNoise kept = worker.ev.kept;
         return kept != null ? kept.at(index, member.direction) : 0;
+    }
+
+    /** The population's σ. */
+    float sigma() {
+        return worker.ev.population.sigma();
     }
 
     /** The number of members in this block. */

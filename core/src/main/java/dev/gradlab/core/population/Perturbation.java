@@ -87,9 +87,11 @@ public abstract sealed class Perturbation permits FullRankPerturbation, LowRankP
     /**
      * Lockstep: {@code s·σ·X_m·Eᵀ} for {@code weight} (parameter {@code index} of the model) added to
      * each member's rows of {@code rows}' output, which hold the base: to the bit what {@link #product}
-     * gives that member on its own rows with that base.
+     * gives that member on its own rows with that base. When {@code biasIndex} is not −1, each member's
+     * perturbation of that bias ({@link MemberRows#addBias}) follows its product, in the same pass over
+     * the members.
      */
-    abstract void addOwnProducts(MemberRows rows, int index, Tensor weight);
+    abstract void addOwnProducts(MemberRows rows, int index, Tensor weight, int biasIndex);
 
     /**
      * {@code out[outOffset ..] = Σ_d weights[d]·E_d} over the population's directions, for

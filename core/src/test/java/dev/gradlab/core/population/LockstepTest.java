@@ -207,6 +207,43 @@ class LockstepTest {
         assertTrue(e.getMessage().contains("members[0] must be in [0, 14)"), e.getMessage());
     }
 
+    /** The block callback sees each listed member once, on 1 and 2 threads, after its rows of out are set. */
+    @Test
+    void eachBlockIsHandedBackWithItsOutputsSet() {
+        Module model = model();
+        Population population = Population.es(Perturbation.lowRank(1), 0.1f, true, 4, 2, 150);
+        int members = population.members();
+        Tensor inputs = inputs(members);
+        float[] every = new float[members * ROWS * 2];
+        new PopulationEvaluator().forwardLockstep(model, population, inputs, every);
+        int[] some = new int[members - 1];
+        for (int i = 0; i < some.length; i++) {
+            some[i] = members - 1 - i;
+        }
+        int block = ROWS * 2;
+        for (int t = 1; t <= 2; t++) {
+            try (var threads = Parallel.withThreads(t)) {
+                float[] out = new float[every.length];
+                float[] seen = new float[every.length];
+                int[] calls = new int[members];
+                new PopulationEvaluator()
+                        .forwardLockstep(model, population, some, some.length, inputs, out, (list, from, to) -> {
+                            for (int i = from; i < to; i++) {
+                                int m = list[i];
+                                calls[m]++;
+                                System.arraycopy(out, m * block, seen, m * block, block);
+                            }
+                        });
+                for (int m = 0; m < members; m++) {
+                    assertEquals(m == 0 ? 0 : 1, calls[m], "calls for member " + m + " on " + t + " threads");
+                }
+                float[] expected = every.clone();
+                Arrays.fill(expected, 0, block, 0f);
+                assertArrayEquals(expected, seen, t + " threads");
+            }
+        }
+    }
+
     @Test
     void rejectsInputsThatDoNotStackTheMembers() {
         Population population = Population.es(Perturbation.fullRank(), 0.1f, true, 4, 2, 3);

@@ -11,7 +11,8 @@ import java.util.function.IntFunction;
  * Episodes of every member of a {@link Population} of a policy {@link Module}, all in lockstep:
  * {@code members × E} environments stepped together, member {@code m}'s observations rows
  * {@code [m·E, (m + 1)·E)}, each step one {@link PopulationEvaluator#forwardLockstep} call (per
- * block of members and layer, their base products one GEMM, each member adding its own correction).
+ * block of members and layer, their base products one GEMM, each member adding its own correction),
+ * each block's members then acting and stepping their environments on the thread that computed them.
  * Episode {@code e} of every member starts from {@code (seed, e)}, as {@link Rollouts} starts it. A
  * discrete policy acts by the argmax of its outputs, a continuous one by their {@code tanh}. Members
  * whose episodes have all ended drop out of the steps, and the evaluator keeps the population's noise
@@ -54,7 +55,25 @@ public final class LockstepRollouts {
         }
         Tensor input = Tensor.wrap(obs, n, obsSize);
         float[] outputs = new float[n * width];
-        while (!env.allDone()) {
+        // Each block of members acts, steps its environments and adds its rewards on the thread that
+        // computed its outputs: one parallel section a step. Only the members stepped earn anything.
+        PopulationEvaluator.BlockDone step = (list, from, to) -> {
+            for (int i = from; i < to; i++) {
+                int m = list[i];
+                int first = m * episodes;
+                int end = first + episodes;
+                for (int r = first; r < end; r++) {
+                    act(outputs, r * width, width, actions, r * actionSize);
+                }
+                env.step(first, end, actions, obs, rewards, done);
+                double sum = totals[m];
+                for (int r = first; r < end; r++) {
+                    sum += rewards[r];
+                }
+                totals[m] = sum;
+            }
+        };
+        while (true) {
             int kept = 0;
             for (int i = 0; i < count; i++) {
                 if (playing(done, live[i] * episodes, episodes)) {
@@ -62,20 +81,10 @@ public final class LockstepRollouts {
                 }
             }
             count = kept;
-            evaluator.forwardLockstep(policy, population, live, count, input, outputs);
-            for (int i = 0; i < count; i++) {
-                for (int r = live[i] * episodes, end = r + episodes; r < end; r++) {
-                    act(outputs, r * width, width, actions, r * actionSize);
-                }
+            if (count == 0) {
+                break;
             }
-            env.step(actions, obs, rewards, done);
-            // Only the members stepped earn anything: the others' environments were all done.
-            for (int i = 0; i < count; i++) {
-                int m = live[i];
-                for (int r = m * episodes, end = r + episodes; r < end; r++) {
-                    totals[m] += rewards[r];
-                }
-            }
+            evaluator.forwardLockstep(policy, population, live, count, input, outputs, step);
         }
         for (int m = 0; m < members; m++) {
             totals[m] /= episodes;

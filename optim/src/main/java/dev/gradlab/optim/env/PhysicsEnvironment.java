@@ -75,18 +75,13 @@ abstract class PhysicsEnvironment implements VectorEnvironment {
 
     @Override
     public void step(float[] actions, float[] observations, float[] rewards, boolean[] doneOut) {
-        checkLength("actions", actions, actionSize());
-        checkLength("observations", observations, observationSize());
-        checkLength("rewards", rewards, 1);
-        if (doneOut.length != environments) {
-            throw new IllegalArgumentException("done must have " + environments + " entries, got " + doneOut.length);
-        }
+        checkArrays(actions, observations, rewards, doneOut);
         // Environments are independent: many are stepped in slices on the pool, each the same on any thread.
         int tasks = Math.min(Parallel.threads(), environments / PARALLEL_SLICE);
         if (tasks > 1) {
             Parallel.forEach(
                     tasks,
-                    t -> step(
+                    t -> advanceRange(
                             (int) ((long) environments * t / tasks),
                             (int) ((long) environments * (t + 1) / tasks),
                             actions,
@@ -94,11 +89,31 @@ abstract class PhysicsEnvironment implements VectorEnvironment {
                             rewards,
                             doneOut));
         } else {
-            step(0, environments, actions, observations, rewards, doneOut);
+            advanceRange(0, environments, actions, observations, rewards, doneOut);
         }
     }
 
-    private void step(int from, int to, float[] actions, float[] observations, float[] rewards, boolean[] doneOut) {
+    @Override
+    public void step(int from, int to, float[] actions, float[] observations, float[] rewards, boolean[] doneOut) {
+        if (from < 0 || from > to || to > environments) {
+            throw new IllegalArgumentException(
+                    "from and to must satisfy 0 <= from <= to <= " + environments + ", got " + from + " and " + to);
+        }
+        checkArrays(actions, observations, rewards, doneOut);
+        advanceRange(from, to, actions, observations, rewards, doneOut);
+    }
+
+    private void checkArrays(float[] actions, float[] observations, float[] rewards, boolean[] doneOut) {
+        checkLength("actions", actions, actionSize());
+        checkLength("observations", observations, observationSize());
+        checkLength("rewards", rewards, 1);
+        if (doneOut.length != environments) {
+            throw new IllegalArgumentException("done must have " + environments + " entries, got " + doneOut.length);
+        }
+    }
+
+    private void advanceRange(
+            int from, int to, float[] actions, float[] observations, float[] rewards, boolean[] doneOut) {
         for (int p = from; p < to; p++) {
             if (done[p]) {
                 rewards[p] = 0;

@@ -41,6 +41,14 @@ public interface VectorEnvironment {
      */
     void step(float[] actions, float[] observations, float[] rewards, boolean[] done);
 
+    /**
+     * As {@link #step(float[], float[], float[], boolean[])} for environments {@code [from, to)}
+     * only, the arrays laid out for all of them: only those environments' rows are read and written.
+     * Disjoint ranges may be stepped at the same time from different threads (a lockstep rollout
+     * steps each block of members' environments on the thread that computed their actions).
+     */
+    void step(int from, int to, float[] actions, float[] observations, float[] rewards, boolean[] done);
+
     /** Whether every environment's episode has ended. */
     boolean allDone();
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,6 +175,42 @@ class EnvironmentTest {
         assertArrayEquals(done[0], done[1]);
         assertEquals(total[0], total[1]);
         assertTrue(total[0] > 0 && total[0] < 60.0 * n, "some episodes end within 60 steps: " + total[0]);
+    }
+
+    /** Stepping ranges of environments steps those alone, as the step of all of them does. */
+    @Test
+    void aRangeStepsThoseEnvironmentsAsTheWholeStepDoes() {
+        int n = 40;
+        CartPole whole = new CartPole(n);
+        CartPole ranges = new CartPole(n);
+        float[] obsWhole = new float[n * 4];
+        float[] obsRanges = new float[n * 4];
+        whole.reset(5, obsWhole);
+        ranges.reset(5, obsRanges);
+        float[] actions = new float[n];
+        float[] rewardsWhole = new float[n];
+        float[] rewardsRanges = new float[n];
+        boolean[] doneWhole = new boolean[n];
+        boolean[] doneRanges = new boolean[n];
+        for (int step = 0; step < 30; step++) {
+            for (int p = 0; p < n; p++) {
+                actions[p] = obsWhole[4 * p + 2] > 0 ? 1 : p % 2;
+            }
+            whole.step(actions, obsWhole, rewardsWhole, doneWhole);
+            ranges.step(0, 13, actions, obsRanges, rewardsRanges, doneRanges);
+            ranges.step(13, 40, actions, obsRanges, rewardsRanges, doneRanges);
+            assertArrayEquals(obsWhole, obsRanges, "step " + step);
+            assertArrayEquals(rewardsWhole, rewardsRanges, "step " + step);
+            assertArrayEquals(doneWhole, doneRanges, "step " + step);
+        }
+        // Environments outside the range are neither stepped nor written.
+        ranges.reset(6, obsRanges);
+        float[] fresh = obsRanges.clone();
+        ranges.step(0, 1, actions, obsRanges, rewardsRanges, doneRanges);
+        assertArrayEquals(Arrays.copyOfRange(fresh, 4, 4 * n), Arrays.copyOfRange(obsRanges, 4, 4 * n));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> ranges.step(5, 41, actions, obsWhole, rewardsWhole, doneWhole));
+        assertTrue(e.getMessage().contains("0 <= from <= to <= 40, got 5 and 41"), e.getMessage());
     }
 
     @Test
