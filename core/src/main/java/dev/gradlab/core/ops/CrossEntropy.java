@@ -36,11 +36,10 @@ public final class CrossEntropy extends Function {
             throw new IllegalArgumentException(
                     "cross-entropy of an empty batch, logits shape " + Arrays.toString(logits.shape()));
         }
-        for (int i = 0; i < rows; i++) {
-            if (labels[i] < 0 || labels[i] >= cols) {
-                throw new IllegalArgumentException("cross-entropy: labels[" + i + "] (the label of row " + i
-                        + ") must be in [0, " + cols + "), got " + labels[i]);
-            }
+        int bad = firstLabelOutside(labels, cols);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("cross-entropy: labels[" + bad + "] (the label of row " + bad
+                    + ") must be in [0, " + cols + "), got " + labels[bad]);
         }
         Tensor grad = needsInputGrad(0) ? newTensorLike(logits) : null;
         Tensor loss = newTensor();
@@ -50,6 +49,19 @@ public final class CrossEntropy extends Function {
             saveForBackward(grad);
         }
         return loss;
+    }
+
+    /**
+     * The first label outside {@code [0, classes)}, or -1. A method of its own: it runs every step, and
+     * the JIT then compiles this small loop instead of the whole of {@link #forward} with its messages.
+     */
+    private static int firstLabelOutside(int[] labels, int classes) {
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override
