@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Memory is read in the order it is laid out. B as stored is copied a row at a time across all
  * its panels, a vector at a time, rather than a panel at a time, which would read {@code kc}
  * short pieces of rows that are often exactly 4 KiB apart and so share a cache set. The copies
- * that transpose read four rows of the source side by side and write four adjacent floats.
+ * that transpose take blocks of 16 × 16 through registers on 512-bit vectors ({@link Transpose16});
+ * otherwise, and at a block's edges, they read four rows of the source side by side and write four
+ * adjacent floats.
  */
 final class GemmPacking {
 
@@ -97,10 +99,20 @@ final class GemmPacking {
             int dstOff) {
         int full = nc / NR * NR;
         if (transB) {
-            // op(B)(p, j) = B(j, p): four rows of B at a time become four adjacent panel columns.
-            for (int jr = 0; jr < full; jr += 4) {
-                int panel = dstOff + jr / NR * kc * NR;
-                transpose4(alpha, b, bOff + (j0 + jr) * ldb + p0, ldb, kc, dst, panel + jr % NR, NR);
+            // op(B)(p, j) = B(j, p): rows of B become adjacent panel columns, 16 at a time in blocks
+            // of 16 × 16 transposed in registers on 512-bit vectors; four at a time on other widths
+            // and for the last kc % 16 entries of each row.
+            int step = L == 16 ? 16 : 4;
+            int blocked = L == 16 ? kc / 16 * 16 : 0;
+            for (int jr = 0; jr < full; jr += step) {
+                int panel = dstOff + jr / NR * kc * NR + jr % NR;
+                int src = bOff + (j0 + jr) * ldb + p0;
+                for (int p = 0; p < blocked; p += 16) {
+                    Transpose16.block(alpha, b, src + p, ldb, dst, panel + p * NR, NR);
+                }
+                for (int r = 0; r < step; r += 4) {
+                    transpose4(alpha, b, src + r * ldb + blocked, ldb, kc - blocked, dst, panel + blocked * NR + r, NR);
+                }
             }
         } else {
             for (int p = 0; p < kc; p++) {
