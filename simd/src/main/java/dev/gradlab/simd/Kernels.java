@@ -83,6 +83,13 @@ public interface Kernels {
     /** {@code Σ x}. Summation order may differ between implementations. */
     float sum(float[] x, int xOffset, int n);
 
+    /**
+     * {@code Σ x} accumulated in double precision, in 16 lanes (lane j adds {@code x[16m + j]} in
+     * order of m) combined by a fixed tree, then the last {@code n mod 16} elements in order: the
+     * same result in both implementations, without one long chain of dependent additions.
+     */
+    double sumInDouble(float[] x, int xOffset, int n);
+
     /** {@code Σ x·y}. */
     float dot(float[] x, int xOffset, float[] y, int yOffset, int n);
 

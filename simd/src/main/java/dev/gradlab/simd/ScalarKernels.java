@@ -183,6 +183,32 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public double sumInDouble(float[] x, int xOffset, int n) {
+        int blocks = n / 16;
+        double total = (lanes(x, xOffset, blocks, 0) + lanes(x, xOffset, blocks, 1))
+                + (lanes(x, xOffset, blocks, 2) + lanes(x, xOffset, blocks, 3));
+        for (int i = 16 * blocks; i < n; i++) {
+            total += x[xOffset + i];
+        }
+        return total;
+    }
+
+    /** Lanes j, j + 4, j + 8 and j + 12 of {@link #sumInDouble}, each a sum over the blocks in order. */
+    private static double lanes(float[] x, int xOffset, int blocks, int j) {
+        double l0 = 0;
+        double l4 = 0;
+        double l8 = 0;
+        double l12 = 0;
+        for (int b = 0, at = xOffset + j; b < blocks; b++, at += 16) {
+            l0 += x[at];
+            l4 += x[at + 4];
+            l8 += x[at + 8];
+            l12 += x[at + 12];
+        }
+        return (l0 + l4) + (l8 + l12);
+    }
+
+    @Override
     public float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) {

@@ -13,6 +13,7 @@ import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.OR;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -36,6 +37,9 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> H = L > 8 ? FloatVector.SPECIES_256 : F;
 
     private static final int HL = H.length();
+
+    /** Four double lanes, for sums of floats in double precision. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
 
     /** The Gaussian kernel works on 16-pair blocks, so it needs a species of at most 16 lanes. */
     private static final VectorSpecies<Float> GF = L <= 16 ? F : FloatVector.SPECIES_512;
@@ -339,6 +343,33 @@ final class VectorKernels implements Kernels {
             s += x[xOffset + i];
         }
         return s;
+    }
+
+    @Override
+    public double sumInDouble(float[] x, int xOffset, int n) {
+        // Four chains of 4 double lanes each, 16 elements a step: lanes 0-3, 4-7, 8-11 and 12-15.
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = DoubleVector.zero(D);
+        DoubleVector a2 = DoubleVector.zero(D);
+        DoubleVector a3 = DoubleVector.zero(D);
+        int i = 0;
+        for (int bound = n - 16; i <= bound; i += 16) {
+            a0 = a0.add(widen(x, xOffset + i));
+            a1 = a1.add(widen(x, xOffset + i + 4));
+            a2 = a2.add(widen(x, xOffset + i + 8));
+            a3 = a3.add(widen(x, xOffset + i + 12));
+        }
+        DoubleVector t = a0.add(a1).add(a2.add(a3));
+        double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
+        for (; i < n; i++) {
+            total += x[xOffset + i];
+        }
+        return total;
+    }
+
+    /** Four floats from {@code x[at]}, widened to doubles. */
+    private static DoubleVector widen(float[] x, int at) {
+        return (DoubleVector) FloatVector.fromArray(FloatVector.SPECIES_128, x, at).castShape(D, 0);
     }
 
     @Override

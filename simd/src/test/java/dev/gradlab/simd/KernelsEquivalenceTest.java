@@ -8,6 +8,7 @@ import java.util.Arrays;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Vector API kernels against their scalar twins, on random lengths (1, primes, lengths that are
@@ -165,6 +166,33 @@ class KernelsEquivalenceTest {
                 SCALAR.dot(x, off, y, off, n),
                 VECTOR.dot(x, off, y, off, n),
                 2 * (n + 1) * U * absDot + Float.MIN_VALUE);
+    }
+
+    /** The same lanes and the same tree in both: equal to the bit, and within double's summation bound. */
+    @Property(tries = 200)
+    void sumsInDoubleAreIdentical(
+            @ForAll @IntRange(min = 0, max = 1000) int n, @ForAll @IntRange(max = 9) int off, @ForAll long seed) {
+        float[] x = KernelsTestData.values(seed, off + n, false);
+        double sequential = 0;
+        double absSum = 0;
+        for (int i = off; i < off + n; i++) {
+            sequential += x[i];
+            absSum += Math.abs(x[i]);
+        }
+        double scalar = SCALAR.sumInDouble(x, off, n);
+        assertEquals(Double.doubleToLongBits(scalar), Double.doubleToLongBits(VECTOR.sumInDouble(x, off, n)));
+        assertEquals(sequential, scalar, 2 * n * 0x1p-53 * absSum);
+    }
+
+    @Test
+    void sumsInDoubleKeepWhatAFloatSumLoses() {
+        float[] x = new float[101];
+        Arrays.fill(x, 1f);
+        x[37] = 0x1p24f; // a float total would stay at 2^24 after it
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+            assertEquals(0x1p24 + 100, k.sumInDouble(x, 0, x.length), k.toString());
+            assertEquals(0x1p24 + 99, k.sumInDouble(x, 1, x.length - 1), k.toString());
+        }
     }
 
     @Property(tries = 100)
