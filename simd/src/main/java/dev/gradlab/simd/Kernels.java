@@ -123,6 +123,38 @@ public interface Kernels {
     /** {@code y[r, j] += x[r, j]} for blocks laid out as {@link #copy2d}'s (its adjoint: col2im). */
     void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy);
 
+    /**
+     * {@link #copy2d} of {@code blocks} blocks, block b's rows starting at {@code xOffset + b·xBlock} in
+     * {@code x} and {@code yOffset + b·yBlock} in {@code y}: the same window of several images in one
+     * call (im2col of a chunk of samples).
+     */
+    void copy3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock);
+
+    /** {@link #add2d} of blocks laid out as {@link #copy3d}'s, one block after another (col2im). */
+    void add3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock);
+
     // ---- noise ----
 
     /**

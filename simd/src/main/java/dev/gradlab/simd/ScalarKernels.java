@@ -274,16 +274,54 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(x, xOffset + r * ldx, y, yOffset + r * ldy, cols);
-        }
+        copy3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
     }
 
     @Override
     public void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0, xi = xOffset + r * ldx, yi = yOffset + r * ldy; j < cols; j++) {
-                y[yi + j] += x[xi + j];
+        add3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
+    }
+
+    @Override
+    public void copy3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock) {
+        for (int b = 0; b < blocks; b++) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(x, xOffset + b * xBlock + r * ldx, y, yOffset + b * yBlock + r * ldy, cols);
+            }
+        }
+    }
+
+    @Override
+    public void add3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock) {
+        for (int b = 0; b < blocks; b++) {
+            for (int r = 0; r < rows; r++) {
+                int xi = xOffset + b * xBlock + r * ldx;
+                int yi = yOffset + b * yBlock + r * ldy;
+                for (int j = 0; j < cols; j++) {
+                    y[yi + j] += x[xi + j];
+                }
             }
         }
     }

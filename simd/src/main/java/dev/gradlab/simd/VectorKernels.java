@@ -471,60 +471,100 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        copy3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
+    }
+
+    @Override
+    public void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        add3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
+    }
+
+    @Override
+    public void copy3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock) {
         if (cols == HL) {
             // Rows of exactly one vector (an 8-wide window), without the loops' set-up per row.
-            for (int r = 0; r < rows; r++) {
-                FloatVector.fromArray(H, x, xOffset + r * ldx).intoArray(y, yOffset + r * ldy);
+            for (int b = 0; b < blocks; b++) {
+                for (int r = 0, xi = xOffset + b * xBlock, yi = yOffset + b * yBlock; r < rows; r++) {
+                    FloatVector.fromArray(H, x, xi + r * ldx).intoArray(y, yi + r * ldy);
+                }
             }
             return;
         }
         int bound = F.loopBound(cols);
         int half = bound + H.loopBound(cols - bound);
-        for (int r = 0; r < rows; r++) {
-            int xi = xOffset + r * ldx;
-            int yi = yOffset + r * ldy;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector.fromArray(F, x, xi + j).intoArray(y, yi + j);
-            }
-            for (; j < half; j += HL) {
-                FloatVector.fromArray(H, x, xi + j).intoArray(y, yi + j);
-            }
-            for (; j < cols; j++) {
-                y[yi + j] = x[xi + j];
+        for (int b = 0; b < blocks; b++) {
+            for (int r = 0; r < rows; r++) {
+                int xi = xOffset + b * xBlock + r * ldx;
+                int yi = yOffset + b * yBlock + r * ldy;
+                int j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector.fromArray(F, x, xi + j).intoArray(y, yi + j);
+                }
+                for (; j < half; j += HL) {
+                    FloatVector.fromArray(H, x, xi + j).intoArray(y, yi + j);
+                }
+                for (; j < cols; j++) {
+                    y[yi + j] = x[xi + j];
+                }
             }
         }
     }
 
     @Override
-    public void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+    public void add3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock) {
         if (cols == HL) {
-            for (int r = 0; r < rows; r++) {
-                int yi = yOffset + r * ldy;
-                FloatVector.fromArray(H, y, yi)
-                        .add(FloatVector.fromArray(H, x, xOffset + r * ldx))
-                        .intoArray(y, yi);
+            for (int b = 0; b < blocks; b++) {
+                for (int r = 0, xi = xOffset + b * xBlock, yi = yOffset + b * yBlock; r < rows; r++) {
+                    int at = yi + r * ldy;
+                    FloatVector.fromArray(H, y, at)
+                            .add(FloatVector.fromArray(H, x, xi + r * ldx))
+                            .intoArray(y, at);
+                }
             }
             return;
         }
         int bound = F.loopBound(cols);
         int half = bound + H.loopBound(cols - bound);
-        for (int r = 0; r < rows; r++) {
-            int xi = xOffset + r * ldx;
-            int yi = yOffset + r * ldy;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector.fromArray(F, y, yi + j)
-                        .add(FloatVector.fromArray(F, x, xi + j))
-                        .intoArray(y, yi + j);
-            }
-            for (; j < half; j += HL) {
-                FloatVector.fromArray(H, y, yi + j)
-                        .add(FloatVector.fromArray(H, x, xi + j))
-                        .intoArray(y, yi + j);
-            }
-            for (; j < cols; j++) {
-                y[yi + j] += x[xi + j];
+        for (int b = 0; b < blocks; b++) {
+            for (int r = 0; r < rows; r++) {
+                int xi = xOffset + b * xBlock + r * ldx;
+                int yi = yOffset + b * yBlock + r * ldy;
+                int j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector.fromArray(F, y, yi + j)
+                            .add(FloatVector.fromArray(F, x, xi + j))
+                            .intoArray(y, yi + j);
+                }
+                for (; j < half; j += HL) {
+                    FloatVector.fromArray(H, y, yi + j)
+                            .add(FloatVector.fromArray(H, x, xi + j))
+                            .intoArray(y, yi + j);
+                }
+                for (; j < cols; j++) {
+                    y[yi + j] += x[xi + j];
+                }
             }
         }
     }

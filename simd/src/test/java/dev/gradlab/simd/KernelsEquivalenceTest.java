@@ -256,6 +256,47 @@ class KernelsEquivalenceTest {
         }
     }
 
+    /**
+     * Several blocks in one call, as im2col takes a window of each sample of a chunk: the same as one
+     * copy2d / add2d per block, in both implementations, for rows of any width and of one and two
+     * 256-bit vectors.
+     */
+    @Property(tries = 100)
+    void blockCopiesAndAddsOfSeveralBlocksAreOnePerBlock(
+            @ForAll @IntRange(min = 1, max = 5) int blocks,
+            @ForAll @IntRange(min = 1, max = 9) int rows,
+            @ForAll @IntRange(min = 1, max = 40) int cols,
+            @ForAll @IntRange(max = 9) int gap,
+            @ForAll @IntRange(max = 7) int blockGap,
+            @ForAll @IntRange(max = 5) int off,
+            @ForAll long seed) {
+        for (int width : new int[] {cols, 8, 16}) {
+            int ld = width + gap;
+            int xBlock = rows * ld + blockGap; // windows of images, apart by more than their rows
+            int yBlock = rows * width; // contiguous columns, as im2col writes them
+            float[] x = KernelsTestData.values(seed, off + blocks * xBlock, false);
+            float[] y = KernelsTestData.values(seed + 1, off + blocks * yBlock, false);
+            float[] expected = y.clone();
+            for (int b = 0; b < blocks; b++) {
+                SCALAR.copy2d(rows, width, x, off + b * xBlock, ld, expected, off + b * yBlock, width);
+            }
+            for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+                float[] actual = y.clone();
+                k.copy3d(blocks, rows, width, x, off, ld, xBlock, actual, off, width, yBlock);
+                assertArrayEquals(expected, actual, k + " copy3d");
+            }
+            float[] sums = x.clone();
+            for (int b = 0; b < blocks; b++) {
+                SCALAR.add2d(rows, width, y, off + b * yBlock, width, sums, off + b * xBlock, ld);
+            }
+            for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+                float[] actual = x.clone();
+                k.add3d(blocks, rows, width, y, off, width, yBlock, actual, off, ld, xBlock);
+                assertArrayEquals(sums, actual, k + " add3d");
+            }
+        }
+    }
+
     @Property(tries = 200)
     void softmaxRowsMatch(
             @ForAll @IntRange(min = 1, max = 12) int rows,
