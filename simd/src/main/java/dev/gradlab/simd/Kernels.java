@@ -155,6 +155,17 @@ public interface Kernels {
             int ldy,
             int yBlock);
 
+    /**
+     * 2×2 max pooling at stride 2 into a contiguous rows × cols block:
+     * {@code y[r, j] = max(x[2r, 2j], x[2r, 2j + 1], x[2r + 1, 2j], x[2r + 1, 2j + 1])}, with the input's
+     * rows {@code ldx} apart from {@code xOffset}, the maximum {@link Math#max}'s (−0 below +0, NaN
+     * above all). When {@code argmax} is not null, {@code argmax[yOffset + r·cols + j]} receives the
+     * index, relative to {@code xOffset}, of the window's first element in row-major order with the
+     * maximum's bits, or of its first NaN: PyTorch's winner, as a float (exact below 2^24). Values
+     * and winners are identical in both implementations (a NaN's payload aside).
+     */
+    void maxPool2x2(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax);
+
     // ---- noise ----
 
     /**

@@ -327,6 +327,39 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void maxPool2x2(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax) {
+        for (int r = 0; r < rows; r++) {
+            maxPool2x2Row(0, cols, x, xOffset, xOffset + 2 * r * ldx, ldx, y, yOffset + r * cols, argmax);
+        }
+    }
+
+    /**
+     * Outputs {@code j0 .. cols − 1} of one row of {@link #maxPool2x2}, whose windows' top row starts
+     * at {@code top}, into {@code y[q + j]} (and {@code argmax[q + j]}).
+     */
+    static void maxPool2x2Row(
+            int j0, int cols, float[] x, int xOffset, int top, int ldx, float[] y, int q, float[] argmax) {
+        for (int j = j0; j < cols; j++) {
+            int p = top + 2 * j;
+            float max = Math.max(Math.max(x[p], x[p + 1]), Math.max(x[p + ldx], x[p + ldx + 1]));
+            y[q + j] = max;
+            if (argmax != null) {
+                int at = p - xOffset;
+                int best = at + ldx + 1;
+                best = wins(x[p + ldx], max) ? at + ldx : best;
+                best = wins(x[p + 1], max) ? at + 1 : best;
+                best = wins(x[p], max) ? at : best;
+                argmax[q + j] = best;
+            }
+        }
+    }
+
+    /** Whether {@code value} can win a window whose maximum is {@code max}: it has max's bits, or both are NaN. */
+    private static boolean wins(float value, float max) {
+        return Float.floatToRawIntBits(value) == Float.floatToRawIntBits(max) || (value != value && max != max);
+    }
+
+    @Override
     public void gaussian(long seed, long stream, long index, float[] out, int outOffset, int n) {
         GaussianStream g = new GaussianStream(seed, stream);
         for (int i = 0; i < n; i++) {

@@ -5,6 +5,7 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -17,6 +18,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -37,6 +39,19 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> H = L > 8 ? FloatVector.SPECIES_256 : F;
 
     private static final int HL = H.length();
+
+    /**
+     * Max-pooling's species: 128 bits, four outputs a step, since the pooled rows are short (4 and 12
+     * outputs in the reference convnet); the shuffles take a row's first and second elements of each
+     * pair from two vectors, and EVENS are the pairs' offsets.
+     */
+    private static final VectorSpecies<Float> P = FloatVector.SPECIES_128;
+
+    private static final int PL = P.length();
+    private static final VectorSpecies<Integer> PI = IntVector.SPECIES_128;
+    private static final VectorShuffle<Float> FIRSTS = VectorShuffle.fromOp(P, i -> 2 * i);
+    private static final VectorShuffle<Float> SECONDS = VectorShuffle.fromOp(P, i -> 2 * i + 1);
+    private static final int[] EVENS = {0, 2, 4, 6};
 
     /** Four double lanes, for sums of floats in double precision. */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
@@ -567,6 +582,47 @@ final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    @Override
+    public void maxPool2x2(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax) {
+        for (int r = 0; r < rows; r++) {
+            int top = xOffset + 2 * r * ldx;
+            int q = yOffset + r * cols;
+            int j = 0;
+            for (; j <= cols - PL; j += PL) {
+                int p = top + 2 * j;
+                // Each row's pairs split into first and second elements: a, b above, c, d below.
+                FloatVector t0 = FloatVector.fromArray(P, x, p);
+                FloatVector t1 = FloatVector.fromArray(P, x, p + PL);
+                FloatVector b0 = FloatVector.fromArray(P, x, p + ldx);
+                FloatVector b1 = FloatVector.fromArray(P, x, p + ldx + PL);
+                FloatVector a = t0.rearrange(FIRSTS, t1);
+                FloatVector b = t0.rearrange(SECONDS, t1);
+                FloatVector c = b0.rearrange(FIRSTS, b1);
+                FloatVector d = b0.rearrange(SECONDS, b1);
+                FloatVector max = a.max(b).max(c.max(d));
+                max.intoArray(y, q + j);
+                if (argmax == null) {
+                    continue;
+                }
+                IntVector bits = max.reinterpretAsInts();
+                VectorMask<Integer> nan = bits.and(0x7FFFFFFF).compare(GT, 0x7F800000);
+                IntVector at = IntVector.fromArray(PI, EVENS, 0).add(p - xOffset);
+                IntVector best = at.add(ldx + 1);
+                best = best.blend(at.add(ldx), wins(c, bits, nan));
+                best = best.blend(at.add(1), wins(b, bits, nan));
+                best = best.blend(at, wins(a, bits, nan));
+                best.convert(I2F, 0).reinterpretAsFloats().intoArray(argmax, q + j);
+            }
+            ScalarKernels.maxPool2x2Row(j, cols, x, xOffset, top, ldx, y, q, argmax);
+        }
+    }
+
+    /** The lanes where {@code value} can win: it has the maximum's bits, or both are NaN. */
+    private static VectorMask<Integer> wins(FloatVector value, IntVector maxBits, VectorMask<Integer> maxNaN) {
+        IntVector v = value.reinterpretAsInts();
+        return v.eq(maxBits).or(v.and(0x7FFFFFFF).compare(GT, 0x7F800000).and(maxNaN));
     }
 
     // ---- noise ----

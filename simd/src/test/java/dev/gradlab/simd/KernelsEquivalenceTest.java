@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -293,6 +294,60 @@ class KernelsEquivalenceTest {
                 float[] actual = x.clone();
                 k.add3d(blocks, rows, width, y, off, width, yBlock, actual, off, ld, xBlock);
                 assertArrayEquals(sums, actual, k + " add3d");
+            }
+        }
+    }
+
+    /**
+     * 2×2 max pooling in both implementations against a direct search, over rows of any width (the
+     * vector loop's steps and the scalar tail) and inputs drawn from a few values: ties, zeros of both
+     * signs and NaNs of two payloads are common. The maximum is Math.max's, the winner the first
+     * element with its bits, or the first NaN.
+     */
+    @Property(tries = 200)
+    void maxPool2x2MatchesTheDirectSearch(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 19) int cols,
+            @ForAll @IntRange(max = 3) int gap,
+            @ForAll @IntRange(max = 5) int off,
+            @ForAll boolean withNaN,
+            @ForAll long seed) {
+        float[] pool = {
+            0f, -0f, 1f, -1f, 2f, withNaN ? Float.NaN : 3f, withNaN ? Float.intBitsToFloat(0xFFC00123) : -3f
+        };
+        int ldx = 2 * cols + gap;
+        Random random = new Random(seed);
+        float[] x = new float[off + 2 * rows * ldx];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = pool[random.nextInt(pool.length)];
+        }
+        float[] values = new float[rows * cols];
+        int[] winners = new int[rows * cols];
+        for (int r = 0, q = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++, q++) {
+                int first = 2 * r * ldx + 2 * j;
+                int best = first;
+                for (int at : new int[] {first + 1, first + ldx, first + ldx + 1}) {
+                    float m = x[off + best];
+                    float a = x[off + at];
+                    if (!Float.isNaN(m) && (Float.isNaN(a) || Float.compare(a, m) > 0)) {
+                        best = at;
+                    }
+                }
+                values[q] = x[off + best];
+                winners[q] = best;
+            }
+        }
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+            float[] y = new float[off + rows * cols];
+            float[] argmax = new float[off + rows * cols];
+            k.maxPool2x2(rows, cols, x, off, ldx, y, off, argmax);
+            float[] plain = new float[off + rows * cols];
+            k.maxPool2x2(rows, cols, x, off, ldx, plain, off, null);
+            for (int q = 0; q < rows * cols; q++) {
+                assertEquals(Float.floatToIntBits(values[q]), Float.floatToIntBits(y[off + q]), k + " window " + q);
+                assertEquals(Float.floatToIntBits(values[q]), Float.floatToIntBits(plain[off + q]), k + " " + q);
+                assertEquals(winners[q], (int) argmax[off + q], k + " winner of window " + q);
             }
         }
     }
