@@ -101,6 +101,7 @@ public final class Conv2dFunction extends Function {
         Tensor weight = saved(1);
         float[] wd = weight.data();
         float[] gd = g.data();
+        Kernels kernels = Simd.kernels();
         int cols = c * k * k;
         int chunk = chunkSamples();
         int chunks = chunks();
@@ -172,10 +173,16 @@ public final class Conv2dFunction extends Function {
             gw = newTensorLike(weight);
             float[] gwd = gw.data();
             int size = o * cols;
-            for (int t = 0; t < chunks; t++) {
-                for (int i = 0, at = t * size; i < size; i++) {
-                    // Entry (ch, col) of dW, at (col, ch) in a transposed share.
-                    gwd[i] += partial[o <= NARROW ? at + i % cols * o + i / cols : at + i];
+            for (int t = 0, at = 0; t < chunks; t++, at += size) {
+                if (o > NARROW) {
+                    kernels.add(gwd, 0, partial, at, gwd, 0, size);
+                    continue;
+                }
+                for (int ch = 0; ch < o; ch++) {
+                    for (int col = 0; col < cols; col++) {
+                        // Entry (ch, col) of dW, at (col, ch) in a transposed share.
+                        gwd[ch * cols + col] += partial[at + col * o + ch];
+                    }
                 }
             }
         }
@@ -184,7 +191,6 @@ public final class Conv2dFunction extends Function {
             gb = newTensor(o);
             float[] gbd = gb.data();
             int plane = oh * ow;
-            Kernels kernels = Simd.kernels();
             for (int ch = 0; ch < o; ch++) {
                 // In double, in lanes that add independently: the same sum on any thread count.
                 double sum = 0;
