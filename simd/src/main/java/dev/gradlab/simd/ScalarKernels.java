@@ -334,12 +334,12 @@ final class ScalarKernels implements Kernels {
     }
 
     /**
-     * Outputs {@code j0 .. cols − 1} of one row of {@link #maxPool2x2}, whose windows' top row starts
+     * Outputs {@code j0 .. j1 − 1} of one row of {@link #maxPool2x2}, whose windows' top row starts
      * at {@code top}, into {@code y[q + j]} (and {@code argmax[q + j]}).
      */
     static void maxPool2x2Row(
-            int j0, int cols, float[] x, int xOffset, int top, int ldx, float[] y, int q, float[] argmax) {
-        for (int j = j0; j < cols; j++) {
+            int j0, int j1, float[] x, int xOffset, int top, int ldx, float[] y, int q, float[] argmax) {
+        for (int j = j0; j < j1; j++) {
             int p = top + 2 * j;
             float max = Math.max(Math.max(x[p], x[p + 1]), Math.max(x[p + ldx], x[p + ldx + 1]));
             y[q + j] = max;

@@ -6,19 +6,21 @@ import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.L2I;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.NE;
 import static jdk.incubator.vector.VectorOperators.OR;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -41,16 +43,14 @@ final class VectorKernels implements Kernels {
     private static final int HL = H.length();
 
     /**
-     * Max-pooling's species: 128 bits, four outputs a step, since the pooled rows are short (4 and 12
-     * outputs in the reference convnet); the shuffles take a row's first and second elements of each
-     * pair from two vectors, and EVENS are the pairs' offsets.
+     * Max-pooling's species: four windows a step, as the pooled rows are short (4 and 12 outputs in
+     * the reference convnet); a row's eight floats are four pairs, split by narrowing longs to ints.
+     * Without 256-bit vectors, the scalar code.
      */
-    private static final VectorSpecies<Float> P = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Float> P = FloatVector.SPECIES_256;
 
-    private static final int PL = P.length();
     private static final VectorSpecies<Integer> PI = IntVector.SPECIES_128;
-    private static final VectorShuffle<Float> FIRSTS = VectorShuffle.fromOp(P, i -> 2 * i);
-    private static final VectorShuffle<Float> SECONDS = VectorShuffle.fromOp(P, i -> 2 * i + 1);
+    private static final boolean POOL_VECTORS = L >= 8;
     private static final int[] EVENS = {0, 2, 4, 6};
 
     /** Four double lanes, for sums of floats in double precision. */
@@ -590,39 +590,47 @@ final class VectorKernels implements Kernels {
             int top = xOffset + 2 * r * ldx;
             int q = yOffset + r * cols;
             int j = 0;
-            for (; j <= cols - PL; j += PL) {
+            for (; POOL_VECTORS && j <= cols - 4; j += 4) {
                 int p = top + 2 * j;
-                // Each row's pairs split into first and second elements: a, b above, c, d below.
-                FloatVector t0 = FloatVector.fromArray(P, x, p);
-                FloatVector t1 = FloatVector.fromArray(P, x, p + PL);
-                FloatVector b0 = FloatVector.fromArray(P, x, p + ldx);
-                FloatVector b1 = FloatVector.fromArray(P, x, p + ldx + PL);
-                FloatVector a = t0.rearrange(FIRSTS, t1);
-                FloatVector b = t0.rearrange(SECONDS, t1);
-                FloatVector c = b0.rearrange(FIRSTS, b1);
-                FloatVector d = b0.rearrange(SECONDS, b1);
-                FloatVector max = a.max(b).max(c.max(d));
+                // Four windows' pairs as longs: a pair's first element is the low half (little-endian lanes).
+                LongVector above = FloatVector.fromArray(P, x, p).reinterpretAsLongs();
+                LongVector below = FloatVector.fromArray(P, x, p + ldx).reinterpretAsLongs();
+                IntVector a = firsts(above);
+                IntVector b = seconds(above);
+                IntVector c = firsts(below);
+                IntVector d = seconds(below);
+                FloatVector max = a.reinterpretAsFloats()
+                        .max(b.reinterpretAsFloats())
+                        .max(c.reinterpretAsFloats().max(d.reinterpretAsFloats()));
                 max.intoArray(y, q + j);
                 if (argmax == null) {
                     continue;
                 }
+                if (max.compare(NE, max).anyTrue()) {
+                    // A NaN (rare): the first NaN wins, whatever its bits; the scalar code finds it.
+                    ScalarKernels.maxPool2x2Row(j, j + 4, x, xOffset, top, ldx, y, q, argmax);
+                    continue;
+                }
                 IntVector bits = max.reinterpretAsInts();
-                VectorMask<Integer> nan = bits.and(0x7FFFFFFF).compare(GT, 0x7F800000);
                 IntVector at = IntVector.fromArray(PI, EVENS, 0).add(p - xOffset);
                 IntVector best = at.add(ldx + 1);
-                best = best.blend(at.add(ldx), wins(c, bits, nan));
-                best = best.blend(at.add(1), wins(b, bits, nan));
-                best = best.blend(at, wins(a, bits, nan));
+                best = best.blend(at.add(ldx), c.eq(bits));
+                best = best.blend(at.add(1), b.eq(bits));
+                best = best.blend(at, a.eq(bits));
                 best.convert(I2F, 0).reinterpretAsFloats().intoArray(argmax, q + j);
             }
             ScalarKernels.maxPool2x2Row(j, cols, x, xOffset, top, ldx, y, q, argmax);
         }
     }
 
-    /** The lanes where {@code value} can win: it has the maximum's bits, or both are NaN. */
-    private static VectorMask<Integer> wins(FloatVector value, IntVector maxBits, VectorMask<Integer> maxNaN) {
-        IntVector v = value.reinterpretAsInts();
-        return v.eq(maxBits).or(v.and(0x7FFFFFFF).compare(GT, 0x7F800000).and(maxNaN));
+    /** The first elements of four pairs of floats held as longs. */
+    private static IntVector firsts(LongVector pairs) {
+        return (IntVector) pairs.convertShape(L2I, PI, 0);
+    }
+
+    /** The second elements of four pairs of floats held as longs. */
+    private static IntVector seconds(LongVector pairs) {
+        return (IntVector) pairs.lanewise(LSHR, 32).convertShape(L2I, PI, 0);
     }
 
     // ---- noise ----
