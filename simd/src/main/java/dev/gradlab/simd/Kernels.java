@@ -166,6 +166,13 @@ public interface Kernels {
      */
     void maxPool2x2(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax);
 
+    /**
+     * The adjoint of {@link #maxPool2x2}: for each window, {@code g[gOffset + r·cols + j]} added to the
+     * element at index {@code argmax[gOffset + r·cols + j]} (relative to {@code gxOffset}, rows
+     * {@code ldx} apart, as {@link #maxPool2x2} gives them) and 0 added to the window's other three.
+     */
+    void maxPool2x2Backward(int rows, int cols, float[] g, int gOffset, float[] argmax, float[] gx, int gxOffset, int ldx);
+
     // ---- noise ----
 
     /**

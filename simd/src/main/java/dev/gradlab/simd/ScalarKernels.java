@@ -354,6 +354,28 @@ final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public void maxPool2x2Backward(
+            int rows, int cols, float[] g, int gOffset, float[] argmax, float[] gx, int gxOffset, int ldx) {
+        for (int r = 0; r < rows; r++) {
+            maxPool2x2BackwardRow(0, cols, g, gOffset + r * cols, argmax, gx, gxOffset, gxOffset + 2 * r * ldx, ldx);
+        }
+    }
+
+    /** Windows {@code j0 .. j1 − 1} of one row of {@link #maxPool2x2Backward}, whose top row starts at {@code top}. */
+    static void maxPool2x2BackwardRow(
+            int j0, int j1, float[] g, int q, float[] argmax, float[] gx, int gxOffset, int top, int ldx) {
+        for (int j = j0; j < j1; j++) {
+            int p = top + 2 * j;
+            int winner = gxOffset + (int) argmax[q + j];
+            float value = g[q + j];
+            gx[p] += p == winner ? value : 0f;
+            gx[p + 1] += p + 1 == winner ? value : 0f;
+            gx[p + ldx] += p + ldx == winner ? value : 0f;
+            gx[p + ldx + 1] += p + ldx + 1 == winner ? value : 0f;
+        }
+    }
+
     /** Whether {@code value} can win a window whose maximum is {@code max}: it has max's bits, or both are NaN. */
     private static boolean wins(float value, float max) {
         return Float.floatToRawIntBits(value) == Float.floatToRawIntBits(max) || (value != value && max != max);

@@ -5,7 +5,9 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.I2L;
 import static jdk.incubator.vector.VectorOperators.L2I;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -50,6 +52,8 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> P = FloatVector.SPECIES_256;
 
     private static final VectorSpecies<Integer> PI = IntVector.SPECIES_128;
+    private static final VectorSpecies<Float> PF = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Long> PL = LongVector.SPECIES_256;
     private static final boolean POOL_VECTORS = L >= 8;
     private static final int[] EVENS = {0, 2, 4, 6};
 
@@ -621,6 +625,37 @@ final class VectorKernels implements Kernels {
             }
             ScalarKernels.maxPool2x2Row(j, cols, x, xOffset, top, ldx, y, q, argmax);
         }
+    }
+
+    @Override
+    public void maxPool2x2Backward(
+            int rows, int cols, float[] g, int gOffset, float[] argmax, float[] gx, int gxOffset, int ldx) {
+        FloatVector zero = FloatVector.zero(PF);
+        for (int r = 0; r < rows; r++) {
+            int top = gxOffset + 2 * r * ldx;
+            int q = gOffset + r * cols;
+            int j = 0;
+            for (; POOL_VECTORS && j <= cols - 4; j += 4) {
+                int p = top + 2 * j;
+                FloatVector value = FloatVector.fromArray(PF, g, q + j);
+                IntVector winner = (IntVector) FloatVector.fromArray(PF, argmax, q + j).convert(F2I, 0);
+                IntVector at = IntVector.fromArray(PI, EVENS, 0).add(p - gxOffset);
+                FloatVector a = zero.blend(value, winner.eq(at).cast(PF));
+                FloatVector b = zero.blend(value, winner.eq(at.add(1)).cast(PF));
+                FloatVector c = zero.blend(value, winner.eq(at.add(ldx)).cast(PF));
+                FloatVector d = zero.blend(value, winner.eq(at.add(ldx + 1)).cast(PF));
+                FloatVector.fromArray(P, gx, p).add(pairs(a, b)).intoArray(gx, p);
+                FloatVector.fromArray(P, gx, p + ldx).add(pairs(c, d)).intoArray(gx, p + ldx);
+            }
+            ScalarKernels.maxPool2x2BackwardRow(j, cols, g, q, argmax, gx, gxOffset, top, ldx);
+        }
+    }
+
+    /** Four pairs (first, second) as eight floats: the inverse of {@link #firsts} and {@link #seconds}. */
+    private static FloatVector pairs(FloatVector first, FloatVector second) {
+        LongVector low = (LongVector) first.reinterpretAsInts().convertShape(I2L, PL, 0);
+        LongVector high = (LongVector) second.reinterpretAsInts().convertShape(I2L, PL, 0);
+        return low.and(0xFFFFFFFFL).or(high.lanewise(LSHL, 32)).reinterpretAsFloats();
     }
 
     /** The first elements of four pairs of floats held as longs. */

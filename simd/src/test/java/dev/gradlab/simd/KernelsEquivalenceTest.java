@@ -350,6 +350,28 @@ class KernelsEquivalenceTest {
                 assertEquals(winners[q], (int) argmax[off + q], k + " winner of window " + q);
             }
         }
+        // Backward: each window's gradient to its winner, 0 added to the others (so -0 turns to +0).
+        float[] g = KernelsTestData.values(seed + 1, off + rows * cols, false);
+        float[] argmax = new float[off + rows * cols];
+        SCALAR.maxPool2x2(rows, cols, x, off, ldx, new float[off + rows * cols], off, argmax);
+        float[] gx = x.clone();
+        for (int i = 0; i < gx.length; i++) {
+            gx[i] = Float.isNaN(gx[i]) ? 1f : gx[i];
+        }
+        float[] expected = gx.clone();
+        for (int r = 0, q = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++, q++) {
+                int first = off + 2 * r * ldx + 2 * j;
+                for (int at : new int[] {first, first + 1, first + ldx, first + ldx + 1}) {
+                    expected[at] += at == off + winners[q] ? g[off + q] : 0f;
+                }
+            }
+        }
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+            float[] actual = gx.clone();
+            k.maxPool2x2Backward(rows, cols, g, off, argmax, actual, off, ldx);
+            assertArrayEquals(expected, actual, k + " backward");
+        }
     }
 
     @Property(tries = 200)

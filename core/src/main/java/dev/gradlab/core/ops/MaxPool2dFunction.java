@@ -94,8 +94,13 @@ public final class MaxPool2dFunction extends Pool2dFunction {
         float[] gxd = gx.data();
         int outPlane = oh * ow;
         int inPlane = h * w;
+        Kernels kernels = Simd.kernels();
         Parallel.forEach(n, s -> {
             for (int plane = s * c; plane < (s + 1) * c; plane++) {
+                if (kernel == 2 && stride == 2) {
+                    kernels.maxPool2x2Backward(oh, ow, gd, plane * outPlane, ad, gxd, plane * inPlane, w);
+                    continue;
+                }
                 for (int q = plane * outPlane, end = q + outPlane; q < end; q++) {
                     gxd[plane * inPlane + (int) ad[q]] += gd[q];
                 }
