@@ -171,7 +171,8 @@ public interface Kernels {
      * element at index {@code argmax[gOffset + r·cols + j]} (relative to {@code gxOffset}, rows
      * {@code ldx} apart, as {@link #maxPool2x2} gives them) and 0 added to the window's other three.
      */
-    void maxPool2x2Backward(int rows, int cols, float[] g, int gOffset, float[] argmax, float[] gx, int gxOffset, int ldx);
+    void maxPool2x2Backward(
+            int rows, int cols, float[] g, int gOffset, float[] argmax, float[] gx, int gxOffset, int ldx);
 
     // ---- noise ----
 

@@ -327,7 +327,8 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void maxPool2x2(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax) {
+    public void maxPool2x2(
+            int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax) {
         for (int r = 0; r < rows; r++) {
             maxPool2x2Row(0, cols, x, xOffset, xOffset + 2 * r * ldx, ldx, y, yOffset + r * cols, argmax);
         }

@@ -2,10 +2,10 @@ package dev.gradlab.simd;
 
 import static jdk.incubator.vector.VectorOperators.AND;
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.I2L;
 import static jdk.incubator.vector.VectorOperators.L2I;
@@ -388,7 +388,8 @@ final class VectorKernels implements Kernels {
 
     /** Four floats from {@code x[at]}, widened to doubles. */
     private static DoubleVector widen(float[] x, int at) {
-        return (DoubleVector) FloatVector.fromArray(FloatVector.SPECIES_128, x, at).castShape(D, 0);
+        return (DoubleVector)
+                FloatVector.fromArray(FloatVector.SPECIES_128, x, at).castShape(D, 0);
     }
 
     @Override
@@ -589,7 +590,8 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void maxPool2x2(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax) {
+    public void maxPool2x2(
+            int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax) {
         for (int r = 0; r < rows; r++) {
             int top = xOffset + 2 * r * ldx;
             int q = yOffset + r * cols;
@@ -638,7 +640,8 @@ final class VectorKernels implements Kernels {
             for (; POOL_VECTORS && j <= cols - 4; j += 4) {
                 int p = top + 2 * j;
                 FloatVector value = FloatVector.fromArray(PF, g, q + j);
-                IntVector winner = (IntVector) FloatVector.fromArray(PF, argmax, q + j).convert(F2I, 0);
+                IntVector winner =
+                        (IntVector) FloatVector.fromArray(PF, argmax, q + j).convert(F2I, 0);
                 IntVector at = IntVector.fromArray(PI, EVENS, 0).add(p - gxOffset);
                 FloatVector a = zero.blend(value, winner.eq(at).cast(PF));
                 FloatVector b = zero.blend(value, winner.eq(at.add(1)).cast(PF));

@@ -312,8 +312,7 @@ class KernelsEquivalenceTest {
             @ForAll @IntRange(max = 5) int off,
             @ForAll boolean withNaN,
             @ForAll long seed) {
-        float[] pool = {
-            0f, -0f, 1f, -1f, 2f, withNaN ? Float.NaN : 3f, withNaN ? Float.intBitsToFloat(0xFFC00123) : -3f
+        float[] pool = {0f, -0f, 1f, -1f, 2f, withNaN ? Float.NaN : 3f, withNaN ? Float.intBitsToFloat(0xFFC00123) : -3f
         };
         int ldx = 2 * cols + gap;
         Random random = new Random(seed);
