@@ -2,7 +2,6 @@ package dev.gradlab.simd;
 
 import static jdk.incubator.vector.VectorOperators.AND;
 import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
@@ -56,6 +55,7 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Long> PL = LongVector.SPECIES_256;
     private static final boolean POOL_VECTORS = L >= 8;
     private static final int[] EVENS = {0, 2, 4, 6};
+    private static final float[] EVENS_F = {0, 2, 4, 6};
 
     /** Four double lanes, for sums of floats in double precision. */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
@@ -640,13 +640,13 @@ final class VectorKernels implements Kernels {
             for (; POOL_VECTORS && j <= cols - 4; j += 4) {
                 int p = top + 2 * j;
                 FloatVector value = FloatVector.fromArray(PF, g, q + j);
-                IntVector winner =
-                        (IntVector) FloatVector.fromArray(PF, argmax, q + j).convert(F2I, 0);
-                IntVector at = IntVector.fromArray(PI, EVENS, 0).add(p - gxOffset);
-                FloatVector a = zero.blend(value, winner.eq(at).cast(PF));
-                FloatVector b = zero.blend(value, winner.eq(at.add(1)).cast(PF));
-                FloatVector c = zero.blend(value, winner.eq(at.add(ldx)).cast(PF));
-                FloatVector d = zero.blend(value, winner.eq(at.add(ldx + 1)).cast(PF));
+                // Indices as floats, exact below 2^24 as the winners are.
+                FloatVector winner = FloatVector.fromArray(PF, argmax, q + j);
+                FloatVector at = FloatVector.fromArray(PF, EVENS_F, 0).add((float) (p - gxOffset));
+                FloatVector a = zero.blend(value, winner.eq(at));
+                FloatVector b = zero.blend(value, winner.eq(at.add(1f)));
+                FloatVector c = zero.blend(value, winner.eq(at.add((float) ldx)));
+                FloatVector d = zero.blend(value, winner.eq(at.add((float) (ldx + 1))));
                 FloatVector.fromArray(P, gx, p).add(pairs(a, b)).intoArray(gx, p);
                 FloatVector.fromArray(P, gx, p + ldx).add(pairs(c, d)).intoArray(gx, p + ldx);
             }
