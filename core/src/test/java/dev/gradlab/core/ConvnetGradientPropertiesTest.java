@@ -133,9 +133,24 @@ class ConvnetGradientPropertiesTest {
             @ForAll @IntRange(min = 0, max = 4) int extraW,
             @ForAll boolean withNaN,
             @ForAll long seed) {
+        assertMaxPoolIsTheDirectSearch(n, c, k, stride, k + extraH, k + extraW, withNaN, seed);
+    }
+
+    /** The same for the 2×2 windows at stride 2 over planes wide enough for the vectorized kernel's steps. */
+    @Property(tries = 60)
+    void maxPool2x2ValuesAndWinnersAreTheDirectSearchsOnWidePlanes(
+            @ForAll @IntRange(min = 1, max = 2) int n,
+            @ForAll @IntRange(min = 1, max = 3) int c,
+            @ForAll @IntRange(min = 2, max = 7) int h,
+            @ForAll @IntRange(min = 8, max = 29) int w,
+            @ForAll boolean withNaN,
+            @ForAll long seed) {
+        assertMaxPoolIsTheDirectSearch(n, c, 2, 2, h, w, withNaN, seed);
+    }
+
+    private static void assertMaxPoolIsTheDirectSearch(
+            int n, int c, int k, int stride, int h, int w, boolean withNaN, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        int h = k + extraH;
-        int w = k + extraW;
         float[] pool = {0f, -0f, 1f, -1f, 2f, withNaN ? Float.NaN : 3f};
         Tensor x = Tensor.zeros(n, c, h, w);
         for (int i = 0; i < x.size(); i++) {

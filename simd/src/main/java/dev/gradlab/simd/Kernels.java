@@ -83,6 +83,13 @@ public interface Kernels {
     /** {@code Σ x}. Summation order may differ between implementations. */
     float sum(float[] x, int xOffset, int n);
 
+    /**
+     * {@code Σ x} accumulated in double precision, in 16 lanes (lane j adds {@code x[16m + j]} in
+     * order of m) combined by a fixed tree, then the last {@code n mod 16} elements in order: the
+     * same result in both implementations, without one long chain of dependent additions.
+     */
+    double sumInDouble(float[] x, int xOffset, int n);
+
     /** {@code Σ x·y}. */
     float dot(float[] x, int xOffset, float[] y, int yOffset, int n);
 
@@ -115,6 +122,57 @@ public interface Kernels {
 
     /** {@code y[r, j] += x[r, j]} for blocks laid out as {@link #copy2d}'s (its adjoint: col2im). */
     void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy);
+
+    /**
+     * {@link #copy2d} of {@code blocks} blocks, block b's rows starting at {@code xOffset + b·xBlock} in
+     * {@code x} and {@code yOffset + b·yBlock} in {@code y}: the same window of several images in one
+     * call (im2col of a chunk of samples).
+     */
+    void copy3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock);
+
+    /** {@link #add2d} of blocks laid out as {@link #copy3d}'s, one block after another (col2im). */
+    void add3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock);
+
+    /**
+     * 2×2 max pooling at stride 2 into a contiguous rows × cols block:
+     * {@code y[r, j] = max(x[2r, 2j], x[2r, 2j + 1], x[2r + 1, 2j], x[2r + 1, 2j + 1])}, with the input's
+     * rows {@code ldx} apart from {@code xOffset}, the maximum {@link Math#max}'s (−0 below +0, NaN
+     * above all). When {@code argmax} is not null, {@code argmax[yOffset + r·cols + j]} receives the
+     * index, relative to {@code xOffset}, of the window's first element in row-major order with the
+     * maximum's bits, or of its first NaN: PyTorch's winner, as a float (exact below 2^24). Values
+     * and winners are identical in both implementations (a NaN's payload aside).
+     */
+    void maxPool2x2(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax);
+
+    /**
+     * The adjoint of {@link #maxPool2x2}: for each window, {@code g[gOffset + r·cols + j]} added to the
+     * element at index {@code argmax[gOffset + r·cols + j]} (relative to {@code gxOffset}, rows
+     * {@code ldx} apart, as {@link #maxPool2x2} gives them) and 0 added to the window's other three.
+     */
+    void maxPool2x2Backward(
+            int rows, int cols, float[] g, int gOffset, float[] argmax, float[] gx, int gxOffset, int ldx);
 
     // ---- noise ----
 

@@ -183,6 +183,32 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public double sumInDouble(float[] x, int xOffset, int n) {
+        int blocks = n / 16;
+        double total = (lanes(x, xOffset, blocks, 0) + lanes(x, xOffset, blocks, 1))
+                + (lanes(x, xOffset, blocks, 2) + lanes(x, xOffset, blocks, 3));
+        for (int i = 16 * blocks; i < n; i++) {
+            total += x[xOffset + i];
+        }
+        return total;
+    }
+
+    /** Lanes j, j + 4, j + 8 and j + 12 of {@link #sumInDouble}, each a sum over the blocks in order. */
+    private static double lanes(float[] x, int xOffset, int blocks, int j) {
+        double l0 = 0;
+        double l4 = 0;
+        double l8 = 0;
+        double l12 = 0;
+        for (int b = 0, at = xOffset + j; b < blocks; b++, at += 16) {
+            l0 += x[at];
+            l4 += x[at + 4];
+            l8 += x[at + 8];
+            l12 += x[at + 12];
+        }
+        return (l0 + l4) + (l8 + l12);
+    }
+
+    @Override
     public float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) {
@@ -248,18 +274,112 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(x, xOffset + r * ldx, y, yOffset + r * ldy, cols);
-        }
+        copy3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
     }
 
     @Override
     public void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0, xi = xOffset + r * ldx, yi = yOffset + r * ldy; j < cols; j++) {
-                y[yi + j] += x[xi + j];
+        add3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
+    }
+
+    @Override
+    public void copy3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock) {
+        for (int b = 0; b < blocks; b++) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(x, xOffset + b * xBlock + r * ldx, y, yOffset + b * yBlock + r * ldy, cols);
             }
         }
+    }
+
+    @Override
+    public void add3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock) {
+        for (int b = 0; b < blocks; b++) {
+            for (int r = 0; r < rows; r++) {
+                int xi = xOffset + b * xBlock + r * ldx;
+                int yi = yOffset + b * yBlock + r * ldy;
+                for (int j = 0; j < cols; j++) {
+                    y[yi + j] += x[xi + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPool2x2(
+            int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax) {
+        for (int r = 0; r < rows; r++) {
+            maxPool2x2Row(0, cols, x, xOffset, xOffset + 2 * r * ldx, ldx, y, yOffset + r * cols, argmax);
+        }
+    }
+
+    /**
+     * Outputs {@code j0 .. j1 − 1} of one row of {@link #maxPool2x2}, whose windows' top row starts
+     * at {@code top}, into {@code y[q + j]} (and {@code argmax[q + j]}).
+     */
+    static void maxPool2x2Row(
+            int j0, int j1, float[] x, int xOffset, int top, int ldx, float[] y, int q, float[] argmax) {
+        for (int j = j0; j < j1; j++) {
+            int p = top + 2 * j;
+            float max = Math.max(Math.max(x[p], x[p + 1]), Math.max(x[p + ldx], x[p + ldx + 1]));
+            y[q + j] = max;
+            if (argmax != null) {
+                int at = p - xOffset;
+                int best = at + ldx + 1;
+                best = wins(x[p + ldx], max) ? at + ldx : best;
+                best = wins(x[p + 1], max) ? at + 1 : best;
+                best = wins(x[p], max) ? at : best;
+                argmax[q + j] = best;
+            }
+        }
+    }
+
+    @Override
+    public void maxPool2x2Backward(
+            int rows, int cols, float[] g, int gOffset, float[] argmax, float[] gx, int gxOffset, int ldx) {
+        for (int r = 0; r < rows; r++) {
+            maxPool2x2BackwardRow(0, cols, g, gOffset + r * cols, argmax, gx, gxOffset, gxOffset + 2 * r * ldx, ldx);
+        }
+    }
+
+    /** Windows {@code j0 .. j1 − 1} of one row of {@link #maxPool2x2Backward}, whose top row starts at {@code top}. */
+    static void maxPool2x2BackwardRow(
+            int j0, int j1, float[] g, int q, float[] argmax, float[] gx, int gxOffset, int top, int ldx) {
+        for (int j = j0; j < j1; j++) {
+            int p = top + 2 * j;
+            int winner = gxOffset + (int) argmax[q + j];
+            float value = g[q + j];
+            gx[p] += p == winner ? value : 0f;
+            gx[p + 1] += p + 1 == winner ? value : 0f;
+            gx[p + ldx] += p + ldx == winner ? value : 0f;
+            gx[p + ldx + 1] += p + ldx + 1 == winner ? value : 0f;
+        }
+    }
+
+    /** Whether {@code value} can win a window whose maximum is {@code max}: it has max's bits, or both are NaN. */
+    private static boolean wins(float value, float max) {
+        return Float.floatToRawIntBits(value) == Float.floatToRawIntBits(max) || (value != value && max != max);
     }
 
     @Override

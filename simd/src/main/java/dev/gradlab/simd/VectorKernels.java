@@ -5,16 +5,22 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.I2L;
+import static jdk.incubator.vector.VectorOperators.L2I;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.NE;
 import static jdk.incubator.vector.VectorOperators.OR;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,6 +42,23 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> H = L > 8 ? FloatVector.SPECIES_256 : F;
 
     private static final int HL = H.length();
+
+    /**
+     * Max-pooling's species: four windows a step, as the pooled rows are short (4 and 12 outputs in
+     * the reference convnet); a row's eight floats are four pairs, split by narrowing longs to ints.
+     * Without 256-bit vectors, the scalar code.
+     */
+    private static final VectorSpecies<Float> P = FloatVector.SPECIES_256;
+
+    private static final VectorSpecies<Integer> PI = IntVector.SPECIES_128;
+    private static final VectorSpecies<Float> PF = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Long> PL = LongVector.SPECIES_256;
+    private static final boolean POOL_VECTORS = L >= 8;
+    private static final int[] EVENS = {0, 2, 4, 6};
+    private static final float[] EVENS_F = {0, 2, 4, 6};
+
+    /** Four double lanes, for sums of floats in double precision. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
 
     /** The Gaussian kernel works on 16-pair blocks, so it needs a species of at most 16 lanes. */
     private static final VectorSpecies<Float> GF = L <= 16 ? F : FloatVector.SPECIES_512;
@@ -342,6 +365,34 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public double sumInDouble(float[] x, int xOffset, int n) {
+        // Four chains of 4 double lanes each, 16 elements a step: lanes 0-3, 4-7, 8-11 and 12-15.
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = DoubleVector.zero(D);
+        DoubleVector a2 = DoubleVector.zero(D);
+        DoubleVector a3 = DoubleVector.zero(D);
+        int i = 0;
+        for (int bound = n - 16; i <= bound; i += 16) {
+            a0 = a0.add(widen(x, xOffset + i));
+            a1 = a1.add(widen(x, xOffset + i + 4));
+            a2 = a2.add(widen(x, xOffset + i + 8));
+            a3 = a3.add(widen(x, xOffset + i + 12));
+        }
+        DoubleVector t = a0.add(a1).add(a2.add(a3));
+        double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
+        for (; i < n; i++) {
+            total += x[xOffset + i];
+        }
+        return total;
+    }
+
+    /** Four floats from {@code x[at]}, widened to doubles. */
+    private static DoubleVector widen(float[] x, int at) {
+        return (DoubleVector)
+                FloatVector.fromArray(FloatVector.SPECIES_128, x, at).castShape(D, 0);
+    }
+
+    @Override
     public float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
@@ -440,62 +491,184 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        copy3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
+    }
+
+    @Override
+    public void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        add3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
+    }
+
+    @Override
+    public void copy3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock) {
         if (cols == HL) {
             // Rows of exactly one vector (an 8-wide window), without the loops' set-up per row.
-            for (int r = 0; r < rows; r++) {
-                FloatVector.fromArray(H, x, xOffset + r * ldx).intoArray(y, yOffset + r * ldy);
+            for (int b = 0; b < blocks; b++) {
+                for (int r = 0, xi = xOffset + b * xBlock, yi = yOffset + b * yBlock; r < rows; r++) {
+                    FloatVector.fromArray(H, x, xi + r * ldx).intoArray(y, yi + r * ldy);
+                }
             }
             return;
         }
         int bound = F.loopBound(cols);
         int half = bound + H.loopBound(cols - bound);
-        for (int r = 0; r < rows; r++) {
-            int xi = xOffset + r * ldx;
-            int yi = yOffset + r * ldy;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector.fromArray(F, x, xi + j).intoArray(y, yi + j);
-            }
-            for (; j < half; j += HL) {
-                FloatVector.fromArray(H, x, xi + j).intoArray(y, yi + j);
-            }
-            for (; j < cols; j++) {
-                y[yi + j] = x[xi + j];
+        for (int b = 0; b < blocks; b++) {
+            for (int r = 0; r < rows; r++) {
+                int xi = xOffset + b * xBlock + r * ldx;
+                int yi = yOffset + b * yBlock + r * ldy;
+                int j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector.fromArray(F, x, xi + j).intoArray(y, yi + j);
+                }
+                for (; j < half; j += HL) {
+                    FloatVector.fromArray(H, x, xi + j).intoArray(y, yi + j);
+                }
+                for (; j < cols; j++) {
+                    y[yi + j] = x[xi + j];
+                }
             }
         }
     }
 
     @Override
-    public void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+    public void add3d(
+            int blocks,
+            int rows,
+            int cols,
+            float[] x,
+            int xOffset,
+            int ldx,
+            int xBlock,
+            float[] y,
+            int yOffset,
+            int ldy,
+            int yBlock) {
         if (cols == HL) {
-            for (int r = 0; r < rows; r++) {
-                int yi = yOffset + r * ldy;
-                FloatVector.fromArray(H, y, yi)
-                        .add(FloatVector.fromArray(H, x, xOffset + r * ldx))
-                        .intoArray(y, yi);
+            for (int b = 0; b < blocks; b++) {
+                for (int r = 0, xi = xOffset + b * xBlock, yi = yOffset + b * yBlock; r < rows; r++) {
+                    int at = yi + r * ldy;
+                    FloatVector.fromArray(H, y, at)
+                            .add(FloatVector.fromArray(H, x, xi + r * ldx))
+                            .intoArray(y, at);
+                }
             }
             return;
         }
         int bound = F.loopBound(cols);
         int half = bound + H.loopBound(cols - bound);
-        for (int r = 0; r < rows; r++) {
-            int xi = xOffset + r * ldx;
-            int yi = yOffset + r * ldy;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector.fromArray(F, y, yi + j)
-                        .add(FloatVector.fromArray(F, x, xi + j))
-                        .intoArray(y, yi + j);
-            }
-            for (; j < half; j += HL) {
-                FloatVector.fromArray(H, y, yi + j)
-                        .add(FloatVector.fromArray(H, x, xi + j))
-                        .intoArray(y, yi + j);
-            }
-            for (; j < cols; j++) {
-                y[yi + j] += x[xi + j];
+        for (int b = 0; b < blocks; b++) {
+            for (int r = 0; r < rows; r++) {
+                int xi = xOffset + b * xBlock + r * ldx;
+                int yi = yOffset + b * yBlock + r * ldy;
+                int j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector.fromArray(F, y, yi + j)
+                            .add(FloatVector.fromArray(F, x, xi + j))
+                            .intoArray(y, yi + j);
+                }
+                for (; j < half; j += HL) {
+                    FloatVector.fromArray(H, y, yi + j)
+                            .add(FloatVector.fromArray(H, x, xi + j))
+                            .intoArray(y, yi + j);
+                }
+                for (; j < cols; j++) {
+                    y[yi + j] += x[xi + j];
+                }
             }
         }
+    }
+
+    @Override
+    public void maxPool2x2(
+            int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax) {
+        for (int r = 0; r < rows; r++) {
+            int top = xOffset + 2 * r * ldx;
+            int q = yOffset + r * cols;
+            int j = 0;
+            for (; POOL_VECTORS && j <= cols - 4; j += 4) {
+                int p = top + 2 * j;
+                // Four windows' pairs as longs: a pair's first element is the low half (little-endian lanes).
+                LongVector above = FloatVector.fromArray(P, x, p).reinterpretAsLongs();
+                LongVector below = FloatVector.fromArray(P, x, p + ldx).reinterpretAsLongs();
+                IntVector a = firsts(above);
+                IntVector b = seconds(above);
+                IntVector c = firsts(below);
+                IntVector d = seconds(below);
+                FloatVector max = a.reinterpretAsFloats()
+                        .max(b.reinterpretAsFloats())
+                        .max(c.reinterpretAsFloats().max(d.reinterpretAsFloats()));
+                max.intoArray(y, q + j);
+                if (argmax == null) {
+                    continue;
+                }
+                if (max.compare(NE, max).anyTrue()) {
+                    // A NaN (rare): the first NaN wins, whatever its bits; the scalar code finds it.
+                    ScalarKernels.maxPool2x2Row(j, j + 4, x, xOffset, top, ldx, y, q, argmax);
+                    continue;
+                }
+                IntVector bits = max.reinterpretAsInts();
+                IntVector at = IntVector.fromArray(PI, EVENS, 0).add(p - xOffset);
+                IntVector best = at.add(ldx + 1);
+                best = best.blend(at.add(ldx), c.eq(bits));
+                best = best.blend(at.add(1), b.eq(bits));
+                best = best.blend(at, a.eq(bits));
+                best.convert(I2F, 0).reinterpretAsFloats().intoArray(argmax, q + j);
+            }
+            ScalarKernels.maxPool2x2Row(j, cols, x, xOffset, top, ldx, y, q, argmax);
+        }
+    }
+
+    @Override
+    public void maxPool2x2Backward(
+            int rows, int cols, float[] g, int gOffset, float[] argmax, float[] gx, int gxOffset, int ldx) {
+        FloatVector zero = FloatVector.zero(PF);
+        for (int r = 0; r < rows; r++) {
+            int top = gxOffset + 2 * r * ldx;
+            int q = gOffset + r * cols;
+            int j = 0;
+            for (; POOL_VECTORS && j <= cols - 4; j += 4) {
+                int p = top + 2 * j;
+                FloatVector value = FloatVector.fromArray(PF, g, q + j);
+                // Indices as floats, exact below 2^24 as the winners are.
+                FloatVector winner = FloatVector.fromArray(PF, argmax, q + j);
+                FloatVector at = FloatVector.fromArray(PF, EVENS_F, 0).add((float) (p - gxOffset));
+                FloatVector a = zero.blend(value, winner.eq(at));
+                FloatVector b = zero.blend(value, winner.eq(at.add(1f)));
+                FloatVector c = zero.blend(value, winner.eq(at.add((float) ldx)));
+                FloatVector d = zero.blend(value, winner.eq(at.add((float) (ldx + 1))));
+                FloatVector.fromArray(P, gx, p).add(pairs(a, b)).intoArray(gx, p);
+                FloatVector.fromArray(P, gx, p + ldx).add(pairs(c, d)).intoArray(gx, p + ldx);
+            }
+            ScalarKernels.maxPool2x2BackwardRow(j, cols, g, q, argmax, gx, gxOffset, top, ldx);
+        }
+    }
+
+    /** Four pairs (first, second) as eight floats: the inverse of {@link #firsts} and {@link #seconds}. */
+    private static FloatVector pairs(FloatVector first, FloatVector second) {
+        LongVector low = (LongVector) first.reinterpretAsInts().convertShape(I2L, PL, 0);
+        LongVector high = (LongVector) second.reinterpretAsInts().convertShape(I2L, PL, 0);
+        return low.and(0xFFFFFFFFL).or(high.lanewise(LSHL, 32)).reinterpretAsFloats();
+    }
+
+    /** The first elements of four pairs of floats held as longs. */
+    private static IntVector firsts(LongVector pairs) {
+        return (IntVector) pairs.convertShape(L2I, PI, 0);
+    }
+
+    /** The second elements of four pairs of floats held as longs. */
+    private static IntVector seconds(LongVector pairs) {
+        return (IntVector) pairs.lanewise(LSHR, 32).convertShape(L2I, PI, 0);
     }
 
     // ---- noise ----

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Vector API kernels against their scalar twins, on random lengths (1, primes, lengths that are
@@ -167,6 +169,33 @@ class KernelsEquivalenceTest {
                 2 * (n + 1) * U * absDot + Float.MIN_VALUE);
     }
 
+    /** The same lanes and the same tree in both: equal to the bit, and within double's summation bound. */
+    @Property(tries = 200)
+    void sumsInDoubleAreIdentical(
+            @ForAll @IntRange(min = 0, max = 1000) int n, @ForAll @IntRange(max = 9) int off, @ForAll long seed) {
+        float[] x = KernelsTestData.values(seed, off + n, false);
+        double sequential = 0;
+        double absSum = 0;
+        for (int i = off; i < off + n; i++) {
+            sequential += x[i];
+            absSum += Math.abs(x[i]);
+        }
+        double scalar = SCALAR.sumInDouble(x, off, n);
+        assertEquals(Double.doubleToLongBits(scalar), Double.doubleToLongBits(VECTOR.sumInDouble(x, off, n)));
+        assertEquals(sequential, scalar, 2 * n * 0x1p-53 * absSum);
+    }
+
+    @Test
+    void sumsInDoubleKeepWhatAFloatSumLoses() {
+        float[] x = new float[101];
+        Arrays.fill(x, 1f);
+        x[37] = 0x1p24f; // a float total would stay at 2^24 after it
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+            assertEquals(0x1p24 + 100, k.sumInDouble(x, 0, x.length), k.toString());
+            assertEquals(0x1p24 + 99, k.sumInDouble(x, 1, x.length - 1), k.toString());
+        }
+    }
+
     @Property(tries = 100)
     void rowBroadcastsAndColumnSumsMatch(
             @ForAll @IntRange(min = 1, max = 20) int rows,
@@ -225,6 +254,122 @@ class KernelsEquivalenceTest {
                 float expect = j < cols ? gapped + y[off + r * cols + j] : gapped;
                 assertEquals(expect, sumsActual[off + r * ld + j]);
             }
+        }
+    }
+
+    /**
+     * Several blocks in one call, as im2col takes a window of each sample of a chunk: the same as one
+     * copy2d / add2d per block, in both implementations, for rows of any width and of one and two
+     * 256-bit vectors.
+     */
+    @Property(tries = 100)
+    void blockCopiesAndAddsOfSeveralBlocksAreOnePerBlock(
+            @ForAll @IntRange(min = 1, max = 5) int blocks,
+            @ForAll @IntRange(min = 1, max = 9) int rows,
+            @ForAll @IntRange(min = 1, max = 40) int cols,
+            @ForAll @IntRange(max = 9) int gap,
+            @ForAll @IntRange(max = 7) int blockGap,
+            @ForAll @IntRange(max = 5) int off,
+            @ForAll long seed) {
+        for (int width : new int[] {cols, 8, 16}) {
+            int ld = width + gap;
+            int xBlock = rows * ld + blockGap; // windows of images, apart by more than their rows
+            int yBlock = rows * width; // contiguous columns, as im2col writes them
+            float[] x = KernelsTestData.values(seed, off + blocks * xBlock, false);
+            float[] y = KernelsTestData.values(seed + 1, off + blocks * yBlock, false);
+            float[] expected = y.clone();
+            for (int b = 0; b < blocks; b++) {
+                SCALAR.copy2d(rows, width, x, off + b * xBlock, ld, expected, off + b * yBlock, width);
+            }
+            for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+                float[] actual = y.clone();
+                k.copy3d(blocks, rows, width, x, off, ld, xBlock, actual, off, width, yBlock);
+                assertArrayEquals(expected, actual, k + " copy3d");
+            }
+            float[] sums = x.clone();
+            for (int b = 0; b < blocks; b++) {
+                SCALAR.add2d(rows, width, y, off + b * yBlock, width, sums, off + b * xBlock, ld);
+            }
+            for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+                float[] actual = x.clone();
+                k.add3d(blocks, rows, width, y, off, width, yBlock, actual, off, ld, xBlock);
+                assertArrayEquals(sums, actual, k + " add3d");
+            }
+        }
+    }
+
+    /**
+     * 2×2 max pooling in both implementations against a direct search, over rows of any width (the
+     * vector loop's steps and the scalar tail) and inputs drawn from a few values: ties, zeros of both
+     * signs and NaNs of two payloads are common. The maximum is Math.max's, the winner the first
+     * element with its bits, or the first NaN.
+     */
+    @Property(tries = 200)
+    void maxPool2x2MatchesTheDirectSearch(
+            @ForAll @IntRange(min = 1, max = 5) int rows,
+            @ForAll @IntRange(min = 1, max = 19) int cols,
+            @ForAll @IntRange(max = 3) int gap,
+            @ForAll @IntRange(max = 5) int off,
+            @ForAll boolean withNaN,
+            @ForAll long seed) {
+        float[] pool = {0f, -0f, 1f, -1f, 2f, withNaN ? Float.NaN : 3f, withNaN ? Float.intBitsToFloat(0xFFC00123) : -3f
+        };
+        int ldx = 2 * cols + gap;
+        Random random = new Random(seed);
+        float[] x = new float[off + 2 * rows * ldx];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = pool[random.nextInt(pool.length)];
+        }
+        float[] values = new float[rows * cols];
+        int[] winners = new int[rows * cols];
+        for (int r = 0, q = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++, q++) {
+                int first = 2 * r * ldx + 2 * j;
+                int best = first;
+                for (int at : new int[] {first + 1, first + ldx, first + ldx + 1}) {
+                    float m = x[off + best];
+                    float a = x[off + at];
+                    if (!Float.isNaN(m) && (Float.isNaN(a) || Float.compare(a, m) > 0)) {
+                        best = at;
+                    }
+                }
+                values[q] = x[off + best];
+                winners[q] = best;
+            }
+        }
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+            float[] y = new float[off + rows * cols];
+            float[] argmax = new float[off + rows * cols];
+            k.maxPool2x2(rows, cols, x, off, ldx, y, off, argmax);
+            float[] plain = new float[off + rows * cols];
+            k.maxPool2x2(rows, cols, x, off, ldx, plain, off, null);
+            for (int q = 0; q < rows * cols; q++) {
+                assertEquals(Float.floatToIntBits(values[q]), Float.floatToIntBits(y[off + q]), k + " window " + q);
+                assertEquals(Float.floatToIntBits(values[q]), Float.floatToIntBits(plain[off + q]), k + " " + q);
+                assertEquals(winners[q], (int) argmax[off + q], k + " winner of window " + q);
+            }
+        }
+        // Backward: each window's gradient to its winner, 0 added to the others (so -0 turns to +0).
+        float[] g = KernelsTestData.values(seed + 1, off + rows * cols, false);
+        float[] argmax = new float[off + rows * cols];
+        SCALAR.maxPool2x2(rows, cols, x, off, ldx, new float[off + rows * cols], off, argmax);
+        float[] gx = x.clone();
+        for (int i = 0; i < gx.length; i++) {
+            gx[i] = Float.isNaN(gx[i]) ? 1f : gx[i];
+        }
+        float[] expected = gx.clone();
+        for (int r = 0, q = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++, q++) {
+                int first = off + 2 * r * ldx + 2 * j;
+                for (int at : new int[] {first, first + 1, first + ldx, first + ldx + 1}) {
+                    expected[at] += at == off + winners[q] ? g[off + q] : 0f;
+                }
+            }
+        }
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+            float[] actual = gx.clone();
+            k.maxPool2x2Backward(rows, cols, g, off, argmax, actual, off, ldx);
+            assertArrayEquals(expected, actual, k + " backward");
         }
     }
 

@@ -101,6 +101,7 @@ public final class Conv2dFunction extends Function {
         Tensor weight = saved(1);
         float[] wd = weight.data();
         float[] gd = g.data();
+        Kernels kernels = Simd.kernels();
         int cols = c * k * k;
         int chunk = chunkSamples();
         int chunks = chunks();
@@ -172,10 +173,16 @@ public final class Conv2dFunction extends Function {
             gw = newTensorLike(weight);
             float[] gwd = gw.data();
             int size = o * cols;
-            for (int t = 0; t < chunks; t++) {
-                for (int i = 0, at = t * size; i < size; i++) {
-                    // Entry (ch, col) of dW, at (col, ch) in a transposed share.
-                    gwd[i] += partial[o <= NARROW ? at + i % cols * o + i / cols : at + i];
+            for (int t = 0, at = 0; t < chunks; t++, at += size) {
+                if (o > NARROW) {
+                    kernels.add(gwd, 0, partial, at, gwd, 0, size);
+                    continue;
+                }
+                for (int ch = 0; ch < o; ch++) {
+                    for (int col = 0; col < cols; col++) {
+                        // Entry (ch, col) of dW, at (col, ch) in a transposed share.
+                        gwd[ch * cols + col] += partial[at + col * o + ch];
+                    }
                 }
             }
         }
@@ -184,14 +191,13 @@ public final class Conv2dFunction extends Function {
             gb = newTensor(o);
             float[] gbd = gb.data();
             int plane = oh * ow;
-            for (int s = 0; s < n; s++) {
-                for (int ch = 0; ch < o; ch++) {
-                    double sum = 0;
-                    for (int i = (s * o + ch) * plane, end = i + plane; i < end; i++) {
-                        sum += gd[i];
-                    }
-                    gbd[ch] += (float) sum;
+            for (int ch = 0; ch < o; ch++) {
+                // In double, in lanes that add independently: the same sum on any thread count.
+                double sum = 0;
+                for (int s = 0; s < n; s++) {
+                    sum += kernels.sumInDouble(gd, (s * o + ch) * plane, plane);
                 }
+                gbd[ch] = (float) sum;
             }
         }
         return hasBias ? new Tensor[] {gx, gw, gb} : new Tensor[] {gx, gw};
@@ -271,49 +277,55 @@ public final class Conv2dFunction extends Function {
      * padding + u, j·stride − padding + v]} (zero in the padding). With {@code gather}, copies the
      * pixels into the columns; otherwise adds each column entry to its pixel (col2im). A row's
      * positions of one output row are a run of OW pixels, contiguous at stride 1, where a row's
-     * inside of the image is a window of it, copied or added by the block kernels. A sample's
-     * positions and pixels belong to it alone, so samples run in parallel without races.
+     * inside of the image is a window of it, copied or added for all the samples by one call of the
+     * block kernels. A sample's positions and pixels belong to it alone, so samples run in parallel
+     * without races, and each pixel receives its additions in (u, v) order.
      */
     private void columns(float[] image, float[] columns, boolean gather, int s0, int samples, int ld, int first) {
         Kernels kernels = Simd.kernels();
-        for (int s = 0; s < samples; s++) {
-            for (int ch = 0; ch < c; ch++) {
-                int plane = ((s0 + s) * c + ch) * h * w;
-                for (int u = 0; u < k; u++) {
-                    for (int v = 0; v < k; v++) {
-                        int row = ((ch * k + u) * k + v) * ld + first + s * oh * ow;
-                        if (stride == 1) {
-                            // Output rows i0..i1-1 and columns j0..j1-1 read inside the image, a window
-                            // of it; the others read padding.
-                            int i0 = Math.min(oh, Math.max(0, padding - u));
-                            int i1 = Math.max(i0, Math.min(oh, h + padding - u));
-                            int j0 = Math.min(ow, Math.max(0, padding - v));
-                            int j1 = Math.max(j0, Math.min(ow, w + padding - v));
-                            if (gather && (i0 > 0 || i1 < oh || j0 > 0 || j1 < ow)) {
-                                Arrays.fill(columns, row, row + oh * ow, 0f);
-                            }
-                            int pixel = plane + (i0 - padding + u) * w + j0 - padding + v;
-                            int at = row + i0 * ow + j0;
-                            if (i1 > i0 && j1 > j0 && gather) {
-                                kernels.copy2d(i1 - i0, j1 - j0, image, pixel, w, columns, at, ow);
-                            } else if (i1 > i0 && j1 > j0) {
-                                kernels.add2d(i1 - i0, j1 - j0, columns, at, ow, image, pixel, w);
-                            }
-                            continue;
+        int image0 = s0 * c * h * w;
+        int plane = oh * ow;
+        for (int ch = 0; ch < c; ch++) {
+            for (int u = 0; u < k; u++) {
+                for (int v = 0; v < k; v++) {
+                    int row = ((ch * k + u) * k + v) * ld + first;
+                    if (stride == 1) {
+                        // Output rows i0..i1-1 and columns j0..j1-1 read inside the image, a window
+                        // of it the same in every sample; the others read padding.
+                        int i0 = Math.min(oh, Math.max(0, padding - u));
+                        int i1 = Math.max(i0, Math.min(oh, h + padding - u));
+                        int j0 = Math.min(ow, Math.max(0, padding - v));
+                        int j1 = Math.max(j0, Math.min(ow, w + padding - v));
+                        if (gather && (i0 > 0 || i1 < oh || j0 > 0 || j1 < ow)) {
+                            Arrays.fill(columns, row, row + samples * plane, 0f);
                         }
-                        // Output columns j0..j1-1 read inside the image; the others read padding.
-                        int j0 = Math.max(0, (padding - v + stride - 1) / stride);
-                        int j1 = Math.max(j0, Math.min(ow, Math.floorDiv(w - 1 + padding - v, stride) + 1));
+                        int pixel = image0 + ch * h * w + (i0 - padding + u) * w + j0 - padding + v;
+                        int at = row + i0 * ow + j0;
+                        // One call for all the chunk's samples: a sample's window is C·H·W pixels
+                        // after the one before, its columns OH·OW after.
+                        int sample = c * h * w;
+                        if (i1 > i0 && j1 > j0 && gather) {
+                            kernels.copy3d(samples, i1 - i0, j1 - j0, image, pixel, w, sample, columns, at, ow, plane);
+                        } else if (i1 > i0 && j1 > j0) {
+                            kernels.add3d(samples, i1 - i0, j1 - j0, columns, at, ow, plane, image, pixel, w, sample);
+                        }
+                        continue;
+                    }
+                    // Output columns j0..j1-1 read inside the image; the others read padding.
+                    int j0 = Math.max(0, (padding - v + stride - 1) / stride);
+                    int j1 = Math.max(j0, Math.min(ow, Math.floorDiv(w - 1 + padding - v, stride) + 1));
+                    for (int s = 0; s < samples; s++) {
+                        int channel = ((s0 + s) * c + ch) * h * w;
                         for (int i = 0; i < oh; i++) {
                             int y = i * stride - padding + u;
-                            int at = row + i * ow;
+                            int at = row + s * plane + i * ow;
                             if (y < 0 || y >= h) {
                                 if (gather) {
                                     Arrays.fill(columns, at, at + ow, 0f);
                                 }
                                 continue;
                             }
-                            int pixel = plane + y * w + j0 * stride - padding + v;
+                            int pixel = channel + y * w + j0 * stride - padding + v;
                             for (int j = j0, px = pixel; j < j1; j++, px += stride) {
                                 if (gather) {
                                     columns[at + j] = image[px];

@@ -2,7 +2,9 @@ package dev.gradlab.core.ops;
 
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
+import dev.gradlab.simd.Kernels;
 import dev.gradlab.simd.Parallel;
+import dev.gradlab.simd.Simd;
 
 /**
  * 2-d max pooling of {@code x} (N, C, H, W) over k×k windows with stride s:
@@ -12,8 +14,9 @@ import dev.gradlab.simd.Parallel;
  * to the element that won: {@code dx[argmax] += g} (windows overlap when s &lt; k, hence the sum).
  *
  * <p>The maximum is a chain of {@code Math.max}, and the winner the first element with the
- * maximum's bits, found by integer masks, so the common 2×2 windows take no data-dependent branch;
- * the winner is only looked for when a gradient will be needed.
+ * maximum's bits; the common 2×2 windows at stride 2 are the {@code maxPool2x2} kernel's, four
+ * windows a step without a data-dependent branch. The winner is only looked for when a gradient
+ * will be needed.
  */
 public final class MaxPool2dFunction extends Pool2dFunction {
 
@@ -36,12 +39,13 @@ public final class MaxPool2dFunction extends Pool2dFunction {
         float[] xd = x.data();
         float[] yd = y.data();
         float[] ad = argmax == null ? null : argmax.data();
+        Kernels kernels = Simd.kernels();
         Parallel.forEach(n, s -> {
             for (int plane = s * c; plane < (s + 1) * c; plane++) {
                 int from = plane * h * w;
                 int out = plane * oh * ow;
                 if (kernel == 2 && stride == 2) {
-                    pool2x2(xd, from, w, yd, ad, out, oh, ow);
+                    kernels.maxPool2x2(oh, ow, xd, from, w, yd, out, ad);
                     continue;
                 }
                 for (int i = 0; i < oh; i++) {
@@ -82,43 +86,6 @@ public final class MaxPool2dFunction extends Pool2dFunction {
         throw new AssertionError("the maximum is one of its window's elements");
     }
 
-    /**
-     * The common 2×2 windows at stride 2 of one plane, the winners (when {@code argmax} is not null)
-     * without a data-dependent branch: each element's match is a mask, all ones when its bits are the
-     * maximum's, and the earliest match is chosen by masking. A window whose maximum is NaN (rare, so
-     * the branch is predictable) takes the general search.
-     */
-    private void pool2x2(float[] x, int from, int w, float[] y, float[] argmax, int out, int oh, int ow) {
-        for (int i = 0; i < oh; i++) {
-            int top = from + 2 * i * w;
-            for (int j = 0, q = out + i * ow; j < ow; j++, q++) {
-                int p = top + 2 * j;
-                float max = Math.max(Math.max(x[p], x[p + 1]), Math.max(x[p + w], x[p + w + 1]));
-                y[q] = max;
-                if (argmax == null) {
-                    continue;
-                }
-                int at = p - from;
-                if (max != max) {
-                    argmax[q] = winner(x, from, at, w, max);
-                    continue;
-                }
-                int bits = Float.floatToRawIntBits(max);
-                int best = at + w + 1;
-                best ^= (best ^ (at + w)) & same(x[p + w], bits);
-                best ^= (best ^ (at + 1)) & same(x[p + 1], bits);
-                best ^= (best ^ at) & same(x[p], bits);
-                argmax[q] = best;
-            }
-        }
-    }
-
-    /** All ones when {@code value}'s bits are {@code bits}, else zero. */
-    private static int same(float value, int bits) {
-        int d = Float.floatToRawIntBits(value) ^ bits;
-        return ~((d | -d) >> 31);
-    }
-
     @Override
     protected Tensor[] backward(Tensor g) {
         float[] ad = saved(0).data();
@@ -127,8 +94,13 @@ public final class MaxPool2dFunction extends Pool2dFunction {
         float[] gxd = gx.data();
         int outPlane = oh * ow;
         int inPlane = h * w;
+        Kernels kernels = Simd.kernels();
         Parallel.forEach(n, s -> {
             for (int plane = s * c; plane < (s + 1) * c; plane++) {
+                if (kernel == 2 && stride == 2) {
+                    kernels.maxPool2x2Backward(oh, ow, gd, plane * outPlane, ad, gxd, plane * inPlane, w);
+                    continue;
+                }
                 for (int q = plane * outPlane, end = q + outPlane; q < end; q++) {
                     gxd[plane * inPlane + (int) ad[q]] += gd[q];
                 }
