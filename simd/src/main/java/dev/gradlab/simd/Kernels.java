@@ -118,10 +118,14 @@ public interface Kernels {
      * {@code y[r, j] = x[r, j]} for a rows × cols block whose rows are {@code ldx} apart in {@code x}
      * and {@code ldy} apart in {@code y} (a window of an image to contiguous rows: im2col).
      */
-    void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy);
+    default void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        copy3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
+    }
 
     /** {@code y[r, j] += x[r, j]} for blocks laid out as {@link #copy2d}'s (its adjoint: col2im). */
-    void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy);
+    default void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
+        add3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
+    }
 
     /**
      * {@link #copy2d} of {@code blocks} blocks, block b's rows starting at {@code xOffset + b·xBlock} in

@@ -273,16 +273,6 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void copy2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
-        copy3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
-    }
-
-    @Override
-    public void add2d(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy) {
-        add3d(1, rows, cols, x, xOffset, ldx, 0, y, yOffset, ldy, 0);
-    }
-
-    @Override
     public void copy3d(
             int blocks,
             int rows,
