@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * A 16 x 16 block transposed in registers, for {@link GemmPacking} on 512-bit vectors: rows
  * {@code r} and {@code r + h} exchange the halves of their lanes whose bit {@code h} differs from
  * the row's, for h = 8, 4, 2, 1. Each exchange is a lane rotation by h and a blend; the vectors are
- * named locals, which C2 keeps in registers. Its fields are built, never used, on other widths.
+ * named locals, which C2 keeps in registers. GemmPacking calls it only on 512-bit vectors, so
+ * on other widths the class is never initialised.
  */
 final class Transpose16 {
 

@@ -122,44 +122,28 @@ public final class Conv2dFunction extends Function {
             float[] columns = scratch.columns(cols * positions);
             if (wantW) {
                 columns(xd, columns, true, s0, samples, positions, 0);
-                if (o <= NARROW) {
-                    // dWᵀ = X'·G'ᵀ: each entry a dot product of two rows as stored, no packing.
-                    Blas.sgemm(
-                            false,
-                            true,
-                            cols,
-                            o,
-                            positions,
-                            1f,
-                            columns,
-                            0,
-                            positions,
-                            gt,
-                            0,
-                            positions,
-                            0f,
-                            partial,
-                            t * o * cols,
-                            o);
-                } else {
-                    Blas.sgemm(
-                            false,
-                            true,
-                            o,
-                            cols,
-                            positions,
-                            1f,
-                            gt,
-                            0,
-                            positions,
-                            columns,
-                            0,
-                            positions,
-                            0f,
-                            partial,
-                            t * o * cols,
-                            cols);
-                }
+                // With few output channels dWᵀ = X'·G'ᵀ: each entry a dot product of two rows as stored,
+                // no packing. Otherwise dW = G'·X'ᵀ.
+                boolean narrow = o <= NARROW;
+                int rows = narrow ? cols : o;
+                int width = narrow ? o : cols;
+                Blas.sgemm(
+                        false,
+                        true,
+                        rows,
+                        width,
+                        positions,
+                        1f,
+                        narrow ? columns : gt,
+                        0,
+                        positions,
+                        narrow ? gt : columns,
+                        0,
+                        positions,
+                        0f,
+                        partial,
+                        t * o * cols,
+                        width);
             }
             if (wantX) {
                 Blas.sgemm(
