@@ -160,6 +160,30 @@ public interface Kernels {
             int yBlock);
 
     /**
+     * A stride-1 convolution read at shifts, without an im2col matrix: for every output row
+     * {@code o < outputs} and position {@code q < positions},
+     * {@code y[yOffset + o·ldy + q] = Σ_{t < taps} w[o·taps + t]·x[xOffset + q + shifts[t]]}, plus
+     * {@code bias[o]} when {@code bias} is not null. With a sample's image as {@code x} (planes of
+     * H × W), {@code shifts[(c·k + u)·k + v] = c·H·W + u·W + v} and {@code positions = (OH − 1)·W + OW},
+     * position {@code i·W + j} of row o is output pixel (i, j) for {@code j < OW}; the others are
+     * computed and meant to be skipped. The sum runs in t order, a fused multiply-add each from 0,
+     * the bias added last: the bits of a GEMM on the im2col matrix with the bias added after, in both
+     * implementations.
+     */
+    void shiftedProducts(
+            int outputs,
+            int taps,
+            float[] w,
+            int[] shifts,
+            float[] bias,
+            float[] x,
+            int xOffset,
+            int positions,
+            float[] y,
+            int yOffset,
+            int ldy);
+
+    /**
      * 2×2 max pooling at stride 2 into a contiguous rows × cols block:
      * {@code y[r, j] = max(x[2r, 2j], x[2r, 2j + 1], x[2r + 1, 2j], x[2r + 1, 2j + 1])}, with the input's
      * rows {@code ldx} apart from {@code xOffset}, the maximum {@link Math#max}'s (−0 below +0, NaN

@@ -273,6 +273,46 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void shiftedProducts(
+            int outputs,
+            int taps,
+            float[] w,
+            int[] shifts,
+            float[] bias,
+            float[] x,
+            int xOffset,
+            int positions,
+            float[] y,
+            int yOffset,
+            int ldy) {
+        for (int o = 0; o < outputs; o++) {
+            shiftedRow(o, 0, positions, taps, w, shifts, bias, x, xOffset, y, yOffset + o * ldy);
+        }
+    }
+
+    /** Positions {@code from .. to − 1} of {@link #shiftedProducts}' row o. */
+    static void shiftedRow(
+            int o,
+            int from,
+            int to,
+            int taps,
+            float[] w,
+            int[] shifts,
+            float[] bias,
+            float[] x,
+            int xOffset,
+            float[] y,
+            int row) {
+        for (int q = from; q < to; q++) {
+            float sum = 0f;
+            for (int t = 0; t < taps; t++) {
+                sum = Math.fma(w[o * taps + t], x[xOffset + q + shifts[t]], sum);
+            }
+            y[row + q] = bias == null ? sum : sum + bias[o];
+        }
+    }
+
+    @Override
     public void copy3d(
             int blocks,
             int rows,

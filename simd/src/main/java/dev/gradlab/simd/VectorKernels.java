@@ -490,6 +490,159 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void shiftedProducts(
+            int outputs,
+            int taps,
+            float[] w,
+            int[] shifts,
+            float[] bias,
+            float[] x,
+            int xOffset,
+            int positions,
+            float[] y,
+            int yOffset,
+            int ldy) {
+        int o = 0;
+        // The last block of a row ends at its last position, overlapping the one before: a position
+        // computed twice gets the same bits, and no row ends in scalar code.
+        for (; o + 4 <= outputs && positions >= 4 * L; o += 4) {
+            int row = yOffset + o * ldy;
+            for (int q = 0; ; q += 4 * L) {
+                int at = Math.min(q, positions - 4 * L);
+                shifted4x4(o, at, taps, w, shifts, bias, x, xOffset, y, row, ldy);
+                if (at + 4 * L == positions) {
+                    break;
+                }
+            }
+        }
+        for (; o < outputs; o++) {
+            shiftedVectors(o, positions, taps, w, shifts, bias, x, xOffset, y, yOffset + o * ldy);
+        }
+    }
+
+    /**
+     * Rows o .. o + 3 of {@link #shiftedProducts} at positions q .. q + 4·L − 1: sixteen
+     * accumulators, each tap's four shifted vectors of x shared by the four rows.
+     */
+    private static void shifted4x4(
+            int o,
+            int q,
+            int taps,
+            float[] w,
+            int[] shifts,
+            float[] bias,
+            float[] x,
+            int xOffset,
+            float[] y,
+            int row,
+            int ldy) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        FloatVector d0 = a0, d1 = a0, d2 = a0, d3 = a0;
+        int w0 = o * taps;
+        for (int t = 0; t < taps; t++) {
+            int at = xOffset + q + shifts[t];
+            FloatVector x0 = FloatVector.fromArray(F, x, at);
+            FloatVector x1 = FloatVector.fromArray(F, x, at + L);
+            FloatVector x2 = FloatVector.fromArray(F, x, at + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(F, x, at + 3 * L);
+            FloatVector v = FloatVector.broadcast(F, w[w0 + t]);
+            a0 = v.fma(x0, a0);
+            a1 = v.fma(x1, a1);
+            a2 = v.fma(x2, a2);
+            a3 = v.fma(x3, a3);
+            v = FloatVector.broadcast(F, w[w0 + taps + t]);
+            b0 = v.fma(x0, b0);
+            b1 = v.fma(x1, b1);
+            b2 = v.fma(x2, b2);
+            b3 = v.fma(x3, b3);
+            v = FloatVector.broadcast(F, w[w0 + 2 * taps + t]);
+            c0 = v.fma(x0, c0);
+            c1 = v.fma(x1, c1);
+            c2 = v.fma(x2, c2);
+            c3 = v.fma(x3, c3);
+            v = FloatVector.broadcast(F, w[w0 + 3 * taps + t]);
+            d0 = v.fma(x0, d0);
+            d1 = v.fma(x1, d1);
+            d2 = v.fma(x2, d2);
+            d3 = v.fma(x3, d3);
+        }
+        if (bias != null) {
+            a0 = a0.add(bias[o]);
+            a1 = a1.add(bias[o]);
+            a2 = a2.add(bias[o]);
+            a3 = a3.add(bias[o]);
+            b0 = b0.add(bias[o + 1]);
+            b1 = b1.add(bias[o + 1]);
+            b2 = b2.add(bias[o + 1]);
+            b3 = b3.add(bias[o + 1]);
+            c0 = c0.add(bias[o + 2]);
+            c1 = c1.add(bias[o + 2]);
+            c2 = c2.add(bias[o + 2]);
+            c3 = c3.add(bias[o + 2]);
+            d0 = d0.add(bias[o + 3]);
+            d1 = d1.add(bias[o + 3]);
+            d2 = d2.add(bias[o + 3]);
+            d3 = d3.add(bias[o + 3]);
+        }
+        // Stored here rather than by a helper taking vectors, which C2 may leave out of line (boxed).
+        int at = row + q;
+        a0.intoArray(y, at);
+        a1.intoArray(y, at + L);
+        a2.intoArray(y, at + 2 * L);
+        a3.intoArray(y, at + 3 * L);
+        at += ldy;
+        b0.intoArray(y, at);
+        b1.intoArray(y, at + L);
+        b2.intoArray(y, at + 2 * L);
+        b3.intoArray(y, at + 3 * L);
+        at += ldy;
+        c0.intoArray(y, at);
+        c1.intoArray(y, at + L);
+        c2.intoArray(y, at + 2 * L);
+        c3.intoArray(y, at + 3 * L);
+        at += ldy;
+        d0.intoArray(y, at);
+        d1.intoArray(y, at + L);
+        d2.intoArray(y, at + 2 * L);
+        d3.intoArray(y, at + 3 * L);
+    }
+
+    /**
+     * Row o of {@link #shiftedProducts}: a vector at a time, the last
+     * overlapping the one before; scalar when the row is shorter than a vector.
+     */
+    private static void shiftedVectors(
+            int o,
+            int positions,
+            int taps,
+            float[] w,
+            int[] shifts,
+            float[] bias,
+            float[] x,
+            int xOffset,
+            float[] y,
+            int row) {
+        if (positions < L) {
+            ScalarKernels.shiftedRow(o, 0, positions, taps, w, shifts, bias, x, xOffset, y, row);
+            return;
+        }
+        for (int q = 0; ; q += L) {
+            int at = Math.min(q, positions - L);
+            FloatVector sum = FloatVector.zero(F);
+            for (int t = 0; t < taps; t++) {
+                FloatVector v = FloatVector.broadcast(F, w[o * taps + t]);
+                sum = v.fma(FloatVector.fromArray(F, x, xOffset + at + shifts[t]), sum);
+            }
+            (bias == null ? sum : sum.add(bias[o])).intoArray(y, row + at);
+            if (at + L == positions) {
+                return;
+            }
+        }
+    }
+
+    @Override
     public void copy3d(
             int blocks,
             int rows,

@@ -299,6 +299,45 @@ class KernelsEquivalenceTest {
     }
 
     /**
+     * A convolution read at shifts: both implementations give the formula's bits (a fused
+     * multiply-add chain in tap order from 0, the bias added last), on rows shorter than a vector,
+     * between one and four vectors and longer (the overlapping last block), for output counts that
+     * are and are not multiples of four, with infinities and NaNs among the inputs.
+     */
+    @Property(tries = 200)
+    void shiftedProductsAreTheFormulasBits(
+            @ForAll @IntRange(min = 1, max = 9) int outputs,
+            @ForAll @IntRange(min = 1, max = 30) int taps,
+            @ForAll @IntRange(min = 1, max = 150) int positions,
+            @ForAll @IntRange(max = 40) int spread,
+            @ForAll @IntRange(max = 5) int off,
+            @ForAll boolean biased,
+            @ForAll long seed) {
+        int[] shifts = new Random(seed).ints(taps, 0, spread + 1).toArray();
+        float[] w = KernelsTestData.values(seed, outputs * taps, false);
+        float[] bias = biased ? KernelsTestData.values(seed + 1, outputs, false) : null;
+        float[] x = KernelsTestData.values(seed + 2, off + positions + spread, true);
+        int ldy = positions + 3;
+        float[] expected = new float[off + outputs * ldy];
+        Arrays.fill(expected, 7f); // untouched between rows
+        for (int o = 0; o < outputs; o++) {
+            for (int q = 0; q < positions; q++) {
+                float sum = 0f;
+                for (int t = 0; t < taps; t++) {
+                    sum = Math.fma(w[o * taps + t], x[off + q + shifts[t]], sum);
+                }
+                expected[off + o * ldy + q] = bias == null ? sum : sum + bias[o];
+            }
+        }
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+            float[] actual = new float[expected.length];
+            Arrays.fill(actual, 7f);
+            k.shiftedProducts(outputs, taps, w, shifts, bias, x, off, positions, actual, off, ldy);
+            assertArrayEquals(expected, actual, k + " shiftedProducts");
+        }
+    }
+
+    /**
      * 2×2 max pooling in both implementations against a direct search, over rows of any width (the
      * vector loop's steps and the scalar tail) and inputs drawn from a few values: ties, zeros of both
      * signs and NaNs of two payloads are common. The maximum is Math.max's, the winner the first

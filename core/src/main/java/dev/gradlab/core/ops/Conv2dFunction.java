@@ -31,6 +31,9 @@ public final class Conv2dFunction extends Function {
      */
     private static final int NARROW = 16;
 
+    /** The most taps ({@code C·k·k}) for which the forward skips im2col: see {@link #direct}. */
+    private static final int DIRECT_TAPS = 32;
+
     /** About 512 KiB of im2col columns per chunk of samples. */
     private static final int CHUNK_FLOATS = 1 << 17;
 
@@ -76,6 +79,11 @@ public final class Conv2dFunction extends Function {
         float[] xd = x.data();
         float[] wd = weight.data();
         float[] yd = y.data();
+        saveForBackward(x, weight);
+        if (direct()) {
+            forwardDirect(xd, wd, b, yd);
+            return y;
+        }
         int chunk = chunkSamples();
         Parallel.forEach(chunks(), t -> {
             int s0 = t * chunk;
@@ -91,8 +99,40 @@ public final class Conv2dFunction extends Function {
                     positions);
             channelsToImages(product, b, yd, s0, samples, o, oh * ow);
         });
-        saveForBackward(x, weight);
         return y;
+    }
+
+    /**
+     * True when the forward reads each sample's image at shifts instead of through im2col: stride 1,
+     * no padding, and few taps ({@code C·k·k}, the GEMM's K), where the im2col matrix costs as much
+     * to build as the short product it feeds (a first layer on a grey image).
+     */
+    private boolean direct() {
+        return stride == 1 && padding == 0 && c * k * k <= DIRECT_TAPS;
+    }
+
+    /**
+     * The forward a sample at a time, {@link Kernels#shiftedProducts}: each output row computed on the
+     * image's full width W (its last {@code W − OW} positions read across the row's end and are
+     * skipped), then copied out without them. The same bits as the im2col product.
+     */
+    private void forwardDirect(float[] xd, float[] wd, float[] b, float[] yd) {
+        Kernels kernels = Simd.kernels();
+        int taps = c * k * k;
+        int[] shifts = new int[taps];
+        for (int ch = 0; ch < c; ch++) {
+            for (int u = 0; u < k; u++) {
+                for (int v = 0; v < k; v++) {
+                    shifts[(ch * k + u) * k + v] = (ch * h + u) * w + v;
+                }
+            }
+        }
+        int span = (oh - 1) * w + ow;
+        Parallel.forEach(n, s -> {
+            float[] wide = SCRATCH.get().product(o * span);
+            kernels.shiftedProducts(o, taps, wd, shifts, b, xd, s * c * h * w, span, wide, 0, span);
+            kernels.copy3d(o, oh, ow, wide, 0, w, span, yd, s * o * oh * ow, ow, oh * ow);
+        });
     }
 
     @Override
