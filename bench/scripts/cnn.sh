@@ -40,11 +40,12 @@ pytorch() { # threads args...
   local t=$1; shift
   OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t "$python" "$@"
 }
-# The median of the later epochs' seconds in a metrics.csv (gradlab) or an epoch log (PyTorch).
+# The median of the later epochs' seconds in a metrics.csv (gradlab; its training_seconds, the time
+# in the steps as PyTorch's log counts it) or an epoch log (PyTorch).
 later_epochs() {
   awk -F'[, ]' '
     /^epoch /   { for (i = 1; i < NF; i++) if ($i == "seconds") s[++n] = $(i + 1) }
-    /^[0-9]+,/  { s[++n] = $6 }
+    /^[0-9]+,/  { s[++n] = (NF >= 7 ? $7 : $6) }
     END { for (i = 2; i <= n; i++) e[i - 1] = s[i] - s[i - 1]
           m = n - 1; for (i = 2; i <= m; i++) { x = e[i]; for (j = i - 1; j > 0 && e[j] > x; j--) e[j + 1] = e[j]; e[j + 1] = x }
           printf "%.3f\n", m % 2 ? e[(m + 1) / 2] : (e[m / 2] + e[m / 2 + 1]) / 2 }' "$1"
@@ -53,7 +54,7 @@ later_epochs() {
 evals_per_s() {
   awk -F'[, ]' '
     /^summary/ { for (i = 1; i < NF; i++) if ($i == "evaluations_per_second") v = $(i + 1) }
-    /^[0-9]+,/ { v = $5 / $6 }
+    /^[0-9]+,/ { v = $5 / (NF >= 7 ? $7 : $6) }
     END { printf "%.1f\n", v }' "$1"
 }
 record() { echo "$1 $2 $3 $4" >> "$out/values.txt"; echo "round name=$1 threads=$2 side=$3 value=$4"; }

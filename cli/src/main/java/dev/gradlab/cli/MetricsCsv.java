@@ -13,12 +13,16 @@ import java.util.List;
 /**
  * {@code metrics.csv}: one row per epoch (counted from 1, as printed), written as each epoch ends (so a run that fails midway keeps
  * what it did). Columns: {@code epoch, train_loss, test_loss, test_accuracy} (a fraction),
- * {@code loss_evaluations} (forward passes of the loss so far, cumulative) and {@code elapsed_seconds}.
+ * {@code loss_evaluations} (forward passes of the loss so far, cumulative), {@code elapsed_seconds} and
+ * {@code training_seconds} (the part of the elapsed time spent in the training steps, as
+ * {@link EpochMetrics#trainingNanos()}). A file written before the last column existed still loads,
+ * its training time taken as the elapsed time.
  */
 final class MetricsCsv implements TrainingListener, AutoCloseable {
 
     static final String FILE_NAME = "metrics.csv";
-    static final String HEADER = "epoch,train_loss,test_loss,test_accuracy,loss_evaluations,elapsed_seconds";
+    static final String HEADER =
+            "epoch,train_loss,test_loss,test_accuracy,loss_evaluations,elapsed_seconds,training_seconds";
 
     private final Path file;
     private final BufferedWriter writer;
@@ -57,18 +61,20 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
     private static EpochMetrics parse(Path file, int index, String line) {
         String[] f = line.split(",", -1);
         try {
-            if (f.length != 6 || Integer.parseInt(f[0]) != index) {
+            if (f.length < 6 || f.length > 7 || Integer.parseInt(f[0]) != index) {
                 throw new NumberFormatException();
             }
+            long elapsed = (long) (Double.parseDouble(f[5]) * 1e9);
             return new EpochMetrics(
                     index - 1,
                     Float.parseFloat(f[1]),
                     Float.parseFloat(f[2]),
                     Float.parseFloat(f[3]),
                     Long.parseLong(f[4]),
-                    (long) (Double.parseDouble(f[5]) * 1e9));
+                    elapsed,
+                    f.length == 7 ? (long) (Double.parseDouble(f[6]) * 1e9) : elapsed);
         } catch (NumberFormatException e) {
-            throw new FormatException(file + ": line " + (index + 1) + ": expected epoch " + index + " and five numbers"
+            throw new FormatException(file + ": line " + (index + 1) + ": expected epoch " + index + " and six numbers"
                     + " (" + HEADER + "), got " + Text.quote(line));
         }
     }
@@ -85,13 +91,14 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
         rows.add(m);
         try {
             writer.write(Text.format(
-                    "%d,%.6f,%.6f,%.4f,%d,%.3f",
+                    "%d,%.6f,%.6f,%.4f,%d,%.3f,%.3f",
                     m.epoch() + 1,
                     m.trainLoss(),
                     m.testLoss(),
                     m.testAccuracy(),
                     m.lossEvaluations(),
-                    m.elapsedNanos() / 1e9));
+                    m.elapsedNanos() / 1e9,
+                    m.trainingNanos() / 1e9));
             writer.newLine();
             writer.flush();
         } catch (IOException e) {

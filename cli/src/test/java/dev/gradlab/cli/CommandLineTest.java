@@ -134,6 +134,10 @@ class CommandLineTest {
         assertEquals(MetricsCsv.HEADER, csv.get(0));
         assertEquals(3, csv.size(), csv.toString());
         assertTrue(csv.get(2).startsWith("2,"), csv.get(2));
+        String[] row = csv.get(2).split(",");
+        assertEquals(7, row.length, csv.get(2));
+        assertTrue(
+                Double.parseDouble(row[6]) > 0 && Double.parseDouble(row[6]) < Double.parseDouble(row[5]), csv.get(2));
         assertTrue(ChartsTest.isPng(out.resolve("training.png")));
 
         Path weights = out.resolve("model.safetensors");

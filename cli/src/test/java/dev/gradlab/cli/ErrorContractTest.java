@@ -56,6 +56,7 @@ class ErrorContractTest {
                         c.step(),
                         c.lossEvaluations(),
                         c.elapsedNanos(),
+                        c.trainingNanos(),
                         info)
                 .write(file);
 

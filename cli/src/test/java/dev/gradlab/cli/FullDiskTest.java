@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class FullDiskTest {
 
     private static final Path FULL = Path.of("/dev/full");
-    private static final EpochMetrics ROW = new EpochMetrics(0, 1f, 1f, 0.5f, 10, 1_000_000);
+    private static final EpochMetrics ROW = new EpochMetrics(0, 1f, 1f, 0.5f, 10, 1_000_000, 900_000);
 
     @Test
     void aFullDiskIsReportedWithThePath() {

@@ -132,6 +132,22 @@ class ResumeTest {
                 resumed.err());
     }
 
+    /** A run written before metrics.csv had its last column resumes, its rows kept as they were. */
+    @Test
+    void aMetricsFileWithoutTheTrainingTimeResumes() throws IOException {
+        Path run = dir.resolve("run");
+        train(run, "backprop", "--epochs", "1");
+        Path csv = run.resolve("metrics.csv");
+        List<String> lines = Files.readAllLines(csv);
+        String older = lines.get(1).substring(0, lines.get(1).lastIndexOf(','));
+        Files.writeString(csv, lines.get(0).substring(0, lines.get(0).lastIndexOf(',')) + "\n" + older + "\n");
+        Run resumed = Run.of("train", "--resume", run.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        List<String> after = Files.readAllLines(csv);
+        assertEquals(List.of(MetricsCsv.HEADER, older), after.subList(0, 2));
+        assertEquals(7, after.get(2).split(",").length, after.toString());
+    }
+
     @Test
     void aDamagedMetricsFileIsAFailureNamingTheFileAndLine() throws IOException {
         Path run = dir.resolve("run");

@@ -24,7 +24,7 @@ import java.util.zip.CRC32;
  * (evolution strategies' σ and initial σ; none for the others), the epochs done and the global
  * step (the batch order is a function of the trainer's seed and the epoch, an estimator's noise of
  * its seed and the step, so these two numbers are the positions of every random stream), the loss
- * evaluations and time so far, and the caller's own entries ({@code info}, such as the settings of
+ * evaluations and time so far (elapsed, and in the training steps), and the caller's own entries ({@code info}, such as the settings of
  * the run).
  *
  * <p>Stored as a {@link SafeTensors} file, written atomically: tensors {@code model.<i>} (the
@@ -37,7 +37,8 @@ import java.util.zip.CRC32;
  * model, optimizer or estimator. A file written before checkpoints had a checksum still loads (its
  * values are still checked for finiteness); one written before they held the estimator's settings
  * has no {@code estimator.} entries and reads as a checkpoint with none, which leaves the estimator
- * as it is built.
+ * as it is built; one written before they kept the time in the training steps apart reads with the
+ * elapsed time as that time.
  *
  * @param source the file it was read from, named by {@link #restore}'s errors; null when it was not
  */
@@ -49,6 +50,7 @@ public record Checkpoint(
         long step,
         long lossEvaluations,
         long elapsedNanos,
+        long trainingNanos,
         Map<String, String> info,
         Path source) {
 
@@ -68,6 +70,7 @@ public record Checkpoint(
         nonNegative("step", step);
         nonNegative("lossEvaluations", lossEvaluations);
         nonNegative("elapsedNanos", elapsedNanos);
+        nonNegative("trainingNanos", trainingNanos);
     }
 
     private static void nonNegative(String name, long value) {
@@ -85,8 +88,9 @@ public record Checkpoint(
             long step,
             long lossEvaluations,
             long elapsedNanos,
+            long trainingNanos,
             Map<String, String> info) {
-        this(parameters, optimizer, estimator, epoch, step, lossEvaluations, elapsedNanos, info, null);
+        this(parameters, optimizer, estimator, epoch, step, lossEvaluations, elapsedNanos, trainingNanos, info, null);
     }
 
     /** A checkpoint of a run whose estimator has no settings to keep. */
@@ -97,8 +101,9 @@ public record Checkpoint(
             long step,
             long lossEvaluations,
             long elapsedNanos,
+            long trainingNanos,
             Map<String, String> info) {
-        this(parameters, optimizer, Map.of(), epoch, step, lossEvaluations, elapsedNanos, info);
+        this(parameters, optimizer, Map.of(), epoch, step, lossEvaluations, elapsedNanos, trainingNanos, info);
     }
 
     /** The state of a run after {@code epoch} epochs and {@code step} steps; copies the parameters. */
@@ -110,13 +115,22 @@ public record Checkpoint(
             long step,
             long lossEvaluations,
             long elapsedNanos,
+            long trainingNanos,
             Map<String, String> info) {
         List<float[]> ps = new ArrayList<>();
         for (Tensor p : model.parameters()) {
             ps.add(p.data().clone());
         }
         return new Checkpoint(
-                ps, optimizer.stateDict(), estimator.settings(), epoch, step, lossEvaluations, elapsedNanos, info);
+                ps,
+                optimizer.stateDict(),
+                estimator.settings(),
+                epoch,
+                step,
+                lossEvaluations,
+                elapsedNanos,
+                trainingNanos,
+                info);
     }
 
     /**
@@ -182,6 +196,7 @@ public record Checkpoint(
         meta.put("step", Long.toString(step));
         meta.put("loss_evaluations", Long.toString(lossEvaluations));
         meta.put("elapsed_nanos", Long.toString(elapsedNanos));
+        meta.put("training_nanos", Long.toString(trainingNanos));
         List<StateDict.Group> groups = optimizer.paramGroups();
         meta.put("optimizer.groups", Integer.toString(groups.size()));
         for (int g = 0; g < groups.size(); g++) {
@@ -306,6 +321,7 @@ public record Checkpoint(
                 throw meta.error("__metadata__ " + k + " must name one of the " + ps.size() + " model tensors");
             }
         }
+        long elapsed = meta.integer("elapsed_nanos", 0, Long.MAX_VALUE);
         return new Checkpoint(
                 ps,
                 new StateDict(groups, state),
@@ -313,7 +329,10 @@ public record Checkpoint(
                 (int) meta.integer("epoch", 0, Integer.MAX_VALUE),
                 meta.integer("step", 0, Long.MAX_VALUE),
                 meta.integer("loss_evaluations", 0, Long.MAX_VALUE),
-                meta.integer("elapsed_nanos", 0, Long.MAX_VALUE),
+                elapsed,
+                c.metadata().containsKey("training_nanos")
+                        ? meta.integer("training_nanos", 0, Long.MAX_VALUE)
+                        : elapsed,
                 info,
                 file);
     }

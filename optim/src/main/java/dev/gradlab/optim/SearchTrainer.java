@@ -164,7 +164,7 @@ public final class SearchTrainer {
         }
 
         @Override
-        public void epochDone(int epochsDone, long step, long elapsedNanos) {
+        public void epochDone(int epochsDone, long step, long elapsedNanos, long trainingNanos) {
             if (checkpointFile == null) {
                 return;
             }
@@ -177,7 +177,7 @@ public final class SearchTrainer {
                     Map.of());
             try {
                 SearchStateFile.write(checkpointFile.resolveSibling(SearchStateFile.FILE_NAME), strategy.state());
-                new Checkpoint(values, none, epochsDone, step, evaluations, elapsedNanos, checkpointInfo)
+                new Checkpoint(values, none, epochsDone, step, evaluations, elapsedNanos, trainingNanos, checkpointInfo)
                         .write(checkpointFile);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);

@@ -274,10 +274,18 @@ public final class Trainer {
         }
 
         @Override
-        public void epochDone(int epochsDone, long step, long elapsedNanos) {
+        public void epochDone(int epochsDone, long step, long elapsedNanos, long trainingNanos) {
             if (checkpoints != null) {
                 checkpoints.submit(Checkpoint.of(
-                        model, optimizer, estimator, epochsDone, step, evaluations, elapsedNanos, checkpointInfo));
+                        model,
+                        optimizer,
+                        estimator,
+                        epochsDone,
+                        step,
+                        evaluations,
+                        elapsedNanos,
+                        trainingNanos,
+                        checkpointInfo));
             }
         }
 

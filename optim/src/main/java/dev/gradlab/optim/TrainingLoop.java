@@ -28,8 +28,11 @@ final class TrainingLoop {
         /** After the epoch's last step, before the test set is evaluated at the model's weights. */
         default void endEpoch(int epoch) {}
 
-        /** After the epoch's metrics went to the listeners, with {@code epochsDone} epochs done. */
-        default void epochDone(int epochsDone, long step, long elapsedNanos) {}
+        /**
+         * After the epoch's metrics went to the listeners, with {@code epochsDone} epochs done; the
+         * times as {@link EpochMetrics}'.
+         */
+        default void epochDone(int epochsDone, long step, long elapsedNanos, long trainingNanos) {}
 
         /** Loss evaluations since the start of the run. */
         long lossEvaluations();
@@ -64,6 +67,7 @@ final class TrainingLoop {
             l.onStart(settings.epochs(), batcher.batchesPerEpoch());
         }
         long start = System.nanoTime() - (resumed == null ? 0 : resumed.elapsedNanos());
+        long training = resumed == null ? 0 : resumed.trainingNanos();
         long step = resumed == null ? 0 : resumed.step();
         float testLoss = Float.NaN;
         float testAccuracy = Float.NaN;
@@ -72,7 +76,9 @@ final class TrainingLoop {
             double lossSum = 0;
             int index = 0;
             for (Batch batch : batcher.epoch(epoch)) {
+                long stepStart = System.nanoTime();
                 float loss = method.step(epoch, index, step, batch);
+                training += System.nanoTime() - stepStart;
                 TrainingStep event = new TrainingStep(epoch, index, step, loss, stepParameters);
                 for (TrainingListener l : listeners) {
                     l.onStep(event);
@@ -94,11 +100,12 @@ final class TrainingLoop {
                     testLoss,
                     testAccuracy,
                     method.lossEvaluations(),
-                    System.nanoTime() - start);
+                    System.nanoTime() - start,
+                    training);
             for (TrainingListener l : listeners) {
                 l.onEpoch(metrics);
             }
-            method.epochDone(epoch + 1, step, System.nanoTime() - start);
+            method.epochDone(epoch + 1, step, System.nanoTime() - start, training);
         }
         return new TrainingResult(
                 testAccuracy, testLoss, settings.epochs(), method.lossEvaluations(), System.nanoTime() - start);

@@ -146,7 +146,7 @@ class CheckpointTest {
                 .build()
                 .run();
         Path file = dir.resolve(Checkpoint.FILE_NAME);
-        Checkpoint.of(model, adam, new Backprop(), 1, 2, 2, 0, Map.of()).write(file);
+        Checkpoint.of(model, adam, new Backprop(), 1, 2, 2, 0, 0, Map.of()).write(file);
         StateDict back = Checkpoint.read(file).optimizer();
         StateDict original = adam.stateDict();
         assertEquals(original.paramGroups(), back.paramGroups());
@@ -187,8 +187,8 @@ class CheckpointTest {
                     .train(data(100))
                     .epochs(epochs);
         };
-        Checkpoint c =
-                new Checkpoint(java.util.List.of(), new StateDict(java.util.List.of(), Map.of()), 3, 9, 9, 0, Map.of());
+        Checkpoint c = new Checkpoint(
+                java.util.List.of(), new StateDict(java.util.List.of(), Map.of()), 3, 9, 9, 0, 0, Map.of());
         var e = assertThrows(
                 IllegalArgumentException.class,
                 () -> trainer.apply(2).resumeFrom(c).build());
@@ -210,7 +210,7 @@ class CheckpointTest {
                 .build()
                 .run();
         Path file = dir.resolve("written.safetensors");
-        Checkpoint.of(model, adam, new Backprop(), 1, 2, 2, 0, Map.of("run", "test"))
+        Checkpoint.of(model, adam, new Backprop(), 1, 2, 2, 700, 500, Map.of("run", "test"))
                 .write(file);
         return Files.readAllBytes(file);
     }
@@ -258,6 +258,25 @@ class CheckpointTest {
             assertEquals(
                     file + ": at byte " + (start + 28) + ": tensor \"model.0\" value 7 must be finite, got " + bad, m);
         }
+    }
+
+    /**
+     * The time in the training steps is kept beside the elapsed time; a checkpoint written before it
+     * was kept reads with the elapsed time as that time.
+     */
+    @Test
+    void theTrainingTimeIsKeptAndAnOlderFileReadsTheElapsedTime() throws IOException {
+        byte[] b = tinyCheckpoint();
+        Checkpoint c = Checkpoint.read(Files.write(dir.resolve("new"), b));
+        assertEquals(700, c.elapsedNanos());
+        assertEquals(500, c.trainingNanos());
+        String header = SafeTensorsBytes.header(b);
+        String older = header.replaceFirst(",\"metadata_checksum\":\"crc32:[0-9a-f]{8}\"", "")
+                .replace(",\"training_nanos\":\"500\"", "");
+        assertTrue(!older.contains("training_nanos"), older);
+        Checkpoint old = Checkpoint.read(Files.write(dir.resolve("old"), SafeTensorsBytes.withHeader(b, older)));
+        assertEquals(700, old.elapsedNanos());
+        assertEquals(700, old.trainingNanos());
     }
 
     @Test

@@ -61,7 +61,14 @@ class CheckpointWriterTest {
         try (CheckpointWriter writer = new CheckpointWriter(file)) {
             for (int epoch = 1; epoch <= 40; epoch++) {
                 writer.submit(new Checkpoint(
-                        first.parameters(), first.optimizer(), epoch, epoch * 3L, 0, 0, Map.of("epoch", "" + epoch)));
+                        first.parameters(),
+                        first.optimizer(),
+                        epoch,
+                        epoch * 3L,
+                        0,
+                        0,
+                        0,
+                        Map.of("epoch", "" + epoch)));
             }
             writer.flush();
             assertEquals(40, Checkpoint.read(file).epoch());

@@ -134,7 +134,7 @@ class DamagedFilesTest {
                 .build()
                 .run();
         Path file = dir.resolve("written.safetensors");
-        Checkpoint.of(model, adam, new Backprop(), 1, 2, 2, 0, Map.of("run", "test"))
+        Checkpoint.of(model, adam, new Backprop(), 1, 2, 2, 0, 0, Map.of("run", "test"))
                 .write(file);
         return Files.readAllBytes(file);
     }

@@ -122,7 +122,7 @@ class SigmaScheduleTest {
         EvolutionStrategies es = es();
         es.setSigma(0.02f);
         Path file = dir.resolve(Checkpoint.FILE_NAME);
-        Checkpoint.of(model, adam, es, 1, 3, 3, 0, Map.of()).write(file);
+        Checkpoint.of(model, adam, es, 1, 3, 3, 0, 0, Map.of()).write(file);
         EvolutionStrategies fresh = es();
         Checkpoint.read(file).restore(Fixtures.wide(), new Adam(Fixtures.wide().parameters(), 0.01f), fresh);
         assertEquals(0.02f, fresh.sigma());
@@ -132,7 +132,7 @@ class SigmaScheduleTest {
         Path old = dir.resolve("old.safetensors");
         List<float[]> weights =
                 model.parameters().stream().map(p -> p.data().clone()).toList();
-        new Checkpoint(weights, adam.stateDict(), 1, 3, 3, 0, Map.of()).write(old);
+        new Checkpoint(weights, adam.stateDict(), 1, 3, 3, 0, 0, Map.of()).write(old);
         assertFalse(new String(Files.readAllBytes(old), StandardCharsets.ISO_8859_1).contains("estimator."));
         Checkpoint read = Checkpoint.read(old);
         assertEquals(Map.of(), read.estimator());
@@ -203,7 +203,7 @@ class SigmaScheduleTest {
 
         // An ES checkpoint does not resume a backprop run.
         Path file = dir.resolve(Checkpoint.FILE_NAME);
-        Checkpoint.of(model, new Adam(model.parameters(), 0.01f), es(), 1, 3, 3, 0, Map.of())
+        Checkpoint.of(model, new Adam(model.parameters(), 0.01f), es(), 1, 3, 3, 0, 0, Map.of())
                 .write(file);
         Checkpoint c = Checkpoint.read(file);
         // Read from a file, the file is named: it does not fit the run it is restored into.

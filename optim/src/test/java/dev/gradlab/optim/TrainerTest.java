@@ -64,6 +64,13 @@ class TrainerTest {
         assertTrue(epochs.get(4).trainLoss() < epochs.get(0).trainLoss(), epochs.toString());
         assertTrue(result.testAccuracy() > 0.65f, "test accuracy " + result.testAccuracy());
         assertEquals(result.testAccuracy(), Metrics.accuracy(model, split.test()));
+        // The time in the steps, cumulative, is part of the elapsed time, which also holds each
+        // epoch's evaluation of the test set.
+        for (int e = 0; e < 5; e++) {
+            EpochMetrics m = epochs.get(e);
+            assertTrue(m.trainingNanos() > (e == 0 ? 0 : epochs.get(e - 1).trainingNanos()), epochs.toString());
+            assertTrue(m.trainingNanos() < m.elapsedNanos(), epochs.toString());
+        }
     }
 
     @Test
