@@ -98,10 +98,9 @@ public final class Workspace implements AutoCloseable {
     static Tensor allocate(int[] shape, boolean zero) {
         int size = Tensor.checkedSize(shape);
         Pool p = POOL.get();
-        if (p.depth == 0) {
-            return new Tensor(new float[size], shape);
-        }
-        return p.lend(size, shape, zero);
+        Tensor t = p.depth == 0 ? new Tensor(new float[size], shape) : p.lend(size, shape, zero);
+        t.madeInBackwardOf = Tape.backwardAllocating();
+        return t;
     }
 
     /** Free arrays by length (few distinct lengths, so a linear scan) and the tensors lent out. */
