@@ -14,9 +14,9 @@ import java.util.Arrays;
  * }
  * }</pre>
  *
- * <p>Every tensor made by a {@link Function} (through {@link Function#newTensor}) inside the scope is
- * lent by this thread's pool and is released when the scope closes: afterwards its {@code data()}
- * throws. Tensors made with the {@link Tensor} factories, and parameter gradients, are never lent.
+ * <p>Every tensor made by a {@link Function} (through {@link Function#newTensor} and the like) inside
+ * the scope is lent by this thread's pool and is released when the scope closes: afterwards its
+ * {@code data()} throws. Tensors made with the {@link Tensor} factories, and parameter gradients, are never lent.
  * Pools are per thread and keep their arrays for the next scope; scopes nest and must close
  * innermost first, on the thread that opened them.
  */
