@@ -110,7 +110,9 @@ class TapeOwnershipTest {
                     Tensor a = xa.mul(2f);
                     Tensor b = xb.mul(3f);
                     // a and b each get a second gradient, before or after the one from AddOneTensor.
-                    Tensor others = a.mul(vector(5f, 7f)).sum().add(b.mul(vector(11f, 13f)).sum());
+                    Tensor others = a.mul(vector(5f, 7f))
+                            .sum()
+                            .add(b.mul(vector(11f, 13f)).sum());
                     sum(swap, new AddOneTensor().apply(a, b).sum(), others).backward();
                 }
                 String where = "workspace " + inWorkspace + ", swapped " + swap;
@@ -144,7 +146,11 @@ class TapeOwnershipTest {
             Tensor x = leaf(1f, -2f);
             Tensor a = x.mul(2f);
             Spy spy = new Spy();
-            sum(swap, spy.apply(a).mul(vector(3f, 4f)).sum(), a.mul(vector(5f, 7f)).sum()).backward();
+            sum(
+                            swap,
+                            spy.apply(a).mul(vector(3f, 4f)).sum(),
+                            a.mul(vector(5f, 7f)).sum())
+                    .backward();
             assertArrayEquals(new float[] {3f, 4f}, spy.seen.data(), "the gradient the spy was given, swapped " + swap);
             assertArrayEquals(new float[] {2f * 8f, 2f * 11f}, x.grad().data(), "swapped " + swap);
         }
@@ -160,7 +166,8 @@ class TapeOwnershipTest {
             Tensor p = new ScaleIntoSharedBuffer(buffer, 5f).apply(a);
             Tensor q = new ScaleIntoSharedBuffer(buffer, 7f).apply(a);
             sum(swap, p.mul(vector(1f, 2f)).sum(), q.mul(vector(3f, 4f)).sum()).backward();
-            assertArrayEquals(new float[] {2f * (5f + 21f), 2f * (10f + 28f)}, x.grad().data(), "swapped " + swap);
+            assertArrayEquals(
+                    new float[] {2f * (5f + 21f), 2f * (10f + 28f)}, x.grad().data(), "swapped " + swap);
         }
     }
 }
