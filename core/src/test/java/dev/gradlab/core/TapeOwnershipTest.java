@@ -1,7 +1,9 @@
 package dev.gradlab.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +132,26 @@ class TapeOwnershipTest {
         twice.apply(spy.apply(x)).mul(vector(3f, 4f)).sum().backward();
         assertSame(twice.made, spy.seen);
         assertArrayEquals(new float[] {6f, 8f}, x.grad().data());
+    }
+
+    @Test
+    void aGradientTakenOverInAWorkspaceGoesBackToThePoolWhenTheScopeCloses() {
+        Tensor x = leaf(1f, -2f);
+        Spy spy = new Spy();
+        Twice twice = new Twice();
+        long pooled;
+        try (Workspace ws = Workspace.open()) {
+            twice.apply(spy.apply(x)).mul(vector(3f, 4f)).sum().backward();
+            assertSame(twice.made, spy.seen);
+            pooled = Workspace.pooledFloats();
+        }
+        assertThrows(IllegalStateException.class, () -> twice.made.data());
+        assertArrayEquals(new float[] {6f, 8f}, x.grad().data());
+        try (Workspace ws = Workspace.open()) {
+            new Twice().apply(new Spy().apply(x)).mul(vector(3f, 4f)).sum().backward();
+        }
+        assertEquals(pooled, Workspace.pooledFloats(), "the second step took new arrays");
+        Workspace.trim();
     }
 
     @Test
