@@ -64,8 +64,11 @@ public abstract class Function {
 
     /**
      * Given the gradient of the loss with respect to the output (same shape as the output), returns
-     * one gradient per input, each of its input's shape, or null for inputs that need none. The
-     * returned tensors are only read by the tape, so a backward may return {@code gradOutput} itself.
+     * one gradient per input, each of its input's shape, or null for inputs that need none. A backward
+     * may return {@code gradOutput} itself, a saved tensor, or one tensor for several inputs: the
+     * tape copies those before accumulating. A tensor this backward allocates (with
+     * {@link #newTensor} and the like, or a {@link Workspace}) and returns becomes the tape's, which
+     * accumulates other gradients into it: do not keep it.
      */
     protected abstract Tensor[] backward(Tensor gradOutput);
 
@@ -210,6 +213,19 @@ public abstract class Function {
         return Workspace.allocate(like.shapeRef(), true);
     }
 
+    /**
+     * As {@link #newTensor}, with unspecified contents inside a {@link Workspace} scope (stale values
+     * of an earlier step): for an output or a gradient that is written whole before it is read.
+     */
+    protected static Tensor newUninitialized(int... shape) {
+        return Workspace.allocate(shape.clone(), false);
+    }
+
+    /** As {@link #newTensorLike}, with unspecified contents; see {@link #newUninitialized}. */
+    protected static Tensor newUninitializedLike(Tensor like) {
+        return Workspace.allocate(like.shapeRef(), false);
+    }
+
     /** Throws unless {@code t} has the expected shape, naming both shapes. */
     protected final void checkShape(String what, Tensor t, int... expected) {
         if (!Arrays.equals(t.shapeRef(), expected)) {
@@ -221,6 +237,21 @@ public abstract class Function {
     /** The name used in messages: the simple class name. */
     protected String name() {
         return getClass().getSimpleName();
+    }
+
+    /** True when {@code t} is one of this call's inputs or saved tensors. */
+    boolean keeps(Tensor t) {
+        for (Tensor input : inputs) {
+            if (input == t) {
+                return true;
+            }
+        }
+        for (Tensor s : saved) {
+            if (s == t) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean isReleased() {

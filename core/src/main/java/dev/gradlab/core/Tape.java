@@ -22,6 +22,10 @@ public final class Tape {
         Function[] order = new Function[64];
         /** The open {@link TapeGraph} recording on this thread, or null. */
         TapeGraph graph;
+        /** The function whose backward runs on this thread, or null; see {@link #backwardAllocating()}. */
+        Function inBackward;
+        /** {@link #pauseDepth} when {@link #inBackward}'s backward started. */
+        int inBackwardPause;
     }
 
     /**
@@ -121,7 +125,7 @@ public final class Tape {
         try {
             root.creator.outputGrad = seed;
             for (int k = n - 1; k >= 0; k--) {
-                propagate(s.order[k], s.graph);
+                propagate(s.order[k], s);
             }
         } finally {
             for (int k = 0; k < n; k++) {
@@ -131,18 +135,43 @@ public final class Tape {
         }
     }
 
-    /** Calls one function's backward and hands each input its gradient. */
-    private static void propagate(Function f, TapeGraph graph) {
+    /**
+     * The function whose backward is allocating on this thread, outside the forward of any op it
+     * applies: a tensor allocated now is that backward's own.
+     */
+    static Function backwardAllocating() {
+        State s = STATE.get();
+        return s.inBackward != null && s.pauseDepth == s.inBackwardPause ? s.inBackward : null;
+    }
+
+    /**
+     * Calls one function's backward and hands each input its gradient. A gradient the backward
+     * allocated for this call becomes its producer's output gradient as it is; any other (g itself,
+     * a tensor the function keeps, one returned for a second input) is copied, so that later
+     * accumulation never writes into a tensor someone else holds.
+     */
+    private static void propagate(Function f, State s) {
         Tensor g = f.outputGrad;
         if (g == null) {
             return;
         }
+        TapeGraph graph = s.graph;
         if (graph != null) {
             graph.onOutputGradient(f, g);
         }
         Tensor[] inputs = f.inputs;
         f.checkSavedVersions();
-        Tensor[] grads = f.backward(g);
+        Function outer = s.inBackward;
+        int outerPause = s.inBackwardPause;
+        s.inBackward = f;
+        s.inBackwardPause = s.pauseDepth;
+        Tensor[] grads;
+        try {
+            grads = f.backward(g);
+        } finally {
+            s.inBackward = outer;
+            s.inBackwardPause = outerPause;
+        }
         if (grads == null || grads.length != inputs.length) {
             throw new IllegalStateException(
                     f.name() + ".backward returned " + (grads == null ? "null" : grads.length + " gradients")
@@ -170,15 +199,31 @@ public final class Tape {
                 continue;
             }
             if (producer.outputGrad == null) {
-                // A copy, so that later accumulation never writes into a tensor a backward returned.
-                Tensor own = Workspace.allocate(input.shapeRef(), false);
-                System.arraycopy(gi.data(), 0, own.data(), 0, own.size());
-                producer.outputGrad = own;
+                producer.outputGrad = takeOwnership(f, g, gi) ? gi : copyOf(gi);
             } else {
                 float[] src = gi.data();
                 dev.gradlab.simd.Simd.kernels().axpy(src.length, 1f, src, 0, producer.outputGrad.data(), 0);
             }
         }
+    }
+
+    /**
+     * True, and the tensor the tape's from now on, when {@code gi} was allocated by {@code f}'s
+     * backward and is neither {@code g}, an op's output, nor one of {@code f}'s inputs or saved
+     * tensors; the mark is cleared, so the same tensor returned for another input is copied.
+     */
+    private static boolean takeOwnership(Function f, Tensor g, Tensor gi) {
+        if (gi.madeInBackwardOf != f || gi == g || gi.creator != null || f.keeps(gi)) {
+            return false;
+        }
+        gi.madeInBackwardOf = null;
+        return true;
+    }
+
+    private static Tensor copyOf(Tensor gi) {
+        Tensor own = Workspace.allocate(gi.shapeRef(), false);
+        System.arraycopy(gi.data(), 0, own.data(), 0, own.size());
+        return own;
     }
 
     /**

@@ -72,6 +72,11 @@ public final class Tensor {
     Function creator;
     /** Set when the workspace that lent this tensor its storage has closed. */
     boolean released;
+    /**
+     * The function whose backward allocated this tensor, until the tape takes it as a gradient of its
+     * own: such a tensor is held by nobody else, so the tape may accumulate into it without a copy.
+     */
+    Function madeInBackwardOf;
     /** Per-thread values while a {@link ParameterBinding} scope is open on this tensor. */
     ThreadLocal<float[]> bound;
     /** Advanced by each in-place update the library makes; see {@link #bumpVersion()}. */

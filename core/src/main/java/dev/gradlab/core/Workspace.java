@@ -14,9 +14,9 @@ import java.util.Arrays;
  * }
  * }</pre>
  *
- * <p>Every tensor made by a {@link Function} (through {@link Function#newTensor}) inside the scope is
- * lent by this thread's pool and is released when the scope closes: afterwards its {@code data()}
- * throws. Tensors made with the {@link Tensor} factories, and parameter gradients, are never lent.
+ * <p>Every tensor made by a {@link Function} (through {@link Function#newTensor} and the like) inside
+ * the scope is lent by this thread's pool and is released when the scope closes: afterwards its
+ * {@code data()} throws. Tensors made with the {@link Tensor} factories, and parameter gradients, are never lent.
  * Pools are per thread and keep their arrays for the next scope; scopes nest and must close
  * innermost first, on the thread that opened them.
  */
@@ -98,10 +98,9 @@ public final class Workspace implements AutoCloseable {
     static Tensor allocate(int[] shape, boolean zero) {
         int size = Tensor.checkedSize(shape);
         Pool p = POOL.get();
-        if (p.depth == 0) {
-            return new Tensor(new float[size], shape);
-        }
-        return p.lend(size, shape, zero);
+        Tensor t = p.depth == 0 ? new Tensor(new float[size], shape) : p.lend(size, shape, zero);
+        t.madeInBackwardOf = Tape.backwardAllocating();
+        return t;
     }
 
     /** Free arrays by length (few distinct lengths, so a linear scan) and the tensors lent out. */

@@ -195,9 +195,11 @@ public interface Kernels {
     void maxPool2x2(int rows, int cols, float[] x, int xOffset, int ldx, float[] y, int yOffset, float[] argmax);
 
     /**
-     * The adjoint of {@link #maxPool2x2}: for each window, {@code g[gOffset + r·cols + j]} added to the
-     * element at index {@code argmax[gOffset + r·cols + j]} (relative to {@code gxOffset}, rows
-     * {@code ldx} apart, as {@link #maxPool2x2} gives them) and 0 added to the window's other three.
+     * The adjoint of {@link #maxPool2x2}, each window written whole: the element at index
+     * {@code argmax[gOffset + r·cols + j]} (relative to {@code gxOffset}, rows {@code ldx} apart, as
+     * {@link #maxPool2x2} gives them) is set to {@code 0 + g[gOffset + r·cols + j]} and the window's
+     * other three to +0. The windows do not overlap, so this is the gradient added into zeros (a −0
+     * gradient lands as +0, as PyTorch's scatter-add); elements no window covers are left as they are.
      */
     void maxPool2x2Backward(
             int rows, int cols, float[] g, int gOffset, float[] argmax, float[] gx, int gxOffset, int ldx);

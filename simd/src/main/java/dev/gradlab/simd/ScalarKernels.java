@@ -399,11 +399,11 @@ final class ScalarKernels implements Kernels {
         for (int j = j0; j < j1; j++) {
             int p = top + 2 * j;
             int winner = gxOffset + (int) argmax[q + j];
-            float value = g[q + j];
-            gx[p] += p == winner ? value : 0f;
-            gx[p + 1] += p + 1 == winner ? value : 0f;
-            gx[p + ldx] += p + ldx == winner ? value : 0f;
-            gx[p + ldx + 1] += p + ldx + 1 == winner ? value : 0f;
+            float value = 0f + g[q + j]; // as added into zeros: −0 becomes +0
+            gx[p] = p == winner ? value : 0f;
+            gx[p + 1] = p + 1 == winner ? value : 0f;
+            gx[p + ldx] = p + ldx == winner ? value : 0f;
+            gx[p + ldx + 1] = p + ldx + 1 == winner ? value : 0f;
         }
     }
 

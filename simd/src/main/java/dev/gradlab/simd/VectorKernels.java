@@ -782,7 +782,8 @@ final class VectorKernels implements Kernels {
             int j = 0;
             for (; POOL_VECTORS && j <= cols - 4; j += 4) {
                 int p = top + 2 * j;
-                FloatVector value = FloatVector.fromArray(PF, g, q + j);
+                // As added into zeros: −0 becomes +0.
+                FloatVector value = FloatVector.fromArray(PF, g, q + j).add(zero);
                 // Indices as floats, exact below 2^24 as the winners are.
                 FloatVector winner = FloatVector.fromArray(PF, argmax, q + j);
                 FloatVector at = FloatVector.fromArray(PF, EVENS_F, 0).add((float) (p - gxOffset));
@@ -790,8 +791,8 @@ final class VectorKernels implements Kernels {
                 FloatVector b = zero.blend(value, winner.eq(at.add(1f)));
                 FloatVector c = zero.blend(value, winner.eq(at.add((float) ldx)));
                 FloatVector d = zero.blend(value, winner.eq(at.add((float) (ldx + 1))));
-                FloatVector.fromArray(P, gx, p).add(pairs(a, b)).intoArray(gx, p);
-                FloatVector.fromArray(P, gx, p + ldx).add(pairs(c, d)).intoArray(gx, p + ldx);
+                pairs(a, b).intoArray(gx, p);
+                pairs(c, d).intoArray(gx, p + ldx);
             }
             ScalarKernels.maxPool2x2BackwardRow(j, cols, g, q, argmax, gx, gxOffset, top, ldx);
         }

@@ -388,27 +388,39 @@ class KernelsEquivalenceTest {
                 assertEquals(winners[q], (int) argmax[off + q], k + " winner of window " + q);
             }
         }
-        // Backward: each window's gradient to its winner, 0 added to the others (so -0 turns to +0).
-        float[] g = KernelsTestData.values(seed + 1, off + rows * cols, false);
+        // Backward writes each window whole, as if adding into zeros: the winner gets 0 + g (so a -0
+        // gradient lands as +0, a NaN stays NaN), the other three +0; what no window covers (the gap
+        // columns, the offset) keeps its old value, NaN or not.
+        float[] g = KernelsTestData.values(seed + 1, off + rows * cols, true);
+        for (int i = 0; i < g.length; i++) {
+            int pick = random.nextInt(6);
+            g[i] = pick == 0 ? -0f : pick == 1 ? Float.NaN : g[i];
+        }
         float[] argmax = new float[off + rows * cols];
         SCALAR.maxPool2x2(rows, cols, x, off, ldx, new float[off + rows * cols], off, argmax);
-        float[] gx = x.clone();
-        for (int i = 0; i < gx.length; i++) {
-            gx[i] = Float.isNaN(gx[i]) ? 1f : gx[i];
+        float[] stale = KernelsTestData.values(seed + 2, x.length, true);
+        for (int i = 0; i < stale.length; i += 3) {
+            stale[i] = i % 2 == 0 ? Float.NaN : -0f;
         }
-        float[] expected = gx.clone();
+        float[] expected = stale.clone();
         for (int r = 0, q = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++, q++) {
                 int first = off + 2 * r * ldx + 2 * j;
                 for (int at : new int[] {first, first + 1, first + ldx, first + ldx + 1}) {
-                    expected[at] += at == off + winners[q] ? g[off + q] : 0f;
+                    expected[at] = 0f;
                 }
+                expected[off + winners[q]] += g[off + q];
             }
         }
         for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
-            float[] actual = gx.clone();
+            float[] actual = stale.clone();
             k.maxPool2x2Backward(rows, cols, g, off, argmax, actual, off, ldx);
-            assertArrayEquals(expected, actual, k + " backward");
+            for (int i = 0; i < actual.length; i++) {
+                assertEquals(
+                        Float.floatToIntBits(expected[i]),
+                        Float.floatToIntBits(actual[i]),
+                        k + " backward at " + i + ": " + expected[i] + " vs " + actual[i]);
+            }
         }
     }
 

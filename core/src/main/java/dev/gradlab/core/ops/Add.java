@@ -20,13 +20,13 @@ public final class Add extends Function {
         Tensor x = in[0];
         Tensor y = in[1];
         if (x.sameShape(y)) {
-            Tensor z = newTensorLike(x);
+            Tensor z = newUninitializedLike(x);
             Simd.kernels().add(x.data(), 0, y.data(), 0, z.data(), 0, x.size());
             return z;
         }
         xShape = x.shape();
         yShape = y.shape();
-        Tensor z = newTensor(Broadcast.shape("add", xShape, yShape));
+        Tensor z = newUninitialized(Broadcast.shape("add", xShape, yShape));
         Broadcast.rows(z.shape(), x, y, z, Add::row);
         return z;
     }

@@ -19,7 +19,7 @@ public final class AddBias extends Function {
             throw new IllegalArgumentException("bias add needs a rows × cols tensor and a bias of shape [cols], got "
                     + Arrays.toString(x.shape()) + " and " + Arrays.toString(b.shape()));
         }
-        Tensor z = newTensorLike(x);
+        Tensor z = newUninitializedLike(x);
         System.arraycopy(x.data(), 0, z.data(), 0, x.size());
         Simd.kernels().addRowVector(b.data(), 0, z.data(), 0, x.dim(0), x.dim(1));
         saveForBackward(b);

@@ -18,7 +18,7 @@ public final class AvgPool2dFunction extends Pool2dFunction {
     protected Tensor forward(Tensor... in) {
         Tensor x = in[0];
         windowsOver(x.shape());
-        Tensor y = newTensor(n, c, oh, ow);
+        Tensor y = newUninitialized(n, c, oh, ow);
         float[] xd = x.data();
         float[] yd = y.data();
         float scale = 1f / (kernel * kernel);

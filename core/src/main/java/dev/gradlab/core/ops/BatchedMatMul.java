@@ -45,7 +45,7 @@ public final class BatchedMatMul extends Function {
         int[] out = java.util.Arrays.copyOf(batch, batch.length + 2);
         out[batch.length] = m;
         out[batch.length + 1] = n;
-        Tensor c = newTensor(out);
+        Tensor c = newUninitialized(out);
         for (int i = 0; i < count; i++) {
             Blas.sgemm(
                     false,

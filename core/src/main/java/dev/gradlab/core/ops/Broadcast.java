@@ -2,7 +2,6 @@ package dev.gradlab.core.ops;
 
 import dev.gradlab.core.Tensor;
 import dev.gradlab.core.Workspace;
-import dev.gradlab.simd.Kernels;
 import dev.gradlab.simd.Simd;
 import java.util.Arrays;
 
@@ -137,19 +136,18 @@ final class Broadcast {
     }
 
     /**
-     * {@code target = Σ g·t} over the axes along which {@code target} was broadcast to {@code g}'s
-     * shape ({@code t} may be broadcast too); {@code target} must be zero-filled.
+     * {@code Σ g·t} over the axes along which the operand {@code like} was broadcast to {@code g}'s
+     * shape ({@code t} may be broadcast too): a new tensor of {@code like}'s shape.
      */
-    static void reduceProduct(Tensor g, Tensor t, Tensor target) {
-        if (g.sameShape(t) && g.sameShape(target)) {
-            Kernels k = Simd.kernels();
-            float[] td = target.data();
-            float[] gd = g.data();
-            float[] sd = t.data();
-            k.mul(gd, 0, sd, 0, td, 0, td.length);
-            return;
+    static Tensor reduceProduct(Tensor g, Tensor t, Tensor like) {
+        if (g.sameShape(t) && g.sameShape(like)) {
+            Tensor target = Workspace.uninitialized(like.shape());
+            Simd.kernels().mul(g.data(), 0, t.data(), 0, target.data(), 0, target.size());
+            return target;
         }
+        Tensor target = Workspace.tensor(like.shape());
         rows(g.shape(), g, t, target, Broadcast::accumulateProductRow);
+        return target;
     }
 
     /** z += x (z stride 0: the row's sum). */

@@ -65,7 +65,7 @@ public final class Cat extends Function {
         int[] out = stack ? Dims.inserted(first, dim, in.length) : first.clone();
         out[dim] = joined;
         outer = Dims.outer(out, dim);
-        Tensor z = newTensor(out);
+        Tensor z = newUninitialized(out);
         float[] zd = z.data();
         int offset = 0;
         for (int o = 0; o < outer; o++) {
@@ -81,7 +81,7 @@ public final class Cat extends Function {
     protected Tensor[] backward(Tensor g) {
         Tensor[] grads = new Tensor[inShapes.length];
         for (int t = 0; t < grads.length; t++) {
-            grads[t] = needsInputGrad(t) ? newTensor(inShapes[t]) : null;
+            grads[t] = needsInputGrad(t) ? newUninitialized(inShapes[t]) : null;
         }
         float[] gd = g.data();
         int offset = 0;

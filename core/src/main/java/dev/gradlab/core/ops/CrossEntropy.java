@@ -41,8 +41,8 @@ public final class CrossEntropy extends Function {
             throw new IllegalArgumentException("cross-entropy: labels[" + bad + "] (the label of row " + bad
                     + ") must be in [0, " + cols + "), got " + labels[bad]);
         }
-        Tensor grad = needsInputGrad(0) ? newTensorLike(logits) : null;
-        Tensor loss = newTensor();
+        Tensor grad = needsInputGrad(0) ? newUninitializedLike(logits) : null;
+        Tensor loss = newUninitialized();
         loss.data()[0] = Simd.kernels()
                 .softmaxCrossEntropy(logits.data(), 0, rows, cols, labels, 0, grad == null ? null : grad.data(), 0);
         if (grad != null) {

@@ -14,7 +14,7 @@ public final class Div extends Function {
     protected Tensor forward(Tensor... in) {
         Tensor x = in[0];
         Tensor y = in[1];
-        Tensor z = newTensor(Broadcast.shape("div", x.shape(), y.shape()));
+        Tensor z = newUninitialized(Broadcast.shape("div", x.shape(), y.shape()));
         Broadcast.rows(z.shape(), x, y, z, Div::row);
         saveForBackward(x, y, z);
         return z;
@@ -49,7 +49,7 @@ public final class Div extends Function {
             });
         }
         if (needsInputGrad(1)) {
-            Tensor gz = newTensorLike(z);
+            Tensor gz = newUninitializedLike(z);
             Simd.kernels().mul(g.data(), 0, z.data(), 0, gz.data(), 0, z.size());
             gy = newTensorLike(y);
             Broadcast.rows(g.shape(), gz, y, gy, (a, ao, as, b, bo, bs, c, co, cs, n) -> {

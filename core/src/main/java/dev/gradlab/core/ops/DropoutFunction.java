@@ -30,8 +30,8 @@ public final class DropoutFunction extends Function {
     @Override
     protected Tensor forward(Tensor... in) {
         Tensor x = in[0];
-        Tensor mask = newTensorLike(x);
-        Tensor z = newTensorLike(x);
+        Tensor mask = newUninitializedLike(x);
+        Tensor z = newUninitializedLike(x);
         float keep = p == 1 ? 0f : 1f / (1 - p);
         float[] m = mask.data();
         float[] xd = x.data();
@@ -47,7 +47,7 @@ public final class DropoutFunction extends Function {
     @Override
     protected Tensor[] backward(Tensor g) {
         float[] m = saved(0).data();
-        Tensor gx = newTensorLike(g);
+        Tensor gx = newUninitializedLike(g);
         float[] gd = g.data();
         float[] gxd = gx.data();
         for (int i = 0; i < m.length; i++) {

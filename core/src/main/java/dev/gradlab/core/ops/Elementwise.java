@@ -5,8 +5,8 @@ import dev.gradlab.core.Tensor;
 
 /**
  * An elementwise op of one input: {@link #compute} writes the output and {@link #gradient} the
- * input's gradient, each over whole arrays, from the saved input or the saved output (whichever
- * the derivative is cheaper from).
+ * input's gradient, each over whole arrays whose old contents are unspecified, from the saved input
+ * or the saved output (whichever the derivative is cheaper from).
  */
 abstract class Elementwise extends Function {
 
@@ -25,7 +25,7 @@ abstract class Elementwise extends Function {
     @Override
     protected final Tensor forward(Tensor... in) {
         Tensor x = in[0];
-        Tensor z = newTensorLike(x);
+        Tensor z = newUninitializedLike(x);
         compute(x.data(), z.data());
         saveForBackward(savesOutput ? z : x);
         return z;
@@ -34,7 +34,7 @@ abstract class Elementwise extends Function {
     @Override
     protected final Tensor[] backward(Tensor g) {
         Tensor saved = saved(0);
-        Tensor gx = newTensorLike(saved);
+        Tensor gx = newUninitializedLike(saved);
         gradient(saved.data(), g.data(), gx.data());
         return new Tensor[] {gx};
     }

@@ -36,7 +36,7 @@ public final class Expand extends Function {
             throw new IllegalArgumentException("expand: shape " + Dims.str(inShape) + " cannot be expanded to "
                     + Dims.str(sizes) + " (only size-1 dims repeat, and new dims go in front)");
         }
-        Tensor z = newTensor(out);
+        Tensor z = newUninitialized(out);
         Broadcast.rows(out, x, x, z, (a, ao, as, b, bo, bs, c, co, cs, n) -> {
             for (int i = 0; i < n; i++) {
                 c[co + i] = a[ao + i * as];

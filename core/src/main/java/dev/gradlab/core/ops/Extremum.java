@@ -20,7 +20,7 @@ abstract class Extremum extends Function {
     protected final Tensor forward(Tensor... in) {
         Tensor x = in[0];
         Tensor y = in[1];
-        Tensor z = newTensor(Broadcast.shape(min ? "minimum" : "maximum", x.shape(), y.shape()));
+        Tensor z = newUninitialized(Broadcast.shape(min ? "minimum" : "maximum", x.shape(), y.shape()));
         if (min) {
             Broadcast.rows(z.shape(), x, y, z, (a, ao, as, b, bo, bs, c, co, cs, n) -> {
                 for (int i = 0; i < n; i++) {
@@ -47,7 +47,7 @@ abstract class Extremum extends Function {
 
     /** The gradient of operand {@code a}: g where a is chosen over b, g/2 where a = b, else 0. */
     private Tensor share(Tensor g, Tensor a, Tensor b) {
-        Tensor mask = newTensorLike(g);
+        Tensor mask = newUninitializedLike(g);
         boolean smaller = min;
         Broadcast.rows(g.shape(), a, b, mask, (u, uo, us, v, vo, vs, c, co, cs, n) -> {
             for (int i = 0; i < n; i++) {
@@ -56,8 +56,6 @@ abstract class Extremum extends Function {
                 c[co + i] = p == q ? 0.5f : (smaller ? p < q : p > q) ? 1f : 0f;
             }
         });
-        Tensor ga = newTensorLike(a);
-        Broadcast.reduceProduct(g, mask, ga);
-        return ga;
+        return Broadcast.reduceProduct(g, mask, a);
     }
 }

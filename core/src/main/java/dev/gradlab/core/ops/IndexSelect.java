@@ -40,7 +40,7 @@ public final class IndexSelect extends Function {
         }
         int[] out = inShape.clone();
         out[dim] = indices.length;
-        Tensor z = newTensor(out);
+        Tensor z = newUninitialized(out);
         int inner = Dims.inner(inShape, dim);
         float[] xd = x.data();
         float[] zd = z.data();

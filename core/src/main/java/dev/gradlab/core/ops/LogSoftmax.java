@@ -34,7 +34,7 @@ public final class LogSoftmax extends Function {
         int outer = Dims.outer(shape, dim);
         inner = Dims.inner(shape, dim);
         cols = shape[dim];
-        Tensor y = newTensorLike(x);
+        Tensor y = newUninitializedLike(x);
         if (inner == 1) {
             Simd.kernels().logSoftmaxRows(x.data(), 0, y.data(), 0, outer, cols);
         } else {
@@ -48,7 +48,7 @@ public final class LogSoftmax extends Function {
     protected Tensor[] backward(Tensor g) {
         Kernels kernels = Simd.kernels();
         Tensor y = saved(0);
-        Tensor gx = newTensorLike(y);
+        Tensor gx = newUninitializedLike(y);
         float[] out = gx.data();
         kernels.exp(y.data(), 0, out, 0, y.size());
         if (y.size() == 0) {

@@ -41,7 +41,7 @@ public final class MatMul extends Function {
                     "matmul: inner dimensions differ, " + describe(a, transA) + " · " + describe(b, transB));
         }
         saveForBackward(a, b);
-        Tensor c = newTensor(m, n);
+        Tensor c = newUninitialized(m, n);
         Blas.sgemm(transA, transB, m, n, k, 1f, a.data(), 0, a.dim(1), b.data(), 0, b.dim(1), 0f, c.data(), 0, n);
         return c;
     }
@@ -53,7 +53,7 @@ public final class MatMul extends Function {
         Tensor ga = null;
         Tensor gb = null;
         if (needsInputGrad(0)) {
-            ga = newTensorLike(a);
+            ga = newUninitializedLike(a);
             if (transA) {
                 // A is stored k × m: dA = op(B) · Gᵀ
                 Blas.sgemm(transB, true, k, m, n, 1f, b.data(), 0, b.dim(1), g.data(), 0, n, 0f, ga.data(), 0, m);
@@ -62,7 +62,7 @@ public final class MatMul extends Function {
             }
         }
         if (needsInputGrad(1)) {
-            gb = newTensorLike(b);
+            gb = newUninitializedLike(b);
             if (transB) {
                 // B is stored n × k: dB = Gᵀ · op(A)
                 Blas.sgemm(true, transA, n, k, m, 1f, g.data(), 0, n, a.data(), 0, a.dim(1), 0f, gb.data(), 0, k);

@@ -31,7 +31,7 @@ public final class MaxAll extends Function {
                 value = v;
             }
         }
-        Tensor z = newTensor();
+        Tensor z = newUninitialized();
         z.data()[0] = value;
         saveForBackward(x, z);
         return z;
@@ -46,7 +46,7 @@ public final class MaxAll extends Function {
         for (float v : xd) {
             ties += Float.compare(v, value) == 0 ? 1 : 0;
         }
-        Tensor gx = newTensorLike(x);
+        Tensor gx = newUninitializedLike(x);
         float share = g.data()[0] / ties;
         float[] out = gx.data();
         for (int i = 0; i < xd.length; i++) {

@@ -79,7 +79,7 @@ public final class MaxDim extends Function {
         dim = Dims.normalize(op(), requestedDim, inShape.length);
         float[] xd = x.data();
         chosen = indices(op(), xd, inShape, dim, min);
-        Tensor z = newTensor(Dims.reduced(inShape, dim, keepdim));
+        Tensor z = newUninitialized(Dims.reduced(inShape, dim, keepdim));
         int size = inShape[dim];
         int inner = Dims.inner(inShape, dim);
         float[] zd = z.data();

@@ -5,6 +5,7 @@ import dev.gradlab.core.Workspace;
 import dev.gradlab.simd.Kernels;
 import dev.gradlab.simd.Parallel;
 import dev.gradlab.simd.Simd;
+import java.util.Arrays;
 
 /**
  * 2-d max pooling of {@code x} (N, C, H, W) over k×k windows with stride s:
@@ -90,15 +91,19 @@ public final class MaxPool2dFunction extends Pool2dFunction {
     protected Tensor[] backward(Tensor g) {
         float[] ad = saved(0).data();
         float[] gd = g.data();
-        Tensor gx = newTensor(n, c, h, w);
+        // 2×2 windows at stride 2 do not overlap: the kernel writes each one whole, and only what no
+        // window covers (a last row or column of odd H or W) needs zeros; other windows add up.
+        boolean twoByTwo = kernel == 2 && stride == 2;
+        Tensor gx = twoByTwo ? newUninitialized(n, c, h, w) : newTensor(n, c, h, w);
         float[] gxd = gx.data();
         int outPlane = oh * ow;
         int inPlane = h * w;
         Kernels kernels = Simd.kernels();
         Parallel.forEach(n, s -> {
             for (int plane = s * c; plane < (s + 1) * c; plane++) {
-                if (kernel == 2 && stride == 2) {
+                if (twoByTwo) {
                     kernels.maxPool2x2Backward(oh, ow, gd, plane * outPlane, ad, gxd, plane * inPlane, w);
+                    zeroUncovered(gxd, plane * inPlane);
                     continue;
                 }
                 for (int q = plane * outPlane, end = q + outPlane; q < end; q++) {
@@ -107,6 +112,18 @@ public final class MaxPool2dFunction extends Pool2dFunction {
             }
         });
         return new Tensor[] {gx};
+    }
+
+    /** Zeros the last column (odd W) and the last row (odd H) of the plane at {@code from}: no 2×2 window covers them. */
+    private void zeroUncovered(float[] gx, int from) {
+        if (w > 2 * ow) {
+            for (int r = 0, at = from + w - 1; r < 2 * oh; r++, at += w) {
+                gx[at] = 0f;
+            }
+        }
+        if (h > 2 * oh) {
+            Arrays.fill(gx, from + 2 * oh * w, from + h * w, 0f);
+        }
     }
 
     @Override

@@ -15,7 +15,7 @@ public final class Mean extends Function {
         if (input.size() == 0) {
             throw new IllegalArgumentException("mean of an empty tensor " + Arrays.toString(input.shape()));
         }
-        Tensor m = newTensor();
+        Tensor m = newUninitialized();
         m.data()[0] = Simd.kernels().sum(input.data(), 0, input.size()) / input.size();
         return m;
     }
@@ -23,7 +23,7 @@ public final class Mean extends Function {
     @Override
     protected Tensor[] backward(Tensor g) {
         Tensor input = saved(0);
-        Tensor gx = newTensorLike(input);
+        Tensor gx = newUninitializedLike(input);
         Arrays.fill(gx.data(), g.item() / input.size());
         return new Tensor[] {gx};
     }

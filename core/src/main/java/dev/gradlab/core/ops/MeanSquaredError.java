@@ -19,10 +19,10 @@ public final class MeanSquaredError extends Function {
         if (p.size() == 0) {
             throw new IllegalArgumentException("mse of empty tensors, shape " + Arrays.toString(p.shape()));
         }
-        Tensor diff = newTensorLike(p);
+        Tensor diff = newUninitializedLike(p);
         System.arraycopy(p.data(), 0, diff.data(), 0, p.size());
         Simd.kernels().axpy(p.size(), -1f, t.data(), 0, diff.data(), 0);
-        Tensor loss = newTensor();
+        Tensor loss = newUninitialized();
         loss.data()[0] = Simd.kernels().dot(diff.data(), 0, diff.data(), 0, p.size()) / p.size();
         saveForBackward(diff);
         return loss;

@@ -16,11 +16,11 @@ public final class Mul extends Function {
         Tensor y = in[1];
         saveForBackward(x, y);
         if (x.sameShape(y)) {
-            Tensor z = newTensorLike(x);
+            Tensor z = newUninitializedLike(x);
             Simd.kernels().mul(x.data(), 0, y.data(), 0, z.data(), 0, x.size());
             return z;
         }
-        Tensor z = newTensor(Broadcast.shape("mul", x.shape(), y.shape()));
+        Tensor z = newUninitialized(Broadcast.shape("mul", x.shape(), y.shape()));
         Broadcast.rows(z.shape(), x, y, z, Mul::row);
         return z;
     }
@@ -48,12 +48,10 @@ public final class Mul extends Function {
         Tensor gx = null;
         Tensor gy = null;
         if (needsInputGrad(0)) {
-            gx = newTensorLike(x);
-            Broadcast.reduceProduct(g, y, gx);
+            gx = Broadcast.reduceProduct(g, y, x);
         }
         if (needsInputGrad(1)) {
-            gy = newTensorLike(y);
-            Broadcast.reduceProduct(g, x, gy);
+            gy = Broadcast.reduceProduct(g, x, y);
         }
         return new Tensor[] {gx, gy};
     }

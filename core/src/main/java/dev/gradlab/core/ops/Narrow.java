@@ -54,7 +54,7 @@ public final class Narrow extends Function {
         }
         int[] out = inShape.clone();
         out[dim] = length;
-        Tensor z = newTensor(select ? Dims.reduced(inShape, dim, false) : out);
+        Tensor z = newUninitialized(select ? Dims.reduced(inShape, dim, false) : out);
         int block = length * Dims.inner(inShape, dim);
         int stride = size * Dims.inner(inShape, dim);
         int skip = start * Dims.inner(inShape, dim);

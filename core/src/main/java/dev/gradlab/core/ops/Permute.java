@@ -113,7 +113,7 @@ public final class Permute extends Function {
         for (int d = 0; d < out.length; d++) {
             out[d] = inShape[perm[d]];
         }
-        Tensor z = newTensor(out);
+        Tensor z = newUninitialized(out);
         copy(x.data(), inShape, perm, z.data());
         return z;
     }
@@ -124,7 +124,7 @@ public final class Permute extends Function {
         for (int d = 0; d < perm.length; d++) {
             inverse[perm[d]] = d;
         }
-        Tensor gx = newTensor(inShape);
+        Tensor gx = newUninitialized(inShape);
         copy(g.data(), g.shape(), inverse, gx.data());
         return new Tensor[] {gx};
     }

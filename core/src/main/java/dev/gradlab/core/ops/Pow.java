@@ -15,7 +15,7 @@ public final class Pow extends Function {
     protected Tensor forward(Tensor... in) {
         Tensor x = in[0];
         Tensor p = in[1];
-        Tensor z = newTensor(Broadcast.shape("pow", x.shape(), p.shape()));
+        Tensor z = newUninitialized(Broadcast.shape("pow", x.shape(), p.shape()));
         Broadcast.rows(z.shape(), x, p, z, (a, ao, as, b, bo, bs, c, co, cs, n) -> {
             for (int i = 0; i < n; i++) {
                 c[co + i] = (float) Math.pow(a[ao + i * as], b[bo + i * bs]);
@@ -33,26 +33,24 @@ public final class Pow extends Function {
         Tensor gx = null;
         Tensor gp = null;
         if (needsInputGrad(0)) {
-            Tensor slope = newTensorLike(z);
+            Tensor slope = newUninitializedLike(z);
             Broadcast.rows(z.shape(), x, p, slope, (a, ao, as, b, bo, bs, c, co, cs, n) -> {
                 for (int i = 0; i < n; i++) {
                     double e = b[bo + i * bs];
                     c[co + i] = (float) (e * Math.pow(a[ao + i * as], e - 1));
                 }
             });
-            gx = newTensorLike(x);
-            Broadcast.reduceProduct(g, slope, gx);
+            gx = Broadcast.reduceProduct(g, slope, x);
         }
         if (needsInputGrad(1)) {
-            Tensor slope = newTensorLike(z);
+            Tensor slope = newUninitializedLike(z);
             Broadcast.rows(z.shape(), z, x, slope, (a, ao, as, b, bo, bs, c, co, cs, n) -> {
                 for (int i = 0; i < n; i++) {
                     float base = b[bo + i * bs];
                     c[co + i] = base == 0f ? 0f : (float) (a[ao + i] * Math.log(base));
                 }
             });
-            gp = newTensorLike(p);
-            Broadcast.reduceProduct(g, slope, gp);
+            gp = Broadcast.reduceProduct(g, slope, p);
         }
         return new Tensor[] {gx, gp};
     }

@@ -10,7 +10,7 @@ public final class ReLUFunction extends Function {
     @Override
     protected Tensor forward(Tensor... in) {
         Tensor x = in[0];
-        Tensor y = newTensorLike(x);
+        Tensor y = newUninitializedLike(x);
         Simd.kernels().relu(x.data(), 0, y.data(), 0, x.size());
         saveForBackward(x);
         return y;
@@ -19,7 +19,7 @@ public final class ReLUFunction extends Function {
     @Override
     protected Tensor[] backward(Tensor g) {
         Tensor saved = saved(0);
-        Tensor gx = newTensorLike(saved);
+        Tensor gx = newUninitializedLike(saved);
         Simd.kernels().reluBackward(saved.data(), 0, g.data(), 0, gx.data(), 0, saved.size());
         return new Tensor[] {gx};
     }

@@ -18,7 +18,7 @@ public final class ReQUFunction extends Function {
     @Override
     protected Tensor forward(Tensor... inputs) {
         Tensor x = inputs[0];
-        Tensor z = newTensorLike(x);
+        Tensor z = newUninitializedLike(x);
         Simd.kernels().requ(x.data(), 0, z.data(), 0, x.size());
         saveForBackward(x);
         return z;
@@ -27,7 +27,7 @@ public final class ReQUFunction extends Function {
     @Override
     protected Tensor[] backward(Tensor gradOutput) {
         Tensor x = saved(0);
-        Tensor gx = newTensorLike(x);
+        Tensor gx = newUninitializedLike(x);
         Simd.kernels().requBackward(x.data(), 0, gradOutput.data(), 0, gx.data(), 0, x.size());
         return new Tensor[] {gx};
     }

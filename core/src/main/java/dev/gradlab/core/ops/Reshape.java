@@ -104,14 +104,14 @@ public final class Reshape extends Function {
     protected Tensor forward(Tensor... in) {
         Tensor x = in[0];
         inShape = x.shape();
-        Tensor z = newTensor(target.apply(inShape));
+        Tensor z = newUninitialized(target.apply(inShape));
         System.arraycopy(x.data(), 0, z.data(), 0, x.size());
         return z;
     }
 
     @Override
     protected Tensor[] backward(Tensor g) {
-        Tensor gx = newTensor(inShape);
+        Tensor gx = newUninitialized(inShape);
         System.arraycopy(g.data(), 0, gx.data(), 0, gx.size());
         return new Tensor[] {gx};
     }

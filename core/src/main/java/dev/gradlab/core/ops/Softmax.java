@@ -54,7 +54,7 @@ public final class Softmax extends Function {
         int outer = Dims.outer(shape, dim);
         inner = Dims.inner(shape, dim);
         cols = shape[dim];
-        Tensor y = newTensorLike(x);
+        Tensor y = newUninitializedLike(x);
         if (inner == 1) {
             Simd.kernels().softmaxRows(x.data(), 0, y.data(), 0, outer, cols);
         } else {
@@ -68,7 +68,7 @@ public final class Softmax extends Function {
     protected Tensor[] backward(Tensor g) {
         Kernels kernels = Simd.kernels();
         Tensor y = saved(0);
-        Tensor gx = newTensorLike(y);
+        Tensor gx = newUninitializedLike(y);
         float[] yd = y.data();
         float[] gd = g.data();
         float[] out = gx.data();

@@ -19,7 +19,7 @@ public final class Sub extends Function {
         Tensor y = in[1];
         xShape = x.shape();
         yShape = y.shape();
-        Tensor z = newTensor(Broadcast.shape("sub", xShape, yShape));
+        Tensor z = newUninitialized(Broadcast.shape("sub", xShape, yShape));
         Broadcast.rows(z.shape(), x, y, z, Sub::row);
         return z;
     }

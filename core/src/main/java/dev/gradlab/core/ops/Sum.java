@@ -12,7 +12,7 @@ public final class Sum extends Function {
     protected Tensor forward(Tensor... in) {
         Tensor input = in[0];
         saveForBackward(input);
-        Tensor s = newTensor();
+        Tensor s = newUninitialized();
         s.data()[0] = Simd.kernels().sum(input.data(), 0, input.size());
         return s;
     }
@@ -20,7 +20,7 @@ public final class Sum extends Function {
     @Override
     protected Tensor[] backward(Tensor g) {
         Tensor input = saved(0);
-        Tensor gx = newTensorLike(input);
+        Tensor gx = newUninitializedLike(input);
         Arrays.fill(gx.data(), g.item());
         return new Tensor[] {gx};
     }

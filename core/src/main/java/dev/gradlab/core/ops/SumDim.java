@@ -37,7 +37,9 @@ public final class SumDim extends Function {
             throw new IllegalArgumentException(
                     op() + ": dim " + requestedDim + " of shape " + Dims.str(inShape) + " is empty");
         }
-        Tensor z = newTensor(Dims.reduced(inShape, dim, keepdim));
+        int[] out = Dims.reduced(inShape, dim, keepdim);
+        // Row sums are written; sums along an inner dim add up into zeros.
+        Tensor z = inner == 1 ? newUninitialized(out) : newTensor(out);
         Kernels k = Simd.kernels();
         float[] xd = x.data();
         float[] zd = z.data();
@@ -58,7 +60,7 @@ public final class SumDim extends Function {
 
     @Override
     protected Tensor[] backward(Tensor g) {
-        Tensor gx = newTensor(inShape);
+        Tensor gx = newUninitialized(inShape);
         int outer = Dims.outer(inShape, dim);
         int size = inShape[dim];
         int inner = Dims.inner(inShape, dim);

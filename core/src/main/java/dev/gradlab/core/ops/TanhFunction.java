@@ -10,7 +10,7 @@ public final class TanhFunction extends Function {
     @Override
     protected Tensor forward(Tensor... in) {
         Tensor x = in[0];
-        Tensor y = newTensorLike(x);
+        Tensor y = newUninitializedLike(x);
         Simd.kernels().tanh(x.data(), 0, y.data(), 0, x.size());
         saveForBackward(y);
         return y;
@@ -19,7 +19,7 @@ public final class TanhFunction extends Function {
     @Override
     protected Tensor[] backward(Tensor g) {
         Tensor saved = saved(0);
-        Tensor gx = newTensorLike(saved);
+        Tensor gx = newUninitializedLike(saved);
         Simd.kernels().tanhBackward(saved.data(), 0, g.data(), 0, gx.data(), 0, saved.size());
         return new Tensor[] {gx};
     }
