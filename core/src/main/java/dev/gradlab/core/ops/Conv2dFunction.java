@@ -199,15 +199,16 @@ public final class Conv2dFunction extends Function {
             gw = newTensorLike(weight);
             float[] gwd = gw.data();
             int size = o * cols;
+            // The shares summed in chunk order from 0, in their own layout; transposed shares once at the end.
+            float[] sum = o > NARROW ? gwd : newTensor(cols, o).data();
             for (int t = 0, at = 0; t < chunks; t++, at += size) {
-                if (o > NARROW) {
-                    kernels.add(gwd, 0, partial, at, gwd, 0, size);
-                    continue;
-                }
+                kernels.add(sum, 0, partial, at, sum, 0, size);
+            }
+            if (o <= NARROW) {
                 for (int ch = 0; ch < o; ch++) {
                     for (int col = 0; col < cols; col++) {
                         // Entry (ch, col) of dW, at (col, ch) in a transposed share.
-                        gwd[ch * cols + col] += partial[at + col * o + ch];
+                        gwd[ch * cols + col] = sum[col * o + ch];
                     }
                 }
             }
