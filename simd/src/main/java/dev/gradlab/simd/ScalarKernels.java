@@ -286,15 +286,14 @@ final class ScalarKernels implements Kernels {
             int yOffset,
             int ldy) {
         for (int o = 0; o < outputs; o++) {
-            shiftedRow(o, 0, positions, taps, w, shifts, bias, x, xOffset, y, yOffset + o * ldy);
+            shiftedRow(o, positions, taps, w, shifts, bias, x, xOffset, y, yOffset + o * ldy);
         }
     }
 
-    /** Positions {@code from .. to − 1} of {@link #shiftedProducts}' row o. */
+    /** Row o of {@link #shiftedProducts}, written from {@code y[row]}. */
     static void shiftedRow(
             int o,
-            int from,
-            int to,
+            int positions,
             int taps,
             float[] w,
             int[] shifts,
@@ -303,7 +302,7 @@ final class ScalarKernels implements Kernels {
             int xOffset,
             float[] y,
             int row) {
-        for (int q = from; q < to; q++) {
+        for (int q = 0; q < positions; q++) {
             float sum = 0f;
             for (int t = 0; t < taps; t++) {
                 sum = Math.fma(w[o * taps + t], x[xOffset + q + shifts[t]], sum);

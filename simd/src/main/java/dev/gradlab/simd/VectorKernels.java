@@ -625,7 +625,7 @@ final class VectorKernels implements Kernels {
             float[] y,
             int row) {
         if (positions < L) {
-            ScalarKernels.shiftedRow(o, 0, positions, taps, w, shifts, bias, x, xOffset, y, row);
+            ScalarKernels.shiftedRow(o, positions, taps, w, shifts, bias, x, xOffset, y, row);
             return;
         }
         for (int q = 0; ; q += L) {
