@@ -30,15 +30,14 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
 
     /**
      * Starts {@code file} afresh, keeping the rows of the first {@code keepEpochs} epochs of the
-     * file already there (a resumed run; rows of later epochs, written after the checkpoint, go).
+     * file already there (a resumed run; rows of later epochs, written after the checkpoint, go),
+     * rewritten with every column.
      */
     MetricsCsv(Path file, int keepEpochs) throws IOException {
-        List<String> kept = new ArrayList<>();
         if (keepEpochs > 0 && Files.exists(file)) {
             List<String> lines = Files.readAllLines(file);
             for (int i = 1; i < Math.min(lines.size(), keepEpochs + 1); i++) {
                 rows.add(parse(file, i, lines.get(i)));
-                kept.add(lines.get(i));
             }
         }
         this.file = file;
@@ -46,8 +45,8 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
         try {
             writer.write(HEADER);
             writer.newLine();
-            for (String line : kept) {
-                writer.write(line);
+            for (EpochMetrics m : rows) {
+                writer.write(row(m));
                 writer.newLine();
             }
             writer.flush();
@@ -75,6 +74,7 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
                     f.length == 7 ? (long) (Double.parseDouble(f[6]) * 1e9) : elapsed);
         } catch (NumberFormatException e) {
             throw new FormatException(file + ": line " + (index + 1) + ": expected epoch " + index + " and six numbers"
+                    + " (five in a file written before training_seconds)"
                     + " (" + HEADER + "), got " + Text.quote(line));
         }
     }
@@ -90,20 +90,24 @@ final class MetricsCsv implements TrainingListener, AutoCloseable {
     public void onEpoch(EpochMetrics m) {
         rows.add(m);
         try {
-            writer.write(Text.format(
-                    "%d,%.6f,%.6f,%.4f,%d,%.3f,%.3f",
-                    m.epoch() + 1,
-                    m.trainLoss(),
-                    m.testLoss(),
-                    m.testAccuracy(),
-                    m.lossEvaluations(),
-                    m.elapsedNanos() / 1e9,
-                    m.trainingNanos() / 1e9));
+            writer.write(row(m));
             writer.newLine();
             writer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(Output.withPath(file, e));
         }
+    }
+
+    private static String row(EpochMetrics m) {
+        return Text.format(
+                "%d,%.6f,%.6f,%.4f,%d,%.3f,%.3f",
+                m.epoch() + 1,
+                m.trainLoss(),
+                m.testLoss(),
+                m.testAccuracy(),
+                m.lossEvaluations(),
+                m.elapsedNanos() / 1e9,
+                m.trainingNanos() / 1e9);
     }
 
     /** The epochs recorded so far. */

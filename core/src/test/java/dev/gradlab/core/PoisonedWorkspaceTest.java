@@ -3,6 +3,7 @@ package dev.gradlab.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gradlab.core.ops.AvgPool2dFunction;
+import dev.gradlab.core.ops.Conv2dFunction;
 import dev.gradlab.core.ops.CrossEntropy;
 import dev.gradlab.core.ops.DropoutFunction;
 import dev.gradlab.core.ops.MaxPool2dFunction;
@@ -71,6 +72,29 @@ class PoisonedWorkspaceTest {
         cases.add(of("maxPool 2/2 odd", x -> new MaxPool2dFunction(2, 2).apply(x[0]), new int[] {2, 2, 5, 7}));
         cases.add(of("maxPool 2/2 even", x -> new MaxPool2dFunction(2, 2).apply(x[0]), new int[] {1, 3, 4, 10}));
         cases.add(of("maxPool 3/2", x -> new MaxPool2dFunction(3, 2).apply(x[0]), new int[] {1, 2, 7, 6}));
+        // The shifted reads (few taps), im2col with padding and at stride 2, and more than 16 channels.
+        cases.add(of(
+                "conv2d shifted",
+                x -> new Conv2dFunction(1, 0).apply(x[0], x[1], x[2]),
+                new int[] {2, 1, 6, 6},
+                new int[] {2, 1, 3, 3},
+                new int[] {2}));
+        cases.add(of(
+                "conv2d padded",
+                x -> new Conv2dFunction(1, 1).apply(x[0], x[1], x[2]),
+                new int[] {1, 2, 5, 5},
+                new int[] {3, 2, 3, 3},
+                new int[] {3}));
+        cases.add(of(
+                "conv2d stride 2", x -> new Conv2dFunction(2, 0).apply(x[0], x[1]), new int[] {1, 2, 7, 7}, new int[] {
+                    2, 2, 3, 3
+                }));
+        cases.add(of(
+                "conv2d 20 channels",
+                x -> new Conv2dFunction(1, 0).apply(x[0], x[1], x[2]),
+                new int[] {1, 1, 3, 3},
+                new int[] {20, 1, 2, 2},
+                new int[] {20}));
         cases.add(of("reshape", x -> x[0].reshape(4, 3), m));
         cases.add(of("flatten", x -> x[0].flatten(1, 2), new int[] {2, 3, 4}));
         cases.add(of("permute", x -> x[0].permute(2, 0, 1), new int[] {2, 3, 4}));

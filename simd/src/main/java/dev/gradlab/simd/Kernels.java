@@ -167,8 +167,8 @@ public interface Kernels {
      * H × W), {@code shifts[(c·k + u)·k + v] = c·H·W + u·W + v} and {@code positions = (OH − 1)·W + OW},
      * position {@code i·W + j} of row o is output pixel (i, j) for {@code j < OW}; the others are
      * computed and meant to be skipped. The sum runs in t order, a fused multiply-add each from 0,
-     * the bias added last: the bits of a GEMM on the im2col matrix with the bias added after, in both
-     * implementations.
+     * the bias added last, in both implementations: the order in which the packed vector GEMM sums
+     * a product of so few terms on the im2col matrix.
      */
     void shiftedProducts(
             int outputs,

@@ -17,7 +17,8 @@ import java.util.Arrays;
  *
  * <p>Computed as one GEMM on the im2col matrix {@code X'} ((C·k·k) × (N·OH·OW), a column per
  * output position): {@code Y' = W·X'}, with W seen as O × (C·k·k), a product as wide as the batch's
- * output positions, whose rows are the output channels. Backward, with {@code G'} the output
+ * output positions, whose rows are the output channels; a forward at stride 1 without padding and
+ * with few taps reads the image at shifts instead ({@link Kernels#shiftedProducts}). Backward, with {@code G'} the output
  * gradient as O × (N·OH·OW): {@code dW = G'·X'ᵀ}, {@code db = Σ_columns G'},
  * {@code dx = col2im(Wᵀ·G')} (col2im adds each column entry back to the pixel it came from).
  * A population's products take the same form on the whole batch's im2col matrix: see {@link #im2col}.
@@ -116,7 +117,9 @@ public final class Conv2dFunction extends Function {
     /**
      * The forward a sample at a time, {@link Kernels#shiftedProducts}: each output row computed on the
      * image's full width W (its last {@code W − OW} positions read across the row's end and are
-     * skipped), then copied out without them. The same bits as the im2col product.
+     * skipped), then copied out without them. Summed in the packed vector GEMM's order, so the bits
+     * are those of the im2col product where the GEMM packs (the reference convnet's layers); its
+     * narrow and scalar paths may differ in the last bit.
      */
     private void forwardDirect(float[] xd, float[] wd, float[] b, float[] yd) {
         Kernels kernels = Simd.kernels();
