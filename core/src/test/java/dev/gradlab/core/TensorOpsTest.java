@@ -24,6 +24,18 @@ class TensorOpsTest {
         }
     }
 
+    /** As torch.neg: a zero's sign flips, in the values and in the gradient. */
+    @Test
+    void negFlipsTheSignOfZero() {
+        Tensor x = Tensor.zeros(3).requiresGrad(true);
+        Tensor z = x.neg();
+        assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(z.data()[0]));
+        z.sum().backward();
+        assertEquals(Float.floatToIntBits(-1f), Float.floatToIntBits(x.grad().data()[1]));
+        Tensor back = x.neg().neg();
+        assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(back.data()[2]));
+    }
+
     @Test
     void shapesThatDoNotBroadcastNameTheOpAndBothShapes() {
         Tensor a = Tensor.zeros(2, 3);

@@ -315,7 +315,6 @@ public final class SafeTensors {
         return new ModelFormatException(file, offset, message);
     }
 
-    /** Hands {@code data} to {@code sink} as little-endian bytes, a buffer's worth at a time (bulk copies, no per-value loop). */
     /**
      * The index of the first NaN or infinity, or -1. A method of its own: a checkpoint is written every
      * epoch, and the JIT then compiles this small loop instead of the whole of {@link #write}.
@@ -329,6 +328,7 @@ public final class SafeTensors {
         return -1;
     }
 
+    /** Hands {@code data} to {@code sink} as little-endian bytes, a buffer's worth at a time (bulk copies, no per-value loop). */
     private static void forEachChunk(float[] data, ByteBuffer buffer, java.util.function.Consumer<ByteBuffer> sink) {
         int perChunk = buffer.capacity() / Float.BYTES;
         for (int from = 0; from < data.length; from += perChunk) {

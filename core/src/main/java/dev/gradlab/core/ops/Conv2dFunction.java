@@ -32,7 +32,7 @@ public final class Conv2dFunction extends Function {
      * transpose the im2col matrix, C·k·k times larger: faster for the reference convnet's 16 and 32
      * channels.
      */
-    private static final int NARROW = 32;
+    private static final int MAX_TRANSPOSED_OUTPUTS = 32;
 
     /** The most taps ({@code C·k·k}) for which the forward skips im2col: see {@link #direct}. */
     private static final int DIRECT_TAPS = 32;
@@ -150,6 +150,7 @@ public final class Conv2dFunction extends Function {
         int cols = c * k * k;
         int chunk = chunkSamples();
         int chunks = chunks();
+        boolean transposed = o <= MAX_TRANSPOSED_OUTPUTS;
         boolean wantX = needsInputGrad(0);
         boolean wantW = needsInputGrad(1);
         Tensor gx = wantX ? newTensor(n, c, h, w) : null;
@@ -167,11 +168,9 @@ public final class Conv2dFunction extends Function {
             float[] columns = scratch.columns(cols * positions);
             if (wantW) {
                 columns(xd, columns, true, s0, samples, positions, 0);
-                // With few output channels dWᵀ = X'·G'ᵀ: each entry a dot product of two rows as stored,
-                // no packing. Otherwise dW = G'·X'ᵀ.
-                boolean narrow = o <= NARROW;
-                int rows = narrow ? cols : o;
-                int width = narrow ? o : cols;
+                // dWᵀ = X'·G'ᵀ with few output channels (see MAX_TRANSPOSED_OUTPUTS), dW = G'·X'ᵀ otherwise.
+                int rows = transposed ? cols : o;
+                int width = transposed ? o : cols;
                 Blas.sgemm(
                         false,
                         true,
@@ -179,10 +178,10 @@ public final class Conv2dFunction extends Function {
                         width,
                         positions,
                         1f,
-                        narrow ? columns : gt,
+                        transposed ? columns : gt,
                         0,
                         positions,
-                        narrow ? gt : columns,
+                        transposed ? gt : columns,
                         0,
                         positions,
                         0f,
@@ -203,11 +202,11 @@ public final class Conv2dFunction extends Function {
             float[] gwd = gw.data();
             int size = o * cols;
             // The shares summed in chunk order from 0, in their own layout; transposed shares once at the end.
-            float[] sum = o > NARROW ? gwd : newTensor(cols, o).data();
+            float[] sum = transposed ? newTensor(cols, o).data() : gwd;
             for (int t = 0, at = 0; t < chunks; t++, at += size) {
                 kernels.add(sum, 0, partial, at, sum, 0, size);
             }
-            if (o <= NARROW) {
+            if (transposed) {
                 for (int ch = 0; ch < o; ch++) {
                     for (int col = 0; col < cols; col++) {
                         // Entry (ch, col) of dW, at (col, ch) in a transposed share.
@@ -313,7 +312,8 @@ public final class Conv2dFunction extends Function {
      */
     private void columns(float[] image, float[] columns, boolean gather, int s0, int samples, int ld, int first) {
         Kernels kernels = Simd.kernels();
-        int image0 = s0 * c * h * w;
+        int sample = c * h * w;
+        int image0 = s0 * sample;
         int plane = oh * ow;
         for (int ch = 0; ch < c; ch++) {
             for (int u = 0; u < k; u++) {
@@ -333,7 +333,6 @@ public final class Conv2dFunction extends Function {
                         int at = row + i0 * ow + j0;
                         // One call for all the chunk's samples: a sample's window is C·H·W pixels
                         // after the one before, its columns OH·OW after.
-                        int sample = c * h * w;
                         if (i1 > i0 && j1 > j0 && gather) {
                             kernels.copy3d(samples, i1 - i0, j1 - j0, image, pixel, w, sample, columns, at, ow, plane);
                         } else if (i1 > i0 && j1 > j0) {
